@@ -1,0 +1,162 @@
+"""Exceptions raised by rulesim, and the stable codes that describe a rule's failure.
+
+Two kinds of failure exist and they never mix:
+
+* **Misuse of the library** (a bad argument, an unreadable file, a rule source that does not
+  parse) raises one of the exceptions below, with a message that says what was wrong and how to
+  fix it.
+* **A failing rule** never raises: it becomes an outcome row whose ``error_code`` is one of the
+  :class:`ErrorCode` values and whose message names the rule and line.
+
+The exception tree::
+
+    RulesimError                    base of everything rulesim raises on purpose
+    ├── UsageError (ValueError)     an argument has the wrong type or value
+    │   └── MixError                a population mix has bad weights or unknown keys
+    ├── RuleLoadError               a rule source, export or tenant file cannot be loaded
+    ├── ConfigurationError          a configuration (secrets) file cannot be read
+    ├── ServicesError               a fake-services file or route is malformed
+    ├── PopulationError             a population file or user export cannot be read
+    ├── MissingExtraError (ImportError)
+    │                               an optional extra (dask, notebook) is not installed
+    └── SandboxError                the sandbox itself failed (not a rule): a worker could not
+                                    start, or the engine misbehaved in a way rulesim cannot map
+                                    to a rule outcome
+
+Catch :class:`RulesimError` to handle anything rulesim raises; catch the leaves to react to one
+cause (for example :class:`RuleLoadError` in a CI job that validates a tenant export).
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = [
+    "ConfigurationError",
+    "ErrorCode",
+    "MissingExtraError",
+    "MixError",
+    "PopulationError",
+    "RuleLoadError",
+    "RulesimError",
+    "SandboxError",
+    "ServicesError",
+    "UsageError",
+]
+
+
+class RulesimError(Exception):
+    """Base class of every exception rulesim raises on purpose."""
+
+
+class UsageError(RulesimError, ValueError):
+    """An argument has the wrong type or value; the message names it and the expected form."""
+
+
+class MixError(UsageError):
+    """A population :class:`~rulesim.Mix` has negative, empty or unknown weights."""
+
+
+class RuleLoadError(RulesimError):
+    """A rule source or export cannot be loaded.
+
+    Attributes
+    ----------
+    file, rule, line, column
+        Where the problem is, when known (``None`` otherwise).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        rule: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.file = file
+        self.rule = rule
+        self.line = line
+        self.column = column
+        where = []
+        if file:
+            where.append(str(file))
+        if line is not None:
+            where.append(f"line {line}" + (f", column {column}" if column is not None else ""))
+        prefix = f"rule `{rule}`" if rule else "rules"
+        location = f" ({'; '.join(where)})" if where else ""
+        super().__init__(f"{prefix}{location}: {message}")
+
+
+class ConfigurationError(RulesimError):
+    """A configuration (Rules settings / secrets) file or mapping cannot be used."""
+
+
+class ServicesError(RulesimError):
+    """A fake external-services definition is malformed (bad file, route or latency model)."""
+
+
+class PopulationError(RulesimError):
+    """A population file or Auth0 user export cannot be read."""
+
+
+class MissingExtraError(RulesimError, ImportError):
+    """An optional dependency is missing; the message names the extra that brings it."""
+
+    def __init__(self, extra: str, package: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs the optional package `{package}`. "
+            f"Install it with: pip install 'rulesim[{extra}]'"
+        )
+        self.extra = extra
+        self.package = package
+
+
+class SandboxError(RulesimError):
+    """The sandbox itself failed in a way that cannot be charged to a rule."""
+
+
+class ErrorCode(str, enum.Enum):
+    """Stable codes for why a rule or login did not simply succeed.
+
+    They are data (they appear in ``error_code`` columns) and never change meaning between
+    versions; new codes may be added.
+    """
+
+    UNAUTHORIZED = "unauthorized"
+    """The rule called back with an ``UnauthorizedError``: the login is denied."""
+    CALLBACK_ERROR = "callback_error"
+    """The rule called back with an ``Error`` (or subclass other than ``UnauthorizedError``)."""
+    NON_STANDARD_ERROR = "non_standard_error"
+    """The rule called back with a plain string or object instead of an ``Error``."""
+    RULE_EXCEPTION = "rule_exception"
+    """The rule threw (synchronously or in a callback it scheduled)."""
+    PROMISE_REJECTED = "promise_rejected"
+    """An ``async`` rule's promise was rejected."""
+    CALLBACK_NOT_CALLED = "callback_not_called"
+    """The rule never called back and nothing was left to wait for: the pipeline timed out."""
+    PIPELINE_TIMEOUT = "pipeline_timeout"
+    """The rules took longer than the pipeline deadline (CPU plus simulated I/O)."""
+    CPU_LIMIT = "cpu_limit"
+    """One rule step used more CPU than :attr:`Limits.cpu_ms` (an infinite loop)."""
+    MEMORY_LIMIT = "memory_limit"
+    """The sandbox ran out of its memory limit (a memory bomb)."""
+    STACK_OVERFLOW = "stack_overflow"
+    """Unbounded recursion hit the stack limit."""
+    MODULE_NOT_ALLOWED = "module_not_allowed"
+    """``require`` of a module that rulesim does not provide and the caller did not supply."""
+    CLAIMS_TOO_LARGE = "claims_too_large"
+    """Custom token claims exceed Auth0's 100 KB limit."""
+    INVALID_RULE = "invalid_rule"
+    """The rule source did not evaluate to a function inside the sandbox."""
+    SERVICE_HANDLER_ERROR = "service_handler_error"
+    """A Python handler of a fake external service raised."""
+    PROTOTYPE_POLLUTION = "prototype_pollution"
+    """A rule changed a built-in prototype; it was restored after the login."""
+    CONSOLE_LIMIT = "console_limit"
+    """Console output exceeded the per-login limit (lines past it were dropped)."""
+    SANDBOX_CRASH = "sandbox_crash"
+    """The worker process running the login died; the login could not be evaluated."""
+    ENGINE_ERROR = "engine_error"
+    """The engine failed unexpectedly while running this rule."""

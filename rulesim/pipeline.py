@@ -1,0 +1,439 @@
+"""Run a rule set over logins: the per-login driver of the sandbox.
+
+For each login the driver calls the rules one by one inside the sandbox. A rule that calls
+back synchronously costs one engine call. A rule that waits (HTTP through a fake service, the
+Management API, timers, promises) is driven by the host-operation loop: promise jobs are run,
+the outbox is read, each request is answered by :class:`~rulesim.runtime.services.Services` or
+the fake user store, the virtual clock jumps to the next event and the answer is delivered.
+Everything a login did is appended to a :class:`~rulesim.records.Columns` sink.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import random
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rulesim.errors import ErrorCode
+from rulesim.records import Columns
+from rulesim.runtime.engine import EngineFailure
+from rulesim.runtime.limits import Limits
+from rulesim.runtime.sandbox import Sandbox, SandboxOptions
+from rulesim.sources import Rule
+
+__all__ = ["MANAGEMENT_LATENCY_MS", "Pipeline", "login_seed"]
+
+MANAGEMENT_LATENCY_MS = 35.0
+"""Simulated latency of one Management API call (Auth0's API from inside a rule)."""
+
+_PENDING, _DONE, _FAILED = 1, 0, 2
+_perf = time.perf_counter_ns
+
+
+def login_seed(seed: int, index: int) -> int:
+    """The 32-bit seed of one login, from the run seed and the login's population index.
+
+    It depends only on (seed, index), so results do not depend on how logins are split
+    over workers.
+    """
+    x = (seed * 0x9E3779B97F4A7C15 + index * 0xBF58476D1CE4E5B9 + 0x94D049BB133111EB) & (2**64 - 1)
+    x ^= x >> 31
+    x = (x * 0xD6E8FEB86659FD93) & (2**64 - 1)
+    x ^= x >> 32
+    return x & 0xFFFFFFFF
+
+
+class Pipeline:
+    """Runs logins through a rule set in one sandbox and records everything they did.
+
+    Parameters
+    ----------
+    rules
+        All rules of the rule set in pipeline order; disabled ones are recorded as skipped.
+    configuration
+        The ``configuration`` values rules read.
+    limits
+        Sandbox limits and the pipeline timeout.
+    services
+        Fake external services answering HTTP calls (none: every call is unmatched).
+    options
+        Sandbox environment settings.
+    seed
+        The run seed; each login's ``Math.random`` and service randomness derive from it.
+    """
+
+    def __init__(self, rules: Sequence[Rule], configuration: Mapping[str, str], *,
+                 limits: Limits | None = None, services: Any = None,
+                 options: SandboxOptions | None = None, seed: int = 0) -> None:
+        self.all_rules = list(rules)
+        self.active = [r for r in self.all_rules if r.enabled]
+        self.limits = limits or Limits()
+        self.services = services
+        self.seed = seed
+        self.sandbox = Sandbox(self.active, configuration, self.limits, options)
+        self._store: Any = None
+        self._written: set[str] = set()
+        self._claim_limit = self.limits.claims_kb * 1024
+        # Position of each active rule in the full list (for skipped disabled rules).
+        self._active_pos = [i for i, r in enumerate(self.all_rules) if r.enabled]
+        self._names = [r.name for r in self.all_rules]
+        self._orders = [r.order for r in self.all_rules]
+
+    @property
+    def store(self) -> Any:
+        """The fake Management API user store (persisted metadata across this run's logins)."""
+        if self._store is None:
+            from rulesim.runtime.management import UserStore
+
+            self._store = UserStore()
+        return self._store
+
+    # ------------------------------------------------------------------------------------------
+    def run(self, payload: str, index: int, sink: Columns, *, login_id: str,
+            user_id: str | None = None) -> None:
+        """Run one login (its JSON payload) and append its records to ``sink``."""
+        sb = self.sandbox
+        if user_id is not None and user_id in self._written:
+            payload = self._with_persisted(payload)
+        if self.limits.resets_global_before(index):
+            sb.call("resetGlobal")
+        seed = login_seed(self.seed, index)
+        n = len(self.active)
+        cpu_ns = [0] * n
+        io_ms = [0.0] * n
+        state = _LoginState(self, login_id, seed)
+        t0 = _perf()
+        start = float(sb.call("begin", payload, seed))
+        state.cpu_begin = _perf() - t0
+        state.start = state.now = start
+        timed_out: tuple[int, ErrorCode, str] | None = None
+        fatal: tuple[int, EngineFailure] | None = None
+        deadline = self.limits.pipeline_timeout_ms
+        rule_start = start
+        for i in range(n):
+            if i in sb.invalid:
+                sb.call("hostFail", i, ErrorCode.INVALID_RULE.value,
+                        f"rule `{self.active[i].name}` {sb.invalid[i]}")
+                break
+            state.current = i
+            rule_start = state.now
+            t = _perf()
+            try:
+                st = sb.call("runRule", i)
+                while st == _PENDING:
+                    if sb.run_jobs():
+                        st = sb.call("status", i)
+                        if st != _PENDING:
+                            break
+                    state.read_outbox()
+                    if state.handler_error is not None:
+                        sb.call("hostFail", i, ErrorCode.SERVICE_HANDLER_ERROR.value,
+                                state.handler_error)
+                        st = _FAILED
+                        break
+                    nxt = state.next_event_time()
+                    spent = (state.now - start) + (sum(cpu_ns) + _perf() - t) / 1e6
+                    if nxt is None:
+                        timed_out = (i, ErrorCode.CALLBACK_NOT_CALLED,
+                                     f"rule `{self.active[i].name}` never called callback and "
+                                     "had nothing left to wait for")
+                        break
+                    if (nxt - start) + (spent - (state.now - start)) > deadline:
+                        timed_out = (i, ErrorCode.PIPELINE_TIMEOUT,
+                                     f"the rules did not finish within {deadline:g} ms "
+                                     f"(rule `{self.active[i].name}` was waiting)")
+                        break
+                    state.advance_to(nxt)
+                    st = sb.call("status", i)
+            except EngineFailure as exc:
+                cpu_ns[i] += _perf() - t
+                fatal = (i, exc)
+                break
+            cpu_ns[i] += _perf() - t
+            io_ms[i] = state.now - rule_start
+            if st != _DONE:
+                break
+        if timed_out is not None:
+            # The login ends at the deadline on the virtual clock.
+            state.now = max(state.now, start + deadline - sum(cpu_ns) / 1e6)
+            io_ms[timed_out[0]] = state.now - rule_start
+        pipeline_end = state.now
+        record: list[Any] | None = None
+        if fatal is None:
+            try:
+                if timed_out is not None:
+                    sb.call("hostFail", timed_out[0], timed_out[1].value, timed_out[2])
+                else:
+                    state.drain_fire_and_forget(start + deadline)
+                record = json.loads(sb.call("finish", self._claim_limit))
+            except EngineFailure as exc:
+                fatal = (state.current if state.current >= 0 else 0, exc)
+        if fatal is not None:
+            sb.rebuild()
+        self._emit(sink, login_id, user_id, record, fatal, timed_out, cpu_ns, io_ms,
+                   pipeline_end - start, state)
+
+    def floor(self, payload: str) -> int:
+        """The benchmark floor: the same rules on the same input, nothing recorded."""
+        return self.sandbox.floor(payload)
+
+    # ------------------------------------------------------------------------------------------
+    def _with_persisted(self, payload: str) -> str:
+        login = json.loads(payload)
+        login["user"] = self.store.observe(login.get("user") or {})
+        return json.dumps(login, separators=(",", ":"))
+
+    def _emit(self, sink: Columns, login_id: str, user_id: str | None, record: list[Any] | None,
+              fatal: tuple[int, EngineFailure] | None, timed_out: tuple[int, ErrorCode, str] | None,
+              cpu_ns: list[int], io_ms: list[float], io_total: float, state: _LoginState) -> None:
+        n_all = len(self.all_rules)
+        outcomes = ["skipped"] * n_all
+        codes: list[str | None] = [None] * n_all
+        messages: list[str | None] = [None] * n_all
+        lines = [0] * n_all
+        n_changes = [0] * n_all
+        flags: list[str] = [""] * n_all
+        calls_per_rule = [0] * n_all
+        for (_, rule, *_rest) in state.calls:
+            if rule >= 0:
+                calls_per_rule[self._active_pos[rule]] += 1
+        login_flags: list[str] = []
+        if record is not None:
+            runs = record[0]
+            for k, run in enumerate(runs):
+                pos = self._active_pos[k]
+                outcome, code, message, line, ncalls, nch, rflags, _done = run
+                outcomes[pos] = outcome
+                codes[pos] = code
+                lines[pos] = line
+                n_changes[pos] = nch
+                if message is not None and code is not None:
+                    where = f" (line {line})" if line else ""
+                    messages[pos] = f"rule `{self._names[pos]}`{where}: {message}"
+                rf = list(rflags)
+                if ncalls > 1:
+                    rf.append("callback_called_twice")
+                if state.overflow_rule == k:
+                    rf.append("console_truncated")
+                flags[pos] = ",".join(rf)
+                if rf:
+                    login_flags.extend(rf)
+        else:
+            assert fatal is not None
+            k, exc = fatal
+            for j in range(k):
+                outcomes[self._active_pos[j]] = "ok"
+            pos = self._active_pos[k]
+            outcomes[pos] = "error"
+            codes[pos] = exc.code.value
+            messages[pos] = f"rule `{self._names[pos]}`: {exc}"
+        if timed_out is not None and record is not None:
+            pos = self._active_pos[timed_out[0]]
+            outcomes[pos] = "timeout"
+        # The login's outcome: the first rule that did not end ok decides it.
+        outcome, error_code, error_message, deciding = "allowed", None, None, None
+        for pos in range(n_all):
+            o = outcomes[pos]
+            if o in ("denied", "error", "timeout"):
+                outcome = o
+                error_code, error_message, deciding = codes[pos], messages[pos], self._names[pos]
+                break
+        id_token = access_token = "{}"
+        scopes: list[str] = []
+        mfa = redirect = saml = primary = None
+        dropped = "[]"
+        if record is not None:
+            (_, changes, logs, id_token, access_token, scopes, mfa, redirect, saml, primary,
+             dropped_list, too_large, pollution, _clock) = record
+            dropped = json.dumps(dropped_list) if dropped_list else "[]"
+            if outcome == "allowed" and too_large:
+                outcome, error_code = "error", ErrorCode.CLAIMS_TOO_LARGE.value
+                error_message = (f"custom claims of the {too_large.replace('_', ' ')} exceed "
+                                 f"{self.limits.claims_kb} KB")
+            if pollution:
+                login_flags.append("prototype_pollution")
+                if outcome == "allowed":
+                    outcome, error_code = "error", ErrorCode.PROTOTYPE_POLLUTION.value
+                    error_message = ("a rule modified built-in prototypes (restored after the "
+                                     "login): " + ", ".join(pollution[:5]))
+                    last = max((p for p in range(n_all) if outcomes[p] == "ok"), default=None)
+                    deciding = self._names[last] if last is not None else None
+            if outcome == "allowed" and redirect:
+                outcome = "redirect"
+            for ch in changes:
+                ch[0] = self._active_pos[ch[0]] if ch[0] >= 0 else -1
+            sink.add_changes(login_id, self._names, changes)
+            sink.add_logs(login_id, self._names, [[self._active_pos[r] if r >= 0 else -1, lv, m]
+                                                  for r, lv, m in logs])
+        if state.persisted:
+            sink.add_changes(login_id, self._names, [
+                [self._active_pos[r], target, path, op, before, after, 1]
+                for r, target, path, op, before, after in state.persisted])
+        sink.add_calls(login_id, self._names, [
+            [self._active_pos[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls])
+        cpu_us = [0.0] * n_all
+        io_all = [0.0] * n_all
+        for k in range(len(self.active)):
+            cpu_us[self._active_pos[k]] = cpu_ns[k] / 1000.0
+            io_all[self._active_pos[k]] = io_ms[k]
+        cpu_ms_total = (sum(cpu_ns) + state.cpu_begin) / 1e6
+        mfa_provider = None
+        if mfa is not None:
+            try:
+                mfa_provider = str(json.loads(mfa).get("provider") or "any")
+            except (ValueError, AttributeError):
+                mfa_provider = "any"
+        app_error = None
+        if outcome == "denied":
+            app_error = "unauthorized"
+        elif outcome in ("error", "timeout"):
+            app_error = self.limits.error_mapping
+        sink.add_login(
+            login_id=login_id, user_id=user_id, outcome=outcome, error_code=error_code,
+            error_message=error_message, app_error=app_error, deciding_rule=deciding,
+            mfa_required=mfa is not None, mfa_provider=mfa_provider, redirect_url=redirect,
+            id_token=id_token, access_token=access_token, scopes=" ".join(scopes),
+            saml=saml, primary_user=primary, dropped_claims=dropped,
+            cpu_ms=cpu_ms_total, latency_ms=io_total + cpu_ms_total,
+            rules_run=sum(1 for o in outcomes if o != "skipped"),
+            flags=",".join(sorted(set(login_flags))),
+        )
+        sink.add_rule_runs(login_id, self._names, self._orders, outcomes, codes, messages, lines,
+                           cpu_us, io_all, calls_per_rule, n_changes, flags)
+
+
+class _LoginState:
+    """Host-side state of one login: virtual clock, pending host operations, calls made."""
+
+    def __init__(self, pipeline: Pipeline, login_id: str, seed: int) -> None:
+        self.p = pipeline
+        self.sb = pipeline.sandbox
+        self.login_id = login_id
+        self.seed = seed
+        self.start = 0.0
+        self.now = 0.0
+        self.current = -1
+        self.cpu_begin = 0
+        self.events: list[tuple[float, int, int, str, str]] = []
+        self.calls: list[list[Any]] = []
+        self.persisted: list[tuple[int, str, str, str, str | None, str | None]] = []
+        self.handler_error: str | None = None
+        self.overflow_rule: int | None = None
+        self._rng: random.Random | None = None
+        self._ended = False
+
+    @property
+    def rng(self) -> random.Random:
+        if self._rng is None:
+            self._rng = random.Random(self.seed)
+        return self._rng
+
+    def read_outbox(self) -> None:
+        text = self.sb.call("takeOutbox")
+        if not text:
+            return
+        for op_id, kind, rule, payload in json.loads(text):
+            if kind == "http":
+                self._http(op_id, rule, payload)
+            elif kind == "mgmt":
+                self._mgmt(op_id, rule, payload)
+
+    def _http(self, op_id: int, rule: int, req: Mapping[str, Any]) -> None:
+        from rulesim.runtime.services import HttpRequest, ServiceHandlerError
+
+        method = str(req.get("method") or "GET").upper()
+        url = str(req.get("url") or "")
+        headers = {str(k).lower(): str(v) for k, v in (req.get("headers") or {}).items()}
+        body = req.get("body")
+        timeout = req.get("timeoutMs")
+        request = HttpRequest(method=method, url=url, headers=headers,
+                              body=None if body is None else str(body),
+                              timeout_ms=float(timeout) if timeout else None)
+        if self.p.services is None:
+            from rulesim.runtime.services import Services
+
+            self.p.services = Services()
+        try:
+            res = self.p.services.handle(request, self.rng)
+        except ServiceHandlerError as exc:
+            self.handler_error = (f"rule `{self.p.active[rule].name}`: the fake service "
+                                  f"handler for {method} {url} raised: {exc}")
+            self.calls.append([self.login_id, rule, "http", method, url, None, 0.0,
+                               getattr(exc, "route", None), "handler_error", False])
+            return
+        call = [self.login_id, rule, "http", method, url, res.status, res.latency_ms, res.route,
+                res.error, False]
+        self.calls.append(call)
+        if res.error:
+            err = json.dumps({"message": res.error_message or res.error, "code": res.error})
+            resp = ""
+        else:
+            err = ""
+            resp = json.dumps({"status": res.status, "headers": dict(res.headers),
+                               "body": res.body})
+        heapq.heappush(self.events, (self.now + res.latency_ms, op_id, len(self.calls) - 1,
+                                     err, resp))
+
+    def _mgmt(self, op_id: int, rule: int, payload: Mapping[str, Any]) -> None:
+        from rulesim.runtime.management import ManagementApiError
+
+        op = str(payload.get("op"))
+        args = payload.get("args") or {}
+        url = f"/api/v2/users/{args.get('id', '')}" if "id" in args else "/api/v2/users"
+        try:
+            result, changes = self.p.store.call(op, args)
+            status, err = 200, ""
+            resp = json.dumps(result) if result is not None else ""
+            for ch in changes:
+                self.persisted.append((rule, ch.target, ch.path, ch.op,
+                                       None if ch.before is None else json.dumps(ch.before),
+                                       None if ch.after is None else json.dumps(ch.after)))
+                self.p._written.add(ch.user_id)
+        except ManagementApiError as exc:
+            status = exc.status_code
+            err = json.dumps({"message": str(exc), "statusCode": exc.status_code,
+                              "name": "APIError"})
+            resp = ""
+        self.calls.append([self.login_id, rule, "management", op, url, status,
+                           MANAGEMENT_LATENCY_MS, "auth0-management-api", None, False])
+        heapq.heappush(self.events, (self.now + MANAGEMENT_LATENCY_MS, op_id,
+                                     len(self.calls) - 1, err, resp))
+
+    def next_event_time(self) -> float | None:
+        t_timer = float(self.sb.call("nextTimer"))
+        t_event = self.events[0][0] if self.events else None
+        if t_timer < 0:
+            return t_event
+        if t_event is None:
+            return t_timer
+        return min(t_timer, t_event)
+
+    def advance_to(self, t: float) -> None:
+        """Move the virtual clock to ``t`` and deliver everything due then."""
+        if t > self.now:
+            self.now = t
+            self.sb.call("setNow", t)
+        while self.events and self.events[0][0] <= self.now:
+            _, op_id, call_index, err, resp = heapq.heappop(self.events)
+            call = self.calls[call_index]
+            call[9] = self._ended or call[1] < self.current
+            self.sb.call("deliver", op_id, err, resp)
+            self.sb.run_jobs()
+        self.sb.call("fireTimers")
+        self.sb.run_jobs()
+
+    def drain_fire_and_forget(self, limit: float) -> None:
+        """Complete I/O still pending after the last callback; it does not delay the login."""
+        self._ended = True
+        for _ in range(10_000):
+            self.sb.run_jobs()
+            self.read_outbox()
+            if not self.events:
+                return
+            t = self.events[0][0]
+            if t > limit:
+                return
+            self.advance_to(t)

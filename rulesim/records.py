@@ -1,0 +1,284 @@
+"""Result types: outcome vocabularies, the column contract, the columnar sink and `Simulation`.
+
+Column contract
+---------------
+Every frame a :class:`Simulation` exposes follows :data:`COLUMNS` (name, dtype, meaning); a
+test checks the frames against it and ``docs/columns.md`` is generated from it. Low-cardinality
+text columns are pandas categoricals. JSON columns hold compact JSON text.
+
+``logins`` — one row per login (plus the population's key attributes, joined by ``login_id``)
+``rule_runs`` — one row per (login, rule), every rule of the set, disabled ones as ``skipped``
+``changes`` — one row per change a rule made to a watched part of ``user`` or ``context``
+``calls`` — one row per external call (fake HTTP) or Management API call
+``logs`` — one row per console line
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "COLUMNS",
+    "ChangeOp",
+    "ChangeTarget",
+    "Columns",
+    "LoginOutcome",
+    "RuleOutcome",
+    "column_contract_markdown",
+    "frames_from_columns",
+]
+
+
+class LoginOutcome(str, enum.Enum):
+    """What the application finally got for a login."""
+
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    REDIRECT = "redirect"
+
+
+class RuleOutcome(str, enum.Enum):
+    """How one rule ended within one login."""
+
+    OK = "ok"
+    DENIED = "denied"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    SKIPPED = "skipped"
+
+
+class ChangeTarget(str, enum.Enum):
+    """The watched part of ``user``/``context`` a change touched."""
+
+    USER = "user"
+    APP_METADATA = "app_metadata"
+    USER_METADATA = "user_metadata"
+    ID_TOKEN = "id_token"
+    ACCESS_TOKEN = "access_token"
+    MULTIFACTOR = "multifactor"
+    REDIRECT = "redirect"
+    SAML = "saml"
+    PRIMARY_USER = "primary_user"
+
+
+class ChangeOp(str, enum.Enum):
+    """Kind of change at a JSON path."""
+
+    ADD = "add"
+    REPLACE = "replace"
+    REMOVE = "remove"
+
+
+_LOGIN_OUTCOMES = [o.value for o in LoginOutcome]
+_RULE_OUTCOMES = [o.value for o in RuleOutcome]
+_TARGETS = [t.value for t in ChangeTarget]
+_OPS = [o.value for o in ChangeOp]
+
+COLUMNS: dict[str, list[tuple[str, str, str]]] = {
+    "logins": [
+        ("login_id", "string", "the population's login id"),
+        ("user_id", "string", "Auth0 user id"),
+        ("outcome", "category", "allowed, denied, error, timeout or redirect"),
+        ("error_code", "category", "stable code (rulesim.errors.ErrorCode) when not allowed"),
+        ("error_message", "string", "message naming the rule and line"),
+        ("app_error", "category", "the error the application receives: unauthorized / access_denied"),
+        ("deciding_rule", "category", "the rule whose outcome decided the login"),
+        ("mfa_required", "bool", "context.multifactor was set"),
+        ("mfa_provider", "category", "context.multifactor.provider"),
+        ("redirect_url", "string", "context.redirect.url at the end of the pipeline"),
+        ("id_token", "string", "JSON: final ID-token claims (standard + filtered custom)"),
+        ("access_token", "string", "JSON: final custom access-token claims"),
+        ("scopes", "string", "space-separated access-token scopes"),
+        ("saml", "string", "JSON: context.samlConfiguration, if set"),
+        ("primary_user", "string", "JSON: context.primaryUser, if set"),
+        ("dropped_claims", "string", "JSON: [[token, claim, reason]] Auth0 silently drops"),
+        ("cpu_ms", "float64", "measured engine time of the whole login"),
+        ("latency_ms", "float64", "cpu_ms plus simulated I/O latency until the last callback"),
+        ("rules_run", "int16", "rules that started"),
+        ("flags", "string", "comma-separated warnings (callback_called_twice, …)"),
+    ],
+    "rule_runs": [
+        ("login_id", "string", "login"),
+        ("rule", "category", "rule name"),
+        ("order", "int16", "rule order"),
+        ("outcome", "category", "ok, denied, error, timeout or skipped"),
+        ("error_code", "category", "stable code when not ok"),
+        ("error_message", "string", "message naming the rule and line"),
+        ("line", "int32", "rule source line of the error (0 when unknown)"),
+        ("cpu_us", "float64", "engine time spent in this rule"),
+        ("io_ms", "float64", "simulated time this rule waited (I/O, timers)"),
+        ("n_calls", "int16", "external and Management API calls made"),
+        ("n_changes", "int16", "changes to watched parts"),
+        ("flags", "string", "comma-separated warnings"),
+    ],
+    "changes": [
+        ("login_id", "string", "login"),
+        ("rule", "category", "rule that made the change"),
+        ("target", "category", "user, app_metadata, user_metadata, id_token, access_token, "
+                               "multifactor, redirect, saml, primary_user"),
+        ("path", "string", "JSON path inside the target ('' for the whole target)"),
+        ("op", "category", "add, replace or remove"),
+        ("before", "string", "JSON value before (null for add)"),
+        ("after", "string", "JSON value after (null for remove)"),
+        ("persisted", "bool", "written through the Management API"),
+    ],
+    "calls": [
+        ("login_id", "string", "login"),
+        ("rule", "category", "rule that made the call"),
+        ("kind", "category", "http or management"),
+        ("method", "category", "HTTP method or Management API operation"),
+        ("url", "string", "request URL"),
+        ("status", "Int16", "response status (missing on transport errors)"),
+        ("latency_ms", "float64", "simulated latency"),
+        ("route", "category", "matched fake-service route (missing: unmatched)"),
+        ("error", "category", "transport error: ECONNRESET, ETIMEDOUT, ENOTFOUND, handler_error"),
+        ("fire_and_forget", "bool", "the answer arrived after the rule had called back"),
+    ],
+    "logs": [
+        ("login_id", "string", "login"),
+        ("rule", "category", "rule that wrote the line"),
+        ("level", "category", "log, info, warn, error or debug"),
+        ("message", "string", "the line"),
+    ],
+}
+
+_CATEGORIES: dict[tuple[str, str], list[str]] = {
+    ("logins", "outcome"): _LOGIN_OUTCOMES,
+    ("rule_runs", "outcome"): _RULE_OUTCOMES,
+    ("changes", "target"): _TARGETS,
+    ("changes", "op"): _OPS,
+}
+
+
+def column_contract_markdown() -> str:
+    """The column contract as a Markdown table (for docs and ``rulesim columns``)."""
+    out = []
+    for table, cols in COLUMNS.items():
+        out.append(f"### `{table}`\n\n| column | dtype | meaning |\n|---|---|---|")
+        out.extend(f"| `{n}` | {d} | {m} |" for n, d, m in cols)
+        out.append("")
+    return "\n".join(out)
+
+
+class Columns:
+    """Columnar sink the pipeline appends to: plain lists per column, cheap to pickle."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, dict[str, list[Any]]] = {
+            t: {c[0]: [] for c in cols} for t, cols in COLUMNS.items()
+        }
+        self.complete = True
+
+    def __len__(self) -> int:
+        return len(self.data["logins"]["login_id"])
+
+    def add_login(self, **values: Any) -> None:
+        """Append one login row."""
+        cols = self.data["logins"]
+        for name, value in values.items():
+            cols[name].append(value)
+
+    def add_rule_runs(self, login_id: str, names: Sequence[str], orders: Sequence[int],
+                      outcomes: list[str], codes: list[str | None], messages: list[str | None],
+                      lines: list[int], cpu_us: list[float], io_ms: list[float],
+                      n_calls: list[int], n_changes: list[int], flags: list[str]) -> None:
+        """Append one row per rule of the set for one login."""
+        c = self.data["rule_runs"]
+        c["login_id"].extend([login_id] * len(names))
+        c["rule"].extend(names)
+        c["order"].extend(orders)
+        c["outcome"].extend(outcomes)
+        c["error_code"].extend(codes)
+        c["error_message"].extend(messages)
+        c["line"].extend(lines)
+        c["cpu_us"].extend(cpu_us)
+        c["io_ms"].extend(io_ms)
+        c["n_calls"].extend(n_calls)
+        c["n_changes"].extend(n_changes)
+        c["flags"].extend(flags)
+
+    def add_changes(self, login_id: str, names: Sequence[str], changes: list[list[Any]]) -> None:
+        """Append change rows ``[rule_index, target, path, op, before, after, persisted]``."""
+        if not changes:
+            return
+        c = self.data["changes"]
+        for rule, target, path, op, before, after, persisted in changes:
+            c["login_id"].append(login_id)
+            c["rule"].append(names[rule] if rule >= 0 else None)
+            c["target"].append(target)
+            c["path"].append(path)
+            c["op"].append(op)
+            c["before"].append(before)
+            c["after"].append(after)
+            c["persisted"].append(bool(persisted))
+
+    def add_calls(self, login_id: str, names: Sequence[str], calls: list[list[Any]]) -> None:
+        """Append call rows ``[rule_index, kind, method, url, status, latency, route, error, ff]``."""
+        if not calls:
+            return
+        c = self.data["calls"]
+        for rule, kind, method, url, status, latency, route, error, ff in calls:
+            c["login_id"].append(login_id)
+            c["rule"].append(names[rule] if rule >= 0 else None)
+            c["kind"].append(kind)
+            c["method"].append(method)
+            c["url"].append(url)
+            c["status"].append(status)
+            c["latency_ms"].append(float(latency))
+            c["route"].append(route)
+            c["error"].append(error)
+            c["fire_and_forget"].append(bool(ff))
+
+    def add_logs(self, login_id: str, names: Sequence[str], logs: list[list[Any]]) -> None:
+        """Append console rows ``[rule_index, level, message]``."""
+        if not logs:
+            return
+        c = self.data["logs"]
+        for rule, level, message in logs:
+            c["login_id"].append(login_id)
+            c["rule"].append(names[rule] if rule >= 0 else None)
+            c["level"].append(level)
+            c["message"].append(message)
+
+    def extend(self, other: Columns) -> None:
+        """Append another sink's rows (chunks arrive in population order)."""
+        for t, cols in other.data.items():
+            mine = self.data[t]
+            for name, values in cols.items():
+                mine[name].extend(values)
+        self.complete = self.complete and other.complete
+
+
+def _series(table: str, name: str, dtype: str, values: list[Any],
+            rule_names: Sequence[str]) -> pd.Series:
+    if dtype == "category":
+        cats = _CATEGORIES.get((table, name))
+        if cats is None and name in ("rule", "deciding_rule"):
+            cats = list(dict.fromkeys(rule_names))
+        if cats is not None:
+            return pd.Series(pd.Categorical(values, categories=cats), name=name)
+        return pd.Series(values, dtype="object", name=name).astype("category")
+    if dtype == "string":
+        return pd.Series(values, dtype="string", name=name)
+    if dtype == "bool":
+        return pd.Series(np.asarray(values, dtype=bool), name=name)
+    if dtype == "Int16":
+        return pd.Series(pd.array(values, dtype="Int16"), name=name)
+    return pd.Series(np.asarray(values, dtype=dtype), name=name)
+
+
+def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Build the typed DataFrames of every table from a sink, following :data:`COLUMNS`."""
+    frames = {}
+    for table, cols in COLUMNS.items():
+        data = columns.data[table]
+        frames[table] = pd.DataFrame(
+            {n: _series(table, n, d, data[n], rule_names) for n, d, _ in cols})
+    return frames

@@ -1,0 +1,114 @@
+"""A small adapter over the QuickJS binding, so another binding could replace it.
+
+Only this module imports ``quickjs``. It applies the limits to every call and turns the
+binding's exceptions into :class:`EngineFailure` with a stable code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import quickjs
+
+from rulesim.errors import ErrorCode
+from rulesim.runtime.limits import Limits
+
+__all__ = ["Engine", "EngineFailure", "JSFunction"]
+
+JSFunction = Any
+"""A JavaScript function handle returned by :meth:`Engine.global_function`."""
+
+
+class EngineFailure(Exception):
+    """A call into the engine did not return normally.
+
+    Attributes
+    ----------
+    code
+        :class:`~rulesim.errors.ErrorCode` value: ``cpu_limit``, ``memory_limit``,
+        ``stack_overflow`` or ``engine_error``.
+    fatal
+        True when the engine must be rebuilt before it is used again.
+    """
+
+    def __init__(self, code: ErrorCode, message: str, *, fatal: bool) -> None:
+        super().__init__(message)
+        self.code = code
+        self.fatal = fatal
+
+
+def _classify(exc: BaseException) -> EngineFailure:
+    text = str(exc)
+    first = text.split("\n", 1)[0]
+    if isinstance(exc, quickjs.StackOverflow) or "stack overflow" in first:
+        return EngineFailure(ErrorCode.STACK_OVERFLOW, "stack overflow (unbounded recursion?)",
+                             fatal=True)
+    if "interrupted" in first:
+        return EngineFailure(ErrorCode.CPU_LIMIT, "CPU time limit exceeded (infinite loop?)",
+                             fatal=True)
+    if "out of memory" in first:
+        return EngineFailure(ErrorCode.MEMORY_LIMIT, "memory limit exceeded", fatal=True)
+    return EngineFailure(ErrorCode.ENGINE_ERROR, first or type(exc).__name__, fatal=True)
+
+
+class Engine:
+    """One QuickJS context with limits applied to every call.
+
+    Parameters
+    ----------
+    limits
+        CPU (per call), memory and stack limits.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._ctx = quickjs.Context()
+        self._ctx.set_memory_limit(limits.memory_mb * 1024 * 1024)
+        self._ctx.set_max_stack_size(limits.stack_kb * 1024)
+        self._ctx.set_time_limit(limits.cpu_ms / 1000.0)
+
+    def eval(self, code: str) -> Any:
+        """Evaluate ``code`` under the limits; raise :class:`EngineFailure` on failure."""
+        try:
+            return self._ctx.eval(code)
+        except quickjs.JSException as exc:
+            raise _classify(exc) from None
+
+    def compile_error(self, code: str) -> str | None:
+        """Evaluate ``code`` and return the JS error text, or None if it evaluated."""
+        try:
+            self._ctx.eval(code)
+        except quickjs.JSException as exc:
+            return str(exc)
+        return None
+
+    def global_function(self, name: str) -> JSFunction:
+        """Take the global ``name`` out of the JS world and return a handle to it.
+
+        The global is deleted so rule code cannot find or call it.
+        """
+        fn = self._ctx.get(name)
+        self._ctx.eval(f"delete globalThis[{name!r}]")
+        return fn
+
+    def call(self, fn: JSFunction, *args: Any) -> Any:
+        """Call a JS function under the limits."""
+        try:
+            return fn(*args)
+        except quickjs.JSException as exc:
+            raise _classify(exc) from None
+
+    def run_jobs(self) -> int:
+        """Run pending promise jobs until none is left; return how many ran."""
+        n = 0
+        try:
+            while self._ctx.execute_pending_job():
+                n += 1
+        except quickjs.JSException as exc:
+            raise _classify(exc) from None
+        return n
+
+    def memory_used(self) -> int:
+        """Bytes of memory the runtime uses now."""
+        info = self._ctx.memory()
+        return int(info.get("memory_used_size", 0))

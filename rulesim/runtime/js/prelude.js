@@ -1,0 +1,655 @@
+(function installRulesimPrelude(CONFIG_JSON, OPTIONS_JSON, makeRequire, REGISTRY) {
+  // The Auth0 Rules runtime emulation. Everything a rule can reach is defined here; nothing
+  // in this file can reach the host: work that needs Python (fake HTTP, the Management API)
+  // is appended to an outbox that the Python driver reads, answers and delivers back.
+  'use strict';
+  var G = globalThis;
+  var OPTIONS = JSON.parse(OPTIONS_JSON);
+  var RealDate = Date;
+  var jsonStringify = JSON.stringify;
+  var jsonParse = JSON.parse;
+  var objectKeys = Object.keys;
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var isArray = Array.isArray;
+  var ProxyCtor = Proxy;
+  var WeakMapCtor = WeakMap;
+  var mathFloor = Math.floor;
+  var stringOf = String;
+
+  // ---------------------------------------------------------------- per-login state
+  var S = null;            // the login being run (see begin())
+  var rules = [];          // compiled rule functions, by index
+  var ruleNames = [];
+
+  // ---------------------------------------------------------------- virtual clock and timers
+  var clock = { now: 0 };
+  var timers = [];         // {id, t, seq, fn, args, every}
+  var timerSeq = 0;
+  function addTimer(fn, ms, args, every) {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+    ms = Number(ms);
+    if (!(ms >= 1)) ms = 1;   // node clamps to 1 ms
+    var id = ++timerSeq;
+    timers.push({ id: id, t: clock.now + ms, seq: id, fn: fn, args: args, every: every ? ms : 0, rule: S ? S.current : -1 });
+    return id;
+  }
+  function removeTimer(id) {
+    if (id && typeof id === 'object') id = id.id;
+    for (var i = 0; i < timers.length; i++) if (timers[i].id === id) { timers.splice(i, 1); return; }
+  }
+  function TimerHandle(id) { this.id = id; }
+  TimerHandle.prototype.ref = function () { return this; };
+  TimerHandle.prototype.unref = function () { return this; };
+  TimerHandle.prototype.hasRef = function () { return true; };
+  TimerHandle.prototype[Symbol.toPrimitive] = function () { return this.id; };
+  G.setTimeout = function setTimeout(fn, ms) { return new TimerHandle(addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), false)); };
+  G.setInterval = function setInterval(fn, ms) { return new TimerHandle(addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), true)); };
+  G.setImmediate = function setImmediate(fn) {
+    var id = ++timerSeq;
+    timers.push({ id: id, t: clock.now, seq: id, fn: fn, args: Array.prototype.slice.call(arguments, 1), every: 0, rule: S ? S.current : -1 });
+    return new TimerHandle(id);
+  };
+  G.clearTimeout = G.clearInterval = G.clearImmediate = function clearTimeout(h) { removeTimer(h); };
+
+  // Date: the real Date, but "now" is the login's virtual clock.
+  function VirtualDate() {
+    if (!new.target) return new RealDate(clock.now).toString();
+    var d = arguments.length === 0 ? new RealDate(clock.now) : Reflect.construct(RealDate, arguments);
+    if (new.target !== VirtualDate) Object.setPrototypeOf(d, new.target.prototype);
+    return d;
+  }
+  VirtualDate.prototype = RealDate.prototype;
+  VirtualDate.now = function now() { return clock.now; };
+  VirtualDate.parse = RealDate.parse;
+  VirtualDate.UTC = RealDate.UTC;
+  Object.defineProperty(RealDate.prototype, 'constructor', { value: VirtualDate, writable: true, configurable: true });
+  G.Date = VirtualDate;
+
+  // Math.random: seeded per login (xorshift128+ on 32-bit halves, deterministic).
+  var rs0 = 1, rs1 = 2, rs2 = 3, rs3 = 4;
+  function seedRandom(seed) {
+    var s = (seed >>> 0) || 0x9e3779b9;
+    function next() { s = (s + 0x6d2b79f5) | 0; var t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return (t ^ (t >>> 14)) >>> 0; }
+    rs0 = next(); rs1 = next(); rs2 = next(); rs3 = next();
+  }
+  function rotl(x, k) { return (x << k) | (x >>> (32 - k)); }
+  function xo() {
+    var result = Math.imul(rotl(Math.imul(rs1, 5), 7), 9);
+    var t = rs1 << 9;
+    rs2 ^= rs0; rs3 ^= rs1; rs1 ^= rs2; rs0 ^= rs3; rs2 ^= t; rs3 = rotl(rs3, 11);
+    return result >>> 0;
+  }
+  Math.random = function random_() { var r1 = xo(), r2 = xo(); return ((r1 >>> 5) * 67108864 + (r2 >>> 6)) / 9007199254740992; };
+  var seededRandom = Math.random;
+
+  // ---------------------------------------------------------------- errors
+  function UnauthorizedError(message) {
+    if (!(this instanceof UnauthorizedError)) return new UnauthorizedError(message);
+    var e = new Error(message);
+    this.message = message === undefined ? '' : stringOf(message);
+    this.stack = e.stack;
+  }
+  UnauthorizedError.prototype = Object.create(Error.prototype, {
+    constructor: { value: UnauthorizedError, writable: true, configurable: true },
+    name: { value: 'UnauthorizedError', writable: true, configurable: true },
+  });
+  G.UnauthorizedError = UnauthorizedError;
+
+  // ---------------------------------------------------------------- console
+  var CONSOLE_LIMIT = OPTIONS.consoleBytes;
+  var LINE_LIMIT = OPTIONS.consoleLineBytes;
+  function formatArg(a) {
+    if (typeof a === 'string') return a;
+    if (a instanceof Error) return a.stack ? (a.name + ': ' + a.message) : stringOf(a);
+    if (a && typeof a === 'object') { try { return jsonStringify(a); } catch (e) { return '[object]'; } }
+    return stringOf(a);
+  }
+  function logger(level) {
+    return function () {
+      if (!S) return;
+      var parts = [];
+      for (var i = 0; i < arguments.length; i++) parts.push(formatArg(arguments[i]));
+      var line = parts.join(' ');
+      S.consoleBytes += line.length;
+      if (S.consoleBytes > CONSOLE_LIMIT) {
+        if (!S.consoleOverflow) { S.consoleOverflow = S.current; S.logs.push([S.current, 'warn', '[rulesim] console output over ' + CONSOLE_LIMIT + ' bytes: further lines dropped']); }
+        return;
+      }
+      if (line.length > LINE_LIMIT) line = line.slice(0, LINE_LIMIT) + '…[truncated]';
+      S.logs.push([S.current, level, line]);
+    };
+  }
+  G.console = { log: logger('log'), info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug'), trace: logger('debug'), dir: logger('log') };
+
+  // ---------------------------------------------------------------- host operations
+  var opSeq = 0;
+  var pendingOps = {};     // id -> {cb, rule}
+  var outbox = [];
+  function hostCall(kind, payload, cb) {
+    var id = ++opSeq;
+    var rule = S ? S.current : -1;
+    outbox.push([id, kind, rule, payload]);
+    pendingOps[id] = { cb: cb, rule: rule };
+    if (S) S.pendingCount++;
+  }
+  function makeHostError(err) {
+    var e = new Error(err.message);
+    if (err.code) e.code = err.code;
+    if (err.statusCode) { e.statusCode = err.statusCode; }
+    if (err.name) e.name = err.name;
+    return e;
+  }
+  var host = {
+    http: function (req, cb) { hostCall('http', req, cb); },
+    mgmt: function (op, args, cb) { hostCall('mgmt', { op: op, args: args }, cb); },
+    random: function () { return seededRandom(); },
+    domain: OPTIONS.domain,
+  };
+
+  // ---------------------------------------------------------------- configuration, auth0, global
+  var configuration = JSON.parse(CONFIG_JSON);
+  G.configuration = Object.freeze(configuration);
+  function promiseMgmt(op, args) {
+    return new Promise(function (resolve, reject) {
+      hostCall('mgmt', { op: op, args: args }, function (err, res) { if (err) reject(err); else resolve(res); });
+    });
+  }
+  function metadataUpdater(op) {
+    return function (userId, metadata) {
+      var data;
+      try { data = metadata === undefined ? {} : jsonParse(jsonStringify(metadata)); } catch (e) { return Promise.reject(e); }
+      return promiseMgmt(op, { id: stringOf(userId), data: data }).then(function () { return undefined; });
+    };
+  }
+  G.auth0 = Object.freeze({
+    users: Object.freeze({
+      updateAppMetadata: metadataUpdater('updateAppMetadata'),
+      updateUserMetadata: metadataUpdater('updateUserMetadata'),
+    }),
+    accessToken: OPTIONS.managementToken,
+    domain: OPTIONS.domain,
+    baseUrl: 'https://' + OPTIONS.domain + '/api/v2',
+  });
+  G.global = {};
+
+  // ---------------------------------------------------------------- require and Buffer
+  var requireFn = makeRequire ? makeRequire(host, REGISTRY, { legacyGlobals: !!OPTIONS.legacyGlobals }) : null;
+  if (requireFn) {
+    G.require = requireFn;
+    try { G.Buffer = requireFn('buffer').Buffer; } catch (e) { /* no buffer module */ }
+    if (OPTIONS.legacyGlobals && requireFn.legacyGlobals) {
+      objectKeys(requireFn.legacyGlobals).forEach(function (name) {
+        var mod = requireFn.legacyGlobals[name];
+        Object.defineProperty(G, name, { configurable: true, enumerable: false, get: function () { return requireFn(mod); } });
+      });
+    }
+  } else {
+    G.require = function require(name) {
+      var e = new Error('module `' + name + '` is not available in the rulesim sandbox');
+      e.code = 'module_not_allowed';
+      throw e;
+    };
+  }
+
+  // ---------------------------------------------------------------- change tracking
+  // Writes to the watched parts go through proxies whose traps mark the part dirty and keep
+  // the part's JSON as it was before the rule's first write. At a rule's end only the dirty
+  // parts are diffed, so an unchanged login costs no serialisation at all.
+  var PART_TARGETS = ['user', 'app_metadata', 'user_metadata', 'id_token', 'access_token', 'multifactor', 'redirect', 'saml', 'primary_user'];
+  var CTX_PARTS = { idToken: 3, accessToken: 4, multifactor: 5, redirect: 6, samlConfiguration: 7, primaryUser: 8 };
+  var USER_PARTS = { app_metadata: 1, user_metadata: 2 };
+  var rawOf = new WeakMapCtor();      // proxy -> raw
+  var proxyOf = new WeakMapCtor();    // raw -> proxy (per part)
+
+  function snapshot(value) { return value === undefined ? undefined : jsonStringify(value); }
+  function markPart(part) {
+    if (!(part in S.dirty)) S.dirty[part] = snapshot(S.partValue(part));
+  }
+  function deepHandler(part) {
+    return {
+      get: function (t, k, r) {
+        var v = Reflect.get(t, k, r);
+        return (v !== null && typeof v === 'object') ? wrapDeep(v, part) : v;
+      },
+      set: function (t, k, v, r) { markPart(part); return Reflect.set(t, k, unwrap(v), r); },
+      deleteProperty: function (t, k) { markPart(part); return Reflect.deleteProperty(t, k); },
+      defineProperty: function (t, k, d) { markPart(part); return Reflect.defineProperty(t, k, d); },
+    };
+  }
+  var deepHandlers = [];
+  for (var hp = 0; hp < PART_TARGETS.length; hp++) deepHandlers.push(deepHandler(hp));
+  function unwrap(v) { if (v !== null && typeof v === 'object') { var raw = rawOf.get(v); if (raw) return raw; } return v; }
+  function wrapDeep(raw, part) {
+    if (rawOf.has(raw)) return raw;
+    var cache = proxyOf.get(raw);
+    if (cache && cache.part === part) return cache.proxy;
+    var p = new ProxyCtor(raw, deepHandlers[part]);
+    rawOf.set(p, raw);
+    proxyOf.set(raw, { part: part, proxy: p });
+    return p;
+  }
+  var userHandler = {
+    get: function (t, k, r) {
+      var part = USER_PARTS[k];
+      var v = Reflect.get(t, k, r);
+      if (part !== undefined && v !== null && typeof v === 'object') return wrapDeep(v, part);
+      return v;
+    },
+    set: function (t, k, v, r) { touchUser(t, k); return Reflect.set(t, k, unwrap(v), r); },
+    deleteProperty: function (t, k) { touchUser(t, k); return Reflect.deleteProperty(t, k); },
+    defineProperty: function (t, k, d) { touchUser(t, k); return Reflect.defineProperty(t, k, d); },
+  };
+  function touchUser(t, k) {
+    var part = USER_PARTS[k];
+    if (part !== undefined) { markPart(part); return; }
+    if (typeof k !== 'string') return;
+    if (!hasOwn.call(S.userTouched, k)) S.userTouched[k] = hasOwn.call(t, k) ? snapshot(t[k]) : undefined;
+  }
+  var contextHandler = {
+    get: function (t, k, r) {
+      var part = CTX_PARTS[k];
+      var v = Reflect.get(t, k, r);
+      if (part !== undefined && v !== null && typeof v === 'object') return wrapDeep(v, part);
+      return v;
+    },
+    set: function (t, k, v, r) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.set(t, k, unwrap(v), r); },
+    deleteProperty: function (t, k) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.deleteProperty(t, k); },
+  };
+
+  var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+  function childPath(path, key) {
+    var seg = IDENT.test(key) ? key : '[' + jsonStringify(key) + ']';
+    if (path === '') return seg;
+    return seg.charAt(0) === '[' ? path + seg : path + '.' + seg;
+  }
+  function isPlain(v) { return v !== null && typeof v === 'object' && !isArray(v); }
+  function diffInto(out, rule, target, path, before, after) {
+    if (isPlain(before) && isPlain(after)) {
+      var k;
+      for (k in before) if (hasOwn.call(before, k)) {
+        if (!hasOwn.call(after, k)) out.push([rule, target, childPath(path, k), 'remove', jsonStringify(before[k]), null, 0]);
+        else diffInto(out, rule, target, childPath(path, k), before[k], after[k]);
+      }
+      for (k in after) if (hasOwn.call(after, k) && !hasOwn.call(before, k)) {
+        out.push([rule, target, childPath(path, k), 'add', null, jsonStringify(after[k]), 0]);
+      }
+      return;
+    }
+    var b = jsonStringify(before), a = jsonStringify(after);
+    if (b === a) return;
+    if (b === undefined) out.push([rule, target, path, 'add', null, a, 0]);
+    else if (a === undefined) out.push([rule, target, path, 'remove', b, null, 0]);
+    else out.push([rule, target, path, 'replace', b, a, 0]);
+  }
+  function normalise(json) { return json === undefined ? undefined : jsonParse(json); }
+  function collectChanges(rule) {
+    var before = 0;
+    var n = S.changes.length;
+    var touched = S.userTouched;
+    for (var k in touched) {
+      var cur = hasOwn.call(S.userRaw, k) ? snapshot(S.userRaw[k]) : undefined;
+      if (cur !== touched[k]) diffInto(S.changes, rule, 'user', k, normalise(touched[k]), normalise(cur));
+      before++;
+    }
+    if (before) S.userTouched = {};
+    var dirty = S.dirty;
+    for (var p = 1; p < dirty.length; p++) {
+      if (!(p in dirty)) continue;
+      var old = dirty[p];
+      var now = snapshot(S.partValue(p));
+      if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
+    }
+    S.dirty = [];
+    return S.changes.length - n;
+  }
+
+  // ---------------------------------------------------------------- rules and outcomes
+  var LINE_BLOCK = OPTIONS.lineBlock;
+  function lineOf(err) {
+    // Rule k is compiled starting at line (k + 1) * LINE_BLOCK, so a frame's line number says
+    // which rule it belongs to. The first rule frame is the one that threw.
+    var stack = err && typeof err.stack === 'string' ? err.stack : '';
+    var m;
+    var lines = stack.split('\n');
+    for (var i = 0; i < lines.length; i++) {
+      m = /<input>:(\d+)/.exec(lines[i]);
+      if (!m) continue;
+      var n = +m[1];
+      if (n >= LINE_BLOCK) return [mathFloor(n / LINE_BLOCK) - 1, n % LINE_BLOCK];
+    }
+    return [-1, 0];
+  }
+  function describe(value) {
+    if (value instanceof Error || (value && typeof value === 'object' && typeof value.message === 'string' && typeof value.name === 'string')) {
+      return { name: stringOf(value.name), message: stringOf(value.message), loc: lineOf(value), code: value.code };
+    }
+    var msg;
+    if (typeof value === 'string') msg = value;
+    else { try { msg = jsonStringify(value); } catch (e) { msg = stringOf(value); } }
+    if (msg === undefined) msg = stringOf(value);
+    return { name: null, message: msg, loc: [-1, 0], code: undefined };
+  }
+  function fail(rule, code, d) {
+    // The first failure decides the login; later ones are ignored.
+    if (S.failed) return;
+    S.failed = true;
+    var loc = d.loc[0] === rule ? d.loc[1] : 0;
+    S.runs[rule].outcome = code === 'unauthorized' ? 'denied' : 'error';
+    S.runs[rule].code = code;
+    S.runs[rule].message = d.message;
+    S.runs[rule].line = loc;
+    S.runs[rule].errName = d.name;
+  }
+  function classifyCallbackError(err) {
+    var d = describe(err);
+    if (d.code === 'module_not_allowed') return ['module_not_allowed', d];
+    if (d.name === 'UnauthorizedError') return ['unauthorized', d];
+    if (d.name === null) return ['non_standard_error', d];
+    return ['callback_error', d];
+  }
+  function classifyThrown(err, isReject) {
+    var d = describe(err);
+    if (d.code === 'module_not_allowed') return ['module_not_allowed', d];
+    if (d.message === 'stack overflow' || (d.name === 'RangeError' && /call stack/.test(d.message))) return ['stack_overflow', d];
+    if (d.message === 'out of memory') return ['memory_limit', d];
+    if (d.name === null) { d.message = 'threw a non-Error value: ' + d.message; }
+    return [isReject ? 'promise_rejected' : 'rule_exception', d];
+  }
+  function makeCallback(i) {
+    return function callback(err, user, context) {
+      var run = S && S.runs[i];
+      if (!run || S.ended) return;
+      run.calls++;
+      if (run.calls > 1) return;
+      run.done = true;
+      if (err !== null && err !== undefined) {
+        var c = classifyCallbackError(err);
+        fail(i, c[0], c[1]);
+        if (c[0] === 'non_standard_error') run.flags.push('non_standard_error');
+      } else {
+        if (user && typeof user === 'object' && unwrap(user) !== S.userRaw) adoptUser(unwrap(user));
+        if (context && typeof context === 'object' && unwrap(context) !== S.contextRaw) adoptContext(unwrap(context));
+      }
+      run.nChanges = collectChanges(i);
+    };
+  }
+  function adoptUser(raw) { S.userRaw = raw; S.user = new ProxyCtor(raw, userHandler); }
+  function adoptContext(raw) { S.contextRaw = raw; S.context = new ProxyCtor(raw, contextHandler); }
+
+  // ---------------------------------------------------------------- the driver (called from Python)
+  var intrinsicProtos = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype,
+    Boolean.prototype, Error.prototype, Promise.prototype, RegExp.prototype, RealDate.prototype, Map.prototype, Set.prototype,
+    Object, Array, JSON, Math, Promise];
+  var intrinsicKeys = [];
+  function protoKeys(o) { return Reflect.ownKeys(o); }
+  function snapshotIntrinsics() {
+    intrinsicKeys = intrinsicProtos.map(function (o) {
+      var keys = protoKeys(o);
+      return { keys: keys, descs: keys.map(function (k) { return Object.getOwnPropertyDescriptor(o, k); }) };
+    });
+  }
+  function pollutionCheck() {
+    // Cheap test every login (own-key counts); a full restore only when something changed.
+    var found = [];
+    for (var i = 0; i < intrinsicProtos.length; i++) {
+      var o = intrinsicProtos[i], snap = intrinsicKeys[i];
+      var keys = protoKeys(o);
+      var changed = keys.length !== snap.keys.length;
+      if (!changed && i < 3) {
+        for (var j = 0; j < snap.keys.length; j++) {
+          var d = Object.getOwnPropertyDescriptor(o, snap.keys[j]);
+          if (!d || d.value !== snap.descs[j].value || d.get !== snap.descs[j].get || d.set !== snap.descs[j].set) { changed = true; break; }
+        }
+      }
+      if (!changed) continue;
+      for (var a = 0; a < keys.length; a++) {
+        var idx = snap.keys.indexOf(keys[a]);
+        if (idx < 0) { found.push(protoName(i) + '.' + stringOf(keys[a])); try { delete o[keys[a]]; } catch (e) { /* keep going */ } }
+      }
+      for (var b = 0; b < snap.keys.length; b++) {
+        var cur = Object.getOwnPropertyDescriptor(o, snap.keys[b]);
+        var was = snap.descs[b];
+        if (!cur || cur.value !== was.value || cur.get !== was.get || cur.set !== was.set) {
+          found.push(protoName(i) + '.' + stringOf(snap.keys[b]));
+          try { Object.defineProperty(o, snap.keys[b], was); } catch (e) { /* non-configurable: nothing to do */ }
+        }
+      }
+    }
+    return found;
+  }
+  var PROTO_NAMES = ['Object.prototype', 'Array.prototype', 'Function.prototype', 'String.prototype', 'Number.prototype',
+    'Boolean.prototype', 'Error.prototype', 'Promise.prototype', 'RegExp.prototype', 'Date.prototype', 'Map.prototype', 'Set.prototype',
+    'Object', 'Array', 'JSON', 'Math', 'Promise'];
+  function protoName(i) { return PROTO_NAMES[i]; }
+
+  function newRun(i) {
+    return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0, flags: [], errName: null };
+  }
+
+  function begin(loginJson, seed) {
+    var login = jsonParse(loginJson);
+    clock.now = +login.timestamp_ms || 0;
+    seedRandom(seed);
+    timers = [];
+    outbox = [];
+    pendingOps = {};
+    S = {
+      login: login, current: -1, failed: false, ended: false,
+      userRaw: null, user: null, contextRaw: null, context: null,
+      runs: [], changes: [], logs: [], consoleBytes: 0, consoleOverflow: null,
+      dirty: [], userTouched: {}, pendingCount: 0,
+      partValue: partValue,
+    };
+    var ctx = login.context || {};
+    // Auth0 always hands rules empty token-claim objects to fill.
+    if (ctx.idToken === undefined) ctx.idToken = {};
+    if (ctx.accessToken === undefined) ctx.accessToken = {};
+    adoptUser(login.user || {});
+    adoptContext(ctx);
+    for (var i = 0; i < rules.length; i++) S.runs.push(newRun(i));
+    return clock.now;
+  }
+  function partValue(p) {
+    switch (p) {
+      case 1: return S.userRaw.app_metadata;
+      case 2: return S.userRaw.user_metadata;
+      case 3: return S.contextRaw.idToken;
+      case 4: return S.contextRaw.accessToken;
+      case 5: return S.contextRaw.multifactor;
+      case 6: return S.contextRaw.redirect;
+      case 7: return S.contextRaw.samlConfiguration;
+      case 8: return S.contextRaw.primaryUser;
+    }
+    return undefined;
+  }
+
+  // runRule(i): 0 = the rule called back, 1 = it is waiting (host work, timers or promises),
+  // 2 = it failed synchronously.
+  function runRule(i) {
+    var run = S.runs[i];
+    S.current = i;
+    run.started = true;
+    run.outcome = 'ok';
+    var result;
+    try {
+      result = rules[i](S.user, S.context, makeCallback(i));
+    } catch (err) {
+      var c = classifyThrown(err, false);
+      fail(i, c[0], c[1]);
+      run.nChanges = collectChanges(i);
+      return 2;
+    }
+    if (result && typeof result.then === 'function') {
+      try {
+        result.then(undefined, function (err) {
+          if (S.runs[i].done || S.ended) return;
+          var c = classifyThrown(err, true);
+          fail(i, c[0], c[1]);
+          S.runs[i].done = true;
+          S.runs[i].nChanges = collectChanges(i);
+        });
+      } catch (e) { /* a hostile thenable: ignore */ }
+    }
+    return status(i);
+  }
+  function status(i) {
+    var run = S.runs[i];
+    if (run.done) return S.failed ? 2 : 0;
+    return 1;
+  }
+  // A rule failed outside its callback (a throw in a timer or I/O callback it scheduled).
+  function failAsync(i, err) {
+    var c = classifyThrown(err, false);
+    var target = S.runs[i] && S.runs[i].started && !S.runs[i].done ? i : S.current;
+    if (S.runs[target].done && !S.failed) {
+      // The rule had already called back: record as an uncaught error of the current rule.
+      target = S.current;
+    }
+    fail(target, c[0], c[1]);
+    S.runs[target].done = true;
+  }
+
+  function takeOutbox() {
+    if (outbox.length === 0) return '';
+    var out = jsonStringify(outbox);
+    outbox = [];
+    return out;
+  }
+  // deliver(id, errJson, resJson): answer one host operation.
+  function deliver(id, errJson, resJson) {
+    var op = pendingOps[id];
+    if (!op) return;
+    delete pendingOps[id];
+    S.pendingCount--;
+    var err = errJson ? makeHostError(jsonParse(errJson)) : null;
+    var res = resJson ? jsonParse(resJson) : undefined;
+    try { op.cb(err, res); } catch (e) { if (!S.ended) failAsync(op.rule, e); }
+  }
+  function nextTimer() {
+    var best = -1;
+    for (var i = 0; i < timers.length; i++) if (best < 0 || timers[i].t < timers[best].t || (timers[i].t === timers[best].t && timers[i].seq < timers[best].seq)) best = i;
+    return best < 0 ? -1 : timers[best].t;
+  }
+  function setNow(t) { if (t > clock.now) clock.now = t; }
+  // fireTimers(): run every timer due at the current virtual time, earliest first.
+  function fireTimers() {
+    for (;;) {
+      var best = -1;
+      for (var i = 0; i < timers.length; i++) if (timers[i].t <= clock.now && (best < 0 || timers[i].t < timers[best].t || (timers[i].t === timers[best].t && timers[i].seq < timers[best].seq))) best = i;
+      if (best < 0) return;
+      var tm = timers[best];
+      if (tm.every) { tm.t = clock.now + tm.every; tm.seq = ++timerSeq; } else timers.splice(best, 1);
+      try { tm.fn.apply(undefined, tm.args); } catch (e) { if (!S.ended) failAsync(tm.rule, e); }
+    }
+  }
+  function pendingWork() { return S.pendingCount + timers.length; }
+
+  // finish(stage): the login's record, as compact JSON.
+  var RESTRICTED = { sub: 1, aud: 1, iss: 1, exp: 1, nbf: 1, iat: 1, jti: 1, azp: 1, nonce: 1, auth_time: 1, at_hash: 1, c_hash: 1, acr: 1, amr: 1, sid: 1, org_id: 1, org_name: 1, cnf: 1, act: 1, scope: 1, gty: 1, roles: 1, permissions: 1, groups: 1, client_id: 1, may_act: 1 };
+  var FORBIDDEN_NS = /^https?:\/\/([^\/]*\.)?(auth0\.com|webtask\.io|webtask\.run)(\/|$)/i;
+  var PROFILE = ['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'];
+  function filterClaims(src, token, dropped, isAccess) {
+    var out = {};
+    if (!src || typeof src !== 'object') return out;
+    var keys = objectKeys(src);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (isAccess && k === 'scope') continue;
+      if (hasOwn.call(RESTRICTED, k)) { dropped.push([token, k, 'restricted']); continue; }
+      if (FORBIDDEN_NS.test(k)) { dropped.push([token, k, 'reserved_namespace']); continue; }
+      var v = src[k];
+      if (v === undefined || typeof v === 'function') continue;
+      out[k] = v;
+    }
+    return out;
+  }
+  function requestedScopes(ctx) {
+    var q = ctx.request && ctx.request.query;
+    var s = q && typeof q.scope === 'string' ? q.scope : 'openid profile email';
+    return s.split(/\s+/).filter(function (x) { return x; });
+  }
+  function finish(claimLimit) {
+    S.ended = true;
+    var ctx = S.contextRaw, user = S.userRaw;
+    var dropped = [];
+    var scopes = requestedScopes(ctx);
+    var idt = {};
+    if (scopes.indexOf('openid') >= 0) idt.sub = user.user_id;
+    if (scopes.indexOf('profile') >= 0) for (var i = 0; i < PROFILE.length; i++) if (user[PROFILE[i]] !== undefined) idt[PROFILE[i]] = user[PROFILE[i]];
+    if (scopes.indexOf('email') >= 0) { if (user.email !== undefined) idt.email = user.email; if (user.email_verified !== undefined) idt.email_verified = user.email_verified; }
+    if (scopes.indexOf('phone') >= 0) { if (user.phone_number !== undefined) idt.phone_number = user.phone_number; if (user.phone_verified !== undefined) idt.phone_number_verified = user.phone_verified; }
+    var customId = filterClaims(ctx.idToken, 'id_token', dropped, false);
+    var customAt = filterClaims(ctx.accessToken, 'access_token', dropped, true);
+    var tooLarge = null;
+    var idJson = jsonStringify(customId), atJson = jsonStringify(customAt);
+    if (idJson.length > claimLimit) tooLarge = 'id_token';
+    else if (atJson.length > claimLimit) tooLarge = 'access_token';
+    for (var ck in customId) idt[ck] = customId[ck];
+    var atScopes = scopes;
+    if (ctx.accessToken && isArray(ctx.accessToken.scope)) atScopes = ctx.accessToken.scope.map(stringOf);
+    else if (ctx.accessToken && typeof ctx.accessToken.scope === 'string') atScopes = ctx.accessToken.scope.split(/\s+/).filter(Boolean);
+    var pollution = pollutionCheck();
+    var runs = [];
+    for (var r = 0; r < S.runs.length; r++) {
+      var run = S.runs[r];
+      runs.push([run.outcome, run.code, run.message, run.line, run.calls, run.nChanges, run.flags, run.done ? 1 : 0]);
+    }
+    var mfa = ctx.multifactor && typeof ctx.multifactor === 'object' ? ctx.multifactor : null;
+    var redirect = ctx.redirect && typeof ctx.redirect === 'object' && ctx.redirect.url ? stringOf(ctx.redirect.url) : null;
+    var rec = [
+      runs, S.changes, S.logs,
+      idJson === '{}' && objectKeys(idt).length === 0 ? '{}' : safeJson(idt),
+      safeJson(customAt), atScopes,
+      mfa ? safeJson(mfa) : null, redirect,
+      ctx.samlConfiguration !== undefined ? safeJson(ctx.samlConfiguration) : null,
+      ctx.primaryUser !== undefined ? safeJson(ctx.primaryUser) : null,
+      dropped, tooLarge, pollution, clock.now,
+    ];
+    var out = jsonStringify(rec);
+    S = null;
+    timers = [];
+    outbox = [];
+    pendingOps = {};
+    return out;
+  }
+  function safeJson(v) { try { var s = jsonStringify(v); return s === undefined ? null : s; } catch (e) { return jsonStringify('[unserialisable: ' + stringOf(e && e.message) + ']'); } }
+
+  // The benchmark floor: the same rule functions on the same JSON input, no recording.
+  function floor(loginJson) {
+    var login = jsonParse(loginJson);
+    var user = login.user, context = login.context;
+    var ok = 0;
+    for (var i = 0; i < rules.length; i++) {
+      var called = false;
+      rules[i](user, context, function (err) { called = true; if (!err) ok++; });
+      if (!called) break;
+    }
+    return ok;
+  }
+
+  // adoptRule(i, name): take the function just compiled into globalThis.__rulesim_rule.
+  function adoptRule(i, name) {
+    var fn = G.__rulesim_rule;
+    delete G.__rulesim_rule;
+    if (typeof fn !== 'function') return typeof fn;
+    rules[i] = fn;
+    ruleNames[i] = name;
+    return '';
+  }
+  // hostFail(i, code, message): the host failed a rule (a raising service handler, a CPU limit).
+  function hostFail(i, code, message) {
+    if (!S || i < 0 || i >= S.runs.length) return;
+    if (!S.runs[i].started) { S.runs[i].started = true; }
+    fail(i, code, { name: 'Error', message: message, loc: [-1, 0] });
+    S.runs[i].done = true;
+  }
+  function resetGlobal() { G.global = {}; }
+  function lastSnapshot() { snapshotIntrinsics(); }
+
+  return {
+    begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
+    nextTimer: nextTimer, setNow: setNow, fireTimers: fireTimers, pendingWork: pendingWork,
+    finish: finish, floor: floor, adoptRule: adoptRule, hostFail: hostFail, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    now: function () { return clock.now; },
+  };
+})

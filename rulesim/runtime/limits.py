@@ -1,0 +1,76 @@
+"""Resource limits and runtime settings for the rule sandbox."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+from rulesim._validation import check_positive
+
+__all__ = ["Limits"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Hard limits applied to every login run in the sandbox.
+
+    Parameters
+    ----------
+    cpu_ms
+        CPU time one engine call may use (one rule step, one callback delivery). An infinite
+        loop is stopped here and the login ends with ``error_code='cpu_limit'``.
+    memory_mb
+        Memory limit of the whole JavaScript runtime (prelude, modules, ``global`` included).
+        Exceeding it ends the login with ``memory_limit`` and the engine is rebuilt.
+    stack_kb
+        Maximum JavaScript stack size; unbounded recursion ends with ``stack_overflow``.
+    pipeline_timeout_ms
+        Auth0's limit for the whole rule sequence (20 s), on the virtual clock: measured CPU
+        time plus simulated I/O latency and timers.
+    console_kb
+        Console output kept per login; lines past it are dropped and the rule that overflowed
+        it is flagged ``console_truncated``.
+    console_line_bytes
+        Longest console line kept; longer lines are cut.
+    claims_kb
+        Auth0's cap on the custom claims of one token (100 KB); over it the login fails with
+        ``claims_too_large``.
+    global_reset
+        When ``global`` is emptied: ``"never"`` (it persists for the engine's life, like a warm
+        Auth0 container), ``"login"`` (before every login) or an integer N (every N logins,
+        counted on the population's login index so results do not depend on how logins are
+        spread over workers).
+    error_mapping
+        The ``error`` a failed (non-``UnauthorizedError``) login returns to the application.
+        Current Auth0 documentation says ``access_denied``; older documents disagree.
+    """
+
+    cpu_ms: float = 2_000.0
+    memory_mb: int = 256
+    stack_kb: int = 1_024
+    pipeline_timeout_ms: float = 20_000.0
+    console_kb: int = 256
+    console_line_bytes: int = 4_096
+    claims_kb: int = 100
+    global_reset: int | Literal["never", "login"] = 1_000
+    error_mapping: str = "access_denied"
+
+    def __post_init__(self) -> None:
+        for name in ("cpu_ms", "memory_mb", "stack_kb", "pipeline_timeout_ms", "console_kb",
+                     "console_line_bytes", "claims_kb"):
+            check_positive(name, getattr(self, name))
+        reset = self.global_reset
+        if not (reset in ("never", "login") or (isinstance(reset, int) and reset > 0)):
+            from rulesim.errors import UsageError
+
+            raise UsageError(
+                f"expected global_reset to be 'never', 'login' or a positive int, got {reset!r}"
+            )
+
+    def resets_global_before(self, login_index: int) -> bool:
+        """Whether ``global`` is emptied before the login at this population index."""
+        if self.global_reset == "login":
+            return True
+        if self.global_reset == "never":
+            return False
+        return login_index % self.global_reset == 0

@@ -1,0 +1,158 @@
+"""The rule sandbox: one QuickJS engine with the Auth0 prelude and a compiled rule set.
+
+A :class:`Sandbox` owns the engine's lifecycle: it loads the prelude, compiles each rule once,
+and rebuilds everything after a fatal engine failure (CPU limit, out of memory, stack
+overflow). It exposes the prelude's driver functions as typed methods; the per-login loop that
+uses them lives in :mod:`rulesim.pipeline`.
+
+Untrusted code must never run in the caller's process: sandboxes are created inside worker
+processes (:mod:`rulesim.runtime.worker`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rulesim.runtime.engine import Engine, EngineFailure, JSFunction
+from rulesim.runtime.limits import Limits
+from rulesim.sources import Rule
+
+__all__ = ["LINE_BLOCK", "Sandbox", "SandboxOptions"]
+
+_JS_DIR = Path(__file__).with_name("js")
+LINE_BLOCK = 100_000
+"""Rule k is compiled starting at line (k + 1) × LINE_BLOCK, so stack lines name the rule."""
+
+_DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer", "setNow",
+           "fireTimers", "pendingWork", "finish", "floor", "adoptRule", "hostFail",
+           "resetGlobal", "snapshotIntrinsics", "now")
+
+
+@cache
+def _js(name: str) -> str:
+    return (_JS_DIR / name).read_text(encoding="utf-8")
+
+
+class SandboxOptions:
+    """Settings of the emulated Auth0 environment (not limits).
+
+    Parameters
+    ----------
+    domain
+        The tenant domain rules see in ``auth0.domain``.
+    legacy_globals
+        Node ≤ 12 mode: modules are also predefined as bare globals (``_``, ``request``, …).
+    modules
+        Caller-supplied module fakes, ``{"name@version": "<JS source or path>"}``.
+    modules_dir
+        Folder of real npm packages (``rulesim modules install``).
+    """
+
+    def __init__(self, *, domain: str = "acme.eu.auth0.com", legacy_globals: bool = False,
+                 modules: Mapping[str, str] | None = None,
+                 modules_dir: str | os.PathLike[str] | None = None) -> None:
+        self.domain = domain
+        self.legacy_globals = legacy_globals
+        self.modules = dict(modules or {})
+        self.modules_dir = Path(modules_dir) if modules_dir is not None else None
+
+
+class Sandbox:
+    """A QuickJS engine loaded with the Auth0 prelude and the enabled rules.
+
+    Parameters
+    ----------
+    rules
+        The rules to compile, in pipeline order (normally ``RuleSet.active``).
+    configuration
+        The ``configuration`` object rules read (frozen inside the sandbox).
+    limits
+        CPU, memory and stack limits, console and claim caps.
+    options
+        Environment settings (tenant domain, legacy globals, module fakes).
+    """
+
+    def __init__(self, rules: Sequence[Rule], configuration: Mapping[str, str],
+                 limits: Limits, options: SandboxOptions | None = None) -> None:
+        self.rules = list(rules)
+        self.configuration = dict(configuration)
+        self.limits = limits
+        self.options = options or SandboxOptions()
+        self.invalid: dict[int, str] = {}
+        self.rebuilds = 0
+        self._build()
+
+    # --- lifecycle --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.engine = Engine(self.limits)
+        opts = {
+            "consoleBytes": self.limits.console_kb * 1024,
+            "consoleLineBytes": self.limits.console_line_bytes,
+            "lineBlock": LINE_BLOCK,
+            "domain": self.options.domain,
+            "managementToken": "rulesim-management-api-token",
+            "legacyGlobals": self.options.legacy_globals,
+        }
+        registry, make_require = self._module_registry()
+        setup = (
+            f"globalThis.__rulesim_driver = ({_js('prelude.js')})("
+            f"{json.dumps(json.dumps(self.configuration))}, {json.dumps(json.dumps(opts))}, "
+            f"{make_require}, {registry});\n"
+            + "".join(f"globalThis.__rulesim_{n} = __rulesim_driver.{n};\n" for n in _DRIVER)
+            + "delete globalThis.__rulesim_driver;"
+        )
+        self.engine.eval(setup)
+        self._fn: dict[str, JSFunction] = {n: self.engine.global_function(f"__rulesim_{n}")
+                                           for n in _DRIVER}
+        self.invalid = {}
+        for i, rule in enumerate(self.rules):
+            self._compile(i, rule)
+        self.engine.call(self._fn["snapshotIntrinsics"])
+
+    def _module_registry(self) -> tuple[str, str]:
+        """JS source of the module registry and of ``makeRequire`` (or nulls when absent)."""
+        require_js = _JS_DIR / "require.js"
+        if not require_js.is_file() or not Path(__file__).with_name("modules.py").is_file():
+            return "null", "null"
+        from rulesim.runtime import modules
+
+        registry = modules.build_registry_js(
+            [r.source for r in self.rules], self.options.modules, self.options.modules_dir)
+        return registry, _js("require.js")
+
+    def _compile(self, index: int, rule: Rule) -> None:
+        pad = "\n" * ((index + 1) * LINE_BLOCK - 1)
+        text = f"{pad}globalThis.__rulesim_rule = (\n{rule.source}\n);"
+        err = self.engine.compile_error(text)
+        if err is not None:
+            self.invalid[index] = f"does not compile in the sandbox: {err.splitlines()[0]}"
+            return
+        kind = self.engine.call(self._fn["adoptRule"], index, rule.name)
+        if kind:
+            self.invalid[index] = f"the source evaluates to a {kind}, not a function"
+
+    def rebuild(self) -> None:
+        """Throw the engine away and build a fresh one (``global`` starts empty)."""
+        self.rebuilds += 1
+        self._build()
+
+    # --- driver calls -------------------------------------------------------------------------
+    def call(self, name: str, *args: Any) -> Any:
+        """Call a prelude driver function under the limits (raises :class:`EngineFailure`)."""
+        return self.engine.call(self._fn[name], *args)
+
+    def run_jobs(self) -> int:
+        """Run pending promise jobs."""
+        return self.engine.run_jobs()
+
+    def floor(self, payload: str) -> int:
+        """Run the rules on one login with no recording (the benchmark floor)."""
+        return int(self.engine.call(self._fn["floor"], payload))
+
+
+__all__ += ["EngineFailure"]
