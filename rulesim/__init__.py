@@ -1,0 +1,72 @@
+"""rulesim: run Auth0 Rules offline, over synthetic populations, and see what they really do.
+
+The public API (everything else is private and may change)::
+
+    import rulesim as rs
+
+    rules = rs.load_rules("datasets/tenants/acme")   # folder, deploy-cli export, tenant.yaml, API dump
+    pop = rs.population(10_000, seed=7)               # synthetic users and logins (Faker)
+    sim = rs.simulate(rules, pop)                     # sandboxed QuickJS pipeline, worker processes
+    sim.summary()                                     # per-rule table
+    sim.trace(sim.logins.login_id[0])                 # one login's whole story
+    rs.run_login(rules, user={...}, context={...})    # one login, like "Try this rule"
+"""
+
+from __future__ import annotations
+
+from rulesim.errors import (
+    ConfigurationError,
+    ErrorCode,
+    MissingExtraError,
+    MixError,
+    PopulationError,
+    RuleLoadError,
+    RulesimError,
+    SandboxError,
+    ServicesError,
+    UsageError,
+)
+from rulesim.population import Mix, Population, population
+from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
+from rulesim.run import run_login, simulate
+from rulesim.runtime.limits import Limits
+from rulesim.runtime.services import Route, Services
+from rulesim.simulation import Simulation, Summary
+from rulesim.sources import Rule, RuleSet, RuleSourceWarning, load_configuration, load_rules
+from rulesim.trace import LoginTrace
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "COLUMNS",
+    "ChangeOp",
+    "ChangeTarget",
+    "ConfigurationError",
+    "ErrorCode",
+    "Limits",
+    "LoginOutcome",
+    "LoginTrace",
+    "MissingExtraError",
+    "Mix",
+    "MixError",
+    "Population",
+    "PopulationError",
+    "Route",
+    "Rule",
+    "RuleLoadError",
+    "RuleOutcome",
+    "RuleSet",
+    "RuleSourceWarning",
+    "RulesimError",
+    "SandboxError",
+    "Services",
+    "ServicesError",
+    "Simulation",
+    "Summary",
+    "UsageError",
+    "load_configuration",
+    "load_rules",
+    "population",
+    "run_login",
+    "simulate",
+]

@@ -19,7 +19,7 @@ from typing import Any
 
 from rulesim.errors import ErrorCode
 from rulesim.records import Columns
-from rulesim.runtime.engine import EngineFailure
+from rulesim.runtime.engine import EngineError
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import Sandbox, SandboxOptions
 from rulesim.sources import Rule
@@ -91,6 +91,11 @@ class Pipeline:
             self._store = UserStore()
         return self._store
 
+    def reset_store(self) -> None:
+        """Forget persisted metadata (a new chunk of users starts)."""
+        self._store = None
+        self._written = set()
+
     # ------------------------------------------------------------------------------------------
     def run(self, payload: str, index: int, sink: Columns, *, login_id: str,
             user_id: str | None = None) -> None:
@@ -104,13 +109,13 @@ class Pipeline:
         n = len(self.active)
         cpu_ns = [0] * n
         io_ms = [0.0] * n
-        state = _LoginState(self, login_id, seed)
+        state = _LoginState(self, login_id, seed, payload)
         t0 = _perf()
         start = float(sb.call("begin", payload, seed))
         state.cpu_begin = _perf() - t0
         state.start = state.now = start
         timed_out: tuple[int, ErrorCode, str] | None = None
-        fatal: tuple[int, EngineFailure] | None = None
+        fatal: tuple[int, EngineError] | None = None
         deadline = self.limits.pipeline_timeout_ms
         rule_start = start
         for i in range(n):
@@ -148,7 +153,7 @@ class Pipeline:
                         break
                     state.advance_to(nxt)
                     st = sb.call("status", i)
-            except EngineFailure as exc:
+            except EngineError as exc:
                 cpu_ns[i] += _perf() - t
                 fatal = (i, exc)
                 break
@@ -169,7 +174,7 @@ class Pipeline:
                 else:
                     state.drain_fire_and_forget(start + deadline)
                 record = json.loads(sb.call("finish", self._claim_limit))
-            except EngineFailure as exc:
+            except EngineError as exc:
                 fatal = (state.current if state.current >= 0 else 0, exc)
         if fatal is not None:
             sb.rebuild()
@@ -187,7 +192,7 @@ class Pipeline:
         return json.dumps(login, separators=(",", ":"))
 
     def _emit(self, sink: Columns, login_id: str, user_id: str | None, record: list[Any] | None,
-              fatal: tuple[int, EngineFailure] | None, timed_out: tuple[int, ErrorCode, str] | None,
+              fatal: tuple[int, EngineError] | None, timed_out: tuple[int, ErrorCode, str] | None,
               cpu_ns: list[int], io_ms: list[float], io_total: float, state: _LoginState) -> None:
         n_all = len(self.all_rules)
         outcomes = ["skipped"] * n_all
@@ -308,8 +313,10 @@ class Pipeline:
 class _LoginState:
     """Host-side state of one login: virtual clock, pending host operations, calls made."""
 
-    def __init__(self, pipeline: Pipeline, login_id: str, seed: int) -> None:
+    def __init__(self, pipeline: Pipeline, login_id: str, seed: int, payload: str) -> None:
         self.p = pipeline
+        self.payload = payload
+        self._observed = False
         self.sb = pipeline.sandbox
         self.login_id = login_id
         self.seed = seed
@@ -382,6 +389,10 @@ class _LoginState:
 
         op = str(payload.get("op"))
         args = payload.get("args") or {}
+        if not self._observed:
+            # The store learns the login's user the first time a rule talks to the API.
+            self._observed = True
+            self.p.store.observe(json.loads(self.payload).get("user") or {})
         url = f"/api/v2/users/{args.get('id', '')}" if "id" in args else "/api/v2/users"
         try:
             result, changes = self.p.store.call(op, args)

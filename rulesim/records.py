@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "COLUMNS",
@@ -258,24 +258,33 @@ class Columns:
 
 def _series(table: str, name: str, dtype: str, values: list[Any],
             rule_names: Sequence[str]) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
+    series: pd.Series
     if dtype == "category":
         cats = _CATEGORIES.get((table, name))
         if cats is None and name in ("rule", "deciding_rule"):
             cats = list(dict.fromkeys(rule_names))
         if cats is not None:
-            return pd.Series(pd.Categorical(values, categories=cats), name=name)
-        return pd.Series(values, dtype="object", name=name).astype("category")
-    if dtype == "string":
-        return pd.Series(values, dtype="string", name=name)
-    if dtype == "bool":
-        return pd.Series(np.asarray(values, dtype=bool), name=name)
-    if dtype == "Int16":
-        return pd.Series(pd.array(values, dtype="Int16"), name=name)
-    return pd.Series(np.asarray(values, dtype=dtype), name=name)
+            series = pd.Series(pd.Categorical(values, categories=cats), name=name)
+        else:
+            series = pd.Series(values, dtype="object", name=name).astype("category")
+    elif dtype == "string":
+        series = pd.Series(values, dtype="string", name=name)
+    elif dtype == "bool":
+        series = pd.Series(np.asarray(values, dtype=bool), name=name)
+    elif dtype == "Int16":
+        series = pd.Series(pd.array(values, dtype="Int16"), name=name)
+    else:
+        series = pd.Series(np.asarray(values, dtype=dtype), name=name)
+    return series
 
 
 def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str, pd.DataFrame]:
     """Build the typed DataFrames of every table from a sink, following :data:`COLUMNS`."""
+    import pandas as pd
+
     frames = {}
     for table, cols in COLUMNS.items():
         data = columns.data[table]

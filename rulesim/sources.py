@@ -113,6 +113,8 @@ class RuleSet(Sequence[Rule]):
         self._rules: tuple[Rule, ...] = tuple(ordered)
         self.configuration: dict[str, str] = dict(configuration or {})
         self.skipped_stages: tuple[Rule, ...] = tuple(skipped_stages)
+        self.services_file: Path | None = None
+        """A fake-services file shipped beside the rules (tenant folder), used by default."""
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, str):
@@ -160,7 +162,9 @@ class RuleSet(Sequence[Rule]):
     # --- editing: every method returns a new RuleSet -------------------------------------
     def _with(self, rules: Iterable[Rule], configuration: Mapping[str, str] | None = None) -> RuleSet:
         conf = self.configuration if configuration is None else configuration
-        return RuleSet(rules, conf, skipped_stages=self.skipped_stages)
+        new = RuleSet(rules, conf, skipped_stages=self.skipped_stages)
+        new.services_file = self.services_file
+        return new
 
     def replace(self, name: str, source: str) -> RuleSet:
         """A copy where rule ``name`` has a new source."""
@@ -373,7 +377,13 @@ def load_rules(path: str | Path, *, configuration: Mapping[str, Any] | str | Pat
         raise RuleLoadError(f"cannot tell what {p} is: expected a folder, a .js file, "
                             "a tenant.yaml or a Management API .json dump")
     conf = load_configuration(configuration) if configuration is not None else default_conf
-    return _finish(rules, conf)
+    ruleset = _finish(rules, conf)
+    folder = p if p.is_dir() else p.parent
+    for name in ("services.yaml", "services.yml", "services.json"):
+        if (folder / name).is_file():
+            ruleset.services_file = folder / name
+            break
+    return ruleset
 
 
 def _finish(rules: list[Rule], conf: dict[str, str]) -> RuleSet:

@@ -1,7 +1,7 @@
 """A small adapter over the QuickJS binding, so another binding could replace it.
 
 Only this module imports ``quickjs``. It applies the limits to every call and turns the
-binding's exceptions into :class:`EngineFailure` with a stable code.
+binding's exceptions into :class:`EngineError` with a stable code.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import quickjs
 from rulesim.errors import ErrorCode
 from rulesim.runtime.limits import Limits
 
-__all__ = ["Engine", "EngineFailure", "JSFunction"]
+__all__ = ["Engine", "EngineError", "JSFunction"]
 
 JSFunction = Any
 """A JavaScript function handle returned by :meth:`Engine.global_function`."""
 
 
-class EngineFailure(Exception):
+class EngineError(Exception):
     """A call into the engine did not return normally.
 
     Attributes
@@ -37,18 +37,18 @@ class EngineFailure(Exception):
         self.fatal = fatal
 
 
-def _classify(exc: BaseException) -> EngineFailure:
+def _classify(exc: BaseException) -> EngineError:
     text = str(exc)
     first = text.split("\n", 1)[0]
     if isinstance(exc, quickjs.StackOverflow) or "stack overflow" in first:
-        return EngineFailure(ErrorCode.STACK_OVERFLOW, "stack overflow (unbounded recursion?)",
+        return EngineError(ErrorCode.STACK_OVERFLOW, "stack overflow (unbounded recursion?)",
                              fatal=True)
     if "interrupted" in first:
-        return EngineFailure(ErrorCode.CPU_LIMIT, "CPU time limit exceeded (infinite loop?)",
+        return EngineError(ErrorCode.CPU_LIMIT, "CPU time limit exceeded (infinite loop?)",
                              fatal=True)
     if "out of memory" in first:
-        return EngineFailure(ErrorCode.MEMORY_LIMIT, "memory limit exceeded", fatal=True)
-    return EngineFailure(ErrorCode.ENGINE_ERROR, first or type(exc).__name__, fatal=True)
+        return EngineError(ErrorCode.MEMORY_LIMIT, "memory limit exceeded", fatal=True)
+    return EngineError(ErrorCode.ENGINE_ERROR, first or type(exc).__name__, fatal=True)
 
 
 class Engine:
@@ -68,7 +68,7 @@ class Engine:
         self._ctx.set_time_limit(limits.cpu_ms / 1000.0)
 
     def eval(self, code: str) -> Any:
-        """Evaluate ``code`` under the limits; raise :class:`EngineFailure` on failure."""
+        """Evaluate ``code`` under the limits; raise :class:`EngineError` on failure."""
         try:
             return self._ctx.eval(code)
         except quickjs.JSException as exc:

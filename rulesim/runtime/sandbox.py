@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rulesim.runtime.engine import Engine, EngineFailure, JSFunction
+from rulesim.runtime.engine import Engine, EngineError, JSFunction
 from rulesim.runtime.limits import Limits
 from rulesim.sources import Rule
 
@@ -122,7 +122,8 @@ class Sandbox:
         from rulesim.runtime import modules
 
         registry = modules.build_registry_js(
-            [r.source for r in self.rules], self.options.modules, self.options.modules_dir)
+            [r.source for r in self.rules], self.options.modules, self.options.modules_dir,
+            legacy_globals=self.options.legacy_globals)
         return registry, _js("require.js")
 
     def _compile(self, index: int, rule: Rule) -> None:
@@ -143,7 +144,7 @@ class Sandbox:
 
     # --- driver calls -------------------------------------------------------------------------
     def call(self, name: str, *args: Any) -> Any:
-        """Call a prelude driver function under the limits (raises :class:`EngineFailure`)."""
+        """Call a prelude driver function under the limits (raises :class:`EngineError`)."""
         return self.engine.call(self._fn[name], *args)
 
     def run_jobs(self) -> int:
@@ -155,4 +156,4 @@ class Sandbox:
         return int(self.engine.call(self._fn["floor"], payload))
 
 
-__all__ += ["EngineFailure"]
+__all__ += ["EngineError"]

@@ -177,12 +177,7 @@
   if (requireFn) {
     G.require = requireFn;
     try { G.Buffer = requireFn('buffer').Buffer; } catch (e) { /* no buffer module */ }
-    if (OPTIONS.legacyGlobals && requireFn.legacyGlobals) {
-      objectKeys(requireFn.legacyGlobals).forEach(function (name) {
-        var mod = requireFn.legacyGlobals[name];
-        Object.defineProperty(G, name, { configurable: true, enumerable: false, get: function () { return requireFn(mod); } });
-      });
-    }
+    if (OPTIONS.legacyGlobals && requireFn.defineLegacyGlobals) requireFn.defineLegacyGlobals(G);
   } else {
     G.require = function require(name) {
       var e = new Error('module `' + name + '` is not available in the rulesim sandbox');

@@ -1,0 +1,152 @@
+"""``rulesim run``, ``try``, ``population`` and ``modules install``."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["COMMANDS"]
+
+
+def _load_population(users: int | None, seed: int, mix: str | None, population_file: str | None,
+                     logins_per_user: float | None = None) -> Any:
+    from rulesim.population import Population, population
+
+    if population_file:
+        path = Path(population_file)
+        if path.is_dir() or path.suffix == ".parquet":
+            return Population.read_parquet(path)
+        return Population.from_users_export(path, seed=seed, mix=mix)
+    n_users = users if users is not None else 1000
+    pop = population(max(1, n_users), seed=seed, mix=mix)
+    return pop
+
+
+def _load(path: str, config: str | None) -> Any:
+    from rulesim.sources import load_rules
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rules = load_rules(path, configuration=config)
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
+    return rules
+
+
+@click.command("run")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--users", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Logins to simulate (a synthetic population of this many logins).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--mix", type=click.Choice(["b2c", "b2b", "workforce"]), default=None,
+              help="Population preset.")
+@click.option("--population", "population_file", type=click.Path(exists=True), default=None,
+              help="A population parquet folder or an Auth0 user export (NDJSON/CSV).")
+@click.option("--config", type=click.Path(exists=True), default=None,
+              help="Configuration (secrets): JSON or dotenv file.")
+@click.option("--services", type=click.Path(exists=True), default=None,
+              help="Fake external services (YAML/JSON). Default: services.yaml beside the rules.")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: every core).")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Write the result tables into this folder.")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet",
+              show_default=True)
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+def run_command(path: str, users: int, seed: int, mix: str | None, population_file: str | None,
+                config: str | None, services: str | None, workers: int | None, out: str | None,
+                fmt: str, progress: bool | None) -> None:
+    """Simulate a population through the rules at PATH; print the per-rule summary."""
+    from rulesim.run import simulate
+
+    rules = _load(path, config)
+    pop = _load_population(users, seed, mix, population_file)
+    sim = simulate(rules, pop, services=services, seed=seed, workers=workers, progress=progress)
+    click.echo(f"rules: {path} ({len(rules.active)} enabled of {len(rules)})  "
+               f"logins: {len(sim)}  seed: {seed}")
+    click.echo(str(sim.summary()))
+    codes = sim.logins["error_code"].value_counts()
+    codes = codes[codes > 0]
+    if len(codes):
+        click.echo("error codes: " + ", ".join(f"{k}={v}" for k, v in codes.items()))
+    if out:
+        written = sim.export(out, fmt)
+        click.echo(f"wrote {fmt} tables (logins, rule_runs, changes, calls, logs) to {written}")
+
+
+@click.command("try")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--user", "user_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="JSON file with the (partial) user.")
+@click.option("--context", "context_file", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="JSON file with the (partial) context.")
+@click.option("--config", type=click.Path(exists=True), default=None)
+@click.option("--services", type=click.Path(exists=True), default=None)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+def try_command(path: str, user_file: str | None, context_file: str | None, config: str | None,
+                services: str | None, seed: int) -> None:
+    """Run one login through the whole pipeline and print its trace."""
+    from rulesim.run import run_login
+
+    def read(file: str | None) -> dict[str, Any]:
+        if file is None:
+            return {}
+        try:
+            data = json.loads(Path(file).read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise click.BadParameter(f"{file} is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise click.BadParameter(f"{file} must hold a JSON object")
+        return data
+
+    rules = _load(path, config)
+    trace = run_login(rules, user=read(user_file), context=read(context_file),
+                      services=services, seed=seed)
+    click.echo(str(trace))
+
+
+@click.command("population")
+@click.option("--users", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Logins to generate.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--mix", type=click.Choice(["b2c", "b2b", "workforce"]), default=None)
+@click.option("--out", type=click.Path(), required=True, help="Parquet folder to write.")
+def population_command(users: int, seed: int, mix: str | None, out: str) -> None:
+    """Generate a synthetic population and write it as parquet."""
+    from rulesim.population import population
+
+    pop = population(users, seed=seed, mix=mix)
+    pop.to_parquet(out)
+    click.echo(f"wrote {len(pop)} logins of {len(pop.users)} users to {out}")
+
+
+@click.group("modules")
+def modules_group() -> None:
+    """Manage the real npm packages rules may require (lodash, moment, …)."""
+
+
+@modules_group.command("install")
+@click.argument("specs", nargs=-1, required=True)
+@click.option("--dir", "modules_dir", type=click.Path(file_okay=False), default=None,
+              help="Modules folder (default: $RULESIM_MODULES_DIR or ~/.cache/rulesim/modules).")
+def modules_install(specs: tuple[str, ...], modules_dir: str | None) -> None:
+    """Install packages, e.g. ``rulesim modules install lodash@4.17.21 moment``."""
+    from rulesim.runtime import modules
+
+    modules.install(list(specs), modules_dir=Path(modules_dir) if modules_dir else None)
+    click.echo(f"installed {' '.join(specs)}")
+
+
+@click.command("columns")
+def columns_command() -> None:
+    """Print the column contract of the result tables."""
+    from rulesim.records import column_contract_markdown
+
+    click.echo(column_contract_markdown())
+
+
+COMMANDS = [run_command, try_command, population_command, modules_group, columns_command]

@@ -1,0 +1,246 @@
+"""`simulate()` and `run_login()`: run a rule set over a population, or over one login."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from rulesim._validation import check_int, check_one_of
+from rulesim.errors import MissingExtraError, UsageError
+from rulesim.records import Columns
+from rulesim.runtime.limits import Limits
+from rulesim.runtime.sandbox import SandboxOptions
+from rulesim.runtime.worker import Chunk, PipelineSpec
+from rulesim.simulation import Simulation, versions
+from rulesim.sources import Rule, RuleSet, load_configuration, load_rules
+from rulesim.trace import LoginTrace
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "run_login", "simulate"]
+
+DEFAULT_CHUNK_SIZE = 2_000
+"""Logins per chunk. Part of the result's identity: ``global`` and the fake user store start
+empty at each chunk, so the chunk size (never the worker count) is recorded in the manifest."""
+
+
+def _ruleset(rules: Any) -> RuleSet:
+    if isinstance(rules, RuleSet):
+        return rules
+    if isinstance(rules, Rule):
+        return RuleSet([rules])
+    if isinstance(rules, (str, os.PathLike)):
+        return load_rules(os.fspath(rules))
+    if isinstance(rules, (list, tuple)) and all(isinstance(r, Rule) for r in rules):
+        return RuleSet(rules)
+    raise UsageError(f"expected rules to be a RuleSet, a Rule, a list of Rules or a path, "
+                     f"got {type(rules).__name__}")
+
+
+def _services(services: Any, ruleset: RuleSet) -> Any:
+    from rulesim.runtime.services import Services
+
+    if services is None:
+        default = getattr(ruleset, "services_file", None)
+        return Services.from_file(default) if default else Services()
+    if isinstance(services, Services):
+        return services
+    if isinstance(services, (str, os.PathLike)):
+        return Services.from_file(os.fspath(services))
+    if isinstance(services, Mapping):
+        return Services.from_dict(services)
+    raise UsageError(f"expected services to be a Services object, a dict or a file path, "
+                     f"got {type(services).__name__}")
+
+
+def _spec(ruleset: RuleSet, configuration: Any, services: Any, limits: Limits | None,
+          seed: int, modules: Mapping[str, str] | None, legacy_globals: bool,
+          modules_dir: Any) -> PipelineSpec:
+    conf = dict(ruleset.configuration)
+    if configuration is not None:
+        conf.update(load_configuration(configuration))
+    opts = SandboxOptions(legacy_globals=legacy_globals, modules=modules, modules_dir=modules_dir)
+    return PipelineSpec(rules=tuple(ruleset), configuration=conf, limits=limits or Limits(),
+                        services=_services(services, ruleset), options=opts, seed=seed)
+
+
+def _chunks(population: Any, bounds: list[tuple[int, int]]) -> Iterator[Chunk]:
+    frame = population.logins
+    login_ids = frame["login_id"].astype(str).tolist()
+    user_ids = frame["user_id"].astype(str).tolist() if "user_id" in frame else [None] * len(frame)
+    for index, (a, b) in enumerate(bounds):
+        yield Chunk(index, a, population.payloads(a, b), login_ids[a:b], user_ids[a:b])
+
+
+def _progress(progress: bool | None, total: int) -> Any:
+    if progress is None:
+        progress = (total > 10_000 and sys.stderr.isatty()) or (_in_notebook() and total > 10_000)
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="login", desc="simulate", smoothing=0.1)
+
+
+def _in_notebook() -> bool:
+    return "ipykernel" in sys.modules
+
+
+def simulate(rules: Any, population: Any, *, configuration: Any = None, services: Any = None,
+             limits: Limits | None = None, seed: int | None = None, workers: int | None = None,
+             executor: Any = None, progress: bool | None = None, on_redirect: str = "stop",
+             modules: Mapping[str, str] | None = None, legacy_globals: bool = False,
+             modules_dir: str | os.PathLike[str] | None = None,
+             chunk_size: int = DEFAULT_CHUNK_SIZE, _crash_at: int | None = None) -> Simulation:
+    """Run a rule set over a population and record everything each login did.
+
+    Parameters
+    ----------
+    rules
+        A :class:`RuleSet`, a :class:`Rule`, a list of rules, or a path for :func:`load_rules`.
+    population
+        A :class:`~rulesim.Population` (``rs.population(...)``).
+    configuration
+        ``configuration`` values (dict, JSON or dotenv file), merged over the rule set's own.
+    services
+        Fake external services (:class:`~rulesim.Services`, a dict or a YAML/JSON file). By
+        default the ``services.yaml`` beside a loaded tenant, else none (calls are unmatched).
+    limits
+        Sandbox limits and the pipeline timeout (:class:`~rulesim.Limits`).
+    seed
+        Seed of ``Math.random``, service latencies and failures; defaults to the population's.
+    workers
+        Worker processes (default: every core). Rules never run in the caller's process.
+    executor
+        ``None``/``"local"`` for the local pool, ``"dask"`` (a ``LocalCluster``) or a
+        ``dask.distributed.Client``.
+    progress
+        Show a tqdm progress bar; by default on above 10,000 logins in a terminal or notebook.
+    on_redirect
+        ``"stop"``: a pending ``context.redirect`` ends the login with outcome ``redirect``.
+    modules
+        Module fakes ``{"name@version": "<JS source or path>"}`` for ``require``.
+    legacy_globals
+        Node ≤ 12 mode: predefine module globals (``_``, ``request``, …).
+    modules_dir
+        Folder of real npm packages (see ``rulesim modules install``).
+    chunk_size
+        Logins per chunk (see :data:`DEFAULT_CHUNK_SIZE`).
+
+    Returns
+    -------
+    Simulation
+        ``logins``, ``rule_runs``, ``changes``, ``calls``, ``logs`` frames and a manifest.
+        ``len(sim.logins) == len(population)`` unless interrupted (then ``complete=False``).
+    """
+    check_one_of("on_redirect", on_redirect, ("stop",))
+    check_int("chunk_size", chunk_size, minimum=1)
+    ruleset = _ruleset(rules)
+    if not hasattr(population, "payloads") or not hasattr(population, "logins"):
+        raise UsageError("expected population to be a rulesim Population "
+                         f"(rs.population(n, seed=...)), got {type(population).__name__}")
+    pop_spec = getattr(population, "spec", None) or {}
+    if seed is None:
+        seed = int(pop_spec.get("seed", 0)) if isinstance(pop_spec, Mapping) else 0
+    check_int("seed", seed)
+    spec = _spec(ruleset, configuration, services, limits, seed, modules, legacy_globals,
+                 modules_dir)
+    total = len(population)
+    bounds = population.chunk_bounds(chunk_size) if total else []
+    started = _dt.datetime.now(_dt.timezone.utc)
+    results: dict[int, Columns] = {}
+    bar = _progress(progress, total)
+
+    def on_chunk(index: int, cols: Columns) -> None:
+        results[index] = cols
+        if bar is not None:
+            bar.update(len(cols))
+
+    try:
+        complete = _execute(spec, population, bounds, workers, executor, on_chunk, _crash_at)
+    finally:
+        if bar is not None:
+            bar.close()
+    merged = Columns()
+    for index in sorted(results):
+        merged.extend(results[index])
+    merged.complete = complete and len(results) == len(bounds)
+    manifest = {
+        "seed": seed,
+        "chunk_size": chunk_size,
+        "ruleset_sha256": ruleset.sha256,
+        "rules": [{"name": r.name, "order": r.order, "enabled": r.enabled, "sha256": r.sha256}
+                  for r in ruleset],
+        "population": pop_spec if isinstance(pop_spec, Mapping) else str(pop_spec),
+        "logins": len(merged),
+        "configuration_keys": sorted(spec.configuration),
+        "limits": dict(vars(spec.limits).items()),
+        "versions": versions(),
+        "started_at": started.isoformat(),
+        "finished_at": _dt.datetime.now(_dt.timezone.utc).isoformat(),
+    }
+    return Simulation.from_columns(merged, ruleset.names, manifest, population=population)
+
+
+def _execute(spec: PipelineSpec, population: Any, bounds: list[tuple[int, int]],
+             workers: int | None, executor: Any, on_chunk: Any, crash_at: int | None) -> bool:
+    if executor in (None, "local"):
+        from rulesim.executor import LocalExecutor
+
+        n = workers if workers is not None else (os.cpu_count() or 1)
+        check_int("workers", n, minimum=1)
+        n = min(n, max(1, len(bounds)))
+        return LocalExecutor(n, crash_at=crash_at).run(
+            spec, _chunks(population, bounds), len(bounds), on_chunk)
+    from rulesim.executor import run_dask
+
+    if executor == "dask":
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise MissingExtraError("dask", "dask[distributed]", "executor='dask'") from None
+        n = workers or (os.cpu_count() or 1)
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            return run_dask(spec, list(_chunks(population, bounds)), client, on_chunk)
+    if hasattr(executor, "submit") and hasattr(executor, "scatter"):
+        return run_dask(spec, list(_chunks(population, bounds)), executor, on_chunk)
+    raise UsageError(f"expected executor to be None, 'local', 'dask' or a dask Client, "
+                     f"got {executor!r}")
+
+
+def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
+              context: Mapping[str, Any] | None = None, configuration: Any = None,
+              services: Any = None, seed: int = 0, limits: Limits | None = None,
+              modules: Mapping[str, str] | None = None,
+              timestamp_ms: int | None = None) -> LoginTrace:
+    """Run one login through the rules, like Auth0's "Try this rule" for the whole pipeline.
+
+    Parameters
+    ----------
+    rules
+        A RuleSet, a Rule, a list of rules or a path.
+    user, context
+        The login's ``user`` and ``context``, partial: missing fields are filled from
+        realistic defaults (the population providers), so a test states only what matters.
+    configuration, services, seed, limits, modules
+        As for :func:`simulate`.
+    timestamp_ms
+        Virtual time of the login (default: the population default).
+
+    Returns
+    -------
+    LoginTrace
+        The same data as ``sim.trace(login_id)``.
+    """
+    from rulesim.population import Population
+
+    login: dict[str, Any] = {"user": dict(user or {}), "context": dict(context or {})}
+    if timestamp_ms is not None:
+        login["timestamp_ms"] = int(timestamp_ms)
+    pop = Population.from_logins([login])
+    sim = simulate(rules, pop, configuration=configuration, services=services, seed=seed,
+                   limits=limits, modules=modules, workers=1, progress=False)
+    trace = sim.trace(str(sim.logins["login_id"].iloc[0]))
+    return trace

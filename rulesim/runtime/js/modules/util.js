@@ -1,0 +1,183 @@
+(function (module, exports, require, host) {
+  // Node's `util`: format, inspect (a readable subset), promisify, callbackify, inherits,
+  // deprecate and the old is* predicates.
+  'use strict';
+
+  var Buffer = require('buffer').Buffer;
+
+  function isPlainKey(k) { return /^[A-Za-z_$][\w$]*$/.test(k); }
+
+  function quote(s) { return "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n') + "'"; }
+
+  function inspect(value, opts) {
+    var depth = opts && typeof opts === 'object' && opts.depth !== undefined ? opts.depth : 2;
+    if (depth === null) depth = Infinity;
+    return fmt(value, depth, [], true);
+  }
+
+  function fmt(v, depth, seen, top) {
+    if (v === null) return 'null';
+    switch (typeof v) {
+      case 'undefined': return 'undefined';
+      case 'string': return top ? quote(v) : quote(v);
+      case 'number': return Object.is(v, -0) ? '-0' : String(v);
+      case 'bigint': return String(v) + 'n';
+      case 'boolean': return String(v);
+      case 'symbol': return v.toString();
+      case 'function': return '[Function: ' + (v.name || '(anonymous)') + ']';
+    }
+    if (seen.indexOf(v) >= 0) return '[Circular *1]';
+    if (v instanceof Buffer) return v.inspect();
+    if (v instanceof Date) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+    if (v instanceof RegExp) return String(v);
+    if (v instanceof Error) return v.stack || (v.name + ': ' + v.message);
+    if (typeof v.then === 'function' && v instanceof Promise) return 'Promise { <pending> }';
+    var isArr = Array.isArray(v);
+    if (depth < 0) return isArr ? '[Array]' : '[Object]';
+    seen = seen.concat([v]);
+    var parts = [];
+    if (isArr) {
+      for (var i = 0; i < v.length && i < 100; i++) parts.push(fmt(v[i], depth - 1, seen, false));
+      if (v.length > 100) parts.push('... ' + (v.length - 100) + ' more items');
+    }
+    Object.keys(v).forEach(function (k) {
+      if (isArr && /^\d+$/.test(k)) return;
+      parts.push((isPlainKey(k) ? k : quote(k)) + ': ' + fmt(v[k], depth - 1, seen, false));
+    });
+    var proto = Object.getPrototypeOf(v);
+    var prefix = '';
+    if (proto === null) prefix = '[Object: null prototype] ';
+    else if (!isArr && proto !== Object.prototype && proto.constructor && proto.constructor.name) {
+      prefix = proto.constructor.name + ' ';
+    }
+    if (isArr) return parts.length ? '[ ' + parts.join(', ') + ' ]' : '[]';
+    return prefix + (parts.length ? '{ ' + parts.join(', ') + ' }' : '{}');
+  }
+
+  function format(f) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    var out;
+    if (typeof f !== 'string') {
+      args.unshift(f);
+      return args.map(function (a) { return typeof a === 'string' ? a : inspect(a); }).join(' ');
+    }
+    var i = 0;
+    out = f.replace(/%([sdifjoOc%])/g, function (m, c) {
+      if (c === '%') return '%';
+      if (i >= args.length) return m;
+      var a = args[i++];
+      switch (c) {
+        case 's':
+          if (typeof a === 'string') return a;
+          if (typeof a === 'bigint') return a + 'n';
+          if (typeof a === 'object' && a !== null) return inspect(a, { depth: 0 });
+          return String(a);
+        case 'd':
+          if (typeof a === 'bigint') return a + 'n';
+          return typeof a === 'object' && a !== null ? 'NaN' : String(Number(a));
+        case 'i': return typeof a === 'bigint' ? a + 'n' : String(parseInt(a, 10));
+        case 'f': return String(parseFloat(a));
+        case 'j':
+          try { return JSON.stringify(a); } catch (e) { return '[Circular]'; }
+        case 'o': case 'O': return inspect(a, { depth: c === 'o' ? 4 : 2 });
+        case 'c': return '';
+      }
+      return m;
+    });
+    for (; i < args.length; i++) {
+      var a = args[i];
+      out += ' ' + (typeof a === 'string' ? a : inspect(a));
+    }
+    return out;
+  }
+
+  var kCustomPromisify = typeof Symbol === 'function' ? Symbol.for('nodejs.util.promisify.custom') : '__promisify__';
+
+  function promisify(fn) {
+    if (typeof fn !== 'function') {
+      var err = new TypeError('The "original" argument must be of type function');
+      err.code = 'ERR_INVALID_ARG_TYPE';
+      throw err;
+    }
+    if (fn[kCustomPromisify]) return fn[kCustomPromisify];
+    function promisified() {
+      var self = this;
+      var args = Array.prototype.slice.call(arguments);
+      return new Promise(function (resolve, reject) {
+        args.push(function (err, value) {
+          if (err) reject(err);
+          else if (arguments.length > 2) resolve(Array.prototype.slice.call(arguments, 1));
+          else resolve(value);
+        });
+        fn.apply(self, args);
+      });
+    }
+    Object.setPrototypeOf(promisified, Object.getPrototypeOf(fn));
+    return Object.defineProperties(promisified, Object.getOwnPropertyDescriptors(fn));
+  }
+  promisify.custom = kCustomPromisify;
+
+  function callbackify(fn) {
+    return function () {
+      var args = Array.prototype.slice.call(arguments);
+      var cb = args.pop();
+      fn.apply(this, args).then(function (v) { cb(null, v); }, function (e) {
+        if (!e) {
+          var wrapped = new Error('Promise was rejected with a falsy value');
+          wrapped.reason = e;
+          e = wrapped;
+        }
+        cb(e);
+      });
+    };
+  }
+
+  function inherits(ctor, superCtor) {
+    Object.defineProperty(ctor, 'super_', { value: superCtor, writable: true, configurable: true });
+    Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
+  }
+
+  function deprecate(fn) { return fn; }
+
+  function isDeepStrictEqual(a, b) {
+    if (Object.is(a, b)) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+    var ka = Object.keys(a);
+    var kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    return ka.every(function (k) { return Object.prototype.hasOwnProperty.call(b, k) && isDeepStrictEqual(a[k], b[k]); });
+  }
+
+  module.exports = {
+    format: format,
+    inspect: inspect,
+    promisify: promisify,
+    callbackify: callbackify,
+    inherits: inherits,
+    deprecate: deprecate,
+    isDeepStrictEqual: isDeepStrictEqual,
+    isArray: Array.isArray,
+    isBoolean: function (v) { return typeof v === 'boolean'; },
+    isNull: function (v) { return v === null; },
+    isNullOrUndefined: function (v) { return v === null || v === undefined; },
+    isNumber: function (v) { return typeof v === 'number'; },
+    isString: function (v) { return typeof v === 'string'; },
+    isSymbol: function (v) { return typeof v === 'symbol'; },
+    isUndefined: function (v) { return v === undefined; },
+    isRegExp: function (v) { return v instanceof RegExp; },
+    isObject: function (v) { return v !== null && typeof v === 'object'; },
+    isDate: function (v) { return v instanceof Date; },
+    isError: function (v) { return v instanceof Error; },
+    isFunction: function (v) { return typeof v === 'function'; },
+    isPrimitive: function (v) { return v === null || (typeof v !== 'object' && typeof v !== 'function'); },
+    isBuffer: function (v) { return v instanceof Buffer; },
+    types: {
+      isDate: function (v) { return v instanceof Date; },
+      isRegExp: function (v) { return v instanceof RegExp; },
+      isPromise: function (v) { return v instanceof Promise; },
+      isNativeError: function (v) { return v instanceof Error; },
+      isUint8Array: function (v) { return v instanceof Uint8Array; }
+    }
+  };
+})

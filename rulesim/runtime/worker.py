@@ -1,0 +1,187 @@
+"""The worker side of the process boundary: untrusted rules run here, never in the caller.
+
+A worker process receives a :class:`PipelineSpec` once, builds a
+:class:`~rulesim.pipeline.Pipeline` (one QuickJS context, rules compiled once) and then runs
+chunks of logins, returning compact :class:`~rulesim.records.Columns`. The same
+:func:`run_chunk` function serves the local process pool and the Dask backend.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import traceback
+from collections.abc import Mapping, Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from rulesim.records import Columns
+from rulesim.runtime.limits import Limits
+from rulesim.runtime.sandbox import SandboxOptions
+from rulesim.sources import Rule
+
+__all__ = ["Chunk", "PipelineSpec", "run_chunk", "worker_main"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PipelineSpec:
+    """Everything a worker needs to build the pipeline (picklable).
+
+    Attributes
+    ----------
+    rules
+        Every rule of the set in pipeline order (disabled ones too, for the records).
+    configuration
+        ``configuration`` values.
+    limits
+        Sandbox limits.
+    services
+        Fake external services (a picklable :class:`~rulesim.runtime.services.Services`).
+    options
+        Sandbox environment settings.
+    seed
+        Run seed.
+    """
+
+    rules: tuple[Rule, ...]
+    configuration: Mapping[str, str]
+    limits: Limits
+    services: Any
+    options: SandboxOptions
+    seed: int
+
+    @property
+    def key(self) -> str:
+        """Identity of the spec, to reuse a built pipeline across chunks."""
+        import hashlib
+        import pickle
+
+        return hashlib.sha256(pickle.dumps(self)).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class Chunk:
+    """A contiguous range of the population's logins.
+
+    Attributes
+    ----------
+    index
+        Chunk number (results are reassembled in this order).
+    start
+        Population index of the first login (for per-login seeds and ``global`` resets).
+    payloads
+        Login JSON payloads.
+    login_ids, user_ids
+        The logins' ids, from the population's frame.
+    """
+
+    index: int
+    start: int
+    payloads: Sequence[str]
+    login_ids: Sequence[str]
+    user_ids: Sequence[str | None]
+
+
+_PIPELINES: dict[str, Any] = {}
+
+
+def _pipeline(spec: PipelineSpec) -> Any:
+    from rulesim.pipeline import Pipeline
+
+    key = spec.key
+    pipe = _PIPELINES.get(key)
+    if pipe is None:
+        _PIPELINES.clear()
+        pipe = Pipeline(spec.rules, spec.configuration, limits=spec.limits,
+                        services=spec.services, options=spec.options, seed=spec.seed)
+        _PIPELINES[key] = pipe
+    return pipe
+
+
+def run_chunk(spec: PipelineSpec, chunk: Chunk, *, crash_at: int | None = None) -> Columns:
+    """Run one chunk of logins and return their records.
+
+    ``global`` and the fake user store start empty at every chunk so that results depend only
+    on the population and seed, not on which worker ran which chunk. (Chunks never split one
+    user's logins; see ``Population.chunk_bounds``.)
+    """
+    pipe = _pipeline(spec)
+    pipe.sandbox.call("resetGlobal")
+    pipe.reset_store()
+    sink = Columns()
+    for k, payload in enumerate(chunk.payloads):
+        if crash_at is not None and chunk.start + k == crash_at:
+            os._exit(70)  # test hook: simulate the engine killing the process
+        pipe.run(payload, chunk.start + k, sink, login_id=chunk.login_ids[k],
+                 user_id=chunk.user_ids[k])
+    return sink
+
+
+def worker_main(conn: Connection, out: Connection | None = None) -> None:
+    """Loop of a local worker process: receive specs and chunks, send back records.
+
+    Messages in: ``("spec", PipelineSpec)``, ``("chunk", Chunk, crash_at)``,
+    ``("login", Chunk, crash_at)`` (run login by login, answering after each), ``("stop",)``.
+    Messages out: ``("done", chunk_index, Columns)``, ``("login", chunk_index, k, Columns)``,
+    ``("error", chunk_index, text)``.
+    """
+    os.environ.setdefault("TZ", "UTC")
+    reply = out if out is not None else conn
+    spec: PipelineSpec | None = None
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        kind = msg[0]
+        if kind == "stop":
+            return
+        if kind == "spec":
+            spec = msg[1]
+            continue
+        chunk, crash_at = msg[1], msg[2]
+        assert spec is not None
+        try:
+            if kind == "chunk":
+                reply.send(("done", chunk.index, run_chunk(spec, chunk, crash_at=crash_at)))
+            else:
+                for k in range(len(chunk.payloads)):
+                    one = Chunk(chunk.index, chunk.start + k, chunk.payloads[k:k + 1],
+                                chunk.login_ids[k:k + 1], chunk.user_ids[k:k + 1])
+                    sink = _run_single(spec, one, crash_at, reset=(k == 0))
+                    reply.send(("login", chunk.index, k, sink))
+                reply.send(("done", chunk.index, None))
+        except KeyboardInterrupt:
+            return
+        except Exception:
+            reply.send(("error", chunk.index, traceback.format_exc()))
+
+
+def _run_single(spec: PipelineSpec, chunk: Chunk, crash_at: int | None, *, reset: bool) -> Columns:
+    pipe = _pipeline(spec)
+    if reset:
+        pipe.sandbox.call("resetGlobal")
+        pipe.reset_store()
+    sink = Columns()
+    if crash_at is not None and chunk.start == crash_at:
+        os._exit(70)
+    pipe.run(chunk.payloads[0], chunk.start, sink, login_id=chunk.login_ids[0],
+             user_id=chunk.user_ids[0])
+    return sink
+
+
+def _main(argv: Sequence[str]) -> None:
+    """Entry point of ``python -m rulesim.runtime.worker IN_FD OUT_FD``."""
+    import signal
+
+    # Ctrl-C goes to the whole process group; the parent decides what to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    inbox = Connection(int(argv[0]), writable=False)
+    outbox = Connection(int(argv[1]), readable=False)
+    worker_main(inbox, outbox)
+
+
+if __name__ == "__main__":
+    import sys
+
+    _main(sys.argv[1:])

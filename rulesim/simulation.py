@@ -1,0 +1,221 @@
+"""`Simulation`: the result of running a rule set over a population, as DataFrames.
+
+(Kept apart from :mod:`rulesim.records`, which holds the column contract and the sink, so
+each module stays small.) A Simulation is plain data: views only read it.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rulesim.errors import UsageError
+from rulesim.records import COLUMNS, Columns, frames_from_columns
+from rulesim.trace import LoginTrace
+
+__all__ = ["Simulation", "Summary"]
+
+_TABLES = tuple(COLUMNS)
+
+
+class Summary:
+    """The per-rule summary table, readable in a notebook and in a terminal.
+
+    Attributes
+    ----------
+    table
+        One row per rule: runs, allow/deny/error/timeout/skip counts and rates, p50/p95/max
+        CPU (µs) and I/O wait (ms), the claims it touches and the error codes seen.
+    totals
+        Login outcome counts.
+    """
+
+    def __init__(self, table: pd.DataFrame, totals: pd.Series) -> None:
+        self.table = table
+        self.totals = totals
+
+    def _text_table(self) -> pd.DataFrame:
+        t = self.table.copy()
+        for col in ("deny_rate", "error_rate"):
+            t[col] = (t[col] * 100).map(lambda v: f"{v:.1f}%")
+        out: pd.DataFrame = t[["order", "rule", "runs", "ok", "denied", "error", "timeout", "skipped",
+                  "deny_rate", "error_rate", "cpu_us_p50", "cpu_us_p95", "io_ms_p95",
+                  "claims", "error_codes"]]
+        return out
+
+    def __str__(self) -> str:
+        with pd.option_context("display.width", 200, "display.max_columns", 30,
+                               "display.max_colwidth", 40, "display.float_format", "{:.1f}".format):
+            body = str(self._text_table().to_string(index=False))
+        totals = "  ".join(f"{k}={int(v)}" for k, v in self.totals.items())
+        return f"{body}\n\nlogins: {int(self.totals.sum())}  {totals}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        totals = ", ".join(f"<b>{k}</b> {int(v)}" for k, v in self.totals.items())
+        html = self._text_table().to_html(index=False, float_format=lambda v: f"{v:.1f}")
+        return f"<p>{int(self.totals.sum())} logins: {totals}</p>{html}"
+
+
+class Simulation:
+    """Everything that happened when a rule set ran over a population.
+
+    Attributes
+    ----------
+    logins, rule_runs, changes, calls, logs
+        DataFrames following the column contract :data:`rulesim.records.COLUMNS`.
+    manifest
+        Seed, rule-set and per-rule hashes, population spec, configuration *keys*, versions,
+        start and end times.
+    complete
+        False when the run was interrupted and holds only the chunks that finished.
+    """
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any], *,
+                 population: Any = None, complete: bool = True) -> None:
+        self.logins: pd.DataFrame = frames["logins"]
+        self.rule_runs: pd.DataFrame = frames["rule_runs"]
+        self.changes: pd.DataFrame = frames["changes"]
+        self.calls: pd.DataFrame = frames["calls"]
+        self.logs: pd.DataFrame = frames["logs"]
+        self.manifest: dict[str, Any] = dict(manifest)
+        self.population = population
+        self.complete = complete
+
+    @classmethod
+    def from_columns(cls, columns: Columns, rule_names: Sequence[str], manifest: Mapping[str, Any],
+                     *, population: Any = None) -> Simulation:
+        """Build from the pipeline's sink, joining the population's key attributes."""
+        frames = frames_from_columns(columns, rule_names)
+        if population is not None and len(frames["logins"]):
+            attrs = population.logins
+            keep = [c for c in attrs.columns if c not in frames["logins"].columns]
+            joined = attrs[["login_id", *keep]].copy()
+            joined["login_id"] = joined["login_id"].astype("string")
+            logins = frames["logins"].merge(joined, on="login_id", how="left", sort=False)
+            frames = {**frames, "logins": logins}
+        return cls(frames, manifest, population=population, complete=columns.complete)
+
+    def __len__(self) -> int:
+        return len(self.logins)
+
+    def __repr__(self) -> str:
+        counts = self.logins["outcome"].value_counts()
+        parts = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+        flag = "" if self.complete else ", INCOMPLETE"
+        return f"<Simulation {len(self)} logins: {parts}{flag}>"
+
+    # ------------------------------------------------------------------------------------------
+    def summary(self) -> Summary:
+        """Per rule: runs, outcome counts and rates, CPU and I/O percentiles, claims, errors."""
+        rr = self.rule_runs
+        rules = list(rr["rule"].cat.categories)
+        orders = rr.drop_duplicates("rule").set_index("rule")["order"]
+        counts = pd.crosstab(rr["rule"], rr["outcome"]).reindex(
+            index=rules, columns=["ok", "denied", "error", "timeout", "skipped"], fill_value=0)
+        ran = rr[rr["outcome"] != "skipped"]
+        grouped = ran.groupby("rule", observed=False)
+        cpu = grouped["cpu_us"].quantile([0.5, 0.95]).unstack().reindex(rules)
+        io = grouped["io_ms"].quantile([0.95]).unstack().reindex(rules)
+        table = pd.DataFrame({
+            "order": orders.reindex(rules).to_numpy(),
+            "rule": rules,
+            "runs": (counts.sum(axis=1) - counts["skipped"]).to_numpy(),
+        })
+        for col in counts.columns:
+            table[col] = counts[col].to_numpy()
+        runs = table["runs"].where(table["runs"] > 0, 1)
+        table["deny_rate"] = table["denied"] / runs
+        table["error_rate"] = (table["error"] + table["timeout"]) / runs
+        table["cpu_us_p50"] = cpu[0.5].to_numpy() if 0.5 in cpu else 0.0
+        table["cpu_us_p95"] = cpu[0.95].to_numpy() if 0.95 in cpu else 0.0
+        table["cpu_us_max"] = grouped["cpu_us"].max().reindex(rules).to_numpy()
+        table["io_ms_p95"] = io[0.95].to_numpy() if 0.95 in io else 0.0
+        ch = self.changes
+        claims = ch[ch["target"].isin(["id_token", "access_token"])]
+        touched = claims.groupby("rule", observed=True)["path"].agg(
+            lambda s: ", ".join(sorted(set(s))))
+        table["claims"] = [touched.get(r, "") for r in rules]
+        errs = rr[rr["error_code"].notna()].groupby("rule", observed=True)["error_code"].agg(
+            lambda s: ", ".join(f"{k}×{v}" for k, v in s.value_counts().items() if v))
+        table["error_codes"] = [errs.get(r, "") for r in rules]
+        table = table.fillna({"cpu_us_p50": 0.0, "cpu_us_p95": 0.0, "cpu_us_max": 0.0,
+                              "io_ms_p95": 0.0})
+        totals = self.logins["outcome"].value_counts().reindex(
+            ["allowed", "denied", "error", "timeout", "redirect"], fill_value=0)
+        return Summary(table, totals)
+
+    def trace(self, login_id: str) -> LoginTrace:
+        """The whole story of one login: input, each rule's outcome, changes, calls, logs, tokens."""
+        rows = self.logins.index[self.logins["login_id"] == login_id]
+        if len(rows) == 0:
+            raise UsageError(f"no login with login_id={login_id!r} in this simulation")
+        pos = int(rows[0])
+        payload = None
+        if self.population is not None:
+            try:
+                payload = json.loads(self.population.payloads(pos, pos + 1)[0])
+            except (IndexError, AttributeError):
+                payload = None
+        return LoginTrace.from_frames(self, login_id, payload)
+
+    # ------------------------------------------------------------------------------------------
+    def to_parquet(self, path: str | Path) -> Path:
+        """Write every frame as ``<table>.parquet`` plus ``manifest.json`` into a folder.
+
+        The files are plain parquet (readable by DuckDB, Spark, pyarrow as they are).
+        """
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        for table in _TABLES:
+            getattr(self, table).to_parquet(out / f"{table}.parquet", index=False)
+        manifest = {**self.manifest, "complete": self.complete}
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        return out
+
+    @classmethod
+    def read_parquet(cls, path: str | Path) -> Simulation:
+        """Read a folder written by :meth:`to_parquet`."""
+        src = Path(path)
+        try:
+            manifest = json.loads((src / "manifest.json").read_text())
+            frames = {t: pd.read_parquet(src / f"{t}.parquet") for t in _TABLES}
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{src} is not a simulation written by to_parquet: {exc}") from None
+        return cls(frames, manifest, complete=bool(manifest.get("complete", True)))
+
+    def export(self, path: str | Path, fmt: str = "parquet") -> Path:
+        """Write results as parquet (with manifest), csv or jsonl files into a folder."""
+        if fmt == "parquet":
+            return self.to_parquet(path)
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        for table in _TABLES:
+            frame = getattr(self, table)
+            if fmt == "csv":
+                frame.to_csv(out / f"{table}.csv", index=False)
+            elif fmt == "jsonl":
+                frame.to_json(out / f"{table}.jsonl", orient="records", lines=True)
+            else:
+                raise UsageError(f"expected fmt to be 'parquet', 'csv' or 'jsonl', got {fmt!r}")
+        (out / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str) + "\n")
+        return out
+
+
+def versions() -> dict[str, str]:
+    """Versions recorded in manifests."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("rulesim", "quickjs", "pandas", "pyarrow"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "unknown"
+    return out
