@@ -221,8 +221,6 @@ class Pipeline:
                 rf = list(rflags)
                 if ncalls > 1:
                     rf.append("callback_called_twice")
-                if state.overflow_rule == k:
-                    rf.append("console_truncated")
                 flags[pos] = ",".join(rf)
                 if rf:
                     login_flags.extend(rf)
@@ -328,7 +326,6 @@ class _LoginState:
         self.calls: list[list[Any]] = []
         self.persisted: list[tuple[int, str, str, str, str | None, str | None]] = []
         self.handler_error: str | None = None
-        self.overflow_rule: int | None = None
         self._rng: random.Random | None = None
         self._ended = False
 

@@ -130,15 +130,20 @@ def modules_group() -> None:
 
 
 @modules_group.command("install")
-@click.argument("specs", nargs=-1, required=True)
+@click.argument("specs", nargs=-1)
 @click.option("--dir", "modules_dir", type=click.Path(file_okay=False), default=None,
               help="Modules folder (default: $RULESIM_MODULES_DIR or ~/.cache/rulesim/modules).")
 def modules_install(specs: tuple[str, ...], modules_dir: str | None) -> None:
-    """Install packages, e.g. ``rulesim modules install lodash@4.17.21 moment``."""
+    """Install packages, e.g. ``rulesim modules install lodash@4.17.21 moment``.
+
+    With no SPECS, installs every pure-JS package rulesim loads as real code (lodash, moment,
+    moment-timezone, ipaddr.js, xmldom, xpath, q, async) at its known-good version.
+    """
     from rulesim.runtime import modules
 
-    modules.install(list(specs), modules_dir=Path(modules_dir) if modules_dir else None)
-    click.echo(f"installed {' '.join(specs)}")
+    wanted = list(specs) or [f"{n}@{v}" for n, v in modules.REAL_PACKAGES.items()]
+    modules.install(wanted, modules_dir=Path(modules_dir) if modules_dir else None)
+    click.echo(f"installed {' '.join(wanted)}")
 
 
 @click.command("columns")

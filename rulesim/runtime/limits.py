@@ -28,8 +28,8 @@ class Limits:
         Auth0's limit for the whole rule sequence (20 s), on the virtual clock: measured CPU
         time plus simulated I/O latency and timers.
     console_kb
-        Console output kept per login; lines past it are dropped and the rule that overflowed
-        it is flagged ``console_truncated``.
+        Console output allowed per login. A rule that writes more (a console flood) fails with
+        ``console_limit``; the lines past the limit are dropped.
     console_line_bytes
         Longest console line kept; longer lines are cut.
     claims_kb

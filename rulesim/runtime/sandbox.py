@@ -135,7 +135,7 @@ class Sandbox:
             return
         kind = self.engine.call(self._fn["adoptRule"], index, rule.name)
         if kind:
-            self.invalid[index] = f"the source evaluates to a {kind}, not a function"
+            self.invalid[index] = f"the source evaluates to a value of type {kind}, not a function"
 
     def rebuild(self) -> None:
         """Throw the engine away and build a fresh one (``global`` starts empty)."""

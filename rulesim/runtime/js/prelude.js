@@ -112,7 +112,12 @@
       var line = parts.join(' ');
       S.consoleBytes += line.length;
       if (S.consoleBytes > CONSOLE_LIMIT) {
-        if (!S.consoleOverflow) { S.consoleOverflow = S.current; S.logs.push([S.current, 'warn', '[rulesim] console output over ' + CONSOLE_LIMIT + ' bytes: further lines dropped']); }
+        // A console flood ends the rule: the output is dropped and the login fails.
+        if (S.consoleOverflow === null && S.current >= 0) {
+          S.consoleOverflow = S.current;
+          S.logs.push([S.current, 'warn', '[rulesim] console output over ' + CONSOLE_LIMIT + ' bytes: further lines dropped']);
+          fail(S.current, 'console_limit', { name: 'Error', message: 'console output exceeded ' + CONSOLE_LIMIT + ' bytes in one login', loc: [-1, 0] });
+        }
         return;
       }
       if (line.length > LINE_LIMIT) line = line.slice(0, LINE_LIMIT) + '…[truncated]';
@@ -206,7 +211,7 @@
         var v = Reflect.get(t, k, r);
         return (v !== null && typeof v === 'object') ? wrapDeep(v, part) : v;
       },
-      set: function (t, k, v, r) { markPart(part); return Reflect.set(t, k, unwrap(v), r); },
+      set: function (t, k, v) { markPart(part); return Reflect.set(t, k, unwrap(v)); },
       deleteProperty: function (t, k) { markPart(part); return Reflect.deleteProperty(t, k); },
       defineProperty: function (t, k, d) { markPart(part); return Reflect.defineProperty(t, k, d); },
     };
@@ -230,7 +235,7 @@
       if (part !== undefined && v !== null && typeof v === 'object') return wrapDeep(v, part);
       return v;
     },
-    set: function (t, k, v, r) { touchUser(t, k); return Reflect.set(t, k, unwrap(v), r); },
+    set: function (t, k, v) { touchUser(t, k); return Reflect.set(t, k, unwrap(v)); },
     deleteProperty: function (t, k) { touchUser(t, k); return Reflect.deleteProperty(t, k); },
     defineProperty: function (t, k, d) { touchUser(t, k); return Reflect.defineProperty(t, k, d); },
   };
@@ -247,7 +252,7 @@
       if (part !== undefined && v !== null && typeof v === 'object') return wrapDeep(v, part);
       return v;
     },
-    set: function (t, k, v, r) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.set(t, k, unwrap(v), r); },
+    set: function (t, k, v) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.set(t, k, unwrap(v)); },
     deleteProperty: function (t, k) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.deleteProperty(t, k); },
   };
 

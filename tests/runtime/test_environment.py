@@ -1,0 +1,211 @@
+"""The globals a rule sees: clock, timers, Math.random, global, configuration, auth0, console."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rulesim.runtime.limits import Limits
+from tests.runtime.pipeline_helpers import Harness, run_once
+
+T0 = 1_700_000_000_000
+
+
+def claim_rule(expr: str) -> str:
+    return ("function (user, context, callback) {\n"
+            f"  context.idToken['https://t/v'] = {expr};\n"
+            "  callback(null, user, context);\n}")
+
+
+def test_date_starts_at_the_login_timestamp() -> None:
+    r = run_once([claim_rule("[Date.now(), new Date().getTime(), typeof Date()]")])
+    assert r.id_token["https://t/v"] == [T0, T0, "string"]
+
+
+def test_timers_advance_the_virtual_clock_and_count_as_io_time() -> None:
+    src = ("function (user, context, callback) {\n"
+           "  var t = Date.now();\n"
+           "  setTimeout(function () {\n"
+           "    context.idToken['https://t/v'] = Date.now() - t;\n"
+           "    callback(null, user, context);\n"
+           "  }, 1500);\n}")
+    r = run_once([src])
+    assert r.outcome == "allowed"
+    assert r.id_token["https://t/v"] == 1500
+    assert r.run("rule1")["io_ms"] == pytest.approx(1500)
+    assert r.login["latency_ms"] >= 1500
+
+
+def test_set_interval_and_clear_interval_work_on_the_virtual_clock() -> None:
+    src = ("function (u, c, cb) {\n  var n = 0;\n"
+           "  var h = setInterval(function () { n++; if (n === 3) { clearInterval(h); "
+           "c.idToken['https://t/v'] = n; cb(null, u, c); } }, 100);\n}")
+    r = run_once([src])
+    assert r.id_token["https://t/v"] == 3
+    assert r.run("rule1")["io_ms"] == pytest.approx(300)
+
+
+def test_a_timer_past_the_pipeline_deadline_times_the_login_out() -> None:
+    r = run_once(["function (u, c, cb) { setTimeout(function () { cb(null, u, c); }, 25000); }"])
+    assert (r.outcome, r.code) == ("timeout", "pipeline_timeout")
+
+
+def test_the_pipeline_deadline_is_configurable() -> None:
+    src = "function (u, c, cb) { setTimeout(function () { cb(null, u, c); }, 3000); }"
+    assert run_once([src]).outcome == "allowed"
+    assert run_once([src], limits=Limits(pipeline_timeout_ms=2000)).outcome == "timeout"
+
+
+def test_math_random_is_seeded_per_login_and_reproducible() -> None:
+    rule = [claim_rule("Math.random()")]
+    a = Harness(rule, seed=1)
+    b = Harness(rule, seed=1)
+    first = [a.login().id_token["https://t/v"] for _ in range(3)]
+    again = [b.login().id_token["https://t/v"] for _ in range(3)]
+    assert first == again
+    assert len(set(first)) == 3
+    assert all(0 <= v < 1 for v in first)
+    other = Harness(rule, seed=2).login().id_token["https://t/v"]
+    assert other != first[0]
+
+
+def test_global_persists_across_logins_like_a_warm_container() -> None:
+    rule = [claim_rule("(global.count = (global.count || 0) + 1)")]
+    h = Harness(rule, limits=Limits(global_reset="never"))
+    assert [h.login().id_token["https://t/v"] for _ in range(3)] == [1, 2, 3]
+
+
+def test_global_can_be_reset_for_every_login() -> None:
+    rule = [claim_rule("(global.count = (global.count || 0) + 1)")]
+    h = Harness(rule, limits=Limits(global_reset="login"))
+    assert [h.login().id_token["https://t/v"] for _ in range(3)] == [1, 1, 1]
+
+
+def test_global_resets_every_n_logins_counted_on_the_population_index() -> None:
+    rule = [claim_rule("(global.count = (global.count || 0) + 1)")]
+    h = Harness(rule, limits=Limits(global_reset=2))
+    assert [h.login().id_token["https://t/v"] for _ in range(5)] == [1, 2, 1, 2, 1]
+
+
+def test_configuration_is_readable_and_frozen() -> None:
+    src = ("function (u, c, cb) {\n  configuration.API_KEY = 'changed';\n"
+           "  c.idToken['https://t/v'] = [configuration.API_KEY, configuration.MISSING === undefined];\n"
+           "  cb(null, u, c);\n}")
+    r = run_once([src], configuration={"API_KEY": "k-123"})
+    assert r.id_token["https://t/v"] == ["k-123", True]
+
+
+def test_the_auth0_object_exposes_domain_base_url_and_token() -> None:
+    r = run_once([claim_rule("[auth0.domain, auth0.baseUrl, typeof auth0.accessToken]")])
+    assert r.id_token["https://t/v"] == ["acme.eu.auth0.com", "https://acme.eu.auth0.com/api/v2",
+                                          "string"]
+
+
+def test_console_lines_are_captured_per_rule_with_their_level() -> None:
+    src = ("function (u, c, cb) { console.log('hello', {a: 1}); console.error('bad', 2); "
+           "cb(null, u, c); }")
+    r = run_once([src])
+    assert list(zip(r.logs["level"], r.logs["message"], strict=True)) == [
+        ("log", 'hello {"a":1}'), ("error", "bad 2")]
+    assert set(r.logs["rule"]) == {"rule1"}
+
+
+def test_buffer_converts_between_utf8_base64_and_hex() -> None:
+    expr = ("[Buffer.from('héllo').toString('base64'), Buffer.from('aGk=', 'base64').toString(), "
+            "Buffer.from('hi').toString('hex')]")
+    r = run_once([claim_rule(expr)])
+    assert r.id_token["https://t/v"] == ["aMOpbGxv", "hi", "6869"]
+
+
+def test_user_and_context_are_fresh_for_every_login() -> None:
+    src = ("function (u, c, cb) {\n  c.idToken['https://t/v'] = [u.seen || null, c.seen || null];\n"
+           "  u.seen = true; c.seen = true;\n  cb(null, u, c);\n}")
+    h = Harness([src])
+    assert h.login().id_token["https://t/v"] == [None, None]
+    assert h.login().id_token["https://t/v"] == [None, None]
+
+
+def test_prototype_pollution_fails_the_login_and_does_not_leak_into_the_next() -> None:
+    polluter = ("function (u, c, cb) {\n  if (u.email === 'mallory@evil.com') "
+                "Object.prototype.isAdmin = true;\n  cb(null, u, c);\n}")
+    checker = claim_rule("(({}).isAdmin === true)")
+    h = Harness([polluter, checker])
+    bad = h.login({"email": "mallory@evil.com"})
+    assert (bad.outcome, bad.code) == ("error", "prototype_pollution")
+    assert "Object.prototype.isAdmin" in bad.login["error_message"]
+    good = h.login({"email": "alice@acme.com"})
+    assert good.outcome == "allowed"
+    assert good.id_token["https://t/v"] is False
+
+
+def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:
+    evil = ("function (u, c, cb) { if (u.email === 'm@e.com') "
+            "Array.prototype.includes = function () { return true; }; cb(null, u, c); }")
+    check = claim_rule("[1, 2].includes(3)")
+    h = Harness([evil, check])
+    assert h.login({"email": "m@e.com"}).code == "prototype_pollution"
+    assert h.login().id_token["https://t/v"] is False
+
+
+def test_no_host_objects_are_reachable_from_rule_code() -> None:
+    expr = ("[typeof process, typeof std, typeof os, typeof __rulesim_begin, "
+            "Object.getOwnPropertyNames(globalThis).filter(function (k) { "
+            "return k.indexOf('rulesim') >= 0; }).length]")
+    r = run_once([claim_rule(expr)])
+    assert r.id_token["https://t/v"] == ["undefined", "undefined", "undefined", "undefined", 0]
+
+
+def test_process_env_is_a_reference_error() -> None:
+    r = run_once(["function (u, c, cb) { var k = process.env.SECRET; cb(null, u, c); }"])
+    assert (r.outcome, r.code) == ("error", "rule_exception")
+    assert "process" in r.login["error_message"]
+
+
+@pytest.mark.parametrize("module", ["fs", "child_process", "net", "mongodb@3.1.4"])
+def test_requiring_a_module_outside_the_allow_list_fails_with_module_not_allowed(module: str) -> None:
+    r = run_once([f"function (u, c, cb) {{ var m = require('{module}'); cb(null, u, c); }}"])
+    assert (r.outcome, r.code) == ("error", "module_not_allowed")
+    assert module.split("@")[0] in r.login["error_message"]
+
+
+def test_persisted_metadata_is_visible_on_the_same_users_next_login() -> None:
+    src = ("function (user, context, callback) {\n"
+           "  user.app_metadata = user.app_metadata || {};\n"
+           "  var n = (user.app_metadata.count || 0) + 1;\n"
+           "  user.app_metadata.count = n;\n"
+           "  context.idToken['https://t/v'] = n;\n"
+           "  auth0.users.updateAppMetadata(user.user_id, user.app_metadata)\n"
+           "    .then(function () { callback(null, user, context); })\n"
+           "    .catch(function (err) { callback(err); });\n}")
+    h = Harness([src])
+    first = h.login()
+    assert first.id_token["https://t/v"] == 1
+    persisted = first.changes[first.changes["persisted"]]
+    assert list(zip(persisted["target"], persisted["path"], persisted["after"], strict=True)) == [
+        ("app_metadata", "app_metadata.count", "1")]
+    assert list(first.calls["kind"]) == ["management"]
+    assert first.run("rule1")["io_ms"] > 0
+    assert h.login().id_token["https://t/v"] == 2
+    other = h.login({"user_id": "auth0|bob"})
+    assert other.id_token["https://t/v"] == 1
+
+
+def test_metadata_keys_with_dots_or_dollars_are_rejected_like_auth0() -> None:
+    src = ("function (u, c, cb) {\n"
+           "  auth0.users.updateUserMetadata(u.user_id, {'a.b': 1})\n"
+           "    .then(function () { cb(null, u, c); }, function (e) { cb(e); });\n}")
+    r = run_once([src])
+    assert (r.outcome, r.code) == ("error", "callback_error")
+    assert r.changes[r.changes["persisted"]].empty
+    assert int(r.calls["status"].iloc[0]) == 400
+
+
+def test_the_same_seed_gives_identical_records() -> None:
+    src = claim_rule("[Math.random(), Date.now()]")
+
+    def records() -> list[str]:
+        h = Harness([src], seed=5)
+        return [json.dumps(h.login().id_token) for _ in range(4)]
+
+    assert records() == records()

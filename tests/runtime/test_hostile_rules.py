@@ -1,0 +1,81 @@
+"""Hostile rules end as error or timeout rows with stable codes; other logins are unaffected.
+
+These run through ``simulate`` so the rules execute in worker processes, as in production.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import rulesim as rs
+
+HOSTILE = {
+    "loop@evil.test": ("while (true) {}", "cpu_limit"),
+    "memory@evil.test": ("var a = []; while (true) a.push(new Array(1e5).fill('x'));",
+                         "memory_limit"),
+    "recursion@evil.test": ("(function r() { return r() + 1; })();", "stack_overflow"),
+    "flood@evil.test": ("console.log('x'.repeat(10 * 1024 * 1024));", "console_limit"),
+    "claim@evil.test": ("context.idToken['https://evil/x'] = 'y'.repeat(1024 * 1024);",
+                        "claims_too_large"),
+    "pollute@evil.test": ("Object.prototype.isAdmin = true;", "prototype_pollution"),
+    "fs@evil.test": ("require('fs').readFileSync('/etc/passwd');", "module_not_allowed"),
+    "child@evil.test": ("require('child_process').execSync('id');", "module_not_allowed"),
+    "env@evil.test": ("var s = process.env.HOME;", "rule_exception"),
+    "probe@evil.test": ("var host = Object.getOwnPropertyNames(globalThis).filter(function (k) "
+                        "{ return /python|host|rulesim|std|os$/i.test(k); });\n"
+                        "  if (host.length === 0) throw new Error('no host objects found');",
+                        "rule_exception"),
+    "twice@evil.test": ("for (var i = 0; i < 1000; i++) callback(new Error('n' + i));",
+                        "callback_error"),
+    "never@evil.test": ("return new Promise(function () {});", "callback_not_called"),
+    "null@evil.test": ("throw null;", "rule_exception"),
+}
+
+HOSTILE_RULE = (
+    "function (user, context, callback) {\n"
+    + "".join(f"  if (user.email === '{email}') {{\n  {body}\n  }}\n"
+              for email, (body, _) in HOSTILE.items())
+    + "  callback(null, user, context);\n}"
+)
+CLAIM_RULE = ("function (user, context, callback) {\n"
+              "  context.idToken['https://acme.com/checked'] = ({}).isAdmin === true ? 'polluted' : 'clean';\n"
+              "  callback(null, user, context);\n}")
+
+
+@pytest.fixture(scope="module")
+def hostile_sim() -> rs.Simulation:
+    rules = rs.RuleSet([rs.Rule.from_source("hostile", HOSTILE_RULE, order=1),
+                        rs.Rule.from_source("check", CLAIM_RULE, order=2)])
+    logins = []
+    for i in range(40):
+        logins.append({"user": {"email": f"user{i}@acme.com"}})
+        if i < len(HOSTILE):
+            logins.append({"user": {"email": list(HOSTILE)[i]}})
+    pop = rs.Population.from_logins(logins)
+    return rs.simulate(rules, pop, workers=2, limits=rs.Limits(cpu_ms=300, memory_mb=64),
+                       progress=False)
+
+
+def _emails(sim: rs.Simulation) -> list[str]:
+    pop = sim.population
+    return [pop.login(i)["user"].get("email") for i in range(len(pop))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("email", list(HOSTILE))
+def test_each_hostile_rule_ends_as_an_error_or_timeout_row_with_a_stable_code(
+        hostile_sim: rs.Simulation, email: str) -> None:
+    row = hostile_sim.logins.iloc[_emails(hostile_sim).index(email)]
+    expected = HOSTILE[email][1]
+    assert row["outcome"] in ("error", "timeout")
+    assert row["error_code"] == expected, row["error_message"]
+
+
+@pytest.mark.slow
+def test_ordinary_logins_in_the_same_run_complete_normally(hostile_sim: rs.Simulation) -> None:
+    normal = hostile_sim.logins[[e not in HOSTILE for e in _emails(hostile_sim)]]
+    assert len(normal) == 40
+    assert set(normal["outcome"]) == {"allowed"}
+    claims = normal["id_token"].map(lambda s: '"clean"' in s)
+    assert claims.all(), "prototype pollution leaked into another login"
+    assert len(hostile_sim.logins) == 40 + len(HOSTILE)

@@ -1,0 +1,147 @@
+"""What the application receives (tokens, MFA, redirect) and the per-rule change records."""
+
+from __future__ import annotations
+
+import json
+
+from rulesim.runtime.services import Latency, Route, Services
+from tests.runtime.pipeline_helpers import run_once
+
+
+def rule(body: str) -> str:
+    return "function (user, context, callback) {\n" + body + "\n  callback(null, user, context);\n}"
+
+
+def test_the_id_token_has_the_standard_claims_of_the_requested_scopes() -> None:
+    r = run_once([rule("")], context={"request": {"query": {"scope": "openid email"}}})
+    assert r.id_token == {"sub": "auth0|alice", "email": "alice@acme.com", "email_verified": True}
+    r = run_once([rule("")], context={"request": {"query": {"scope": "openid profile"}}})
+    assert r.id_token == {"sub": "auth0|alice", "name": "Alice Doe", "nickname": "alice",
+                          "picture": "https://x/p.png"}
+
+
+def test_the_id_token_reflects_the_final_user() -> None:
+    r = run_once([rule("  user.name = 'Alice Q. Doe';")])
+    assert r.id_token["name"] == "Alice Q. Doe"
+
+
+def test_restricted_and_reserved_namespace_claims_are_dropped_and_recorded() -> None:
+    body = ("  context.idToken.roles = ['admin'];\n"
+            "  context.idToken['https://example.auth0.com/x'] = 1;\n"
+            "  context.idToken['https://acme.com/ok'] = 2;\n"
+            "  context.idToken.plain = 3;")
+    r = run_once([rule(body)])
+    assert "roles" not in r.id_token
+    assert "https://example.auth0.com/x" not in r.id_token
+    assert r.id_token["https://acme.com/ok"] == 2
+    assert r.id_token["plain"] == 3
+    assert json.loads(r.login["dropped_claims"]) == [
+        ["id_token", "roles", "restricted"], ["id_token", "https://example.auth0.com/x",
+                                               "reserved_namespace"]]
+
+
+def test_access_token_claims_and_scope_replacement() -> None:
+    body = ("  context.accessToken['https://acme.com/tier'] = 'gold';\n"
+            "  context.accessToken.scope = ['read:invoices'];")
+    r = run_once([rule(body)])
+    assert r.access_token == {"https://acme.com/tier": "gold"}
+    assert r.login["scopes"] == "read:invoices"
+
+
+def test_custom_claims_over_100_kb_fail_the_login() -> None:
+    r = run_once([rule("  context.idToken['https://acme.com/blob'] = 'x'.repeat(1024 * 1024);")])
+    assert (r.outcome, r.code) == ("error", "claims_too_large")
+
+
+def test_mfa_redirect_saml_and_primary_user_are_recorded_as_outputs() -> None:
+    body = ("  context.multifactor = {provider: 'guardian', allowRememberBrowser: false};\n"
+            "  context.samlConfiguration = {audience: 'urn:x'};\n"
+            "  context.primaryUser = 'auth0|main';\n"
+            "  context.redirect = {url: 'https://acme.com/tos'};")
+    r = run_once([rule(body)])
+    assert r.outcome == "redirect"
+    assert bool(r.login["mfa_required"]) and r.login["mfa_provider"] == "guardian"
+    assert r.login["redirect_url"] == "https://acme.com/tos"
+    assert json.loads(r.login["saml"]) == {"audience": "urn:x"}
+    assert json.loads(r.login["primary_user"]) == "auth0|main"
+
+
+def changes_of(r: object) -> list[tuple[str, str, str, str, object, object]]:
+    ch = r.changes  # type: ignore[attr-defined]
+    return [(row.rule, row.target, row.path, row.op,
+             None if row.before is None or str(row.before) == "<NA>" else json.loads(row.before),
+             None if row.after is None or str(row.after) == "<NA>" else json.loads(row.after))
+            for row in ch.astype(object).where(ch.notna(), None).itertuples(index=False)]
+
+
+def test_changes_record_add_replace_and_remove_with_json_paths() -> None:
+    first = rule("  user.app_metadata = {roles: ['user'], plan: 'free'};\n"
+                 "  context.idToken['https://acme.com/roles'] = ['user'];")
+    second = rule("  user.app_metadata.roles.push('admin');\n"
+                  "  user.app_metadata.plan = 'pro';\n"
+                  "  delete context.idToken['https://acme.com/roles'];\n"
+                  "  user.nickname = 'al';")
+    r = run_once([first, second])
+    assert changes_of(r) == [
+        ("rule1", "app_metadata", "", "add", None, {"roles": ["user"], "plan": "free"}),
+        ("rule1", "id_token", '["https://acme.com/roles"]', "add", None, ["user"]),
+        ("rule2", "user", "nickname", "replace", "alice", "al"),
+        ("rule2", "app_metadata", "roles", "replace", ["user"], ["user", "admin"]),
+        ("rule2", "app_metadata", "plan", "replace", "free", "pro"),
+        ("rule2", "id_token", '["https://acme.com/roles"]', "remove", ["user"], None),
+    ]
+    assert list(r.rule_runs["n_changes"]) == [2, 4]
+
+
+def test_a_rule_that_writes_the_same_value_records_no_change() -> None:
+    r = run_once([rule("  user.email = user.email;\n  user.app_metadata = {};")],
+                 {"app_metadata": {}})
+    assert r.changes.empty
+
+
+def test_fire_and_forget_calls_complete_and_are_recorded_without_delaying_the_login() -> None:
+    services = Services([Route(name="hook", method="POST", url="https://hooks.example/*",
+                               body="ok", latency=Latency.fixed(400))])
+    src = ("function (user, context, callback) {\n"
+           "  var request = require('request');\n"
+           "  request.post({url: 'https://hooks.example/login', json: {u: user.user_id}});\n"
+           "  callback(null, user, context);\n}")
+    r = run_once([src], services=services)
+    assert r.outcome == "allowed"
+    assert len(r.calls) == 1
+    call = r.calls.iloc[0]
+    assert (call["route"], int(call["status"]), bool(call["fire_and_forget"])) == ("hook", 200, True)
+    assert r.login["latency_ms"] < 400
+
+
+def test_an_unmatched_request_fails_inside_the_rule_as_a_connection_error() -> None:
+    src = ("function (user, context, callback) {\n"
+           "  require('request').get('https://nowhere.example/x', function (err) {\n"
+           "    if (err) return callback(new Error('lookup failed: ' + err.code));\n"
+           "    callback(null, user, context);\n  });\n}")
+    r = run_once([src])
+    assert (r.outcome, r.login["error_message"]) == (
+        "error", "rule `rule1` (line 3): lookup failed: ENOTFOUND")
+    assert r.calls.iloc[0]["error"] == "ENOTFOUND"
+
+
+def test_a_slow_api_pushes_the_login_past_the_deadline() -> None:
+    services = Services([Route(name="slow", url="https://slow.example/*", json={"ok": True},
+                               latency=Latency.fixed(25_000))])
+    src = ("function (u, c, cb) {\n  require('request')({url: 'https://slow.example/a', json: true},"
+           " function () { cb(null, u, c); });\n}")
+    r = run_once([src], services=services)
+    assert (r.outcome, r.code) == ("timeout", "pipeline_timeout")
+
+
+def test_a_raising_service_handler_becomes_an_error_row() -> None:
+    r = run_once([
+        "function (u, c, cb) { require('request').get('https://h.example/', function () "
+        "{ cb(null, u, c); }); }"], services=Services([Route(name="h", url="https://h.example/*",
+                                                             handler=_boom)]))
+    assert (r.outcome, r.code) == ("error", "service_handler_error")
+    assert "boom" in r.login["error_message"]
+
+
+def _boom(request: object) -> dict[str, object]:
+    raise RuntimeError("boom")
