@@ -26,6 +26,7 @@ from rulesim.errors import (
     ServicesError,
     UsageError,
 )
+from rulesim.impact import Impact, compare
 from rulesim.population import Mix, Population, population
 from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
 from rulesim.run import run_login, simulate
@@ -43,6 +44,7 @@ __all__ = [
     "ChangeTarget",
     "ConfigurationError",
     "ErrorCode",
+    "Impact",
     "Limits",
     "LoginOutcome",
     "LoginTrace",
@@ -64,6 +66,7 @@ __all__ = [
     "Simulation",
     "Summary",
     "UsageError",
+    "compare",
     "load_configuration",
     "load_rules",
     "population",

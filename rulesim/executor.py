@@ -28,7 +28,7 @@ ChunkSource = Callable[[], Iterator[Chunk]]
 
 
 class _Worker:
-    """A worker process started with ``python -m rulesim.runtime.worker``.
+    """A worker process started with ``python -m rulesim.runtime._worker_main``.
 
     A plain subprocess (not ``multiprocessing``) so that the caller's ``__main__`` is never
     re-imported: scripts without an ``if __name__ == "__main__"`` guard and notebooks work.
@@ -40,7 +40,7 @@ class _Worker:
         from_child_r, from_child_w = os.pipe()
         env = {**os.environ, "TZ": "UTC"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rulesim.runtime.worker", str(to_child_r), str(from_child_w)],
+            [sys.executable, "-m", "rulesim.runtime._worker_main", str(to_child_r), str(from_child_w)],
             pass_fds=(to_child_r, from_child_w), env=env, stdin=subprocess.DEVNULL,
             start_new_session=False)
         os.close(to_child_r)

@@ -30,6 +30,7 @@ __all__ = [
     "LoginOutcome",
     "RuleOutcome",
     "column_contract_markdown",
+    "conform",
     "frames_from_columns",
 ]
 
@@ -149,11 +150,28 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 
+def _error_codes() -> list[str]:
+    from rulesim.errors import ErrorCode
+
+    return [c.value for c in ErrorCode]
+
+
+# Known categories, so that frames from different runs (and their parquet files) share dtypes.
+# Values outside a list (a custom MFA provider, say) are appended in sorted order.
 _CATEGORIES: dict[tuple[str, str], list[str]] = {
     ("logins", "outcome"): _LOGIN_OUTCOMES,
+    ("logins", "error_code"): _error_codes(),
+    ("logins", "app_error"): ["unauthorized", "access_denied"],
+    ("logins", "mfa_provider"): ["any", "guardian", "google-authenticator", "duo"],
     ("rule_runs", "outcome"): _RULE_OUTCOMES,
+    ("rule_runs", "error_code"): _error_codes(),
     ("changes", "target"): _TARGETS,
     ("changes", "op"): _OPS,
+    ("calls", "kind"): ["http", "management"],
+    ("calls", "method"): ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+    ("calls", "error"): ["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ENOTFOUND",
+                         "handler_error"],
+    ("logs", "level"): ["log", "info", "warn", "error", "debug"],
 }
 
 
@@ -263,13 +281,12 @@ def _series(table: str, name: str, dtype: str, values: list[Any],
 
     series: pd.Series
     if dtype == "category":
-        cats = _CATEGORIES.get((table, name))
-        if cats is None and name in ("rule", "deciding_rule"):
+        cats = _CATEGORIES.get((table, name), [])
+        if name in ("rule", "deciding_rule"):
             cats = list(dict.fromkeys(rule_names))
-        if cats is not None:
-            series = pd.Series(pd.Categorical(values, categories=cats), name=name)
-        else:
-            series = pd.Series(values, dtype="object", name=name).astype("category")
+        known = set(cats)
+        extra = sorted({str(v) for v in values if v is not None and v == v and v not in known})
+        series = pd.Series(pd.Categorical(values, categories=[*cats, *extra]), name=name)
     elif dtype == "string":
         series = pd.Series(values, dtype="string", name=name)
     elif dtype == "bool":
@@ -279,6 +296,16 @@ def _series(table: str, name: str, dtype: str, values: list[Any],
     else:
         series = pd.Series(np.asarray(values, dtype=dtype), name=name)
     return series
+
+
+def conform(frame: pd.DataFrame, table: str, rule_names: Sequence[str]) -> pd.DataFrame:
+    """Give a frame read back from a file the dtypes of the column contract."""
+    out: pd.DataFrame = frame.copy()
+    for name, dtype, _ in COLUMNS[table]:
+        if name in out.columns and (dtype == "category" or str(out[name].dtype) != dtype):
+            values = [None if v is None or v != v else v for v in out[name].tolist()]
+            out[name] = _series(table, name, dtype, values, rule_names).array
+    return out
 
 
 def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str, pd.DataFrame]:

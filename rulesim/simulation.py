@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from rulesim.errors import UsageError
-from rulesim.records import COLUMNS, Columns, frames_from_columns
+from rulesim.records import COLUMNS, Columns, conform, frames_from_columns
 from rulesim.trace import LoginTrace
 
 __all__ = ["Simulation", "Summary"]
@@ -188,6 +188,8 @@ class Simulation:
             frames = {t: pd.read_parquet(src / f"{t}.parquet") for t in _TABLES}
         except (OSError, ValueError) as exc:
             raise UsageError(f"{src} is not a simulation written by to_parquet: {exc}") from None
+        names = [r["name"] for r in manifest.get("rules", [])]
+        frames = {t: conform(f, t, names) for t, f in frames.items()}
         return cls(frames, manifest, complete=bool(manifest.get("complete", True)))
 
     def export(self, path: str | Path, fmt: str = "parquet") -> Path:

@@ -251,6 +251,9 @@ def check_rule_source(rule: Rule) -> None:
     src = rule.source
     err = _parse_error(src)
     if err is not None:
+        end = _function_end(src) if _FUNCTION_START.match(src) else None
+        if end is not None and not _TRAILING.match(src[end:]):
+            _refuse_trailing(rule, src, end)
         message, line = err
         column = _column(src, line, message)
         raise RuleLoadError(message, file=rule.file, rule=rule.name, line=line, column=column)
@@ -262,12 +265,15 @@ def check_rule_source(rule: Rule) -> None:
             file=rule.file, rule=rule.name, line=first)
     end = _function_end(src)
     if end is None or not _TRAILING.match(src[end:]):
-        offset = end if end is not None else 0
-        line = src.count("\n", 0, offset) + 1
-        raise RuleLoadError(
-            "the source must be exactly one function; there is code after the function's "
-            "closing brace (Auth0 evaluates the source as one expression, so even a trailing "
-            "`;` breaks it)", file=rule.file, rule=rule.name, line=line)
+        _refuse_trailing(rule, src, end if end is not None else 0)
+
+
+def _refuse_trailing(rule: Rule, src: str, end: int) -> None:
+    line = src.count("\n", 0, end) + 1
+    raise RuleLoadError(
+        "the source must be exactly one function; there is code after the function's "
+        "closing brace (Auth0 evaluates the source as one expression, so even a trailing "
+        "`;` breaks it)", file=rule.file, rule=rule.name, line=line)
 
 
 def _function_end(src: str) -> int | None:

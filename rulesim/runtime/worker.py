@@ -20,7 +20,7 @@ from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import SandboxOptions
 from rulesim.sources import Rule
 
-__all__ = ["Chunk", "PipelineSpec", "run_chunk", "worker_main"]
+__all__ = ["Chunk", "PipelineSpec", "run_chunk", "serve", "worker_main"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,8 +170,8 @@ def _run_single(spec: PipelineSpec, chunk: Chunk, crash_at: int | None, *, reset
     return sink
 
 
-def _main(argv: Sequence[str]) -> None:
-    """Entry point of ``python -m rulesim.runtime.worker IN_FD OUT_FD``."""
+def serve(argv: Sequence[str]) -> None:
+    """Serve as a worker process: ``argv`` holds the inbox and outbox file descriptors."""
     import signal
 
     # Ctrl-C goes to the whole process group; the parent decides what to stop.
@@ -180,8 +180,3 @@ def _main(argv: Sequence[str]) -> None:
     outbox = Connection(int(argv[1]), readable=False)
     worker_main(inbox, outbox)
 
-
-if __name__ == "__main__":
-    import sys
-
-    _main(sys.argv[1:])

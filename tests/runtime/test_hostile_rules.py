@@ -38,7 +38,8 @@ HOSTILE_RULE = (
     + "  callback(null, user, context);\n}"
 )
 CLAIM_RULE = ("function (user, context, callback) {\n"
-              "  context.idToken['https://acme.com/checked'] = ({}).isAdmin === true ? 'polluted' : 'clean';\n"
+              "  var polluted = ({}).isAdmin === true;\n"
+              "  context.idToken['https://acme.com/checked'] = polluted ? 'polluted' : 'clean';\n"
               "  callback(null, user, context);\n}")
 
 

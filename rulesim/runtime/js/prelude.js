@@ -12,7 +12,6 @@
   var hasOwn = Object.prototype.hasOwnProperty;
   var isArray = Array.isArray;
   var ProxyCtor = Proxy;
-  var WeakMapCtor = WeakMap;
   var mathFloor = Math.floor;
   var stringOf = String;
 
@@ -198,10 +197,13 @@
   var PART_TARGETS = ['user', 'app_metadata', 'user_metadata', 'id_token', 'access_token', 'multifactor', 'redirect', 'saml', 'primary_user'];
   var CTX_PARTS = { idToken: 3, accessToken: 4, multifactor: 5, redirect: 6, samlConfiguration: 7, primaryUser: 8 };
   var USER_PARTS = { app_metadata: 1, user_metadata: 2 };
-  var rawOf = new WeakMapCtor();      // proxy -> raw
-  var proxyOf = new WeakMapCtor();    // raw -> proxy (per part)
+  // Per-login maps (not WeakMaps: QuickJS cannot collect a WeakMap entry whose value refers to
+  // its key, so proxies would leak across logins). Both are dropped when the login ends.
+  var MapCtor = Map;
+  var rawOf = new MapCtor();      // proxy -> raw
+  var proxyOf = new MapCtor();    // raw -> proxy (per part)
 
-  function snapshot(value) { return value === undefined ? undefined : jsonStringify(value); }
+  function snapshot(value) { return value === undefined ? undefined : jsonStringify(unwrap(value)); }
   function markPart(part) {
     if (!(part in S.dirty)) S.dirty[part] = snapshot(S.partValue(part));
   }
@@ -228,14 +230,21 @@
     proxyOf.set(raw, { part: part, proxy: p });
     return p;
   }
+  // user and context proxies have no get trap (reads are the hot path); the watched
+  // sub-objects are stored in the raw objects already wrapped, so reading them is free.
+  function stored(parts, k, v) {
+    var part = parts[k];
+    v = unwrap(v);
+    return (part !== undefined && v !== null && typeof v === 'object') ? wrapDeep(v, part) : v;
+  }
+  function wrapParts(raw, parts) {
+    for (var k in parts) {
+      var v = raw[k];
+      if (v !== null && typeof v === 'object') raw[k] = wrapDeep(unwrap(v), parts[k]);
+    }
+  }
   var userHandler = {
-    get: function (t, k, r) {
-      var part = USER_PARTS[k];
-      var v = Reflect.get(t, k, r);
-      if (part !== undefined && v !== null && typeof v === 'object') return wrapDeep(v, part);
-      return v;
-    },
-    set: function (t, k, v) { touchUser(t, k); return Reflect.set(t, k, unwrap(v)); },
+    set: function (t, k, v) { touchUser(t, k); return Reflect.set(t, k, stored(USER_PARTS, k, v)); },
     deleteProperty: function (t, k) { touchUser(t, k); return Reflect.deleteProperty(t, k); },
     defineProperty: function (t, k, d) { touchUser(t, k); return Reflect.defineProperty(t, k, d); },
   };
@@ -246,13 +255,7 @@
     if (!hasOwn.call(S.userTouched, k)) S.userTouched[k] = hasOwn.call(t, k) ? snapshot(t[k]) : undefined;
   }
   var contextHandler = {
-    get: function (t, k, r) {
-      var part = CTX_PARTS[k];
-      var v = Reflect.get(t, k, r);
-      if (part !== undefined && v !== null && typeof v === 'object') return wrapDeep(v, part);
-      return v;
-    },
-    set: function (t, k, v) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.set(t, k, unwrap(v)); },
+    set: function (t, k, v) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.set(t, k, stored(CTX_PARTS, k, v)); },
     deleteProperty: function (t, k) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.deleteProperty(t, k); },
   };
 
@@ -373,8 +376,18 @@
       run.nChanges = collectChanges(i);
     };
   }
-  function adoptUser(raw) { S.userRaw = raw; S.user = new ProxyCtor(raw, userHandler); }
-  function adoptContext(raw) { S.contextRaw = raw; S.context = new ProxyCtor(raw, contextHandler); }
+  function adoptUser(raw) {
+    wrapParts(raw, USER_PARTS);
+    S.userRaw = raw;
+    S.user = new ProxyCtor(raw, userHandler);
+    rawOf.set(S.user, raw);
+  }
+  function adoptContext(raw) {
+    wrapParts(raw, CTX_PARTS);
+    S.contextRaw = raw;
+    S.context = new ProxyCtor(raw, contextHandler);
+    rawOf.set(S.context, raw);
+  }
 
   // ---------------------------------------------------------------- the driver (called from Python)
   var intrinsicProtos = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype,
@@ -388,20 +401,34 @@
       return { keys: keys, descs: keys.map(function (k) { return Object.getOwnPropertyDescriptor(o, k); }) };
     });
   }
+  // The fast test run after every login, allocation-free: an enumerable key on any intrinsic
+  // (built-in properties are all non-enumerable, so `X.prototype.y = v` adds one), or a changed
+  // value of a data property of the most abused prototypes.
+  var quickValues = [];
+  function snapshotQuick() {
+    quickValues = [];
+    for (var i = 0; i < 4; i++) {
+      var o = intrinsicProtos[i], keys = Object.getOwnPropertyNames(o);
+      for (var j = 0; j < keys.length; j++) {
+        var d = Object.getOwnPropertyDescriptor(o, keys[j]);
+        if (d && 'value' in d) quickValues.push(o, keys[j], d.value);
+      }
+    }
+  }
+  function looksPolluted() {
+    for (var i = 0; i < intrinsicProtos.length; i++) {
+      for (var k in intrinsicProtos[i]) if (k !== undefined) return true;
+    }
+    for (var j = 0; j < quickValues.length; j += 3) if (quickValues[j][quickValues[j + 1]] !== quickValues[j + 2]) return true;
+    return false;
+  }
   function pollutionCheck() {
-    // Cheap test every login (own-key counts); a full restore only when something changed.
+    // The exhaustive comparison (and restore) runs only when the fast test saw something.
     var found = [];
+    if (!looksPolluted()) return found;
     for (var i = 0; i < intrinsicProtos.length; i++) {
       var o = intrinsicProtos[i], snap = intrinsicKeys[i];
       var keys = protoKeys(o);
-      var changed = keys.length !== snap.keys.length;
-      if (!changed && i < 3) {
-        for (var j = 0; j < snap.keys.length; j++) {
-          var d = Object.getOwnPropertyDescriptor(o, snap.keys[j]);
-          if (!d || d.value !== snap.descs[j].value || d.get !== snap.descs[j].get || d.set !== snap.descs[j].set) { changed = true; break; }
-        }
-      }
-      if (!changed) continue;
       for (var a = 0; a < keys.length; a++) {
         var idx = snap.keys.indexOf(keys[a]);
         if (idx < 0) { found.push(protoName(i) + '.' + stringOf(keys[a])); try { delete o[keys[a]]; } catch (e) { /* keep going */ } }
@@ -433,6 +460,8 @@
     timers = [];
     outbox = [];
     pendingOps = {};
+    rawOf = new MapCtor();
+    proxyOf = new MapCtor();
     S = {
       login: login, current: -1, failed: false, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
@@ -451,14 +480,14 @@
   }
   function partValue(p) {
     switch (p) {
-      case 1: return S.userRaw.app_metadata;
-      case 2: return S.userRaw.user_metadata;
-      case 3: return S.contextRaw.idToken;
-      case 4: return S.contextRaw.accessToken;
-      case 5: return S.contextRaw.multifactor;
-      case 6: return S.contextRaw.redirect;
-      case 7: return S.contextRaw.samlConfiguration;
-      case 8: return S.contextRaw.primaryUser;
+      case 1: return unwrap(S.userRaw.app_metadata);
+      case 2: return unwrap(S.userRaw.user_metadata);
+      case 3: return unwrap(S.contextRaw.idToken);
+      case 4: return unwrap(S.contextRaw.accessToken);
+      case 5: return unwrap(S.contextRaw.multifactor);
+      case 6: return unwrap(S.contextRaw.redirect);
+      case 7: return unwrap(S.contextRaw.samlConfiguration);
+      case 8: return unwrap(S.contextRaw.primaryUser);
     }
     return undefined;
   }
@@ -578,8 +607,8 @@
     if (scopes.indexOf('profile') >= 0) for (var i = 0; i < PROFILE.length; i++) if (user[PROFILE[i]] !== undefined) idt[PROFILE[i]] = user[PROFILE[i]];
     if (scopes.indexOf('email') >= 0) { if (user.email !== undefined) idt.email = user.email; if (user.email_verified !== undefined) idt.email_verified = user.email_verified; }
     if (scopes.indexOf('phone') >= 0) { if (user.phone_number !== undefined) idt.phone_number = user.phone_number; if (user.phone_verified !== undefined) idt.phone_number_verified = user.phone_verified; }
-    var customId = filterClaims(ctx.idToken, 'id_token', dropped, false);
-    var customAt = filterClaims(ctx.accessToken, 'access_token', dropped, true);
+    var customId = filterClaims(unwrap(ctx.idToken), 'id_token', dropped, false);
+    var customAt = filterClaims(unwrap(ctx.accessToken), 'access_token', dropped, true);
     var tooLarge = null;
     var idJson = jsonStringify(customId), atJson = jsonStringify(customAt);
     if (idJson.length > claimLimit) tooLarge = 'id_token';
@@ -594,19 +623,22 @@
       var run = S.runs[r];
       runs.push([run.outcome, run.code, run.message, run.line, run.calls, run.nChanges, run.flags, run.done ? 1 : 0]);
     }
-    var mfa = ctx.multifactor && typeof ctx.multifactor === 'object' ? ctx.multifactor : null;
-    var redirect = ctx.redirect && typeof ctx.redirect === 'object' && ctx.redirect.url ? stringOf(ctx.redirect.url) : null;
+    var mfaV = unwrap(ctx.multifactor), redirectV = unwrap(ctx.redirect);
+    var mfa = mfaV && typeof mfaV === 'object' ? mfaV : null;
+    var redirect = redirectV && typeof redirectV === 'object' && redirectV.url ? stringOf(redirectV.url) : null;
     var rec = [
       runs, S.changes, S.logs,
       idJson === '{}' && objectKeys(idt).length === 0 ? '{}' : safeJson(idt),
       safeJson(customAt), atScopes,
       mfa ? safeJson(mfa) : null, redirect,
-      ctx.samlConfiguration !== undefined ? safeJson(ctx.samlConfiguration) : null,
-      ctx.primaryUser !== undefined ? safeJson(ctx.primaryUser) : null,
+      ctx.samlConfiguration !== undefined ? safeJson(unwrap(ctx.samlConfiguration)) : null,
+      ctx.primaryUser !== undefined ? safeJson(unwrap(ctx.primaryUser)) : null,
       dropped, tooLarge, pollution, clock.now,
     ];
     var out = jsonStringify(rec);
     S = null;
+    rawOf = new MapCtor();
+    proxyOf = new MapCtor();
     timers = [];
     outbox = [];
     pendingOps = {};
@@ -644,7 +676,7 @@
     S.runs[i].done = true;
   }
   function resetGlobal() { G.global = {}; }
-  function lastSnapshot() { snapshotIntrinsics(); }
+  function lastSnapshot() { snapshotIntrinsics(); snapshotQuick(); }
 
   return {
     begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,

@@ -1,0 +1,544 @@
+"""`Explorer`: the interactive audit bench (rules on/off and order, configuration, population).
+
+Runs go through :func:`rulesim.simulate`, so the rules execute in worker processes, never in
+the kernel. The Run button starts a run in a background thread; Cancel stops it (see
+:meth:`Explorer.cancel`). From code, :meth:`Explorer.run` is synchronous.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import html
+import json
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rulesim._widgets_base import View, ipywidgets
+from rulesim._widgets_impact import ImpactView
+from rulesim._widgets_render import outcome_counts_text, summary_text
+from rulesim._widgets_views import LoginBrowser, SimulationView
+from rulesim.errors import UsageError
+from rulesim.population import Population, population
+from rulesim.run import _ruleset, simulate
+from rulesim.sources import RuleSet, load_configuration
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rulesim.impact import Impact
+    from rulesim.simulation import Simulation
+
+__all__ = ["MIXES", "Explorer"]
+
+MIXES = ("b2c", "b2b", "workforce")
+"""Population presets offered by the Explorer (``rs.population(..., mix=...)``)."""
+_GIVEN = "given population"
+_DEFAULT_RATE = 250.0  # logins per second per worker, before the first run measured it
+
+
+class RunCancelledError(Exception):
+    """Raised inside the run thread when the run was cancelled (never escapes the Explorer)."""
+
+
+@dataclasses.dataclass
+class _Job:
+    """One run: a snapshot of the Explorer's settings, so edits during a run are safe."""
+
+    rules: RuleSet
+    population: Population
+    population_key: tuple[Any, ...]
+    workers: int
+    cancelled: threading.Event = dataclasses.field(default_factory=threading.Event)
+    state: str = "running"
+    started: float = dataclasses.field(default_factory=time.monotonic)
+    thread: threading.Thread | None = None
+
+
+@dataclasses.dataclass
+class _Result:
+    sim: Simulation
+    baseline: Simulation | None
+    impact: Impact | None
+
+
+def _interrupt(thread: threading.Thread | None) -> None:
+    """Raise KeyboardInterrupt in ``thread`` at its next Python instruction.
+
+    The local executor treats KeyboardInterrupt as "stop": it kills its worker processes and
+    returns what finished. The thread is blocked waiting for a chunk, so the interrupt lands
+    when the next chunk arrives (at most one chunk's time).
+    """
+    if thread is not None and thread.ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
+                                                   ctypes.py_object(KeyboardInterrupt))
+
+
+def _clear_interrupt() -> None:
+    """Drop an interrupt aimed at the current thread that has not been delivered yet."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+
+
+class Explorer(View):
+    """The audit bench: switch rules on and off, reorder them, edit configuration, run, compare.
+
+    Parameters
+    ----------
+    rules
+        A :class:`~rulesim.RuleSet` or a path for :func:`~rulesim.load_rules`.
+    population
+        A :class:`~rulesim.Population` to run over; by default one is generated from the size,
+        mix and seed controls.
+    configuration
+        ``configuration`` values (dict or file) merged over the rule set's own.
+    services
+        Fake services for :func:`~rulesim.simulate` (default: the tenant's ``services.yaml``).
+    size, mix, seed
+        Initial population controls (ignored while ``population`` is selected).
+    workers
+        Worker processes per run (default: every core).
+    **simulate_kwargs
+        Further :func:`~rulesim.simulate` options (``limits``, ``modules``, …).
+
+    Attributes
+    ----------
+    rule_checkboxes
+        ``{rule name: Checkbox}``; ``rules_box`` holds one row per rule (checkbox, ↑, ↓).
+    configuration_editor
+        ``Textarea`` with the configuration as JSON.
+    size, mix, seed, workers_input
+        Population and run controls.
+    run_button, cancel_button, pin_button, unpin_button, progress, status
+        The run bar. ``progress`` is an ``IntProgress`` over the logins (estimated while the
+        run is in flight, exact at the end).
+    results
+        ``Tab`` with ``Summary``, ``Logins`` and ``Impact``.
+    view, browser, impact_view
+        The views of the last run (None before it).
+
+    Examples
+    --------
+    >>> ex = Explorer("datasets/tenants/acme", size=2_000, seed=7)  # doctest: +SKIP
+    >>> ex.run(); ex.pin()                                            # doctest: +SKIP
+    >>> ex.toggle("contextual-mfa"); ex.run()                         # doctest: +SKIP
+    >>> ex.impact.transitions["count"]                                # doctest: +SKIP
+    """
+
+    def __init__(self, rules: Any, population: Population | None = None, *,
+                 configuration: Any = None, services: Any = None, size: int = 2_000,
+                 mix: str = "b2c", seed: int = 7, workers: int | None = None,
+                 **simulate_kwargs: Any) -> None:
+        w = ipywidgets()
+        base = _ruleset(rules)
+        self._base = base
+        self._order: list[str] = list(base.names)
+        self._enabled = {r.name: r.enabled for r in base}
+        self._configuration: dict[str, str] = dict(base.configuration)
+        if configuration is not None:
+            self._configuration.update(load_configuration(configuration))
+        self._given = population
+        self._services = services
+        self._simulate_kwargs = dict(simulate_kwargs)
+        self._populations: dict[tuple[Any, ...], Population] = {}
+        self._lock = threading.Lock()
+        self._job: _Job | None = None
+        self._rate = _DEFAULT_RATE
+        self._measured = False
+        self.simulation: Simulation | None = None
+        """The last finished run."""
+        self.baseline: Simulation | None = None
+        """The pinned baseline run, if any."""
+        self._baseline_rules: RuleSet | None = None
+        self._baseline_key: tuple[Any, ...] | None = None
+        self.impact: Impact | None = None
+        """Impact of the last run against the pinned baseline (None without a baseline)."""
+        self.view: SimulationView | None = None
+        self.browser: LoginBrowser | None = None
+        self.impact_view: ImpactView | None = None
+        self.last_error: BaseException | None = None
+        """The exception of the last failed background run, if any."""
+
+        self.rule_checkboxes: dict[str, Any] = {}
+        self._rows: dict[str, Any] = {}
+        for name in self._order:
+            box = w.Checkbox(value=self._enabled[name], description=name, indent=False,
+                             layout=w.Layout(width="260px"))
+            box.observe(self._on_checkbox(name), names="value")
+            up = w.Button(description="↑", tooltip=f"run {name} earlier",
+                          layout=w.Layout(width="32px"))
+            down = w.Button(description="↓", tooltip=f"run {name} later",
+                            layout=w.Layout(width="32px"))
+            up.on_click(lambda _b, n=name: self.move(n, -1))
+            down.on_click(lambda _b, n=name: self.move(n, +1))
+            self.rule_checkboxes[name] = box
+            self._rows[name] = w.HBox([w.HTML(), box, up, down])
+        self.rules_box = w.VBox()
+        self._render_rules()
+
+        self.configuration_editor = w.Textarea(value=self._configuration_json(),
+                                               layout=w.Layout(width="100%", height="220px"))
+        self.configuration_status = w.HTML()
+        self.configuration_editor.observe(self._on_configuration, names="value")
+        mixes = [*MIXES, _GIVEN] if population is not None else list(MIXES)
+        self.size = w.BoundedIntText(value=size, min=1, max=10_000_000, description="logins")
+        self.mix = w.Dropdown(options=mixes, value=_GIVEN if population is not None else mix,
+                              description="mix")
+        self.seed = w.IntText(value=seed, description="seed")
+        self.workers_input = w.BoundedIntText(value=workers or (os.cpu_count() or 1), min=1,
+                                              max=256, description="workers")
+        self.run_button = w.Button(description="Run", button_style="primary", icon="play")
+        self.cancel_button = w.Button(description="Cancel", icon="stop", disabled=True)
+        self.pin_button = w.Button(description="Pin as baseline", icon="thumb-tack",
+                                   disabled=True)
+        self.unpin_button = w.Button(description="Unpin", disabled=True)
+        self.progress = w.IntProgress(value=0, min=0, max=1, description="",
+                                      layout=w.Layout(width="240px"))
+        self.status = w.HTML("ready")
+        self.baseline_label = w.HTML("<i>no baseline pinned</i>")
+        self.run_button.on_click(lambda _b: self.start())
+        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.pin_button.on_click(lambda _b: self.pin())
+        self.unpin_button.on_click(lambda _b: self.unpin())
+        self._placeholder = w.HTML("<i>Run to see results.</i>")
+        self._impact_placeholder = w.HTML(
+            "<i>Pin a run as baseline, change rules, configuration or population, and Run: "
+            "the impact against the baseline appears here.</i>")
+        self.results = w.Tab(children=[self._placeholder, w.HTML(), self._impact_placeholder],
+                             titles=["Summary", "Logins", "Impact"])
+        settings = w.VBox([w.HTML("<b>Population</b>"), self.size, self.mix, self.seed,
+                           self.workers_input, w.HTML("<b>Configuration</b> (JSON)"),
+                           self.configuration_editor, self.configuration_status],
+                          layout=w.Layout(width="50%"))
+        rules_panel = w.VBox([w.HTML("<b>Rules</b> (checked: enabled)"), self.rules_box],
+                             layout=w.Layout(width="50%"))
+        bar = w.HBox([self.run_button, self.cancel_button, self.progress, self.pin_button,
+                      self.unpin_button])
+        self.widget = w.VBox([w.HBox([rules_panel, settings]), bar, self.status,
+                              self.baseline_label, self.results])
+
+    # -- editing -------------------------------------------------------------------------------
+    @property
+    def rule_names(self) -> list[str]:
+        """Rule names in the order they will run."""
+        return list(self._order)
+
+    @property
+    def ruleset(self) -> RuleSet:
+        """The rule set as edited: order, enabled flags and configuration."""
+        rules = self._base.reorder(self._order)
+        for name in self._order:
+            if rules[name].enabled != self._enabled[name]:
+                rules = rules.enable(name) if self._enabled[name] else rules.disable(name)
+        return rules.with_configuration(self._configuration, merge=False)
+
+    @property
+    def configuration(self) -> dict[str, str]:
+        """The configuration the next run uses (a copy)."""
+        return dict(self._configuration)
+
+    def toggle(self, name: str, enabled: bool | None = None) -> bool:
+        """Flip rule ``name`` on or off (or set it with ``enabled``); return its new state."""
+        self._check_rule(name)
+        new = (not self._enabled[name]) if enabled is None else bool(enabled)
+        self.rule_checkboxes[name].value = new  # the observer records it
+        return new
+
+    def move(self, name: str, offset: int) -> list[str]:
+        """Move rule ``name`` ``offset`` places later (negative: earlier); return the order."""
+        self._check_rule(name)
+        i = self._order.index(name)
+        j = max(0, min(len(self._order) - 1, i + offset))
+        self._order.insert(j, self._order.pop(i))
+        self._render_rules()
+        return self.rule_names
+
+    def reorder(self, names: Sequence[str]) -> list[str]:
+        """Set the whole order (every rule exactly once); return it."""
+        if sorted(names) != sorted(self._order):
+            raise UsageError(f"reorder needs every rule exactly once; got {list(names)}, "
+                             f"rules are {self._order}")
+        self._order = list(names)
+        self._render_rules()
+        return self.rule_names
+
+    def set_configuration(self, values: Mapping[str, Any], *, merge: bool = True) -> dict[str, str]:
+        """Set configuration values (merged into the current ones by default); return them."""
+        conf = {**self._configuration, **load_configuration(values)} if merge else (
+            load_configuration(values))
+        self.configuration_editor.value = json.dumps(conf, indent=1, sort_keys=True)
+        return self.configuration
+
+    def set_population(self, *, size: int | None = None, mix: str | None = None,
+                       seed: int | None = None) -> None:
+        """Change the population controls (``mix`` is a preset or ``"given population"``)."""
+        if mix is not None:
+            if mix not in self.mix.options:
+                raise UsageError(f"expected mix to be one of {list(self.mix.options)}, got {mix!r}")
+            self.mix.value = mix
+        if size is not None:
+            self.size.value = size
+        if seed is not None:
+            self.seed.value = seed
+
+    # -- running -------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """True while a run is in flight."""
+        return self._job is not None
+
+    @property
+    def summary_table(self) -> pd.DataFrame | None:
+        """The per-rule table of the last run (``sim.summary().table``)."""
+        return self.view.summary_table if self.view is not None else None
+
+    def run(self) -> Simulation:
+        """Run now, in this thread, and show the results; return the simulation.
+
+        With a pinned baseline, the impact against it is computed too (:attr:`impact`). If the
+        population changed since the pin, the baseline rules are first re-run on it.
+        """
+        job = self._begin()
+        try:
+            result = self._execute(job)
+        except BaseException as exc:
+            self._end(job, None, exc)
+            raise
+        self._end(job, result, None)
+        return result.sim
+
+    def start(self) -> None:
+        """Start a run in a background thread (what the Run button does); returns at once."""
+        job = self._begin()
+        thread = threading.Thread(target=self._work, args=(job,), name="rulesim-explorer",
+                                  daemon=True)
+        job.thread = thread
+        thread.start()
+        threading.Thread(target=self._tick, args=(job,), name="rulesim-explorer-progress",
+                         daemon=True).start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a background run to end; return False if it is still running."""
+        job = self._job
+        if job is None or job.thread is None:
+            return True
+        job.thread.join(timeout)
+        return not job.thread.is_alive()
+
+    def cancel(self) -> bool:
+        """Cancel the run in flight; return whether there was one to cancel.
+
+        The run stops when its worker processes next report (within one chunk's time: a few
+        seconds), the workers are stopped, and the previous results stay on show.
+        """
+        with self._lock:
+            job = self._job
+            if job is None or job.state != "running":
+                return False
+            job.cancelled.set()
+            self.status.value = "cancelling… (stops when the current chunk ends)"
+            self.cancel_button.disabled = True
+            if job.thread is not None:
+                _interrupt(job.thread)
+            return True
+
+    def pin(self) -> Simulation:
+        """Pin the last run as the baseline that later runs are compared with."""
+        if self.simulation is None or self._last_rules is None:
+            raise UsageError("nothing to pin yet: run the Explorer first (explorer.run())")
+        self.baseline = self.simulation
+        self._baseline_rules = self._last_rules
+        self._baseline_key = self._last_key
+        self.impact = None
+        self.unpin_button.disabled = False
+        counts = html.escape(outcome_counts_text(self.baseline.logins))
+        self.baseline_label.value = (f"baseline pinned: {counts} "
+                                     f"({len(self._baseline_rules.active)} rules enabled)")
+        return self.baseline
+
+    def unpin(self) -> None:
+        """Forget the baseline (later runs show no impact)."""
+        self.baseline = None
+        self._baseline_rules = None
+        self._baseline_key = None
+        self.impact = None
+        self.impact_view = None
+        self.unpin_button.disabled = True
+        self.baseline_label.value = "<i>no baseline pinned</i>"
+        children = list(self.results.children)
+        children[2] = self._impact_placeholder
+        self.results.children = children
+
+    def text(self) -> str:
+        """Rules, population and the last run's counts as text (no timings)."""
+        rules = ", ".join(f"{n}{'' if self._enabled[n] else ' (off)'}" for n in self._order)
+        lines = [f"Explorer: {len(self._order)} rules: {rules}",
+                 f"population: {self._population_label()}"]
+        if self.simulation is not None:
+            lines.append(summary_text(self.simulation))
+        if self.impact_view is not None:
+            lines.append(self.impact_view.text())
+        return "\n".join(lines)
+
+    # -- internals ----------------------------------------------------------------------------
+    _last_rules: RuleSet | None = None
+    _last_key: tuple[Any, ...] | None = None
+
+    def _check_rule(self, name: str) -> None:
+        if name not in self._enabled:
+            raise UsageError(f"no rule named {name!r}; rules are: {', '.join(self._order)}")
+
+    def _on_checkbox(self, name: str) -> Any:
+        def observe(change: Mapping[str, Any]) -> None:
+            self._enabled[name] = bool(change["new"])
+        return observe
+
+    def _render_rules(self) -> None:
+        for i, name in enumerate(self._order, start=1):
+            self._rows[name].children[0].value = f"<code>{i:>2}</code>"
+        self.rules_box.children = [self._rows[n] for n in self._order]
+
+    def _configuration_json(self) -> str:
+        return json.dumps(self._configuration, indent=1, sort_keys=True)
+
+    def _on_configuration(self, change: Mapping[str, Any]) -> None:
+        try:
+            data = json.loads(change["new"] or "{}")
+            if not isinstance(data, dict):
+                raise ValueError("expected a JSON object {\"KEY\": \"value\", ...}")
+            self._configuration = {str(k): v if isinstance(v, str) else json.dumps(v)
+                                   for k, v in data.items()}
+            self.configuration_status.value = f"{len(self._configuration)} keys"
+        except ValueError as exc:
+            self.configuration_status.value = (f'<span style="color:#c62828">invalid JSON, '
+                                               f"the last valid configuration is kept: "
+                                               f"{html.escape(str(exc))}</span>")
+
+    def _population_key(self) -> tuple[Any, ...]:
+        if self.mix.value == _GIVEN:
+            return (_GIVEN, id(self._given))
+        return (int(self.size.value), str(self.mix.value), int(self.seed.value))
+
+    def _population_label(self) -> str:
+        key = self._population_key()
+        if key[0] == _GIVEN:
+            return f"given ({len(self._given) if self._given is not None else 0:,} logins)"
+        return f"{key[0]:,} logins, mix {key[1]}, seed {key[2]}"
+
+    def _population(self, key: tuple[Any, ...]) -> Population:
+        if key[0] == _GIVEN:
+            assert self._given is not None
+            return self._given
+        if key not in self._populations:
+            self._populations = {key: population(key[0], seed=key[2], mix=key[1])}
+        return self._populations[key]
+
+    def _begin(self) -> _Job:
+        with self._lock:
+            if self._job is not None:
+                raise UsageError("a run is already in flight: wait for it or cancel it")
+            key = self._population_key()
+            job = _Job(rules=self.ruleset, population=self._population(key), population_key=key,
+                       workers=int(self.workers_input.value))
+            self._job = job
+        total = len(job.population)
+        self.progress.max = max(total, 1)
+        self.progress.value = 0
+        self.progress.bar_style = "info"
+        self.run_button.disabled = True
+        self.cancel_button.disabled = False
+        self.pin_button.disabled = True
+        self.status.value = f"running {total:,} logins on {job.workers} workers…"
+        return job
+
+    def _simulate(self, rules: RuleSet, job: _Job) -> Simulation:
+        return simulate(rules, job.population, services=self._services, workers=job.workers,
+                        progress=False, **self._simulate_kwargs)
+
+    def _execute(self, job: _Job) -> _Result:
+        from rulesim.impact import compare
+
+        sim = self._simulate(job.rules, job)
+        if job.cancelled.is_set() or not sim.complete:
+            raise RunCancelledError
+        baseline = self.baseline
+        if baseline is None or self._baseline_rules is None:
+            return _Result(sim, None, None)
+        if self._baseline_key != job.population_key:
+            baseline = self._simulate(self._baseline_rules, job)
+            if job.cancelled.is_set() or not baseline.complete:
+                raise RunCancelledError
+        return _Result(sim, baseline, compare(baseline, sim))
+
+    def _work(self, job: _Job) -> None:
+        result: _Result | None = None
+        error: BaseException | None = None
+        try:
+            try:
+                result = self._execute(job)
+            finally:
+                with self._lock:
+                    job.state = "finishing"
+                    _clear_interrupt()
+        except (KeyboardInterrupt, RunCancelledError) as exc:
+            error = exc
+        except Exception as exc:  # shown in the status line; kept in last_error
+            error = exc
+        self._end(job, result, error)
+
+    def _tick(self, job: _Job) -> None:
+        total = len(job.population)
+        while self._job is job and job.state == "running":
+            elapsed = time.monotonic() - job.started
+            estimate = min(0.95, elapsed * self._rate * job.workers / max(total, 1))
+            self.progress.value = int(estimate * total)
+            how = "estimated from the last run" if self._measured else "rough estimate"
+            self.status.value = (f"running {total:,} logins on {job.workers} workers… "
+                                 f"≈{estimate:.0%} ({how})")
+            time.sleep(0.25)
+
+    def _end(self, job: _Job, result: _Result | None, error: BaseException | None) -> None:
+        elapsed = time.monotonic() - job.started
+        with self._lock:
+            self._job = None
+        self.run_button.disabled = False
+        self.cancel_button.disabled = True
+        self.pin_button.disabled = self.simulation is None and result is None
+        if result is None:
+            self.progress.bar_style = "warning" if job.cancelled.is_set() else "danger"
+            if job.cancelled.is_set() or isinstance(error, (KeyboardInterrupt, RunCancelledError)):
+                self.status.value = "cancelled: the previous results stay on show"
+            else:
+                self.last_error = error
+                self.status.value = (f'<span style="color:#c62828">run failed: '
+                                     f"{html.escape(type(error).__name__)}: "
+                                     f"{html.escape(str(error))}</span>")
+            return
+        total = len(job.population)
+        if elapsed > 0 and total:
+            self._rate = total / elapsed / max(job.workers, 1)
+            self._measured = True
+        self.progress.value = self.progress.max
+        self.progress.bar_style = "success"
+        self.simulation = result.sim
+        self._last_rules, self._last_key = job.rules, job.population_key
+        if result.baseline is not None:
+            self.baseline, self._baseline_key = result.baseline, job.population_key
+        self.impact = result.impact
+        self._show(result)
+        self.pin_button.disabled = False
+        self.status.value = f"done: {html.escape(outcome_counts_text(result.sim.logins))}"
+
+    def _show(self, result: _Result) -> None:
+        self.view = SimulationView(result.sim)
+        self.browser = LoginBrowser(result.sim)
+        children = [self.view.widget, self.browser.widget, self._impact_placeholder]
+        if result.impact is not None:
+            self.impact_view = ImpactView(result.impact)
+            children[2] = self.impact_view.widget
+        else:
+            self.impact_view = None
+        self.results.children = children
+        self.results.selected_index = 2 if result.impact is not None else 0
