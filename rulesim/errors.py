@@ -156,6 +156,9 @@ class ErrorCode(str, enum.Enum):
     """A rule changed a built-in prototype; it was restored after the login."""
     CONSOLE_LIMIT = "console_limit"
     """Console output exceeded the per-login limit (lines past it were dropped)."""
+    REDIRECT_NOT_ALLOWED = "redirect_not_allowed"
+    """A rule set ``context.redirect`` in a flow that cannot redirect (resource owner,
+    password, refresh token): Auth0 fails the login (``interaction_required``)."""
     SANDBOX_CRASH = "sandbox_crash"
     """The worker process running the login died; the login could not be evaluated."""
     ENGINE_ERROR = "engine_error"

@@ -38,7 +38,9 @@ class _Worker:
     def __init__(self, spec: PipelineSpec) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        env = {**os.environ, "TZ": "UTC"}
+        # The caller's import path, so picklable handlers defined in its modules resolve.
+        path = os.pathsep.join(p for p in sys.path if p)
+        env = {**os.environ, "TZ": "UTC", "PYTHONPATH": path}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "rulesim.runtime._worker_main", str(to_child_r), str(from_child_w)],
             pass_fds=(to_child_r, from_child_w), env=env, stdin=subprocess.DEVNULL,

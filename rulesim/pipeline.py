@@ -14,7 +14,7 @@ import heapq
 import json
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rulesim.errors import ErrorCode
@@ -24,7 +24,11 @@ from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import Sandbox, SandboxOptions
 from rulesim.sources import Rule
 
-__all__ = ["MANAGEMENT_LATENCY_MS", "Pipeline", "login_seed"]
+__all__ = ["MANAGEMENT_LATENCY_MS", "NO_REDIRECT_PROTOCOLS", "ContinueHandler", "Pipeline",
+           "login_seed"]
+
+ContinueHandler = Callable[[dict[str, Any], str], Mapping[str, Any] | None]
+"""``handler(login, redirect_url) -> body``: what the redirect target posts to /continue."""
 
 MANAGEMENT_LATENCY_MS = 35.0
 """Simulated latency of one Management API call (Auth0's API from inside a rule)."""
@@ -63,12 +67,23 @@ class Pipeline:
         Sandbox environment settings.
     seed
         The run seed; each login's ``Math.random`` and service randomness derive from it.
+    on_redirect
+        ``"stop"``: a pending redirect ends the login with outcome ``redirect``.
+        ``"continue"``: simulate the return to ``/continue``: every rule runs again with
+        ``context.protocol = 'redirect-callback'``, ``context.redirect`` ignored and
+        ``context.request.body`` from ``continue_handler(login, redirect_url)`` (default ``{}``).
+    continue_handler
+        Supplies the body the redirect target posts back (a picklable function).
     """
 
     def __init__(self, rules: Sequence[Rule], configuration: Mapping[str, str], *,
                  limits: Limits | None = None, services: Any = None,
-                 options: SandboxOptions | None = None, seed: int = 0) -> None:
+                 options: SandboxOptions | None = None, seed: int = 0,
+                 on_redirect: str = "stop",
+                 continue_handler: ContinueHandler | None = None) -> None:
         self.all_rules = list(rules)
+        self.on_redirect = on_redirect
+        self.continue_handler = continue_handler
         self.active = [r for r in self.all_rules if r.enabled]
         self.limits = limits or Limits()
         self.services = services
@@ -100,22 +115,67 @@ class Pipeline:
     def run(self, payload: str, index: int, sink: Columns, *, login_id: str,
             user_id: str | None = None) -> None:
         """Run one login (its JSON payload) and append its records to ``sink``."""
-        sb = self.sandbox
         if user_id is not None and user_id in self._written:
             payload = self._with_persisted(payload)
         if self.limits.resets_global_before(index):
-            sb.call("resetGlobal")
+            self.sandbox.call("resetGlobal")
         seed = login_seed(self.seed, index)
+        first = self._pass(payload, login_id, seed)
+        result = self._emit_pass(sink, login_id, first, "initial")
+        if result["outcome"] == "redirect":
+            protocol = _protocol(payload)
+            if protocol in NO_REDIRECT_PROTOCOLS:
+                result.update(outcome="error", error_code=ErrorCode.REDIRECT_NOT_ALLOWED.value,
+                              deciding_rule=result["redirecting_rule"],
+                              error_message=(f"rule `{result['redirecting_rule']}` set "
+                                             f"context.redirect during a {protocol} flow, "
+                                             "which cannot redirect; Auth0 fails the login"))
+            elif self.on_redirect == "continue":
+                body = self.continue_handler(json.loads(payload), result["redirect_url"]) \
+                    if self.continue_handler is not None else {}
+                second = self._pass(_continuation(payload, body), login_id, seed ^ 0x5BD1E995,
+                                    persisted_user=user_id)
+                again = self._emit_pass(sink, login_id, second, "continue")
+                again["redirect_url"] = result["redirect_url"]
+                again["cpu_ms"] += result["cpu_ms"]
+                again["latency_ms"] += result["latency_ms"]
+                again["rules_run"] += result["rules_run"]
+                again["flags"] = ",".join(sorted({*result["flags"].split(","),
+                                                  *again["flags"].split(","), "continued"} - {""}))
+                if again["outcome"] == "redirect":
+                    # context.redirect is ignored on /continue: one redirect per login.
+                    again["outcome"] = "allowed"
+                result = again
+        if result["outcome"] in ("error", "timeout"):
+            result["app_error"] = (self.limits.error_mapping
+                                   if result["error_code"] != ErrorCode.REDIRECT_NOT_ALLOWED.value
+                                   else "interaction_required")
+        result.pop("redirecting_rule", None)
+        sink.add_login(login_id=login_id, user_id=user_id, **result)
+
+    def floor(self, payload: str) -> int:
+        """The benchmark floor: the same rules on the same input, nothing recorded."""
+        return self.sandbox.floor(payload)
+
+    # ------------------------------------------------------------------------------------------
+    def _with_persisted(self, payload: str) -> str:
+        login = json.loads(payload)
+        login["user"] = self.store.observe(login.get("user") or {})
+        return json.dumps(login, separators=(",", ":"))
+
+    def _pass(self, payload: str, login_id: str, seed: int,
+              persisted_user: str | None = None) -> _Pass:
+        """Run every active rule once over one login payload."""
+        if persisted_user is not None and persisted_user in self._written:
+            payload = self._with_persisted(payload)
+        sb = self.sandbox
         n = len(self.active)
-        cpu_ns = [0] * n
-        io_ms = [0.0] * n
-        state = _LoginState(self, login_id, seed, payload)
+        res = _Pass(n, _LoginState(self, login_id, seed, payload))
+        state, cpu_ns, io_ms = res.state, res.cpu_ns, res.io_ms
         t0 = _perf()
         start = float(sb.call("begin", payload, seed))
         state.cpu_begin = _perf() - t0
         state.start = state.now = start
-        timed_out: tuple[int, ErrorCode, str] | None = None
-        fatal: tuple[int, EngineError] | None = None
         deadline = self.limits.pipeline_timeout_ms
         rule_start = start
         for i in range(n):
@@ -140,60 +200,49 @@ class Pipeline:
                         st = _FAILED
                         break
                     nxt = state.next_event_time()
-                    spent = (state.now - start) + (sum(cpu_ns) + _perf() - t) / 1e6
+                    cpu_so_far = (sum(cpu_ns) + _perf() - t) / 1e6
                     if nxt is None:
-                        timed_out = (i, ErrorCode.CALLBACK_NOT_CALLED,
-                                     f"rule `{self.active[i].name}` never called callback and "
-                                     "had nothing left to wait for")
+                        res.timed_out = (i, ErrorCode.CALLBACK_NOT_CALLED,
+                                         f"rule `{self.active[i].name}` never called callback "
+                                         "and had nothing left to wait for")
                         break
-                    if (nxt - start) + (spent - (state.now - start)) > deadline:
-                        timed_out = (i, ErrorCode.PIPELINE_TIMEOUT,
-                                     f"the rules did not finish within {deadline:g} ms "
-                                     f"(rule `{self.active[i].name}` was waiting)")
+                    if (nxt - start) + cpu_so_far > deadline:
+                        res.timed_out = (i, ErrorCode.PIPELINE_TIMEOUT,
+                                         f"the rules did not finish within {deadline:g} ms "
+                                         f"(rule `{self.active[i].name}` was waiting)")
                         break
                     state.advance_to(nxt)
                     st = sb.call("status", i)
             except EngineError as exc:
                 cpu_ns[i] += _perf() - t
-                fatal = (i, exc)
+                res.fatal = (i, exc)
                 break
             cpu_ns[i] += _perf() - t
             io_ms[i] = state.now - rule_start
             if st != _DONE:
                 break
-        if timed_out is not None:
+        if res.timed_out is not None:
             # The login ends at the deadline on the virtual clock.
             state.now = max(state.now, start + deadline - sum(cpu_ns) / 1e6)
-            io_ms[timed_out[0]] = state.now - rule_start
-        pipeline_end = state.now
-        record: list[Any] | None = None
-        if fatal is None:
+            io_ms[res.timed_out[0]] = state.now - rule_start
+        res.io_total = state.now - start
+        if res.fatal is None:
             try:
-                if timed_out is not None:
-                    sb.call("hostFail", timed_out[0], timed_out[1].value, timed_out[2])
+                if res.timed_out is not None:
+                    sb.call("hostFail", res.timed_out[0], res.timed_out[1].value,
+                            res.timed_out[2])
                 else:
                     state.drain_fire_and_forget(start + deadline)
-                record = json.loads(sb.call("finish", self._claim_limit))
+                res.record = json.loads(sb.call("finish", self._claim_limit))
             except EngineError as exc:
-                fatal = (state.current if state.current >= 0 else 0, exc)
-        if fatal is not None:
+                res.fatal = (state.current if state.current >= 0 else 0, exc)
+        if res.fatal is not None:
             sb.rebuild()
-        self._emit(sink, login_id, user_id, record, fatal, timed_out, cpu_ns, io_ms,
-                   pipeline_end - start, state)
+        return res
 
-    def floor(self, payload: str) -> int:
-        """The benchmark floor: the same rules on the same input, nothing recorded."""
-        return self.sandbox.floor(payload)
-
-    # ------------------------------------------------------------------------------------------
-    def _with_persisted(self, payload: str) -> str:
-        login = json.loads(payload)
-        login["user"] = self.store.observe(login.get("user") or {})
-        return json.dumps(login, separators=(",", ":"))
-
-    def _emit(self, sink: Columns, login_id: str, user_id: str | None, record: list[Any] | None,
-              fatal: tuple[int, EngineError] | None, timed_out: tuple[int, ErrorCode, str] | None,
-              cpu_ns: list[int], io_ms: list[float], io_total: float, state: _LoginState) -> None:
+    def _emit_pass(self, sink: Columns, login_id: str, res: _Pass, phase: str) -> dict[str, Any]:
+        """Write one pass's per-rule rows; return the login-level fields it decides."""
+        record, fatal, timed_out, state = res.record, res.fatal, res.timed_out, res.state
         n_all = len(self.all_rules)
         outcomes = ["skipped"] * n_all
         codes: list[str | None] = [None] * n_all
@@ -207,8 +256,7 @@ class Pipeline:
                 calls_per_rule[self._active_pos[rule]] += 1
         login_flags: list[str] = []
         if record is not None:
-            runs = record[0]
-            for k, run in enumerate(runs):
+            for k, run in enumerate(record[0]):
                 pos = self._active_pos[k]
                 outcome, code, message, line, ncalls, nch, rflags, _done = run
                 outcomes[pos] = outcome
@@ -222,8 +270,7 @@ class Pipeline:
                 if ncalls > 1:
                     rf.append("callback_called_twice")
                 flags[pos] = ",".join(rf)
-                if rf:
-                    login_flags.extend(rf)
+                login_flags.extend(rf)
         else:
             assert fatal is not None
             k, exc = fatal
@@ -234,20 +281,19 @@ class Pipeline:
             codes[pos] = exc.code.value
             messages[pos] = f"rule `{self._names[pos]}`: {exc}"
         if timed_out is not None and record is not None:
-            pos = self._active_pos[timed_out[0]]
-            outcomes[pos] = "timeout"
+            outcomes[self._active_pos[timed_out[0]]] = "timeout"
         # The login's outcome: the first rule that did not end ok decides it.
         outcome, error_code, error_message, deciding = "allowed", None, None, None
         for pos in range(n_all):
-            o = outcomes[pos]
-            if o in ("denied", "error", "timeout"):
-                outcome = o
+            if outcomes[pos] in ("denied", "error", "timeout"):
+                outcome = outcomes[pos]
                 error_code, error_message, deciding = codes[pos], messages[pos], self._names[pos]
                 break
         id_token = access_token = "{}"
         scopes: list[str] = []
         mfa = redirect = saml = primary = None
         dropped = "[]"
+        redirecting_rule = None
         if record is not None:
             (_, changes, logs, id_token, access_token, scopes, mfa, redirect, saml, primary,
              dropped_list, too_large, pollution, _clock) = record
@@ -264,48 +310,84 @@ class Pipeline:
                                      "login): " + ", ".join(pollution[:5]))
                     last = max((p for p in range(n_all) if outcomes[p] == "ok"), default=None)
                     deciding = self._names[last] if last is not None else None
-            if outcome == "allowed" and redirect:
-                outcome = "redirect"
             for ch in changes:
                 ch[0] = self._active_pos[ch[0]] if ch[0] >= 0 else -1
-            sink.add_changes(login_id, self._names, changes)
+                if ch[1] == "redirect" and ch[0] >= 0:
+                    redirecting_rule = self._names[ch[0]]
+            if outcome == "allowed" and redirect:
+                outcome = "redirect"
+            sink.add_changes(login_id, self._names, changes, phase)
             sink.add_logs(login_id, self._names, [[self._active_pos[r] if r >= 0 else -1, lv, m]
-                                                  for r, lv, m in logs])
+                                                  for r, lv, m in logs], phase)
         if state.persisted:
             sink.add_changes(login_id, self._names, [
                 [self._active_pos[r], target, path, op, before, after, 1]
-                for r, target, path, op, before, after in state.persisted])
+                for r, target, path, op, before, after in state.persisted], phase)
         sink.add_calls(login_id, self._names, [
-            [self._active_pos[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls])
+            [self._active_pos[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls], phase)
         cpu_us = [0.0] * n_all
         io_all = [0.0] * n_all
         for k in range(len(self.active)):
-            cpu_us[self._active_pos[k]] = cpu_ns[k] / 1000.0
-            io_all[self._active_pos[k]] = io_ms[k]
-        cpu_ms_total = (sum(cpu_ns) + state.cpu_begin) / 1e6
+            cpu_us[self._active_pos[k]] = res.cpu_ns[k] / 1000.0
+            io_all[self._active_pos[k]] = res.io_ms[k]
+        cpu_ms_total = (sum(res.cpu_ns) + state.cpu_begin) / 1e6
         mfa_provider = None
         if mfa is not None:
             try:
                 mfa_provider = str(json.loads(mfa).get("provider") or "any")
             except (ValueError, AttributeError):
                 mfa_provider = "any"
-        app_error = None
-        if outcome == "denied":
-            app_error = "unauthorized"
-        elif outcome in ("error", "timeout"):
-            app_error = self.limits.error_mapping
-        sink.add_login(
-            login_id=login_id, user_id=user_id, outcome=outcome, error_code=error_code,
-            error_message=error_message, app_error=app_error, deciding_rule=deciding,
-            mfa_required=mfa is not None, mfa_provider=mfa_provider, redirect_url=redirect,
-            id_token=id_token, access_token=access_token, scopes=" ".join(scopes),
-            saml=saml, primary_user=primary, dropped_claims=dropped,
-            cpu_ms=cpu_ms_total, latency_ms=io_total + cpu_ms_total,
-            rules_run=sum(1 for o in outcomes if o != "skipped"),
-            flags=",".join(sorted(set(login_flags))),
-        )
         sink.add_rule_runs(login_id, self._names, self._orders, outcomes, codes, messages, lines,
-                           cpu_us, io_all, calls_per_rule, n_changes, flags)
+                           cpu_us, io_all, calls_per_rule, n_changes, flags, phase)
+        return {
+            "outcome": outcome, "error_code": error_code, "error_message": error_message,
+            "app_error": "unauthorized" if outcome == "denied" else None,
+            "deciding_rule": deciding, "mfa_required": mfa is not None,
+            "mfa_provider": mfa_provider, "redirect_url": redirect, "id_token": id_token,
+            "access_token": access_token, "scopes": " ".join(scopes), "saml": saml,
+            "primary_user": primary, "dropped_claims": dropped, "cpu_ms": cpu_ms_total,
+            "latency_ms": res.io_total + cpu_ms_total,
+            "rules_run": sum(1 for o in outcomes if o != "skipped"),
+            "flags": ",".join(sorted(set(login_flags))),
+            "redirecting_rule": redirecting_rule,
+        }
+
+
+NO_REDIRECT_PROTOCOLS = frozenset({"oauth2-resource-owner", "oauth2-password",
+                                   "oauth2-refresh-token"})
+"""Flows that cannot redirect (contract §6): a redirect there fails the login."""
+
+
+def _protocol(payload: str) -> str | None:
+    context = json.loads(payload).get("context") or {}
+    value = context.get("protocol")
+    return str(value) if value is not None else None
+
+
+def _continuation(payload: str, body: Mapping[str, Any] | None) -> str:
+    """The login as Auth0 resumes it on /continue: protocol redirect-callback, posted body."""
+    login = json.loads(payload)
+    context = dict(login.get("context") or {})
+    context["protocol"] = "redirect-callback"
+    context.pop("redirect", None)
+    request = dict(context.get("request") or {})
+    request["body"] = dict(body or {})
+    context["request"] = request
+    login["context"] = context
+    return json.dumps(login, separators=(",", ":"))
+
+
+class _Pass:
+    """What one pass of the rules produced (host side)."""
+
+    def __init__(self, n: int, state: _LoginState) -> None:
+        self.state = state
+        self.cpu_ns = [0] * n
+        self.io_ms = [0.0] * n
+        self.io_total = 0.0
+        self.record: list[Any] | None = None
+        self.fatal: tuple[int, EngineError] | None = None
+        self.timed_out: tuple[int, ErrorCode, str] | None = None
 
 
 class _LoginState:

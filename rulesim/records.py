@@ -107,6 +107,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "rule_runs": [
         ("login_id", "string", "login"),
+        ("phase", "category", "initial, or continue (the rules' second run after a redirect)"),
         ("rule", "category", "rule name"),
         ("order", "int16", "rule order"),
         ("outcome", "category", "ok, denied, error, timeout or skipped"),
@@ -121,6 +122,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "changes": [
         ("login_id", "string", "login"),
+        ("phase", "category", "initial or continue"),
         ("rule", "category", "rule that made the change"),
         ("target", "category", "user, app_metadata, user_metadata, id_token, access_token, "
                                "multifactor, redirect, saml, primary_user"),
@@ -132,6 +134,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "calls": [
         ("login_id", "string", "login"),
+        ("phase", "category", "initial or continue"),
         ("rule", "category", "rule that made the call"),
         ("kind", "category", "http or management"),
         ("method", "category", "HTTP method or Management API operation"),
@@ -144,6 +147,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "logs": [
         ("login_id", "string", "login"),
+        ("phase", "category", "initial or continue"),
         ("rule", "category", "rule that wrote the line"),
         ("level", "category", "log, info, warn, error or debug"),
         ("message", "string", "the line"),
@@ -161,7 +165,6 @@ def _error_codes() -> list[str]:
 _CATEGORIES: dict[tuple[str, str], list[str]] = {
     ("logins", "outcome"): _LOGIN_OUTCOMES,
     ("logins", "error_code"): _error_codes(),
-    ("logins", "app_error"): ["unauthorized", "access_denied"],
     ("logins", "mfa_provider"): ["any", "guardian", "google-authenticator", "duo"],
     ("rule_runs", "outcome"): _RULE_OUTCOMES,
     ("rule_runs", "error_code"): _error_codes(),
@@ -172,6 +175,8 @@ _CATEGORIES: dict[tuple[str, str], list[str]] = {
     ("calls", "error"): ["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ENOTFOUND",
                          "handler_error"],
     ("logs", "level"): ["log", "info", "warn", "error", "debug"],
+    **{(t, "phase"): ["initial", "continue"] for t in ("rule_runs", "changes", "calls", "logs")},
+    ("logins", "app_error"): ["unauthorized", "access_denied", "interaction_required"],
 }
 
 
@@ -206,10 +211,12 @@ class Columns:
     def add_rule_runs(self, login_id: str, names: Sequence[str], orders: Sequence[int],
                       outcomes: list[str], codes: list[str | None], messages: list[str | None],
                       lines: list[int], cpu_us: list[float], io_ms: list[float],
-                      n_calls: list[int], n_changes: list[int], flags: list[str]) -> None:
+                      n_calls: list[int], n_changes: list[int], flags: list[str],
+                      phase: str = "initial") -> None:
         """Append one row per rule of the set for one login."""
         c = self.data["rule_runs"]
         c["login_id"].extend([login_id] * len(names))
+        c["phase"].extend([phase] * len(names))
         c["rule"].extend(names)
         c["order"].extend(orders)
         c["outcome"].extend(outcomes)
@@ -222,13 +229,15 @@ class Columns:
         c["n_changes"].extend(n_changes)
         c["flags"].extend(flags)
 
-    def add_changes(self, login_id: str, names: Sequence[str], changes: list[list[Any]]) -> None:
+    def add_changes(self, login_id: str, names: Sequence[str], changes: list[list[Any]],
+                    phase: str = "initial") -> None:
         """Append change rows ``[rule_index, target, path, op, before, after, persisted]``."""
         if not changes:
             return
         c = self.data["changes"]
         for rule, target, path, op, before, after, persisted in changes:
             c["login_id"].append(login_id)
+            c["phase"].append(phase)
             c["rule"].append(names[rule] if rule >= 0 else None)
             c["target"].append(target)
             c["path"].append(path)
@@ -237,13 +246,15 @@ class Columns:
             c["after"].append(after)
             c["persisted"].append(bool(persisted))
 
-    def add_calls(self, login_id: str, names: Sequence[str], calls: list[list[Any]]) -> None:
+    def add_calls(self, login_id: str, names: Sequence[str], calls: list[list[Any]],
+                  phase: str = "initial") -> None:
         """Append call rows ``[rule_index, kind, method, url, status, latency, route, error, ff]``."""
         if not calls:
             return
         c = self.data["calls"]
         for rule, kind, method, url, status, latency, route, error, ff in calls:
             c["login_id"].append(login_id)
+            c["phase"].append(phase)
             c["rule"].append(names[rule] if rule >= 0 else None)
             c["kind"].append(kind)
             c["method"].append(method)
@@ -254,13 +265,15 @@ class Columns:
             c["error"].append(error)
             c["fire_and_forget"].append(bool(ff))
 
-    def add_logs(self, login_id: str, names: Sequence[str], logs: list[list[Any]]) -> None:
+    def add_logs(self, login_id: str, names: Sequence[str], logs: list[list[Any]],
+                 phase: str = "initial") -> None:
         """Append console rows ``[rule_index, level, message]``."""
         if not logs:
             return
         c = self.data["logs"]
         for rule, level, message in logs:
             c["login_id"].append(login_id)
+            c["phase"].append(phase)
             c["rule"].append(names[rule] if rule >= 0 else None)
             c["level"].append(level)
             c["message"].append(message)

@@ -56,13 +56,14 @@ def _services(services: Any, ruleset: RuleSet) -> Any:
 
 def _spec(ruleset: RuleSet, configuration: Any, services: Any, limits: Limits | None,
           seed: int, modules: Mapping[str, str] | None, legacy_globals: bool,
-          modules_dir: Any) -> PipelineSpec:
+          modules_dir: Any, on_redirect: str = "stop", continue_handler: Any = None) -> PipelineSpec:
     conf = dict(ruleset.configuration)
     if configuration is not None:
         conf.update(load_configuration(configuration))
     opts = SandboxOptions(legacy_globals=legacy_globals, modules=modules, modules_dir=modules_dir)
     return PipelineSpec(rules=tuple(ruleset), configuration=conf, limits=limits or Limits(),
-                        services=_services(services, ruleset), options=opts, seed=seed)
+                        services=_services(services, ruleset), options=opts, seed=seed,
+                        on_redirect=on_redirect, continue_handler=continue_handler)
 
 
 def _chunks(population: Any, bounds: list[tuple[int, int]]) -> Iterator[Chunk]:
@@ -90,6 +91,7 @@ def _in_notebook() -> bool:
 def simulate(rules: Any, population: Any, *, configuration: Any = None, services: Any = None,
              limits: Limits | None = None, seed: int | None = None, workers: int | None = None,
              executor: Any = None, progress: bool | None = None, on_redirect: str = "stop",
+             continue_handler: Any = None,
              modules: Mapping[str, str] | None = None, legacy_globals: bool = False,
              modules_dir: str | os.PathLike[str] | None = None,
              chunk_size: int = DEFAULT_CHUNK_SIZE, _crash_at: int | None = None) -> Simulation:
@@ -119,6 +121,13 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         Show a tqdm progress bar; by default on above 10,000 logins in a terminal or notebook.
     on_redirect
         ``"stop"``: a pending ``context.redirect`` ends the login with outcome ``redirect``.
+        ``"continue"``: simulate the user's return to ``/continue``: all rules run again with
+        ``context.protocol = 'redirect-callback'`` and ``context.redirect`` ignored; the rows
+        of that second run have ``phase='continue'``.
+    continue_handler
+        With ``on_redirect="continue"``: ``handler(login, redirect_url) -> dict``, the body
+        the redirect target posts back (``context.request.body``). A module-level function
+        (it is sent to worker processes). Default: an empty body.
     modules
         Module fakes ``{"name@version": "<JS source or path>"}`` for ``require``.
     legacy_globals
@@ -134,7 +143,7 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         ``logins``, ``rule_runs``, ``changes``, ``calls``, ``logs`` frames and a manifest.
         ``len(sim.logins) == len(population)`` unless interrupted (then ``complete=False``).
     """
-    check_one_of("on_redirect", on_redirect, ("stop",))
+    check_one_of("on_redirect", on_redirect, ("stop", "continue"))
     check_int("chunk_size", chunk_size, minimum=1)
     ruleset = _ruleset(rules)
     if not hasattr(population, "payloads") or not hasattr(population, "logins"):
@@ -145,7 +154,7 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         seed = int(pop_spec.get("seed", 0)) if isinstance(pop_spec, Mapping) else 0
     check_int("seed", seed)
     spec = _spec(ruleset, configuration, services, limits, seed, modules, legacy_globals,
-                 modules_dir)
+                 modules_dir, on_redirect, continue_handler)
     total = len(population)
     bounds = population.chunk_bounds(chunk_size) if total else []
     started = _dt.datetime.now(_dt.timezone.utc)
@@ -214,7 +223,8 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
               context: Mapping[str, Any] | None = None, configuration: Any = None,
               services: Any = None, seed: int = 0, limits: Limits | None = None,
               modules: Mapping[str, str] | None = None,
-              timestamp_ms: int | None = None) -> LoginTrace:
+              timestamp_ms: int | None = None, on_redirect: str = "stop",
+              continue_handler: Any = None) -> LoginTrace:
     """Run one login through the rules, like Auth0's "Try this rule" for the whole pipeline.
 
     Parameters
@@ -241,6 +251,7 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
         login["timestamp_ms"] = int(timestamp_ms)
     pop = Population.from_logins([login])
     sim = simulate(rules, pop, configuration=configuration, services=services, seed=seed,
-                   limits=limits, modules=modules, workers=1, progress=False)
+                   limits=limits, modules=modules, workers=1, progress=False,
+                   on_redirect=on_redirect, continue_handler=continue_handler)
     trace = sim.trace(str(sim.logins["login_id"].iloc[0]))
     return trace

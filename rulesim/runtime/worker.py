@@ -41,6 +41,8 @@ class PipelineSpec:
         Sandbox environment settings.
     seed
         Run seed.
+    on_redirect, continue_handler
+        Redirect handling (see :class:`~rulesim.pipeline.Pipeline`).
     """
 
     rules: tuple[Rule, ...]
@@ -49,6 +51,8 @@ class PipelineSpec:
     services: Any
     options: SandboxOptions
     seed: int
+    on_redirect: str = "stop"
+    continue_handler: Any = None
 
     @property
     def key(self) -> str:
@@ -93,7 +97,8 @@ def _pipeline(spec: PipelineSpec) -> Any:
     if pipe is None:
         _PIPELINES.clear()
         pipe = Pipeline(spec.rules, spec.configuration, limits=spec.limits,
-                        services=spec.services, options=spec.options, seed=spec.seed)
+                        services=spec.services, options=spec.options, seed=spec.seed,
+                        on_redirect=spec.on_redirect, continue_handler=spec.continue_handler)
         _PIPELINES[key] = pipe
     return pipe
 
@@ -133,6 +138,12 @@ def worker_main(conn: Connection, out: Connection | None = None) -> None:
             msg = conn.recv()
         except (EOFError, KeyboardInterrupt):
             return
+        except Exception:
+            # An object this process cannot unpickle (a handler defined in a module it cannot
+            # import, say): report it instead of dying, so the caller gets a clear error.
+            reply.send(("error", -1, "the worker could not read its instructions:\n"
+                        + traceback.format_exc()))
+            continue
         kind = msg[0]
         if kind == "stop":
             return

@@ -68,10 +68,12 @@ class Harness:
 
     def __init__(self, sources: Sequence[str | Rule], configuration: Mapping[str, str] | None = None,
                  *, limits: Limits | None = None, services: Any = None, seed: int = 0,
-                 options: Any = None) -> None:
+                 options: Any = None, on_redirect: str = "stop",
+                 continue_handler: Any = None) -> None:
         self.rules = rules_from(sources)
         self.pipeline = Pipeline(self.rules, configuration or {}, limits=limits, services=services,
-                                 seed=seed, options=options)
+                                 seed=seed, options=options, on_redirect=on_redirect,
+                                 continue_handler=continue_handler)
         self.count = 0
 
     def login(self, user: Mapping[str, Any] | None = None,
