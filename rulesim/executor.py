@@ -22,7 +22,7 @@ from rulesim.errors import ErrorCode, MissingExtraError, SandboxError
 from rulesim.records import Columns
 from rulesim.runtime.worker import Chunk, PipelineSpec, run_chunk
 
-__all__ = ["LocalExecutor", "run_dask", "sandbox_crash_rows"]
+__all__ = ["LocalExecutor", "WorkerSession", "run_dask", "sandbox_crash_rows"]
 
 ChunkSource = Callable[[], Iterator[Chunk]]
 
@@ -240,6 +240,57 @@ class LocalExecutor:
         for p in [*parts, result]:
             merged.extend(p)
         on_chunk(chunk.index, merged)
+
+
+class WorkerSession:
+    """One long-lived worker process for many small runs (``run_login``, test suites).
+
+    Starting a worker costs a fraction of a second; a session keeps one alive and re-sends
+    the pipeline spec only when it changes. If the worker dies, the login it was running
+    becomes a ``sandbox_crash`` row and the next call starts a fresh worker.
+    """
+
+    def __init__(self) -> None:
+        self._worker: _Worker | None = None
+        self._spec_key: str | None = None
+
+    def run(self, spec: PipelineSpec, chunk: Chunk) -> Columns:
+        """Run one chunk in the session's worker and return its records."""
+        key = spec.key
+        if self._worker is None or not self._worker.alive():
+            self.close()
+            self._worker = _Worker(spec)
+            self._spec_key = key
+        elif key != self._spec_key:
+            self._worker.out.send(("spec", spec))
+            self._spec_key = key
+        w = self._worker
+        result = Columns()
+        try:
+            w.send(chunk, "login", None)
+            while True:
+                msg = w.conn.recv()
+                if msg[0] == "login":
+                    result.extend(msg[3])
+                elif msg[0] == "done":
+                    return result
+                else:
+                    raise SandboxError(f"a worker failed outside any rule:\n{msg[2]}")
+        except (EOFError, OSError):
+            self.close()
+            result.extend(sandbox_crash_rows(spec, chunk, len(result),
+                                             "the worker process died"))
+            return result
+
+    def close(self) -> None:
+        """Stop the worker process, if any."""
+        if self._worker is not None:
+            if self._worker.alive():
+                self._worker.stop()
+            else:
+                self._worker.kill()
+        self._worker = None
+        self._spec_key = None
 
 
 def run_dask(spec: PipelineSpec, chunks: Sequence[Chunk], client: Any,

@@ -250,8 +250,28 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
     if timestamp_ms is not None:
         login["timestamp_ms"] = int(timestamp_ms)
     pop = Population.from_logins([login])
-    sim = simulate(rules, pop, configuration=configuration, services=services, seed=seed,
-                   limits=limits, modules=modules, workers=1, progress=False,
-                   on_redirect=on_redirect, continue_handler=continue_handler)
-    trace = sim.trace(str(sim.logins["login_id"].iloc[0]))
-    return trace
+    ruleset = _ruleset(rules)
+    spec = _spec(ruleset, configuration, services, limits, seed, modules, False, None,
+                 check_one_of("on_redirect", on_redirect, ("stop", "continue")), continue_handler)
+    chunk = next(_chunks(pop, [(0, 1)]))
+    columns = _session().run(spec, chunk)
+    manifest = {"seed": seed, "ruleset_sha256": ruleset.sha256, "logins": 1,
+                "configuration_keys": sorted(spec.configuration), "versions": versions()}
+    sim = Simulation.from_columns(columns, ruleset.names, manifest, population=pop)
+    return sim.trace(str(sim.logins["login_id"].iloc[0]))
+
+
+_SESSION: Any = None
+
+
+def _session() -> Any:
+    """The process-wide worker session used by :func:`run_login` (closed at exit)."""
+    global _SESSION
+    if _SESSION is None:
+        import atexit
+
+        from rulesim.executor import WorkerSession
+
+        _SESSION = WorkerSession()
+        atexit.register(_SESSION.close)
+    return _SESSION
