@@ -66,11 +66,12 @@ def _spec(ruleset: RuleSet, configuration: Any, services: Any, limits: Limits | 
                         on_redirect=on_redirect, continue_handler=continue_handler)
 
 
-def _chunks(population: Any, bounds: list[tuple[int, int]]) -> Iterator[Chunk]:
+def _chunks(population: Any, bounds: list[tuple[int, tuple[int, int]]]) -> Iterator[Chunk]:
+    """Chunks ``(index, (start, stop))`` of the population, payloads built lazily."""
     frame = population.logins
     login_ids = frame["login_id"].astype(str).tolist()
     user_ids = frame["user_id"].astype(str).tolist() if "user_id" in frame else [None] * len(frame)
-    for index, (a, b) in enumerate(bounds):
+    for index, (a, b) in bounds:
         yield Chunk(index, a, population.payloads(a, b), login_ids[a:b], user_ids[a:b])
 
 
@@ -94,7 +95,8 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
              continue_handler: Any = None,
              modules: Mapping[str, str] | None = None, legacy_globals: bool = False,
              modules_dir: str | os.PathLike[str] | None = None,
-             chunk_size: int = DEFAULT_CHUNK_SIZE, _crash_at: int | None = None) -> Simulation:
+             chunk_size: int = DEFAULT_CHUNK_SIZE, resume: str | os.PathLike[str] | None = None,
+             _crash_at: int | None = None) -> Simulation:
     """Run a rule set over a population and record everything each login did.
 
     Parameters
@@ -136,6 +138,11 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         Folder of real npm packages (see ``rulesim modules install``).
     chunk_size
         Logins per chunk (see :data:`DEFAULT_CHUNK_SIZE`).
+    resume
+        A folder to checkpoint into: each finished chunk is saved there as it completes, and
+        the final tables are written there as parquet (``Simulation.to_parquet``). Calling
+        again with the same folder, rules, population and seed after an interruption
+        (Ctrl-C, a killed kernel) reuses the finished chunks instead of redoing them.
 
     Returns
     -------
@@ -159,15 +166,30 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
     bounds = population.chunk_bounds(chunk_size) if total else []
     started = _dt.datetime.now(_dt.timezone.utc)
     results: dict[int, Columns] = {}
+    store = None
+    if resume is not None:
+        from rulesim.checkpoint import Checkpoint
+
+        store = Checkpoint(resume, identity={
+            "seed": seed, "chunk_size": chunk_size, "ruleset_sha256": ruleset.sha256,
+            "configuration_keys": sorted(spec.configuration),
+            "population": pop_spec if isinstance(pop_spec, Mapping) else str(pop_spec),
+            "logins": total})
+        results.update(store.load())
     bar = _progress(progress, total)
+    if bar is not None and results:
+        bar.update(sum(len(c) for c in results.values()))
 
     def on_chunk(index: int, cols: Columns) -> None:
         results[index] = cols
+        if store is not None:
+            store.save(index, cols)
         if bar is not None:
             bar.update(len(cols))
 
+    todo = [(i, b) for i, b in enumerate(bounds) if i not in results]
     try:
-        complete = _execute(spec, population, bounds, workers, executor, on_chunk, _crash_at)
+        complete = _execute(spec, population, todo, workers, executor, on_chunk, _crash_at)
     finally:
         if bar is not None:
             bar.close()
@@ -189,10 +211,13 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         "started_at": started.isoformat(),
         "finished_at": _dt.datetime.now(_dt.timezone.utc).isoformat(),
     }
-    return Simulation.from_columns(merged, ruleset.names, manifest, population=population)
+    sim = Simulation.from_columns(merged, ruleset.names, manifest, population=population)
+    if store is not None and sim.complete:
+        sim.to_parquet(store.folder)
+    return sim
 
 
-def _execute(spec: PipelineSpec, population: Any, bounds: list[tuple[int, int]],
+def _execute(spec: PipelineSpec, population: Any, bounds: list[tuple[int, tuple[int, int]]],
              workers: int | None, executor: Any, on_chunk: Any, crash_at: int | None) -> bool:
     if executor in (None, "local"):
         from rulesim.executor import LocalExecutor
@@ -253,7 +278,7 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
     ruleset = _ruleset(rules)
     spec = _spec(ruleset, configuration, services, limits, seed, modules, False, None,
                  check_one_of("on_redirect", on_redirect, ("stop", "continue")), continue_handler)
-    chunk = next(_chunks(pop, [(0, 1)]))
+    chunk = next(_chunks(pop, [(0, (0, 1))]))
     columns = _session().run(spec, chunk)
     manifest = {"seed": seed, "ruleset_sha256": ruleset.sha256, "logins": 1,
                 "configuration_keys": sorted(spec.configuration), "versions": versions()}

@@ -1,0 +1,76 @@
+"""Interrupted runs: Ctrl-C keeps finished chunks; resume= continues without redoing them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import rulesim as rs
+
+SLOW = rs.RuleSet([rs.Rule.from_source("slow", (
+    "function (user, context, callback) {\n"
+    "  var x = 0; for (var i = 0; i < 20000; i++) x += i;\n"
+    "  context.idToken['https://acme.com/x'] = x;\n"
+    "  callback(null, user, context);\n}"), order=1)])
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=[c for c in ("cpu_ms", "latency_ms", "cpu_us")
+                               if c in frame.columns]).reset_index(drop=True)
+
+
+def test_resume_reuses_finished_chunks_and_gives_the_same_result(tmp_path: Path) -> None:
+    pop = rs.population(600, seed=2)
+    full = rs.simulate(SLOW, pop, workers=1, chunk_size=100, progress=False)
+    out = tmp_path / "run"
+    first = rs.simulate(SLOW, pop, workers=1, chunk_size=100, progress=False, resume=out)
+    assert (out / "logins.parquet").exists()
+    # Pretend the run was interrupted after two chunks: drop the others' checkpoints.
+    for f in sorted((out / "chunks").glob("*.pkl"))[2:]:
+        f.unlink()
+    again = rs.simulate(SLOW, pop, workers=1, chunk_size=100, progress=False, resume=out)
+    for table in rs.COLUMNS:
+        pd.testing.assert_frame_equal(_comparable(getattr(again, table)),
+                                      _comparable(getattr(full, table)))
+    assert first.complete and again.complete
+
+
+def test_resume_refuses_a_folder_of_another_run(tmp_path: Path) -> None:
+    pop = rs.population(50, seed=2)
+    rs.simulate(SLOW, pop, workers=1, progress=False, resume=tmp_path / "run")
+    with pytest.raises(rs.UsageError, match="different run"):
+        rs.simulate(SLOW, pop, workers=1, seed=9, progress=False, resume=tmp_path / "run")
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_keeps_finished_chunks_and_leaves_no_orphans(tmp_path: Path) -> None:
+    script = tmp_path / "run.py"
+    script.write_text("\n".join([
+        "import rulesim as rs",
+        f"rules = rs.RuleSet([rs.Rule.from_source('slow', {SLOW[0].source!r})])",
+        "pop = rs.population(200_000, seed=1)",
+        "print('started', flush=True)",
+        "sim = rs.simulate(rules, pop, workers=2, chunk_size=500, progress=False)",
+        "print('complete', sim.complete, 'logins', len(sim.logins), flush=True)",
+    ]))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(6)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    words = out.split()
+    assert words[:2] == ["complete", "False"]
+    assert 0 < int(words[3]) < 200_000
+    time.sleep(0.5)
+    # The script ran in its own process group: anything left in it is an orphan worker.
+    left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout
+    assert not left.strip(), f"orphan worker processes: {left.split()}"
