@@ -14,6 +14,7 @@ The public API (everything else is private and may change)::
 
 from __future__ import annotations
 
+from rulesim import strategies, widgets
 from rulesim.errors import (
     ConfigurationError,
     ErrorCode,
@@ -26,6 +27,8 @@ from rulesim.errors import (
     ServicesError,
     UsageError,
 )
+from rulesim.coverage import Coverage, instrument_rules
+from rulesim.golden import GoldenFileError
 from rulesim.impact import Impact, compare
 from rulesim.population import Mix, Population, population
 from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
@@ -34,6 +37,7 @@ from rulesim.runtime.limits import Limits
 from rulesim.runtime.services import Route, Services
 from rulesim.simulation import Simulation, Summary
 from rulesim.sources import Rule, RuleSet, RuleSourceWarning, load_configuration, load_rules
+from rulesim.testing import Counterexample, search
 from rulesim.trace import LoginTrace
 
 __version__ = "0.1.0"
@@ -43,7 +47,10 @@ __all__ = [
     "ChangeOp",
     "ChangeTarget",
     "ConfigurationError",
+    "Counterexample",
+    "Coverage",
     "ErrorCode",
+    "GoldenFileError",
     "Impact",
     "Limits",
     "LoginOutcome",
@@ -67,9 +74,13 @@ __all__ = [
     "Summary",
     "UsageError",
     "compare",
+    "instrument_rules",
     "load_configuration",
     "load_rules",
     "population",
     "run_login",
+    "search",
     "simulate",
+    "strategies",
+    "widgets",
 ]

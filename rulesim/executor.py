@@ -13,6 +13,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
@@ -116,11 +117,16 @@ class LocalExecutor:
     crash_at
         Testing hook: the worker running this population index exits abruptly, as if the
         engine had crashed.
+    cancel
+        When set (from another thread: a notebook's Cancel button), the run stops within a
+        fraction of a second, like Ctrl-C: workers are killed, finished chunks are kept.
     """
 
-    def __init__(self, workers: int, *, crash_at: int | None = None) -> None:
+    def __init__(self, workers: int, *, crash_at: int | None = None,
+                 cancel: threading.Event | None = None) -> None:
         self.workers = max(1, int(workers))
         self.crash_at = crash_at
+        self.cancel = cancel
         self.crashes = 0
         # Records of a chunk being retried login by login, gathered across worker deaths.
         self._pending_tails: dict[int, list[Columns]] = {}
@@ -168,7 +174,9 @@ class LocalExecutor:
                         return True
                     continue
                 dead: list[_Worker] = []
-                for conn in wait(list(busy)):
+                if self.cancel is not None and self.cancel.is_set():
+                    return False
+                for conn in wait(list(busy), timeout=0.2 if self.cancel is not None else None):
                     w = busy[conn]  # type: ignore[index]
                     try:
                         msg = w.conn.recv()

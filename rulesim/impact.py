@@ -30,7 +30,7 @@ Speed: "do not re-run what cannot differ"
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -39,6 +39,9 @@ from rulesim.errors import UsageError
 from rulesim.run import _ruleset, simulate
 from rulesim.simulation import Simulation
 from rulesim.sources import RuleSet
+
+if TYPE_CHECKING:
+    from rulesim.plots import ImpactPlots
 
 __all__ = ["KINDS", "Impact", "compare"]
 
@@ -440,6 +443,13 @@ class Impact:
                                    kind="stable")["pos"].head(n)
         result: pd.DataFrame = rows.iloc[picked.to_list()].reset_index(drop=True)
         return result
+
+    @property
+    def plot(self) -> ImpactPlots:
+        """Static matplotlib figures: ``impact.plot.segments("country")``, ``.transitions()``."""
+        from rulesim.plots import ImpactPlots
+
+        return ImpactPlots(self)
 
     def summary(self, *, top: int = 3, examples: int = 3) -> str:
         """A short plain-language Markdown report (for a pull request or a notebook).

@@ -10,6 +10,7 @@ Everything a login did is appended to a :class:`~rulesim.records.Columns` sink.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 import random
@@ -83,6 +84,7 @@ class Pipeline:
                  continue_handler: ContinueHandler | None = None) -> None:
         self.all_rules = list(rules)
         self.on_redirect = on_redirect
+        self.pending_coverage: list[dict[str, list[int]]] = []
         self.continue_handler = continue_handler
         self.active = [r for r in self.all_rules if r.enabled]
         self.limits = limits or Limits()
@@ -105,6 +107,14 @@ class Pipeline:
 
             self._store = UserStore()
         return self._store
+
+    def collect_coverage(self, sink: Columns) -> None:
+        """Move the coverage counters gathered so far into ``sink``."""
+        for counts in self.pending_coverage:
+            sink.add_coverage(counts)
+        self.pending_coverage = []
+        with contextlib.suppress(EngineError):
+            sink.add_coverage(self.sandbox.take_coverage())
 
     def reset_store(self) -> None:
         """Forget persisted metadata (a new chunk of users starts)."""
@@ -237,6 +247,9 @@ class Pipeline:
             except EngineError as exc:
                 res.fatal = (state.current if state.current >= 0 else 0, exc)
         if res.fatal is not None:
+            # Keep the coverage counters of this engine before it is thrown away.
+            with contextlib.suppress(EngineError, ValueError):
+                self.pending_coverage.append(sb.take_coverage())
             sb.rebuild()
         return res
 
@@ -478,7 +491,13 @@ class _LoginState:
             status, err = 200, ""
             resp = json.dumps(result) if result is not None else ""
             for ch in changes:
-                self.persisted.append((rule, ch.target, ch.path, ch.op,
+                # Paths are relative to the target, like the in-memory changes.
+                path = ch.path
+                if path.startswith(ch.target + "."):
+                    path = path[len(ch.target) + 1:]
+                elif path == ch.target:
+                    path = ""
+                self.persisted.append((rule, ch.target, path, ch.op,
                                        None if ch.before is None else json.dumps(ch.before),
                                        None if ch.after is None else json.dumps(ch.after)))
                 self.p._written.add(ch.user_id)

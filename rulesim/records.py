@@ -198,6 +198,7 @@ class Columns:
             t: {c[0]: [] for c in cols} for t, cols in COLUMNS.items()
         }
         self.complete = True
+        self.coverage: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self.data["logins"]["login_id"])
@@ -278,6 +279,17 @@ class Columns:
             c["level"].append(level)
             c["message"].append(message)
 
+    def add_coverage(self, counts: dict[str, list[int]]) -> None:
+        """Add hit counters of instrumented rules (element-wise sums per rule)."""
+        for rule, hits in counts.items():
+            mine = self.coverage.get(rule)
+            if mine is None or len(mine) != len(hits):
+                self.coverage[rule] = list(hits) if mine is None else mine
+                if mine is None:
+                    continue
+            for i, h in enumerate(hits):
+                mine[i] += h
+
     def extend(self, other: Columns) -> None:
         """Append another sink's rows (chunks arrive in population order)."""
         for t, cols in other.data.items():
@@ -285,6 +297,7 @@ class Columns:
             for name, values in cols.items():
                 mine[name].extend(values)
         self.complete = self.complete and other.complete
+        self.add_coverage(getattr(other, "coverage", {}))
 
 
 def _series(table: str, name: str, dtype: str, values: list[Any],
@@ -331,3 +344,6 @@ def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str
         frames[table] = pd.DataFrame(
             {n: _series(table, n, d, data[n], rule_names) for n, d, _ in cols})
     return frames
+
+
+__doc__ = (__doc__ or "") + "\n" + column_contract_markdown()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from rulesim._validation import check_int, check_one_of
@@ -18,7 +19,7 @@ from rulesim.simulation import Simulation, versions
 from rulesim.sources import Rule, RuleSet, load_configuration, load_rules
 from rulesim.trace import LoginTrace
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "run_login", "simulate"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "SIMULATION_OBSERVERS", "run_login", "simulate"]
 
 DEFAULT_CHUNK_SIZE = 2_000
 """Logins per chunk. Part of the result's identity: ``global`` and the fake user store start
@@ -96,6 +97,8 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
              modules: Mapping[str, str] | None = None, legacy_globals: bool = False,
              modules_dir: str | os.PathLike[str] | None = None,
              chunk_size: int = DEFAULT_CHUNK_SIZE, resume: str | os.PathLike[str] | None = None,
+             cancel: threading.Event | None = None, coverage: bool = False,
+             on_progress: Callable[[int, int], None] | None = None,
              _crash_at: int | None = None) -> Simulation:
     """Run a rule set over a population and record everything each login did.
 
@@ -138,6 +141,14 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         Folder of real npm packages (see ``rulesim modules install``).
     chunk_size
         Logins per chunk (see :data:`DEFAULT_CHUNK_SIZE`).
+    coverage
+        Instrument the rules to record which lines and branches ran; read the result with
+        ``sim.coverage()``. Instrumentation does not change what rules do.
+    cancel
+        A ``threading.Event``; setting it (from another thread) stops the run like Ctrl-C:
+        the result holds the finished chunks and has ``complete=False``.
+    on_progress
+        ``on_progress(done, total)`` is called as chunks finish (for custom progress views).
     resume
         A folder to checkpoint into: each finished chunk is saved there as it completes, and
         the final tables are written there as parquet (``Simulation.to_parquet``). Calling
@@ -153,6 +164,10 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
     check_one_of("on_redirect", on_redirect, ("stop", "continue"))
     check_int("chunk_size", chunk_size, minimum=1)
     ruleset = _ruleset(rules)
+    if coverage:
+        from rulesim.coverage import instrument_rules
+
+        ruleset = instrument_rules(ruleset)
     if not hasattr(population, "payloads") or not hasattr(population, "logins"):
         raise UsageError("expected population to be a rulesim Population "
                          f"(rs.population(n, seed=...)), got {type(population).__name__}")
@@ -186,10 +201,13 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
             store.save(index, cols)
         if bar is not None:
             bar.update(len(cols))
+        if on_progress is not None:
+            on_progress(sum(len(c) for c in results.values()), total)
 
     todo = [(i, b) for i, b in enumerate(bounds) if i not in results]
     try:
-        complete = _execute(spec, population, todo, workers, executor, on_chunk, _crash_at)
+        complete = _execute(spec, population, todo, workers, executor, on_chunk, _crash_at,
+                            cancel)
     finally:
         if bar is not None:
             bar.close()
@@ -214,18 +232,25 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
     sim = Simulation.from_columns(merged, ruleset.names, manifest, population=population)
     if store is not None and sim.complete:
         sim.to_parquet(store.folder)
+    for observer in SIMULATION_OBSERVERS:
+        observer(sim)
     return sim
 
 
+SIMULATION_OBSERVERS: list[Callable[[Simulation], None]] = []
+"""Called with every finished simulation (the pytest plugin's ``--rulesim-cov`` uses it)."""
+
+
 def _execute(spec: PipelineSpec, population: Any, bounds: list[tuple[int, tuple[int, int]]],
-             workers: int | None, executor: Any, on_chunk: Any, crash_at: int | None) -> bool:
+             workers: int | None, executor: Any, on_chunk: Any, crash_at: int | None,
+             cancel: threading.Event | None = None) -> bool:
     if executor in (None, "local"):
         from rulesim.executor import LocalExecutor
 
         n = workers if workers is not None else (os.cpu_count() or 1)
         check_int("workers", n, minimum=1)
         n = min(n, max(1, len(bounds)))
-        return LocalExecutor(n, crash_at=crash_at).run(
+        return LocalExecutor(n, crash_at=crash_at, cancel=cancel).run(
             spec, _chunks(population, bounds), len(bounds), on_chunk)
     from rulesim.executor import run_dask
 
@@ -281,8 +306,12 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
     chunk = next(_chunks(pop, [(0, (0, 1))]))
     columns = _session().run(spec, chunk)
     manifest = {"seed": seed, "ruleset_sha256": ruleset.sha256, "logins": 1,
+                "rules": [{"name": r.name, "order": r.order, "enabled": r.enabled,
+                           "sha256": r.sha256} for r in ruleset],
                 "configuration_keys": sorted(spec.configuration), "versions": versions()}
     sim = Simulation.from_columns(columns, ruleset.names, manifest, population=pop)
+    for observer in SIMULATION_OBSERVERS:
+        observer(sim)
     return sim.trace(str(sim.logins["login_id"].iloc[0]))
 
 

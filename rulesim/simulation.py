@@ -10,13 +10,16 @@ import json
 import platform
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from rulesim.errors import UsageError
 from rulesim.records import COLUMNS, Columns, conform, frames_from_columns
 from rulesim.trace import LoginTrace
+
+if TYPE_CHECKING:
+    from rulesim.plots import SimulationPlots
 
 __all__ = ["Simulation", "Summary"]
 
@@ -87,6 +90,8 @@ class Simulation:
         self.manifest: dict[str, Any] = dict(manifest)
         self.population = population
         self.complete = complete
+        self.coverage_counts: dict[str, list[int]] = {}
+        """Hit counters of instrumented rules (``simulate(..., coverage=True)``)."""
 
     @classmethod
     def from_columns(cls, columns: Columns, rule_names: Sequence[str], manifest: Mapping[str, Any],
@@ -100,10 +105,19 @@ class Simulation:
             joined["login_id"] = joined["login_id"].astype("string")
             logins = frames["logins"].merge(joined, on="login_id", how="left", sort=False)
             frames = {**frames, "logins": logins}
-        return cls(frames, manifest, population=population, complete=columns.complete)
+        sim = cls(frames, manifest, population=population, complete=columns.complete)
+        sim.coverage_counts = dict(columns.coverage)
+        return sim
 
     def __len__(self) -> int:
         return len(self.logins)
+
+    @property
+    def plot(self) -> SimulationPlots:
+        """Static matplotlib figures: ``sim.plot.outcomes()``, ``.latency()``, ``.claims()``."""
+        from rulesim.plots import SimulationPlots
+
+        return SimulationPlots(self)
 
     def __repr__(self) -> str:
         counts = self.logins["outcome"].value_counts()
@@ -150,6 +164,16 @@ class Simulation:
         totals = self.logins["outcome"].value_counts().reindex(
             ["allowed", "denied", "error", "timeout", "redirect"], fill_value=0)
         return Summary(table, totals)
+
+    def coverage(self) -> Any:
+        """Which lines and branches of each rule ran (needs ``simulate(..., coverage=True)``).
+
+        Returns a :class:`rulesim.coverage.Coverage` with ``table()``, ``missed_branches()``,
+        ``annotate()`` and ``to_html()``.
+        """
+        from rulesim.coverage import Coverage
+
+        return Coverage.from_simulation(self)
 
     def trace(self, login_id: str) -> LoginTrace:
         """The whole story of one login: input, each rule's outcome, changes, calls, logs, tokens."""

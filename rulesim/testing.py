@@ -121,6 +121,7 @@ def assert_allowed(trace: LoginTrace, *, allow_redirect: bool = False) -> None:
     allow_redirect
         Also accept a login that ended with a pending ``context.redirect``.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
     if trace.outcome == "allowed" or (allow_redirect and trace.outcome == "redirect"):
         return
     if trace.outcome == "redirect":
@@ -145,6 +146,7 @@ def assert_denied(trace: LoginTrace, reason: str | None = None, *, code: str | N
     rule
         The rule expected to deny it.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
     if trace.outcome != "denied":
         if trace.outcome in ("error", "timeout"):
             raise RuleAssertionError(
@@ -177,6 +179,7 @@ def assert_claim(trace: LoginTrace, token: str, name: str, value: Any = _ANY) ->
     value
         Expected value (compared with ``==``); any value when omitted.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
     target = _token(token)
     claims = trace.claims(target)
     by = writers(trace, target, name)
@@ -194,6 +197,7 @@ def assert_claim(trace: LoginTrace, token: str, name: str, value: Any = _ANY) ->
 
 def assert_no_claim(trace: LoginTrace, token: str, name: str) -> None:
     """Assert that a token does not carry claim ``name``."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
     target = _token(token)
     claims = trace.claims(target)
     if name in claims:
@@ -214,6 +218,7 @@ def assert_mfa(trace: LoginTrace, provider: str | None = None, *, required: bool
     required
         False to assert that no MFA was required.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
     by = writers(trace, "multifactor")
     if not required:
         if trace.mfa:
@@ -237,6 +242,7 @@ def assert_redirect(trace: LoginTrace, url: str | None = None) -> None:
     url
         Expected URL; a trailing ``*`` matches any URL starting with the rest.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
     by = writers(trace, "redirect")
     if not trace.redirect:
         raise RuleAssertionError(f"expected a redirect, but no rule set context.redirect "

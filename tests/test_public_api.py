@@ -8,10 +8,12 @@ import rulesim
 
 
 def _public_names() -> set[str]:
+    # Submodules offered as namespaces (rs.widgets, rs.strategies) are public on purpose.
+    namespaces = {"widgets", "strategies"}
     return {
         name for name, value in vars(rulesim).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
-        and name != "annotations"
+        if not name.startswith("_") and name != "annotations"
+        and (not isinstance(value, types.ModuleType) or name in namespaces)
     }
 
 

@@ -175,3 +175,10 @@ def test_run_login_completes_a_partial_login_and_runs_in_a_worker() -> None:
     ok = rs.run_login(RULES, user={"email": "x@acme.com"},
                       context={"request": {"geoip": {"country_code": "DE"}}})
     assert ok.outcome == "allowed"
+
+
+def test_the_column_contract_document_is_up_to_date() -> None:
+    from rulesim.records import column_contract_markdown
+
+    doc = (Path(__file__).parent.parent / "docs" / "columns.md").read_text()
+    assert column_contract_markdown() in doc, "regenerate docs/columns.md from COLUMNS"

@@ -30,7 +30,7 @@ LINE_BLOCK = 100_000
 
 _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer", "setNow",
            "fireTimers", "pendingWork", "finish", "floor", "adoptRule", "hostFail",
-           "resetGlobal", "snapshotIntrinsics", "now")
+           "resetGlobal", "snapshotIntrinsics", "now", "takeCoverage")
 
 
 @cache
@@ -150,6 +150,11 @@ class Sandbox:
     def run_jobs(self) -> int:
         """Run pending promise jobs."""
         return self.engine.run_jobs()
+
+    def take_coverage(self) -> dict[str, list[int]]:
+        """Read and zero the hit counters of instrumented rules (see :mod:`rulesim.coverage`)."""
+        text = self.call("takeCoverage")
+        return dict(json.loads(text)) if text else {}
 
     def floor(self, payload: str) -> int:
         """Run the rules on one login with no recording (the benchmark floor)."""

@@ -119,6 +119,7 @@ def run_chunk(spec: PipelineSpec, chunk: Chunk, *, crash_at: int | None = None) 
             os._exit(70)  # test hook: simulate the engine killing the process
         pipe.run(payload, chunk.start + k, sink, login_id=chunk.login_ids[k],
                  user_id=chunk.user_ids[k])
+    pipe.collect_coverage(sink)
     return sink
 
 
@@ -178,6 +179,7 @@ def _run_single(spec: PipelineSpec, chunk: Chunk, crash_at: int | None, *, reset
         os._exit(70)
     pipe.run(chunk.payloads[0], chunk.start, sink, login_id=chunk.login_ids[0],
              user_id=chunk.user_ids[0])
+    pipe.collect_coverage(sink)
     return sink
 
 

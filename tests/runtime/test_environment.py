@@ -183,7 +183,7 @@ def test_persisted_metadata_is_visible_on_the_same_users_next_login() -> None:
     assert first.id_token["https://t/v"] == 1
     persisted = first.changes[first.changes["persisted"]]
     assert list(zip(persisted["target"], persisted["path"], persisted["after"], strict=True)) == [
-        ("app_metadata", "app_metadata.count", "1")]
+        ("app_metadata", "count", "1")]
     assert list(first.calls["kind"]) == ["management"]
     assert first.run("rule1")["io_ms"] > 0
     assert h.login().id_token["https://t/v"] == 2

@@ -676,12 +676,21 @@
     S.runs[i].done = true;
   }
   function resetGlobal() { G.global = {}; }
+  // takeCoverage(): the hit counters of instrumented rules ({rule: [count, ...]}), zeroed in
+  // place (each instrumented rule keeps a reference to its own array).
+  function takeCoverage() {
+    var reg = G.__rulesim_cov;
+    if (!reg) return '';
+    var out = jsonStringify(reg);
+    for (var k in reg) if (hasOwn.call(reg, k)) { var a = reg[k]; for (var i = 0; i < a.length; i++) a[i] = 0; }
+    return out;
+  }
   function lastSnapshot() { snapshotIntrinsics(); snapshotQuick(); }
 
   return {
     begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, setNow: setNow, fireTimers: fireTimers, pendingWork: pendingWork,
-    finish: finish, floor: floor, adoptRule: adoptRule, hostFail: hostFail, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    finish: finish, floor: floor, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
     now: function () { return clock.now; },
   };
 })
