@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import rulesim as rs
+from tests.frames import comparable
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
@@ -17,9 +18,6 @@ RULES = rs.RuleSet([
         "  callback(null, user, context);\n}"), order=1)])
 
 
-def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop(columns=[c for c in ("cpu_ms", "latency_ms", "cpu_us")
-                               if c in frame.columns]).reset_index(drop=True)
 
 
 @pytest.mark.slow
@@ -31,8 +29,8 @@ def test_a_dask_local_cluster_gives_the_same_frames_as_local_execution() -> None
             distributed.Client(cluster) as client:
         remote = rs.simulate(RULES, pop, executor=client, chunk_size=150, progress=False)
     for table in rs.COLUMNS:
-        pd.testing.assert_frame_equal(_comparable(getattr(remote, table)),
-                                      _comparable(getattr(local, table)))
+        pd.testing.assert_frame_equal(comparable(getattr(remote, table)),
+                                      comparable(getattr(local, table)))
 
 
 def test_an_unknown_executor_is_a_usage_error() -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import rulesim as rs
+from tests.frames import comparable
 
 SLOW = rs.RuleSet([rs.Rule.from_source("slow", (
     "function (user, context, callback) {\n"
@@ -21,9 +22,6 @@ SLOW = rs.RuleSet([rs.Rule.from_source("slow", (
     "  callback(null, user, context);\n}"), order=1)])
 
 
-def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop(columns=[c for c in ("cpu_ms", "latency_ms", "cpu_us")
-                               if c in frame.columns]).reset_index(drop=True)
 
 
 def test_resume_reuses_finished_chunks_and_gives_the_same_result(tmp_path: Path) -> None:
@@ -37,8 +35,8 @@ def test_resume_reuses_finished_chunks_and_gives_the_same_result(tmp_path: Path)
         f.unlink()
     again = rs.simulate(SLOW, pop, workers=1, chunk_size=100, progress=False, resume=out)
     for table in rs.COLUMNS:
-        pd.testing.assert_frame_equal(_comparable(getattr(again, table)),
-                                      _comparable(getattr(full, table)))
+        pd.testing.assert_frame_equal(comparable(getattr(again, table)),
+                                      comparable(getattr(full, table)))
     assert first.complete and again.complete
 
 

@@ -10,6 +10,7 @@ import pytest
 
 import rulesim as rs
 from rulesim.records import COLUMNS
+from tests.frames import comparable
 
 DENY_GMAIL = rs.Rule.from_source("deny-gmail", (
     "function (user, context, callback) {\n"
@@ -93,17 +94,14 @@ def test_a_claim_adding_rule_gives_exactly_the_expected_change_rows(
     assert not ch["persisted"].any()
 
 
-def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
-    timing = [c for c in ("cpu_ms", "latency_ms", "cpu_us") if c in frame.columns]
-    return frame.drop(columns=timing).reset_index(drop=True)
 
 
 @pytest.mark.slow
 def test_one_worker_and_two_workers_give_equal_frames(sim: rs.Simulation, pop: rs.Population) -> None:
     one = rs.simulate(RULES, pop, workers=1, chunk_size=400, progress=False)
     for table in COLUMNS:
-        pd.testing.assert_frame_equal(_comparable(getattr(one, table)),
-                                      _comparable(getattr(sim, table)))
+        pd.testing.assert_frame_equal(comparable(getattr(one, table)),
+                                      comparable(getattr(sim, table)))
 
 
 @pytest.mark.slow
@@ -116,8 +114,8 @@ def test_a_crash_injected_into_a_worker_loses_no_login(pop: rs.Population) -> No
     assert list(bad["outcome"]) == ["error"]
     normal = rs.simulate(RULES, pop, workers=2, chunk_size=400, progress=False)
     keep = crashed.logins["error_code"] != "sandbox_crash"
-    pd.testing.assert_frame_equal(_comparable(crashed.logins[keep]),
-                                  _comparable(normal.logins[keep]))
+    pd.testing.assert_frame_equal(comparable(crashed.logins[keep]),
+                                  comparable(normal.logins[keep]))
 
 
 def test_the_parquet_round_trip_is_lossless(sim: rs.Simulation, tmp_path: Path) -> None:
