@@ -15,6 +15,7 @@ The public API (everything else is private and may change)::
 from __future__ import annotations
 
 from rulesim import strategies, widgets
+from rulesim.coverage import Coverage, instrument_rules
 from rulesim.errors import (
     ConfigurationError,
     ErrorCode,
@@ -27,7 +28,6 @@ from rulesim.errors import (
     ServicesError,
     UsageError,
 )
-from rulesim.coverage import Coverage, instrument_rules
 from rulesim.golden import GoldenFileError
 from rulesim.impact import Impact, compare
 from rulesim.population import Mix, Population, population

@@ -283,12 +283,11 @@ class Columns:
         """Add hit counters of instrumented rules (element-wise sums per rule)."""
         for rule, hits in counts.items():
             mine = self.coverage.get(rule)
-            if mine is None or len(mine) != len(hits):
-                self.coverage[rule] = list(hits) if mine is None else mine
-                if mine is None:
-                    continue
-            for i, h in enumerate(hits):
-                mine[i] += h
+            if mine is None:
+                self.coverage[rule] = list(hits)
+            else:
+                # Same rule, same instrumentation: the arrays have the same length.
+                self.coverage[rule] = [a + b for a, b in zip(mine, hits, strict=True)]
 
     def extend(self, other: Columns) -> None:
         """Append another sink's rows (chunks arrive in population order)."""
