@@ -271,6 +271,12 @@ class Pipeline:
         if record is not None:
             for k, run in enumerate(record[0]):
                 pos = self._active_pos[k]
+                if isinstance(run, int):
+                    # Compact forms: n = ok with n changes, -1 = never started.
+                    if run >= 0:
+                        outcomes[pos] = "ok"
+                        n_changes[pos] = run
+                    continue
                 outcome, code, message, line, ncalls, nch, rflags, _done = run
                 outcomes[pos] = outcome
                 codes[pos] = code

@@ -368,7 +368,7 @@
       if (err !== null && err !== undefined) {
         var c = classifyCallbackError(err);
         fail(i, c[0], c[1]);
-        if (c[0] === 'non_standard_error') run.flags.push('non_standard_error');
+        if (c[0] === 'non_standard_error') (run.flags || (run.flags = [])).push('non_standard_error');
       } else {
         if (user && typeof user === 'object' && unwrap(user) !== S.userRaw) adoptUser(unwrap(user));
         if (context && typeof context === 'object' && unwrap(context) !== S.contextRaw) adoptContext(unwrap(context));
@@ -407,7 +407,7 @@
   var quickValues = [];
   function snapshotQuick() {
     quickValues = [];
-    for (var i = 0; i < 4; i++) {
+    for (var i = 0; i < 3; i++) {
       var o = intrinsicProtos[i], keys = Object.getOwnPropertyNames(o);
       for (var j = 0; j < keys.length; j++) {
         var d = Object.getOwnPropertyDescriptor(o, keys[j]);
@@ -450,7 +450,7 @@
   function protoName(i) { return PROTO_NAMES[i]; }
 
   function newRun(i) {
-    return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0, flags: [], errName: null };
+    return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0, flags: null, errName: null };
   }
 
   function begin(loginJson, seed) {
@@ -609,27 +609,32 @@
     if (scopes.indexOf('phone') >= 0) { if (user.phone_number !== undefined) idt.phone_number = user.phone_number; if (user.phone_verified !== undefined) idt.phone_number_verified = user.phone_verified; }
     var customId = filterClaims(unwrap(ctx.idToken), 'id_token', dropped, false);
     var customAt = filterClaims(unwrap(ctx.accessToken), 'access_token', dropped, true);
-    var tooLarge = null;
-    var idJson = jsonStringify(customId), atJson = jsonStringify(customAt);
-    if (idJson.length > claimLimit) tooLarge = 'id_token';
-    else if (atJson.length > claimLimit) tooLarge = 'access_token';
     for (var ck in customId) idt[ck] = customId[ck];
+    // Serialise each token once; the custom claims alone are measured only when the whole
+    // token is over the limit (it contains them, so it is never smaller).
+    var idJson = safeJson(idt), atJson = safeJson(customAt);
+    var tooLarge = null;
+    if (idJson.length > claimLimit && jsonStringify(customId).length > claimLimit) tooLarge = 'id_token';
+    else if (atJson.length > claimLimit) tooLarge = 'access_token';
     var atScopes = scopes;
     if (ctx.accessToken && isArray(ctx.accessToken.scope)) atScopes = ctx.accessToken.scope.map(stringOf);
     else if (ctx.accessToken && typeof ctx.accessToken.scope === 'string') atScopes = ctx.accessToken.scope.split(/\s+/).filter(Boolean);
     var pollution = pollutionCheck();
+    // Compact run records: a plain number n = "ok with n changes", -1 = never started;
+    // anything else is the full array.
     var runs = [];
     for (var r = 0; r < S.runs.length; r++) {
       var run = S.runs[r];
-      runs.push([run.outcome, run.code, run.message, run.line, run.calls, run.nChanges, run.flags, run.done ? 1 : 0]);
+      if (!run.started) runs.push(-1);
+      else if (run.outcome === 'ok' && run.code === null && run.calls <= 1 && run.flags === null) runs.push(run.nChanges);
+      else runs.push([run.outcome, run.code, run.message, run.line, run.calls, run.nChanges, run.flags || [], run.done ? 1 : 0]);
     }
     var mfaV = unwrap(ctx.multifactor), redirectV = unwrap(ctx.redirect);
     var mfa = mfaV && typeof mfaV === 'object' ? mfaV : null;
     var redirect = redirectV && typeof redirectV === 'object' && redirectV.url ? stringOf(redirectV.url) : null;
     var rec = [
       runs, S.changes, S.logs,
-      idJson === '{}' && objectKeys(idt).length === 0 ? '{}' : safeJson(idt),
-      safeJson(customAt), atScopes,
+      idJson, atJson, atScopes,
       mfa ? safeJson(mfa) : null, redirect,
       ctx.samlConfiguration !== undefined ? safeJson(unwrap(ctx.samlConfiguration)) : null,
       ctx.primaryUser !== undefined ? safeJson(unwrap(ctx.primaryUser)) : null,
