@@ -34,7 +34,7 @@ ContinueHandler = Callable[[dict[str, Any], str], Mapping[str, Any] | None]
 MANAGEMENT_LATENCY_MS = 35.0
 """Simulated latency of one Management API call (Auth0's API from inside a rule)."""
 
-_PENDING, _DONE, _FAILED = 1, 0, 2
+_DONE, _PENDING, _FAILED, _PENDING_IO = 0, 1, 2, 3
 _perf = time.perf_counter_ns
 
 
@@ -198,17 +198,17 @@ class Pipeline:
             t = _perf()
             try:
                 st = sb.call("runRule", i)
-                while st == _PENDING:
+                while st == _PENDING or st == _PENDING_IO:
+                    if st == _PENDING_IO:
+                        state.read_outbox()
+                        if state.handler_error is not None:
+                            sb.call("hostFail", i, ErrorCode.SERVICE_HANDLER_ERROR.value,
+                                    state.handler_error)
+                            st = _FAILED
+                            break
                     if sb.run_jobs():
                         st = sb.call("status", i)
-                        if st != _PENDING:
-                            break
-                    state.read_outbox()
-                    if state.handler_error is not None:
-                        sb.call("hostFail", i, ErrorCode.SERVICE_HANDLER_ERROR.value,
-                                state.handler_error)
-                        st = _FAILED
-                        break
+                        continue
                     nxt = state.next_event_time()
                     cpu_so_far = (sum(cpu_ns) + _perf() - t) / 1e6
                     if nxt is None:
@@ -429,6 +429,7 @@ class _LoginState:
         self.handler_error: str | None = None
         self._rng: random.Random | None = None
         self._ended = False
+        self._timer_t = -1.0
 
     @property
     def rng(self) -> random.Random:
@@ -518,7 +519,7 @@ class _LoginState:
                                      len(self.calls) - 1, err, resp))
 
     def next_event_time(self) -> float | None:
-        t_timer = float(self.sb.call("nextTimer"))
+        t_timer = self._timer_t = float(self.sb.call("nextTimer"))
         t_event = self.events[0][0] if self.events else None
         if t_timer < 0:
             return t_event
@@ -530,15 +531,15 @@ class _LoginState:
         """Move the virtual clock to ``t`` and deliver everything due then."""
         if t > self.now:
             self.now = t
-            self.sb.call("setNow", t)
         while self.events and self.events[0][0] <= self.now:
             _, op_id, call_index, err, resp = heapq.heappop(self.events)
             call = self.calls[call_index]
             call[9] = self._ended or call[1] < self.current
-            self.sb.call("deliver", op_id, err, resp)
+            self.sb.call("deliver", op_id, err, resp, self.now)
             self.sb.run_jobs()
-        self.sb.call("fireTimers")
-        self.sb.run_jobs()
+        if 0 <= self._timer_t <= self.now:
+            self.sb.call("fireTimers", self.now)
+            self.sb.run_jobs()
 
     def drain_fire_and_forget(self, limit: float) -> None:
         """Complete I/O still pending after the last callback; it does not delay the login."""
@@ -551,4 +552,5 @@ class _LoginState:
             t = self.events[0][0]
             if t > limit:
                 return
+            self._timer_t = float(self.sb.call("nextTimer"))
             self.advance_to(t)

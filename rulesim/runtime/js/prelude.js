@@ -492,8 +492,8 @@
     return undefined;
   }
 
-  // runRule(i): 0 = the rule called back, 1 = it is waiting (host work, timers or promises),
-  // 2 = it failed synchronously.
+  // runRule(i) and status(i): 0 = the rule called back, 1 = it is waiting (timers or
+  // promises), 3 = it is waiting and host requests are queued in the outbox, 2 = it failed.
   function runRule(i) {
     var run = S.runs[i];
     S.current = i;
@@ -524,7 +524,7 @@
   function status(i) {
     var run = S.runs[i];
     if (run.done) return S.failed ? 2 : 0;
-    return 1;
+    return outbox.length ? 3 : 1;
   }
   // A rule failed outside its callback (a throw in a timer or I/O callback it scheduled).
   function failAsync(i, err) {
@@ -544,8 +544,9 @@
     outbox = [];
     return out;
   }
-  // deliver(id, errJson, resJson): answer one host operation.
-  function deliver(id, errJson, resJson) {
+  // deliver(id, errJson, resJson, t): answer one host operation at virtual time t.
+  function deliver(id, errJson, resJson, t) {
+    if (t > clock.now) clock.now = t;
     var op = pendingOps[id];
     if (!op) return;
     delete pendingOps[id];
@@ -560,8 +561,9 @@
     return best < 0 ? -1 : timers[best].t;
   }
   function setNow(t) { if (t > clock.now) clock.now = t; }
-  // fireTimers(): run every timer due at the current virtual time, earliest first.
-  function fireTimers() {
+  // fireTimers(t): move the clock to t and run every timer due by then, earliest first.
+  function fireTimers(t) {
+    if (t > clock.now) clock.now = t;
     for (;;) {
       var best = -1;
       for (var i = 0; i < timers.length; i++) if (timers[i].t <= clock.now && (best < 0 || timers[i].t < timers[best].t || (timers[i].t === timers[best].t && timers[i].seq < timers[best].seq))) best = i;
