@@ -198,7 +198,7 @@ class Pipeline:
             t = _perf()
             try:
                 st = sb.call("runRule", i)
-                while st == _PENDING or st == _PENDING_IO:
+                while st in (_PENDING, _PENDING_IO):
                     if st == _PENDING_IO:
                         state.read_outbox()
                         if state.handler_error is not None:

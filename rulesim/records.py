@@ -30,6 +30,7 @@ __all__ = [
     "LoginOutcome",
     "RuleOutcome",
     "column_contract_markdown",
+    "concat_frames",
     "conform",
     "frames_from_columns",
 ]
@@ -191,17 +192,30 @@ def column_contract_markdown() -> str:
 
 
 class Columns:
-    """Columnar sink the pipeline appends to: plain lists per column, cheap to pickle."""
+    """Columnar sink the pipeline appends to.
+
+    Rows are appended to plain lists per column (cheap in the hot path). :meth:`pack` turns
+    them into typed DataFrames (Arrow-backed strings, categoricals): workers pack each chunk
+    before sending it, so the caller never holds a whole run as Python objects.
+    """
 
     def __init__(self) -> None:
-        self.data: dict[str, dict[str, list[Any]]] = {
-            t: {c[0]: [] for c in cols} for t, cols in COLUMNS.items()
-        }
+        self.data: dict[str, dict[str, list[Any]]] = _empty_data()
+        self.packed: list[dict[str, pd.DataFrame]] = []
+        self.rule_names: list[str] | None = None
         self.complete = True
         self.coverage: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
-        return len(self.data["logins"]["login_id"])
+        return len(self.data["logins"]["login_id"]) + sum(len(p["logins"]) for p in self.packed)
+
+    def pack(self, rule_names: Sequence[str]) -> Columns:
+        """Move the rows gathered so far into typed DataFrames (see the class docstring)."""
+        self.rule_names = list(rule_names)
+        if any(values for cols in self.data.values() for values in cols.values()):
+            self.packed.append(frames_from_columns(self, self.rule_names))
+            self.data = _empty_data()
+        return self
 
     def add_login(self, **values: Any) -> None:
         """Append one login row."""
@@ -290,13 +304,26 @@ class Columns:
                 self.coverage[rule] = [a + b for a, b in zip(mine, hits, strict=True)]
 
     def extend(self, other: Columns) -> None:
-        """Append another sink's rows (chunks arrive in population order)."""
+        """Append another sink's rows after this one's (chunks arrive in population order)."""
+        if other.packed:
+            names = other.rule_names or self.rule_names or []
+            self.pack(names)
+            self.packed.extend(other.packed)
         for t, cols in other.data.items():
             mine = self.data[t]
             for name, values in cols.items():
                 mine[name].extend(values)
         self.complete = self.complete and other.complete
-        self.add_coverage(getattr(other, "coverage", {}))
+        self.add_coverage(other.coverage)
+
+    def frames(self, rule_names: Sequence[str]) -> dict[str, pd.DataFrame]:
+        """All rows as one typed DataFrame per table (see :data:`COLUMNS`).
+
+        This consumes the packed chunks: the sink is empty afterwards.
+        """
+        self.pack(rule_names)
+        parts, self.packed = self.packed, []
+        return concat_frames(parts, rule_names)
 
 
 def _series(table: str, name: str, dtype: str, values: list[Any],
@@ -330,6 +357,45 @@ def conform(frame: pd.DataFrame, table: str, rule_names: Sequence[str]) -> pd.Da
         if name in out.columns and (dtype == "category" or str(out[name].dtype) != dtype):
             values = [None if v is None or v != v else v for v in out[name].tolist()]
             out[name] = _series(table, name, dtype, values, rule_names).array
+    return out
+
+
+def _empty_data() -> dict[str, dict[str, list[Any]]]:
+    return {t: {c[0]: [] for c in cols} for t, cols in COLUMNS.items()}
+
+
+def concat_frames(parts: Sequence[dict[str, pd.DataFrame]],
+                  rule_names: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Concatenate packed chunks, giving every categorical column one shared category list.
+
+    Each table's pieces are released from ``parts`` once concatenated, so peak memory is
+    the run's frames plus one table, not twice the run.
+    """
+    import pandas as pd
+
+    if not parts:
+        return frames_from_columns(Columns(), rule_names)
+    out = {}
+    for table, cols in COLUMNS.items():
+        pieces = [p.pop(table) for p in parts]
+        for name, dtype, _ in cols:
+            if dtype != "category":
+                continue
+            seen: set[Any] = set()
+            cats: list[Any] = []
+            for piece in pieces:
+                for c in piece[name].cat.categories:
+                    if c not in seen:
+                        seen.add(c)
+                        cats.append(c)
+            base = _CATEGORIES.get((table, name), [])
+            if name in ("rule", "deciding_rule"):
+                base = list(dict.fromkeys(rule_names))
+            extra = sorted(str(c) for c in cats if c not in set(base))
+            known = [*base, *extra]
+            pieces = [p.assign(**{name: p[name].cat.set_categories(known)}) for p in pieces]
+        out[table] = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else \
+            pieces[0].reset_index(drop=True)
     return out
 
 

@@ -196,7 +196,7 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         bar.update(sum(len(c) for c in results.values()))
 
     def on_chunk(index: int, cols: Columns) -> None:
-        results[index] = cols
+        results[index] = cols.pack(ruleset.names)
         if store is not None:
             store.save(index, cols)
         if bar is not None:

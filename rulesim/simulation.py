@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from rulesim.errors import UsageError
-from rulesim.records import COLUMNS, Columns, conform, frames_from_columns
+from rulesim.records import COLUMNS, Columns, conform
 from rulesim.trace import LoginTrace
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class Simulation:
     def from_columns(cls, columns: Columns, rule_names: Sequence[str], manifest: Mapping[str, Any],
                      *, population: Any = None) -> Simulation:
         """Build from the pipeline's sink, joining the population's key attributes."""
-        frames = frames_from_columns(columns, rule_names)
+        frames = columns.frames(rule_names)
         if population is not None and len(frames["logins"]):
             attrs = population.logins
             keep = [c for c in attrs.columns if c not in frames["logins"].columns]

@@ -120,7 +120,7 @@ def run_chunk(spec: PipelineSpec, chunk: Chunk, *, crash_at: int | None = None) 
         pipe.run(payload, chunk.start + k, sink, login_id=chunk.login_ids[k],
                  user_id=chunk.user_ids[k])
     pipe.collect_coverage(sink)
-    return sink
+    return sink.pack([r.name for r in spec.rules])
 
 
 def worker_main(conn: Connection, out: Connection | None = None) -> None:
