@@ -7,7 +7,6 @@ the kernel. The Run button starts a run in a background thread; Cancel stops it 
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import html
 import json
@@ -37,7 +36,6 @@ __all__ = ["MIXES", "Explorer"]
 MIXES = ("b2c", "b2b", "workforce")
 """Population presets offered by the Explorer (``rs.population(..., mix=...)``)."""
 _GIVEN = "given population"
-_DEFAULT_RATE = 250.0  # logins per second per worker, before the first run measured it
 
 
 class RunCancelledError(Exception):
@@ -63,23 +61,6 @@ class _Result:
     sim: Simulation
     baseline: Simulation | None
     impact: Impact | None
-
-
-def _interrupt(thread: threading.Thread | None) -> None:
-    """Raise KeyboardInterrupt in ``thread`` at its next Python instruction.
-
-    The local executor treats KeyboardInterrupt as "stop": it kills its worker processes and
-    returns what finished. The thread is blocked waiting for a chunk, so the interrupt lands
-    when the next chunk arrives (at most one chunk's time).
-    """
-    if thread is not None and thread.ident is not None:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
-                                                   ctypes.py_object(KeyboardInterrupt))
-
-
-def _clear_interrupt() -> None:
-    """Drop an interrupt aimed at the current thread that has not been delivered yet."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
 
 
 class Explorer(View):
@@ -112,8 +93,8 @@ class Explorer(View):
     size, mix, seed, workers_input
         Population and run controls.
     run_button, cancel_button, pin_button, unpin_button, progress, status
-        The run bar. ``progress`` is an ``IntProgress`` over the logins (estimated while the
-        run is in flight, exact at the end).
+        The run bar. ``progress`` is an ``IntProgress`` over the logins, advanced as chunks
+        finish (``simulate(on_progress=...)``).
     results
         ``Tab`` with ``Summary``, ``Logins`` and ``Impact``.
     view, browser, impact_view
@@ -145,8 +126,6 @@ class Explorer(View):
         self._populations: dict[tuple[Any, ...], Population] = {}
         self._lock = threading.Lock()
         self._job: _Job | None = None
-        self._rate = _DEFAULT_RATE
-        self._measured = False
         self.simulation: Simulation | None = None
         """The last finished run."""
         self.baseline: Simulation | None = None
@@ -316,8 +295,6 @@ class Explorer(View):
                                   daemon=True)
         job.thread = thread
         thread.start()
-        threading.Thread(target=self._tick, args=(job,), name="rulesim-explorer-progress",
-                         daemon=True).start()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for a background run to end; return False if it is still running."""
@@ -330,18 +307,16 @@ class Explorer(View):
     def cancel(self) -> bool:
         """Cancel the run in flight; return whether there was one to cancel.
 
-        The run stops when its worker processes next report (within one chunk's time: a few
-        seconds), the workers are stopped, and the previous results stay on show.
+        The run stops within a fraction of a second (``simulate(cancel=...)``): the worker
+        processes are stopped and the previous results stay on show.
         """
         with self._lock:
             job = self._job
             if job is None or job.state != "running":
                 return False
             job.cancelled.set()
-            self.status.value = "cancelling… (stops when the current chunk ends)"
+            self.status.value = "cancelling…"
             self.cancel_button.disabled = True
-            if job.thread is not None:
-                _interrupt(job.thread)
             return True
 
     def pin(self) -> Simulation:
@@ -455,7 +430,17 @@ class Explorer(View):
 
     def _simulate(self, rules: RuleSet, job: _Job) -> Simulation:
         return simulate(rules, job.population, services=self._services, workers=job.workers,
-                        progress=False, **self._simulate_kwargs)
+                        progress=False, cancel=job.cancelled,
+                        on_progress=lambda done, total: self._report(job, done, total),
+                        **self._simulate_kwargs)
+
+    def _report(self, job: _Job, done: int, total: int) -> None:
+        """Progress of the run in flight, as chunks finish (called from the run's thread)."""
+        if self._job is not job or job.state != "running":
+            return
+        self.progress.max = max(total, 1)
+        self.progress.value = done
+        self.status.value = f"running {total:,} logins on {job.workers} workers… {done:,} done"
 
     def _execute(self, job: _Job) -> _Result:
         from rulesim.impact import compare
@@ -481,26 +466,13 @@ class Explorer(View):
             finally:
                 with self._lock:
                     job.state = "finishing"
-                    _clear_interrupt()
         except (KeyboardInterrupt, RunCancelledError) as exc:
             error = exc
         except Exception as exc:  # shown in the status line; kept in last_error
             error = exc
         self._end(job, result, error)
 
-    def _tick(self, job: _Job) -> None:
-        total = len(job.population)
-        while self._job is job and job.state == "running":
-            elapsed = time.monotonic() - job.started
-            estimate = min(0.95, elapsed * self._rate * job.workers / max(total, 1))
-            self.progress.value = int(estimate * total)
-            how = "estimated from the last run" if self._measured else "rough estimate"
-            self.status.value = (f"running {total:,} logins on {job.workers} workers… "
-                                 f"≈{estimate:.0%} ({how})")
-            time.sleep(0.25)
-
     def _end(self, job: _Job, result: _Result | None, error: BaseException | None) -> None:
-        elapsed = time.monotonic() - job.started
         with self._lock:
             self._job = None
         self.run_button.disabled = False
@@ -516,10 +488,6 @@ class Explorer(View):
                                      f"{html.escape(type(error).__name__)}: "
                                      f"{html.escape(str(error))}</span>")
             return
-        total = len(job.population)
-        if elapsed > 0 and total:
-            self._rate = total / elapsed / max(job.workers, 1)
-            self._measured = True
         self.progress.value = self.progress.max
         self.progress.bar_style = "success"
         self.simulation = result.sim

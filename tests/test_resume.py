@@ -72,3 +72,25 @@ def test_ctrl_c_stops_cleanly_keeps_finished_chunks_and_leaves_no_orphans(tmp_pa
     # The script ran in its own process group: anything left in it is an orphan worker.
     left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout
     assert not left.strip(), f"orphan worker processes: {left.split()}"
+
+
+@pytest.mark.slow
+def test_a_cancel_event_stops_a_run_within_a_second_and_keeps_finished_chunks() -> None:
+    import threading
+
+    pop = rs.population(100_000, seed=1)
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(done)
+        if done >= 1_000:
+            cancel.set()
+
+    t = time.perf_counter()
+    sim = rs.simulate(SLOW, pop, workers=2, chunk_size=500, progress=False, cancel=cancel,
+                      on_progress=progress)
+    assert not sim.complete
+    assert 1_000 <= len(sim.logins) < len(pop)
+    assert seen == sorted(seen) and seen[-1] == len(sim.logins)
+    assert time.perf_counter() - t < 30
