@@ -22,7 +22,9 @@ from rulesim.errors import ErrorCode
 from rulesim.records import Columns
 from rulesim.runtime.engine import EngineError
 from rulesim.runtime.limits import Limits
+from rulesim.runtime.management import ManagementApiError, UserStore
 from rulesim.runtime.sandbox import Sandbox, SandboxOptions
+from rulesim.runtime.services import HttpRequest, ServiceHandlerError, Services
 from rulesim.sources import Rule
 
 __all__ = ["MANAGEMENT_LATENCY_MS", "NO_REDIRECT_PROTOCOLS", "ContinueHandler", "Pipeline",
@@ -84,11 +86,12 @@ class Pipeline:
                  continue_handler: ContinueHandler | None = None) -> None:
         self.all_rules = list(rules)
         self.on_redirect = on_redirect
+        self.answer_cache: dict[tuple[Any, ...], str] = {}
         self.pending_coverage: list[dict[str, list[int]]] = []
         self.continue_handler = continue_handler
         self.active = [r for r in self.all_rules if r.enabled]
         self.limits = limits or Limits()
-        self.services = services
+        self.services = services if services is not None else Services()
         self.seed = seed
         self.sandbox = Sandbox(self.active, configuration, self.limits, options)
         self._store: Any = None
@@ -103,8 +106,6 @@ class Pipeline:
     def store(self) -> Any:
         """The fake Management API user store (persisted metadata across this run's logins)."""
         if self._store is None:
-            from rulesim.runtime.management import UserStore
-
             self._store = UserStore()
         return self._store
 
@@ -448,8 +449,6 @@ class _LoginState:
                 self._mgmt(op_id, rule, payload)
 
     def _http(self, op_id: int, rule: int, req: Mapping[str, Any]) -> None:
-        from rulesim.runtime.services import HttpRequest, ServiceHandlerError
-
         method = str(req.get("method") or "GET").upper()
         url = str(req.get("url") or "")
         headers = {str(k).lower(): str(v) for k, v in (req.get("headers") or {}).items()}
@@ -458,10 +457,6 @@ class _LoginState:
         request = HttpRequest(method=method, url=url, headers=headers,
                               body=None if body is None else str(body),
                               timeout_ms=float(timeout) if timeout else None)
-        if self.p.services is None:
-            from rulesim.runtime.services import Services
-
-            self.p.services = Services()
         try:
             res = self.p.services.handle(request, self.rng)
         except ServiceHandlerError as exc:
@@ -478,14 +473,19 @@ class _LoginState:
             resp = ""
         else:
             err = ""
-            resp = json.dumps({"status": res.status, "headers": dict(res.headers),
-                               "body": res.body})
+            # Static answers repeat: serialise each distinct one once per pipeline.
+            key = (res.route, res.status, res.body, tuple(res.headers.items()))
+            cached = self.p.answer_cache.get(key)
+            if cached is None:
+                cached = json.dumps({"status": res.status, "headers": res.headers,
+                                     "body": res.body})
+                if len(self.p.answer_cache) < 10_000:
+                    self.p.answer_cache[key] = cached
+            resp = cached
         heapq.heappush(self.events, (self.now + res.latency_ms, op_id, len(self.calls) - 1,
                                      err, resp))
 
     def _mgmt(self, op_id: int, rule: int, payload: Mapping[str, Any]) -> None:
-        from rulesim.runtime.management import ManagementApiError
-
         op = str(payload.get("op"))
         args = payload.get("args") or {}
         if not self._observed:
