@@ -39,8 +39,10 @@ def _load(path: str, config: str | None) -> Any:
 
 @click.command("run")
 @click.argument("path", type=click.Path(exists=True))
-@click.option("--users", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Logins to simulate (a synthetic population of this many logins).")
+@click.option("--users", "--logins", "-n", "users", type=click.IntRange(min=1), default=1000,
+              show_default=True,
+              help="Size of the synthetic population, in logins (each user logs in several "
+                   "times, in time order).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--mix", type=click.Choice(["b2c", "b2b", "workforce"]), default=None,
               help="Population preset.")
@@ -110,8 +112,8 @@ def try_command(path: str, user_file: str | None, context_file: str | None, conf
 
 
 @click.command("population")
-@click.option("--users", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Logins to generate.")
+@click.option("--users", "--logins", "-n", "users", type=click.IntRange(min=1), default=1000,
+              show_default=True, help="Logins to generate (users have several each).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--mix", type=click.Choice(["b2c", "b2b", "workforce"]), default=None)
 @click.option("--out", type=click.Path(), required=True, help="Parquet folder to write.")
