@@ -46,6 +46,8 @@ class Summary:
         t = self.table.copy()
         for col in ("deny_rate", "error_rate"):
             t[col] = (t[col] * 100).map(lambda v: f"{v:.1f}%")
+        for col in ("claims", "error_codes"):
+            t[col] = t[col].map(lambda v: v if len(v) <= 48 else v[:47] + "…")
         out: pd.DataFrame = t[["order", "rule", "runs", "ok", "denied", "error", "timeout", "skipped",
                   "deny_rate", "error_rate", "cpu_us_p50", "cpu_us_p95", "io_ms_p95",
                   "claims", "error_codes"]]
@@ -153,7 +155,9 @@ class Simulation:
         table["io_ms_p95"] = io[0.95].to_numpy() if 0.95 in io else 0.0
         ch = self.changes
         claims = ch[ch["target"].isin(["id_token", "access_token"])]
-        touched = claims.groupby("rule", observed=True)["path"].agg(
+        # Claim names as written in rules (the JSON path of a top-level claim, unquoted).
+        names = claims["path"].str.replace(r'^\["(.*)"\]$', r"\1", regex=True)
+        touched = names.groupby(claims["rule"], observed=True).agg(
             lambda s: ", ".join(sorted(set(s))))
         table["claims"] = [touched.get(r, "") for r in rules]
         errs = rr[rr["error_code"].notna()].groupby("rule", observed=True)["error_code"].agg(
