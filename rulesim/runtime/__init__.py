@@ -1,0 +1,5 @@
+"""The sandbox: QuickJS engine lifecycle and limits, the Auth0 prelude, modules, fake services.
+
+Untrusted rule code runs only in worker processes (:mod:`rulesim.runtime.worker`); nothing
+here is exposed to JavaScript but data.
+"""
