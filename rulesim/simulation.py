@@ -101,12 +101,7 @@ class Simulation:
         """Build from the pipeline's sink, joining the population's key attributes."""
         frames = columns.frames(rule_names)
         if population is not None and len(frames["logins"]):
-            attrs = population.logins
-            keep = [c for c in attrs.columns if c not in frames["logins"].columns]
-            joined = attrs[["login_id", *keep]].copy()
-            joined["login_id"] = joined["login_id"].astype("string")
-            logins = frames["logins"].merge(joined, on="login_id", how="left", sort=False)
-            frames = {**frames, "logins": logins}
+            frames = {**frames, "logins": _join_attributes(frames["logins"], population.logins)}
         sim = cls(frames, manifest, population=population, complete=columns.complete)
         sim.coverage_counts = dict(columns.coverage)
         return sim
@@ -236,6 +231,24 @@ class Simulation:
                 raise UsageError(f"expected fmt to be 'parquet', 'csv' or 'jsonl', got {fmt!r}")
         (out / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str) + "\n")
         return out
+
+
+def _join_attributes(logins: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
+    """Add the population's key attributes to the logins frame.
+
+    Logins come back in population order, so a positional join is exact and costs no hash
+    table; an interrupted run (a subset of logins) falls back to a join on ``login_id``.
+    """
+    keep = [c for c in attrs.columns if c not in logins.columns]
+    ids = attrs["login_id"].astype(str).to_numpy()
+    if len(ids) == len(logins) and (ids == logins["login_id"].astype(str).to_numpy()).all():
+        extra = attrs[keep].reset_index(drop=True)
+        out: pd.DataFrame = pd.concat([logins, extra], axis=1)
+        return out
+    joined = attrs[["login_id", *keep]].copy()
+    joined["login_id"] = joined["login_id"].astype("string")
+    merged: pd.DataFrame = logins.merge(joined, on="login_id", how="left", sort=False)
+    return merged
 
 
 def versions() -> dict[str, str]:
