@@ -14,7 +14,7 @@ The public API (everything else is private and may change)::
 
 from __future__ import annotations
 
-from rulesim import strategies, widgets
+from rulesim import widgets
 from rulesim.coverage import Coverage, instrument_rules
 from rulesim.errors import (
     ConfigurationError,
@@ -84,3 +84,14 @@ __all__ = [
     "strategies",
     "widgets",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Load ``rulesim.strategies`` on first use: it needs hypothesis (the ``test`` extra)."""
+    if name == "strategies":
+        import importlib
+
+        module = importlib.import_module("rulesim.strategies")
+        globals()["strategies"] = module
+        return module
+    raise AttributeError(f"module 'rulesim' has no attribute {name!r}")

@@ -25,7 +25,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import hypothesis.strategies as st
+from rulesim.errors import MissingExtraError
+
+try:
+    import hypothesis.strategies as st
+except ImportError:  # pragma: no cover - depends on the environment
+    raise MissingExtraError("test", "hypothesis", "rulesim.strategies") from None
 
 from rulesim.providers import identity as idp
 from rulesim.providers import login_context as lcp

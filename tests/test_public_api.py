@@ -8,8 +8,10 @@ import rulesim
 
 
 def _public_names() -> set[str]:
-    # Submodules offered as namespaces (rs.widgets, rs.strategies) are public on purpose.
+    # Submodules offered as namespaces (rs.widgets, rs.strategies) are public on purpose;
+    # rs.strategies loads lazily (it needs hypothesis), so touch it first.
     namespaces = {"widgets", "strategies"}
+    assert rulesim.strategies is not None
     return {
         name for name, value in vars(rulesim).items()
         if not name.startswith("_") and name != "annotations"
@@ -30,3 +32,20 @@ def test_every_public_object_has_a_docstring() -> None:
                if not isinstance(getattr(rulesim, n), (dict, str))
                and not (getattr(rulesim, n).__doc__ or "").strip()]
     assert missing == []
+
+
+def test_importing_rulesim_needs_no_test_or_notebook_extra() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "class Block:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] in ('hypothesis', 'tree_sitter', 'jupyterlab',\n"
+            "                                  'distributed', 'pytest'):\n"
+            "            raise ImportError(name)\n"
+            "sys.meta_path.insert(0, Block())\n"
+            "import rulesim, rulesim.cli\n"
+            "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.stdout.strip() == "ok", out.stderr
