@@ -413,9 +413,8 @@ def persisted(trace: LoginTrace) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     rows = trace.changes[trace.changes["persisted"].astype(bool)]
     for row in rows.itertuples():
+        # Paths are relative to the target (``login_count`` under ``app_metadata``).
         target, path = str(row.target), str(row.path or "")
-        if path.startswith(target + "."):
-            path = path[len(target) + 1:]
         key = path.split(".")[0].split("[")[0] if path else ""
         value = json.loads(row.after) if isinstance(row.after, str) else None
         out.setdefault(target, {})[key] = value if "." not in path else _nested(

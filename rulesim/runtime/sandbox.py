@@ -28,9 +28,9 @@ _JS_DIR = Path(__file__).with_name("js")
 LINE_BLOCK = 100_000
 """Rule k is compiled starting at line (k + 1) × LINE_BLOCK, so stack lines name the rule."""
 
-_DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer", "setNow",
-           "fireTimers", "pendingWork", "finish", "floor", "adoptRule", "hostFail",
-           "resetGlobal", "snapshotIntrinsics", "now", "takeCoverage")
+_DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
+           "fireTimers", "finish", "floor", "adoptRule", "hostFail",
+           "resetGlobal", "snapshotIntrinsics", "takeCoverage")
 
 
 @cache

@@ -134,7 +134,6 @@
     var rule = S ? S.current : -1;
     outbox.push([id, kind, rule, payload]);
     pendingOps[id] = { cb: cb, rule: rule };
-    if (S) S.pendingCount++;
   }
   function makeHostError(err) {
     var e = new Error(err.message);
@@ -466,7 +465,7 @@
       login: login, current: -1, failed: false, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: [], logs: [], consoleBytes: 0, consoleOverflow: null,
-      dirty: [], userTouched: {}, pendingCount: 0,
+      dirty: [], userTouched: {},
       partValue: partValue,
     };
     var ctx = login.context || {};
@@ -550,7 +549,6 @@
     var op = pendingOps[id];
     if (!op) return;
     delete pendingOps[id];
-    S.pendingCount--;
     var err = errJson ? makeHostError(jsonParse(errJson)) : null;
     var res = resJson ? jsonParse(resJson) : undefined;
     try { op.cb(err, res); } catch (e) { if (!S.ended) failAsync(op.rule, e); }
@@ -560,7 +558,6 @@
     for (var i = 0; i < timers.length; i++) if (best < 0 || timers[i].t < timers[best].t || (timers[i].t === timers[best].t && timers[i].seq < timers[best].seq)) best = i;
     return best < 0 ? -1 : timers[best].t;
   }
-  function setNow(t) { if (t > clock.now) clock.now = t; }
   // fireTimers(t): move the clock to t and run every timer due by then, earliest first.
   function fireTimers(t) {
     if (t > clock.now) clock.now = t;
@@ -573,7 +570,6 @@
       try { tm.fn.apply(undefined, tm.args); } catch (e) { if (!S.ended) failAsync(tm.rule, e); }
     }
   }
-  function pendingWork() { return S.pendingCount + timers.length; }
 
   // finish(stage): the login's record, as compact JSON.
   var RESTRICTED = { sub: 1, aud: 1, iss: 1, exp: 1, nbf: 1, iat: 1, jti: 1, azp: 1, nonce: 1, auth_time: 1, at_hash: 1, c_hash: 1, acr: 1, amr: 1, sid: 1, org_id: 1, org_name: 1, cnf: 1, act: 1, scope: 1, gty: 1, roles: 1, permissions: 1, groups: 1, client_id: 1, may_act: 1 };
@@ -696,8 +692,7 @@
 
   return {
     begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
-    nextTimer: nextTimer, setNow: setNow, fireTimers: fireTimers, pendingWork: pendingWork,
+    nextTimer: nextTimer, fireTimers: fireTimers,
     finish: finish, floor: floor, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
-    now: function () { return clock.now; },
   };
 })
