@@ -3,9 +3,8 @@
 Three timings on one population, measured in the same process run:
 
 * **double run**: ``simulate(baseline)`` then ``simulate(candidate)``, no diff;
-* **compare**: ``rs.compare(baseline, candidate, pop)``: today two full runs plus the diff
-  (the shared-prefix resume is not implemented: the sandbox cannot resume a pipeline yet;
-  ``_shared_prefix`` says how many rules it could share);
+* **compare**: ``rs.compare(baseline, candidate, pop)``: the rules both sides share run once
+  per login and both pipelines continue from their state (``rulesim.paired``), then the diff;
 * **reuse**: ``rs.compare(baseline, baseline, pop)``: identical rule sets run once.
 
 Run: ``python benchmarks/bench_compare.py [--logins 1000] [--workers N] [--repeat 2]`` (about
@@ -60,8 +59,7 @@ def main() -> None:
     k = _shared_prefix(baseline, candidate)
     print(f"acme: {len(baseline.active)} active rules; change to the last one (`{last.name}`); "
           f"{args.logins} logins; workers={args.workers or os.cpu_count()}")
-    print(f"shared prefix: {k} of {len(baseline.active)} active rules identical "
-          "(resume not implemented yet: both sides run in full)")
+    print(f"shared prefix: the first {k} of {len(baseline.active)} active rules run once per login")
 
     # Warm-up: the first pool start pays for imports in the workers.
     rs.simulate(baseline, pop.slice(0, min(50, len(pop))), **opts)
@@ -74,7 +72,8 @@ def main() -> None:
 
     print(f"{'double run (2 × simulate)':<34}{t_double:8.2f} s   1.00×")
     print(f"{'compare (change to last rule)':<34}{t_compare:8.2f} s   {t_compare / t_double:.2f}×"
-          f"   ({len(impact.changed)} logins changed)")
+          f"   ({len(impact.changed)} logins changed; {impact.shared_logins} of {len(pop)} "
+          f"continued from the shared {impact.shared_rules} rules)")
     print(f"{'compare (identical rule sets)':<34}{t_reuse:8.2f} s   {t_reuse / t_double:.2f}×"
           f"   (runs saved: {same.runs_saved}, changed: {len(same.changed)})")
     print(f"{'diff alone (Impact of 2 finished)':<34}{t_diff:8.2f} s   {t_diff / t_double:.2f}×")

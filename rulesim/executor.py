@@ -20,8 +20,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from rulesim.errors import ErrorCode, MissingExtraError, SandboxError
-from rulesim.records import Columns
-from rulesim.runtime.worker import Chunk, PipelineSpec, run_chunk
+from rulesim.records import Columns, PairColumns
+from rulesim.runtime.worker import AnySpec, Chunk, PairSpec, PipelineSpec, run_chunk
 
 __all__ = ["LocalExecutor", "WorkerSession", "run_dask", "sandbox_crash_rows"]
 
@@ -36,7 +36,8 @@ class _Worker:
     Messages travel as pickles over two pipes passed to the child.
     """
 
-    def __init__(self, spec: PipelineSpec) -> None:
+    def __init__(self, spec: AnySpec) -> None:
+        self.spec = spec
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         # The caller's import path, so picklable handlers defined in its modules resolve.
@@ -53,13 +54,13 @@ class _Worker:
         self.out.send(("spec", spec))
         self.chunk: Chunk | None = None
         self.mode = "chunk"
-        self.partial = Columns()
+        self.partial: Any = spec.new_sink()
         self.done_logins = 0
 
     def send(self, chunk: Chunk, mode: str, crash_at: int | None) -> None:
         self.chunk = chunk
         self.mode = mode
-        self.partial = Columns()
+        self.partial = self.spec.new_sink()
         self.done_logins = 0
         self.out.send((mode, chunk, crash_at))
 
@@ -87,8 +88,11 @@ class _Worker:
                 c.close()
 
 
-def sandbox_crash_rows(spec: PipelineSpec, chunk: Chunk, k: int, detail: str) -> Columns:
+def sandbox_crash_rows(spec: AnySpec, chunk: Chunk, k: int, detail: str) -> Any:
     """Records for a login whose worker process died while running it."""
+    if isinstance(spec, PairSpec):
+        return PairColumns(sandbox_crash_rows(spec.baseline, chunk, k, detail),
+                           sandbox_crash_rows(spec.candidate, chunk, k, detail))
     sink = Columns()
     names = [r.name for r in spec.rules]
     orders = [r.order for r in spec.rules]
@@ -129,10 +133,10 @@ class LocalExecutor:
         self.cancel = cancel
         self.crashes = 0
         # Records of a chunk being retried login by login, gathered across worker deaths.
-        self._pending_tails: dict[int, list[Columns]] = {}
+        self._pending_tails: dict[int, list[Any]] = {}
 
-    def run(self, spec: PipelineSpec, chunks: Iterator[Chunk], total_chunks: int,
-            on_chunk: Callable[[int, Columns], None]) -> bool:
+    def run(self, spec: AnySpec, chunks: Iterator[Chunk], total_chunks: int,
+            on_chunk: Callable[[int, Any], None]) -> bool:
         """Run every chunk; call ``on_chunk(index, columns)`` as each completes (any order).
 
         Returns
@@ -200,7 +204,7 @@ class LocalExecutor:
                     w.kill()
 
     def _handle(self, msg: tuple[Any, ...], w: _Worker, busy: dict[Connection, _Worker],
-                idle: list[_Worker], on_chunk: Callable[[int, Columns], None]) -> None:
+                idle: list[_Worker], on_chunk: Callable[[int, Any], None]) -> None:
         kind = msg[0]
         if kind == "login":
             w.partial.extend(msg[3])
@@ -212,7 +216,7 @@ class LocalExecutor:
         if w.mode == "chunk":
             on_chunk(w.chunk.index, msg[2])
         else:
-            merged = Columns()
+            merged = w.spec.new_sink()
             for part in [*self._pending_tails.pop(w.chunk.index, []), w.partial]:
                 merged.extend(part)
             on_chunk(w.chunk.index, merged)
@@ -220,8 +224,8 @@ class LocalExecutor:
         w.chunk = None
         idle.append(w)
 
-    def _dead(self, w: _Worker, spec: PipelineSpec, busy: dict[Connection, _Worker],
-              retry: deque[Chunk], on_chunk: Callable[[int, Columns], None]) -> None:
+    def _dead(self, w: _Worker, spec: AnySpec, busy: dict[Connection, _Worker],
+              retry: deque[Chunk], on_chunk: Callable[[int, Any], None]) -> None:
         self.crashes += 1
         del busy[w.conn]
         chunk = w.chunk
@@ -244,7 +248,7 @@ class LocalExecutor:
             retry.append(tail)
             return
         parts = self._pending_tails.pop(chunk.index, [])
-        merged = Columns()
+        merged = spec.new_sink()
         for p in [*parts, result]:
             merged.extend(p)
         on_chunk(chunk.index, merged)
@@ -301,8 +305,8 @@ class WorkerSession:
         self._spec_key = None
 
 
-def run_dask(spec: PipelineSpec, chunks: Sequence[Chunk], client: Any,
-             on_chunk: Callable[[int, Columns], None]) -> bool:
+def run_dask(spec: AnySpec, chunks: Sequence[Chunk], client: Any,
+             on_chunk: Callable[[int, Any], None]) -> bool:
     """Run chunks on a Dask cluster with the same chunk function as the local pool."""
     try:
         from distributed import as_completed
@@ -316,7 +320,7 @@ def run_dask(spec: PipelineSpec, chunks: Sequence[Chunk], client: Any,
     return True
 
 
-def _dask_chunk(spec: PipelineSpec, chunk: Chunk) -> Columns:
+def _dask_chunk(spec: AnySpec, chunk: Chunk) -> Any:
     return run_chunk(spec, chunk)
 
 

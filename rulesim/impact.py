@@ -22,13 +22,18 @@ Speed: "do not re-run what cannot differ"
 * identical rule sets (same :attr:`~rulesim.RuleSet.sha256`, configuration and services file)
   run once, and both sides share the result;
 * a finished :class:`~rulesim.Simulation` passed as one side is reused, never re-run;
-* otherwise both sides run in full. :func:`_shared_prefix` is the seam for the next step
-  (run the rules both sides share once and resume both pipelines from that state); the
-  sandbox cannot resume a pipeline mid-way yet, so nothing calls it for that today.
+* when the candidate differs only from active rule ``k`` on (:func:`_shared_prefix`), the
+  first ``k`` rules run once per login and both pipelines continue from the state they
+  leave (:mod:`rulesim.paired`); a login whose state cannot be copied exactly runs both
+  sides in full. :attr:`Impact.shared_rules` and :attr:`Impact.shared_logins` say how much
+  was shared;
+* otherwise both sides run in full.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +41,7 @@ import pandas as pd
 
 from rulesim._impact_diff import KINDS, OUTCOMES, diff_simulations, latency_table, transitions_table
 from rulesim.errors import UsageError
-from rulesim.run import _ruleset, simulate
+from rulesim.run import _ruleset, simulate, simulate_pair
 from rulesim.simulation import Simulation
 from rulesim.sources import RuleSet
 
@@ -62,13 +67,14 @@ def _shared_prefix(baseline: RuleSet, candidate: RuleSet) -> int:
     ``configuration`` at all, since a rule may read a key through a computed name the static
     scan cannot see.
 
+    The prefix also stops before the first rule that mentions ``global`` (or
+    ``globalThis``): its writes would persist in the baseline's sandbox only.
+
     Notes
     -----
-    Not used to skip work yet: the sandbox cannot resume a pipeline from a mid-pipeline state
-    (``pipeline.py``/``prelude.js``). When it can, :func:`compare` should run ``active[:k]``
-    once and continue both pipelines from the snapshot, provided the prefix is deterministic
-    under the seed (``Math.random``, service latencies and failures are seeded per login) and
-    the prefix's calls into the host consumed the same random draws on both sides.
+    :func:`compare` runs ``active[:k]`` once per login and continues both pipelines from the
+    state at that boundary (:mod:`rulesim.paired`); the prefix is deterministic under the seed
+    (the virtual clock, ``Math.random``, service latencies and failures are seeded per login).
     """
     a, b = baseline.active, candidate.active
     k = 0
@@ -80,7 +86,14 @@ def _shared_prefix(baseline: RuleSet, candidate: RuleSet) -> int:
         reads = [i for i, r in enumerate(a) if "configuration" in r.source]
         if reads:
             k = min(k, reads[0])
+    shared_state = [i for i, r in enumerate(a[:k]) if _GLOBAL.search(r.source)]
+    if shared_state:
+        k = shared_state[0]
     return k
+
+
+_GLOBAL = re.compile(r"\bglobal(This)?\b")
+"""A rule that may touch ``global``: the candidate's sandbox would miss its writes."""
 
 
 def _same_setup(a: RuleSet, b: RuleSet) -> bool:
@@ -195,9 +208,29 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
         sim = simulate(base_rules, population, **simulate_kwargs)
         notes.append("the two rule sets are identical: run once, shared by both sides")
         return Impact(sim, sim, notes=notes, reused=1, rulesets=(base_rules, cand_rules))
+    k = _shared_prefix(base_rules, cand_rules)
+    if k and _can_pair(base_rules, cand_rules, simulate_kwargs):
+        a, b, shared = simulate_pair(base_rules, cand_rules, population, prefix=k,
+                                     **simulate_kwargs)
+        impact = Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules))
+        impact.shared_rules, impact.shared_logins = k, shared
+        return impact
     a = simulate(base_rules, population, **simulate_kwargs)
     b = simulate(cand_rules, population, **simulate_kwargs)
     return Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules))
+
+
+def _can_pair(a: RuleSet, b: RuleSet, simulate_kwargs: Mapping[str, Any]) -> bool:
+    """Whether :func:`simulate_pair` can run both sides (same services; no coverage, resume)."""
+    if simulate_kwargs.get("coverage") or simulate_kwargs.get("resume") is not None:
+        return False
+    if not set(simulate_kwargs) <= _PAIR_OPTIONS:
+        return False
+    return simulate_kwargs.get("services") is not None or a.services_file == b.services_file
+
+
+_PAIR_OPTIONS = frozenset(inspect.signature(simulate_pair).parameters) - {
+    "baseline", "candidate", "population", "prefix"}
 
 
 def _rule_changes(base: Mapping[str, Any], cand: Mapping[str, Any],
@@ -279,6 +312,10 @@ class Impact:
         self.notes: list[str] = list(notes)
         self.runs_saved = reused
         """How many of the two simulations were reused rather than run by :func:`compare`."""
+        self.shared_rules = 0
+        """Leading active rules both sides shared (run once per login), 0 if none."""
+        self.shared_logins = 0
+        """Logins that ran the shared rules once (the others ran both sides in full)."""
         diff = diff_simulations(baseline, candidate)
         self._all = diff.frame
         self._attributes = diff.attributes

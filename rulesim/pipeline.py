@@ -126,12 +126,31 @@ class Pipeline:
     def run(self, payload: str, index: int, sink: Columns, *, login_id: str,
             user_id: str | None = None) -> None:
         """Run one login (its JSON payload) and append its records to ``sink``."""
+        payload = self.prepare(payload, index, user_id)
+        self.run_prepared(payload, sink, login_id=login_id, user_id=user_id,
+                          seed=login_seed(self.seed, index))
+
+    def run_prepared(self, payload: str, sink: Columns, *, login_id: str,
+                     user_id: str | None, seed: int) -> None:
+        """Run one login whose payload :meth:`prepare` returned, with its login seed."""
+        self.complete(sink, payload, self._pass(payload, login_id, seed), login_id=login_id,
+                      user_id=user_id, seed=seed)
+
+    def prepare(self, payload: str, index: int, user_id: str | None) -> str:
+        """Get the sandbox ready for the login at ``index``; return the payload to run.
+
+        The payload carries the metadata earlier logins of the same user persisted through
+        the Management API, and ``global`` is emptied if the reset policy says so.
+        """
         if user_id is not None and user_id in self._written:
             payload = self._with_persisted(payload)
         if self.limits.resets_global_before(index):
             self.sandbox.call("resetGlobal")
-        seed = login_seed(self.seed, index)
-        first = self._pass(payload, login_id, seed)
+        return payload
+
+    def complete(self, sink: Columns, payload: str, first: _Pass, *, login_id: str,
+                 user_id: str | None, seed: int) -> None:
+        """Record a finished first pass (and run the ``/continue`` pass after a redirect)."""
         result = self._emit_pass(sink, login_id, first, "initial")
         if result["outcome"] == "redirect":
             protocol = _protocol(payload)
@@ -177,25 +196,46 @@ class Pipeline:
     def _pass(self, payload: str, login_id: str, seed: int,
               persisted_user: str | None = None) -> _Pass:
         """Run every active rule once over one login payload."""
+        res = self.begin_pass(payload, login_id, seed, persisted_user)
+        self.run_rules(res, 0, len(self.active))
+        self.end_pass(res)
+        return res
+
+    def begin_pass(self, payload: str, login_id: str, seed: int,
+                   persisted_user: str | None = None) -> _Pass:
+        """Start a pass: the sandbox holds the login's fresh ``user`` and ``context``."""
         if persisted_user is not None and persisted_user in self._written:
             payload = self._with_persisted(payload)
-        sb = self.sandbox
-        n = len(self.active)
-        res = _Pass(n, _LoginState(self, login_id, seed, payload))
-        state, cpu_ns, io_ms = res.state, res.cpu_ns, res.io_ms
+        res = _Pass(len(self.active), _LoginState(self, login_id, seed, payload))
+        state = res.state
         t0 = _perf()
-        start = float(sb.call("begin", payload, seed))
+        start = float(self.sandbox.call("begin", payload, seed))
         state.cpu_begin = _perf() - t0
         state.start = state.now = start
+        return res
+
+    def run_rules(self, res: _Pass, lo: int, hi: int) -> None:
+        """Run active rules ``lo`` to ``hi - 1`` of a pass, until one does not call back.
+
+        After a rule calls back, the promise jobs it left (code after ``callback`` in an
+        ``async`` rule) run before the next rule starts. ``res.stopped`` is set when the pass
+        ended early (a failure, a timeout or an engine error).
+        """
+        if res.stopped:
+            return
+        sb = self.sandbox
+        state, cpu_ns, io_ms = res.state, res.cpu_ns, res.io_ms
+        start = state.start
         deadline = self.limits.pipeline_timeout_ms
-        rule_start = start
-        for i in range(n):
+        for i in range(lo, hi):
             if i in sb.invalid:
                 sb.call("hostFail", i, ErrorCode.INVALID_RULE.value,
                         f"rule `{self.active[i].name}` {sb.invalid[i]}")
-                break
+                res.stopped = True
+                return
             state.current = i
             rule_start = state.now
+            res.rule_start = rule_start
             t = _perf()
             try:
                 st = sb.call("runRule", i)
@@ -224,18 +264,29 @@ class Pipeline:
                         break
                     state.advance_to(nxt)
                     st = sb.call("status", i)
+                if st == _DONE:
+                    sb.run_jobs()
             except EngineError as exc:
                 cpu_ns[i] += _perf() - t
                 res.fatal = (i, exc)
-                break
+                res.stopped = True
+                return
             cpu_ns[i] += _perf() - t
             io_ms[i] = state.now - rule_start
             if st != _DONE:
-                break
+                res.stopped = True
+                return
+
+    def end_pass(self, res: _Pass) -> None:
+        """Finish a pass: apply a timeout, complete fire-and-forget I/O, read the record."""
+        sb = self.sandbox
+        state = res.state
+        start = state.start
+        deadline = self.limits.pipeline_timeout_ms
         if res.timed_out is not None:
             # The login ends at the deadline on the virtual clock.
-            state.now = max(state.now, start + deadline - sum(cpu_ns) / 1e6)
-            io_ms[res.timed_out[0]] = state.now - rule_start
+            state.now = max(state.now, start + deadline - sum(res.cpu_ns) / 1e6)
+            res.io_ms[res.timed_out[0]] = state.now - res.rule_start
         res.io_total = state.now - start
         if res.fatal is None:
             try:
@@ -252,6 +303,34 @@ class Pipeline:
             with contextlib.suppress(EngineError, ValueError):
                 self.pending_coverage.append(sb.take_coverage())
             sb.rebuild()
+
+    def fork_pass(self, source: _Pass, snapshot: str) -> _Pass:
+        """Continue here a pass another pipeline ran up to a rule boundary.
+
+        ``snapshot`` is the other sandbox's ``exportState()`` taken at that boundary; the
+        rules before it are the same rules in both pipelines (see :mod:`rulesim.paired`).
+        The host side is copied: timings, calls, persisted writes (replayed into this
+        pipeline's user store) and the state of the services' random draws.
+        """
+        src = source.state
+        state = _LoginState(self, src.login_id, src.seed, src.payload)
+        res = _Pass(len(self.active), state)
+        k = src.current + 1
+        res.cpu_ns[:k] = source.cpu_ns[:k]
+        res.io_ms[:k] = source.io_ms[:k]
+        res.stopped = source.stopped
+        res.rule_start = source.rule_start
+        state.start, state.now, state.cpu_begin = src.start, src.now, src.cpu_begin
+        state.current = src.current
+        state.calls = [list(c) for c in src.calls]
+        state.persisted = list(src.persisted)
+        if src._rng is not None:
+            state._rng = random.Random()
+            state._rng.setstate(src._rng.getstate())
+        for op, args in src.mgmt_ops:
+            state.replay_mgmt(op, args)
+        state._observed = src._observed
+        self.sandbox.call("beginFrom", snapshot)
         return res
 
     def _emit_pass(self, sink: Columns, login_id: str, res: _Pass, phase: str) -> dict[str, Any]:
@@ -408,6 +487,8 @@ class _Pass:
         self.record: list[Any] | None = None
         self.fatal: tuple[int, EngineError] | None = None
         self.timed_out: tuple[int, ErrorCode, str] | None = None
+        self.stopped = False
+        self.rule_start = 0.0
 
 
 class _LoginState:
@@ -427,6 +508,7 @@ class _LoginState:
         self.events: list[tuple[float, int, int, str, str]] = []
         self.calls: list[list[Any]] = []
         self.persisted: list[tuple[int, str, str, str, str | None, str | None]] = []
+        self.mgmt_ops: list[tuple[str, Any]] = []
         self.handler_error: str | None = None
         self._rng: random.Random | None = None
         self._ended = False
@@ -488,10 +570,8 @@ class _LoginState:
     def _mgmt(self, op_id: int, rule: int, payload: Mapping[str, Any]) -> None:
         op = str(payload.get("op"))
         args = payload.get("args") or {}
-        if not self._observed:
-            # The store learns the login's user the first time a rule talks to the API.
-            self._observed = True
-            self.p.store.observe(json.loads(self.payload).get("user") or {})
+        self.mgmt_ops.append((op, args))
+        self._observe()
         url = f"/api/v2/users/{args.get('id', '')}" if "id" in args else "/api/v2/users"
         try:
             result, changes = self.p.store.call(op, args)
@@ -517,6 +597,21 @@ class _LoginState:
                            MANAGEMENT_LATENCY_MS, "auth0-management-api", None, False])
         heapq.heappush(self.events, (self.now + MANAGEMENT_LATENCY_MS, op_id,
                                      len(self.calls) - 1, err, resp))
+
+    def _observe(self) -> None:
+        if not self._observed:
+            # The store learns the login's user the first time a rule talks to the API.
+            self._observed = True
+            self.p.store.observe(json.loads(self.payload).get("user") or {})
+
+    def replay_mgmt(self, op: str, args: Any) -> None:
+        """Apply to this pipeline's store a Management API call another pipeline answered."""
+        self.mgmt_ops.append((op, args))
+        self._observe()
+        with contextlib.suppress(ManagementApiError):
+            _, changes = self.p.store.call(op, args)
+            for ch in changes:
+                self.p._written.add(ch.user_id)
 
     def next_event_time(self) -> float | None:
         t_timer = self._timer_t = float(self.sb.call("nextTimer"))

@@ -28,6 +28,7 @@ __all__ = [
     "ChangeTarget",
     "Columns",
     "LoginOutcome",
+    "PairColumns",
     "RuleOutcome",
     "column_contract_markdown",
     "concat_frames",
@@ -412,3 +413,43 @@ def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str
 
 
 __doc__ = (__doc__ or "") + "\n" + column_contract_markdown()
+
+
+class PairColumns:
+    """The records of a paired run (:mod:`rulesim.paired`): one sink per side.
+
+    It supports what the executors do with a :class:`Columns` (``len``, ``extend``,
+    ``pack``), so paired runs use the same process pool, crash recovery and Dask path.
+
+    Attributes
+    ----------
+    a, b
+        The baseline's and the candidate's records.
+    shared
+        Logins that continued from the shared prefix (the rest ran both sides in full).
+    """
+
+    def __init__(self, a: Columns | None = None, b: Columns | None = None) -> None:
+        self.a = a if a is not None else Columns()
+        self.b = b if b is not None else Columns()
+        self.shared = 0
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    @property
+    def complete(self) -> bool:
+        """False when either side was interrupted."""
+        return self.a.complete and self.b.complete
+
+    def pack(self, rule_names: tuple[Sequence[str], Sequence[str]]) -> PairColumns:
+        """Pack both sides (``rule_names``: the baseline's and the candidate's names)."""
+        self.a.pack(rule_names[0])
+        self.b.pack(rule_names[1])
+        return self
+
+    def extend(self, other: PairColumns) -> None:
+        """Append another paired sink's rows, side by side."""
+        self.a.extend(other.a)
+        self.b.extend(other.b)
+        self.shared += other.shared

@@ -11,10 +11,10 @@ from typing import Any
 
 from rulesim._validation import check_int, check_one_of
 from rulesim.errors import MissingExtraError, UsageError
-from rulesim.records import Columns
+from rulesim.records import PairColumns
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import SandboxOptions
-from rulesim.runtime.worker import Chunk, PipelineSpec
+from rulesim.runtime.worker import Chunk, PairSpec, PipelineSpec
 from rulesim.simulation import Simulation, versions
 from rulesim.sources import Rule, RuleSet, load_configuration, load_rules
 from rulesim.trace import LoginTrace
@@ -178,9 +178,7 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
     spec = _spec(ruleset, configuration, services, limits, seed, modules, legacy_globals,
                  modules_dir, on_redirect, continue_handler)
     total = len(population)
-    bounds = population.chunk_bounds(chunk_size) if total else []
     started = _dt.datetime.now(_dt.timezone.utc)
-    results: dict[int, Columns] = {}
     store = None
     if resume is not None:
         from rulesim.checkpoint import Checkpoint
@@ -190,13 +188,41 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
             "configuration_keys": sorted(spec.configuration),
             "population": pop_spec if isinstance(pop_spec, Mapping) else str(pop_spec),
             "logins": total})
+    merged = _run_chunks(spec, population, chunk_size=chunk_size, workers=workers,
+                         executor=executor, progress=progress, cancel=cancel,
+                         on_progress=on_progress, crash_at=_crash_at, store=store)
+    sim = Simulation.from_columns(
+        merged, ruleset.names,
+        _manifest(ruleset, spec, seed, chunk_size, pop_spec, len(merged), started),
+        population=population)
+    if store is not None and sim.complete:
+        sim.to_parquet(store.folder)
+    for observer in SIMULATION_OBSERVERS:
+        observer(sim)
+    return sim
+
+
+def _run_chunks(spec: Any, population: Any, *, chunk_size: int, workers: int | None,
+                executor: Any, progress: bool | None, cancel: threading.Event | None,
+                on_progress: Callable[[int, int], None] | None, crash_at: int | None,
+                store: Any = None) -> Any:
+    """Run every chunk of the population (those not in the checkpoint ``store``); merge them.
+
+    ``spec`` is a :class:`PipelineSpec` (the result is a :class:`Columns`) or a
+    :class:`PairSpec` (a :class:`~rulesim.records.PairColumns`).
+    """
+    total = len(population)
+    bounds = population.chunk_bounds(chunk_size) if total else []
+    results: dict[int, Any] = {}
+    if store is not None:
         results.update(store.load())
     bar = _progress(progress, total)
     if bar is not None and results:
         bar.update(sum(len(c) for c in results.values()))
+    names = spec.rule_names()
 
-    def on_chunk(index: int, cols: Columns) -> None:
-        results[index] = cols.pack(ruleset.names)
+    def on_chunk(index: int, cols: Any) -> None:
+        results[index] = cols.pack(names)
         if store is not None:
             store.save(index, cols)
         if bar is not None:
@@ -206,42 +232,89 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
 
     todo = [(i, b) for i, b in enumerate(bounds) if i not in results]
     try:
-        complete = _execute(spec, population, todo, workers, executor, on_chunk, _crash_at,
+        complete = _execute(spec, population, todo, workers, executor, on_chunk, crash_at,
                             cancel)
     finally:
         if bar is not None:
             bar.close()
-    merged = Columns()
+    merged = spec.new_sink()
     for index in sorted(results):
         merged.extend(results[index])
-    merged.complete = complete and len(results) == len(bounds)
-    manifest = {
+    done = complete and len(results) == len(bounds)
+    for side in (merged.a, merged.b) if isinstance(merged, PairColumns) else (merged,):
+        side.complete = done
+    return merged
+
+
+def _manifest(ruleset: RuleSet, spec: PipelineSpec, seed: int, chunk_size: int, pop_spec: Any,
+              logins: int, started: _dt.datetime) -> dict[str, Any]:
+    return {
         "seed": seed,
         "chunk_size": chunk_size,
         "ruleset_sha256": ruleset.sha256,
         "rules": [{"name": r.name, "order": r.order, "enabled": r.enabled, "sha256": r.sha256}
                   for r in ruleset],
         "population": pop_spec if isinstance(pop_spec, Mapping) else str(pop_spec),
-        "logins": len(merged),
+        "logins": logins,
         "configuration_keys": sorted(spec.configuration),
         "limits": dict(vars(spec.limits).items()),
         "versions": versions(),
         "started_at": started.isoformat(),
         "finished_at": _dt.datetime.now(_dt.timezone.utc).isoformat(),
     }
-    sim = Simulation.from_columns(merged, ruleset.names, manifest, population=population)
-    if store is not None and sim.complete:
-        sim.to_parquet(store.folder)
-    for observer in SIMULATION_OBSERVERS:
-        observer(sim)
-    return sim
+
+
+def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, prefix: int,
+                  configuration: Any = None, services: Any = None,
+                  limits: Limits | None = None, seed: int = 0, workers: int | None = None,
+                  executor: Any = None, progress: bool | None = None,
+                  on_redirect: str = "stop", continue_handler: Any = None,
+                  modules: Mapping[str, str] | None = None, legacy_globals: bool = False,
+                  modules_dir: str | os.PathLike[str] | None = None,
+                  chunk_size: int = DEFAULT_CHUNK_SIZE,
+                  cancel: threading.Event | None = None,
+                  on_progress: Callable[[int, int], None] | None = None,
+                  _crash_at: int | None = None) -> tuple[Simulation, Simulation, int]:
+    """Simulate two rule sets over one population, running their first ``prefix`` rules once.
+
+    The engine behind :func:`rulesim.compare` (see :mod:`rulesim.paired`). Options are those
+    of :func:`simulate` and apply to both sides. The two results equal two separate
+    :func:`simulate` runs.
+
+    Returns
+    -------
+    tuple of (Simulation, Simulation, int)
+        The baseline's and the candidate's simulations, and how many logins continued from
+        the shared prefix (the others ran both sides in full).
+    """
+    check_one_of("on_redirect", on_redirect, ("stop", "continue"))
+    check_int("chunk_size", chunk_size, minimum=1)
+    check_int("seed", seed)
+    pop_spec = getattr(population, "spec", None) or {}
+    specs = [_spec(rs_, configuration, services, limits, seed, modules, legacy_globals,
+                   modules_dir, on_redirect, continue_handler) for rs_ in (baseline, candidate)]
+    started = _dt.datetime.now(_dt.timezone.utc)
+    merged = _run_chunks(PairSpec(specs[0], specs[1], prefix), population,
+                         chunk_size=chunk_size, workers=workers, executor=executor,
+                         progress=progress, cancel=cancel, on_progress=on_progress,
+                         crash_at=_crash_at)
+    sims = []
+    for ruleset, spec, cols in ((baseline, specs[0], merged.a), (candidate, specs[1], merged.b)):
+        sim = Simulation.from_columns(
+            cols, ruleset.names,
+            _manifest(ruleset, spec, seed, chunk_size, pop_spec, len(cols), started),
+            population=population)
+        for observer in SIMULATION_OBSERVERS:
+            observer(sim)
+        sims.append(sim)
+    return sims[0], sims[1], merged.shared
 
 
 SIMULATION_OBSERVERS: list[Callable[[Simulation], None]] = []
 """Called with every finished simulation (the pytest plugin's ``--rulesim-cov`` uses it)."""
 
 
-def _execute(spec: PipelineSpec, population: Any, bounds: list[tuple[int, tuple[int, int]]],
+def _execute(spec: Any, population: Any, bounds: list[tuple[int, tuple[int, int]]],
              workers: int | None, executor: Any, on_chunk: Any, crash_at: int | None,
              cancel: threading.Event | None = None) -> bool:
     if executor in (None, "local"):

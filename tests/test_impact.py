@@ -290,7 +290,7 @@ def test_the_rule_sets_own_editing_methods_return_new_rule_sets(base: rs.RuleSet
         base.reorder(["domain"])
 
 
-# -- the shared-prefix seam ------------------------------------------------------------------------
+# -- the shared prefix (run once by compare; see tests/test_paired.py) ---------------------------
 
 def test_the_shared_prefix_is_the_index_of_the_first_differing_active_rule(
         base: rs.RuleSet) -> None:

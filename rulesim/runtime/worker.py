@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
-from rulesim.records import Columns
+from rulesim.records import Columns, PairColumns
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import SandboxOptions
 from rulesim.sources import Rule
 
-__all__ = ["Chunk", "PipelineSpec", "run_chunk", "serve", "worker_main"]
+__all__ = ["AnySpec", "Chunk", "PairSpec", "PipelineSpec", "run_chunk", "serve", "worker_main"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +62,56 @@ class PipelineSpec:
 
         return hashlib.sha256(pickle.dumps(self)).hexdigest()
 
+    def new_sink(self) -> Columns:
+        """An empty sink for this spec's records."""
+        return Columns()
+
+    def rule_names(self) -> list[str]:
+        """The rule names, in pipeline order."""
+        return [r.name for r in self.rules]
+
+
+@dataclasses.dataclass(frozen=True)
+class PairSpec:
+    """Two pipelines run side by side on the same logins, sharing their first rules.
+
+    Attributes
+    ----------
+    baseline, candidate
+        The two sides (the same seed, limits, services and options).
+    prefix
+        How many leading active rules both sides share (see :mod:`rulesim.paired`).
+    """
+
+    baseline: PipelineSpec
+    candidate: PipelineSpec
+    prefix: int
+
+    @property
+    def key(self) -> str:
+        """Identity of the spec, to reuse built pipelines across chunks."""
+        import hashlib
+
+        return hashlib.sha256(f"{self.baseline.key}|{self.candidate.key}|{self.prefix}"
+                              .encode()).hexdigest()
+
+    @property
+    def limits(self) -> Limits:
+        """The limits both sides run under."""
+        return self.baseline.limits
+
+    def new_sink(self) -> PairColumns:
+        """An empty sink for this spec's records."""
+        return PairColumns()
+
+    def rule_names(self) -> tuple[list[str], list[str]]:
+        """The rule names of each side, in pipeline order."""
+        return ([r.name for r in self.baseline.rules], [r.name for r in self.candidate.rules])
+
+
+AnySpec = PipelineSpec | PairSpec
+"""What a worker runs: one pipeline, or two side by side (``compare``)."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Chunk:
@@ -89,38 +139,64 @@ class Chunk:
 _PIPELINES: dict[str, Any] = {}
 
 
-def _pipeline(spec: PipelineSpec) -> Any:
+def _build(spec: PipelineSpec) -> Any:
     from rulesim.pipeline import Pipeline
 
+    return Pipeline(spec.rules, spec.configuration, limits=spec.limits,
+                    services=spec.services, options=spec.options, seed=spec.seed,
+                    on_redirect=spec.on_redirect, continue_handler=spec.continue_handler)
+
+
+def _pipeline(spec: AnySpec) -> Any:
     key = spec.key
     pipe = _PIPELINES.get(key)
     if pipe is None:
         _PIPELINES.clear()
-        pipe = Pipeline(spec.rules, spec.configuration, limits=spec.limits,
-                        services=spec.services, options=spec.options, seed=spec.seed,
-                        on_redirect=spec.on_redirect, continue_handler=spec.continue_handler)
+        if isinstance(spec, PairSpec):
+            from rulesim.paired import PairedPipeline
+
+            pipe = PairedPipeline(_build(spec.baseline), _build(spec.candidate), spec.prefix)
+        else:
+            pipe = _build(spec)
         _PIPELINES[key] = pipe
     return pipe
 
 
-def run_chunk(spec: PipelineSpec, chunk: Chunk, *, crash_at: int | None = None) -> Columns:
+def _reset(pipe: Any) -> None:
+    if hasattr(pipe, "reset"):
+        pipe.reset()
+    else:
+        pipe.sandbox.call("resetGlobal")
+        pipe.reset_store()
+
+
+def _collect(pipe: Any, sink: Any) -> None:
+    if isinstance(sink, PairColumns):
+        sink.shared += pipe.shared
+        pipe.shared = 0
+    else:
+        pipe.collect_coverage(sink)
+
+
+def run_chunk(spec: AnySpec, chunk: Chunk, *, crash_at: int | None = None) -> Any:
     """Run one chunk of logins and return their records.
 
     ``global`` and the fake user store start empty at every chunk so that results depend only
     on the population and seed, not on which worker ran which chunk. (Chunks never split one
-    user's logins; see ``Population.chunk_bounds``.)
+    user's logins; see ``Population.chunk_bounds``.) A :class:`PairSpec` returns a
+    :class:`~rulesim.records.PairColumns`, a :class:`PipelineSpec` a
+    :class:`~rulesim.records.Columns`.
     """
     pipe = _pipeline(spec)
-    pipe.sandbox.call("resetGlobal")
-    pipe.reset_store()
-    sink = Columns()
+    _reset(pipe)
+    sink: Any = spec.new_sink()
     for k, payload in enumerate(chunk.payloads):
         if crash_at is not None and chunk.start + k == crash_at:
             os._exit(70)  # test hook: simulate the engine killing the process
         pipe.run(payload, chunk.start + k, sink, login_id=chunk.login_ids[k],
                  user_id=chunk.user_ids[k])
-    pipe.collect_coverage(sink)
-    return sink.pack([r.name for r in spec.rules])
+    _collect(pipe, sink)
+    return sink.pack(spec.rule_names())
 
 
 def worker_main(conn: Connection, out: Connection | None = None) -> None:
@@ -133,7 +209,7 @@ def worker_main(conn: Connection, out: Connection | None = None) -> None:
     """
     os.environ.setdefault("TZ", "UTC")
     reply = out if out is not None else conn
-    spec: PipelineSpec | None = None
+    spec: AnySpec | None = None
     while True:
         try:
             msg = conn.recv()
@@ -169,17 +245,16 @@ def worker_main(conn: Connection, out: Connection | None = None) -> None:
             reply.send(("error", chunk.index, traceback.format_exc()))
 
 
-def _run_single(spec: PipelineSpec, chunk: Chunk, crash_at: int | None, *, reset: bool) -> Columns:
+def _run_single(spec: AnySpec, chunk: Chunk, crash_at: int | None, *, reset: bool) -> Any:
     pipe = _pipeline(spec)
     if reset:
-        pipe.sandbox.call("resetGlobal")
-        pipe.reset_store()
-    sink = Columns()
+        _reset(pipe)
+    sink: Any = spec.new_sink()
     if crash_at is not None and chunk.start == crash_at:
         os._exit(70)
     pipe.run(chunk.payloads[0], chunk.start, sink, login_id=chunk.login_ids[0],
              user_id=chunk.user_ids[0])
-    pipe.collect_coverage(sink)
+    _collect(pipe, sink)
     return sink
 
 

@@ -456,13 +456,17 @@
     var login = jsonParse(loginJson);
     clock.now = +login.timestamp_ms || 0;
     seedRandom(seed);
+    // Timer and host-operation ids restart with every login, so a rule that prints one sees
+    // the same value whatever ran before in this worker.
+    timerSeq = 0;
+    opSeq = 0;
     timers = [];
     outbox = [];
     pendingOps = {};
     rawOf = new MapCtor();
     proxyOf = new MapCtor();
     S = {
-      login: login, current: -1, failed: false, ended: false,
+      current: -1, failed: false, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: [], logs: [], consoleBytes: 0, consoleOverflow: null,
       dirty: [], userTouched: {},
@@ -649,6 +653,112 @@
   }
   function safeJson(v) { try { var s = jsonStringify(v); return s === undefined ? null : s; } catch (e) { return jsonStringify('[unserialisable: ' + stringOf(e && e.message) + ']'); } }
 
+  // ---------------------------------------------------------------- shared-prefix snapshots
+  // compare() runs the rules both sides share once: exportState() writes the login's state
+  // between two rules as JSON, and beginFrom() in the other side's sandbox continues from it.
+  // The export is refused ('') unless the copy is exact: no host work, timers or prototype
+  // pollution outstanding, and only values JSON round-trips (plain extensible objects and
+  // arrays of data properties, strings, booleans, null, finite numbers other than -0).
+  // Objects reachable twice (a claim that is the same array as user.app_metadata.roles) keep
+  // their identity: the second path is recorded and re-linked on import.
+  var ObjectProto = Object.prototype, ArrayProto = Array.prototype;
+  var getProto = Object.getPrototypeOf, ownKeys = Reflect.ownKeys, getDesc = Object.getOwnPropertyDescriptor;
+  var isExtensible = Object.isExtensible;
+  function putKey(obj, k, v) {
+    if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else obj[k] = v;
+  }
+  function exactCopy(value, path, seen, refs) {
+    // Returns the copy, or NOT_EXACT.
+    if (value === null) return null;
+    var t = typeof value;
+    if (t === 'string' || t === 'boolean') return value;
+    if (t === 'number') return (isFinite(value) && !(value === 0 && 1 / value < 0)) ? value : NOT_EXACT;
+    if (t !== 'object') return NOT_EXACT;
+    var raw = unwrap(value);
+    var first = seen.get(raw);
+    if (first !== undefined) { refs.push([path.slice(), first]); return null; }
+    seen.set(raw, path.slice());
+    if (!isExtensible(raw)) return NOT_EXACT;
+    var proto = getProto(raw), keys = ownKeys(raw), out, i, d, c;
+    if (isArray(raw)) {
+      if (proto !== ArrayProto || keys.length !== raw.length + 1) return NOT_EXACT;
+      out = [];
+      for (i = 0; i < raw.length; i++) {
+        d = getDesc(raw, i);
+        if (!d || !('value' in d) || !d.writable || !d.enumerable || !d.configurable) return NOT_EXACT;
+        path.push(i);
+        c = exactCopy(d.value, path, seen, refs);
+        path.pop();
+        if (c === NOT_EXACT) return NOT_EXACT;
+        out.push(c);
+      }
+      return out;
+    }
+    if (proto !== ObjectProto) return NOT_EXACT;
+    out = {};
+    for (i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (typeof k !== 'string') return NOT_EXACT;
+      d = getDesc(raw, k);
+      if (!('value' in d) || !d.writable || !d.enumerable || !d.configurable) return NOT_EXACT;
+      path.push(k);
+      c = exactCopy(d.value, path, seen, refs);
+      path.pop();
+      if (c === NOT_EXACT) return NOT_EXACT;
+      putKey(out, k, c);
+    }
+    return out;
+  }
+  var NOT_EXACT = {};
+  function exportState() {
+    if (!S || S.ended || outbox.length || timers.length || objectKeys(pendingOps).length) return '';
+    if (looksPolluted()) return '';
+    var refs = [];
+    var tree = exactCopy({ user: S.userRaw, context: S.contextRaw }, [], new MapCtor(), refs);
+    if (tree === NOT_EXACT) return '';
+    return jsonStringify({
+      tree: tree, refs: refs, clock: clock.now, rng: [rs0, rs1, rs2, rs3],
+      timerSeq: timerSeq, opSeq: opSeq, runs: S.runs.slice(0, S.current + 1), changes: S.changes, logs: S.logs,
+      consoleBytes: S.consoleBytes, consoleOverflow: S.consoleOverflow, failed: S.failed, current: S.current,
+    });
+  }
+  function atPath(root, path) {
+    var v = root;
+    for (var i = 0; i < path.length; i++) v = v[path[i]];
+    return v;
+  }
+  // beginFrom(stateJson): start a login from another sandbox's exportState().
+  function beginFrom(stateJson) {
+    var st = jsonParse(stateJson);
+    var tree = st.tree;
+    for (var r = 0; r < st.refs.length; r++) {
+      var where = st.refs[r][0];
+      var holder = atPath(tree, where.slice(0, -1));
+      putKey(holder, where[where.length - 1], atPath(tree, st.refs[r][1]));
+    }
+    clock.now = st.clock;
+    rs0 = st.rng[0]; rs1 = st.rng[1]; rs2 = st.rng[2]; rs3 = st.rng[3];
+    timerSeq = st.timerSeq;
+    opSeq = st.opSeq;
+    timers = [];
+    outbox = [];
+    pendingOps = {};
+    rawOf = new MapCtor();
+    proxyOf = new MapCtor();
+    S = {
+      current: st.current, failed: st.failed, ended: false,
+      userRaw: null, user: null, contextRaw: null, context: null,
+      runs: [], changes: st.changes, logs: st.logs, consoleBytes: st.consoleBytes, consoleOverflow: st.consoleOverflow,
+      dirty: [], userTouched: {},
+      partValue: partValue,
+    };
+    adoptUser(tree.user);
+    adoptContext(tree.context);
+    for (var i = 0; i < rules.length; i++) S.runs.push(i < st.runs.length ? st.runs[i] : newRun(i));
+    return clock.now;
+  }
+
   // The benchmark floor: the same rule functions on the same JSON input, no recording.
   function floor(loginJson) {
     var login = jsonParse(loginJson);
@@ -693,6 +803,6 @@
   return {
     begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, fireTimers: fireTimers,
-    finish: finish, floor: floor, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    finish: finish, floor: floor, exportState: exportState, beginFrom: beginFrom, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
   };
 })
