@@ -37,6 +37,7 @@ MANAGEMENT_LATENCY_MS = 35.0
 """Simulated latency of one Management API call (Auth0's API from inside a rule)."""
 
 _DONE, _PENDING, _FAILED, _PENDING_IO = 0, 1, 2, 3
+_JOBS_LEFT = 4  # added to a final status: promise jobs may be queued (see prelude runRule)
 _perf = time.perf_counter_ns
 
 
@@ -217,8 +218,8 @@ class Pipeline:
     def run_rules(self, res: _Pass, lo: int, hi: int) -> None:
         """Run active rules ``lo`` to ``hi - 1`` of a pass, until one does not call back.
 
-        After a rule calls back, the promise jobs it left (code after ``callback`` in an
-        ``async`` rule) run before the next rule starts. ``res.stopped`` is set when the pass
+        After a rule calls back, the promise jobs it may have left (code after ``callback``
+        in an ``async`` rule) run before the next rule starts. ``res.stopped`` is set when the pass
         ended early (a failure, a timeout or an engine error).
         """
         if res.stopped:
@@ -239,6 +240,9 @@ class Pipeline:
             t = _perf()
             try:
                 st = sb.call("runRule", i)
+                if st & _JOBS_LEFT:
+                    st &= ~_JOBS_LEFT
+                    sb.run_jobs()
                 while st in (_PENDING, _PENDING_IO):
                     if st == _PENDING_IO:
                         state.read_outbox()
@@ -264,8 +268,6 @@ class Pipeline:
                         break
                     state.advance_to(nxt)
                     st = sb.call("status", i)
-                if st == _DONE:
-                    sb.run_jobs()
             except EngineError as exc:
                 cpu_ns[i] += _perf() - t
                 res.fatal = (i, exc)
@@ -295,7 +297,7 @@ class Pipeline:
                             res.timed_out[2])
                 else:
                     state.drain_fire_and_forget(start + deadline)
-                res.record = json.loads(sb.call("finish", self._claim_limit))
+                res.record = _record(sb.call("finish", self._claim_limit))
             except EngineError as exc:
                 res.fatal = (state.current if state.current >= 0 else 0, exc)
         if res.fatal is not None:
@@ -455,6 +457,14 @@ class Pipeline:
 NO_REDIRECT_PROTOCOLS = frozenset({"oauth2-resource-owner", "oauth2-password",
                                    "oauth2-refresh-token"})
 """Flows that cannot redirect (contract §6): a redirect there fails the login."""
+
+
+def _record(text: str) -> list[Any]:
+    """Decode ``finish()``'s output into the record list :meth:`Pipeline._emit_pass` reads."""
+    main, id_json, at_json, mfa, saml, primary = text.split("\x01")
+    runs, changes, logs, scopes, redirect, dropped, too_large, pollution, clock = json.loads(main)
+    return [runs, changes, logs, id_json, at_json, scopes, mfa or None, redirect, saml or None,
+            primary or None, dropped, too_large, pollution, clock]
 
 
 def _protocol(payload: str) -> str | None:

@@ -19,6 +19,20 @@
   var S = null;            // the login being run (see begin())
   var rules = [];          // compiled rule functions, by index
   var ruleNames = [];
+  var asyncRule = [];      // whether a rule's source uses async/await (may leave jobs queued)
+  var ASYNC_SOURCE = /\basync\b|\bawait\b/;
+
+  // Whether code registered a promise reaction since the current rule started: then a job
+  // may be queued even though the rule called back synchronously.
+  var thenCalled = false;
+  var promiseThen = Promise.prototype.then;
+  Object.defineProperty(Promise.prototype, 'then', {
+    value: { then: function (onFulfilled, onRejected) {
+      thenCalled = true;
+      return promiseThen.call(this, onFulfilled, onRejected);
+    } }.then,
+    writable: true, configurable: true, enumerable: false,
+  });
 
   // ---------------------------------------------------------------- virtual clock and timers
   var clock = { now: 0 };
@@ -497,21 +511,27 @@
 
   // runRule(i) and status(i): 0 = the rule called back, 1 = it is waiting (timers or
   // promises), 3 = it is waiting and host requests are queued in the outbox, 2 = it failed.
+  // runRule adds 4 to a final status (0 or 2) when the rule may have left promise jobs
+  // queued (it is async, returned a thenable or registered reactions): the host runs them
+  // before the next rule starts.
   function runRule(i) {
     var run = S.runs[i];
     S.current = i;
     run.started = true;
     run.outcome = 'ok';
     var result;
+    thenCalled = false;
     try {
       result = rules[i](S.user, S.context, makeCallback(i));
     } catch (err) {
       var c = classifyThrown(err, false);
       fail(i, c[0], c[1]);
       run.nChanges = collectChanges(i);
-      return 2;
+      return (thenCalled || asyncRule[i]) ? 6 : 2;
     }
+    var thenable = false;
     if (result && typeof result.then === 'function') {
+      thenable = true;
       try {
         result.then(undefined, function (err) {
           if (S.runs[i].done || S.ended) return;
@@ -522,7 +542,9 @@
         });
       } catch (e) { /* a hostile thenable: ignore */ }
     }
-    return status(i);
+    var st = status(i);
+    if ((st === 0 || st === 2) && (thenable || thenCalled || asyncRule[i])) st += 4;
+    return st;
   }
   function status(i) {
     var run = S.runs[i];
@@ -575,7 +597,7 @@
     }
   }
 
-  // finish(stage): the login's record, as compact JSON.
+  // finish(claimLimit): the login's record (see the end of the function for its layout).
   var RESTRICTED = { sub: 1, aud: 1, iss: 1, exp: 1, nbf: 1, iat: 1, jti: 1, azp: 1, nonce: 1, auth_time: 1, at_hash: 1, c_hash: 1, acr: 1, amr: 1, sid: 1, org_id: 1, org_name: 1, cnf: 1, act: 1, scope: 1, gty: 1, roles: 1, permissions: 1, groups: 1, client_id: 1, may_act: 1 };
   var FORBIDDEN_NS = /^https?:\/\/([^\/]*\.)?(auth0\.com|webtask\.io|webtask\.run)(\/|$)/i;
   var PROFILE = ['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'];
@@ -634,15 +656,14 @@
     var mfaV = unwrap(ctx.multifactor), redirectV = unwrap(ctx.redirect);
     var mfa = mfaV && typeof mfaV === 'object' ? mfaV : null;
     var redirect = redirectV && typeof redirectV === 'object' && redirectV.url ? stringOf(redirectV.url) : null;
-    var rec = [
-      runs, S.changes, S.logs,
-      idJson, atJson, atScopes,
-      mfa ? safeJson(mfa) : null, redirect,
-      ctx.samlConfiguration !== undefined ? safeJson(unwrap(ctx.samlConfiguration)) : null,
-      ctx.primaryUser !== undefined ? safeJson(unwrap(ctx.primaryUser)) : null,
-      dropped, tooLarge, pollution, clock.now,
-    ];
-    var out = jsonStringify(rec);
+    // The record is one JSON array, then the JSON texts of the outputs appended raw, each
+    // after a U+0001 (JSON text never contains a raw control character): no double escaping of token JSON.
+    var rec = [runs, S.changes, S.logs, atScopes, redirect, dropped, tooLarge, pollution, clock.now];
+    var mfaJson = mfa ? safeJson(mfa) : null;
+    var samlJson = ctx.samlConfiguration !== undefined ? safeJson(unwrap(ctx.samlConfiguration)) : null;
+    var primaryJson = ctx.primaryUser !== undefined ? safeJson(unwrap(ctx.primaryUser)) : null;
+    var out = jsonStringify(rec) + '\u0001' + idJson + '\u0001' + atJson + '\u0001' + (mfaJson || '') +
+      '\u0001' + (samlJson || '') + '\u0001' + (primaryJson || '');
     S = null;
     rawOf = new MapCtor();
     proxyOf = new MapCtor();
@@ -779,6 +800,7 @@
     if (typeof fn !== 'function') return typeof fn;
     rules[i] = fn;
     ruleNames[i] = name;
+    asyncRule[i] = ASYNC_SOURCE.test(Function.prototype.toString.call(fn));
     return '';
   }
   // hostFail(i, code, message): the host failed a rule (a raising service handler, a CPU limit).

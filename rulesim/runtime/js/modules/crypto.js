@@ -130,36 +130,76 @@
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
   ];
 
-  function sha256(msg) {
-    var m = pad(msg, 64, 8, true);
-    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
-    var w = new Int32Array(64);  // typed arrays are QuickJS's fast path for word arrays
-    for (var off = 0; off < m.length; off += 64) {
-      for (var i = 0; i < 16; i++) {
-        var p = off + i * 4;
-        w[i] = (m[p] << 24) | (m[p + 1] << 16) | (m[p + 2] << 8) | m[p + 3];
-      }
-      // Rotations are written inline: a function call per rotation dominates in QuickJS.
-      for (i = 16; i < 64; i++) {
-        var x = w[i - 15], y = w[i - 2];
-        var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-        var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-        w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
-      }
-      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-      for (i = 0; i < 64; i++) {
-        var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-        var ch = (e & f) ^ (~e & g);
-        var t1 = (hh + S1 + ch + K256[i] + w[i]) | 0;
-        var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-        var maj = (a & b) ^ (a & c) ^ (b & c);
-        var t2 = (S0 + maj) | 0;
-        hh = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
-      }
-      h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0;
-      h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + hh) | 0;
+  // Int32Array constants keep the round arithmetic on QuickJS's int32 fast path (a plain
+  // array holds the constants above 2^31 as doubles).
+  var K256i = new Int32Array(K256);
+  var IV256 = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  var W256 = new Int32Array(64);
+
+  // One SHA-256 compression of the 64-byte block m[off..off+64) into the state h.
+  function sha256block(h, m, off) {
+    var w = W256, i;
+    for (i = 0; i < 16; i++) {
+      var p = off + i * 4;
+      w[i] = (m[p] << 24) | (m[p + 1] << 16) | (m[p + 2] << 8) | m[p + 3];
     }
+    // Rotations are written inline: a function call per rotation dominates in QuickJS.
+    for (i = 16; i < 64; i++) {
+      var x = w[i - 15], y = w[i - 2];
+      var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      w[i] = (((w[i - 16] + s0) | 0) + ((w[i - 7] + s1) | 0)) | 0;
+    }
+    var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (i = 0; i < 64; i++) {
+      var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      var ch = (e & f) ^ (~e & g);
+      var t1 = (((hh + S1) | 0) + ((ch + K256i[i]) | 0) + w[i]) | 0;
+      var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      var maj = (a & b) ^ (a & c) ^ (b & c);
+      hh = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + S0 + maj) | 0;
+    }
+    h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0;
+    h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + hh) | 0;
+  }
+
+  // SHA-256 of msg, continuing from state `h0` after `prefixBytes` already-hashed bytes
+  // (whole blocks): the HMAC key's inner and outer pads are hashed once per key.
+  function sha256from(h0, prefixBytes, msg) {
+    var len = prefixBytes + msg.length;
+    var total = Math.ceil((msg.length + 9) / 64) * 64;
+    var m = new Uint8Array(total);
+    m.set(msg);
+    m[msg.length] = 0x80;
+    var bitsHi = Math.floor(len / 0x20000000), bitsLo = (len * 8) >>> 0;
+    m[total - 8] = bitsHi >>> 24; m[total - 7] = bitsHi >>> 16; m[total - 6] = bitsHi >>> 8; m[total - 5] = bitsHi;
+    m[total - 4] = bitsLo >>> 24; m[total - 3] = bitsLo >>> 16; m[total - 2] = bitsLo >>> 8; m[total - 1] = bitsLo;
+    var h = new Int32Array(h0);
+    for (var off = 0; off < total; off += 64) sha256block(h, m, off);
     return wordsToBytes(h, true);
+  }
+  function sha256(msg) { return sha256from(IV256, 0, msg); }
+
+  var hmacStates = new Map();   // key (as hex) -> [inner state, outer state], bounded
+  function hmacSha256(key, msg) {
+    var id = Buffer.from(key).toString('latin1');
+    var st = hmacStates.get(id);
+    if (st === undefined) {
+      var k = key.length > 64 ? sha256(key) : key;
+      var ipad = new Uint8Array(64), opad = new Uint8Array(64);
+      for (var i = 0; i < 64; i++) {
+        var b = i < k.length ? k[i] : 0;
+        ipad[i] = b ^ 0x36;
+        opad[i] = b ^ 0x5c;
+      }
+      var hi = new Int32Array(IV256), ho = new Int32Array(IV256);
+      sha256block(hi, ipad, 0);
+      sha256block(ho, opad, 0);
+      st = [hi, ho];
+      if (hmacStates.size >= 64) hmacStates.clear();
+      hmacStates.set(id, st);
+    }
+    return sha256from(st[1], 64, sha256from(st[0], 64, msg));
   }
 
   // --- SHA-512 / SHA-384, with 64-bit words as (hi, lo) pairs of 32-bit ints ---
@@ -308,6 +348,7 @@
   };
 
   function hmacBytes(info, key, msg) {
+    if (info.fn === sha256) return hmacSha256(key, msg);
     var k = key.length > info.block ? info.fn(key) : key;
     var ipad = new Uint8Array(info.block + msg.length);
     var opadKey = new Uint8Array(info.block);
