@@ -145,3 +145,60 @@ def test_a_raising_service_handler_becomes_an_error_row() -> None:
 
 def _boom(request: object) -> dict[str, object]:
     raise RuntimeError("boom")
+
+
+def test_changes_keep_the_order_of_keys_before_the_rule_when_one_is_deleted_and_readded() -> None:
+    first = rule("  context.idToken.a = 1; context.idToken.b = 2; context.idToken.c = 3;")
+    second = rule("  delete context.idToken.a;\n"
+                  "  context.idToken.c = 30;\n"
+                  "  context.idToken.d = 4;\n"
+                  "  context.idToken.a = 10;")
+    r = run_once([first, second])
+    assert changes_of(r)[3:] == [
+        ("rule2", "id_token", "a", "replace", 1, 10),
+        ("rule2", "id_token", "c", "replace", 3, 30),
+        ("rule2", "id_token", "d", "add", None, 4),
+    ]
+
+
+def test_nested_writes_are_recorded_under_their_top_level_key_with_deep_paths() -> None:
+    first = rule("  user.app_metadata = {prefs: {theme: 'dark', lang: 'en'}, n: 1};")
+    second = rule("  user.app_metadata.prefs.theme = 'light';\n"
+                  "  delete user.app_metadata.prefs.lang;\n"
+                  "  user.app_metadata.prefs.tz = 'UTC';")
+    r = run_once([first, second])
+    assert changes_of(r)[1:] == [
+        ("rule2", "app_metadata", "prefs.theme", "replace", "dark", "light"),
+        ("rule2", "app_metadata", "prefs.lang", "remove", "en", None),
+        ("rule2", "app_metadata", "prefs.tz", "add", None, "UTC"),
+    ]
+
+
+def test_a_part_replaced_after_a_key_write_is_diffed_against_its_state_before_the_rule() -> None:
+    first = rule("  context.idToken.keep = 1; context.idToken.drop = 2;")
+    second = rule("  context.idToken.keep = 5;\n"
+                  "  context.idToken = {keep: 1, fresh: true};")
+    r = run_once([first, second])
+    assert changes_of(r)[2:] == [
+        ("rule2", "id_token", "drop", "remove", 2, None),
+        ("rule2", "id_token", "fresh", "add", None, True),
+    ]
+
+
+def test_an_object_stored_in_a_claim_and_mutated_afterwards_is_recorded_as_it_ends() -> None:
+    r = run_once([rule("  var claims = {};\n"
+                       "  context.idToken['https://acme.com/c'] = claims;\n"
+                       "  claims.tier = 'gold';\n"
+                       "  context.idToken.skip = undefined;")])
+    assert changes_of(r) == [
+        ("rule1", "id_token", '["https://acme.com/c"]', "add", None, {"tier": "gold"})]
+
+
+def test_a_callback_with_new_objects_is_diffed_against_the_state_before_the_rule() -> None:
+    body = ("function (user, context, callback) {\n"
+            "  context.idToken.x = 1;\n"
+            "  var next = JSON.parse(JSON.stringify(context));\n"
+            "  next.idToken = {y: 2};\n"
+            "  callback(null, user, next);\n}")
+    r = run_once([body])
+    assert changes_of(r) == [("rule1", "id_token", "y", "add", None, 2)]

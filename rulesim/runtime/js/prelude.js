@@ -204,9 +204,12 @@
   }
 
   // ---------------------------------------------------------------- change tracking
-  // Writes to the watched parts go through proxies whose traps mark the part dirty and keep
-  // the part's JSON as it was before the rule's first write. At a rule's end only the dirty
-  // parts are diffed, so an unchanged login costs no serialisation at all.
+  // Writes to the watched parts go through proxies. A write below a plain-object part (a
+  // claim in context.idToken, a key of user.app_metadata, anything nested under one) marks
+  // that top-level key and keeps its JSON as it was before the rule's first write to it; at
+  // the rule's end only the marked keys are serialised and diffed. Replacing a whole part
+  // (context.idToken = {...}) keeps the part's JSON instead. An unchanged login costs no
+  // serialisation at all, and a rule that adds one claim costs one small stringify.
   var PART_TARGETS = ['user', 'app_metadata', 'user_metadata', 'id_token', 'access_token', 'multifactor', 'redirect', 'saml', 'primary_user'];
   var CTX_PARTS = { idToken: 3, accessToken: 4, multifactor: 5, redirect: 6, samlConfiguration: 7, primaryUser: 8 };
   var USER_PARTS = { app_metadata: 1, user_metadata: 2 };
@@ -214,33 +217,123 @@
   // its key, so proxies would leak across logins). Both are dropped when the login ends.
   var MapCtor = Map;
   var rawOf = new MapCtor();      // proxy -> raw
-  var proxyOf = new MapCtor();    // raw -> proxy (per part)
+  var proxyOf = new MapCtor();    // raw -> {part, top, proxy}
+  var isEnumerable = Object.prototype.propertyIsEnumerable;
+  var ABSENT = {};                // marker: the key was not in the part's JSON before the write
 
   function snapshot(value) { return value === undefined ? undefined : jsonStringify(unwrap(value)); }
-  function markPart(part) {
-    if (!(part in S.dirty)) S.dirty[part] = snapshot(S.partValue(part));
+  // The JSON of raw[k] as it appears inside raw's JSON (undefined when JSON leaves it out).
+  function keyJson(raw, k) {
+    return (hasOwn.call(raw, k) && isEnumerable.call(raw, k)) ? snapshot(raw[k]) : undefined;
   }
-  function deepHandler(part) {
+  function markPart(part) {
+    if (part in S.dirty) return;
+    var kd = S.keyed[part];
+    if (kd !== undefined) {
+      S.keyed[part] = undefined;
+      S.dirty[part] = keyedBefore(kd);
+      return;
+    }
+    S.dirty[part] = snapshot(S.partValue(part));
+  }
+  // Per part and rule: the marked top-level keys and their JSON before the first write
+  // (arrays: a rule marks one or two keys). `order` is the part's key order before the rule,
+  // taken only when a top-level key is deleted (otherwise the current order is the same).
+  function markKey(part, k, deleting) {
+    if (typeof k !== 'string') return;            // symbol keys never reach the JSON
+    if (part in S.dirty) return;
+    var kd = S.keyed[part];
+    if (kd === undefined) {
+      var raw = S.partValue(part);
+      if (!isPlain(raw)) { markPart(part); return; }
+      kd = S.keyed[part] = { raw: raw, order: null, keys: [], before: [] };
+    }
+    if (deleting && kd.order === null) kd.order = objectKeys(kd.raw);
+    if (kd.keys.indexOf(k) < 0) {
+      var b = keyJson(kd.raw, k);
+      kd.keys.push(k);
+      kd.before.push(b === undefined ? ABSENT : b);
+    }
+  }
+  function beforeOf(kd, k) {
+    var i = kd.keys.indexOf(k);
+    return i < 0 ? undefined : kd.before[i];
+  }
+  // The part's JSON before the rule's writes, rebuilt from the marked keys' old values.
+  function keyedBefore(kd) {
+    var obj = {};
+    var order = kd.order !== null ? kd.order : objectKeys(kd.raw);
+    for (var i = 0; i < order.length; i++) {
+      var k = order[i], b = beforeOf(kd, k);
+      if (b === undefined) putKey(obj, k, unwrap(kd.raw[k]));
+      else if (b !== ABSENT) putKey(obj, k, jsonParse(b));
+    }
+    return jsonStringify(obj);
+  }
+  function diffKeyed(out, rule, target, kd) {
+    var raw = kd.raw, i, k, b, a;
+    var keys = kd.keys.length === 1 ? kd.keys : objectKeys(raw);
+    var order = kd.order !== null ? kd.order : keys;
+    for (i = 0; i < order.length; i++) {
+      k = order[i];
+      b = beforeOf(kd, k);
+      if (b === undefined || b === ABSENT) continue;
+      a = keyJson(raw, k);
+      if (a === undefined) out.push([rule, target, keyPath(k), 'remove', b, null, 0]);
+      else if (a !== b) {
+        if (b.charCodeAt(0) === 123 && a.charCodeAt(0) === 123) diffInto(out, rule, target, keyPath(k), jsonParse(b), jsonParse(a));
+        else out.push([rule, target, keyPath(k), 'replace', b, a, 0]);
+      }
+    }
+    for (i = 0; i < keys.length; i++) {
+      k = keys[i];
+      if (beforeOf(kd, k) !== ABSENT) continue;
+      a = keyJson(raw, k);
+      if (a !== undefined) out.push([rule, target, keyPath(k), 'add', null, a, 0]);
+    }
+  }
+  var keyPaths = new MapCtor();   // top-level key -> its JSON path (claim names repeat)
+  function keyPath(k) {
+    var path = keyPaths.get(k);
+    if (path === undefined) {
+      path = childPath('', k);
+      if (keyPaths.size >= 4096) keyPaths.clear();
+      keyPaths.set(k, path);
+    }
+    return path;
+  }
+  function partHandler(part, top) {
+    // top: the part's top-level key this proxy's object hangs under (undefined: the part).
     return {
       get: function (t, k, r) {
         var v = Reflect.get(t, k, r);
-        return (v !== null && typeof v === 'object') ? wrapDeep(v, part) : v;
+        return (v !== null && typeof v === 'object') ? wrapDeep(v, part, top === undefined ? k : top) : v;
       },
-      set: function (t, k, v) { markPart(part); return Reflect.set(t, k, unwrap(v)); },
-      deleteProperty: function (t, k) { markPart(part); return Reflect.deleteProperty(t, k); },
-      defineProperty: function (t, k, d) { markPart(part); return Reflect.defineProperty(t, k, d); },
+      set: function (t, k, v) { markKey(part, top === undefined ? k : top); return Reflect.set(t, k, unwrap(v)); },
+      deleteProperty: function (t, k) { markKey(part, top === undefined ? k : top, top === undefined); return Reflect.deleteProperty(t, k); },
+      defineProperty: function (t, k, d) { markKey(part, top === undefined ? k : top); return Reflect.defineProperty(t, k, d); },
     };
   }
-  var deepHandlers = [];
-  for (var hp = 0; hp < PART_TARGETS.length; hp++) deepHandlers.push(deepHandler(hp));
+  var partHandlers = [], nestedHandlers = [];
+  for (var hp = 0; hp < PART_TARGETS.length; hp++) { partHandlers.push(partHandler(hp, undefined)); nestedHandlers.push(new MapCtor()); }
+  function handlerFor(part, top) {
+    if (top === undefined) return partHandlers[part];
+    var cache = nestedHandlers[part], h = cache.get(top);
+    if (h === undefined) {
+      if (cache.size >= 512) cache.clear();
+      h = partHandler(part, top);
+      cache.set(top, h);
+    }
+    return h;
+  }
   function unwrap(v) { if (v !== null && typeof v === 'object') { var raw = rawOf.get(v); if (raw) return raw; } return v; }
-  function wrapDeep(raw, part) {
+  function wrapDeep(raw, part, top) {
     if (rawOf.has(raw)) return raw;
     var cache = proxyOf.get(raw);
-    if (cache && cache.part === part) return cache.proxy;
-    var p = new ProxyCtor(raw, deepHandlers[part]);
+    if (cache && cache.part === part && cache.top === top) return cache.proxy;
+    var p = new ProxyCtor(raw, handlerFor(part, top));
     rawOf.set(p, raw);
-    proxyOf.set(raw, { part: part, proxy: p });
+    proxyOf.set(raw, { part: part, top: top, proxy: p });
     return p;
   }
   // user and context proxies have no get trap (reads are the hot path); the watched
@@ -308,14 +401,21 @@
       before++;
     }
     if (before) S.userTouched = {};
-    var dirty = S.dirty;
-    for (var p = 1; p < dirty.length; p++) {
-      if (!(p in dirty)) continue;
-      var old = dirty[p];
-      var now = snapshot(S.partValue(p));
+    var dirty = S.dirty, keyed = S.keyed;
+    for (var p = 1; p < PART_TARGETS.length; p++) {
+      var old, now;
+      if (p in dirty) old = dirty[p];
+      else {
+        var kd = keyed[p];
+        if (kd === undefined) continue;
+        if (S.partValue(p) === kd.raw) { diffKeyed(S.changes, rule, PART_TARGETS[p], kd); continue; }
+        old = keyedBefore(kd);   // the part was swapped without a trap (callback with new objects)
+      }
+      now = snapshot(S.partValue(p));
       if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
     }
     S.dirty = [];
+    S.keyed = [];
     return S.changes.length - n;
   }
 
@@ -483,7 +583,7 @@
       current: -1, failed: false, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: [], logs: [], consoleBytes: 0, consoleOverflow: null,
-      dirty: [], userTouched: {},
+      dirty: [], keyed: [], userTouched: {},
       partValue: partValue,
     };
     var ctx = login.context || {};
@@ -771,7 +871,7 @@
       current: st.current, failed: st.failed, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: st.changes, logs: st.logs, consoleBytes: st.consoleBytes, consoleOverflow: st.consoleOverflow,
-      dirty: [], userTouched: {},
+      dirty: [], keyed: [], userTouched: {},
       partValue: partValue,
     };
     adoptUser(tree.user);
