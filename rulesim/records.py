@@ -105,7 +105,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("cpu_ms", "float64", "measured engine time of the whole login"),
         ("latency_ms", "float64", "cpu_ms plus simulated I/O latency until the last callback"),
         ("rules_run", "int16", "rules that started"),
-        ("flags", "string", "comma-separated warnings (callback_called_twice, …)"),
+        ("flags", "category", "comma-separated warnings (callback_called_twice, …)"),
     ],
     "rule_runs": [
         ("login_id", "string", "login"),
@@ -116,11 +116,11 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("error_code", "category", "stable code when not ok"),
         ("error_message", "string", "message naming the rule and line"),
         ("line", "int32", "rule source line of the error (0 when unknown)"),
-        ("cpu_us", "float64", "engine time spent in this rule"),
-        ("io_ms", "float64", "simulated time this rule waited (I/O, timers)"),
+        ("cpu_us", "float32", "engine time spent in this rule"),
+        ("io_ms", "float32", "simulated time this rule waited (I/O, timers)"),
         ("n_calls", "int16", "external and Management API calls made"),
         ("n_changes", "int16", "changes to watched parts"),
-        ("flags", "string", "comma-separated warnings"),
+        ("flags", "category", "comma-separated warnings"),
     ],
     "changes": [
         ("login_id", "string", "login"),
@@ -128,7 +128,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("rule", "category", "rule that made the change"),
         ("target", "category", "user, app_metadata, user_metadata, id_token, access_token, "
                                "multifactor, redirect, saml, primary_user"),
-        ("path", "string", "JSON path inside the target ('' for the whole target)"),
+        ("path", "category", "JSON path inside the target ('' for the whole target)"),
         ("op", "category", "add, replace or remove"),
         ("before", "string", "JSON value before (null for add)"),
         ("after", "string", "JSON value after (null for remove)"),
