@@ -108,11 +108,22 @@ class MetadataChange:
 
 def _clone(value: Any) -> Any:
     """Deep-copy JSON-like data (faster than copy.deepcopy, and turns Mappings into dicts)."""
+    kind = type(value)
+    if kind is dict:
+        # The common case (parsed JSON): exact type checks skip the ABC machinery.
+        return {k: v if type(v) in _SCALARS else _clone(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [v if type(v) in _SCALARS else _clone(v) for v in value]
+    if kind in _SCALARS:
+        return value
     if isinstance(value, Mapping):
         return {k: _clone(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clone(v) for v in value]
     return value
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _bad(message: str) -> ManagementApiError:
