@@ -251,16 +251,17 @@ class Columns:
         if not changes:
             return
         c = self.data["changes"]
-        for rule, target, path, op, before, after, persisted in changes:
-            c["login_id"].append(login_id)
-            c["phase"].append(phase)
-            c["rule"].append(names[rule] if rule >= 0 else None)
-            c["target"].append(target)
-            c["path"].append(path)
-            c["op"].append(op)
-            c["before"].append(before)
-            c["after"].append(after)
-            c["persisted"].append(bool(persisted))
+        n = len(changes)
+        rules, targets, paths, ops, befores, afters, persisted = zip(*changes, strict=True)
+        c["login_id"].extend([login_id] * n)
+        c["phase"].extend([phase] * n)
+        c["rule"].extend([names[r] if r >= 0 else None for r in rules])
+        c["target"].extend(targets)
+        c["path"].extend(paths)
+        c["op"].extend(ops)
+        c["before"].extend(befores)
+        c["after"].extend(afters)
+        c["persisted"].extend([bool(x) for x in persisted])
 
     def add_calls(self, login_id: str, names: Sequence[str], calls: list[list[Any]],
                   phase: str = "initial") -> None:
@@ -268,18 +269,20 @@ class Columns:
         if not calls:
             return
         c = self.data["calls"]
-        for rule, kind, method, url, status, latency, route, error, ff in calls:
-            c["login_id"].append(login_id)
-            c["phase"].append(phase)
-            c["rule"].append(names[rule] if rule >= 0 else None)
-            c["kind"].append(kind)
-            c["method"].append(method)
-            c["url"].append(url)
-            c["status"].append(status)
-            c["latency_ms"].append(float(latency))
-            c["route"].append(route)
-            c["error"].append(error)
-            c["fire_and_forget"].append(bool(ff))
+        n = len(calls)
+        rules, kinds, methods, urls, statuses, latencies, routes, errors, ffs = zip(
+            *calls, strict=True)
+        c["login_id"].extend([login_id] * n)
+        c["phase"].extend([phase] * n)
+        c["rule"].extend([names[r] if r >= 0 else None for r in rules])
+        c["kind"].extend(kinds)
+        c["method"].extend(methods)
+        c["url"].extend(urls)
+        c["status"].extend(statuses)
+        c["latency_ms"].extend([float(x) for x in latencies])
+        c["route"].extend(routes)
+        c["error"].extend(errors)
+        c["fire_and_forget"].extend([bool(x) for x in ffs])
 
     def add_logs(self, login_id: str, names: Sequence[str], logs: list[list[Any]],
                  phase: str = "initial") -> None:
@@ -287,12 +290,13 @@ class Columns:
         if not logs:
             return
         c = self.data["logs"]
-        for rule, level, message in logs:
-            c["login_id"].append(login_id)
-            c["phase"].append(phase)
-            c["rule"].append(names[rule] if rule >= 0 else None)
-            c["level"].append(level)
-            c["message"].append(message)
+        n = len(logs)
+        rules, levels, messages = zip(*logs, strict=True)
+        c["login_id"].extend([login_id] * n)
+        c["phase"].extend([phase] * n)
+        c["rule"].extend([names[r] if r >= 0 else None for r in rules])
+        c["level"].extend(levels)
+        c["message"].extend(messages)
 
     def add_coverage(self, counts: dict[str, list[int]]) -> None:
         """Add hit counters of instrumented rules (element-wise sums per rule)."""

@@ -98,6 +98,18 @@ class Engine:
         except quickjs.JSException as exc:
             raise _classify(exc) from None
 
+    def bind(self, fn: JSFunction) -> Any:
+        """``fn`` as a callable that raises :class:`EngineError` like :meth:`call`."""
+        js_exception = quickjs.JSException
+
+        def bound(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except js_exception as exc:
+                raise _classify(exc) from None
+
+        return bound
+
     def run_jobs(self) -> int:
         """Run pending promise jobs until none is left; return how many ran."""
         n = 0

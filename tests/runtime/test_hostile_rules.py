@@ -18,6 +18,8 @@ HOSTILE = {
     "claim@evil.test": ("context.idToken['https://evil/x'] = 'y'.repeat(1024 * 1024);",
                         "claims_too_large"),
     "pollute@evil.test": ("Object.prototype.isAdmin = true;", "prototype_pollution"),
+    "replace@evil.test": ("String.prototype.trim = function () { return 'pwned'; };\n"
+                          "  Math.random = function () { return 0; };", "prototype_pollution"),
     "fs@evil.test": ("require('fs').readFileSync('/etc/passwd');", "module_not_allowed"),
     "child@evil.test": ("require('child_process').execSync('id');", "module_not_allowed"),
     "env@evil.test": ("var s = process.env.HOME;", "rule_exception"),
@@ -38,7 +40,8 @@ HOSTILE_RULE = (
     + "  callback(null, user, context);\n}"
 )
 CLAIM_RULE = ("function (user, context, callback) {\n"
-              "  var polluted = ({}).isAdmin === true;\n"
+              "  var polluted = ({}).isAdmin === true || ' x '.trim() !== 'x'"
+              " || Math.random() === 0;\n"
               "  context.idToken['https://acme.com/checked'] = polluted ? 'polluted' : 'clean';\n"
               "  callback(null, user, context);\n}")
 

@@ -516,24 +516,33 @@
   }
   // The fast test run after every login, allocation-free: an enumerable key on any intrinsic
   // (built-in properties are all non-enumerable, so `X.prototype.y = v` adds one), or a changed
-  // value of a data property of the most abused prototypes.
-  var quickValues = [];
+  // value of any data property of an intrinsic (`Math.random = ...`, `String.prototype.trim
+  // = ...` keep the property non-enumerable). The value test is generated code with static
+  // property names: QuickJS resolves those at compile time, a computed name costs a lookup.
+  var quickChanged = function () { return false; };
   function snapshotQuick() {
-    quickValues = [];
-    for (var i = 0; i < 3; i++) {
-      var o = intrinsicProtos[i], keys = Object.getOwnPropertyNames(o);
+    var tests = [], values = [], symbols = [];
+    for (var i = 0; i < intrinsicProtos.length; i++) {
+      var o = intrinsicProtos[i], keys = Reflect.ownKeys(o);
       for (var j = 0; j < keys.length; j++) {
-        var d = Object.getOwnPropertyDescriptor(o, keys[j]);
-        if (d && 'value' in d) quickValues.push(o, keys[j], d.value);
+        var k = keys[j], d = Object.getOwnPropertyDescriptor(o, k);
+        if (!d || !('value' in d)) continue;
+        var access;
+        if (typeof k === 'symbol') { access = 'P[' + i + '][S[' + symbols.length + ']]'; symbols.push(k); }
+        else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k)) access = 'P[' + i + '].' + k;
+        else access = 'P[' + i + '][' + jsonStringify(k) + ']';
+        tests.push(access + ' !== V[' + values.length + ']');
+        values.push(d.value);
       }
     }
+    quickChanged = new Function('P', 'V', 'S', '"use strict"; return function quickChanged() { return ' +
+      (tests.length ? tests.join(' || ') : 'false') + '; };')(intrinsicProtos.slice(), values, symbols);
   }
   function looksPolluted() {
     for (var i = 0; i < intrinsicProtos.length; i++) {
       for (var k in intrinsicProtos[i]) if (k !== undefined) return true;
     }
-    for (var j = 0; j < quickValues.length; j += 3) if (quickValues[j][quickValues[j + 1]] !== quickValues[j + 2]) return true;
-    return false;
+    return quickChanged();
   }
   function pollutionCheck() {
     // The exhaustive comparison (and restore) runs only when the fast test saw something.
@@ -592,7 +601,6 @@
     if (ctx.accessToken === undefined) ctx.accessToken = {};
     adoptUser(login.user || {});
     adoptContext(ctx);
-    for (var i = 0; i < rules.length; i++) S.runs.push(newRun(i));
     return clock.now;
   }
   function partValue(p) {
@@ -615,7 +623,7 @@
   // queued (it is async, returned a thenable or registered reactions): the host runs them
   // before the next rule starts.
   function runRule(i) {
-    var run = S.runs[i];
+    var run = S.runs[i] = newRun(i);   // runs are created as rules start (finish: -1 if absent)
     S.current = i;
     run.started = true;
     run.outcome = 'ok';
@@ -700,7 +708,24 @@
   // finish(claimLimit): the login's record (see the end of the function for its layout).
   var RESTRICTED = { sub: 1, aud: 1, iss: 1, exp: 1, nbf: 1, iat: 1, jti: 1, azp: 1, nonce: 1, auth_time: 1, at_hash: 1, c_hash: 1, acr: 1, amr: 1, sid: 1, org_id: 1, org_name: 1, cnf: 1, act: 1, scope: 1, gty: 1, roles: 1, permissions: 1, groups: 1, client_id: 1, may_act: 1 };
   var FORBIDDEN_NS = /^https?:\/\/([^\/]*\.)?(auth0\.com|webtask\.io|webtask\.run)(\/|$)/i;
-  var PROFILE = ['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'];
+  // The OIDC `profile` scope's claims, with static property names (fast in QuickJS).
+  function profileClaims(user, idt) {
+    var v;
+    if ((v = user.name) !== undefined) idt.name = v;
+    if ((v = user.family_name) !== undefined) idt.family_name = v;
+    if ((v = user.given_name) !== undefined) idt.given_name = v;
+    if ((v = user.middle_name) !== undefined) idt.middle_name = v;
+    if ((v = user.nickname) !== undefined) idt.nickname = v;
+    if ((v = user.preferred_username) !== undefined) idt.preferred_username = v;
+    if ((v = user.profile) !== undefined) idt.profile = v;
+    if ((v = user.picture) !== undefined) idt.picture = v;
+    if ((v = user.website) !== undefined) idt.website = v;
+    if ((v = user.gender) !== undefined) idt.gender = v;
+    if ((v = user.birthdate) !== undefined) idt.birthdate = v;
+    if ((v = user.zoneinfo) !== undefined) idt.zoneinfo = v;
+    if ((v = user.locale) !== undefined) idt.locale = v;
+    if ((v = user.updated_at) !== undefined) idt.updated_at = v;
+  }
   function filterClaims(src, token, dropped, isAccess) {
     var out = {};
     if (!src || typeof src !== 'object') return out;
@@ -716,10 +741,17 @@
     }
     return out;
   }
+  var scopeLists = new MapCtor();   // scope string -> its list (a few distinct strings)
   function requestedScopes(ctx) {
     var q = ctx.request && ctx.request.query;
     var s = q && typeof q.scope === 'string' ? q.scope : 'openid profile email';
-    return s.split(/\s+/).filter(function (x) { return x; });
+    var list = scopeLists.get(s);
+    if (list === undefined) {
+      list = s.split(/\s+/).filter(function (x) { return x; });
+      if (scopeLists.size >= 256) scopeLists.clear();
+      scopeLists.set(s, list);
+    }
+    return list.slice();
   }
   function finish(claimLimit) {
     S.ended = true;
@@ -728,7 +760,7 @@
     var scopes = requestedScopes(ctx);
     var idt = {};
     if (scopes.indexOf('openid') >= 0) idt.sub = user.user_id;
-    if (scopes.indexOf('profile') >= 0) for (var i = 0; i < PROFILE.length; i++) if (user[PROFILE[i]] !== undefined) idt[PROFILE[i]] = user[PROFILE[i]];
+    if (scopes.indexOf('profile') >= 0) profileClaims(user, idt);
     if (scopes.indexOf('email') >= 0) { if (user.email !== undefined) idt.email = user.email; if (user.email_verified !== undefined) idt.email_verified = user.email_verified; }
     if (scopes.indexOf('phone') >= 0) { if (user.phone_number !== undefined) idt.phone_number = user.phone_number; if (user.phone_verified !== undefined) idt.phone_number_verified = user.phone_verified; }
     var customId = filterClaims(unwrap(ctx.idToken), 'id_token', dropped, false);
@@ -747,9 +779,9 @@
     // Compact run records: a plain number n = "ok with n changes", -1 = never started;
     // anything else is the full array.
     var runs = [];
-    for (var r = 0; r < S.runs.length; r++) {
+    for (var r = 0; r < rules.length; r++) {
       var run = S.runs[r];
-      if (!run.started) runs.push(-1);
+      if (run === undefined || !run.started) runs.push(-1);
       else if (run.outcome === 'ok' && run.code === null && run.calls <= 1 && run.flags === null) runs.push(run.nChanges);
       else runs.push([run.outcome, run.code, run.message, run.line, run.calls, run.nChanges, run.flags || [], run.done ? 1 : 0]);
     }
@@ -876,7 +908,7 @@
     };
     adoptUser(tree.user);
     adoptContext(tree.context);
-    for (var i = 0; i < rules.length; i++) S.runs.push(i < st.runs.length ? st.runs[i] : newRun(i));
+    for (var i = 0; i < st.runs.length; i++) S.runs.push(st.runs[i]);
     return clock.now;
   }
 
@@ -905,8 +937,9 @@
   }
   // hostFail(i, code, message): the host failed a rule (a raising service handler, a CPU limit).
   function hostFail(i, code, message) {
-    if (!S || i < 0 || i >= S.runs.length) return;
-    if (!S.runs[i].started) { S.runs[i].started = true; }
+    if (!S || i < 0 || i >= rules.length) return;
+    if (S.runs[i] === undefined) S.runs[i] = newRun(i);
+    S.runs[i].started = true;
     fail(i, code, { name: 'Error', message: message, loc: [-1, 0] });
     S.runs[i].done = true;
   }
