@@ -68,13 +68,25 @@ def _shared_prefix(baseline: RuleSet, candidate: RuleSet) -> int:
     scan cannot see.
 
     The prefix also stops before the first rule that mentions ``global`` (or
-    ``globalThis``): its writes would persist in the baseline's sandbox only.
+    ``globalThis``): its writes would persist in the baseline's sandbox only. (:func:`compare`
+    still shares such rules when no later rule uses ``global``; see :func:`_prefix_plan`.)
 
     Notes
     -----
     :func:`compare` runs ``active[:k]`` once per login and continues both pipelines from the
     state at that boundary (:mod:`rulesim.paired`); the prefix is deterministic under the seed
     (the virtual clock, ``Math.random``, service latencies and failures are seeded per login).
+    """
+    return _prefix_plan(baseline, candidate)[1]
+
+
+def _prefix_plan(baseline: RuleSet, candidate: RuleSet) -> tuple[int, int, bool]:
+    """How :func:`compare` shares rules: ``(prefix, safe_prefix, global_prefix)``.
+
+    ``safe_prefix`` stops before the first shared rule that mentions ``global``. When such
+    rules exist and no later active rule of either side mentions ``global``, the whole
+    identical prefix is shared with ``global_prefix`` set: only shared rules change
+    ``global``, and :mod:`rulesim.paired` keeps the candidate's copy in step.
     """
     a, b = baseline.active, candidate.active
     k = 0
@@ -86,10 +98,12 @@ def _shared_prefix(baseline: RuleSet, candidate: RuleSet) -> int:
         reads = [i for i, r in enumerate(a) if "configuration" in r.source]
         if reads:
             k = min(k, reads[0])
-    shared_state = [i for i, r in enumerate(a[:k]) if _GLOBAL.search(r.source)]
-    if shared_state:
-        k = shared_state[0]
-    return k
+    uses = [i for i, r in enumerate(a[:k]) if _GLOBAL.search(r.source)]
+    if not uses:
+        return k, k, False
+    if any(_GLOBAL.search(r.source) for r in [*a[k:], *b[k:]]):
+        return uses[0], uses[0], False
+    return k, uses[0], True
 
 
 _GLOBAL = re.compile(r"\bglobal(This)?\b")
@@ -208,9 +222,11 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
         sim = simulate(base_rules, population, **simulate_kwargs)
         notes.append("the two rule sets are identical: run once, shared by both sides")
         return Impact(sim, sim, notes=notes, reused=1, rulesets=(base_rules, cand_rules))
-    k = _shared_prefix(base_rules, cand_rules)
+    k, safe, global_prefix = _prefix_plan(base_rules, cand_rules)
     if k and _can_pair(base_rules, cand_rules, simulate_kwargs):
         a, b, shared = simulate_pair(base_rules, cand_rules, population, prefix=k,
+                                     global_prefix=global_prefix,
+                                     safe_prefix=safe if global_prefix else None,
                                      **simulate_kwargs)
         impact = Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules))
         impact.shared_rules, impact.shared_logins = k, shared
@@ -230,7 +246,7 @@ def _can_pair(a: RuleSet, b: RuleSet, simulate_kwargs: Mapping[str, Any]) -> boo
 
 
 _PAIR_OPTIONS = frozenset(inspect.signature(simulate_pair).parameters) - {
-    "baseline", "candidate", "population", "prefix"}
+    "baseline", "candidate", "population", "prefix", "global_prefix", "safe_prefix"}
 
 
 def _rule_changes(base: Mapping[str, Any], cand: Mapping[str, Any],

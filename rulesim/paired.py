@@ -2,10 +2,11 @@
 
 :func:`rulesim.compare` asks what changes when a candidate rule set replaces a baseline. When
 both start with the same ``k`` rules (same names, sources and order, reading the same
-configuration, see :func:`rulesim.impact.shared_prefix`), those rules do the same thing on both
-sides: the virtual clock, ``Math.random`` and the fake services' draws are seeded per login.
-A :class:`PairedPipeline` therefore runs them once, in the baseline's sandbox, then copies the
-login's state at that rule boundary into the candidate's sandbox and continues both.
+configuration, see :func:`rulesim.impact._shared_prefix`), those rules do the same thing on
+both sides: the virtual clock, ``Math.random`` and the fake services' draws are seeded per
+login. A :class:`PairedPipeline` therefore runs them once, in the baseline's sandbox, then
+copies the login's state at that rule boundary into the candidate's sandbox and continues
+both.
 
 The copy must be exact or it is not made. A login runs both sides in full when, at the
 boundary:
@@ -18,15 +19,21 @@ boundary:
   objects, ``undefined``, accessors, frozen objects, ``-0``); shared references are kept;
 * a rule polluted the built-in prototypes.
 
-Rules that read or write ``global`` are never part of the shared prefix (the candidate's
-``global`` would miss the prefix's writes), nor is anything when coverage is recorded.
-Results are identical to two full runs; the tests check this login by login.
+``global`` is the state rules share across logins. Shared rules may use it (a feed cached on
+``global`` is the common case) when no rule after the shared ones does, on either side: then
+only the shared rules change ``global``, and the candidate's copy is brought in step with the
+baseline's (exported as exact JSON) before the candidate runs a login in full. If that copy is
+ever impossible (``global`` holds a function, say), the candidate's whole chunk is run again
+in full. Nothing is shared when coverage is recorded. Results are identical to two full runs;
+the tests check this login by login.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rulesim.pipeline import Pipeline, login_seed
-from rulesim.records import PairColumns
+from rulesim.records import Columns, PairColumns
 from rulesim.runtime.engine import EngineError
 
 __all__ = ["PairedPipeline"]
@@ -41,6 +48,9 @@ class PairedPipeline:
         The two sides, built with the same seed, limits, services and sandbox options.
     prefix
         How many leading active rules the two sides share (0: nothing is shared).
+    global_prefix
+        Whether the shared rules may use ``global`` (and no later rule does): the candidate's
+        ``global`` is then kept in step with the baseline's.
 
     Attributes
     ----------
@@ -48,30 +58,67 @@ class PairedPipeline:
         Logins that continued from a shared prefix, and logins run in full on both sides.
     """
 
-    def __init__(self, baseline: Pipeline, candidate: Pipeline, prefix: int) -> None:
+    def __init__(self, baseline: Pipeline, candidate: Pipeline, prefix: int, *,
+                 global_prefix: bool = False, safe_prefix: int | None = None) -> None:
         if baseline.seed != candidate.seed:
             raise ValueError("both sides of a paired run need the same seed")
         self.a = baseline
         self.b = candidate
-        self.prefix = max(0, min(prefix, len(baseline.active), len(candidate.active)))
+        top = min(len(baseline.active), len(candidate.active))
+        self._modes = {
+            False: (max(0, min(prefix, top)), global_prefix),
+            # Login by login (crash recovery) a chunk cannot be redone: share only the
+            # rules before the first one that uses global.
+            True: (max(0, min(prefix if safe_prefix is None else safe_prefix, top)),
+                   global_prefix and safe_prefix is None),
+        }
+        self.prefix, self.global_prefix = self._modes[False]
         self.shared = 0
         self.full = 0
+        # The two globals went separate ways (the sides saw different persisted metadata):
+        # until the next reset every login runs both sides in full.
+        self._diverged = False
+        # The candidate's global could not be brought in step: the chunk is redone in full.
+        self.stuck = False
+
+    def login_by_login(self, on: bool) -> None:
+        """Switch to the mode of runs that cannot redo a chunk (crash recovery) and back."""
+        self.prefix, self.global_prefix = self._modes[on]
 
     def reset(self) -> None:
         """Empty ``global`` and the user stores of both sides (a new chunk starts)."""
         for side in (self.a, self.b):
             side.sandbox.call("resetGlobal")
             side.reset_store()
+        self._diverged = False
+        self.stuck = False
 
     def run(self, payload: str, index: int, sinks: PairColumns, *, login_id: str,
             user_id: str | None = None) -> None:
         """Run one login on both sides, appending to ``sinks.a`` and ``sinks.b``."""
         a, b, k = self.a, self.b, self.prefix
+        seed = login_seed(a.seed, index)
+        if self.stuck:
+            # The candidate's chunk will be run again in full (see rerun_candidate).
+            a.run_prepared(a.prepare(payload, index, user_id), sinks.a, login_id=login_id,
+                           user_id=user_id, seed=seed)
+            return
+        if self.global_prefix and a.limits.resets_global_before(index):
+            self._diverged = False
         pa = a.prepare(payload, index, user_id)
         pb = b.prepare(payload, index, user_id)
-        seed = login_seed(a.seed, index)
-        if k == 0 or pa != pb:
+        in_step = self.global_prefix and not self._diverged
+        # The baseline's global before this login, for the candidate if it runs in full.
+        before = _export_global(a) if in_step else ""
+        if k == 0 or self._diverged or pa != pb:
+            if in_step and not self._bring_in_step(before):
+                a.run_prepared(pa, sinks.a, login_id=login_id, user_id=user_id, seed=seed)
+                return
             self._run_both(pa, pb, seed, sinks, login_id, user_id)
+            if in_step:
+                # Different inputs may have moved the two globals apart.
+                after_a = _export_global(a)
+                self._diverged = not after_a or after_a != _export_global(b)
             return
         res_a = a.begin_pass(pa, login_id, seed)
         a.run_rules(res_a, 0, k)
@@ -87,6 +134,8 @@ class PairedPipeline:
         a.end_pass(res_a)
         a.complete(sinks.a, pa, res_a, login_id=login_id, user_id=user_id, seed=seed)
         if res_b is None:
+            if self.global_prefix and not self._bring_in_step(before):
+                return
             self.full += 1
             b.run_prepared(pb, sinks.b, login_id=login_id, user_id=user_id, seed=seed)
             return
@@ -95,8 +144,37 @@ class PairedPipeline:
         b.end_pass(res_b)
         b.complete(sinks.b, pb, res_b, login_id=login_id, user_id=user_id, seed=seed)
 
+    def rerun_candidate(self, chunk: Any) -> Columns:
+        """Run the candidate alone over a whole chunk, from an empty ``global`` and store."""
+        b = self.b
+        b.sandbox.call("resetGlobal")
+        b.reset_store()
+        sink = Columns()
+        for k, payload in enumerate(chunk.payloads):
+            b.run(payload, chunk.start + k, sink, login_id=chunk.login_ids[k],
+                  user_id=chunk.user_ids[k])
+        self.shared = 0
+        self.stuck = False
+        return sink
+
+    def _bring_in_step(self, before: str) -> bool:
+        """Give the candidate the baseline's ``global`` as it was before this login."""
+        if not before:
+            self.stuck = True
+            return False
+        self.b.sandbox.call("importGlobal", before)
+        return True
+
     def _run_both(self, pa: str, pb: str, seed: int, sinks: PairColumns, login_id: str,
                   user_id: str | None) -> None:
         self.full += 1
         self.a.run_prepared(pa, sinks.a, login_id=login_id, user_id=user_id, seed=seed)
         self.b.run_prepared(pb, sinks.b, login_id=login_id, user_id=user_id, seed=seed)
+
+
+def _export_global(side: Pipeline) -> str:
+    """``global`` of one side as exact JSON, or '' when it cannot be copied exactly."""
+    try:
+        return str(side.sandbox.call("exportGlobal"))
+    except EngineError:
+        return ""

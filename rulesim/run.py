@@ -265,6 +265,7 @@ def _manifest(ruleset: RuleSet, spec: PipelineSpec, seed: int, chunk_size: int, 
 
 
 def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, prefix: int,
+                  global_prefix: bool = False, safe_prefix: int | None = None,
                   configuration: Any = None, services: Any = None,
                   limits: Limits | None = None, seed: int = 0, workers: int | None = None,
                   executor: Any = None, progress: bool | None = None,
@@ -279,7 +280,8 @@ def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, pre
 
     The engine behind :func:`rulesim.compare` (see :mod:`rulesim.paired`). Options are those
     of :func:`simulate` and apply to both sides. The two results equal two separate
-    :func:`simulate` runs.
+    :func:`simulate` runs. ``global_prefix`` says the shared rules use ``global`` and no later
+    rule does; ``safe_prefix`` is then what a login-by-login (crash recovery) run shares.
 
     Returns
     -------
@@ -294,7 +296,8 @@ def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, pre
     specs = [_spec(rs_, configuration, services, limits, seed, modules, legacy_globals,
                    modules_dir, on_redirect, continue_handler) for rs_ in (baseline, candidate)]
     started = _dt.datetime.now(_dt.timezone.utc)
-    merged = _run_chunks(PairSpec(specs[0], specs[1], prefix), population,
+    merged = _run_chunks(PairSpec(specs[0], specs[1], prefix, global_prefix, safe_prefix),
+                         population,
                          chunk_size=chunk_size, workers=workers, executor=executor,
                          progress=progress, cancel=cancel, on_progress=on_progress,
                          crash_at=_crash_at)

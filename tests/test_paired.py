@@ -9,13 +9,14 @@ import pandas as pd
 import pytest
 
 import rulesim as rs
-from rulesim.impact import _shared_prefix, compare
+from rulesim.impact import _prefix_plan, _shared_prefix, compare
 from rulesim.run import simulate_pair
 from tests.frames import comparable
 
 ACME = Path(__file__).resolve().parents[1] / "datasets" / "tenants" / "acme"
 FRAMES = ("logins", "rule_runs", "changes", "calls", "logs")
 NS = "https://example.com/"
+PASS_BODY = "callback(null, user, context);"
 
 
 def rule(name: str, body: str, order: int) -> rs.Rule:
@@ -29,10 +30,12 @@ def assert_same_results(a: rs.Simulation, b: rs.Simulation) -> None:
                                       obj=name)
 
 
-def full_and_paired(base: rs.RuleSet, cand: rs.RuleSet, pop: rs.Population, prefix: int,
+def full_and_paired(base: rs.RuleSet, cand: rs.RuleSet, pop: rs.Population, prefix: int, *,
+                    global_prefix: bool = False, safe_prefix: int | None = None,
                     **kwargs: object) -> tuple[tuple[rs.Simulation, ...], int]:
     full = (rs.simulate(base, pop, **kwargs), rs.simulate(cand, pop, **kwargs))  # type: ignore[arg-type]
-    a, b, shared = simulate_pair(base, cand, pop, prefix=prefix, **kwargs)  # type: ignore[arg-type]
+    a, b, shared = simulate_pair(base, cand, pop, prefix=prefix,  # type: ignore[arg-type]
+                                 global_prefix=global_prefix, safe_prefix=safe_prefix, **kwargs)
     assert_same_results(full[0], a)
     assert_same_results(full[1], b)
     return (a, b), shared
@@ -51,9 +54,12 @@ def test_a_change_to_the_last_acme_rule_shares_the_prefix_and_changes_nothing_el
     cand = acme.replace(last.name, last.source.replace(
         "{", "{\n  context.idToken['https://acme.com/v2'] = true;", 1))
     pop = rs.population(300, seed=5)
-    k = _shared_prefix(acme, cand)
-    assert k > 0
-    _, shared = full_and_paired(acme, cand, pop, k, seed=5, workers=2, chunk_size=100)
+    k, safe, global_prefix = _prefix_plan(acme, cand)
+    # ip-blocklist caches its feed on `global`; no later rule uses global: all 15 are shared.
+    assert (k, global_prefix) == (len(acme.active) - 1, True)
+    assert safe == _shared_prefix(acme, cand) < k
+    _, shared = full_and_paired(acme, cand, pop, k, seed=5, workers=2, chunk_size=100,
+                                global_prefix=True, safe_prefix=safe)
     assert shared > 200
 
 
@@ -64,7 +70,7 @@ def test_compare_reports_how_much_it_shared_and_finds_exactly_the_edited_rules_e
         "{", "{\n  context.idToken['https://acme.com/v2'] = true;", 1))
     pop = rs.population(200, seed=3)
     impact = compare(acme, cand, pop, workers=1)
-    assert impact.shared_rules == _shared_prefix(acme, cand)
+    assert impact.shared_rules == _prefix_plan(acme, cand)[0] == len(acme.active) - 1
     assert 0 < impact.shared_logins <= len(pop)
     reached = impact.baseline.rule_runs
     reached = reached[(reached["rule"] == last.name) & (reached["outcome"] == "ok")]
@@ -153,3 +159,110 @@ def test_a_worker_crash_during_a_paired_run_loses_no_login_on_either_side() -> N
         assert len(sim.logins) == len(pop)
         crashed = sim.logins[sim.logins["error_code"] == "sandbox_crash"]
         assert crashed["login_id"].tolist() == [pop.logins["login_id"].iloc[17]]
+
+
+# -- shared rules that use `global` ------------------------------------------------------------
+
+FEED = rs.Services.from_dict({"routes": [
+    {"name": "feed", "method": "GET", "url": "https://feed.example.com/list", "status": 200,
+     "json": {"entries": ["a", "b"]}, "latency": {"fixed_ms": 40}}]})
+CACHE_FEED = rule("cache-feed", """
+  var cached = global.feed;
+  if (cached && cached.expiresAt > Date.now()) {
+    context.idToken['https://example.com/feed'] = cached.entries.length;
+    return callback(null, user, context);
+  }
+  require('request').get({url: 'https://feed.example.com/list', json: true}, function (err, res, body) {
+    global.feed = {entries: body.entries, expiresAt: Date.now() + 60000, hits: 0};
+    context.idToken['https://example.com/feed'] = body.entries.length;
+    callback(null, user, context);
+  });""", 1)
+COUNT_BODY = """
+  global.n = (global.n || 0) + 1;
+  context.idToken['https://example.com/n'] = global.n;
+  if (user.email && user.email.charAt(0) < 'e') user.seen = new Date(Date.now());
+  callback(null, user, context);"""
+COUNT_IN_GLOBAL = rule("count-in-global", COUNT_BODY, 2)
+PERSIST_SUFFIX = """
+  user.app_metadata = user.app_metadata || {};
+  user.app_metadata.mark = (user.app_metadata.mark || '') + 'MARK';
+  auth0.users.updateAppMetadata(user.user_id, user.app_metadata)
+    .then(function () { callback(null, user, context); })
+    .catch(function (e) { callback(e); });"""
+
+
+def test_shared_rules_that_use_global_are_shared_when_no_later_rule_does() -> None:
+    base = rs.RuleSet([CACHE_FEED, COUNT_IN_GLOBAL,
+                       rule("suffix", PERSIST_SUFFIX.replace("MARK", "a"), 3)])
+    cand = base.replace("suffix", "function (user, context, callback) {\n"
+                        + PERSIST_SUFFIX.replace("MARK", "b") + "\n}")
+    k, safe, global_prefix = _prefix_plan(base, cand)
+    assert (k, safe, global_prefix) == (2, 0, True)
+    pop = rs.population(300, seed=8, mix=rs.Mix(logins_per_user={1: 1.0, 4: 1.0}))
+    (a, b), shared = full_and_paired(base, cand, pop, k, seed=8, workers=1, chunk_size=150,
+                                     services=FEED, global_prefix=True, safe_prefix=safe)
+    # Logins with a Date in user run in full; repeat users see different persisted metadata
+    # on the two sides, after which the globals may part ways until the next chunk.
+    assert 0 < shared < len(pop)
+    fetches = [int((sim.calls["route"] == "feed").sum()) for sim in (a, b)]
+    assert fetches[0] == fetches[1] < len(pop) / 4   # the cache on global works on both sides
+
+
+def test_a_global_that_cannot_be_copied_makes_the_candidate_rerun_its_chunk_in_full() -> None:
+    keep_fn = rule("keep-fn", """
+      global.fmt = global.fmt || function (x) { return '<' + x + '>'; };
+      context.idToken['https://example.com/f'] = global.fmt(user.user_id);
+      if (user.email && user.email.charAt(0) < 'h') user.seen = new Date(Date.now());
+      callback(null, user, context);""", 1)
+    base = rs.RuleSet([keep_fn, rule("suffix", "callback(null, user, context);", 2)])
+    cand = base.replace("suffix", "function (u, c, cb) { c.idToken.v = 2; cb(null, u, c); }")
+    k, safe, global_prefix = _prefix_plan(base, cand)
+    assert (k, global_prefix) == (1, True)
+    pop = rs.population(120, seed=12)
+    _, shared = full_and_paired(base, cand, pop, k, seed=12, workers=1, chunk_size=60,
+                                global_prefix=True, safe_prefix=safe)
+    assert shared < len(pop)
+
+
+def test_the_plan_keeps_global_rules_out_when_a_later_rule_uses_global() -> None:
+    base = rs.RuleSet([CACHE_FEED, rule("mid", PASS_BODY, 2),
+                       rule("reads-global", "var x = global.feed; callback(null, user, context);",
+                            3)])
+    cand = base.replace("reads-global", "function (u, c, cb) { var y = global.n; cb(null, u, c); }")
+    assert _prefix_plan(base, cand) == (0, 0, False)
+    cand2 = base.replace("mid", "function (u, c, cb) { cb(null, u, c); }")
+    assert _prefix_plan(base, cand2) == (0, 0, False)
+
+
+def test_a_crash_during_a_paired_run_with_global_rules_shares_only_the_safe_prefix() -> None:
+    base = rs.RuleSet([rule("first", PASS_BODY, 1), rule("count", COUNT_BODY, 2),
+                       rule("suffix", PASS_BODY, 3)])
+    cand = base.replace("suffix", "function (u, c, cb) { c.idToken.v = 2; cb(null, u, c); }")
+    k, safe, global_prefix = _prefix_plan(base, cand)
+    assert (k, safe, global_prefix) == (2, 1, True)
+    pop = rs.population(60, seed=6)
+    full = (rs.simulate(base, pop, seed=6, workers=1, _crash_at=20),
+            rs.simulate(cand, pop, seed=6, workers=1, _crash_at=20))
+    a, b, _ = simulate_pair(base, cand, pop, prefix=k, seed=6, workers=1, _crash_at=20,
+                            global_prefix=True, safe_prefix=safe)
+    assert_same_results(full[0], a)
+    assert_same_results(full[1], b)
+
+
+def test_globals_that_part_ways_on_different_persisted_metadata_stay_exact() -> None:
+    # The shared rule folds the persisted mark (written differently by the two suffixes)
+    # into global: after a repeat user's login the two globals differ for good.
+    fold = rule("fold", """
+      var mark = (user.app_metadata && user.app_metadata.mark) || '';
+      global.total = (global.total || 0) + mark.length;
+      context.idToken['https://example.com/total'] = global.total;
+      callback(null, user, context);""", 1)
+    base = rs.RuleSet([fold, rule("suffix", PERSIST_SUFFIX.replace("MARK", "a"), 2)])
+    cand = base.replace("suffix", "function (user, context, callback) {\n"
+                        + PERSIST_SUFFIX.replace("MARK", "bb") + "\n}")
+    k, safe, global_prefix = _prefix_plan(base, cand)
+    assert (k, safe, global_prefix) == (1, 0, True)
+    pop = rs.population(200, seed=21, mix=rs.Mix(logins_per_user={3: 1.0}))
+    (a, b), _ = full_and_paired(base, cand, pop, k, seed=21, workers=1, chunk_size=100,
+                                global_prefix=True, safe_prefix=safe)
+    assert a.logins["id_token"].tolist() != b.logins["id_token"].tolist()

@@ -30,7 +30,8 @@ LINE_BLOCK = 100_000
 
 _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "floor", "adoptRule", "hostFail",
-           "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom")
+           "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
+           "exportGlobal", "importGlobal")
 
 
 @cache

@@ -81,19 +81,26 @@ class PairSpec:
         The two sides (the same seed, limits, services and options).
     prefix
         How many leading active rules both sides share (see :mod:`rulesim.paired`).
+    global_prefix
+        The shared rules use ``global`` (and no later rule does on either side).
+    safe_prefix
+        With ``global_prefix``: the shared rules before the first that uses ``global``, what
+        a login-by-login run (crash recovery) shares.
     """
 
     baseline: PipelineSpec
     candidate: PipelineSpec
     prefix: int
+    global_prefix: bool = False
+    safe_prefix: int | None = None
 
     @property
     def key(self) -> str:
         """Identity of the spec, to reuse built pipelines across chunks."""
         import hashlib
 
-        return hashlib.sha256(f"{self.baseline.key}|{self.candidate.key}|{self.prefix}"
-                              .encode()).hexdigest()
+        return hashlib.sha256(f"{self.baseline.key}|{self.candidate.key}|{self.prefix}|"
+                              f"{self.global_prefix}|{self.safe_prefix}".encode()).hexdigest()
 
     @property
     def limits(self) -> Limits:
@@ -155,7 +162,9 @@ def _pipeline(spec: AnySpec) -> Any:
         if isinstance(spec, PairSpec):
             from rulesim.paired import PairedPipeline
 
-            pipe = PairedPipeline(_build(spec.baseline), _build(spec.candidate), spec.prefix)
+            pipe = PairedPipeline(_build(spec.baseline), _build(spec.candidate), spec.prefix,
+                                  global_prefix=spec.global_prefix,
+                                  safe_prefix=spec.safe_prefix)
         else:
             pipe = _build(spec)
         _PIPELINES[key] = pipe
@@ -188,6 +197,8 @@ def run_chunk(spec: AnySpec, chunk: Chunk, *, crash_at: int | None = None) -> An
     :class:`~rulesim.records.Columns`.
     """
     pipe = _pipeline(spec)
+    if isinstance(spec, PairSpec):
+        pipe.login_by_login(False)
     _reset(pipe)
     sink: Any = spec.new_sink()
     for k, payload in enumerate(chunk.payloads):
@@ -195,6 +206,9 @@ def run_chunk(spec: AnySpec, chunk: Chunk, *, crash_at: int | None = None) -> An
             os._exit(70)  # test hook: simulate the engine killing the process
         pipe.run(payload, chunk.start + k, sink, login_id=chunk.login_ids[k],
                  user_id=chunk.user_ids[k])
+    if isinstance(spec, PairSpec) and pipe.stuck:
+        # The candidate's global could not follow the baseline's: run its side again.
+        sink.b = pipe.rerun_candidate(chunk)
     _collect(pipe, sink)
     return sink.pack(spec.rule_names())
 
@@ -247,6 +261,8 @@ def worker_main(conn: Connection, out: Connection | None = None) -> None:
 
 def _run_single(spec: AnySpec, chunk: Chunk, crash_at: int | None, *, reset: bool) -> Any:
     pipe = _pipeline(spec)
+    if isinstance(spec, PairSpec):
+        pipe.login_by_login(True)
     if reset:
         _reset(pipe)
     sink: Any = spec.new_sink()

@@ -881,15 +881,29 @@
     for (var i = 0; i < path.length; i++) v = v[path[i]];
     return v;
   }
+  function relink(tree, refs) {
+    for (var r = 0; r < refs.length; r++) {
+      var where = refs[r][0];
+      var holder = atPath(tree, where.slice(0, -1));
+      putKey(holder, where[where.length - 1], atPath(tree, refs[r][1]));
+    }
+    return tree;
+  }
+  // exportGlobal() / importGlobal(json): `global` as exact JSON ('' when it cannot be
+  // copied exactly), so the other side of a paired run can be brought in step.
+  function exportGlobal() {
+    var refs = [];
+    var tree = exactCopy(G.global, [], new MapCtor(), refs);
+    return tree === NOT_EXACT ? '' : jsonStringify({ tree: tree, refs: refs });
+  }
+  function importGlobal(json) {
+    var st = jsonParse(json);
+    G.global = relink(st.tree, st.refs);
+  }
   // beginFrom(stateJson): start a login from another sandbox's exportState().
   function beginFrom(stateJson) {
     var st = jsonParse(stateJson);
-    var tree = st.tree;
-    for (var r = 0; r < st.refs.length; r++) {
-      var where = st.refs[r][0];
-      var holder = atPath(tree, where.slice(0, -1));
-      putKey(holder, where[where.length - 1], atPath(tree, st.refs[r][1]));
-    }
+    var tree = relink(st.tree, st.refs);
     clock.now = st.clock;
     rs0 = st.rng[0]; rs1 = st.rng[1]; rs2 = st.rng[2]; rs3 = st.rng[3];
     timerSeq = st.timerSeq;
@@ -958,6 +972,7 @@
   return {
     begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, fireTimers: fireTimers,
-    finish: finish, floor: floor, exportState: exportState, beginFrom: beginFrom, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    finish: finish, floor: floor, exportState: exportState, beginFrom: beginFrom,
+    exportGlobal: exportGlobal, importGlobal: importGlobal, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
   };
 })
