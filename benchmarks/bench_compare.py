@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import rulesim as rs
-from rulesim.impact import Impact, _shared_prefix, compare
+from rulesim.impact import Impact, _prefix_plan, compare
 
 TENANT = Path(__file__).resolve().parents[1] / "datasets" / "tenants" / "acme"
 
@@ -56,10 +56,11 @@ def main() -> None:
     assert candidate.sha256 != baseline.sha256
     pop = rs.population(args.logins, seed=args.seed)
     opts: dict[str, Any] = {"workers": args.workers, "progress": False}
-    k = _shared_prefix(baseline, candidate)
     print(f"acme: {len(baseline.active)} active rules; change to the last one (`{last.name}`); "
           f"{args.logins} logins; workers={args.workers or os.cpu_count()}")
-    print(f"shared prefix: the first {k} of {len(baseline.active)} active rules run once per login")
+    k, _safe, uses_global = _prefix_plan(baseline, candidate)
+    print(f"shared prefix: the first {k} of {len(baseline.active)} active rules run once per login"
+          + (" (some cache on global: the candidate's global is kept in step)" if uses_global else ""))
 
     # Warm-up: the first pool start pays for imports in the workers.
     rs.simulate(baseline, pop.slice(0, min(50, len(pop))), **opts)

@@ -73,6 +73,8 @@ class PairedPipeline:
                    global_prefix and safe_prefix is None),
         }
         self.prefix, self.global_prefix = self._modes[False]
+        # The baseline's sandbox notes which objects each login parsed (fast exact exports).
+        baseline.sandbox.set_paired()
         self.shared = 0
         self.full = 0
         # The two globals went separate ways (the sides saw different persisted metadata):

@@ -31,7 +31,7 @@ LINE_BLOCK = 100_000
 _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "floor", "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
-           "exportGlobal", "importGlobal")
+           "exportGlobal", "importGlobal", "setPaired")
 
 
 @cache
@@ -86,6 +86,7 @@ class Sandbox:
         self.options = options or SandboxOptions()
         self.invalid: dict[int, str] = {}
         self.rebuilds = 0
+        self.paired = False
         self._build()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -115,6 +116,13 @@ class Sandbox:
         for i, rule in enumerate(self.rules):
             self._compile(i, rule)
         self.engine.call(self._fn["snapshotIntrinsics"])
+        if self.paired:
+            self.engine.call(self._fn["setPaired"], True)
+
+    def set_paired(self) -> None:
+        """Note each login's parsed objects, so paired runs export state fast (kept on rebuild)."""
+        self.paired = True
+        self.engine.call(self._fn["setPaired"], True)
 
     def _module_registry(self) -> tuple[str, str]:
         """JS source of the module registry and of ``makeRequire`` (or nulls when absent)."""

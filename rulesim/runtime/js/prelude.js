@@ -189,6 +189,31 @@
   });
   G.global = {};
 
+  // ---------------------------------------------------------------- exactness bookkeeping
+  // For paired runs (see exportState): the objects begin() parsed are plain data by
+  // construction; only a defineProperty-family call can give one an accessor or hide a key,
+  // so those calls raise a per-login flag.
+  var trackPristine = false;
+  var pristine = null;           // Set of the objects parsed by begin (paired runs only)
+  var exotic = false;            // a defineProperty-family call happened during this login
+  function flagging(owner, name) {
+    var original = owner[name];
+    var wrapped = { [name]: function () { exotic = true; return original.apply(this, arguments); } }[name];
+    Object.defineProperty(wrapped, 'length', { value: original.length });
+    Object.defineProperty(owner, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
+  }
+  flagging(Object, 'defineProperty');
+  flagging(Object, 'defineProperties');
+  flagging(Reflect, 'defineProperty');
+  flagging(Object.prototype, '__defineGetter__');
+  flagging(Object.prototype, '__defineSetter__');
+  function addPristine(v) {
+    if (v === null || typeof v !== 'object' || pristine.has(v)) return;
+    pristine.add(v);
+    if (isArray(v)) { for (var i = 0; i < v.length; i++) addPristine(v[i]); return; }
+    for (var k in v) addPristine(v[k]);
+  }
+
   // ---------------------------------------------------------------- require and Buffer
   var requireFn = makeRequire ? makeRequire(host, REGISTRY, { legacyGlobals: !!OPTIONS.legacyGlobals }) : null;
   if (requireFn) {
@@ -577,6 +602,8 @@
 
   function begin(loginJson, seed) {
     var login = jsonParse(loginJson);
+    exotic = false;
+    if (trackPristine) { pristine = new SetCtor(); addPristine(login); }
     clock.now = +login.timestamp_ms || 0;
     seedRandom(seed);
     // Timer and host-operation ids restart with every login, so a rule that prints one sees
@@ -864,15 +891,109 @@
     return out;
   }
   var NOT_EXACT = {};
+  var SetCtor = Set;
+  // Whether object v itself (not what it holds) is plain data: extensible, a plain object or
+  // array, only enumerable writable data properties with string keys. Objects begin() parsed
+  // skip the descriptor reads unless a defineProperty-family call ran during this login.
+  function objectOk(v) {
+    if (!isExtensible(v)) return false;
+    var arr = isArray(v), keys = ownKeys(v), i;
+    if (getProto(v) !== (arr ? ArrayProto : ObjectProto)) return false;
+    if (arr && keys.length !== v.length + 1) return false;      // holes or extra keys
+    if (exotic || pristine === null || !pristine.has(v)) {
+      for (i = 0; i < keys.length; i++) {
+        var k = keys[i];
+        if (typeof k !== 'string') return false;
+        if (arr && k === 'length') continue;
+        var d = getDesc(v, k);
+        if (!('value' in d) || !d.writable || !d.configurable || !d.enumerable) return false;
+      }
+    } else if (!arr) {
+      var n = 0;
+      for (var kk in v) n++;
+      if (n !== keys.length) return false;                      // a hidden or symbol key
+    }
+    return true;
+  }
+  // The fast exactness test: true when JSON carries v exactly, given the objects reachable
+  // twice that it lists in refs ([holder, key, object]: re-linked on import). A cycle, or
+  // anything objectOk refuses, sends the export to the slow path (exactCopy).
+  function plainData(v, parent, key, seen, onPath, refs) {
+    if (v === null) return true;
+    var t = typeof v;
+    if (t === 'string' || t === 'boolean') return true;
+    if (t === 'number') return isFinite(v) && !(v === 0 && 1 / v < 0);
+    if (t !== 'object') return false;
+    v = unwrap(v);
+    if (seen.has(v)) {
+      if (onPath.has(v)) return false;             // a cycle: JSON cannot even write it
+      refs.push([parent, key, v]);
+      return true;
+    }
+    seen.set(v, [parent, key]);
+    if (!objectOk(v)) return false;
+    onPath.add(v);
+    var i;
+    if (isArray(v)) {
+      for (i = 0; i < v.length; i++) if (!plainData(v[i], v, i, seen, onPath, refs)) return false;
+    } else {
+      for (var k in v) if (!plainData(v[k], v, k, seen, onPath, refs)) return false;
+    }
+    onPath.delete(v);
+    return true;
+  }
+  function pathOf(obj, seen) {
+    var path = [];
+    for (var link = seen.get(obj); link !== undefined && link[0] !== null; link = seen.get(link[0])) path.unshift(link[1]);
+    return path;
+  }
+  // A shallow copy with the watched parts unwrapped, so JSON never goes through a proxy
+  // (null when the object itself is not plain data).
+  function unwrapped(raw) {
+    if (!objectOk(raw)) return null;
+    var out = {};
+    for (var k in raw) putKey(out, k, unwrap(raw[k]));
+    return out;
+  }
+  // {tree, refs} for JSON, or null. `aliases` maps objects the tree stands in for (the raw
+  // user and context behind their copies) to their paths.
+  function exactTree(root, aliases) {
+    var seen = new MapCtor(), found = [], refs = [], i;
+    for (i = 0; i < aliases.length; i++) seen.set(aliases[i][0], [root, aliases[i][1]]);
+    if (plainData(root, null, null, seen, new SetCtor(), found)) {
+      for (i = 0; i < found.length; i++) {
+        refs.push([pathOf(found[i][0], seen).concat([found[i][1]]), pathOf(found[i][2], seen)]);
+      }
+      return { tree: root, refs: refs };
+    }
+    var slowSeen = new MapCtor();
+    for (i = 0; i < aliases.length; i++) slowSeen.set(aliases[i][0], [aliases[i][1]]);
+    var tree = exactCopy(root, [], slowSeen, refs);
+    return tree === NOT_EXACT ? null : { tree: tree, refs: refs };
+  }
+  function setPaired(on) { trackPristine = !!on; pristine = null; }
+  var RUN_FIELDS = ['outcome', 'code', 'message', 'line', 'calls', 'done', 'started', 'nChanges', 'flags', 'errName'];
+  function packRun(run) {
+    var out = [];
+    for (var i = 0; i < RUN_FIELDS.length; i++) out.push(run[RUN_FIELDS[i]]);
+    return out;
+  }
+  function unpackRun(values) {
+    var run = newRun(0);
+    for (var i = 0; i < RUN_FIELDS.length; i++) run[RUN_FIELDS[i]] = values[i];
+    return run;
+  }
   function exportState() {
     if (!S || S.ended || outbox.length || timers.length || objectKeys(pendingOps).length) return '';
     if (looksPolluted()) return '';
-    var refs = [];
-    var tree = exactCopy({ user: S.userRaw, context: S.contextRaw }, [], new MapCtor(), refs);
-    if (tree === NOT_EXACT) return '';
+    var user = unwrapped(S.userRaw), context = unwrapped(S.contextRaw);
+    if (user === null || context === null) return '';
+    var copy = exactTree({ user: user, context: context }, [[S.userRaw, 'user'], [S.contextRaw, 'context']]);
+    if (copy === null) return '';
+    var tree = copy.tree, refs = copy.refs;
     return jsonStringify({
       tree: tree, refs: refs, clock: clock.now, rng: [rs0, rs1, rs2, rs3],
-      timerSeq: timerSeq, opSeq: opSeq, runs: S.runs.slice(0, S.current + 1), changes: S.changes, logs: S.logs,
+      timerSeq: timerSeq, opSeq: opSeq, runs: S.runs.slice(0, S.current + 1).map(packRun), changes: S.changes, logs: S.logs,
       consoleBytes: S.consoleBytes, consoleOverflow: S.consoleOverflow, failed: S.failed, current: S.current,
     });
   }
@@ -892,9 +1013,8 @@
   // exportGlobal() / importGlobal(json): `global` as exact JSON ('' when it cannot be
   // copied exactly), so the other side of a paired run can be brought in step.
   function exportGlobal() {
-    var refs = [];
-    var tree = exactCopy(G.global, [], new MapCtor(), refs);
-    return tree === NOT_EXACT ? '' : jsonStringify({ tree: tree, refs: refs });
+    var copy = exactTree(G.global, []);
+    return copy === null ? '' : jsonStringify(copy);
   }
   function importGlobal(json) {
     var st = jsonParse(json);
@@ -922,7 +1042,7 @@
     };
     adoptUser(tree.user);
     adoptContext(tree.context);
-    for (var i = 0; i < st.runs.length; i++) S.runs.push(st.runs[i]);
+    for (var i = 0; i < st.runs.length; i++) S.runs.push(unpackRun(st.runs[i]));
     return clock.now;
   }
 
@@ -973,6 +1093,6 @@
     begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, fireTimers: fireTimers,
     finish: finish, floor: floor, exportState: exportState, beginFrom: beginFrom,
-    exportGlobal: exportGlobal, importGlobal: importGlobal, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    exportGlobal: exportGlobal, importGlobal: importGlobal, setPaired: setPaired, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
   };
 })
