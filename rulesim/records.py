@@ -192,6 +192,10 @@ def column_contract_markdown() -> str:
     return "\n".join(out)
 
 
+_BOOL_FIELDS = frozenset({"persisted", "fire_and_forget"})
+_FLOAT_FIELDS = frozenset({"latency_ms"})
+
+
 class Columns:
     """Columnar sink the pipeline appends to.
 
@@ -248,55 +252,39 @@ class Columns:
     def add_changes(self, login_id: str, names: Sequence[str], changes: list[list[Any]],
                     phase: str = "initial") -> None:
         """Append change rows ``[rule_index, target, path, op, before, after, persisted]``."""
-        if not changes:
-            return
-        c = self.data["changes"]
-        n = len(changes)
-        rules, targets, paths, ops, befores, afters, persisted = zip(*changes, strict=True)
-        c["login_id"].extend([login_id] * n)
-        c["phase"].extend([phase] * n)
-        c["rule"].extend([names[r] if r >= 0 else None for r in rules])
-        c["target"].extend(targets)
-        c["path"].extend(paths)
-        c["op"].extend(ops)
-        c["before"].extend(befores)
-        c["after"].extend(afters)
-        c["persisted"].extend([bool(x) for x in persisted])
+        self._append("changes", login_id, names, changes, phase,
+                     ("rule", "target", "path", "op", "before", "after", "persisted"))
 
     def add_calls(self, login_id: str, names: Sequence[str], calls: list[list[Any]],
                   phase: str = "initial") -> None:
         """Append call rows ``[rule_index, kind, method, url, status, latency, route, error, ff]``."""
-        if not calls:
-            return
-        c = self.data["calls"]
-        n = len(calls)
-        rules, kinds, methods, urls, statuses, latencies, routes, errors, ffs = zip(
-            *calls, strict=True)
-        c["login_id"].extend([login_id] * n)
-        c["phase"].extend([phase] * n)
-        c["rule"].extend([names[r] if r >= 0 else None for r in rules])
-        c["kind"].extend(kinds)
-        c["method"].extend(methods)
-        c["url"].extend(urls)
-        c["status"].extend(statuses)
-        c["latency_ms"].extend([float(x) for x in latencies])
-        c["route"].extend(routes)
-        c["error"].extend(errors)
-        c["fire_and_forget"].extend([bool(x) for x in ffs])
+        self._append("calls", login_id, names, calls, phase,
+                     ("rule", "kind", "method", "url", "status", "latency_ms", "route", "error",
+                      "fire_and_forget"))
 
     def add_logs(self, login_id: str, names: Sequence[str], logs: list[list[Any]],
                  phase: str = "initial") -> None:
         """Append console rows ``[rule_index, level, message]``."""
-        if not logs:
+        self._append("logs", login_id, names, logs, phase, ("rule", "level", "message"))
+
+    def _append(self, table: str, login_id: str, names: Sequence[str], rows: list[list[Any]],
+                phase: str, fields: tuple[str, ...]) -> None:
+        """Append rows of one login column by column (rows transposed once, no per-row loop)."""
+        if not rows:
             return
-        c = self.data["logs"]
-        n = len(logs)
-        rules, levels, messages = zip(*logs, strict=True)
+        c = self.data[table]
+        n = len(rows)
         c["login_id"].extend([login_id] * n)
         c["phase"].extend([phase] * n)
-        c["rule"].extend([names[r] if r >= 0 else None for r in rules])
-        c["level"].extend(levels)
-        c["message"].extend(messages)
+        for name, values in zip(fields, zip(*rows, strict=True), strict=True):
+            if name == "rule":
+                c[name].extend([names[r] if r >= 0 else None for r in values])
+            elif name in _BOOL_FIELDS:
+                c[name].extend([bool(x) for x in values])
+            elif name in _FLOAT_FIELDS:
+                c[name].extend([float(x) for x in values])
+            else:
+                c[name].extend(values)
 
     def add_coverage(self, counts: dict[str, list[int]]) -> None:
         """Add hit counters of instrumented rules (element-wise sums per rule)."""
