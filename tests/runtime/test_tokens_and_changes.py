@@ -202,3 +202,15 @@ def test_a_callback_with_new_objects_is_diffed_against_the_state_before_the_rule
             "  callback(null, user, next);\n}")
     r = run_once([body])
     assert changes_of(r) == [("rule1", "id_token", "y", "add", None, 2)]
+
+
+def test_an_array_shared_by_two_claims_records_both_when_mutated_in_place() -> None:
+    first = rule("  var groups = ['a'];\n"
+                 "  context.idToken['https://acme.com/groups'] = groups;\n"
+                 "  context.idToken['https://acme.com/teams'] = groups;")
+    second = rule("  context.idToken['https://acme.com/groups'].push('b');")
+    r = run_once([first, second])
+    assert changes_of(r)[2:] == [
+        ("rule2", "id_token", '["https://acme.com/groups"]', "replace", ["a"], ["a", "b"]),
+        ("rule2", "id_token", '["https://acme.com/teams"]', "replace", ["a"], ["a", "b"]),
+    ]

@@ -229,12 +229,12 @@
   }
 
   // ---------------------------------------------------------------- change tracking
-  // Writes to the watched parts go through proxies. A write below a plain-object part (a
-  // claim in context.idToken, a key of user.app_metadata, anything nested under one) marks
-  // that top-level key and keeps its JSON as it was before the rule's first write to it; at
-  // the rule's end only the marked keys are serialised and diffed. Replacing a whole part
-  // (context.idToken = {...}) keeps the part's JSON instead. An unchanged login costs no
-  // serialisation at all, and a rule that adds one claim costs one small stringify.
+  // Writes to the watched parts go through proxies. A write to a top-level key of a
+  // plain-object part (a claim in context.idToken, a key of user.app_metadata) marks that key
+  // and keeps its JSON as it was before the rule's first write to it; at the rule's end only
+  // the marked keys are serialised and diffed. A write inside a nested object, or replacing
+  // a whole part (context.idToken = {...}), keeps the part's JSON instead. An unchanged login
+  // costs no serialisation at all, and a rule that adds one claim costs one small stringify.
   var PART_TARGETS = ['user', 'app_metadata', 'user_metadata', 'id_token', 'access_token', 'multifactor', 'redirect', 'saml', 'primary_user'];
   var CTX_PARTS = { idToken: 3, accessToken: 4, multifactor: 5, redirect: 6, samlConfiguration: 7, primaryUser: 8 };
   var USER_PARTS = { app_metadata: 1, user_metadata: 2 };
@@ -327,6 +327,13 @@
     }
     return path;
   }
+  // A write to a top-level key of a part marks that key. A write inside an object (nested
+  // under a key) marks the whole part: the object may hang under other keys too, and the
+  // whole-part diff records every key it changed.
+  function mark(part, top, k, deleting) {
+    if (top === undefined) markKey(part, k, deleting);
+    else markPart(part);
+  }
   function partHandler(part, top) {
     // top: the part's top-level key this proxy's object hangs under (undefined: the part).
     return {
@@ -334,9 +341,9 @@
         var v = Reflect.get(t, k, r);
         return (v !== null && typeof v === 'object') ? wrapDeep(v, part, top === undefined ? k : top) : v;
       },
-      set: function (t, k, v) { markKey(part, top === undefined ? k : top); return Reflect.set(t, k, unwrap(v)); },
-      deleteProperty: function (t, k) { markKey(part, top === undefined ? k : top, top === undefined); return Reflect.deleteProperty(t, k); },
-      defineProperty: function (t, k, d) { markKey(part, top === undefined ? k : top); return Reflect.defineProperty(t, k, d); },
+      set: function (t, k, v) { mark(part, top, k, false); return Reflect.set(t, k, unwrap(v)); },
+      deleteProperty: function (t, k) { mark(part, top, k, true); return Reflect.deleteProperty(t, k); },
+      defineProperty: function (t, k, d) { mark(part, top, k, false); return Reflect.defineProperty(t, k, d); },
     };
   }
   var partHandlers = [], nestedHandlers = [];
