@@ -54,8 +54,9 @@ class PairedPipeline:
 
     Attributes
     ----------
-    shared, full
-        Logins that continued from a shared prefix, and logins run in full on both sides.
+    shared
+        Logins that continued from the shared prefix since the last :meth:`collect` (the
+        others ran both sides in full).
     """
 
     def __init__(self, baseline: Pipeline, candidate: Pipeline, prefix: int, *,
@@ -76,7 +77,6 @@ class PairedPipeline:
         # The baseline's sandbox notes which objects each login parsed (fast exact exports).
         baseline.sandbox.set_paired()
         self.shared = 0
-        self.full = 0
         # The two globals went separate ways (the sides saw different persisted metadata):
         # until the next reset every login runs both sides in full.
         self._diverged = False
@@ -89,9 +89,8 @@ class PairedPipeline:
 
     def reset(self) -> None:
         """Empty ``global`` and the user stores of both sides (a new chunk starts)."""
-        for side in (self.a, self.b):
-            side.sandbox.call("resetGlobal")
-            side.reset_store()
+        self.a.reset()
+        self.b.reset()
         self._diverged = False
         self.stuck = False
 
@@ -138,7 +137,6 @@ class PairedPipeline:
         if res_b is None:
             if self.global_prefix and not self._bring_in_step(before):
                 return
-            self.full += 1
             b.run_prepared(pb, sinks.b, login_id=login_id, user_id=user_id, seed=seed)
             return
         self.shared += 1
@@ -149,8 +147,7 @@ class PairedPipeline:
     def rerun_candidate(self, chunk: Any) -> Columns:
         """Run the candidate alone over a whole chunk, from an empty ``global`` and store."""
         b = self.b
-        b.sandbox.call("resetGlobal")
-        b.reset_store()
+        b.reset()
         sink = Columns()
         for k, payload in enumerate(chunk.payloads):
             b.run(payload, chunk.start + k, sink, login_id=chunk.login_ids[k],
@@ -158,6 +155,11 @@ class PairedPipeline:
         self.shared = 0
         self.stuck = False
         return sink
+
+    def collect(self, sink: PairColumns) -> None:
+        """Move the count of shared logins into ``sink``."""
+        sink.shared += self.shared
+        self.shared = 0
 
     def _bring_in_step(self, before: str) -> bool:
         """Give the candidate the baseline's ``global`` as it was before this login."""
@@ -169,7 +171,6 @@ class PairedPipeline:
 
     def _run_both(self, pa: str, pb: str, seed: int, sinks: PairColumns, login_id: str,
                   user_id: str | None) -> None:
-        self.full += 1
         self.a.run_prepared(pa, sinks.a, login_id=login_id, user_id=user_id, seed=seed)
         self.b.run_prepared(pb, sinks.b, login_id=login_id, user_id=user_id, seed=seed)
 

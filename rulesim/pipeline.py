@@ -124,6 +124,15 @@ class Pipeline:
         self._store = None
         self._written = set()
 
+    def reset(self) -> None:
+        """Empty ``global`` and the user store (a new chunk starts)."""
+        self.sandbox.call("resetGlobal")
+        self.reset_store()
+
+    def collect(self, sink: Columns) -> None:
+        """Move what the pipeline gathered beside the rows (coverage counters) into ``sink``."""
+        self.collect_coverage(sink)
+
     # ------------------------------------------------------------------------------------------
     def run(self, payload: str, index: int, sink: Columns, *, login_id: str,
             user_id: str | None = None) -> None:

@@ -431,8 +431,12 @@ class PairColumns:
 
     @property
     def complete(self) -> bool:
-        """False when either side was interrupted."""
+        """False when either side was interrupted (setting it sets both sides)."""
         return self.a.complete and self.b.complete
+
+    @complete.setter
+    def complete(self, value: bool) -> None:
+        self.a.complete = self.b.complete = value
 
     def pack(self, rule_names: tuple[Sequence[str], Sequence[str]]) -> PairColumns:
         """Pack both sides (``rule_names``: the baseline's and the candidate's names)."""

@@ -11,7 +11,6 @@ from typing import Any
 
 from rulesim._validation import check_int, check_one_of
 from rulesim.errors import MissingExtraError, UsageError
-from rulesim.records import PairColumns
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import SandboxOptions
 from rulesim.runtime.worker import Chunk, PairSpec, PipelineSpec
@@ -240,9 +239,7 @@ def _run_chunks(spec: Any, population: Any, *, chunk_size: int, workers: int | N
     merged = spec.new_sink()
     for index in sorted(results):
         merged.extend(results[index])
-    done = complete and len(results) == len(bounds)
-    for side in (merged.a, merged.b) if isinstance(merged, PairColumns) else (merged,):
-        side.complete = done
+    merged.complete = complete and len(results) == len(bounds)
     return merged
 
 

@@ -171,22 +171,6 @@ def _pipeline(spec: AnySpec) -> Any:
     return pipe
 
 
-def _reset(pipe: Any) -> None:
-    if hasattr(pipe, "reset"):
-        pipe.reset()
-    else:
-        pipe.sandbox.call("resetGlobal")
-        pipe.reset_store()
-
-
-def _collect(pipe: Any, sink: Any) -> None:
-    if isinstance(sink, PairColumns):
-        sink.shared += pipe.shared
-        pipe.shared = 0
-    else:
-        pipe.collect_coverage(sink)
-
-
 def run_chunk(spec: AnySpec, chunk: Chunk, *, crash_at: int | None = None) -> Any:
     """Run one chunk of logins and return their records.
 
@@ -199,7 +183,7 @@ def run_chunk(spec: AnySpec, chunk: Chunk, *, crash_at: int | None = None) -> An
     pipe = _pipeline(spec)
     if isinstance(spec, PairSpec):
         pipe.login_by_login(False)
-    _reset(pipe)
+    pipe.reset()
     sink: Any = spec.new_sink()
     for k, payload in enumerate(chunk.payloads):
         if crash_at is not None and chunk.start + k == crash_at:
@@ -209,7 +193,7 @@ def run_chunk(spec: AnySpec, chunk: Chunk, *, crash_at: int | None = None) -> An
     if isinstance(spec, PairSpec) and pipe.stuck:
         # The candidate's global could not follow the baseline's: run its side again.
         sink.b = pipe.rerun_candidate(chunk)
-    _collect(pipe, sink)
+    pipe.collect(sink)
     return sink.pack(spec.rule_names())
 
 
@@ -264,13 +248,13 @@ def _run_single(spec: AnySpec, chunk: Chunk, crash_at: int | None, *, reset: boo
     if isinstance(spec, PairSpec):
         pipe.login_by_login(True)
     if reset:
-        _reset(pipe)
+        pipe.reset()
     sink: Any = spec.new_sink()
     if crash_at is not None and chunk.start == crash_at:
         os._exit(70)
     pipe.run(chunk.payloads[0], chunk.start, sink, login_id=chunk.login_ids[0],
              user_id=chunk.user_ids[0])
-    _collect(pipe, sink)
+    pipe.collect(sink)
     return sink
 
 
