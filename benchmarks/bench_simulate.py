@@ -7,10 +7,14 @@ Prints, for the acme tenant (all enabled rules, its fake services):
 * the end-to-end time and logins/s of ``simulate()`` over ``--logins`` logins with 2 workers,
   and the peak RSS of the caller and of the largest worker;
 * the scaling from 1 to 2 workers over ``--scaling-logins`` logins (target ≥ 1.8×);
-* the baseline measured in the same run: the same rules on the same payloads in one process
-  with nothing recorded (``Pipeline.floor``; network rules are left out of both sides of
-  that ratio because the floor cannot answer their I/O), and the recorded pipeline on the
-  same rules and payloads.
+* the baselines measured in the same run, one process, the same payloads:
+  - all the tenant's rules with nothing recorded (``Pipeline.baseline``: same host
+    operations, fake services and clock, no change tracking, console capture, tokens or
+    rows) against the recorded pipeline on the same rules; and the time 1,000,000 logins
+    would take on 2 workers at that no-recording rate with perfect scaling (a lower bound
+    for the end-to-end run);
+  - the synchronous rules alone, the no-recording floor (``Pipeline.floor``) against the
+    recorded pipeline (as in ``bench_runtime.py``).
 
 Targets (issue 6): 1,000,000 logins in ≤ 2 minutes with peak RSS ≤ 4 GB on 2 cores.
 """
@@ -26,6 +30,7 @@ import time
 import rulesim as rs
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns
+from rulesim.run import _services
 
 sys.path.insert(0, os.path.dirname(__file__))
 from bench_runtime import synchronous_rules
@@ -45,10 +50,33 @@ def main() -> None:
     args = parser.parse_args()
     rules = rs.load_rules("datasets/tenants/acme")
 
-    # Baseline in the same run: no recording vs full recording, one core, same payloads.
-    sync = synchronous_rules(rules)
+    # Baselines in the same run: no recording vs full recording, one core, same payloads.
     sample = rs.population(5_000, seed=args.seed)
     payloads = sample.payloads()
+    users = sample.logins["user_id"].astype(str).tolist()
+    whole = Pipeline(list(rules), rules.configuration, seed=args.seed,
+                     services=_services(None, rules))
+    for i, p in enumerate(payloads[:300]):   # warm up: modules load, caches fill
+        whole.baseline(p, i, user_id=users[i])
+        whole.run(p, i, Columns(), login_id=str(i), user_id=users[i])
+    whole.reset()
+    t = time.perf_counter()
+    for i, p in enumerate(payloads):
+        whole.baseline(p, i, user_id=users[i])
+    bare = len(payloads) / (time.perf_counter() - t)
+    whole.reset()
+    sink = Columns()
+    t = time.perf_counter()
+    for i, p in enumerate(payloads):
+        whole.run(p, i, sink, login_id=str(i), user_id=users[i])
+    recorded = len(payloads) / (time.perf_counter() - t)
+    print(f"baseline, all {len(rules.active)} rules, one core: no recording {bare:,.0f}/s, "
+          f"recorded {recorded:,.0f}/s ({recorded / bare:.0%} of the baseline)")
+    print(f"  1,000,000 logins at the no-recording rate on 2 workers, perfect scaling: "
+          f"{1e6 / (2 * bare):,.0f} s (lower bound; target <= 120 s needs "
+          f"{1e6 / 120 / 2:,.0f}/s per worker)")
+
+    sync = synchronous_rules(rules)
     pipe = Pipeline(sync, rules.configuration, seed=args.seed)
     t = time.perf_counter()
     for p in payloads:
@@ -59,8 +87,8 @@ def main() -> None:
     for i, p in enumerate(payloads):
         pipe.run(p, i, sink, login_id=str(i))
     recorded = len(payloads) / (time.perf_counter() - t)
-    print(f"baseline, {len(sync)} synchronous rules, one core: no recording {floor:,.0f}/s, "
-          f"recorded {recorded:,.0f}/s ({recorded / floor:.0%} of the baseline)")
+    print(f"floor, {len(sync)} synchronous rules, one core: no recording {floor:,.0f}/s, "
+          f"recorded {recorded:,.0f}/s ({recorded / floor:.0%} of the floor)")
 
     pop = rs.population(args.scaling_logins, seed=args.seed)
     t1, _ = _simulate(rules, pop, 1)

@@ -195,8 +195,40 @@ class Pipeline:
         sink.add_login(login_id=login_id, user_id=user_id, **result)
 
     def floor(self, payload: str) -> int:
-        """The benchmark floor: the same rules on the same input, nothing recorded."""
+        """The benchmark floor: the same rules on the same input, nothing recorded.
+
+        Rules that wait on the host (HTTP, the Management API, timers) cannot finish here;
+        :meth:`baseline` runs them.
+        """
         return self.sandbox.floor(payload)
+
+    def baseline(self, payload: str, index: int, *, user_id: str | None = None) -> int:
+        """The benchmark baseline of a whole rule set: one login, nothing recorded.
+
+        The rules run on the raw ``user`` and ``context``: no change tracking, console
+        capture, token claims or rows. Host operations, timers, the virtual clock, the fake
+        services and the Management API store work as in :meth:`run`, so, unlike
+        :meth:`floor`, rules that call services finish. Prototype pollution is neither
+        detected nor undone.
+
+        Returns
+        -------
+        int
+            1 when the login was allowed, 0 otherwise.
+        """
+        payload = self.prepare(payload, index, user_id)
+        res = self.begin_pass(payload, "", login_seed(self.seed, index), bare=True)
+        self.run_rules(res, 0, len(self.active))
+        try:
+            if res.fatal is None:
+                if res.timed_out is None:
+                    res.state.drain_fire_and_forget(
+                        res.state.start + self.limits.pipeline_timeout_ms)
+                return int(self.sandbox.call("finishBare"))
+        except EngineError:
+            pass
+        self.sandbox.rebuild()
+        return 0
 
     # ------------------------------------------------------------------------------------------
     def _with_persisted(self, payload: str) -> str:
@@ -213,14 +245,17 @@ class Pipeline:
         return res
 
     def begin_pass(self, payload: str, login_id: str, seed: int,
-                   persisted_user: str | None = None) -> _Pass:
-        """Start a pass: the sandbox holds the login's fresh ``user`` and ``context``."""
+                   persisted_user: str | None = None, *, bare: bool = False) -> _Pass:
+        """Start a pass: the sandbox holds the login's fresh ``user`` and ``context``.
+
+        ``bare`` starts a pass that records nothing (see :meth:`baseline`).
+        """
         if persisted_user is not None and persisted_user in self._written:
             payload = self._with_persisted(payload)
         res = _Pass(len(self.active), _LoginState(self, login_id, seed, payload))
         state = res.state
         t0 = _perf()
-        start = float(self.sandbox.call("begin", payload, seed))
+        start = float(self.sandbox.call("begin", payload, seed, bare))
         state.cpu_begin = _perf() - t0
         state.start = state.now = start
         return res

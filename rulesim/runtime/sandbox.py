@@ -29,7 +29,7 @@ LINE_BLOCK = 100_000
 """Rule k is compiled starting at line (k + 1) × LINE_BLOCK, so stack lines name the rule."""
 
 _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
-           "fireTimers", "finish", "floor", "adoptRule", "hostFail",
+           "fireTimers", "finish", "finishBare", "floor", "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
            "exportGlobal", "importGlobal", "setPaired")
 

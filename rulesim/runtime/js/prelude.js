@@ -119,7 +119,7 @@
   }
   function logger(level) {
     return function () {
-      if (!S) return;
+      if (!S || S.bare) return;
       var parts = [];
       for (var i = 0; i < arguments.length; i++) parts.push(formatArg(arguments[i]));
       var line = parts.join(' ');
@@ -424,6 +424,7 @@
   }
   function normalise(json) { return json === undefined ? undefined : jsonParse(json); }
   function collectChanges(rule) {
+    if (S.bare) return 0;
     var before = 0;
     var n = S.changes.length;
     var touched = S.userTouched;
@@ -522,12 +523,14 @@
     };
   }
   function adoptUser(raw) {
+    if (S.bare) { S.userRaw = S.user = raw; return; }
     wrapParts(raw, USER_PARTS);
     S.userRaw = raw;
     S.user = new ProxyCtor(raw, userHandler);
     rawOf.set(S.user, raw);
   }
   function adoptContext(raw) {
+    if (S.bare) { S.contextRaw = S.context = raw; return; }
     wrapParts(raw, CTX_PARTS);
     S.contextRaw = raw;
     S.context = new ProxyCtor(raw, contextHandler);
@@ -607,7 +610,10 @@
     return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0, flags: null, errName: null };
   }
 
-  function begin(loginJson, seed) {
+  // begin(loginJson, seed, bare): bare = the no-recording baseline (benchmarks): the rules
+  // run on the raw objects with the same host operations, clock and randomness, but nothing
+  // is tracked or captured; end it with finishBare().
+  function begin(loginJson, seed, bare) {
     var login = jsonParse(loginJson);
     exotic = false;
     if (trackPristine) { pristine = new SetCtor(); addPristine(login); }
@@ -627,7 +633,7 @@
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: [], logs: [], consoleBytes: 0, consoleOverflow: null,
       dirty: [], keyed: [], userTouched: {},
-      partValue: partValue,
+      partValue: partValue, bare: bare === true,
     };
     var ctx = login.context || {};
     // Auth0 always hands rules empty token-claim objects to fill.
@@ -838,6 +844,15 @@
     pendingOps = {};
     return out;
   }
+  // The end of a bare (no-recording) login: 1 when it was allowed, 0 otherwise.
+  function finishBare() {
+    var ok = S.failed ? 0 : 1;
+    S = null;
+    timers = [];
+    outbox = [];
+    pendingOps = {};
+    return ok;
+  }
   function safeJson(v) { try { var s = jsonStringify(v); return s === undefined ? null : s; } catch (e) { return jsonStringify('[unserialisable: ' + stringOf(e && e.message) + ']'); } }
 
   // ---------------------------------------------------------------- shared-prefix snapshots
@@ -1045,7 +1060,7 @@
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: st.changes, logs: st.logs, consoleBytes: st.consoleBytes, consoleOverflow: st.consoleOverflow,
       dirty: [], keyed: [], userTouched: {},
-      partValue: partValue,
+      partValue: partValue, bare: false,
     };
     adoptUser(tree.user);
     adoptContext(tree.context);
@@ -1099,7 +1114,7 @@
   return {
     begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, fireTimers: fireTimers,
-    finish: finish, floor: floor, exportState: exportState, beginFrom: beginFrom,
+    finish: finish, finishBare: finishBare, floor: floor, exportState: exportState, beginFrom: beginFrom,
     exportGlobal: exportGlobal, importGlobal: importGlobal, setPaired: setPaired, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
   };
 })
