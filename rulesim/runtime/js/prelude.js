@@ -606,6 +606,26 @@
     'Object', 'Array', 'JSON', 'Math', 'Promise'];
   function protoName(i) { return PROTO_NAMES[i]; }
 
+  // Drop what a login left in the sandbox (pending work, proxy maps); `global` stays.
+  function clearLoginState() {
+    timers = [];
+    outbox = [];
+    pendingOps = {};
+    rawOf = new MapCtor();
+    proxyOf = new MapCtor();
+  }
+  // The state S of a login that starts (begin) or resumes after shared rules (beginFrom).
+  function newLoginState(current, failed, changes, logs, consoleBytes, consoleOverflow, bare) {
+    clearLoginState();
+    return {
+      current: current, failed: failed, ended: false,
+      userRaw: null, user: null, contextRaw: null, context: null,
+      runs: [], changes: changes, logs: logs, consoleBytes: consoleBytes, consoleOverflow: consoleOverflow,
+      dirty: [], keyed: [], userTouched: {},
+      partValue: partValue, bare: bare,
+    };
+  }
+
   function newRun(i) {
     return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0, flags: null, errName: null };
   }
@@ -623,18 +643,7 @@
     // the same value whatever ran before in this worker.
     timerSeq = 0;
     opSeq = 0;
-    timers = [];
-    outbox = [];
-    pendingOps = {};
-    rawOf = new MapCtor();
-    proxyOf = new MapCtor();
-    S = {
-      current: -1, failed: false, ended: false,
-      userRaw: null, user: null, contextRaw: null, context: null,
-      runs: [], changes: [], logs: [], consoleBytes: 0, consoleOverflow: null,
-      dirty: [], keyed: [], userTouched: {},
-      partValue: partValue, bare: bare === true,
-    };
+    S = newLoginState(-1, false, [], [], 0, null, bare === true);
     var ctx = login.context || {};
     // Auth0 always hands rules empty token-claim objects to fill.
     if (ctx.idToken === undefined) ctx.idToken = {};
@@ -837,20 +846,14 @@
     var out = jsonStringify(rec) + '\u0001' + idJson + '\u0001' + atJson + '\u0001' + (mfaJson || '') +
       '\u0001' + (samlJson || '') + '\u0001' + (primaryJson || '');
     S = null;
-    rawOf = new MapCtor();
-    proxyOf = new MapCtor();
-    timers = [];
-    outbox = [];
-    pendingOps = {};
+    clearLoginState();
     return out;
   }
   // The end of a bare (no-recording) login: 1 when it was allowed, 0 otherwise.
   function finishBare() {
     var ok = S.failed ? 0 : 1;
     S = null;
-    timers = [];
-    outbox = [];
-    pendingOps = {};
+    clearLoginState();
     return ok;
   }
   function safeJson(v) { try { var s = jsonStringify(v); return s === undefined ? null : s; } catch (e) { return jsonStringify('[unserialisable: ' + stringOf(e && e.message) + ']'); } }
@@ -1050,18 +1053,7 @@
     rs0 = st.rng[0]; rs1 = st.rng[1]; rs2 = st.rng[2]; rs3 = st.rng[3];
     timerSeq = st.timerSeq;
     opSeq = st.opSeq;
-    timers = [];
-    outbox = [];
-    pendingOps = {};
-    rawOf = new MapCtor();
-    proxyOf = new MapCtor();
-    S = {
-      current: st.current, failed: st.failed, ended: false,
-      userRaw: null, user: null, contextRaw: null, context: null,
-      runs: [], changes: st.changes, logs: st.logs, consoleBytes: st.consoleBytes, consoleOverflow: st.consoleOverflow,
-      dirty: [], keyed: [], userTouched: {},
-      partValue: partValue, bare: false,
-    };
+    S = newLoginState(st.current, st.failed, st.changes, st.logs, st.consoleBytes, st.consoleOverflow, false);
     adoptUser(tree.user);
     adoptContext(tree.context);
     for (var i = 0; i < st.runs.length; i++) S.runs.push(unpackRun(st.runs[i]));
