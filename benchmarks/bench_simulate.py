@@ -30,7 +30,6 @@ import time
 import rulesim as rs
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns
-from rulesim.run import _services
 
 sys.path.insert(0, os.path.dirname(__file__))
 from bench_runtime import synchronous_rules
@@ -55,7 +54,7 @@ def main() -> None:
     payloads = sample.payloads()
     users = sample.logins["user_id"].astype(str).tolist()
     whole = Pipeline(list(rules), rules.configuration, seed=args.seed,
-                     services=_services(None, rules))
+                     services=rs.Services.from_file(rules.services_file))
     for i, p in enumerate(payloads[:300]):   # warm up: modules load, caches fill
         whole.baseline(p, i, user_id=users[i])
         whole.run(p, i, Columns(), login_id=str(i), user_id=users[i])

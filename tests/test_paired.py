@@ -48,11 +48,16 @@ def acme() -> rs.RuleSet:
         return rs.load_rules(ACME)
 
 
+def _with_claim_in_last_rule(rules: rs.RuleSet) -> rs.RuleSet:
+    """The rule set with one more claim written at the start of its last active rule."""
+    last = rules.active[-1]
+    return rules.replace(last.name, last.source.replace(
+        "{", "{\n  context.idToken['https://acme.com/v2'] = true;", 1))
+
+
 def test_a_change_to_the_last_acme_rule_shares_the_prefix_and_changes_nothing_else(
         acme: rs.RuleSet) -> None:
-    last = acme.active[-1]
-    cand = acme.replace(last.name, last.source.replace(
-        "{", "{\n  context.idToken['https://acme.com/v2'] = true;", 1))
+    cand = _with_claim_in_last_rule(acme)
     pop = rs.population(300, seed=5)
     k, safe, global_prefix = _prefix_plan(acme, cand)
     # ip-blocklist caches its feed on `global`; no later rule uses global: all 15 are shared.
@@ -66,8 +71,7 @@ def test_a_change_to_the_last_acme_rule_shares_the_prefix_and_changes_nothing_el
 def test_compare_reports_how_much_it_shared_and_finds_exactly_the_edited_rules_effect(
         acme: rs.RuleSet) -> None:
     last = acme.active[-1]
-    cand = acme.replace(last.name, last.source.replace(
-        "{", "{\n  context.idToken['https://acme.com/v2'] = true;", 1))
+    cand = _with_claim_in_last_rule(acme)
     pop = rs.population(200, seed=3)
     impact = compare(acme, cand, pop, workers=1)
     assert impact.shared_rules == _prefix_plan(acme, cand)[0] == len(acme.active) - 1

@@ -10,7 +10,7 @@ import pandas as pd
 from rulesim.pipeline import Pipeline
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.services import Services
-from tests.runtime.pipeline_helpers import BASE_CONTEXT, BASE_USER, Harness
+from tests.runtime.pipeline_helpers import BASE_CONTEXT, BASE_USER, Harness, rules_from
 
 COUNT_LOGINS = """function (user, context, callback) {
   user.app_metadata = user.app_metadata || {};
@@ -47,7 +47,7 @@ def _services() -> Services:
 
 
 def test_the_baseline_finishes_rules_that_wait_on_services_timers_and_the_management_api() -> None:
-    pipe = Pipeline(Harness([COUNT_LOGINS, CALL_SERVICE, DENY_EVE]).rules, {},
+    pipe = Pipeline(rules_from([COUNT_LOGINS, CALL_SERVICE, DENY_EVE]), {},
                     services=_services())
 
     assert pipe.baseline(_payload(0), 0, user_id="auth0|alice") == 1
@@ -55,7 +55,7 @@ def test_the_baseline_finishes_rules_that_wait_on_services_timers_and_the_manage
 
 
 def test_the_baseline_keeps_management_api_writes_for_the_users_next_login() -> None:
-    pipe = Pipeline(Harness([COUNT_LOGINS]).rules, {})
+    pipe = Pipeline(rules_from([COUNT_LOGINS]), {})
     for i in range(3):
         pipe.baseline(_payload(i), i, user_id="auth0|alice")
 
