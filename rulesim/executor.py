@@ -21,6 +21,7 @@ from typing import Any
 
 from rulesim.errors import ErrorCode, MissingExtraError, SandboxError
 from rulesim.records import Columns, PairColumns
+from rulesim.runtime.watchdog import EXIT_CPU_LIMIT
 from rulesim.runtime.worker import AnySpec, Chunk, PairSpec, PipelineSpec, run_chunk
 
 __all__ = ["LocalExecutor", "WorkerSession", "run_dask", "sandbox_crash_rows"]
@@ -88,24 +89,39 @@ class _Worker:
                 c.close()
 
 
-def sandbox_crash_rows(spec: AnySpec, chunk: Chunk, k: int, detail: str) -> Any:
-    """Records for a login whose worker process died while running it."""
+def sandbox_crash_rows(spec: AnySpec, chunk: Chunk, k: int, detail: str,
+                       exit_code: int | None = None) -> Any:
+    """Records for a login whose worker process died while running it.
+
+    A worker ended by the hard CPU watchdog (exit status
+    :data:`~rulesim.runtime.watchdog.EXIT_CPU_LIMIT`) gives a ``cpu_limit`` error; any other
+    death a ``sandbox_crash``.
+    """
     if isinstance(spec, PairSpec):
-        return PairColumns(sandbox_crash_rows(spec.baseline, chunk, k, detail),
-                           sandbox_crash_rows(spec.candidate, chunk, k, detail))
+        return PairColumns(sandbox_crash_rows(spec.baseline, chunk, k, detail, exit_code),
+                           sandbox_crash_rows(spec.candidate, chunk, k, detail, exit_code))
     sink = Columns()
     names = [r.name for r in spec.rules]
     orders = [r.order for r in spec.rules]
     n = len(names)
-    message = (f"the sandbox process died while running this login ({detail}); "
-               "the rule that was running is unknown")
+    if exit_code == EXIT_CPU_LIMIT:
+        code = ErrorCode.CPU_LIMIT
+        message = (f"CPU time limit exceeded in work the engine could not interrupt (a "
+                   f"catastrophic regular expression?); the worker was ended after "
+                   f"{spec.limits.cpu_ms:g} ms of CPU and the rule that was running is unknown")
+        flag = "cpu_limit"
+    else:
+        code = ErrorCode.SANDBOX_CRASH
+        message = (f"the sandbox process died while running this login ({detail}); "
+                   "the rule that was running is unknown")
+        flag = "sandbox_crash"
     sink.add_login(
         login_id=chunk.login_ids[k], user_id=chunk.user_ids[k], outcome="error",
-        error_code=ErrorCode.SANDBOX_CRASH.value, error_message=message,
+        error_code=code.value, error_message=message,
         app_error=spec.limits.error_mapping, deciding_rule=None, mfa_required=False,
         mfa_provider=None, redirect_url=None, id_token="{}", access_token="{}", scopes="",
         saml=None, primary_user=None, dropped_claims="[]", cpu_ms=0.0, latency_ms=0.0,
-        rules_run=0, flags="sandbox_crash")
+        rules_run=0, flags=flag)
     sink.add_rule_runs(chunk.login_ids[k], names, orders, ["skipped"] * n, [None] * n,
                        [None] * n, [0] * n, [0.0] * n, [0.0] * n, [0] * n, [0] * n, [""] * n)
     return sink
@@ -238,7 +254,7 @@ class LocalExecutor:
             return
         k = w.done_logins
         result = w.partial
-        result.extend(sandbox_crash_rows(spec, chunk, k, f"exit code {code}"))
+        result.extend(sandbox_crash_rows(spec, chunk, k, f"exit code {code}", code))
         rest = k + 1
         if rest < len(chunk.payloads):
             # The remaining logins continue in a fresh worker, still one by one.
@@ -289,9 +305,11 @@ class WorkerSession:
                 else:
                     raise SandboxError(f"a worker failed outside any rule:\n{msg[2]}")
         except (EOFError, OSError):
+            exit_code = w.proc.wait(timeout=10)
             self.close()
             result.extend(sandbox_crash_rows(spec, chunk, len(result),
-                                             "the worker process died"))
+                                             f"the worker process died, exit code {exit_code}",
+                                             exit_code))
             return result
 
     def close(self) -> None:

@@ -1,7 +1,9 @@
 """A small adapter over the QuickJS binding, so another binding could replace it.
 
-Only this module imports ``quickjs``. It applies the limits to every call and turns the
-binding's exceptions into :class:`EngineError` with a stable code.
+Only this module imports ``quickjs``. It applies the limits to every call (the CPU budget
+through :mod:`rulesim.runtime.watchdog`, never the binding's own time limit, which would
+refuse the native host functions) and turns the binding's exceptions into
+:class:`EngineError` with a stable code.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 import quickjs
 
 from rulesim.errors import ErrorCode
+from rulesim.runtime import watchdog
 from rulesim.runtime.limits import Limits
 
 __all__ = ["Engine", "EngineError", "JSFunction"]
@@ -62,24 +65,41 @@ class Engine:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
+        self._budget_ns = int(limits.cpu_ms * 1e6)
         self._ctx = quickjs.Context()
         self._ctx.set_memory_limit(limits.memory_mb * 1024 * 1024)
         self._ctx.set_max_stack_size(limits.stack_kb * 1024)
-        self._ctx.set_time_limit(limits.cpu_ms / 1000.0)
+        watchdog.install(self._ctx)
+
+    def add_host_function(self, name: str, fn: Any) -> None:
+        """Make the Python callable ``fn`` the JS global ``name``.
+
+        Only for :mod:`rulesim.runtime.native`'s total functions; the sandbox takes each into
+        the prelude's closure and deletes the global before any rule is compiled.
+        """
+        self._ctx.add_callable(name, fn)
 
     def eval(self, code: str) -> Any:
         """Evaluate ``code`` under the limits; raise :class:`EngineError` on failure."""
+        budget = watchdog.BUDGET
+        budget.start(self._budget_ns)
         try:
             return self._ctx.eval(code)
         except quickjs.JSException as exc:
             raise _classify(exc) from None
+        finally:
+            budget.stop()
 
     def compile_error(self, code: str) -> str | None:
         """Evaluate ``code`` and return the JS error text, or None if it evaluated."""
+        budget = watchdog.BUDGET
+        budget.start(self._budget_ns)
         try:
             self._ctx.eval(code)
         except quickjs.JSException as exc:
             return str(exc)
+        finally:
+            budget.stop()
         return None
 
     def global_function(self, name: str) -> JSFunction:
@@ -93,32 +113,50 @@ class Engine:
 
     def call(self, fn: JSFunction, *args: Any) -> Any:
         """Call a JS function under the limits."""
+        budget = watchdog.BUDGET
+        budget.start(self._budget_ns)
         try:
             return fn(*args)
         except quickjs.JSException as exc:
             raise _classify(exc) from None
+        finally:
+            budget.stop()
 
     def bind(self, fn: JSFunction) -> Any:
         """``fn`` as a callable that raises :class:`EngineError` like :meth:`call`."""
         js_exception = quickjs.JSException
+        budget = watchdog.BUDGET
+        start, stop, budget_ns = budget.start, budget.stop, self._budget_ns
 
         def bound(*args: Any) -> Any:
+            start(budget_ns)
             try:
                 return fn(*args)
             except js_exception as exc:
                 raise _classify(exc) from None
+            finally:
+                stop()
 
         return bound
 
     def run_jobs(self) -> int:
-        """Run pending promise jobs until none is left; return how many ran."""
+        """Run pending promise jobs until none is left; return how many ran.
+
+        Each job is one engine call with a budget of its own, as a rule step is.
+        """
         n = 0
+        budget = watchdog.BUDGET
+        execute = self._ctx.execute_pending_job
         try:
-            while self._ctx.execute_pending_job():
+            while True:
+                budget.start(self._budget_ns)
+                if not execute():
+                    return n
                 n += 1
         except quickjs.JSException as exc:
             raise _classify(exc) from None
-        return n
+        finally:
+            budget.stop()
 
     def memory_used(self) -> int:
         """Bytes of memory the runtime uses now."""

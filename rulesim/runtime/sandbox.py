@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from rulesim.runtime import native
 from rulesim.runtime.engine import Engine, EngineError, JSFunction
 from rulesim.runtime.limits import Limits
 from rulesim.sources import Rule
@@ -26,7 +27,11 @@ __all__ = ["LINE_BLOCK", "Sandbox", "SandboxOptions"]
 
 _JS_DIR = Path(__file__).with_name("js")
 LINE_BLOCK = 100_000
-"""Rule k is compiled starting at line (k + 1) × LINE_BLOCK, so stack lines name the rule."""
+"""The largest line block (see :attr:`Sandbox.line_block`), for rule sets with huge sources.
+
+Rule k is compiled starting at line (k + 1) × block, so a stack line names the rule. The
+block is chosen per sandbox, the smallest power of ten above every source the engine
+evaluates (the prelude and modules included): padding costs parse time at every rebuild."""
 
 _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "finishBare", "floor", "adoptRule", "hostFail",
@@ -87,24 +92,38 @@ class Sandbox:
         self.invalid: dict[int, str] = {}
         self.rebuilds = 0
         self.paired = False
+        self._registry: tuple[str, str] | None = None
+        self.line_block = LINE_BLOCK
+        """Rule k starts at line (k + 1) × ``line_block`` of the engine's sources."""
         self._build()
 
     # --- lifecycle --------------------------------------------------------------------------
     def _build(self) -> None:
         self.engine = Engine(self.limits)
+        if self._registry is None:
+            # The same on every rebuild: built once.
+            self._registry = self._module_registry()
+            longest = max([_js("prelude.js").count("\n") + sum(s.count("\n") for s in self._registry)]
+                          + [r.source.count("\n") for r in self.rules]) + 16
+            self.line_block = max(1_000, 10 ** len(str(longest)))
         opts = {
             "consoleBytes": self.limits.console_kb * 1024,
             "consoleLineBytes": self.limits.console_line_bytes,
-            "lineBlock": LINE_BLOCK,
+            "lineBlock": self.line_block,
             "domain": self.options.domain,
             "managementToken": "rulesim-management-api-token",
             "legacyGlobals": self.options.legacy_globals,
         }
-        registry, make_require = self._module_registry()
+        registry, make_require = self._registry
+        # The native host functions exist as globals only until the prelude has taken them.
+        for name, fn in native.HOST_FUNCTIONS.items():
+            self.engine.add_host_function(f"__rulesim_native_{name}", fn)
+        natives = ", ".join(f"{n}: __rulesim_native_{n}" for n in native.HOST_FUNCTIONS)
         setup = (
             f"globalThis.__rulesim_driver = ({_js('prelude.js')})("
             f"{json.dumps(json.dumps(self.configuration))}, {json.dumps(json.dumps(opts))}, "
-            f"{make_require}, {registry});\n"
+            f"{make_require}, {registry}, {{{natives}}});\n"
+            + "".join(f"delete globalThis.__rulesim_native_{n};\n" for n in native.HOST_FUNCTIONS)
             + "".join(f"globalThis.__rulesim_{n} = __rulesim_driver.{n};\n" for n in _DRIVER)
             + "delete globalThis.__rulesim_driver;"
         )
@@ -137,7 +156,7 @@ class Sandbox:
         return registry, _js("require.js")
 
     def _compile(self, index: int, rule: Rule) -> None:
-        pad = "\n" * ((index + 1) * LINE_BLOCK - 1)
+        pad = "\n" * ((index + 1) * self.line_block - 1)
         text = f"{pad}globalThis.__rulesim_rule = (\n{rule.source}\n);"
         err = self.engine.compile_error(text)
         if err is not None:

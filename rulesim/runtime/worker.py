@@ -16,6 +16,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from rulesim.records import Columns, PairColumns
+from rulesim.runtime import watchdog
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import SandboxOptions
 from rulesim.sources import Rule
@@ -206,6 +207,8 @@ def worker_main(conn: Connection, out: Connection | None = None) -> None:
     ``("error", chunk_index, text)``.
     """
     os.environ.setdefault("TZ", "UTC")
+    # Work the engine cannot interrupt (a catastrophic regular expression) ends the process.
+    watchdog.enable_hard_limit()
     reply = out if out is not None else conn
     spec: AnySpec | None = None
     while True:

@@ -1,9 +1,11 @@
-(function installRulesimPrelude(CONFIG_JSON, OPTIONS_JSON, makeRequire, REGISTRY) {
+(function installRulesimPrelude(CONFIG_JSON, OPTIONS_JSON, makeRequire, REGISTRY, NATIVE) {
   // The Auth0 Rules runtime emulation. Everything a rule can reach is defined here; nothing
   // in this file can reach the host: work that needs Python (fake HTTP, the Management API)
   // is appended to an outbox that the Python driver reads, answers and delivers back.
   'use strict';
   var G = globalThis;
+  // QuickJS's own `__date_clock()` reads the real clock: rules live on the virtual one.
+  delete G.__date_clock;
   var OPTIONS = JSON.parse(OPTIONS_JSON);
   var RealDate = Date;
   var jsonStringify = JSON.stringify;
@@ -156,11 +158,17 @@
     if (err.name) e.name = err.name;
     return e;
   }
+  // The native host functions (rulesim/runtime/native.py): strings and numbers in and out,
+  // '' on failure. Held only here and in the modules given `host`; never globals.
   var host = {
     http: function (req, cb) { hostCall('http', req, cb); },
     mgmt: function (op, args, cb) { hostCall('mgmt', { op: op, args: args }, cb); },
     random: function () { return seededRandom(); },
     domain: OPTIONS.domain,
+    digest: NATIVE.digest,    // (alg, enc, data, out) -> digest text
+    hmac: NATIVE.hmac,        // (alg, keyEnc, key, enc, data, out) -> HMAC text
+    pbkdf2: NATIVE.pbkdf2,    // (alg, pwEnc, pw, saltEnc, salt, iterations, keylen) -> hex
+    clockUs: NATIVE.clockUs,  // () -> thread CPU time, µs (float)
   };
 
   // ---------------------------------------------------------------- configuration, auth0, global

@@ -291,10 +291,19 @@
     throw notAvailable(p.spec, p, from);
   }
 
+  // Top-level specs already loaded, to their exports: rules call require() on every login.
+  var loaded = Object.create(null);
+
   function require(spec) {
+    if (typeof spec === 'string') {
+      var hit = loaded[spec];
+      if (hit !== undefined) return hit;
+    }
     var p = parseSpec(spec);
     if (!p) throw notAvailable(String(spec), null, null);
-    return resolveTopLevel(p, null);
+    var exports = resolveTopLevel(p, null);
+    if (typeof spec === 'string' && exports !== undefined) loaded[spec] = exports;
+    return exports;
   }
 
   // Built-ins require their siblings first, so a supplied fake `crypto` does not leak into them.

@@ -23,6 +23,7 @@ from rulesim.runtime.modules import (
     default_modules_dir,
     require_js,
 )
+from rulesim.runtime.native import HOST_FUNCTIONS
 
 NOW_MS = 1_700_000_000_000  # the virtual clock's start: 2023-11-14T22:13:20Z
 
@@ -40,7 +41,11 @@ var host = {
   http: function (req, cb) { __rs_queue('http', req, cb); },
   mgmt: function (op, args, cb) { __rs_queue('mgmt', {op: op, args: args}, cb); },
   random: __rs_random,
-  domain: DOMAIN
+  domain: DOMAIN,
+  digest: __rs_native_digest,
+  hmac: __rs_native_hmac,
+  pbkdf2: __rs_native_pbkdf2,
+  clockUs: __rs_native_clockUs
 };
 function __rs_queue(kind, payload, cb) {
   var id = __rs.nextId++;
@@ -216,6 +221,9 @@ class ModuleHarness:
         self.ctx.set_max_stack_size(4 * 1024 * 1024)
         self.calls: list[dict[str, Any]] = []
         self.uncaught: list[str] = []
+        # The sandbox's native host functions, as the prelude hands them to modules.
+        for name, fn in HOST_FUNCTIONS.items():
+            self.ctx.add_callable(f"__rs_native_{name}", fn)
         host_js = (
             HOST_JS.replace("NOW_MS", str(NOW_MS))
             .replace("SEED", str(seed))

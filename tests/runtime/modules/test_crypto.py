@@ -6,8 +6,13 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import shutil
+import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from module_harness import ModuleHarness
 
 INPUTS = [
@@ -162,3 +167,75 @@ def test_unknown_digests_and_ciphers_fail_clearly(harness: ModuleHarness) -> Non
         " return out; })()"
     )
     assert got == ["Digest method not supported", "ERR_NOT_SIMULATED"]
+
+
+# --- native digests: random inputs against Python, fixed vectors against Node ---------------
+
+_ALGS = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]
+_native_harness = ModuleHarness()
+
+
+@given(data=st.binary(max_size=200), text=st.text(max_size=120), alg=st.sampled_from(_ALGS),
+       out=st.sampled_from(["hex", "base64", "base64url", "latin1", "buffer"]))
+@settings(max_examples=150, deadline=None)
+def test_hash_and_hmac_of_random_text_and_buffers_match_python(data: bytes, text: str, alg: str,
+                                                                out: str) -> None:
+    # Node encodes lone surrogates in utf8 text as U+FFFD, and so does rulesim's Buffer.
+    text_bytes = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode()
+    for ch in text:
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            text_bytes = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode()
+            break
+    arg = "undefined" if out == "buffer" else json.dumps(out)
+    got = _native_harness.eval(
+        f"(function () {{ var c = require('crypto'); var b = Buffer.from({json.dumps(list(data))});"
+        f" function show(v) {{ return typeof v === 'string' ? v : Array.from(v); }}"
+        f" return [show(c.createHash('{alg}').update({json.dumps(text)}).update(b).digest({arg})),"
+        f" show(c.createHmac('{alg}', b).update({json.dumps(text)}).digest({arg}))]; }})()")
+    digest = hashlib.new(alg, text_bytes + data).digest()
+    mac = hmac.new(data, text_bytes, alg).digest()
+
+    def expect(raw: bytes) -> object:
+        if out == "hex":
+            return raw.hex()
+        if out == "base64":
+            return base64.b64encode(raw).decode()
+        if out == "base64url":
+            return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        if out == "latin1":
+            return raw.decode("latin-1")
+        return list(raw)
+
+    assert got == [expect(digest), expect(mac)]
+
+
+NODE_VECTORS = r"""
+const c = require('crypto');
+const out = [];
+const inputs = ['', 'abc', 'héllo\u0000wörld', 'x'.repeat(1000), '\ud800 lone', '😀'];
+for (const alg of ['md5', 'sha1', 'sha256', 'sha512']) {
+  for (const s of inputs) {
+    out.push(c.createHash(alg).update(s).digest('hex'));
+    out.push(c.createHmac(alg, s).update('msg').update(Buffer.from([0, 255, 1])).digest('base64'));
+    out.push(c.createHash(alg).update(Buffer.from(s, 'latin1')).update('00ff10', 'hex').digest('binary'));
+  }
+}
+out.push(c.pbkdf2Sync('pw', 'salt', 1000, 40, 'sha256').toString('hex'));
+out.push(c.createHmac('sha256', Buffer.from('c2VjcmV0', 'base64')).update('a').digest('base64url'));
+console.log(JSON.stringify(out));
+"""
+
+
+def test_fixed_vectors_match_node(harness: ModuleHarness) -> None:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is required in CI")
+        pytest.skip("node is not installed")
+    expected = json.loads(subprocess.run([node, "-e", NODE_VECTORS], capture_output=True,
+                                         text=True, check=True, timeout=60).stdout)
+    body = NODE_VECTORS.replace("const c = require('crypto');", "var c = require('crypto');")
+    body = body.replace("console.log(JSON.stringify(out));", "return out;")
+    body = body.replace("const ", "var ").replace("for (var alg of", "for (var alg of")
+    got = harness.eval(f"(function () {{ {body} }})()")
+    assert got == expected

@@ -1,0 +1,176 @@
+"""The native host functions: the only Python a rule's JavaScript can cause to run directly.
+
+A small fixed table. Each function takes and returns strings and numbers only, never raises
+(a Python exception would surface in JavaScript as an engine error that rule code could
+catch and confuse), and takes no path, command, URL or object: it computes, and that is all.
+The sandbox registers them as globals, the prelude takes them into its closure and the
+globals are deleted before any rule is compiled, so rule code reaches them only through the
+modules that wrap them (``crypto``, and through it ``jsonwebtoken``).
+
+The binding carries strings as C strings, so a NUL character cannot cross in either
+direction (the string is cut there). Bytes therefore cross in the ``'bytes'`` encoding: one
+character per byte, whose code point is the byte plus one (1-256). Text given as ``'utf8'``
+crosses as the JavaScript string itself, when it has no NUL and no lone surrogate, and is
+encoded here. Results come back as ``'hex'``, ``'base64'`` or ``'base64url'`` text. A failure
+(an unknown algorithm, a character out of range, a bad encoding) returns the empty string,
+which no successful call returns, and the JavaScript side raises the error Node would.
+
+Examples
+--------
+>>> digest("sha256", "utf8", "abc", "hex")[:16]
+'ba7816bf8f01cfea'
+>>> hmac_digest("sha256", "utf8", "key", "utf8", "The quick brown fox jumps over the lazy dog", "hex")[:16]
+'f7bc83f430538424'
+>>> digest("sha1", "bytes", "".join(chr(b + 1) for b in b"abc"), "base64")
+'qZk+NkcGgWq6PiVxeFDCbJzQ2J0='
+>>> digest("whirlpool", "utf8", "abc", "hex")
+''
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["ALGORITHMS", "HOST_FUNCTIONS", "MAX_PBKDF2_WORK", "clock_us", "digest",
+           "hmac_digest", "pbkdf2"]
+
+ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
+"""The hash algorithms of ``crypto.createHash`` / ``createHmac`` (Node's common names)."""
+
+MAX_PBKDF2_WORK = 20_000_000
+"""Most HMAC computations (iterations × output blocks) one ``pbkdf2`` call may do.
+
+Native code cannot be interrupted by the CPU watchdog until it returns, so a call that
+would run for many seconds is refused instead; real rules use well under a million."""
+
+_ALGS = frozenset(ALGORITHMS)
+_CONSTRUCTORS = {name: getattr(hashlib, name) for name in ALGORITHMS}
+_UNSHIFT = {b + 1: b for b in range(256)}
+
+
+def _bytes(encoding: Any, data: Any) -> bytes:
+    if type(data) is not str:
+        raise ValueError("bad input")
+    if encoding == "utf8":
+        return data.encode("utf-8")
+    if encoding == "bytes":
+        # Code points 1-256 map to bytes 0-255; anything else fails the latin-1 encoding.
+        if "\x00" in data:
+            raise ValueError("bad input")
+        return data.translate(_UNSHIFT).encode("latin-1")
+    raise ValueError("bad input encoding")
+
+
+def _out(raw: bytes, encoding: Any) -> str:
+    if encoding == "hex":
+        return raw.hex()
+    if encoding == "base64":
+        return base64.b64encode(raw).decode("ascii")
+    if encoding == "base64url":
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    raise ValueError("bad output encoding")
+
+
+def digest(algorithm: str, encoding: str, data: str, output: str) -> str:
+    """Hash ``data`` and return the digest in ``output`` encoding, or ``''`` on bad input.
+
+    Parameters
+    ----------
+    algorithm
+        One of :data:`ALGORITHMS`.
+    encoding
+        How ``data`` carries its bytes: ``'utf8'`` (text) or ``'bytes'`` (one character a
+        byte, shifted by one).
+    data
+        The message.
+    output
+        ``'hex'``, ``'base64'`` or ``'base64url'``.
+    """
+    try:
+        if algorithm not in _ALGS:
+            return ""
+        return _out(_CONSTRUCTORS[algorithm](_bytes(encoding, data)).digest(), output)
+    except Exception:
+        return ""
+
+
+def hmac_digest(algorithm: str, key_encoding: str, key: str, encoding: str, data: str,
+                output: str) -> str:
+    """HMAC of ``data`` under ``key``, in ``output`` encoding, or ``''`` on bad input.
+
+    Parameters are as for :func:`digest`; ``key`` is carried like ``data``.
+    """
+    try:
+        if algorithm not in _ALGS:
+            return ""
+        return _out(hmac.digest(_bytes(key_encoding, key), _bytes(encoding, data), algorithm),
+                    output)
+    except Exception:
+        return ""
+
+
+def pbkdf2(algorithm: str, password_encoding: str, password: str, salt_encoding: str,
+           salt: str, iterations: object, keylen: object) -> str:
+    """PBKDF2-HMAC derived key as hex, or ``''`` on bad input or too much work.
+
+    ``iterations`` and ``keylen`` arrive as JavaScript numbers (floats; typed ``object``
+    because the engine hands over whatever the caller passed); they must be whole and
+    positive, and the work is capped at :data:`MAX_PBKDF2_WORK`.
+    """
+    try:
+        if algorithm not in _ALGS:
+            return ""
+        if not (isinstance(iterations, int | float) and isinstance(keylen, int | float)):
+            return ""
+        n, length = int(iterations), int(keylen)
+        if n != iterations or length != keylen or n < 1 or length < 1:
+            return ""
+        block = hashlib.new(algorithm).digest_size
+        if n * -(-length // block) > MAX_PBKDF2_WORK:
+            return ""
+        raw = hashlib.pbkdf2_hmac(algorithm, _bytes(password_encoding, password),
+                                  _bytes(salt_encoding, salt), n, length)
+        return raw.hex()
+    except Exception:
+        return ""
+
+
+_thread_ns = time.thread_time_ns
+
+
+def clock_us() -> float:
+    """CPU time of the calling thread in microseconds, as a float (never truncated).
+
+    The binding silently truncates Python integers of 2³¹ and above, so this is a float:
+    exact to the nanosecond for more than a hundred days of CPU time.
+    """
+    return _thread_ns() / 1000.0
+
+
+def _total(fn: Callable[..., Any], fallback: str | float) -> Callable[..., Any]:
+    """``fn`` that answers ``fallback`` instead of raising, whatever it is called with."""
+
+    def total(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except Exception:
+            return fallback
+
+    total.__name__ = fn.__name__
+    total.__doc__ = fn.__doc__
+    return total
+
+
+HOST_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "digest": _total(digest, ""),
+    "hmac": _total(hmac_digest, ""),
+    "pbkdf2": _total(pbkdf2, ""),
+    "clockUs": _total(clock_us, 0.0),
+}
+"""The whole table, by the name the prelude knows each function by (each made total: a call
+with the wrong number of arguments answers the failure value too)."""

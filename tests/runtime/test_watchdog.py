@@ -1,0 +1,80 @@
+"""The CPU watchdog: each engine call has a CPU budget, enforced without the binding's limit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pipeline_helpers import Harness
+
+import rulesim as rs
+from rulesim.runtime import watchdog
+from rulesim.runtime.engine import Engine, EngineError
+from rulesim.runtime.limits import Limits
+
+LOOP = "function (u, c, cb) { if (u.email === 'loop@x') { while (true) {} } cb(null, u, c); }"
+
+
+def test_an_infinite_loop_ends_at_the_cpu_budget_with_cpu_limit() -> None:
+    engine = Engine(Limits(cpu_ms=150))
+    started = time.thread_time()
+    with pytest.raises(EngineError) as info:
+        engine.eval("while (true) {}")
+    spent = time.thread_time() - started
+    assert info.value.code == "cpu_limit"
+    assert 0.15 <= spent < 1.0
+    assert watchdog.BUDGET.deadline_ns > 1 << 61  # no budget left open between calls
+
+
+def test_the_interrupt_cannot_be_caught_or_swallowed_by_finally() -> None:
+    engine = Engine(Limits(cpu_ms=100))
+    with pytest.raises(EngineError) as info:
+        engine.eval("var n = 0; for (;;) { try { while (true) {} } catch (e) { n++; } "
+                    "finally { n++; } }")
+    assert info.value.code == "cpu_limit"
+
+
+def test_each_engine_call_gets_a_fresh_budget() -> None:
+    engine = Engine(Limits(cpu_ms=200))
+    spin = engine.eval("(function (ms) { var t = Date.now(); while (Date.now() - t < ms) {} "
+                       "return 1; })")
+    for _ in range(4):  # 4 x 120 ms of CPU in all, never 200 ms in one call
+        assert engine.call(spin, 120) == 1
+
+
+def test_python_host_functions_can_be_called_while_the_budget_runs() -> None:
+    engine = Engine(Limits(cpu_ms=500))
+    engine.add_host_function("twice", lambda x: x * 2)
+    assert engine.eval("twice(21)") == 42
+
+
+def test_a_looping_login_fails_with_cpu_limit_and_the_next_login_is_unchanged() -> None:
+    h = Harness([LOOP, "function (u, c, cb) { c.idToken.n = (global.n = (global.n || 0) + 1); "
+                       "cb(null, u, c); }"], limits=Limits(cpu_ms=150))
+    before = h.login()
+    looped = h.login(user={"email": "loop@x"})
+    after = h.login()
+    assert before.outcome == after.outcome == "allowed"
+    assert looped.outcome == "error" and looped.code == "cpu_limit"
+    assert looped.run("rule1")["error_code"] == "cpu_limit"
+    # The engine was rebuilt after the overrun, so `global` started again, as before.
+    assert before.id_token["n"] == 1 and after.id_token["n"] == 1
+
+
+@pytest.mark.slow
+def test_a_catastrophic_regex_in_a_worker_ends_as_cpu_limit_and_other_logins_survive() -> None:
+    # The C regex engine never polls the interrupt handler: the hard watchdog ends the worker
+    # and the executor reports the login as cpu_limit.
+    rule = rs.Rule.from_source("regex", """function (u, c, cb) {
+      if (/^(a+)+$/.test(u.nickname)) { c.idToken.match = true; }
+      cb(null, u, c);
+    }""", order=1)
+    pop = rs.Population.from_logins(
+        [{"user": {"user_id": f"auth0|u{i}", "nickname": "a" * 40 + "!" if i == 2 else f"u{i}"},
+          "context": {}} for i in range(6)])
+    target = "auth0|u2"
+    sim = rs.simulate(rs.RuleSet([rule]), pop, workers=1, limits=rs.Limits(cpu_ms=200),
+                      progress=False)
+    codes = sim.logins.set_index("user_id").error_code
+    assert codes[target] == "cpu_limit"
+    assert codes.drop(target).isna().all()
