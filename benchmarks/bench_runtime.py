@@ -8,8 +8,19 @@ enabled rules up to `sign-downstream-claims`) over N logins in ONE process, twic
 * **full**: the rulesim pipeline with full recording (per-rule outcomes, timings, change
   tracking, console capture, token computation, columnar records).
 
-It prints logins/s for both and the ratio. Targets (issue 3): full ≥ 40% of the floor, and
-≥ 8,000 logins/s per core.
+It prints logins/s for both and the ratio, then the same two figures without
+`sign-downstream-claims` (the rule that signs an HMAC-SHA256: its share of the floor is what
+native crypto costs). Then three smaller measurements:
+
+* a one-rule tenant computing three HMAC-SHA256s and one SHA-256 per login, against the same
+  rule with the crypto calls removed (floor and full recording);
+* the CPU watchdog's cost per engine call: a trivial call through the engine against the same
+  call on a bare QuickJS context with no interrupt handler;
+* what an infinite loop costs: the wall time of a looping login against the CPU budget, and
+  the sandbox rebuild that follows it.
+
+Targets (issues 3 and 14): full ≥ 40% of the floor; the HMAC rule ≤ 10% of the floor; the
+floor ≥ 15,000 logins/s on one core; the crypto rule ≥ 80% of the empty one's rate.
 
     python benchmarks/bench_runtime.py [--logins 20000] [--seed 1]
 """
@@ -23,9 +34,36 @@ from collections.abc import Callable
 
 os.environ.setdefault("TZ", "UTC")
 
+import quickjs
+
 import rulesim as rs
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns
+from rulesim.runtime.engine import Engine
+
+CRYPTO_RULE = """function (user, context, callback) {
+  var crypto = require('crypto');
+  var id = user.user_id + '|' + context.clientID;
+  var k1 = configuration.K1, k2 = configuration.K2;
+  context.idToken['https://bench/a'] = crypto.createHmac('sha256', k1).update(id).digest('hex');
+  context.idToken['https://bench/b'] = crypto.createHmac('sha256', k2).update(user.email || '')
+    .digest('base64');
+  context.idToken['https://bench/c'] = crypto.createHmac('sha256', k1).update(context.clientName)
+    .digest('hex').slice(0, 16);
+  context.idToken['https://bench/d'] = crypto.createHash('sha256').update(id).digest('hex');
+  callback(null, user, context);
+}"""
+
+EMPTY_RULE = """function (user, context, callback) {
+  var crypto = require('crypto');
+  var id = user.user_id + '|' + context.clientID;
+  var k1 = configuration.K1, k2 = configuration.K2;
+  context.idToken['https://bench/a'] = id;
+  context.idToken['https://bench/b'] = user.email || '';
+  context.idToken['https://bench/c'] = context.clientName.slice(0, 16);
+  context.idToken['https://bench/d'] = id;
+  callback(null, user, context);
+}"""
 
 ASYNC_MARKERS = ("require('request", "require('axios", "auth0.users", "async function",
                  'require("request', 'require("axios')
@@ -94,7 +132,7 @@ def main() -> None:
     print(f"full / floor:           {t_floor / t_full:10.1%}   (target ≥ 40%)")
     print(f"floor / 8,000 per core: {n / t_floor / 8000:10.1%}   (recording cannot beat the floor)")
     # Where the floor goes: the same floor without the one rule that signs with HMAC-SHA256
-    # (pure JS in the sandbox: QuickJS interprets it, there is no native crypto).
+    # (native since issue 14: what is left is the JavaScript around the digest).
     signing = [r.name for r in rules if "createHmac" in r.source]
     light = Pipeline([r for r in rules if r.name not in signing], ruleset.configuration,
                      seed=args.seed)
@@ -103,6 +141,99 @@ def main() -> None:
           f"({t_light / n * 1e6:.1f} µs/login; the HMAC rule costs "
           f"{(t_floor - t_light) / n * 1e6:.1f} µs/login of the floor)")
     print(f"outcomes: {outcomes}; changes recorded: {len(sink.data['changes']['login_id'])}")
+    print()
+    print(f"without {', '.join(signing)}:")
+    light_full = min(_full(light, payloads, ids, users) for _ in range(args.repeat))
+    print(f"  floor:                {n / t_light:10,.0f} logins/s  ({t_light / n * 1e6:6.1f} µs/login)")
+    print(f"  full recording:       {n / light_full:10,.0f} logins/s  ({light_full / n * 1e6:6.1f} µs/login)")
+    print(f"  full / floor:         {t_light / light_full:10.1%}   (target ≥ 40%)")
+    print(f"the HMAC rule's share of the floor: {(t_floor - t_light) / t_floor:.1%} (target ≤ 10%); "
+          f"floor / 15,000 per core: {n / t_floor / 15000:.1%} (target ≥ 100%)")
+    print()
+    crypto_figures(args, payloads[: min(n, 10_000)], ids, users)
+    print()
+    watchdog_cost()
+    print()
+    loop_cost(rules, ruleset.configuration, payloads[0], ids[0], users[0])
+
+
+def _full(pipe: Pipeline, payloads: list[str], ids: list[str], users: list[str]) -> float:
+    sink = Columns()
+    t = time.perf_counter()
+    for i, p in enumerate(payloads):
+        pipe.run(p, i, sink, login_id=ids[i], user_id=users[i])
+    return time.perf_counter() - t
+
+
+def crypto_figures(args: argparse.Namespace, payloads: list[str], ids: list[str],
+                   users: list[str]) -> None:
+    """A one-rule tenant with 3 HMAC-SHA256s and 1 SHA-256 per login vs the same rule without."""
+    config = {"K1": "k1-" + "x" * 29, "K2": "k2-" + "y" * 40}
+    n = len(payloads)
+    pipes = {name: Pipeline([rs.Rule.from_source(name, src, order=1)], config, seed=args.seed)
+             for name, src in (("crypto", CRYPTO_RULE), ("empty", EMPTY_RULE))}
+    floors = {k: min(_timed(p.floor, payloads) for _ in range(args.repeat)) for k, p in pipes.items()}
+    fulls = {k: min(_full(p, payloads, ids, users) for _ in range(args.repeat))
+             for k, p in pipes.items()}
+    print(f"one rule, 3 HMAC-SHA256 + 1 SHA-256 per login ({n} logins), against the same rule "
+          "without the crypto calls:")
+    for label, t in (("floor", floors), ("full recording", fulls)):
+        print(f"  {label + ':':22}{n / t['crypto']:10,.0f} vs {n / t['empty']:,.0f} logins/s = "
+              f"{t['empty'] / t['crypto']:.1%} (target ≥ 80%); "
+              f"{(t['crypto'] - t['empty']) / n / 4 * 1e6:.1f} µs per crypto call")
+
+
+def watchdog_cost(calls: int = 200_000) -> None:
+    """A trivial engine call with the watchdog's budget and handler, vs a bare context."""
+    code = "(function () { var s = 0; for (var i = 0; i < 20; i++) s += i; return s; })"
+    engine = Engine(rs.Limits())
+    watched = engine.bind(engine.eval(code))
+    bare_ctx = quickjs.Context()
+    bare = bare_ctx.eval(code)
+    limited_ctx = quickjs.Context()
+    limited_ctx.set_time_limit(2.0)
+    limited_fn = limited_ctx.eval(code)
+
+    def limited() -> object:  # the engine's call path before the watchdog
+        try:
+            return limited_fn()
+        except quickjs.JSException:
+            raise
+
+    def per_call(fn: Callable[[], object]) -> float:
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            best = min(best, (time.perf_counter() - t) / calls)
+        return best
+
+    t_watched, t_bare, t_limited = per_call(watched), per_call(bare), per_call(limited)
+    print(f"engine call with the watchdog: {t_watched * 1e6:.2f} µs; bare context, no limit: "
+          f"{t_bare * 1e6:.2f} µs (watchdog +{(t_watched - t_bare) * 1e6:.2f} µs); before the "
+          f"watchdog (binding's time limit, same wrapper): {t_limited * 1e6:.2f} µs "
+          f"(watchdog / before = {t_watched / t_limited:.2f}x)")
+
+
+def loop_cost(rules: list[rs.Rule], configuration: dict[str, str], payload: str, login_id: str,
+              user_id: str) -> None:
+    """Wall time of a login whose rule loops forever, against the CPU budget and a normal login."""
+    looping = rs.Rule.from_source("loop", "function (u, c, cb) { while (true) {} }", order=0)
+    limits = rs.Limits()
+    pipe = Pipeline([looping, *rules], configuration, limits=limits)
+    sink = Columns()
+    t = time.perf_counter()
+    pipe.run(payload, 0, sink, login_id=login_id, user_id=user_id)
+    looped = time.perf_counter() - t
+    t = time.perf_counter()
+    for _ in range(5):
+        pipe.sandbox.rebuild()
+    rebuild = (time.perf_counter() - t) / 5
+    code = sink.data["logins"]["error_code"][0]
+    print(f"an infinite loop ({code}): {looped:.2f} s of wall time for a {limits.cpu_ms / 1000:g} s "
+          f"CPU budget ({looped / (limits.cpu_ms / 1000):.2f}x the budget); the rebuild after it "
+          f"{rebuild * 1000:.0f} ms ({rebuild / looped:.1%} of the looping login)")
 
 
 if __name__ == "__main__":

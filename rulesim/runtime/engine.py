@@ -114,28 +114,32 @@ class Engine:
     def call(self, fn: JSFunction, *args: Any) -> Any:
         """Call a JS function under the limits."""
         budget = watchdog.BUDGET
-        budget.start(self._budget_ns)
+        budget.seq += 1
+        budget.budget_ns = self._budget_ns
+        budget.active = True
         try:
             return fn(*args)
         except quickjs.JSException as exc:
             raise _classify(exc) from None
         finally:
-            budget.stop()
+            budget.active = False
 
     def bind(self, fn: JSFunction) -> Any:
         """``fn`` as a callable that raises :class:`EngineError` like :meth:`call`."""
         js_exception = quickjs.JSException
         budget = watchdog.BUDGET
-        start, stop, budget_ns = budget.start, budget.stop, self._budget_ns
+        budget_ns = self._budget_ns
 
         def bound(*args: Any) -> Any:
-            start(budget_ns)
+            budget.seq += 1
+            budget.budget_ns = budget_ns
+            budget.active = True
             try:
                 return fn(*args)
             except js_exception as exc:
                 raise _classify(exc) from None
             finally:
-                stop()
+                budget.active = False
 
         return bound
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import time
 from collections.abc import Callable
 from typing import Any
@@ -99,17 +98,41 @@ def digest(algorithm: str, encoding: str, data: str, output: str) -> str:
         return ""
 
 
+_PADS: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+_MAX_PADS = 256
+
+
+def _pads(algorithm: str, key: bytes) -> tuple[Any, Any]:
+    """The HMAC inner and outer hash states of ``key`` (RFC 2104), computed once per key."""
+    new = _CONSTRUCTORS[algorithm]
+    block = new().block_size
+    if len(key) > block:
+        key = new(key).digest()
+    key = key.ljust(block, b"\x00")
+    return (new(bytes(b ^ 0x36 for b in key)), new(bytes(b ^ 0x5C for b in key)))
+
+
 def hmac_digest(algorithm: str, key_encoding: str, key: str, encoding: str, data: str,
                 output: str) -> str:
     """HMAC of ``data`` under ``key``, in ``output`` encoding, or ``''`` on bad input.
 
-    Parameters are as for :func:`digest`; ``key`` is carried like ``data``.
+    Parameters are as for :func:`digest`; ``key`` is carried like ``data``. Rules sign with
+    one key over and over, so each key's padded hash states are kept (a few hundred keys).
     """
     try:
         if algorithm not in _ALGS:
             return ""
-        return _out(hmac.digest(_bytes(key_encoding, key), _bytes(encoding, data), algorithm),
-                    output)
+        pads = _PADS.get((algorithm, key_encoding, key))
+        if pads is None:
+            pads = _pads(algorithm, _bytes(key_encoding, key))
+            if len(_PADS) >= _MAX_PADS:
+                _PADS.clear()
+            _PADS[(algorithm, key_encoding, key)] = pads
+        inner = pads[0].copy()
+        inner.update(_bytes(encoding, data))
+        outer = pads[1].copy()
+        outer.update(inner.digest())
+        return _out(outer.digest(), output)
     except Exception:
         return ""
 

@@ -16,8 +16,8 @@ thread's CPU clock (``CLOCK_THREAD_CPUTIME_ID``), enforced two ways:
    a call still running :data:`HARD_GRACE_S` past its deadline ends the worker process with
    :data:`EXIT_CPU_LIMIT`, which the executor turns into a ``cpu_limit`` row for that login.
 
-Both read one process-wide deadline: engine calls never nest (host functions are Python code
-that calls no engine), so one budget is live at a time.
+Both read one process-wide :class:`CpuBudget`: engine calls never nest (host functions are
+Python code that calls no engine), so one budget is live at a time.
 """
 
 from __future__ import annotations
@@ -45,30 +45,46 @@ _HANDLER_TYPE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 
 
 class CpuBudget:
-    """The deadline of the engine call running now, on the engine thread's CPU clock.
+    """The engine call running now, as the interrupt handler and the hard watchdog see it.
+
+    Opening a call costs two attribute writes and no clock read: a call's deadline is set by
+    the interrupt handler the first time the engine polls it during that call (after at most
+    a few thousand interpreter steps, some 25 µs of JavaScript), and calls shorter than that
+    never read a clock at all.
 
     Attributes
     ----------
-    deadline_ns
-        Thread CPU time (ns) at which the running call is interrupted; a huge value between
-        calls.
+    seq
+        Number of the current (or last) engine call; every call takes a new one.
+    active
+        Whether an engine call is running.
+    budget_ns
+        CPU budget of the current call.
+    seen, deadline_ns
+        The handler's view: the call it set ``deadline_ns`` for (thread CPU time, ns).
     clock_id
         The CPU clock of the thread that runs the engine (for the hard watchdog).
     """
 
-    __slots__ = ("clock_id", "deadline_ns")
+    __slots__ = ("active", "budget_ns", "clock_id", "deadline_ns", "seen", "seq")
 
     def __init__(self) -> None:
+        self.seq = 0
+        self.active = False
+        self.budget_ns = _NEVER
+        self.seen = -1
         self.deadline_ns = _NEVER
         self.clock_id: int | None = None
 
     def start(self, budget_ns: int) -> None:
-        """Open a call with ``budget_ns`` of CPU time from now."""
-        self.deadline_ns = _clock_ns(_THREAD_CLOCK) + budget_ns
+        """Open a call with ``budget_ns`` of CPU time (the engine's hot paths inline this)."""
+        self.seq += 1
+        self.budget_ns = budget_ns
+        self.active = True
 
     def stop(self) -> None:
         """Close the running call."""
-        self.deadline_ns = _NEVER
+        self.active = False
 
 
 BUDGET = CpuBudget()
@@ -76,7 +92,13 @@ BUDGET = CpuBudget()
 
 
 def _interrupt(_runtime: Any, _opaque: Any) -> int:
-    return 1 if _clock_ns(_THREAD_CLOCK) >= BUDGET.deadline_ns else 0
+    budget = BUDGET
+    now = _clock_ns(_THREAD_CLOCK)
+    if budget.seen != budget.seq:
+        budget.seen = budget.seq
+        budget.deadline_ns = now + budget.budget_ns
+        return 0
+    return 1 if now >= budget.deadline_ns else 0
 
 
 _HANDLER = _HANDLER_TYPE(_interrupt)
@@ -136,12 +158,17 @@ def enable_hard_limit(*, interval_s: float = 0.1) -> None:
     grace = int(HARD_GRACE_S * 1e9)
 
     def watch() -> None:
+        seq, started = -1, 0
         while True:
             time.sleep(interval_s)
-            clock_id, deadline = BUDGET.clock_id, BUDGET.deadline_ns
-            if clock_id is None or deadline == _NEVER:
+            clock_id = BUDGET.clock_id
+            if clock_id is None or not BUDGET.active:
                 continue
-            if _clock_ns(clock_id) > deadline + grace:
+            now = _clock_ns(clock_id)
+            if BUDGET.seq != seq:  # a call this thread has not seen yet: it starts counting
+                seq, started = BUDGET.seq, now
+                continue
+            if now - started > BUDGET.budget_ns + grace:
                 sys.stderr.write("rulesim worker: an engine call could not be interrupted at "
                                  "its CPU limit; ending the worker\n")
                 sys.stderr.flush()

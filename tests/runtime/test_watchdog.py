@@ -23,7 +23,7 @@ def test_an_infinite_loop_ends_at_the_cpu_budget_with_cpu_limit() -> None:
     spent = time.thread_time() - started
     assert info.value.code == "cpu_limit"
     assert 0.15 <= spent < 1.0
-    assert watchdog.BUDGET.deadline_ns > 1 << 61  # no budget left open between calls
+    assert not watchdog.BUDGET.active  # no call left open
 
 
 def test_the_interrupt_cannot_be_caught_or_swallowed_by_finally() -> None:

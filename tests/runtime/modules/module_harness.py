@@ -45,7 +45,11 @@ var host = {
   digest: __rs_native_digest,
   hmac: __rs_native_hmac,
   pbkdf2: __rs_native_pbkdf2,
-  clockUs: __rs_native_clockUs
+  clockUs: __rs_native_clockUs,
+  crossesAsText: function (s) {
+    if (s.indexOf('\u0000') !== -1) return false;
+    try { encodeURIComponent(s); return true; } catch (e) { return false; }
+  }
 };
 function __rs_queue(kind, payload, cb) {
   var id = __rs.nextId++;

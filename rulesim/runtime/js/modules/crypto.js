@@ -7,7 +7,6 @@
 
   var Buffer = require('buffer').Buffer;
   var fromCharCode = String.fromCharCode;
-  var UNSAFE_TEXT = /[\u0000\uD800-\uDFFF]/;
 
   function invalidData(data) {
     var err = new TypeError('The "data" argument must be of type string or an instance of ' +
@@ -45,7 +44,7 @@
   function setPart(data, enc) {
     if (typeof data === 'string') {
       if ((enc === undefined || enc === null || enc === 'utf8' || enc === 'utf-8') &&
-          !UNSAFE_TEXT.test(data)) {
+          host.crossesAsText(data)) {
         partEnc = 'utf8';
         partData = data;
         return;
