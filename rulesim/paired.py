@@ -30,7 +30,7 @@ the tests check this login by login.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from rulesim.pipeline import Pipeline, login_seed
 from rulesim.records import Columns, PairColumns
@@ -144,14 +144,26 @@ class PairedPipeline:
         b.end_pass(res_b)
         b.complete(sinks.b, pb, res_b, login_id=login_id, user_id=user_id, seed=seed)
 
-    def rerun_candidate(self, chunk: Any) -> Columns:
+    def run_many(self, payloads: Sequence[str], start: int, sinks: PairColumns, *,
+                 login_ids: Sequence[str], user_ids: Sequence[str | None]) -> None:
+        """Run a whole chunk (population indexes ``start``, …) on both sides.
+
+        Call :meth:`reset` first. When the candidate's ``global`` could not follow the
+        baseline's, the candidate's side of the chunk is run again in full at the end.
+        """
+        for k, payload in enumerate(payloads):
+            self.run(payload, start + k, sinks, login_id=login_ids[k], user_id=user_ids[k])
+        if self.stuck:
+            sinks.b = self.rerun_candidate(payloads, start, login_ids=login_ids,
+                                           user_ids=user_ids)
+
+    def rerun_candidate(self, payloads: Sequence[str], start: int, *, login_ids: Sequence[str],
+                        user_ids: Sequence[str | None]) -> Columns:
         """Run the candidate alone over a whole chunk, from an empty ``global`` and store."""
         b = self.b
         b.reset()
         sink = Columns()
-        for k, payload in enumerate(chunk.payloads):
-            b.run(payload, chunk.start + k, sink, login_id=chunk.login_ids[k],
-                  user_id=chunk.user_ids[k])
+        b.run_many(payloads, start, sink, login_ids=login_ids, user_ids=user_ids)
         self.shared = 0
         self.stuck = False
         return sink

@@ -141,6 +141,16 @@ class Pipeline:
         self.run_prepared(payload, sink, login_id=login_id, user_id=user_id,
                           seed=login_seed(self.seed, index))
 
+    def run_many(self, payloads: Sequence[str], start: int, sink: Columns, *,
+                 login_ids: Sequence[str], user_ids: Sequence[str | None]) -> None:
+        """Run consecutive logins (population indexes ``start``, ``start + 1``, …) into ``sink``.
+
+        The same as calling :meth:`run` for each in turn; the pipeline may batch logins whose
+        rules need no host work into one engine call.
+        """
+        for k, payload in enumerate(payloads):
+            self.run(payload, start + k, sink, login_id=login_ids[k], user_id=user_ids[k])
+
     def run_prepared(self, payload: str, sink: Columns, *, login_id: str,
                      user_id: str | None, seed: int) -> None:
         """Run one login whose payload :meth:`prepare` returned, with its login seed."""
