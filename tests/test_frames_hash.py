@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,7 @@ def frames_digest(sim: rs.Simulation) -> dict[str, str]:
 
 
 def _expected() -> dict[str, str]:
-    pairs = (line.split() for line in HASH_FILE.read_text().splitlines() if line.strip())
-    return {table: digest for table, digest in pairs}
+    return dict(line.split() for line in HASH_FILE.read_text().splitlines() if line.strip())
 
 
 def _run(workers: int) -> dict[str, str]:
@@ -52,4 +52,4 @@ if __name__ == "__main__":
     digests = _run(2)
     HASH_FILE.parent.mkdir(exist_ok=True)
     HASH_FILE.write_text("".join(f"{t} {d}\n" for t, d in digests.items()))
-    print(HASH_FILE.read_text())
+    sys.stdout.write(HASH_FILE.read_text())
