@@ -6,6 +6,10 @@
   // QuickJS's own `__date_clock()` reads the real clock: rules live on the virtual one.
   delete G.__date_clock;
   var OPTIONS = JSON.parse(OPTIONS_JSON);
+  // Error codes (rulesim.errors.ErrorCode) and driver statuses come from Python, where they
+  // are defined once: CODE.UNAUTHORIZED === 'unauthorized', STATUS.DONE === 0, ...
+  var CODE = OPTIONS.codes;
+  var STATUS = OPTIONS.status;
   var RealDate = Date;
   var jsonStringify = JSON.stringify;
   var jsonParse = JSON.parse;
@@ -130,7 +134,7 @@
         if (S.consoleOverflow === null && S.current >= 0) {
           S.consoleOverflow = S.current;
           S.logs.push([S.current, 'warn', '[rulesim] console output over ' + CONSOLE_LIMIT + ' bytes: further lines dropped']);
-          fail(S.current, 'console_limit', { name: 'Error', message: 'console output exceeded ' + CONSOLE_LIMIT + ' bytes in one login', loc: [-1, 0] });
+          fail(S.current, CODE.CONSOLE_LIMIT, { name: 'Error', message: 'console output exceeded ' + CONSOLE_LIMIT + ' bytes in one login', loc: [-1, 0] });
         }
         return;
       }

@@ -34,7 +34,6 @@
     digest: NATIVE.digest,    // (alg, enc, data, out) -> digest text
     hmac: NATIVE.hmac,        // (alg, keyEnc, key, enc, data, out) -> HMAC text
     pbkdf2: NATIVE.pbkdf2,    // (alg, pwEnc, pw, saltEnc, salt, iterations, keylen) -> hex
-    clockUs: NATIVE.clockUs,  // () -> thread CPU time, µs (float)
     crossesAsText: crossesAsText,
   };
 

@@ -50,7 +50,7 @@
   }
 
   // ---------------------------------------------------------------- require and Buffer
-  var requireFn = makeRequire ? makeRequire(host, REGISTRY, { legacyGlobals: !!OPTIONS.legacyGlobals }) : null;
+  var requireFn = makeRequire ? makeRequire(host, REGISTRY, { legacyGlobals: !!OPTIONS.legacyGlobals, moduleNotAllowed: CODE.MODULE_NOT_ALLOWED }) : null;
   if (requireFn) {
     G.require = requireFn;
     try { G.Buffer = requireFn('buffer').Buffer; } catch (e) { /* no buffer module */ }
@@ -58,7 +58,7 @@
   } else {
     G.require = function require(name) {
       var e = new Error('module `' + name + '` is not available in the rulesim sandbox');
-      e.code = 'module_not_allowed';
+      e.code = CODE.MODULE_NOT_ALLOWED;
       throw e;
     };
   }

@@ -1,5 +1,8 @@
   // ---------------------------------------------------------------- rules and outcomes
   var LINE_BLOCK = OPTIONS.lineBlock;
+  // Set when a rule ran out of memory: the engine is unreliable after that, so the host
+  // rebuilds it once the login is recorded (see `rebuild` in 75-records.js).
+  var memoryHit = false;
   function lineOf(err) {
     // Rule k is compiled starting at line (k + 1) * LINE_BLOCK, so a frame's line number says
     // which rule it belongs to. The first rule frame is the one that threw.
@@ -29,7 +32,7 @@
     if (S.failed) return;
     S.failed = true;
     var loc = d.loc[0] === rule ? d.loc[1] : 0;
-    S.runs[rule].outcome = code === 'unauthorized' ? 'denied' : 'error';
+    S.runs[rule].outcome = code === CODE.UNAUTHORIZED ? 'denied' : 'error';
     S.runs[rule].code = code;
     S.runs[rule].message = d.message;
     S.runs[rule].line = loc;
@@ -37,18 +40,18 @@
   }
   function classifyCallbackError(err) {
     var d = describe(err);
-    if (d.code === 'module_not_allowed') return ['module_not_allowed', d];
-    if (d.name === 'UnauthorizedError') return ['unauthorized', d];
-    if (d.name === null) return ['non_standard_error', d];
-    return ['callback_error', d];
+    if (d.code === CODE.MODULE_NOT_ALLOWED) return [CODE.MODULE_NOT_ALLOWED, d];
+    if (d.name === 'UnauthorizedError') return [CODE.UNAUTHORIZED, d];
+    if (d.name === null) return [CODE.NON_STANDARD_ERROR, d];
+    return [CODE.CALLBACK_ERROR, d];
   }
   function classifyThrown(err, isReject) {
     var d = describe(err);
-    if (d.code === 'module_not_allowed') return ['module_not_allowed', d];
-    if (d.message === 'stack overflow' || (d.name === 'RangeError' && /call stack/.test(d.message))) return ['stack_overflow', d];
-    if (d.message === 'out of memory') return ['memory_limit', d];
+    if (d.code === CODE.MODULE_NOT_ALLOWED) return [CODE.MODULE_NOT_ALLOWED, d];
+    if (d.message === 'stack overflow' || (d.name === 'RangeError' && /call stack/.test(d.message))) return [CODE.STACK_OVERFLOW, d];
+    if (d.message === 'out of memory') { memoryHit = true; return [CODE.MEMORY_LIMIT, d]; }
     if (d.name === null) { d.message = 'threw a non-Error value: ' + d.message; }
-    return [isReject ? 'promise_rejected' : 'rule_exception', d];
+    return [isReject ? CODE.PROMISE_REJECTED : CODE.RULE_EXCEPTION, d];
   }
   function makeCallback(i) {
     return function callback(err, user, context) {
@@ -60,7 +63,7 @@
       if (err !== null && err !== undefined) {
         var c = classifyCallbackError(err);
         fail(i, c[0], c[1]);
-        if (c[0] === 'non_standard_error') (run.flags || (run.flags = [])).push('non_standard_error');
+        if (c[0] === CODE.NON_STANDARD_ERROR) (run.flags || (run.flags = [])).push('non_standard_error');
       } else {
         if (user && typeof user === 'object' && unwrap(user) !== S.userRaw) adoptUser(unwrap(user));
         if (context && typeof context === 'object' && unwrap(context) !== S.contextRaw) adoptContext(unwrap(context));

@@ -17,6 +17,9 @@
       runs: [], changes: changes, logs: logs, consoleBytes: consoleBytes, consoleOverflow: consoleOverflow,
       dirty: [], keyed: [], userTouched: {},
       partValue: partValue, bare: bare,
+      protocol: undefined,   // context.protocol as the login arrived (rules may change it)
+      cpu: null,             // batched logins: µs per rule, measured in JavaScript
+      cpuBegin: 0,
     };
   }
 
@@ -28,8 +31,12 @@
   // run on the raw objects with the same host operations, clock and randomness, but nothing
   // is tracked or captured; end it with finishBare().
   function begin(loginJson, seed, bare) {
-    var login = jsonParse(loginJson);
+    beginLogin(jsonParse(loginJson), seed, bare === true);
+    return clock.now;
+  }
+  function beginLogin(login, seed, bare) {
     exotic = false;
+    memoryHit = false;
     if (trackPristine) { pristine = new SetCtor(); addPristine(login); }
     clock.now = +login.timestamp_ms || 0;
     seedRandom(seed);
@@ -37,14 +44,14 @@
     // the same value whatever ran before in this worker.
     timerSeq = 0;
     opSeq = 0;
-    S = newLoginState(-1, false, [], [], 0, null, bare === true);
+    S = newLoginState(-1, false, [], [], 0, null, bare);
     var ctx = login.context || {};
+    S.protocol = ctx.protocol;
     // Auth0 always hands rules empty token-claim objects to fill.
     if (ctx.idToken === undefined) ctx.idToken = {};
     if (ctx.accessToken === undefined) ctx.accessToken = {};
     adoptUser(login.user || {});
     adoptContext(ctx);
-    return clock.now;
   }
   function partValue(p) {
     switch (p) {
@@ -60,11 +67,11 @@
     return undefined;
   }
 
-  // runRule(i) and status(i): 0 = the rule called back, 1 = it is waiting (timers or
-  // promises), 3 = it is waiting and host requests are queued in the outbox, 2 = it failed.
-  // runRule adds 4 to a final status (0 or 2) when the rule may have left promise jobs
-  // queued (it is async, returned a thenable or registered reactions): the host runs them
-  // before the next rule starts.
+  // runRule(i) and status(i): STATUS.DONE = the rule called back, PENDING = it is waiting
+  // (timers or promises), PENDING_IO = it is waiting and host requests are queued in the
+  // outbox, FAILED = it failed. runRule adds JOBS_LEFT to a final status (DONE or FAILED)
+  // when the rule may have left promise jobs queued (it is async, returned a thenable or
+  // registered reactions): the host runs them before the next rule starts.
   function runRule(i) {
     var run = S.runs[i] = newRun(i);   // runs are created as rules start (finish: -1 if absent)
     S.current = i;
@@ -78,7 +85,7 @@
       var c = classifyThrown(err, false);
       fail(i, c[0], c[1]);
       run.nChanges = collectChanges(i);
-      return (thenCalled || asyncRule[i]) ? 6 : 2;
+      return (thenCalled || asyncRule[i]) ? (STATUS.FAILED | STATUS.JOBS_LEFT) : STATUS.FAILED;
     }
     var thenable = false;
     if (result && typeof result.then === 'function') {
@@ -94,13 +101,13 @@
       } catch (e) { /* a hostile thenable: ignore */ }
     }
     var st = status(i);
-    if ((st === 0 || st === 2) && (thenable || thenCalled || asyncRule[i])) st += 4;
+    if ((st === STATUS.DONE || st === STATUS.FAILED) && (thenable || thenCalled || asyncRule[i])) st |= STATUS.JOBS_LEFT;
     return st;
   }
   function status(i) {
     var run = S.runs[i];
-    if (run.done) return S.failed ? 2 : 0;
-    return outbox.length ? 3 : 1;
+    if (run.done) return S.failed ? STATUS.FAILED : STATUS.DONE;
+    return outbox.length ? STATUS.PENDING_IO : STATUS.PENDING;
   }
   // A rule failed outside its callback (a throw in a timer or I/O callback it scheduled).
   function failAsync(i, err) {

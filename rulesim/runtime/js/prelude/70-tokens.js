@@ -46,8 +46,11 @@
     }
     return list.slice();
   }
-  function finish(claimLimit) {
-    S.ended = true;
+  // What the application receives from the login as it stands (tokens after Auth0's claim
+  // filtering, scopes, MFA, redirect, SAML, account linking), plus the checks made at the end
+  // of a login: claim size and prototype pollution.
+  var CLAIM_LIMIT = OPTIONS.claimLimit;
+  function loginOutputs() {
     var ctx = S.contextRaw, user = S.userRaw;
     var dropped = [];
     var scopes = requestedScopes(ctx);
@@ -63,35 +66,34 @@
     // token is over the limit (it contains them, so it is never smaller).
     var idJson = safeJson(idt), atJson = safeJson(customAt);
     var tooLarge = null;
-    if (idJson.length > claimLimit && jsonStringify(customId).length > claimLimit) tooLarge = 'id_token';
-    else if (atJson.length > claimLimit) tooLarge = 'access_token';
+    if (idJson.length > CLAIM_LIMIT && jsonStringify(customId).length > CLAIM_LIMIT) tooLarge = 'id_token';
+    else if (atJson.length > CLAIM_LIMIT) tooLarge = 'access_token';
     var atScopes = scopes;
     if (ctx.accessToken && isArray(ctx.accessToken.scope)) atScopes = ctx.accessToken.scope.map(stringOf);
     else if (ctx.accessToken && typeof ctx.accessToken.scope === 'string') atScopes = ctx.accessToken.scope.split(/\s+/).filter(Boolean);
-    var pollution = pollutionCheck();
-    // Compact run records: a plain number n = "ok with n changes", -1 = never started;
-    // anything else is the full array.
-    var runs = [];
-    for (var r = 0; r < rules.length; r++) {
-      var run = S.runs[r];
-      if (run === undefined || !run.started) runs.push(-1);
-      else if (run.outcome === 'ok' && run.code === null && run.calls <= 1 && run.flags === null) runs.push(run.nChanges);
-      else runs.push([run.outcome, run.code, run.message, run.line, run.calls, run.nChanges, run.flags || [], run.done ? 1 : 0]);
-    }
     var mfaV = unwrap(ctx.multifactor), redirectV = unwrap(ctx.redirect);
     var mfa = mfaV && typeof mfaV === 'object' ? mfaV : null;
-    var redirect = redirectV && typeof redirectV === 'object' && redirectV.url ? stringOf(redirectV.url) : null;
-    // The record is one JSON array, then the JSON texts of the outputs appended raw, each
-    // after a U+0001 (JSON text never contains a raw control character): no double escaping of token JSON.
-    var rec = [runs, S.changes, S.logs, atScopes, redirect, dropped, tooLarge, pollution, clock.now];
-    var mfaJson = mfa ? safeJson(mfa) : null;
-    var samlJson = ctx.samlConfiguration !== undefined ? safeJson(unwrap(ctx.samlConfiguration)) : null;
-    var primaryJson = ctx.primaryUser !== undefined ? safeJson(unwrap(ctx.primaryUser)) : null;
-    var out = jsonStringify(rec) + '\u0001' + idJson + '\u0001' + atJson + '\u0001' + (mfaJson || '') +
-      '\u0001' + (samlJson || '') + '\u0001' + (primaryJson || '');
+    return {
+      idJson: idJson, atJson: atJson, tooLarge: tooLarge, scopes: atScopes, dropped: dropped,
+      pollution: pollutionCheck(),
+      mfa: mfa,
+      redirect: redirectV && typeof redirectV === 'object' && redirectV.url ? stringOf(redirectV.url) : null,
+      samlJson: ctx.samlConfiguration !== undefined ? safeJson(unwrap(ctx.samlConfiguration)) : null,
+      primaryJson: ctx.primaryUser !== undefined ? safeJson(unwrap(ctx.primaryUser)) : null,
+    };
+  }
+  // finish(hostJson): end the login and return its record (see 75-records.js). hostJson
+  // carries what only the host measured for a login it drove: per-rule time, simulated I/O
+  // time and calls, the pass's I/O total and the rule that timed out.
+  function finish(hostJson) {
+    var block = newBlock();
+    recordLogin(block, hostJson ? jsonParse(hostJson) : null);
+    endLogin();
+    return encodeBlock(block, null);
+  }
+  function endLogin() {
     S = null;
     clearLoginState();
-    return out;
   }
   // The end of a bare (no-recording) login: 1 when it was allowed, 0 otherwise.
   function finishBare() {

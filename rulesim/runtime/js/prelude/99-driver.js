@@ -46,4 +46,5 @@
     nextTimer: nextTimer, fireTimers: fireTimers,
     finish: finish, finishBare: finishBare, floor: floor, exportState: exportState, beginFrom: beginFrom,
     exportGlobal: exportGlobal, importGlobal: importGlobal, setPaired: setPaired, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    markInvalid: markInvalid, runBatch: runBatch, resumeBatch: resumeBatch, replaceBatchLogin: replaceBatchLogin, takeBatch: takeBatch,
   };
