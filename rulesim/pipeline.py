@@ -345,6 +345,10 @@ class Pipeline:
         """
         return self.sandbox.floor(payload)
 
+    def floor_batch(self, payloads: Sequence[str]) -> int:
+        """The floor of many logins in one engine call (the batched floor)."""
+        return self.sandbox.floor_batch(payloads)
+
     def baseline(self, payload: str, index: int, *, user_id: str | None = None) -> int:
         """The benchmark baseline of a whole rule set: one login, nothing recorded.
 

@@ -257,19 +257,19 @@ class Columns:
         r["order"].extend(list(orders) * n)
         for name, values in block.rule_runs.items():
             r[name].extend(values)
-        for table, rows, fields in (
-                ("changes", block.changes, ("target", "path", "op", "before", "after")),
-                ("logs", block.logs, ("level", "message"))):
-            if not rows:
+        for table, cols in (("changes", block.changes), ("logs", block.logs)):
+            m = len(cols["login"])
+            if not m:
                 continue
             t = self.data[table]
-            t["login_id"].extend([login_ids[row[0]] for row in rows])
-            t["phase"].extend([phase] * len(rows))
-            t["rule"].extend([names[row[1]] if row[1] >= 0 else None for row in rows])
-            for offset, name in enumerate(fields, start=2):
-                t[name].extend([row[offset] for row in rows])
+            t["login_id"].extend([login_ids[j] for j in cols["login"]])
+            t["phase"].extend([phase] * m)
+            t["rule"].extend([names[p] if p >= 0 else None for p in cols["rule"]])
+            for name, values in cols.items():
+                if name not in ("login", "rule"):
+                    t[name].extend(values)
             if table == "changes":
-                t["persisted"].extend([False] * len(rows))
+                t["persisted"].extend([False] * m)
 
     def add_rule_runs(self, login_id: str, names: Sequence[str], orders: Sequence[int],
                       outcomes: list[str], codes: list[str | None], messages: list[str | None],
@@ -373,8 +373,10 @@ def _series(table: str, name: str, dtype: str, values: list[Any],
         if name in ("rule", "deciding_rule"):
             cats = list(dict.fromkeys(rule_names))
         known = set(cats)
-        extra = sorted({str(v) for v in values if v is not None and v == v and v not in known})
-        series = pd.Series(pd.Categorical(values, categories=[*cats, *extra]), name=name)
+        # Factorise in C, then put the contract's categories first and the rest after, sorted.
+        seen = pd.Categorical(values)
+        extra = sorted(str(c) for c in seen.categories if c not in known)
+        series = pd.Series(seen.set_categories([*cats, *extra]), name=name)
     elif dtype == "string":
         series = pd.Series(values, dtype="string", name=name)
     elif dtype == "bool":

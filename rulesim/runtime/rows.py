@@ -16,8 +16,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["LOGIN_FIELDS", "LOGIN_OUTCOMES", "RULE_OUTCOMES", "LoginBlock", "decode_block",
-           "engine_failure_block"]
+__all__ = ["CHANGE_FIELDS", "LOGIN_FIELDS", "LOGIN_OUTCOMES", "LOG_FIELDS", "RULE_OUTCOMES",
+           "LoginBlock", "decode_block", "engine_failure_block"]
 
 LOGIN_OUTCOMES = ("allowed", "denied", "error", "timeout", "redirect")
 """Login outcomes by the index the prelude writes."""
@@ -38,8 +38,8 @@ class LoginBlock:
     ``logins`` maps each of :data:`LOGIN_FIELDS` to a list of ``n`` values, except
     ``deciding_rule``, which holds rule *positions* (-1: none) until the pipeline names them.
     ``rule_runs`` holds ``n × n_rules`` values per column, login after login, rule positions
-    in pipeline order. ``changes`` and ``logs`` are row lists whose first two items are the
-    login (0-based in the block) and the rule position (-1: none). ``left`` describes a login
+    in pipeline order. ``changes`` and ``logs`` are columns too; their ``login`` (0-based in
+    the block) and ``rule`` (a position, -1: none) say whose rows they are. ``left`` describes a login
     that left a batch (see ``js/prelude/80-batch.js``), or the login and rule an engine failure
     interrupted (:meth:`Sandbox.take_batch`). ``rebuild`` says the last login hit the memory
     limit: the engine must be rebuilt before it runs anything else.
@@ -48,8 +48,8 @@ class LoginBlock:
     n: int
     logins: dict[str, list[Any]]
     rule_runs: dict[str, list[Any]]
-    changes: list[list[Any]]
-    logs: list[list[Any]]
+    changes: dict[str, list[Any]]
+    logs: dict[str, list[Any]]
     left: list[Any] | None = None
     rebuild: bool = False
 
@@ -66,11 +66,30 @@ def _mfa_provider(text: str) -> str:
         return "any"
 
 
+CHANGE_FIELDS = ("login", "rule", "target", "path", "op", "before", "after")
+LOG_FIELDS = ("login", "rule", "level", "message")
+
+
+def _changes(segment: str) -> dict[str, list[Any]]:
+    if not segment:
+        return {name: [] for name in CHANGE_FIELDS}
+    flat = segment.replace("\x03", "\x02").split("\x02")   # 7 fields a row, in one pass
+    return {"login": list(map(int, flat[0::7])), "rule": list(map(int, flat[1::7])),
+            "target": flat[2::7], "path": flat[3::7], "op": flat[4::7],
+            "before": [b or None for b in flat[5::7]], "after": [a or None for a in flat[6::7]]}
+
+
+def _rows(rows: list[list[Any]], fields: Sequence[str]) -> dict[str, list[Any]]:
+    if not rows:
+        return {name: [] for name in fields}
+    return {name: list(col) for name, col in zip(fields, zip(*rows, strict=True), strict=True)}
+
+
 def decode_block(text: str) -> LoginBlock:
     """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``)."""
-    main, *tokens = text.split("\x01")
-    (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, lat,
-     ro, rn, rc, ri, rk, rx, ch, lg, left, rebuild) = json.loads(main)
+    main, changes, *tokens = text.split("\x01")
+    (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, io,
+     ro, rn, rc, ri, rk, rx, lg, left, rebuild) = json.loads(main)
     required = [p is not None for p in mp]
     for j, mfa_json in mj:
         mp[j] = _mfa_provider(mfa_json)
@@ -83,7 +102,9 @@ def decode_block(text: str) -> LoginBlock:
         "scopes": sc, "saml": [t or None for t in tokens[2::4]],
         "primary_user": [t or None for t in tokens[3::4]],
         "dropped_claims": ["[]" if d is None else dumps(d) for d in dc],
-        "cpu_ms": cpu, "latency_ms": lat, "rules_run": rr, "flags": lf,
+        "cpu_ms": [ns / 1e6 for ns in cpu],
+        "latency_ms": [i + ns / 1e6 for i, ns in zip(io, cpu, strict=True)],
+        "rules_run": rr, "flags": lf,
     }
     total = len(ro)
     codes: list[str | None] = [None] * total
@@ -97,10 +118,11 @@ def decode_block(text: str) -> LoginBlock:
         flags[flat] = rule_flags
     rule_runs: dict[str, list[Any]] = {
         "outcome": [RULE_OUTCOMES[o] for o in ro], "error_code": codes,
-        "error_message": messages, "line": lines, "cpu_us": rc, "io_ms": ri, "n_calls": rk,
-        "n_changes": rn, "flags": flags,
+        "error_message": messages, "line": lines, "cpu_us": [ns / 1000 for ns in rc], "io_ms": ri,
+        "n_calls": rk, "n_changes": rn, "flags": flags,
     }
-    return LoginBlock(n, logins, rule_runs, ch, lg, left, rebuild)
+    return LoginBlock(n, logins, rule_runs, _changes(changes), _rows(lg, LOG_FIELDS), left,
+                      rebuild)
 
 
 def engine_failure_block(n_rules: int, positions: Sequence[int], failed: int, code: str,
@@ -139,4 +161,4 @@ def engine_failure_block(n_rules: int, positions: Sequence[int], failed: int, co
         "line": [0] * n_rules, "cpu_us": cpu, "io_ms": io, "n_calls": n_calls,
         "n_changes": [0] * n_rules, "flags": [""] * n_rules,
     }
-    return LoginBlock(1, logins, rule_runs, [], [])
+    return LoginBlock(1, logins, rule_runs, _changes(""), _rows([], LOG_FIELDS))

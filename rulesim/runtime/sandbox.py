@@ -42,7 +42,7 @@ _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "finishBare", "floor", "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
            "exportGlobal", "importGlobal", "setPaired", "markInvalid", "runBatch",
-           "resumeBatch", "replaceBatchLogin", "takeBatch")
+           "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch")
 
 NO_REDIRECT_PROTOCOLS = frozenset({"oauth2-resource-owner", "oauth2-password",
                                    "oauth2-refresh-token"})
@@ -360,6 +360,10 @@ class Sandbox:
     def floor(self, payload: str) -> int:
         """Run the rules on one login with no recording (the benchmark floor)."""
         return int(self._call("floor", payload))
+
+    def floor_batch(self, payloads: Sequence[str]) -> int:
+        """The floor over many logins in one engine call (a JSON array of their payloads)."""
+        return int(self._call("floorBatch", "[" + ",".join(payloads) + "]"))
 
 
 __all__ += ["EngineError"]

@@ -18,6 +18,7 @@
   var isArray = Array.isArray;
   var ProxyCtor = Proxy;
   var mathFloor = Math.floor;
+  var mathRound = Math.round;
   var stringOf = String;
 
   // ---------------------------------------------------------------- per-login state

@@ -22,6 +22,7 @@
     return (hasOwn.call(raw, k) && isEnumerable.call(raw, k)) ? snapshot(raw[k]) : undefined;
   }
   function markPart(part) {
+    S.marked = true;
     if (part in S.dirty) return;
     var kd = S.keyed[part];
     if (kd !== undefined) {
@@ -36,6 +37,7 @@
   // taken only when a top-level key is deleted (otherwise the current order is the same).
   function markKey(part, k, deleting) {
     if (typeof k !== 'string') return;            // symbol keys never reach the JSON
+    S.marked = true;
     if (part in S.dirty) return;
     var kd = S.keyed[part];
     if (kd === undefined) {
@@ -160,6 +162,7 @@
     var part = USER_PARTS[k];
     if (part !== undefined) { markPart(part); return; }
     if (typeof k !== 'string') return;
+    S.marked = true;
     if (!hasOwn.call(S.userTouched, k)) S.userTouched[k] = hasOwn.call(t, k) ? snapshot(t[k]) : undefined;
   }
   var contextHandler = {
@@ -193,8 +196,10 @@
     else out.push([rule, target, path, 'replace', b, a, 0]);
   }
   function normalise(json) { return json === undefined ? undefined : jsonParse(json); }
+  // S.marked: a write barrier fired since the last collection (most rules write nothing).
   function collectChanges(rule) {
-    if (S.bare) return 0;
+    if (S.bare || !S.marked) return 0;
+    S.marked = false;
     var before = 0;
     var n = S.changes.length;
     var touched = S.userTouched;

@@ -17,22 +17,27 @@
   // property names: QuickJS resolves those at compile time, a computed name costs a lookup.
   var quickChanged = function () { return false; };
   function snapshotQuick() {
-    var tests = [], values = [], symbols = [];
+    // Each intrinsic and each value is a variable of the generated closure: a variable costs
+    // QuickJS less to read than an element of an array (about half the time of the test).
+    var tests = [], decls = [], values = [], symbols = [];
     for (var i = 0; i < intrinsicProtos.length; i++) {
       var o = intrinsicProtos[i], keys = Reflect.ownKeys(o);
+      decls.push('var p' + i + ' = P[' + i + '];');
       for (var j = 0; j < keys.length; j++) {
         var k = keys[j], d = Object.getOwnPropertyDescriptor(o, k);
         if (!d || !('value' in d)) continue;
         var access;
-        if (typeof k === 'symbol') { access = 'P[' + i + '][S[' + symbols.length + ']]'; symbols.push(k); }
-        else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k)) access = 'P[' + i + '].' + k;
-        else access = 'P[' + i + '][' + jsonStringify(k) + ']';
-        tests.push(access + ' !== V[' + values.length + ']');
+        if (typeof k === 'symbol') { access = 'p' + i + '[S[' + symbols.length + ']]'; symbols.push(k); }
+        else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k)) access = 'p' + i + '.' + k;
+        else access = 'p' + i + '[' + jsonStringify(k) + ']';
+        decls.push('var v' + values.length + ' = V[' + values.length + '];');
+        tests.push(access + ' !== v' + values.length);
         values.push(d.value);
       }
     }
-    quickChanged = new Function('P', 'V', 'S', '"use strict"; return function quickChanged() { return ' +
-      (tests.length ? tests.join(' || ') : 'false') + '; };')(intrinsicProtos.slice(), values, symbols);
+    quickChanged = new Function('P', 'V', 'S', '"use strict"; ' + decls.join('\n') +
+      ' return function quickChanged() { return ' + (tests.length ? tests.join(' || ') : 'false') + '; };')(
+      intrinsicProtos.slice(), values, symbols);
   }
   function looksPolluted() {
     for (var i = 0; i < intrinsicProtos.length; i++) {

@@ -15,7 +15,7 @@
       current: current, failed: failed, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: changes, logs: logs, consoleBytes: consoleBytes, consoleOverflow: consoleOverflow,
-      dirty: [], keyed: [], userTouched: {},
+      dirty: [], keyed: [], userTouched: {}, marked: false,
       partValue: partValue, bare: bare,
       protocol: undefined,   // context.protocol as the login arrived (rules may change it)
       cpu: null,             // batched logins: µs per rule, measured in JavaScript

@@ -1,18 +1,21 @@
   // ---------------------------------------------------------------- login records
   // A block holds the records of one or more logins (a batch, or the one login finish()
   // ends) column by column, in the layout rulesim/runtime/rows.py decodes: one JSON text,
-  // then each login's token texts appended raw after a U+0001 (JSON text never contains a
-  // raw control character), so a whole batch costs one JSON.parse-free concatenation here
-  // and one json.loads in Python.
+  // then the change rows, then each login's token texts, each part after a U+0001. Parts
+  // that are JSON texts (tokens, a change's before/after) are appended raw: JSON text never
+  // contains a raw control character, so nothing is escaped twice. Times are integers (ns):
+  // QuickJS writes a long double far more slowly than an integer.
   //
   // Per login (index j in the block): lo outcome (LOGIN_OUTCOME index), ec error code, em
   // error message, ae the error the application receives, dr deciding rule (position, -1),
   // mp MFA provider (null: no MFA, or see mj), mj [j, mfa JSON] where Python must derive the
   // provider, ru redirect URL, sc scopes, dc dropped claims (null: none), lf flags, rr rules
-  // run, cpu and lat (ms). Per rule position, flat over j * N_ALL + p: ro outcome
-  // (RULE_OUTCOME index), rn changes, rc engine µs, ri simulated I/O ms, rk calls; rx the
-  // rule rows that are not a plain "ok" ([flat, code, message, line, flags]). ch change rows
-  // [j, p, target, path, op, before, after], lg console rows [j, p, level, message].
+  // run, cpu engine ns, io simulated I/O ms. Per rule position, flat over j * N_ALL + p: ro
+  // outcome (RULE_OUTCOME index), rn changes, rc engine ns, ri simulated I/O ms, rk calls; rx
+  // the rule rows that are not a plain "ok" ([flat, code, message, line, flags]). lg console
+  // rows [j, p, level, message]. Change rows: fields j, p, target, path, op, before, after
+  // (before/after: JSON text, '' for none) joined by U+0002, rows joined by U+0003 (no field
+  // holds a raw control character: paths of keys that are not identifiers are JSON-quoted).
   var RULE_OUTCOME = { ok: 0, denied: 1, error: 2, timeout: 3, skipped: 4 };
   var NAMES = OPTIONS.ruleNames;        // every rule of the set in pipeline order (disabled too)
   var ACTIVE_POS = OPTIONS.activePos;   // position in NAMES of each compiled rule
@@ -24,14 +27,14 @@
   function newBlock() {
     return {
       n: 0, lo: [], ec: [], em: [], ae: [], dr: [], mp: [], mj: [], ru: [], sc: [], dc: [], lf: [], rr: [],
-      cpu: [], lat: [], ro: [], rn: [], rc: [], ri: [], rk: [], rx: [], ch: [], lg: [], tok: [],
+      cpu: [], io: [], ro: [], rn: [], rc: [], ri: [], rk: [], rx: [], ch: [], lg: [], tok: [],
     };
   }
   // The block's last login hit the memory limit: the host rebuilds the engine after it.
   function encodeBlock(B, left) {
-    var main = [B.n, B.lo, B.ec, B.em, B.ae, B.dr, B.mp, B.mj, B.ru, B.sc, B.dc, B.lf, B.rr, B.cpu, B.lat,
-      B.ro, B.rn, B.rc, B.ri, B.rk, B.rx, B.ch, B.lg, left, left === null && memoryHit];
-    return jsonStringify(main) + (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
+    var main = [B.n, B.lo, B.ec, B.em, B.ae, B.dr, B.mp, B.mj, B.ru, B.sc, B.dc, B.lf, B.rr, B.cpu, B.io,
+      B.ro, B.rn, B.rc, B.ri, B.rk, B.rx, B.lg, left, left === null && memoryHit];
+    return jsonStringify(main) + '\u0001' + B.ch.join('\u0003') + (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
   }
   // The MFA provider as Python's str() would print it, when JavaScript can say so exactly;
   // undefined sends the decision to Python (non-string values, throwing getters).
@@ -61,11 +64,11 @@
     var ro = [], rn = [], rc = [], ri = [], rk = [], rx = [], codes = [], messages = [];
     for (p = 0; p < N_ALL; p++) { ro.push(4); rn.push(0); rc.push(0); ri.push(0); rk.push(0); codes.push(null); messages.push(null); }
     var loginFlags = [];
-    var cpuTotal = host ? host.cpuBegin : S.cpuBegin;
+    var cpuTotal = host ? host.cpuBegin : S.cpuBegin;   // µs
     for (k = 0; k < nAct; k++) {
       p = ACTIVE_POS[k];
       var cpuK = host ? host.cpu[k] : (S.cpu !== null && S.cpu[k] !== undefined ? S.cpu[k] : 0);
-      rc[p] = cpuK;
+      rc[p] = mathRound(cpuK * 1000);
       cpuTotal += cpuK;
       if (host) { ri[p] = host.io[k]; rk[p] = host.calls[k]; }
       var run = S.runs[k];
@@ -110,7 +113,8 @@
       var ch = changes[c];
       var cp = ch[0] >= 0 ? ACTIVE_POS[ch[0]] : -1;
       if (ch[1] === 'redirect' && cp >= 0) redirecting = cp;
-      changes[c] = [B.n, cp, ch[1], ch[2], ch[3], ch[4], ch[5]];
+      changes[c] = B.n + '\u0002' + cp + '\u0002' + ch[1] + '\u0002' + ch[2] + '\u0002' + ch[3] + '\u0002' +
+        (ch[4] === null ? '' : ch[4]) + '\u0002' + (ch[5] === null ? '' : ch[5]);
     }
     if (outcome === 0 && out.redirect) outcome = 4;
     // A redirect in a flow that cannot redirect fails the login (rules contract §6).
@@ -128,14 +132,14 @@
     loginFlags.sort();
     var flags = [];
     for (c = 0; c < loginFlags.length; c++) if (c === 0 || loginFlags[c] !== loginFlags[c - 1]) flags.push(loginFlags[c]);
-    var cpuMs = cpuTotal / 1000;
+    var cpuNs = mathRound(cpuTotal * 1000);
     // Commit: plain appends from here on.
     var j = B.n++;
     B.lo.push(outcome); B.ec.push(code); B.em.push(errorMessage); B.ae.push(appError); B.dr.push(deciding);
     B.mp.push(mp);
     if (mfaJson !== null) B.mj.push([j, mfaJson]);
     B.ru.push(out.redirect); B.sc.push(out.scopes.join(' ')); B.dc.push(out.dropped.length ? out.dropped : null);
-    B.lf.push(flags.join(',')); B.rr.push(rulesRun); B.cpu.push(cpuMs); B.lat.push((host ? host.ioTotal : 0) + cpuMs);
+    B.lf.push(flags.join(',')); B.rr.push(rulesRun); B.cpu.push(cpuNs); B.io.push(host ? host.ioTotal : 0);
     var base = j * N_ALL;
     for (p = 0; p < N_ALL; p++) { B.ro.push(ro[p]); B.rn.push(rn[p]); B.rc.push(rc[p]); B.ri.push(ri[p]); B.rk.push(rk[p]); }
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }

@@ -10,6 +10,19 @@
     }
     return ok;
   }
+  // floorBatch(loginsJson): the floor over a batch of logins in one call (one JSON array).
+  function floorBatch(loginsJson) {
+    var logins = jsonParse(loginsJson), ok = 0;
+    for (var j = 0; j < logins.length; j++) {
+      var user = logins[j].user, context = logins[j].context;
+      for (var i = 0; i < rules.length; i++) {
+        var called = false;
+        rules[i](user, context, function (err) { called = true; if (!err) ok++; });
+        if (!called) break;
+      }
+    }
+    return ok;
+  }
 
   // adoptRule(i, name): take the function just compiled into globalThis.__rulesim_rule.
   function adoptRule(i, name) {
@@ -44,7 +57,7 @@
   return {
     begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, fireTimers: fireTimers,
-    finish: finish, finishBare: finishBare, floor: floor, exportState: exportState, beginFrom: beginFrom,
+    finish: finish, finishBare: finishBare, floor: floor, floorBatch: floorBatch, exportState: exportState, beginFrom: beginFrom,
     exportGlobal: exportGlobal, importGlobal: importGlobal, setPaired: setPaired, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
     markInvalid: markInvalid, runBatch: runBatch, resumeBatch: resumeBatch, replaceBatchLogin: replaceBatchLogin, takeBatch: takeBatch,
   };
