@@ -16,12 +16,12 @@
   'use strict';
 
   var hasOwn = Object.prototype.hasOwnProperty;
-  function define(name, value) {
+  var installed = [];
+  function give(name, value) {
     if (hasOwn.call(target, name) && target[name] !== undefined) return;
     Object.defineProperty(target, name, { value: value, writable: true, configurable: true, enumerable: false });
+    installed.push(name);
   }
-  var installed = [];
-  function give(name, value) { define(name, value); installed.push(name); }
 
   // ------------------------------------------------------------------ URL
   var urlModule = host.require ? host.require('url') : null;
@@ -275,5 +275,5 @@
       { bigint: function () { return BigInt(Math.floor(host.now())) * 1000000n; } }),
     emitWarning: function () {},
   });
-  return installed;
+  return installed;   // the names defined (those already present are left alone)
 })
