@@ -23,7 +23,7 @@ from rulesim.runtime.engine import Engine, EngineError, JSFunction
 from rulesim.runtime.limits import Limits
 from rulesim.sources import Rule
 
-__all__ = ["LINE_BLOCK", "Sandbox", "SandboxOptions"]
+__all__ = ["LINE_BLOCK", "PRELUDE_PARAMS", "Sandbox", "SandboxOptions", "prelude_source"]
 
 _JS_DIR = Path(__file__).with_name("js")
 LINE_BLOCK = 100_000
@@ -42,6 +42,24 @@ _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
 @cache
 def _js(name: str) -> str:
     return (_JS_DIR / name).read_text(encoding="utf-8")
+
+
+PRELUDE_PARAMS = "CONFIG_JSON, OPTIONS_JSON, makeRequire, REGISTRY, NATIVE"
+"""The parameters of the prelude's installer function (see :func:`prelude_source`)."""
+
+
+@cache
+def prelude_source() -> str:
+    """The Auth0 prelude: one installer function expression made of the parts in ``js/prelude/``.
+
+    The parts (``00-core.js`` … ``99-driver.js``, joined in name order) share one closure: each
+    holds one concern (clock and console, host operations, globals, change tracking, rule
+    outcomes, pollution checks, the login driver, tokens and records, batches, state export)
+    and the last returns the driver object Python calls.
+    """
+    parts = sorted((_JS_DIR / "prelude").glob("*.js"))
+    body = "".join(p.read_text(encoding="utf-8") for p in parts)
+    return f"(function installRulesimPrelude({PRELUDE_PARAMS}) {{\n{body}}})"
 
 
 class SandboxOptions:
@@ -103,7 +121,7 @@ class Sandbox:
         if self._registry is None:
             # The same on every rebuild: built once.
             self._registry = self._module_registry()
-            longest = max([_js("prelude.js").count("\n") + sum(s.count("\n") for s in self._registry)]
+            longest = max([prelude_source().count("\n") + sum(s.count("\n") for s in self._registry)]
                           + [r.source.count("\n") for r in self.rules]) + 16
             self.line_block = max(1_000, 10 ** len(str(longest)))
         opts = {
@@ -120,7 +138,7 @@ class Sandbox:
             self.engine.add_host_function(f"__rulesim_native_{name}", fn)
         natives = ", ".join(f"{n}: __rulesim_native_{n}" for n in native.HOST_FUNCTIONS)
         setup = (
-            f"globalThis.__rulesim_driver = ({_js('prelude.js')})("
+            f"globalThis.__rulesim_driver = {prelude_source()}("
             f"{json.dumps(json.dumps(self.configuration))}, {json.dumps(json.dumps(opts))}, "
             f"{make_require}, {registry}, {{{natives}}});\n"
             + "".join(f"delete globalThis.__rulesim_native_{n};\n" for n in native.HOST_FUNCTIONS)
