@@ -22,13 +22,11 @@ import quickjs
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "modules"))
 
-from module_harness import HOST_JS, NOW_MS, HostError, Responder, http_reply
+from module_harness import NOW_MS, HostError, ModuleHarness, Responder, http_reply
 
 from rulesim.runtime.actions import actions_js
-from rulesim.runtime.modules import build_registry_js, require_js
-from rulesim.runtime.native import HOST_FUNCTIONS
 
-__all__ = ["NOW_MS", "ActionsHarness", "HostError", "http_reply", "login"]
+__all__ = ["NOW_MS", "ActionsHarness", "HostError", "action", "http_reply", "login", "run_actions"]
 
 DRIVER_JS = r"""
 var __rs_A = null, __rs_mods = [], __rs_flow = null, __rs_step = null;
@@ -101,7 +99,21 @@ def login(user: Mapping[str, Any] | None = None, context: Mapping[str, Any] | No
             "context": {**base_ctx, **(context or {})}, **extra}
 
 
-class ActionsHarness:
+def action(body: str, *, continue_body: str | None = None) -> str:
+    """An Action module whose ``onExecutePostLogin`` (and ``onContinuePostLogin``) run ``body``."""
+    src = f"exports.onExecutePostLogin = async (event, api) => {{\n{body}\n}};\n"
+    if continue_body is not None:
+        src += f"exports.onContinuePostLogin = async (event, api) => {{\n{continue_body}\n}};\n"
+    return src
+
+
+def run_actions(*sources: str, settings: Mapping[str, Any] | None = None,
+                the_login: Mapping[str, Any] | None = None, **run: Any) -> dict[str, Any]:
+    """Run a flow of Action modules once, on :func:`login` unless ``the_login`` is given."""
+    return ActionsHarness(list(sources), settings=settings).run(the_login, **run)
+
+
+class ActionsHarness(ModuleHarness):
     """One QuickJS context with ``require``, the Actions runtime and the given Action modules.
 
     Parameters
@@ -119,26 +131,11 @@ class ActionsHarness:
         named = dict(sources) if isinstance(sources, Mapping) else {
             f"action-{i + 1}": s for i, s in enumerate(sources)}
         self.names = list(named)
-        self.ctx = quickjs.Context()
-        self.ctx.set_max_stack_size(4 * 1024 * 1024)
-        self.calls: list[dict[str, Any]] = []
-        self.uncaught: list[str] = []
-        for name, fn in HOST_FUNCTIONS.items():
-            self.ctx.add_callable(f"__rs_native_{name}", fn)
-        self.ctx.eval(HOST_JS.replace("NOW_MS", str(NOW_MS)).replace("SEED", str(seed))
-                      .replace("DOMAIN", json.dumps("acme.eu.auth0.com")))
-        registry = build_registry_js(list(named.values()), None, None)
-        self.ctx.eval(f"var require = ({require_js()})(host, {registry}, {{}});\n"
-                      "globalThis.Buffer = require('buffer').Buffer;")
+        super().__init__(rule_sources=list(named.values()), seed=seed)
         self.ctx.eval(DRIVER_JS.replace("ACTIONS_JS", actions_js()))
         self.ctx.get("__rs_install")(json.dumps(dict(settings or {})))
         for name, src in named.items():
             self.ctx.get("__rs_load")(src, name)
-
-    def eval(self, js: str) -> Any:
-        """Evaluate ``js`` (an expression) in the context and return its value through JSON."""
-        out = self.ctx.eval(f"JSON.stringify((function () {{ return ({js}); }})())")
-        return None if out is None else json.loads(out)
 
     def run(self, the_login: Mapping[str, Any] | None = None, *,
             secrets: Mapping[str, Mapping[str, str]] | None = None,
@@ -173,7 +170,7 @@ class ActionsHarness:
             self.ctx.get("__rs_start")(index, step["handler"])
             timed_out = self._pump_until_settled(responder, timeout_ms)
             self.ctx.get("__rs_after")(index, timed_out)
-            self._pump(responder)   # leftover work (fire and forget) before the next step
+            self.pump(responder)   # leftover work (fire and forget) before the next step
         result: dict[str, Any] = json.loads(self.ctx.eval("__rs_finish()"))
         result["logs"] = self.eval("__rs.logs")
         result["calls"] = self.calls[first_call:]
@@ -194,15 +191,6 @@ class ActionsHarness:
                 return True   # nothing left that could settle it, or past the budget
         raise AssertionError("the harness did not settle")
 
-    def _pump(self, responder: Responder | None) -> None:
-        for _ in range(100_000):
-            self._run_jobs()
-            if self._answer_outbox(responder):
-                continue
-            if not self._fire_timer():
-                return
-        raise AssertionError("the harness did not go idle")
-
     def _fire_timer(self) -> bool:
         try:
             return bool(self.ctx.eval("__rs_fire_timer()"))
@@ -210,29 +198,8 @@ class ActionsHarness:
             self.uncaught.append(str(exc))
             return True
 
-    def _run_jobs(self) -> None:
-        while True:
-            try:
-                if not self.ctx.execute_pending_job():
-                    return
-            except quickjs.JSException as exc:
-                self.uncaught.append(str(exc))
-
     def _answer_outbox(self, responder: Responder | None) -> bool:
         batch = json.loads(self.ctx.eval("__rs_take()"))
         for item in batch:
-            call = {"kind": item["kind"], **item["payload"]}
-            self.calls.append(call)
-            err_json = res_json = ""
-            try:
-                if responder is None:
-                    raise HostError(f"no route for {call.get('url')}", code="ENOTFOUND")
-                res_json = json.dumps({"value": responder(call)})
-            except HostError as exc:
-                err_json = json.dumps({"message": str(exc), "code": exc.code,
-                                       "statusCode": exc.status_code})
-            try:
-                self.ctx.get("__rs_deliver")(item["id"], err_json, res_json)
-            except quickjs.JSException as exc:
-                self.uncaught.append(str(exc))
+            self._answer(item, responder)
         return bool(batch)

@@ -5,19 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from actions_harness import NOW_MS, ActionsHarness, login
+from actions_harness import NOW_MS, ActionsHarness, action, login, run_actions
 
 
-def action(body: str, *, continue_body: str | None = None) -> str:
-    src = f"exports.onExecutePostLogin = async (event, api) => {{\n{body}\n}};\n"
-    if continue_body is not None:
-        src += f"exports.onContinuePostLogin = async (event, api) => {{\n{continue_body}\n}};\n"
-    return src
-
-
-def run(*bodies: str, **kw: Any) -> dict[str, Any]:
-    settings = kw.pop("settings", None)
-    return ActionsHarness(list(bodies), settings=settings).run(kw.pop("the_login", None), **kw)
+run = run_actions
 
 
 def throws(call: str) -> str:

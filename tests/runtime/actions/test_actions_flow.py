@@ -5,21 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from actions_harness import ActionsHarness, login
+from actions_harness import ActionsHarness, action, login, run_actions
 
 from rulesim.runtime.actions import SETTINGS
 
 
-def action(body: str, *, continue_body: str | None = None) -> str:
-    src = f"exports.onExecutePostLogin = async (event, api) => {{\n{body}\n}};\n"
-    if continue_body is not None:
-        src += f"exports.onContinuePostLogin = async (event, api) => {{\n{continue_body}\n}};\n"
-    return src
-
-
-def run(*bodies: str, **kw: Any) -> dict[str, Any]:
-    settings = kw.pop("settings", None)
-    return ActionsHarness(list(bodies), settings=settings).run(kw.pop("the_login", None), **kw)
+run = run_actions
 
 
 def statuses(result: dict[str, Any]) -> list[str]:
