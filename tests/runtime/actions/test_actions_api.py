@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from actions_harness import NOW_MS, ActionsHarness, action, login, run_actions
-
 
 run = run_actions
 

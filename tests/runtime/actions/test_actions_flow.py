@@ -9,7 +9,6 @@ from actions_harness import ActionsHarness, action, login, run_actions
 
 from rulesim.runtime.actions import SETTINGS
 
-
 run = run_actions
 
 
