@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from rulesim.errors import ActionLoadError, UsageError
+from rulesim.errors import ActionLoadError
+from rulesim.sources._ordered import OrderedSet
 from rulesim.sources.configuration import load_secrets, secret_keys
 from rulesim.sources.syntax import ActionSourceWarning, check_action_source
 
@@ -147,11 +148,12 @@ class Action:
         return secret_keys(self.code)
 
 
-class ActionSet(Sequence[Action]):
+class ActionSet(OrderedSet[Action]):
     """The post-login Actions of a tenant, in flow order, plus their secrets.
 
     Iterating yields every Action, unbound ones last; :attr:`active` is what runs. ActionSets
-    are immutable: the editing methods return new ones.
+    are immutable: the editing methods (``replace``, ``disable``/``enable`` to unbind and bind,
+    ``reorder``, ``add``, ``with_secrets``) return new ones.
 
     Parameters
     ----------
@@ -168,6 +170,8 @@ class ActionSet(Sequence[Action]):
         Actions of the export that do not support post-login (listed, never run).
     """
 
+    _noun = "Action"
+
     def __init__(self, actions: Iterable[Action], secrets: Mapping[str, str] | None = None, *,
                  action_secrets: Mapping[str, Mapping[str, str]] | None = None,
                  exported_secrets: Mapping[str, Mapping[str, str]] | None = None,
@@ -179,7 +183,7 @@ class ActionSet(Sequence[Action]):
             files = sorted({a.file for a in ordered if a.name in dupes and a.file})
             raise ActionLoadError(f"duplicate Action names: {', '.join(dupes)}; names must be unique",
                                   file=", ".join(files) or None, action=dupes[0])
-        self._actions: tuple[Action, ...] = tuple(ordered)
+        self._items: tuple[Action, ...] = tuple(ordered)
         self.secrets: dict[str, str] = dict(secrets or {})
         self.action_secrets: dict[str, dict[str, str]] = {
             k: dict(v) for k, v in (action_secrets or {}).items()}
@@ -189,39 +193,20 @@ class ActionSet(Sequence[Action]):
         self.services_file: Path | None = None
         """A fake-services file shipped beside the export (tenant folder), used by default."""
 
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, str):
-            for a in self._actions:
-                if a.name == index:
-                    return a
-            raise KeyError(f"no Action named {index!r}; Actions are: {', '.join(self.names)}")
-        return self._actions[index]
-
-    def __len__(self) -> int:
-        return len(self._actions)
-
-    def __iter__(self) -> Iterator[Action]:
-        return iter(self._actions)
-
     def __repr__(self) -> str:
-        return (f"ActionSet({len(self._actions)} actions, {len(self.active)} bound: "
+        return (f"ActionSet({len(self._items)} actions, {len(self.active)} bound: "
                 f"{', '.join(self.names)})")
-
-    @property
-    def names(self) -> list[str]:
-        """Action names in flow order (unbound ones last)."""
-        return [a.name for a in self._actions]
 
     @property
     def active(self) -> list[Action]:
         """The Actions that run: bound, deployed and supporting post-login, in flow order."""
-        return [a for a in self._actions if a.enabled and a.deployed and a.post_login]
+        return [a for a in self._items if a.enabled and a.deployed and a.post_login]
 
     @property
     def sha256(self) -> str:
         """Hash of the whole flow (order, bound/deployed flags, runtimes, dependencies, code)."""
         h = hashlib.sha256()
-        for a in self._actions:
+        for a in self._items:
             deps = ",".join(d.spec for d in a.dependencies)
             h.update(f"{a.name}\0{a.order}\0{a.enabled}\0{a.deployed}\0{a.runtime}\0{deps}\0"
                      f"{a.sha256}\n".encode())
@@ -276,33 +261,7 @@ class ActionSet(Sequence[Action]):
         new = Action.from_code(name, code, **{
             f.name: getattr(old, f.name) for f in dataclasses.fields(Action)
             if f.name not in ("name", "code", "handlers")})
-        return self._with(new if a.name == name else a for a in self._actions)
-
-    def disable(self, name: str) -> ActionSet:
-        """A copy with Action ``name`` unbound from the flow (it keeps its place in the list)."""
-        self[name]
-        return self._with(dataclasses.replace(a, enabled=False) if a.name == name else a
-                          for a in self._actions)
-
-    def enable(self, name: str) -> ActionSet:
-        """A copy with Action ``name`` bound to the flow at its place."""
-        self[name]
-        return self._with(dataclasses.replace(a, enabled=True) if a.name == name else a
-                          for a in self._actions)
-
-    def reorder(self, names: Sequence[str]) -> ActionSet:
-        """A copy whose Actions run in the order of ``names`` (every Action named exactly once)."""
-        if sorted(names) != sorted(self.names):
-            raise UsageError(f"reorder needs every Action exactly once; got {list(names)}, "
-                             f"Actions are {self.names}")
-        return self._with(dataclasses.replace(self[n], order=i + 1) for i, n in enumerate(names))
-
-    def add(self, action: Action, *, order: int | None = None) -> ActionSet:
-        """A copy with ``action`` inserted (at ``order``, shifting later Actions, or at the end)."""
-        actions = list(self._actions)
-        pos = len(actions) if order is None else max(0, min(order - 1, len(actions)))
-        actions.insert(pos, action)
-        return self._with(dataclasses.replace(a, order=i + 1) for i, a in enumerate(actions))
+        return self._with(new if a.name == name else a for a in self._items)
 
     def with_secrets(self, secrets: Mapping[str, Any] | str | Path, *, merge: bool = True) -> ActionSet:
         """A copy with secret values set: a dict or a file, as for :func:`load_actions`.
@@ -322,7 +281,7 @@ class ActionSet(Sequence[Action]):
             for k, v in per_action.items():
                 merged[k] = {**merged.get(k, {}), **v}
             per_action = merged
-        return self._with(self._actions, shared, per_action)
+        return self._with(self._items, shared, per_action)
 
 
 # --- loading --------------------------------------------------------------------------------

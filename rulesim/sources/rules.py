@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from rulesim.errors import RuleLoadError, UsageError
+from rulesim.errors import RuleLoadError
 from rulesim.sources._files import load_json, load_yaml, read_text
+from rulesim.sources._ordered import OrderedSet
 from rulesim.sources.configuration import configuration_keys, load_configuration
 from rulesim.sources.syntax import check_rule_source
 
@@ -97,12 +98,15 @@ class Rule:
         return configuration_keys(self.source)
 
 
-class RuleSet(Sequence[Rule]):
+class RuleSet(OrderedSet[Rule]):
     """An ordered set of rules plus the configuration (secrets) they read.
 
     Iterating yields every rule in pipeline order, disabled ones included; :attr:`active` is
-    what actually runs. RuleSets are immutable: the editing methods return new ones.
+    what actually runs. RuleSets are immutable: the editing methods (``replace``, ``disable``,
+    ``enable``, ``reorder``, ``add``, ``with_configuration``) return new ones.
     """
+
+    _noun = "rule"
 
     def __init__(self, rules: Iterable[Rule], configuration: Mapping[str, str] | None = None,
                  *, skipped_stages: Sequence[Rule] = ()) -> None:
@@ -111,45 +115,26 @@ class RuleSet(Sequence[Rule]):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise RuleLoadError(f"duplicate rule names: {', '.join(dupes)}; names must be unique")
-        self._rules: tuple[Rule, ...] = tuple(ordered)
+        self._items: tuple[Rule, ...] = tuple(ordered)
         self.configuration: dict[str, str] = dict(configuration or {})
         self.skipped_stages: tuple[Rule, ...] = tuple(skipped_stages)
         self.services_file: Path | None = None
         """A fake-services file shipped beside the rules (tenant folder), used by default."""
 
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, str):
-            for r in self._rules:
-                if r.name == index:
-                    return r
-            raise KeyError(f"no rule named {index!r}; rules are: {', '.join(self.names)}")
-        return self._rules[index]
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(self._rules)
-
     def __repr__(self) -> str:
-        active = sum(r.enabled for r in self._rules)
-        return f"RuleSet({len(self._rules)} rules, {active} enabled: {', '.join(self.names)})"
-
-    @property
-    def names(self) -> list[str]:
-        """Rule names in pipeline order."""
-        return [r.name for r in self._rules]
+        active = sum(r.enabled for r in self._items)
+        return f"RuleSet({len(self._items)} rules, {active} enabled: {', '.join(self.names)})"
 
     @property
     def active(self) -> list[Rule]:
         """The enabled rules, in the order they run."""
-        return [r for r in self._rules if r.enabled]
+        return [r for r in self._items if r.enabled]
 
     @property
     def sha256(self) -> str:
         """Hash of the whole rule set (order, enabled flags and sources)."""
         h = hashlib.sha256()
-        for r in self._rules:
+        for r in self._items:
             h.update(f"{r.name}\0{r.order}\0{r.enabled}\0{r.sha256}\n".encode())
         return h.hexdigest()
 
@@ -171,38 +156,12 @@ class RuleSet(Sequence[Rule]):
         """A copy where rule ``name`` has a new source."""
         old = self[name]
         new = Rule.from_source(name, source, order=old.order, enabled=old.enabled)
-        return self._with(new if r.name == name else r for r in self._rules)
-
-    def disable(self, name: str) -> RuleSet:
-        """A copy with rule ``name`` disabled."""
-        self[name]
-        return self._with(dataclasses.replace(r, enabled=False) if r.name == name else r
-                          for r in self._rules)
-
-    def enable(self, name: str) -> RuleSet:
-        """A copy with rule ``name`` enabled."""
-        self[name]
-        return self._with(dataclasses.replace(r, enabled=True) if r.name == name else r
-                          for r in self._rules)
-
-    def reorder(self, names: Sequence[str]) -> RuleSet:
-        """A copy whose rules run in the order of ``names`` (every rule named exactly once)."""
-        if sorted(names) != sorted(self.names):
-            raise UsageError(f"reorder needs every rule exactly once; got {list(names)}, "
-                             f"rules are {self.names}")
-        return self._with(dataclasses.replace(self[n], order=i + 1) for i, n in enumerate(names))
-
-    def add(self, rule: Rule, *, order: int | None = None) -> RuleSet:
-        """A copy with ``rule`` inserted (at ``order``, shifting later rules, or at the end)."""
-        rules = list(self._rules)
-        pos = len(rules) if order is None else max(0, min(order - 1, len(rules)))
-        rules.insert(pos, rule)
-        return self._with(dataclasses.replace(r, order=i + 1) for i, r in enumerate(rules))
+        return self._with(new if r.name == name else r for r in self._items)
 
     def with_configuration(self, configuration: Mapping[str, str], *, merge: bool = True) -> RuleSet:
         """A copy with configuration values set (merged into the current ones by default)."""
         conf = {**self.configuration, **configuration} if merge else dict(configuration)
-        return self._with(self._rules, conf)
+        return self._with(self._items, conf)
 
 
 # --- loading --------------------------------------------------------------------------------
