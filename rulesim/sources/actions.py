@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from rulesim.errors import ActionLoadError
+from rulesim.errors import ActionLoadError, ConfigurationError
 from rulesim.sources._ordered import OrderedSet
 from rulesim.sources.configuration import load_secrets, secret_keys
 from rulesim.sources.syntax import ActionSourceWarning, check_action_source
@@ -23,6 +23,8 @@ from rulesim.sources.syntax import ActionSourceWarning, check_action_source
 __all__ = [
     "MAX_BOUND_ACTIONS",
     "MAX_CODE_BYTES",
+    "MAX_SECRET_NAME",
+    "MAX_SECRET_VALUE",
     "POST_LOGIN",
     "Action",
     "ActionSet",
@@ -38,6 +40,10 @@ MAX_BOUND_ACTIONS = 20
 """Auth0 binds at most 20 Actions to one trigger."""
 MAX_CODE_BYTES = 100_000
 """Auth0 refuses to save an Action whose code is over 100 kB (npm modules excluded)."""
+MAX_SECRET_NAME = 128
+"""Auth0 refuses a secret name over 128 characters."""
+MAX_SECRET_VALUE = 4096
+"""Auth0 refuses a secret value over 4096 characters."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -316,7 +322,10 @@ def load_actions(path: str | Path, *, secrets: Mapping[str, Any] | str | Path | 
     ActionLoadError
         Unreadable files, bad JSON/YAML, a ``code`` path that does not exist, syntax errors
         (with file, Action, line and column), a module that does not export an ``async``
-        ``onExecutePostLogin``, duplicate names, code over 100 kB, more than 20 bound Actions.
+        ``onExecutePostLogin``, duplicate names, code over 100 kB, more than 20 bound Actions,
+        a secret name over 128 characters.
+    ConfigurationError
+        A secrets file that cannot be read, or a secret value over 4096 characters.
     """
     from rulesim.sources.action_exports import read_actions
 
@@ -360,6 +369,10 @@ def build_action_set(actions: list[Action], exported: Mapping[str, Mapping[str, 
             raise ActionLoadError(f"the code is {len(a.code.encode()):,} bytes; Auth0 refuses "
                                   f"Actions over {MAX_CODE_BYTES:,} bytes", file=a.file,
                                   action=a.name)
+        long_names = [k for k in a.secrets if len(k) > MAX_SECRET_NAME]
+        if long_names:
+            raise ActionLoadError(f"secret name {long_names[0][:40]!r}… is over {MAX_SECRET_NAME} "
+                                  "characters; Auth0 refuses it", file=a.file, action=a.name)
         checked.append(dataclasses.replace(a, handlers=check_action_source(a)))
     bound = [a for a in checked if a.enabled]
     if checked and not bound:
@@ -376,6 +389,12 @@ def build_action_set(actions: list[Action], exported: Mapping[str, Mapping[str, 
     shared, per_action = load_secrets(secrets)
     result = ActionSet(checked, shared, action_secrets=per_action, exported_secrets=exported,
                        other_triggers=others)
+    for a in result.active:
+        for key, value in result.secrets_for(a.name).items():
+            if len(value) > MAX_SECRET_VALUE:
+                raise ConfigurationError(f"action `{a.name}`: the value of secret {key} is "
+                                         f"{len(value)} characters; Auth0 stores at most "
+                                         f"{MAX_SECRET_VALUE}")
     for name, keys in result.missing_secrets().items():
         declared = set(result[name].secrets)
         undeclared = [k for k in keys if k not in declared]

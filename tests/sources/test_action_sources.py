@@ -252,3 +252,13 @@ def test_editing_returns_new_sets_and_keeps_the_checks(tmp_path: Path) -> None:
         actions.replace("a", "exports.onExecutePostLogin = () => {};")
     with pytest.raises(rs.UsageError, match="every Action exactly once"):
         actions.reorder(["a"])
+
+
+def test_secret_names_and_values_over_auth0s_limits_are_refused(tmp_path: Path) -> None:
+    root = _deploy_dir(tmp_path / "a", {"a": READS}, ["a"],
+                       meta={"a": {"secrets": [{"name": "HOOK_URL"}, {"name": "K" * 129}]}})
+    with pytest.raises(rs.ActionLoadError, match="over 128 characters"):
+        rs.load_actions(root, secrets={"HOOK_URL": "u"})
+    ok = _deploy_dir(tmp_path / "b", {"a": READS}, ["a"], meta={"a": {"secrets": [{"name": "HOOK_URL"}]}})
+    with pytest.raises(rs.ConfigurationError, match="HOOK_URL is 4097 characters"):
+        rs.load_actions(ok, secrets={"HOOK_URL": "u" * 4097})

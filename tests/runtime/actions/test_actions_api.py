@@ -432,3 +432,18 @@ def test_early_access_methods_are_off_by_default() -> None:
     on = run(action("console.log(JSON.stringify(await api.roles.getUserEffectiveRoles()));"),
              settings={"early_access": True})
     assert on["logs"] == ['{"roles":[]}']
+
+
+def test_evict_and_delete_empty_session_and_refresh_token_metadata() -> None:
+    exchange = login(context={"protocol": "oauth2-refresh-token"})
+    r = run(action("api.session.setMetadata('a', '1');\napi.session.setMetadata('b', '2');\n"
+                   "api.session.evictMetadata();\n"
+                   "api.refreshToken.setMetadata('a', '1');\napi.refreshToken.setMetadata('b', '2');\n"
+                   "api.refreshToken.deleteMetadata('a');\napi.refreshToken.setIdleExpiresAt(1900000000000);\n"
+                   "api.refreshToken.setIdleExpiresAt(1950000000000);"), the_login=exchange)
+    assert r["session"]["metadata"] == {}
+    assert r["refreshToken"]["metadata"] == {"b": "2"}
+    assert r["refreshToken"]["idleExpiresAt"] == 1900000000000
+    ops = [c[3] for c in r["commands"]]
+    assert ops.count("session.evictMetadata") == 1
+    assert ops.count("refreshToken.deleteMetadata") == 1
