@@ -193,6 +193,7 @@ def test_the_flow_resumes_in_the_same_actions_continue_handler_with_a_new_reques
             resume=[{"body": {"accepted": "yes"}, "method": "POST"}])
     assert r["outcome"] == "success"
     state = r["logs"][1].split()[3]
+    assert state == r["redirects"][0]["state"]     # Auth0 adds `state` to the redirect
     assert r["logs"] == ["after sendUserTo", f"continue POST yes {state} true", "later POST"]
     assert r["legs"] == 2
     assert [w["leg"] for w in r["metadata"]["writes"]] == [0, 1]

@@ -305,7 +305,7 @@
         flow.state = 'suspended';
         flushMetadata(flow);
         flow.suspensions.push(U.clone(susp));
-        if (susp.kind === 'redirect') flow.redirects.push({ action: i, name: ax.name, url: susp.url, leg: flow.leg });
+        if (susp.kind === 'redirect') flow.redirects.push({ action: i, name: ax.name, url: susp.url, state: flow.stateParam, leg: flow.leg });
         if (susp.kind === 'prompt') flow.prompts.push({ action: i, name: ax.name, id: susp.promptId, leg: flow.leg });
         flow.cursor = susp.kind === 'redirect' || susp.kind === 'prompt'
           ? { index: i, handler: 'onContinuePostLogin' } : { index: i + 1, handler: 'onExecutePostLogin' };
