@@ -5,6 +5,8 @@ The public API (everything else is private and may change)::
     import rulesim as rs
 
     rules = rs.load_rules("datasets/tenants/acme")   # folder, deploy-cli export, tenant.yaml, API dump
+    actions = rs.load_actions("datasets/tenants/acme-actions")  # post-login Actions, flow order
+    tenant = rs.load_tenant("datasets/tenants/acme-mixed")      # both: tenant.rules, tenant.actions
     pop = rs.population(10_000, seed=7)               # synthetic users and logins (Faker)
     sim = rs.simulate(rules, pop)                     # sandboxed QuickJS pipeline, worker processes
     sim.summary()                                     # per-rule table
@@ -17,6 +19,7 @@ from __future__ import annotations
 from rulesim import widgets
 from rulesim.coverage import Coverage, instrument_rules
 from rulesim.errors import (
+    ActionLoadError,
     ConfigurationError,
     ErrorCode,
     MissingExtraError,
@@ -36,13 +39,31 @@ from rulesim.run import run_login, simulate
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.services import Route, Services
 from rulesim.simulation import Simulation, Summary
-from rulesim.sources import Rule, RuleSet, RuleSourceWarning, load_configuration, load_rules
+from rulesim.sources import (
+    Action,
+    ActionSet,
+    ActionSourceWarning,
+    Rule,
+    RuleSet,
+    RuleSourceWarning,
+    Tenant,
+    load_actions,
+    load_configuration,
+    load_rules,
+    load_tenant,
+)
 from rulesim.testing import Counterexample, search
 from rulesim.trace import LoginTrace
 
 __version__ = "0.1.0"
 
-__all__ = [
+# Plain sorted() order (tests/test_public_api.py), which puts `Action…` before `COLUMNS`;
+# ruff's isort-style order would put the constant first.
+__all__ = [  # noqa: RUF022
+    "Action",
+    "ActionLoadError",
+    "ActionSet",
+    "ActionSourceWarning",
     "COLUMNS",
     "ChangeOp",
     "ChangeTarget",
@@ -72,11 +93,14 @@ __all__ = [
     "ServicesError",
     "Simulation",
     "Summary",
+    "Tenant",
     "UsageError",
     "compare",
     "instrument_rules",
+    "load_actions",
     "load_configuration",
     "load_rules",
+    "load_tenant",
     "population",
     "run_login",
     "search",

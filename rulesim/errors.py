@@ -14,6 +14,7 @@ The exception tree::
     ├── UsageError (ValueError)     an argument has the wrong type or value
     │   └── MixError                a population mix has bad weights or unknown keys
     ├── RuleLoadError               a rule source, export or tenant file cannot be loaded
+    │   └── ActionLoadError         a post-login Action source or Actions export cannot be loaded
     ├── ConfigurationError          a configuration (secrets) file cannot be read
     ├── ServicesError               a fake-services file or route is malformed
     ├── PopulationError             a population file or user export cannot be read
@@ -24,7 +25,8 @@ The exception tree::
                                     to a rule outcome
 
 Catch :class:`RulesimError` to handle anything rulesim raises; catch the leaves to react to one
-cause (for example :class:`RuleLoadError` in a CI job that validates a tenant export).
+cause (for example :class:`RuleLoadError` in a CI job that validates a tenant export: it also
+catches :class:`ActionLoadError`, so one ``except`` covers a whole tenant).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 import enum
 
 __all__ = [
+    "ActionLoadError",
     "ConfigurationError",
     "ErrorCode",
     "MissingExtraError",
@@ -43,6 +46,18 @@ __all__ = [
     "ServicesError",
     "UsageError",
 ]
+
+
+def _located(prefix: str, message: str, file: str | None, line: int | None,
+             column: int | None) -> str:
+    """``prefix (file; line L, column C): message``, leaving out what is unknown."""
+    where = []
+    if file:
+        where.append(str(file))
+    if line is not None:
+        where.append(f"line {line}" + (f", column {column}" if column is not None else ""))
+    location = f" ({'; '.join(where)})" if where else ""
+    return f"{prefix}{location}: {message}"
 
 
 class RulesimError(Exception):
@@ -79,14 +94,42 @@ class RuleLoadError(RulesimError):
         self.rule = rule
         self.line = line
         self.column = column
-        where = []
-        if file:
-            where.append(str(file))
-        if line is not None:
-            where.append(f"line {line}" + (f", column {column}" if column is not None else ""))
         prefix = f"rule `{rule}`" if rule else "rules"
-        location = f" ({'; '.join(where)})" if where else ""
-        super().__init__(f"{prefix}{location}: {message}")
+        super().__init__(_located(prefix, message, file, line, column))
+
+
+class ActionLoadError(RuleLoadError):
+    """A post-login Action or an Actions export (deploy-cli, tenant.yaml, API dump) cannot be
+    loaded: a syntax error, no ``async`` ``onExecutePostLogin`` export, a duplicate name, a bad
+    export file.
+
+    It is a :class:`RuleLoadError`, so code that validates a tenant catches both. A module body
+    that throws is *not* a load error: Auth0 saves it and every login that reaches the Action
+    fails, so it becomes a run-time outcome.
+
+    Attributes
+    ----------
+    file, action, line, column
+        Where the problem is, when known (``None`` otherwise). ``rule`` is always ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        action: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        rule: str | None = None,
+    ) -> None:
+        # `rule` is accepted so the shared file readers can raise either class; it names the
+        # Action when given.
+        super().__init__(message, file=file, line=line, column=column)
+        self.action = action or rule
+        self.rule = None
+        prefix = f"action `{self.action}`" if self.action else "actions"
+        self.args = (_located(prefix, message, file, line, column),)
 
 
 class ConfigurationError(RulesimError):

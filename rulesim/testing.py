@@ -24,10 +24,11 @@ tests, :func:`run` runs one generated login exactly as drawn::
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from rulesim.errors import UsageError
@@ -472,8 +473,36 @@ def _draw(strategy: Any, n: int, seed: int) -> list[dict[str, Any]]:
     def collect(login: dict[str, Any]) -> None:
         drawn.append(login)
 
-    collect()
+    with _without_local_constants():
+        collect()
     return drawn
+
+
+@contextlib.contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Keep Hypothesis from mixing constants of the imported local modules into the draw.
+
+    Hypothesis (6.13x+) sometimes draws a string or number harvested from every *local*
+    module in ``sys.modules`` (rulesim itself, installed editable, and the caller's code), so
+    the same seed gave other logins depending on what happened to be imported. ``search``
+    promises "same seed, same logins": the draw sees no local constants. A Hypothesis without
+    the hook draws as before.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        original = providers._get_local_constants
+        empty = type(providers._local_constants)()
+        cache = providers.CONSTANTS_CACHE.cache
+    except (ImportError, AttributeError, TypeError):
+        yield
+        return
+    cache.clear()
+    providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        cache.clear()
 
 
 def search(rules: Any, property: Property, strategy: Any = None, max_examples: int = 200, *,

@@ -1,34 +1,39 @@
-"""Load and check rule sources: folders, deploy-cli exports, tenant.yaml, Management API dumps.
+"""Load Auth0 Rules: folders, deploy-cli exports, tenant.yaml, Management API dumps.
 
-Loading never runs a rule. The only JavaScript executed here is QuickJS's parser, to check
-that each source is exactly one function expression and to point at syntax errors.
+Loading never runs a rule. The only JavaScript executed here is QuickJS's parser
+(:mod:`rulesim.sources.syntax`), to check that each source is exactly one function expression
+and to point at syntax errors.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
-import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from rulesim.errors import ConfigurationError, RuleLoadError, UsageError
+from rulesim.errors import RuleLoadError
+from rulesim.sources._files import load_json, load_yaml, read_text
+from rulesim.sources._ordered import OrderedSet
+from rulesim.sources.configuration import configuration_keys, load_configuration
+from rulesim.sources.syntax import check_rule_source
 
 __all__ = [
+    "SIMULATED_STAGE",
     "Rule",
     "RuleSet",
     "RuleSourceWarning",
-    "load_configuration",
+    "build_rule_set",
+    "find_services_file",
     "load_rules",
+    "rules_from_api_dump",
+    "rules_from_deploy_dir",
+    "rules_from_tenant_yaml",
 ]
 
 SIMULATED_STAGE = "login_success"
-_CONFIG_READ = re.compile(r"\bconfiguration\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['\"])([^'\"]+)\2\s*\])")
 
 
 class RuleSourceWarning(UserWarning):
@@ -90,18 +95,18 @@ class Rule:
 
     def config_keys(self) -> set[str]:
         """The ``configuration.X`` keys this rule reads (found statically)."""
-        keys = set()
-        for m in _CONFIG_READ.finditer(self.source):
-            keys.add(m.group(1) or m.group(3))
-        return keys
+        return configuration_keys(self.source)
 
 
-class RuleSet(Sequence[Rule]):
+class RuleSet(OrderedSet[Rule]):
     """An ordered set of rules plus the configuration (secrets) they read.
 
     Iterating yields every rule in pipeline order, disabled ones included; :attr:`active` is
-    what actually runs. RuleSets are immutable: the editing methods return new ones.
+    what actually runs. RuleSets are immutable: the editing methods (``replace``, ``disable``,
+    ``enable``, ``reorder``, ``add``, ``with_configuration``) return new ones.
     """
+
+    _noun = "rule"
 
     def __init__(self, rules: Iterable[Rule], configuration: Mapping[str, str] | None = None,
                  *, skipped_stages: Sequence[Rule] = ()) -> None:
@@ -110,45 +115,26 @@ class RuleSet(Sequence[Rule]):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise RuleLoadError(f"duplicate rule names: {', '.join(dupes)}; names must be unique")
-        self._rules: tuple[Rule, ...] = tuple(ordered)
+        self._items: tuple[Rule, ...] = tuple(ordered)
         self.configuration: dict[str, str] = dict(configuration or {})
         self.skipped_stages: tuple[Rule, ...] = tuple(skipped_stages)
         self.services_file: Path | None = None
         """A fake-services file shipped beside the rules (tenant folder), used by default."""
 
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, str):
-            for r in self._rules:
-                if r.name == index:
-                    return r
-            raise KeyError(f"no rule named {index!r}; rules are: {', '.join(self.names)}")
-        return self._rules[index]
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(self._rules)
-
     def __repr__(self) -> str:
-        active = sum(r.enabled for r in self._rules)
-        return f"RuleSet({len(self._rules)} rules, {active} enabled: {', '.join(self.names)})"
-
-    @property
-    def names(self) -> list[str]:
-        """Rule names in pipeline order."""
-        return [r.name for r in self._rules]
+        active = sum(r.enabled for r in self._items)
+        return f"RuleSet({len(self._items)} rules, {active} enabled: {', '.join(self.names)})"
 
     @property
     def active(self) -> list[Rule]:
         """The enabled rules, in the order they run."""
-        return [r for r in self._rules if r.enabled]
+        return [r for r in self._items if r.enabled]
 
     @property
     def sha256(self) -> str:
         """Hash of the whole rule set (order, enabled flags and sources)."""
         h = hashlib.sha256()
-        for r in self._rules:
+        for r in self._items:
             h.update(f"{r.name}\0{r.order}\0{r.enabled}\0{r.sha256}\n".encode())
         return h.hexdigest()
 
@@ -170,167 +156,15 @@ class RuleSet(Sequence[Rule]):
         """A copy where rule ``name`` has a new source."""
         old = self[name]
         new = Rule.from_source(name, source, order=old.order, enabled=old.enabled)
-        return self._with(new if r.name == name else r for r in self._rules)
-
-    def disable(self, name: str) -> RuleSet:
-        """A copy with rule ``name`` disabled."""
-        self[name]
-        return self._with(dataclasses.replace(r, enabled=False) if r.name == name else r
-                          for r in self._rules)
-
-    def enable(self, name: str) -> RuleSet:
-        """A copy with rule ``name`` enabled."""
-        self[name]
-        return self._with(dataclasses.replace(r, enabled=True) if r.name == name else r
-                          for r in self._rules)
-
-    def reorder(self, names: Sequence[str]) -> RuleSet:
-        """A copy whose rules run in the order of ``names`` (every rule named exactly once)."""
-        if sorted(names) != sorted(self.names):
-            raise UsageError(f"reorder needs every rule exactly once; got {list(names)}, "
-                             f"rules are {self.names}")
-        return self._with(dataclasses.replace(self[n], order=i + 1) for i, n in enumerate(names))
-
-    def add(self, rule: Rule, *, order: int | None = None) -> RuleSet:
-        """A copy with ``rule`` inserted (at ``order``, shifting later rules, or at the end)."""
-        rules = list(self._rules)
-        pos = len(rules) if order is None else max(0, min(order - 1, len(rules)))
-        rules.insert(pos, rule)
-        return self._with(dataclasses.replace(r, order=i + 1) for i, r in enumerate(rules))
+        return self._with(new if r.name == name else r for r in self._items)
 
     def with_configuration(self, configuration: Mapping[str, str], *, merge: bool = True) -> RuleSet:
         """A copy with configuration values set (merged into the current ones by default)."""
         conf = {**self.configuration, **configuration} if merge else dict(configuration)
-        return self._with(self._rules, conf)
-
-
-# --- checking a source ----------------------------------------------------------------------
-
-_FUNCTION_START = re.compile(r"^(?:\s|//[^\n]*\n|/\*.*?\*/)*(?:async\s+)?function\b", re.S)
-_TRAILING = re.compile(r"^(?:\s|//[^\n]*(?:\n|$)|/\*.*?\*/)*$", re.S)
-
-
-def _parse_error(src: str) -> tuple[str, int] | None:
-    """Compile ``src`` without running it; return (message, line) of a syntax error, or None."""
-    import quickjs
-
-    ctx = quickjs.Context()
-    try:
-        # Wrapped in an uncalled function: compiled, never executed.
-        ctx.eval("(function(){ return (\n" + src + "\n); })")
-    except quickjs.JSException as exc:
-        text = str(exc)
-        m = re.search(r"<input>:(\d+)", text)
-        line = int(m.group(1)) - 1 if m else 0
-        return text.split("\n", 1)[0], max(line, 1)
-    return None
-
-
-def _column(src: str, line: int, message: str) -> int | None:
-    """Find the column of a syntax error by bisecting the error line (QuickJS gives lines only)."""
-    lines = src.split("\n")
-    if not 1 <= line <= len(lines):
-        return None
-    head = "\n".join(lines[: line - 1])
-    text = lines[line - 1]
-    lo, hi = 0, len(text)
-    # The smallest prefix of the line that already shows the same error is where it is.
-    while lo < hi:
-        mid = (lo + hi) // 2
-        prefix = (head + "\n" if head else "") + text[: mid + 1]
-        err = _parse_error(prefix)
-        if err is not None and err[1] == line and err[0] == message:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo + 1 if lo < len(text) else None
-
-
-def check_rule_source(rule: Rule) -> None:
-    """Raise :class:`RuleLoadError` unless the rule's source is exactly one function expression."""
-    src = rule.source
-    err = _parse_error(src)
-    if err is not None:
-        end = _function_end(src) if _FUNCTION_START.match(src) else None
-        if end is not None and not _TRAILING.match(src[end:]):
-            _refuse_trailing(rule, src, end)
-        message, line = err
-        column = _column(src, line, message)
-        raise RuleLoadError(message, file=rule.file, rule=rule.name, line=line, column=column)
-    if not _FUNCTION_START.match(src):
-        first = next((i + 1 for i, t in enumerate(src.split("\n")) if t.strip()), 1)
-        raise RuleLoadError(
-            "the source must be exactly one function `function (user, context, callback) {…}`"
-            " (named, anonymous or async); it starts with something else",
-            file=rule.file, rule=rule.name, line=first)
-    end = _function_end(src)
-    if end is None or not _TRAILING.match(src[end:]):
-        _refuse_trailing(rule, src, end if end is not None else 0)
-
-
-def _refuse_trailing(rule: Rule, src: str, end: int) -> None:
-    line = src.count("\n", 0, end) + 1
-    raise RuleLoadError(
-        "the source must be exactly one function; there is code after the function's "
-        "closing brace (Auth0 evaluates the source as one expression, so even a trailing "
-        "`;` breaks it)", file=rule.file, rule=rule.name, line=line)
-
-
-def _function_end(src: str) -> int | None:
-    """Offset just past the function's closing brace: the first `}` whose prefix compiles."""
-    for i, ch in enumerate(src):
-        if ch == "}" and _parse_error(src[: i + 1]) is None:
-            return i + 1
-    return None
+        return self._with(self._items, conf)
 
 
 # --- loading --------------------------------------------------------------------------------
-
-def load_configuration(source: Mapping[str, Any] | str | Path | None) -> dict[str, str]:
-    """Read rule configuration (Auth0 Rules settings) from a dict, a JSON file or a dotenv file.
-
-    Values are converted to strings, as Auth0 stores them.
-
-    Raises
-    ------
-    ConfigurationError
-        If the file cannot be read or parsed.
-    """
-    if source is None:
-        return {}
-    if isinstance(source, Mapping):
-        return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in source.items()}
-    path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read configuration file {path}: {exc.strerror}") from None
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigurationError(
-                f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from None
-        if not isinstance(data, dict):
-            raise ConfigurationError(f"{path}: expected a JSON object of key -> string")
-        return load_configuration(data)
-    values: dict[str, str] = {}
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[7:].lstrip()
-        if "=" not in line:
-            raise ConfigurationError(f"{path}, line {n}: expected KEY=value, got {raw!r}")
-        key, _, value = line.partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
-
 
 def load_rules(path: str | Path, *, configuration: Mapping[str, Any] | str | Path | None = None) -> RuleSet:
     """Load a rule set from a folder, a deploy-cli export, a tenant.yaml, an API dump or one file.
@@ -366,33 +200,45 @@ def load_rules(path: str | Path, *, configuration: Mapping[str, Any] | str | Pat
     default_conf: dict[str, str] = {}
     if p.is_dir():
         if (p / "rules").is_dir():
-            rules = _load_deploy_dir(p / "rules")
+            rules = rules_from_deploy_dir(p / "rules")
             if (p / "configuration.json").is_file():
                 default_conf = load_configuration(p / "configuration.json")
         elif (p / "tenant.yaml").is_file():
-            rules, default_conf = _load_tenant_yaml(p / "tenant.yaml")
+            rules, default_conf = rules_from_tenant_yaml(load_yaml(p / "tenant.yaml"), p / "tenant.yaml")
         else:
             rules = _load_js_folder(p)
     elif p.suffix in (".yaml", ".yml"):
-        rules, default_conf = _load_tenant_yaml(p)
+        rules, default_conf = rules_from_tenant_yaml(load_yaml(p), p)
     elif p.suffix == ".json":
-        rules = _load_api_dump(p)
+        rules = rules_from_api_dump(load_json(p), p)
     elif p.suffix == ".js":
-        rules = [Rule(name=p.stem, source=_read(p), order=1, file=str(p))]
+        rules = [Rule(name=p.stem, source=read_text(p), order=1, file=str(p))]
     else:
         raise RuleLoadError(f"cannot tell what {p} is: expected a folder, a .js file, "
                             "a tenant.yaml or a Management API .json dump")
     conf = load_configuration(configuration) if configuration is not None else default_conf
-    ruleset = _finish(rules, conf)
-    folder = p if p.is_dir() else p.parent
-    for name in ("services.yaml", "services.yml", "services.json"):
-        if (folder / name).is_file():
-            ruleset.services_file = folder / name
-            break
+    ruleset = build_rule_set(rules, conf)
+    ruleset.services_file = find_services_file(p)
     return ruleset
 
 
-def _finish(rules: list[Rule], conf: dict[str, str]) -> RuleSet:
+def find_services_file(path: Path) -> Path | None:
+    """The fake-services file shipped beside an export (``services.yaml|yml|json``), if any."""
+    folder = path if path.is_dir() else path.parent
+    for name in ("services.yaml", "services.yml", "services.json"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def build_rule_set(rules: list[Rule], conf: dict[str, str]) -> RuleSet:
+    """Check every simulated rule and build the set; warn about other stages and missing keys.
+
+    Raises
+    ------
+    RuleLoadError
+        A rule that does not compile or is not exactly one function; duplicate names.
+    """
     simulated = [r for r in rules if r.stage == SIMULATED_STAGE]
     skipped = [r for r in rules if r.stage != SIMULATED_STAGE]
     for r in skipped:
@@ -409,41 +255,27 @@ def _finish(rules: list[Rule], conf: dict[str, str]) -> RuleSet:
     return ruleset
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleLoadError(f"cannot read {path}: {exc}", file=str(path)) from None
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(_read(path))
-    except json.JSONDecodeError as exc:
-        raise RuleLoadError(f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno,
-                            column=exc.colno) from None
-
-
 def _load_js_folder(folder: Path) -> list[Rule]:
     files = sorted(folder.glob("*.js"))
     if not files:
         raise RuleLoadError(f"no .js rule files in {folder}")
-    return [Rule(name=f.stem, source=_read(f), order=i + 1, file=str(f)) for i, f in enumerate(files)]
+    return [Rule(name=f.stem, source=read_text(f), order=i + 1, file=str(f)) for i, f in enumerate(files)]
 
 
-def _load_deploy_dir(rules_dir: Path) -> list[Rule]:
+def rules_from_deploy_dir(rules_dir: Path, *, allow_empty: bool = False) -> list[Rule]:
+    """The rules of a deploy-cli ``rules/`` folder (``<name>.js`` with ``<name>.json``)."""
     rules = []
     for i, js in enumerate(sorted(rules_dir.glob("*.js"))):
         meta: dict[str, Any] = {}
         meta_file = js.with_suffix(".json")
         if meta_file.is_file():
-            meta = _load_json(meta_file)
+            meta = load_json(meta_file)
             if not isinstance(meta, dict):
                 raise RuleLoadError("expected a JSON object with name, order, enabled, stage",
                                     file=str(meta_file))
-        rules.append(_rule_from_meta(meta, _read(js), str(js), default_name=js.stem,
+        rules.append(_rule_from_meta(meta, read_text(js), str(js), default_name=js.stem,
                                      default_order=i + 1))
-    if not rules:
+    if not rules and not allow_empty:
         raise RuleLoadError(f"no .js rule files in {rules_dir}")
     return rules
 
@@ -464,8 +296,8 @@ def _rule_from_meta(meta: Mapping[str, Any], source: str, file: str, *, default_
                 id=str(meta.get("id", "")), file=file)
 
 
-def _load_api_dump(path: Path) -> list[Rule]:
-    data = _load_json(path)
+def rules_from_api_dump(data: Any, path: Path) -> list[Rule]:
+    """The rules of a Management API dump: ``[{name, script, …}]`` or ``{"rules": [...]}``."""
     if isinstance(data, dict) and "rules" in data:
         data = data["rules"]
     if not isinstance(data, list):
@@ -480,14 +312,8 @@ def _load_api_dump(path: Path) -> list[Rule]:
     return rules
 
 
-def _load_tenant_yaml(path: Path) -> tuple[list[Rule], dict[str, str]]:
-    try:
-        data = yaml.safe_load(_read(path))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RuleLoadError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                            line=mark.line + 1 if mark else None,
-                            column=mark.column + 1 if mark else None) from None
+def rules_from_tenant_yaml(data: Any, path: Path) -> tuple[list[Rule], dict[str, str]]:
+    """The rules and ``rulesConfigs`` of a parsed deploy-cli ``tenant.yaml`` (both may be empty)."""
     if not isinstance(data, dict):
         raise RuleLoadError("expected a YAML mapping with a `rules:` list", file=str(path))
     items = data.get("rules") or []
@@ -498,7 +324,7 @@ def _load_tenant_yaml(path: Path) -> tuple[list[Rule], dict[str, str]]:
         if not isinstance(item, dict) or "script" not in item:
             raise RuleLoadError(f"rules entry #{i + 1} needs `name` and `script`", file=str(path))
         script = path.parent / str(item["script"])
-        rules.append(_rule_from_meta(item, _read(script), str(script),
+        rules.append(_rule_from_meta(item, read_text(script), str(script),
                                      default_name=script.stem, default_order=i + 1))
     conf: dict[str, str] = {}
     for entry in data.get("rulesConfigs") or []:
