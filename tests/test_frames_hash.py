@@ -49,7 +49,7 @@ PINNED_COLUMNS = {
                   "error_message", "line", "io_ms", "n_calls", "n_changes", "flags"],
     "changes": ["login_id", "phase", "rule", "target", "path", "op", "before", "after",
                 "persisted"],
-    "calls": ["login_id", "phase", "rule", "kind", "method", "url", "status", "latency_ms",
+    "calls": ["login_id", "phase", "rule", "kind", "method", "url", "status",
               "route", "error", "fire_and_forget"],
     "logs": ["login_id", "phase", "rule", "level", "message"],
 }
