@@ -206,3 +206,27 @@ class ErrorCode(str, enum.Enum):
     """The worker process running the login died; the login could not be evaluated."""
     ENGINE_ERROR = "engine_error"
     """The engine failed unexpectedly while running this rule."""
+    # --- post-login Actions (docs/actions.md) ---------------------------------------------
+    ACTION_DENIED = "action_denied"
+    """An Action called ``api.access.deny``: the login is denied (``access_denied``)."""
+    SESSION_REVOKED = "session_revoked"
+    """An Action called ``api.session.revoke``: the login is denied and the session ends."""
+    REFRESH_TOKEN_REVOKED = "refresh_token_revoked"
+    """An Action revoked the refresh token of a refresh-token exchange: the login is denied."""
+    VALIDATION_ERROR = "validation_error"
+    """An Action called ``api.validation.error``: the application receives its custom code."""
+    ACTION_EXCEPTION = "action_exception"
+    """An Action's handler threw or its promise was rejected (also an uncaught error in a
+    timer or I/O callback it scheduled)."""
+    INVALID_API_ARGUMENT = "invalid_api_argument"
+    """An ``api`` method threw on an invalid argument and the Action did not catch it."""
+    INVALID_HANDLER = "invalid_handler"
+    """The Action does not export the handler as an ``async`` function ("Invalid function
+    signature for the handler"), e.g. no ``onContinuePostLogin`` after a redirect."""
+    MODULE_ERROR = "module_error"
+    """The Action's module body threw (thrown again at every call until the module is reset)
+    or did not compile in the sandbox."""
+    ACTION_ABORTED = "action_aborted"
+    """The Action redirected and rendered a form, or rendered twice: Auth0 aborts it."""
+    MFA_LIMIT = "mfa_limit"
+    """More than four MFA challenge or enrollment commands in one flow."""

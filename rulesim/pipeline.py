@@ -11,6 +11,12 @@ Logins whose rules never need the host run in batches inside JavaScript
 (:meth:`Pipeline.run_many`): one engine call runs a batch through the whole rule set. A
 login that starts I/O or a timer leaves the batch where it stands and continues on the host
 loop; the results are the same as running every login on its own.
+
+A tenant's post-login Actions run after its Rules, in the same login, on the host loop (a login
+the rules allowed leaves its batch there). The host drives each Action's handler as one more
+step; the pipeline decides what a suspension does (a redirect or a form: stop, or continue with
+the ``continue_handler``'s answer; an MFA challenge: completed with the first factor offered),
+gives each leg its own deadline, and writes the flow's metadata to the user store.
 """
 
 from __future__ import annotations
@@ -20,10 +26,13 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from rulesim.errors import ErrorCode
 from rulesim.records import Columns
+from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, row_names
 from rulesim.runtime.engine import EngineError
 from rulesim.runtime.host import MANAGEMENT_LATENCY_MS, Host, RulePass
 from rulesim.runtime.limits import Limits
+from rulesim.runtime.management import ManagementApiError
 from rulesim.runtime.rows import LoginBlock
 from rulesim.runtime.sandbox import (
     NO_REDIRECT_PROTOCOLS,
@@ -33,7 +42,7 @@ from rulesim.runtime.sandbox import (
     Status,
 )
 from rulesim.runtime.services import Services
-from rulesim.sources import Rule
+from rulesim.sources import Action, Rule
 
 __all__ = ["DEFAULT_BATCH_SIZE", "MANAGEMENT_LATENCY_MS", "NO_REDIRECT_PROTOCOLS",
            "ContinueHandler", "Pipeline", "login_seed"]
@@ -87,6 +96,17 @@ class Pipeline:
     batch_size
         Most logins one engine call runs (1: every login on the host loop). Results do not
         depend on it.
+    actions
+        Every post-login Action of the tenant in flow order (they run after the rules; unbound
+        ones are recorded as skipped). A redirect, a form or an MFA challenge suspends the
+        flow: ``on_redirect`` says whether a redirect or a form continues, with
+        ``continue_handler(login, url)`` answering (the body posted to ``/continue``, or a
+        form's fields; a form's ``url`` is ``prompt:<form id>``); a challenge always
+        completes, with the first factor offered.
+    action_secrets
+        ``event.secrets`` of each Action, by name.
+    action_settings
+        Actions settings that differ from :data:`rulesim.runtime.actions.SETTINGS`.
     """
 
     def __init__(self, rules: Sequence[Rule], configuration: Mapping[str, str], *,
@@ -94,7 +114,9 @@ class Pipeline:
                  options: SandboxOptions | None = None, seed: int = 0,
                  on_redirect: str = "stop",
                  continue_handler: ContinueHandler | None = None,
-                 batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, actions: Sequence[Action] = (),
+                 action_secrets: Mapping[str, Mapping[str, str]] | None = None,
+                 action_settings: Mapping[str, Any] | None = None) -> None:
         self.all_rules = list(rules)
         self.on_redirect = on_redirect
         self.continue_handler = continue_handler
@@ -106,9 +128,35 @@ class Pipeline:
         self._active_pos = [i for i, r in enumerate(self.all_rules) if r.enabled]
         self._names = [r.name for r in self.all_rules]
         self._orders = [r.order for r in self.all_rules]
+        self._kinds = ["rule"] * len(self._names)
+        # Actions' rows follow the rules' (names unique across both).
+        all_actions = list(actions)
+        self.actions = [a for a in all_actions if a.enabled and a.deployed and a.post_login]
+        n_rows = len(self._names)
+        action_names = row_names(self._names, [a.name for a in all_actions])
+        action_pos = [n_rows + k for k, a in enumerate(all_actions) if a in self.actions]
+        self._names += action_names
+        self._orders += [a.order for a in all_actions]
+        self._kinds += ["action"] * len(all_actions)
+        setup = None
+        if self.actions:
+            secrets = action_secrets or {}
+            setup = ActionsSetup(tuple(self.actions),
+                                 tuple(dict(secrets.get(a.name, {})) for a in self.actions),
+                                 dict(action_settings or {}),
+                                 tuple(r.id for r in self.active),
+                                 tuple(action_names[action_pos[k] - n_rows]
+                                       for k in range(len(self.actions))))
+        self.n_actions = len(self.actions)
+        # Row position of every step the host drives: the rules, then each Action per leg.
+        self._step_pos = self._active_pos + action_pos * MAX_LEGS
+        self._shared_budget = (setup is not None and
+                               setup.settings.get("mixed_budget") == "shared")
         layout = RecordLayout(tuple(self._names), tuple(self._active_pos),
-                              continue_redirects=on_redirect == "continue")
-        self.sandbox = Sandbox(self.active, configuration, self.limits, options, layout=layout)
+                              continue_redirects=on_redirect == "continue",
+                              action_positions=tuple(action_pos), rule_rows=n_rows)
+        self.sandbox = Sandbox(self.active, configuration, self.limits, options, layout=layout,
+                               actions=setup)
         self.host = Host(self.sandbox, services if services is not None else Services(),
                          self.limits)
 
@@ -156,7 +204,7 @@ class Pipeline:
         """Run one login whose payload :meth:`prepare` returned, with its login seed."""
         host = self.host
         res = host.begin_pass(payload, login_id, seed)
-        host.run_rules(res, 0, len(self.active))
+        self._steps(res, payload)
         host.end_pass(res)
         self.complete(sink, payload, res, login_id=login_id, user_id=user_id, seed=seed)
 
@@ -179,8 +227,10 @@ class Pipeline:
                  user_id: str | None, seed: int) -> None:
         """Record a finished first pass (and run the ``/continue`` pass after a redirect)."""
         block = self._block(first)
+        self._write_metadata(first)
         result = block.login(0)
-        if result["outcome"] == "redirect" and self.on_redirect == "continue":
+        if result["outcome"] == "redirect" and self.on_redirect == "continue" and \
+                not self._actions_suspended(first):
             self._add(sink, block, first, [login_id], [user_id], "initial", logins=False)
             body = self.continue_handler(json.loads(payload), result["redirect_url"]) \
                 if self.continue_handler is not None else {}
@@ -189,9 +239,11 @@ class Pipeline:
                 second_payload = self.host.with_persisted(second_payload)
             host = self.host
             second = host.begin_pass(second_payload, login_id, seed ^ _CONTINUE_SEED)
-            host.run_rules(second, 0, len(self.active))
+            # The Actions run after the rules' second pass, on the original protocol.
+            self._steps(second, _with_protocol(second_payload, payload))
             host.end_pass(second)
             again_block = self._block(second)
+            self._write_metadata(second)
             self._add(sink, again_block, second, [login_id], [user_id], "continue", logins=False)
             again = again_block.login(0)
             again["redirect_url"] = result["redirect_url"]
@@ -211,10 +263,104 @@ class Pipeline:
             return
         self._add(sink, block, first, [login_id], [user_id], "initial")
 
+    # --- the Actions ----------------------------------------------------------------------------
+    def _steps(self, res: RulePass, payload: str, lo: int = 0,
+               first_status: int | None = None) -> None:
+        """Run the active rules from ``lo`` (see :meth:`Host.run_rules`), then the Actions."""
+        if first_status is None:
+            self.host.run_rules(res, lo, len(self.active))
+        else:
+            self.host.run_rules(res, lo, len(self.active), first_status=first_status)
+        if self.n_actions and not res.stopped:
+            self._run_actions(res, payload)
+
+    def _run_actions(self, res: RulePass, payload: str) -> None:
+        """Run the Actions' flow, leg after leg, each leg with its own deadline."""
+        host, sb, state = self.host, self.sandbox, res.state
+        # The Actions see the stored profile: the login's, with what the rules persisted.
+        if not sb.begin_actions(host.with_persisted(payload) if state.wrote else payload):
+            return
+        n_rules, n_act = len(self.active), self.n_actions
+        deadline = self.limits.pipeline_timeout_ms
+        start = state.start
+        leg_start = start if self._shared_budget else state.now
+        leg, first = 0, 0
+        while True:
+            state.start = leg_start
+            lo = n_rules + leg * n_act
+            host.run_rules(res, lo + first, lo + n_act)
+            if res.timed_out is not None:
+                # A handler that never settles waits for Auth0's deadline.
+                i = res.timed_out[0]
+                res.timed_out = (i, ErrorCode.PIPELINE_TIMEOUT,
+                                 f"the Actions did not finish within {deadline:g} ms "
+                                 f"({host.labels[i]} was waiting)")
+                state.now = max(state.now, leg_start + deadline)
+                break
+            if res.fatal is not None:
+                break
+            flow = sb.actions_state()
+            if flow.get("state") != "suspended" or leg + 1 >= MAX_LEGS:
+                break
+            request = self._continuation(flow, res.state.payload)
+            if request is None:
+                break
+            first = sb.resume_actions(json.dumps(request))
+            leg += 1
+            res.stopped = False
+            leg_start = state.now
+        state.start = start
+
+    def _continuation(self, flow: Mapping[str, Any], payload: str) -> dict[str, Any] | None:
+        """What resumes a suspended flow, or None when it stays suspended."""
+        kind = flow.get("kind")
+        if kind in ("challenge", "enroll"):
+            return {}          # completed with the first factor offered
+        if self.on_redirect != "continue":
+            return None
+        target = str(flow.get("url")) if kind == "redirect" else f"prompt:{flow.get('promptId')}"
+        answer = self.continue_handler(json.loads(payload), target) \
+            if self.continue_handler is not None else {}
+        body = dict(answer or {})
+        if kind == "prompt":
+            return {"fields": body}
+        return {"body": body, "method": "POST" if body else "GET"}
+
+    def _actions_suspended(self, res: RulePass) -> bool:
+        """Whether a pass that ended on a redirect ended in its Actions (they began only if no
+        rule left a redirect pending): such a login is not run again on ``/continue``."""
+        return res.block is not None and res.block.actions is not None
+
+    def _write_metadata(self, res: RulePass) -> None:
+        """Apply the Actions' metadata writes to the user store (later logins see them)."""
+        block = res.block
+        if block is None or block.actions is None or not block.actions["mw"]:
+            return
+        store = self.host.store
+        user = json.loads(res.state.payload).get("user") or {}
+        store.observe(user)
+        for _, user_id, writes in block.actions["mw"]:
+            for write in writes:
+                for field, op in (("app_metadata", "updateAppMetadata"),
+                                  ("user_metadata", "updateUserMetadata")):
+                    if write.get(field):
+                        with contextlib.suppress(ManagementApiError):
+                            store.call(op, {"id": user_id, "data": write[field]})
+            self.host.written.add(user_id)
+            res.state.wrote.add(user_id)
+
     def _block(self, res: RulePass) -> LoginBlock:
         if res.block is not None:
             return res.block
-        return self.host.failure_block(res, self._active_pos, len(self._names))
+        positions = self._step_pos
+        if self.n_actions and res.fatal is not None:
+            # The engine is gone with the login's later legs: charge the Action's first row.
+            k, exc = res.fatal
+            n0 = len(self.active) + self.n_actions
+            if k >= n0:
+                res.fatal = (len(self.active) + (k - len(self.active)) % self.n_actions, exc)
+            positions = positions[:n0]
+        return self.host.failure_block(res, positions, len(self._names))
 
     def _add(self, sink: Columns, block: LoginBlock, res: RulePass | None,
              login_ids: Sequence[str], user_ids: Sequence[str | None], phase: str, *,
@@ -222,19 +368,23 @@ class Pipeline:
         """Append a block's rows, and for a pass the host drove, its calls and persisted writes
         (after the login's own changes)."""
         sink.add_block(block, login_ids, user_ids, self._names, self._orders, phase,
-                       logins=logins)
+                       logins=logins, kinds=self._kinds)
         if res is None:
             return
         state = res.state
         login_id = login_ids[0]
-        pos_of = self._active_pos
-        if state.persisted:
-            sink.add_changes(login_id, self._names, [
-                [pos_of[r], target, path, op, before, after, 1]
-                for r, target, path, op, before, after in state.persisted], phase)
-        if state.calls:
-            sink.add_calls(login_id, self._names, [
-                [pos_of[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls], phase)
+        pos_of = self._step_pos
+        later = len(self.active) + self.n_actions   # steps from here on ran after a suspension
+        for leg_phase, continued in ((phase, False), ("continue", True)):
+            persisted = [[pos_of[r], target, path, op, before, after, 1]
+                         for r, target, path, op, before, after in state.persisted
+                         if (r >= later) is continued]
+            if persisted:
+                sink.add_changes(login_id, self._names, persisted, leg_phase)
+            calls = [[pos_of[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls
+                     if (c[1] >= later) is continued]
+            if calls:
+                sink.add_calls(login_id, self._names, calls, leg_phase)
 
     # --- many logins ----------------------------------------------------------------------------
     def run_many(self, payloads: Sequence[str], start: int, sink: Columns, *,
@@ -306,10 +456,7 @@ class Pipeline:
         host = self.host
         res = host.resume_pass(payload, login_id, seed, left)
         rule, status = int(left[1]), int(left[2])
-        if status == int(Status.DONE):
-            host.run_rules(res, rule, len(self.active))
-        else:
-            host.run_rules(res, rule, len(self.active), first_status=status)
+        self._steps(res, payload, rule, None if status == int(Status.DONE) else status)
         host.end_pass(res)
         self.complete(sink, payload, res, login_id=login_id, user_id=user_id, seed=seed)
         return res.state.wrote
@@ -377,6 +524,18 @@ class Pipeline:
             pass
         self.sandbox.rebuild()
         return 0
+
+
+def _with_protocol(payload: str, original: str) -> str:
+    """``payload`` (a ``/continue`` pass) with the protocol of ``original`` (the Actions see
+    the transaction's protocol, not ``redirect-callback``)."""
+    login = json.loads(payload)
+    protocol = (json.loads(original).get("context") or {}).get("protocol")
+    if protocol is None:
+        login.get("context", {}).pop("protocol", None)
+    else:
+        login.setdefault("context", {})["protocol"] = protocol
+    return json.dumps(login, separators=(",", ":"))
 
 
 def _continuation(payload: str, body: Mapping[str, Any] | None) -> str:

@@ -7,8 +7,10 @@ test checks the frames against it and ``docs/columns.md`` is generated from it. 
 text columns are pandas categoricals. JSON columns hold compact JSON text.
 
 ``logins`` — one row per login (plus the population's key attributes, joined by ``login_id``)
-``rule_runs`` — one row per (login, rule), every rule of the set, disabled ones as ``skipped``
-``changes`` — one row per change a rule made to a watched part of ``user`` or ``context``
+``rule_runs`` — one row per (login, rule), every rule of the set, disabled ones as ``skipped``;
+with Actions, one row per (login, Action) too, and one more per leg after a suspension
+``changes`` — one row per change a rule made to a watched part of ``user`` or ``context``, and
+one per ``api`` command of an Action
 ``calls`` — one row per external call (fake HTTP) or Management API call
 ``logs`` — one row per console line
 """
@@ -71,6 +73,14 @@ class ChangeTarget(str, enum.Enum):
     REDIRECT = "redirect"
     SAML = "saml"
     PRIMARY_USER = "primary_user"
+    # Targets only Actions' commands have (docs/actions.md).
+    ACCESS = "access"
+    TRANSACTION_METADATA = "transaction_metadata"
+    SESSION = "session"
+    REFRESH_TOKEN = "refresh_token"
+    CACHE = "cache"
+    PROMPT = "prompt"
+    AUTHENTICATION = "authentication"
 
 
 class ChangeOp(str, enum.Enum):
@@ -123,18 +133,27 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("n_calls", "int16", "external and Management API calls made"),
         ("n_changes", "int16", "changes to watched parts"),
         ("flags", "category", "comma-separated warnings"),
+        ("kind", "category", "rule or action"),
+        ("handler", "category", "the Action's handler: onExecutePostLogin or onContinuePostLogin "
+                                "(missing for rules)"),
     ],
     "changes": [
         ("login_id", "string", "login"),
         ("phase", "category", "initial or continue"),
         ("rule", "category", "rule that made the change"),
         ("target", "category", "user, app_metadata, user_metadata, id_token, access_token, "
-                               "multifactor, redirect, saml, primary_user"),
+                               "multifactor, redirect, saml, primary_user; for Actions also "
+                               "access, transaction_metadata, session, refresh_token, cache, "
+                               "prompt, authentication"),
         ("path", "category", "JSON path inside the target ('' for the whole target)"),
         ("op", "category", "add, replace or remove"),
         ("before", "string", "JSON value before (null for add)"),
         ("after", "string", "JSON value after (null for remove)"),
-        ("persisted", "bool", "written through the Management API"),
+        ("persisted", "bool", "written through the Management API (an Action's metadata "
+                              "command: its value was written to the user)"),
+        ("command", "category", "the Action's api command (idToken.setCustomClaim, …); missing "
+                                "for rules"),
+        ("flags", "category", "comma-separated: after_deny, after_resolve, ignored"),
     ],
     "calls": [
         ("login_id", "string", "login"),
@@ -179,6 +198,8 @@ _CATEGORIES: dict[tuple[str, str], list[str]] = {
     ("calls", "error"): ["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ENOTFOUND",
                          "handler_error"],
     ("logs", "level"): ["log", "info", "warn", "error", "debug"],
+    ("rule_runs", "kind"): ["rule", "action"],
+    ("rule_runs", "handler"): ["onExecutePostLogin", "onContinuePostLogin"],
     **{(t, "phase"): ["initial", "continue"] for t in ("rule_runs", "changes", "calls", "logs")},
     ("logins", "app_error"): ["unauthorized", "access_denied", "interaction_required"],
 }
@@ -195,6 +216,9 @@ def column_contract_markdown() -> str:
 
 
 _BOOL_FIELDS = frozenset({"persisted", "fire_and_forget"})
+_EXECUTE = "onExecutePostLogin"
+_DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {"changes": (("command", None), ("flags", ""))}
+"""Columns a row appender leaves out, and their value (the Actions' change fields)."""
 _FLOAT_FIELDS = frozenset({"latency_ms"})
 
 
@@ -232,11 +256,13 @@ class Columns:
 
     def add_block(self, block: LoginBlock, login_ids: Sequence[str],
                   user_ids: Sequence[str | None], names: Sequence[str], orders: Sequence[int],
-                  phase: str = "initial", *, logins: bool = True) -> None:
+                  phase: str = "initial", *, logins: bool = True,
+                  kinds: Sequence[str] | None = None) -> None:
         """Append the rows of a block of logins the sandbox recorded (see
         :class:`~rulesim.runtime.rows.LoginBlock`): their ``logins`` rows (unless ``logins``
         is false: a redirected login's row is written once both passes are known), one
-        ``rule_runs`` row per rule of the set, and their changes and console lines."""
+        ``rule_runs`` row per rule (and Action) of the set, and their changes and console
+        lines. ``kinds`` says which of ``names`` are Actions (default: all rules)."""
         n = block.n
         if n == 0:
             return
@@ -257,6 +283,10 @@ class Columns:
         r["order"].extend(list(orders) * n)
         for name, values in block.rule_runs.items():
             r[name].extend(values)
+        row_kinds = list(kinds) if kinds is not None else ["rule"] * n_all
+        r["kind"].extend(row_kinds * n)
+        r["handler"].extend([None if k == "rule" else _EXECUTE for k in row_kinds] * n)
+        starts = {t: len(self.data[t]["login_id"]) for t in ("changes", "logs")}
         for table, cols in (("changes", block.changes), ("logs", block.logs)):
             m = len(cols["login"])
             if not m:
@@ -270,13 +300,46 @@ class Columns:
                     t[name].extend(values)
             if table == "changes":
                 t["persisted"].extend([False] * m)
+                t["command"].extend([None] * m)
+                t["flags"].extend([""] * m)
+        if block.actions is not None:
+            self._add_action_rows(block.actions, login_ids, names, orders, starts)
+
+    def _add_action_rows(self, extra: dict[str, list[Any]], login_ids: Sequence[str],
+                         names: Sequence[str], orders: Sequence[int],
+                         starts: dict[str, int]) -> None:
+        """The rows only Actions have (see :class:`~rulesim.runtime.rows.LoginBlock`): rows of
+        the legs after a suspension, the commands' fields of change rows, later legs' phase."""
+        from rulesim.runtime.rows import RULE_OUTCOMES
+
+        r = self.data["rule_runs"]
+        for (j, p, handler, o, code, message, line, ns, io, calls, n_changes,
+             flags) in extra["xr"]:
+            for name, value in (("login_id", login_ids[j]), ("phase", "continue"),
+                                ("rule", names[p]), ("order", orders[p]),
+                                ("outcome", RULE_OUTCOMES[o]), ("error_code", code),
+                                ("error_message", message), ("line", line),
+                                ("cpu_us", ns / 1000), ("io_ms", io), ("n_calls", calls),
+                                ("n_changes", n_changes), ("flags", flags),
+                                ("kind", "action"), ("handler", handler)):
+                r[name].append(value)
+        ch = self.data["changes"]
+        for k, persisted, command, flags, continued in extra["cx"]:
+            at = starts["changes"] + k
+            ch["persisted"][at] = bool(persisted)
+            ch["command"][at] = command
+            ch["flags"][at] = flags
+            if continued:
+                ch["phase"][at] = "continue"
+        for k in extra["lp"]:
+            self.data["logs"]["phase"][starts["logs"] + k] = "continue"
 
     def add_rule_runs(self, login_id: str, names: Sequence[str], orders: Sequence[int],
                       outcomes: list[str], codes: list[str | None], messages: list[str | None],
                       lines: list[int], cpu_us: list[float], io_ms: list[float],
                       n_calls: list[int], n_changes: list[int], flags: list[str],
-                      phase: str = "initial") -> None:
-        """Append one row per rule of the set for one login."""
+                      phase: str = "initial", kinds: Sequence[str] | None = None) -> None:
+        """Append one row per rule (and Action: ``kinds``) of the set for one login."""
         c = self.data["rule_runs"]
         c["login_id"].extend([login_id] * len(names))
         c["phase"].extend([phase] * len(names))
@@ -291,6 +354,9 @@ class Columns:
         c["n_calls"].extend(n_calls)
         c["n_changes"].extend(n_changes)
         c["flags"].extend(flags)
+        row_kinds = list(kinds) if kinds is not None else ["rule"] * len(names)
+        c["kind"].extend(row_kinds)
+        c["handler"].extend([None if k == "rule" else _EXECUTE for k in row_kinds])
 
     def add_changes(self, login_id: str, names: Sequence[str], changes: list[list[Any]],
                     phase: str = "initial") -> None:
@@ -328,6 +394,9 @@ class Columns:
                 c[name].extend([float(x) for x in values])
             else:
                 c[name].extend(values)
+        for name, default in _DEFAULTS.get(table, ()):
+            if name not in fields:
+                c[name].extend([default] * n)
 
     def add_coverage(self, counts: dict[str, list[int]]) -> None:
         """Add hit counters of instrumented rules (element-wise sums per rule)."""

@@ -92,7 +92,9 @@ class Host:
         self.sandbox = sandbox
         self.services = services
         self.limits = limits
-        self.names = [r.name for r in sandbox.rules]
+        # One entry per step the host drives: the rules, then the Actions once per leg.
+        self.names = list(sandbox.step_names)
+        self.labels = list(sandbox.step_labels)   # "rule `x`" / "action `y`", for messages
         self.answer_cache: dict[tuple[Any, ...], str] = {}
         self.pending_coverage: list[dict[str, list[int]]] = []
         self.written: set[str] = set()
@@ -121,7 +123,7 @@ class Host:
     def begin_pass(self, payload: str, login_id: str, seed: int, *,
                    bare: bool = False) -> RulePass:
         """Start a pass: the sandbox holds the login's fresh ``user`` and ``context``."""
-        res = RulePass(len(self.sandbox.rules), LoginHost(self, login_id, seed, payload))
+        res = RulePass(len(self.names), LoginHost(self, login_id, seed, payload))
         state = res.state
         t0 = _perf()
         start = self.sandbox.begin(payload, seed, bare=bare)
@@ -133,7 +135,7 @@ class Host:
         """The host's side of a login that left a batch: ``left`` as the batch returned it
         (``[j, rule, status, clock, cpuBegin, cpu]``); the sandbox holds the login."""
         _, rule, status, clock, cpu_begin, cpu = left
-        res = RulePass(len(self.sandbox.rules), LoginHost(self, login_id, seed, payload))
+        res = RulePass(len(self.names), LoginHost(self, login_id, seed, payload))
         state = res.state
         state.start = state.now = float(clock)
         state.cpu_begin = int(cpu_begin * 1000)
@@ -146,7 +148,7 @@ class Host:
     def failed_pass(self, payload: str, login_id: str, seed: int, rule: int,
                     exc: EngineError) -> RulePass:
         """A pass whose engine failed in ``rule`` before the host drove anything (a batch)."""
-        res = RulePass(len(self.sandbox.rules), LoginHost(self, login_id, seed, payload))
+        res = RulePass(len(self.names), LoginHost(self, login_id, seed, payload))
         res.fatal = (rule, exc)
         res.stopped = True
         return res
@@ -206,13 +208,13 @@ class Host:
                     nxt = state.next_event_time()
                     if nxt is None:
                         res.timed_out = (i, ErrorCode.CALLBACK_NOT_CALLED,
-                                         f"rule `{self.names[i]}` never called callback "
+                                         f"{self.labels[i]} never called callback "
                                          "and had nothing left to wait for")
                         break
                     if nxt - start > deadline:
                         res.timed_out = (i, ErrorCode.PIPELINE_TIMEOUT,
                                          f"the rules did not finish within {deadline:g} ms "
-                                         f"(rule `{self.names[i]}` was waiting)")
+                                         f"({self.labels[i]} was waiting)")
                         break
                     state.advance_to(nxt)
                     st = sb.status(i)
@@ -277,7 +279,7 @@ class Host:
             if c[1] >= 0:
                 calls[c[1]] += 1
         return engine_failure_block(
-            n_rules, positions, k, exc.code.value, f"rule `{self.names[k]}`: {exc}",
+            n_rules, positions, k, exc.code.value, f"{self.labels[k]}: {exc}",
             cpu_us=[ns / 1000.0 for ns in res.cpu_ns], io_ms=res.io_ms, calls=calls,
             cpu_begin_us=res.state.cpu_begin / 1000.0, io_total_ms=res.io_total,
             error_mapping=self.limits.error_mapping)
@@ -292,7 +294,7 @@ class Host:
         """
         src = source.state
         state = LoginHost(self, src.login_id, src.seed, src.payload)
-        res = RulePass(len(self.sandbox.rules), state)
+        res = RulePass(len(self.names), state)
         k = src.current + 1
         res.cpu_ns[:k] = source.cpu_ns[:k]
         res.io_ms[:k] = source.io_ms[:k]
@@ -368,7 +370,7 @@ class LoginHost:
         try:
             res = self.host.services.handle(request, self.rng)
         except ServiceHandlerError as exc:
-            self.handler_error = (f"rule `{self.host.names[rule]}`: the fake service "
+            self.handler_error = (f"{self.host.labels[rule]}: the fake service "
                                   f"handler for {method} {url} raised: {exc}")
             self.calls.append([self.login_id, rule, "http", method, url, None, 0.0,
                                getattr(exc, "route", None), "handler_error", False])

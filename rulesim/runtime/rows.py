@@ -43,6 +43,13 @@ class LoginBlock:
     that left a batch (see ``js/prelude/80-batch.js``), or the login and rule an engine failure
     interrupted (:meth:`Sandbox.take_batch`). ``rebuild`` says the last login hit the memory
     limit: the engine must be rebuilt before it runs anything else.
+
+    ``actions`` holds what only logins whose Actions ran have (``js/prelude/85-actions.js``),
+    or None: ``xr``, rows of the legs after a suspension ``[j, position, handler, outcome,
+    code, message, line, cpu ns, io ms, calls, changes, flags]``; ``cx``, the change rows that
+    are Actions' commands ``[change index, persisted, command, flags, continued]``; ``lp``, the
+    console rows written after a suspension; ``mw``, the metadata writes ``[j, user_id,
+    [{leg, app_metadata, user_metadata}]]`` the host applies to its user store.
     """
 
     n: int
@@ -52,6 +59,7 @@ class LoginBlock:
     logs: dict[str, list[Any]]
     left: list[Any] | None = None
     rebuild: bool = False
+    actions: dict[str, list[Any]] | None = None
 
     def login(self, j: int) -> dict[str, Any]:
         """Login ``j``'s fields as a dict (to merge the two passes of a redirected login)."""
@@ -89,7 +97,7 @@ def decode_block(text: str) -> LoginBlock:
     """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``)."""
     main, changes, *tokens = text.split("\x01")
     (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, io,
-     ro, rn, rc, ri, rk, rx, lg, left, rebuild) = json.loads(main)
+     ro, rn, rc, ri, rk, rx, lg, left, rebuild, *rest) = json.loads(main)
     required = [p is not None for p in mp]
     for j, mfa_json in mj:
         mp[j] = _mfa_provider(mfa_json)
@@ -122,7 +130,7 @@ def decode_block(text: str) -> LoginBlock:
         "n_calls": rk, "n_changes": rn, "flags": flags,
     }
     return LoginBlock(n, logins, rule_runs, _changes(changes), _rows(lg, LOG_FIELDS), left,
-                      rebuild)
+                      rebuild, rest[0] if rest else None)
 
 
 def engine_failure_block(n_rules: int, positions: Sequence[int], failed: int, code: str,

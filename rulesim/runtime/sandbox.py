@@ -22,6 +22,7 @@ from typing import Any
 
 from rulesim.errors import ErrorCode
 from rulesim.runtime import native, watchdog
+from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, actions_js
 from rulesim.runtime.engine import Engine, EngineError, JSFunction
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.rows import LoginBlock, decode_block
@@ -42,7 +43,9 @@ _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "finishBare", "floor", "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
            "exportGlobal", "importGlobal", "setPaired", "markInvalid", "runBatch",
-           "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch")
+           "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch",
+           # post-login Actions (js/prelude/85-actions.js)
+           "adoptModule", "beginActions", "actionsState", "resumeActions")
 
 NO_REDIRECT_PROTOCOLS = frozenset({"oauth2-resource-owner", "oauth2-password",
                                    "oauth2-refresh-token"})
@@ -77,11 +80,17 @@ class RecordLayout:
         Position in ``names`` of each rule the sandbox compiles.
     continue_redirects
         A login that ends on a redirect continues on ``/continue`` (so it leaves a batch).
+    action_positions
+        Position in ``names`` of each Action the sandbox runs.
+    rule_rows
+        How many of ``names`` are rules (the Actions' names follow them).
     """
 
     names: tuple[str, ...]
     positions: tuple[int, ...]
     continue_redirects: bool = False
+    action_positions: tuple[int, ...] = ()
+    rule_rows: int = 0
 
 
 @cache
@@ -89,7 +98,7 @@ def _js(name: str) -> str:
     return (_JS_DIR / name).read_text(encoding="utf-8")
 
 
-PRELUDE_PARAMS = "CONFIG_JSON, OPTIONS_JSON, makeRequire, REGISTRY, NATIVE"
+PRELUDE_PARAMS = "CONFIG_JSON, OPTIONS_JSON, makeRequire, REGISTRY, NATIVE, INSTALL_ACTIONS"
 """The parameters of the prelude's installer function (see :func:`prelude_source`)."""
 
 
@@ -146,12 +155,25 @@ class Sandbox:
         Environment settings (tenant domain, legacy globals, module fakes).
     layout
         The rows a login record has (default: one per compiled rule).
+    actions
+        Post-login Actions that run after the rules (see :mod:`rulesim.runtime.actions`).
     """
 
     def __init__(self, rules: Sequence[Rule], configuration: Mapping[str, str],
                  limits: Limits, options: SandboxOptions | None = None, *,
-                 layout: RecordLayout | None = None) -> None:
+                 layout: RecordLayout | None = None,
+                 actions: ActionsSetup | None = None) -> None:
         self.rules = list(rules)
+        self.actions = actions if actions is not None and actions.actions else None
+        n_act = len(self.actions.actions) if self.actions is not None else 0
+        self.step_names = [r.name for r in self.rules] + (
+            list(self.actions.names) * MAX_LEGS if self.actions is not None else [])
+        """The name of every step the host drives: the rules, then each Action once per leg
+        (step ``len(rules) + leg × n_actions + j`` runs Action ``j`` in that leg)."""
+        self.step_labels = [f"rule `{n}`" for n in self.step_names[:len(self.rules)]] + [
+            f"action `{n}`" for n in self.step_names[len(self.rules):]]
+        """``rule `name``` or ``action `name```, per step, for messages."""
+        self.n_actions = n_act
         self.layout = layout or RecordLayout(tuple(r.name for r in self.rules),
                                              tuple(range(len(self.rules))))
         self.configuration = dict(configuration)
@@ -171,8 +193,10 @@ class Sandbox:
         if self._registry is None:
             # The same on every rebuild: built once.
             self._registry = self._module_registry()
-            longest = max([prelude_source().count("\n") + sum(s.count("\n") for s in self._registry)]
-                          + [r.source.count("\n") for r in self.rules]) + 16
+            longest = max([prelude_source().count("\n") + sum(s.count("\n") for s in self._registry)
+                           + (actions_js().count("\n") if self.actions is not None else 0)]
+                          + [r.source.count("\n") for r in self.rules]
+                          + [a.code.count("\n") for a in self._action_list()]) + 16
             self.line_block = max(1_000, 10 ** len(str(longest)))
         opts = {
             "consoleBytes": self.limits.console_kb * 1024,
@@ -191,16 +215,26 @@ class Sandbox:
             "activePos": list(self.layout.positions),
             "continueRedirects": self.layout.continue_redirects,
         }
+        if self.actions is not None:
+            opts["actions"] = self.actions.options(
+                n_rules=len(self.rules), domain=self.options.domain,
+                claims_bytes=self.limits.claims_kb * 1024,
+                timeout_ms=self.limits.pipeline_timeout_ms)
+            # Every step maps to its row: rules, then each Action once per leg.
+            opts["activePos"] = list(self.layout.positions) + list(
+                self.layout.action_positions) * MAX_LEGS
+            opts["ruleRows"] = self.layout.rule_rows
         registry, make_require = self._registry
         # The native host functions exist as globals only until the prelude has taken them.
         host_functions = {**native.HOST_FUNCTIONS, "tick": watchdog.tick}
         for name, fn in host_functions.items():
             self.engine.add_host_function(f"__rulesim_native_{name}", fn)
         natives = ", ".join(f"{n}: __rulesim_native_{n}" for n in host_functions)
+        install_actions = actions_js() if self.actions is not None else "null"
         setup = (
             f"globalThis.__rulesim_driver = {prelude_source()}("
             f"{json.dumps(json.dumps(self.configuration))}, {json.dumps(json.dumps(opts))}, "
-            f"{make_require}, {registry}, {{{natives}}});\n"
+            f"{make_require}, {registry}, {{{natives}}}, {install_actions});\n"
             + "".join(f"delete globalThis.__rulesim_native_{n};\n" for n in host_functions)
             + "".join(f"globalThis.__rulesim_{n} = __rulesim_driver.{n};\n" for n in _DRIVER)
             + "delete globalThis.__rulesim_driver;"
@@ -215,6 +249,8 @@ class Sandbox:
             self._compile(i, rule)
             if i in self.invalid:
                 self._call("markInvalid", i, self.invalid_message(i))
+        for j, action in enumerate(self._action_list()):
+            self._compile_module(j, action.code)
         self._call("snapshotIntrinsics")
         if self.paired:
             self.engine.call(self._fn["setPaired"], True)
@@ -232,7 +268,8 @@ class Sandbox:
         from rulesim.runtime import modules
 
         registry = modules.build_registry_js(
-            [r.source for r in self.rules], self.options.modules, self.options.modules_dir,
+            [r.source for r in self.rules] + [a.code for a in self._action_list()],
+            self.options.modules, self.options.modules_dir,
             legacy_globals=self.options.legacy_globals)
         return registry, _js("require.js")
 
@@ -246,6 +283,35 @@ class Sandbox:
         kind = self._call("adoptRule", index, rule.name)
         if kind:
             self.invalid[index] = f"the source evaluates to a value of type {kind}, not a function"
+
+    def _action_list(self) -> tuple[Any, ...]:
+        return self.actions.actions if self.actions is not None else ()
+
+    def _compile_module(self, j: int, code: str) -> None:
+        """Compile Action ``j``'s CommonJS module, starting at line block ``len(rules) + j + 1``
+        (its body runs at the first login that reaches it; see ``85-actions.js``)."""
+        pad = "\n" * ((len(self.rules) + j + 1) * self.line_block - 1)
+        text = (f"{pad}globalThis.__rulesim_module = (function (exports, require, module, "
+                f"__filename, __dirname, global) {{\n{code}\n}});")
+        err = self.engine.compile_error(text)
+        problem = "" if err is None else f"does not compile in the sandbox: {err.splitlines()[0]}"
+        self._call("adoptModule", j, problem)
+
+    def begin_actions(self, payload: str) -> bool:
+        """Start the Actions of the running login from its canonical payload (the stored
+        profile, with what the rules persisted). False when they do not run: a rule failed or
+        left a redirect pending."""
+        return int(self._call("beginActions", payload)) == 0
+
+    def actions_state(self) -> dict[str, Any]:
+        """The Actions flow of the running login: ``{state, kind, url, promptId}``."""
+        text = self._call("actionsState")
+        return dict(json.loads(text)) if text else {}
+
+    def resume_actions(self, request_json: str) -> int:
+        """Resume a suspended flow with the continuation (``{query, body, method}``,
+        ``{factor}`` or ``{fields}``); the index of the Action that runs next."""
+        return int(self._call("resumeActions", request_json))
 
     def rebuild(self) -> None:
         """Throw the engine away and build a fresh one (``global`` starts empty)."""

@@ -203,7 +203,9 @@
         if (typeof key !== 'string' || key.length === 0) throw bad('Invalid metadata key: must be a non-empty string');
         if (rec('user.set' + (target === 'app' ? 'App' : 'User') + 'Metadata', [key, value])) {
           var json = U.json(value);
-          P.meta.push({ target: target, key: key, json: json === undefined ? 'null' : json, action: i, leg: flow.leg });
+          // `cmd`: the command, marked `persisted` when its value is written (flow.js flushMetadata).
+          P.meta.push({ target: target, key: key, json: json === undefined ? 'null' : json, action: i, leg: flow.leg,
+            cmd: flow.commands[flow.commands.length - 1] });
         }
         return api;
       };
@@ -483,5 +485,5 @@
     return api;
   }
 
-  return { build: build, CACHE: CACHE, NO_REDIRECT_PROTOCOLS: NO_REDIRECT_PROTOCOLS };
+  return { build: build, CACHE: CACHE, NO_REDIRECT_PROTOCOLS: NO_REDIRECT_PROTOCOLS, SAML_CONFIG: SAML_CONFIG };
 })

@@ -81,6 +81,7 @@
   };
   var EV = parts.event(U);
   var API = parts.api(U);
+  var CH = parts.changes(U, API);
 
   var DEFAULTS = {
     on_error_commands: 'discard',       // keep
@@ -167,6 +168,7 @@
         stateParam: stateParam,
         rulesExecuted: (flowOptions.rulesExecuted || []).slice(),
         primaryUserFromRules: flowOptions.primaryUser || null,
+        grantedScopes: flowOptions.grantedScopes ? flowOptions.grantedScopes.slice() : null,   // a mixed flow: the Rules' scopes
         fakes: flowOptions.fakes || {},
         cacheStore: O.cache_mode === 'per-execution' ? new MapCtor() : workerCache,
         cacheSideEffects: 0,
@@ -323,7 +325,7 @@
     // profile. Before a suspension and at the end of the flow.
     function flushMetadata(flow) {
       var write = { leg: flow.leg, app_metadata: null, user_metadata: null };
-      var P = flow.pending, keep = [];
+      var P = flow.pending, keep = [], writer = {};
       var primary = P.primaryUser;
       for (var k = 0; k < P.meta.length; k++) {
         var e = P.meta[k];
@@ -332,6 +334,9 @@
         var field = e.target === 'app' ? 'app_metadata' : 'user_metadata';
         if (write[field] === null) write[field] = {};
         write[field][e.key] = jsonParse(e.json);
+        // The last command per key is the one whose value is written.
+        if (writer[e.target + ':' + e.key]) writer[e.target + ':' + e.key].persisted = false;
+        if (e.cmd) { e.cmd.persisted = true; writer[e.target + ':' + e.key] = e.cmd; }
       }
       P.meta = keep;
       if (write.app_metadata === null && write.user_metadata === null) return;
@@ -471,9 +476,10 @@
         }
       }
       if (flow.state === 'suspended') for (var s = 0; s < flow.actions.length; s++) if (flow.actions[s].status === 'pending') flow.actions[s].status = 'not_run';
-      var dropped = [], idToken = null, accessToken = null, scopes = null, outcome = flow.state, error = null;
+      var dropped = [], idToken = null, accessToken = null, scopes = null, outcome = flow.state, error = null, customIdClaims = null;
       if (flow.state === 'success') {
-        scopes = (flow.base.transaction && flow.base.transaction.requested_scopes) ? flow.base.transaction.requested_scopes.slice() : DEFAULT_SCOPES.slice();
+        scopes = flow.grantedScopes ? flow.grantedScopes.slice()
+          : ((flow.base.transaction && flow.base.transaction.requested_scopes) ? flow.base.transaction.requested_scopes.slice() : DEFAULT_SCOPES.slice());
         for (var e = 0; e < P.scopeEdits.length; e++) {
           var ed = P.scopeEdits[e], at = scopes.indexOf(ed[1]);
           if (ed[0] === 'add' && at < 0) scopes.push(ed[1]);
@@ -487,11 +493,12 @@
           : (U.bytes(jsonStringify(customAt)) > O.claim_limit_bytes ? 'access_token' : null);
         for (var c in customId) idToken[c] = customId[c];
         accessToken = customAt;
+        customIdClaims = customId;
         if (over) {
           var last = flow.actions.length - 1;
           flow.failure = { index: last, code: 'claims_too_large', message: 'the custom claims of the ' + over + ' exceed ' + O.claim_limit_bytes + ' bytes', error: 'access_denied' };
           outcome = flow.state = 'failed';
-          idToken = accessToken = scopes = null;
+          idToken = accessToken = scopes = customIdClaims = null;
         }
       }
       if (flow.state === 'success' || flow.state === 'denied' || flow.state === 'custom' || O.on_error_commands === 'keep') flushMetadata(flow);
@@ -515,7 +522,7 @@
         actions: flow.actions.map(function (ax) {
           return { name: ax.name, status: ax.status, runs: ax.runs, flags: ax.flags.slice(), error: ax.error };
         }),
-        idToken: idToken, accessToken: accessToken, scopes: scopes, droppedClaims: dropped,
+        idToken: idToken, accessToken: accessToken, scopes: scopes, droppedClaims: dropped, customIdClaims: customIdClaims,
         mfa: mfa, mfaOverridden: !!(P.mfa && P.factors.length), factors: U.clone(P.factors),
         redirects: U.clone(flow.redirects), prompts: U.clone(flow.prompts),
         suspension: flow.state === 'suspended' ? U.clone(flow.suspension) : null,
@@ -529,6 +536,7 @@
         validationError: flow.deny && flow.deny.kind === 'validation' ? { code: flow.deny.code, message: flow.deny.reason } : null,
         cache: U.clone(P.cacheWrites),
         commands: flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, jsonStringify(c.args), c.flags.slice()]; }),
+        changes: CH.rows(flow),
         legs: flow.leg + 1,
       };
     }
@@ -536,6 +544,7 @@
     return {
       settings: O, newFlow: newFlow, next: next, event: event, api: api, handler: handler,
       afterAction: afterAction, resume: resume, finishFlow: finishFlow,
+      resetCache: function () { workerCache.clear(); },
       installGlobals: function (target) { return parts.globals(target, host, O); },
     };
   }

@@ -111,6 +111,7 @@
   }
   // A rule failed outside its callback (a throw in a timer or I/O callback it scheduled).
   function failAsync(i, err) {
+    if (S.flow && i >= NRULES) { actionUncaught(i, err); return; }   // an Action's (85-actions.js)
     var c = classifyThrown(err, false);
     var target = S.runs[i] && S.runs[i].started && !S.runs[i].done ? i : S.current;
     if (S.runs[target].done && !S.failed) {

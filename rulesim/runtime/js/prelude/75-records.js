@@ -33,7 +33,7 @@
   // The block's last login hit the memory limit: the host rebuilds the engine after it.
   function encodeBlock(B, left) {
     var main = [B.n, B.lo, B.ec, B.em, B.ae, B.dr, B.mp, B.mj, B.ru, B.sc, B.dc, B.lf, B.rr, B.cpu, B.io,
-      B.ro, B.rn, B.rc, B.ri, B.rk, B.rx, B.lg, left, left === null && memoryHit];
+      B.ro, B.rn, B.rc, B.ri, B.rk, B.rx, B.lg, left, left === null && memoryHit, B.ax || null];   // ax: Actions (85-actions.js)
     return jsonStringify(main) + '\u0001' + B.ch.join('\u0003') + (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
   }
   // The MFA provider as Python's str() would print it, when JavaScript can say so exactly;
@@ -55,6 +55,7 @@
   function recordLogin(B, host) {
     S.ended = true;
     var out = loginOutputs();
+    if (S.flow) actionOutputs(out);   // the Actions' say (85-actions.js)
     var mp = null, mfaJson = null;
     if (out.mfa !== null) {
       mp = mfaProvider(out.mfa);
@@ -87,7 +88,8 @@
       rx.push([p, run.code, message, run.line, rf.join(',')]);
       for (var f = 0; f < rf.length; f++) loginFlags.push(rf[f]);
     }
-    if (host && host.timedOut >= 0) ro[ACTIVE_POS[host.timedOut]] = 3;
+    if (S.flow) cpuTotal += actionRows(host, { ro: ro, rn: rn, rc: rc, ri: ri, rk: rk, rx: rx, codes: codes, messages: messages, loginFlags: loginFlags });
+    if (host && host.timedOut >= 0 && host.timedOut < nAct) ro[ACTIVE_POS[host.timedOut]] = 3;   // an Action's timeout is its own row's
     // The login's outcome: the first rule that did not end ok decides it.
     var outcome = 0, code = null, errorMessage = null, deciding = -1;
     for (p = 0; p < N_ALL; p++) {
@@ -116,7 +118,7 @@
       changes[c] = B.n + '\u0002' + cp + '\u0002' + ch[1] + '\u0002' + ch[2] + '\u0002' + ch[3] + '\u0002' +
         (ch[4] === null ? '' : ch[4]) + '\u0002' + (ch[5] === null ? '' : ch[5]);
     }
-    if (outcome === 0 && out.redirect) outcome = 4;
+    if (outcome === 0 && out.redirect && !out.resumed) outcome = 4;   // resumed: an Actions redirect that was continued
     // A redirect in a flow that cannot redirect fails the login (rules contract §6).
     var appError = outcome === 1 ? 'unauthorized' : null;
     if (outcome === 4 && NO_REDIRECT.indexOf(S.protocol) >= 0) {
@@ -127,6 +129,9 @@
         S.protocol + ' flow, which cannot redirect; Auth0 fails the login';
     }
     if (outcome === 2 || outcome === 3) appError = code === CODE.REDIRECT_NOT_ALLOWED ? 'interaction_required' : ERROR_MAPPING;
+    // The Actions decided (also after a suspension), and say what the application receives.
+    var verdict = S.flow ? actionsVerdict() : null;
+    if (verdict !== null) { outcome = verdict[0]; code = verdict[1]; errorMessage = verdict[2]; deciding = verdict[3]; appError = verdict[4]; }
     var rulesRun = 0;
     for (p = 0; p < N_ALL; p++) if (ro[p] !== 4) rulesRun++;
     loginFlags.sort();
@@ -147,4 +152,5 @@
     var logs = S.logs;
     for (c = 0; c < logs.length; c++) B.lg.push([j, logs[c][0] >= 0 ? ACTIVE_POS[logs[c][0]] : -1, logs[c][1], logs[c][2]]);
     B.tok.push(out.idJson, out.atJson, out.samlJson === null ? '' : out.samlJson, out.primaryJson === null ? '' : out.primaryJson);
+    if (S.flow) commitActions(B, j);
   }

@@ -49,6 +49,8 @@
         break;
       }
       if (!leaving && CONTINUE_REDIRECTS && !S.failed && redirectPending()) { i = rules.length; st = STATUS.DONE; leaving = true; }
+      // Actions (85-actions.js) run on the host loop: a login the rules allowed leaves here.
+      if (!leaving && NA > 0 && !S.failed && !redirectPending()) { i = rules.length; st = STATUS.DONE; leaving = true; }
       if (leaving) {
         batch.j = -1;
         return encodeBlock(B, [j, i, st, clock.now, S.cpuBegin, cpu]);

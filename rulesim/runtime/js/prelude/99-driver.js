@@ -42,7 +42,7 @@
     fail(i, code, { name: 'Error', message: message, loc: [-1, 0] });
     S.runs[i].done = true;
   }
-  function resetGlobal() { G.global = {}; }
+  function resetGlobal() { G.global = {}; resetActionScopes(); }   // Actions' module scopes too
   // takeCoverage(): the hit counters of instrumented rules ({rule: [count, ...]}), zeroed in
   // place (each instrumented rule keeps a reference to its own array).
   function takeCoverage() {
@@ -55,9 +55,11 @@
   function lastSnapshot() { snapshotIntrinsics(); snapshotQuick(); }
 
   return {
-    begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
+    // With Actions, steps past the rules are Action steps (85-actions.js).
+    begin: begin, runRule: AOPT ? runStep : runRule, status: AOPT ? stepStatus : status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, fireTimers: fireTimers,
     finish: finish, finishBare: finishBare, floor: floor, floorBatch: floorBatch, exportState: exportState, beginFrom: beginFrom,
-    exportGlobal: exportGlobal, importGlobal: importGlobal, setPaired: setPaired, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    exportGlobal: exportGlobal, importGlobal: importGlobal, setPaired: setPaired, adoptRule: adoptRule, hostFail: AOPT ? stepHostFail : hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
     markInvalid: markInvalid, runBatch: runBatch, resumeBatch: resumeBatch, replaceBatchLogin: replaceBatchLogin, takeBatch: takeBatch,
+    adoptModule: adoptModule, beginActions: beginActions, actionsState: actionsState, resumeActions: resumeActions,
   };

@@ -1,0 +1,142 @@
+(function makeActionsChanges(U, API) {
+  // The `api` commands of a flow as rows of the `changes` table (docs/actions.md, "Rows").
+  //
+  // rows(flow) replays the commands in the order they were issued and returns, per command
+  // that changes something, [action, leg, target, path, op, before, after, persisted, command,
+  // flags]: the Action's index and the leg it ran in; the target and JSON path it changes
+  // (the targets of the Rules' change rows where one fits: id_token, access_token,
+  // app_metadata, user_metadata, multifactor, redirect, saml, primary_user; else access,
+  // transaction_metadata, session, refresh_token, cache, prompt, authentication); op add,
+  // replace or remove; before/after as JSON text (null for none); persisted (1 when a metadata
+  // command's value was written to the user, 0 otherwise); the command's name
+  // (`idToken.setCustomClaim`) and its flags (after_deny, after_resolve, ignored).
+  //
+  // `before` is the value the flow held before the command: the claim set by an earlier
+  // command, the stored metadata with the earlier metadata commands applied, and so on.
+  // Commands that change nothing (redirect.encodeToken, redirect.validateToken, the
+  // early-access queries) have no row.
+  'use strict';
+
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+  function child(path, key) {
+    var seg = IDENT.test(key) ? key : '[' + JSON.stringify(key) + ']';
+    if (path === '') return seg;
+    return seg.charAt(0) === '[' ? path + seg : path + '.' + seg;
+  }
+  function js(v) { return v === undefined ? null : JSON.stringify(v); }
+
+  // A keyed state: before/after of key k and the op that takes one to the other.
+  function Keyed(initial) { this.values = U.isPlain(initial) ? U.clone(initial) : {}; }
+  Keyed.prototype.change = function (k, value, apply) {
+    var had = hasOwn.call(this.values, k);
+    var before = had ? js(this.values[k]) : null;
+    var remove = value === null || value === undefined;
+    if (apply) { if (remove) delete this.values[k]; else this.values[k] = U.clone(value); }
+    if (remove) return had ? ['remove', before, null] : null;
+    return [had ? 'replace' : 'add', before, js(value)];
+  };
+
+  function rows(flow) {
+    var base = flow.base.user || {};
+    var state = {
+      idToken: new Keyed({}), accessToken: new Keyed({}),
+      app: new Keyed(base.app_metadata), user: new Keyed(base.user_metadata),
+      transaction: new Keyed({}), saml: new Keyed({}), samlConfig: new Keyed({}),
+      session: new Keyed({}), refreshToken: new Keyed({}), cache: new Keyed({}), single: new Keyed({}),
+    };
+    var mfaNone = flow.options.mfa_none;
+    var out = [];
+    function row(c, target, path, change, persisted) {
+      if (change === null) return;
+      out.push([c.action, c.leg, target, path, change[0], change[1], change[2], persisted ? 1 : 0, c.op, c.flags.join(',')]);
+    }
+    for (var n = 0; n < flow.commands.length; n++) {
+      var c = flow.commands[n], a = c.args || [], apply = c.flags.indexOf('ignored') < 0;
+      var op = c.op, dot = op.indexOf('.'), family = op.slice(0, dot), method = op.slice(dot + 1);
+      switch (op) {
+        case 'idToken.setCustomClaim':
+        case 'accessToken.setCustomClaim':
+          row(c, family === 'idToken' ? 'id_token' : 'access_token', child('', String(a[0])),
+            state[family].change(String(a[0]), a[1], apply));
+          break;
+        case 'accessToken.addScope':
+          row(c, 'access_token', 'scope', ['add', null, js(a[0])]);
+          break;
+        case 'accessToken.removeScope':
+          row(c, 'access_token', 'scope', ['remove', js(a[0]), null]);
+          break;
+        case 'multifactor.enable':
+          var provider = a[0], options = a[1] || {};
+          if (provider === 'none') { if (mfaNone === 'cancel') row(c, 'multifactor', '', state.single.change('mfa', null, apply)); }
+          else row(c, 'multifactor', '', state.single.change('mfa', { provider: provider, allowRememberBrowser: options.allowRememberBrowser, providerOptions: options.providerOptions }, apply));
+          break;
+        case 'authentication.challengeWith':
+        case 'authentication.challengeWithAny':
+        case 'authentication.enrollWith':
+        case 'authentication.enrollWithAny':
+          row(c, 'multifactor', 'factors', ['add', null, js({ factors: a[0], options: a[1] })]);
+          break;
+        case 'authentication.recordMethod':
+          row(c, 'authentication', 'methods', ['add', null, js(a[0])]);
+          break;
+        case 'authentication.setPrimaryUser':
+          row(c, 'primary_user', '', state.single.change('primary', a[0], apply));
+          break;
+        case 'user.setAppMetadata':
+        case 'user.setUserMetadata':
+          var meta = method === 'setAppMetadata' ? 'app' : 'user';
+          row(c, meta + '_metadata', child('', String(a[0])), state[meta].change(String(a[0]), a[1], apply), c.persisted);
+          break;
+        case 'transaction.setMetadata':
+          row(c, 'transaction_metadata', child('', String(a[0])), state.transaction.change(String(a[0]), a[1], apply));
+          break;
+        case 'access.deny':
+          row(c, 'access', 'deny', ['add', null, js(a[0])]);
+          break;
+        case 'validation.error':
+          row(c, 'access', 'validation_error', ['add', null, js({ code: a[0], message: a[1] })]);
+          break;
+        case 'session.revoke':
+        case 'refreshToken.revoke':
+          row(c, family === 'session' ? 'session' : 'refresh_token', 'revoked', ['add', null, js({ reason: a[0], options: a[1] })]);
+          break;
+        case 'redirect.sendUserTo':
+          row(c, 'redirect', '', ['add', null, js({ url: a[0] })]);
+          break;
+        case 'prompt.render':
+          row(c, 'prompt', '', ['add', null, js({ id: a[0], options: a[1] })]);
+          break;
+        case 'samlResponse.setAttribute':
+          row(c, 'saml', child('attributes', String(a[0])), state.saml.change(String(a[0]), a[1], apply));
+          break;
+        case 'cache.set':
+          row(c, 'cache', child('', String(a[0])), ['add', null, js(a[1])]);
+          break;
+        case 'cache.delete':
+          row(c, 'cache', child('', String(a[0])), ['remove', null, null]);
+          break;
+        default:
+          if (family === 'samlResponse') {
+            var key = API.SAML_CONFIG[method] ? API.SAML_CONFIG[method][0] : method;
+            row(c, 'saml', key, state.samlConfig.change(key, a[0], apply));
+          } else if (family === 'session' || family === 'refreshToken') {
+            var target = family === 'session' ? 'session' : 'refresh_token', st = state[family];
+            if (method === 'setMetadata') row(c, target, child('metadata', String(a[0])), st.change(String(a[0]), a[1], apply));
+            else if (method === 'deleteMetadata') row(c, target, child('metadata', String(a[0])), st.change(String(a[0]), null, apply));
+            else if (method === 'evictMetadata') {
+              row(c, target, 'metadata', ['remove', js(st.values), null]);
+              if (apply) st.values = {};
+            } else if (method === 'setExpiresAt') row(c, target, 'expires_at', ['add', null, js(a[0])]);
+            else if (method === 'setIdleExpiresAt') row(c, target, 'idle_expires_at', ['add', null, js(a[0])]);
+            else if (method === 'setCookieMode') row(c, target, 'cookie.mode', ['add', null, js(a[0])]);
+          } else if (family === 'transaction') {
+            row(c, 'access_token', 'target_scopes', ['add', null, js(a)]);
+          }
+      }
+    }
+    return out;
+  }
+
+  return { rows: rows };
+})

@@ -1,0 +1,280 @@
+  // ---------------------------------------------------------------- post-login Actions
+  // A tenant's Actions run after its Rules, in the same login (docs/actions.md). The host
+  // drives them the way it drives rules: each *step* is one handler call of one Action, and
+  // steps are numbered after the rules, leg by leg: step NRULES + leg * NA + j runs Action j
+  // in leg `leg` (a leg ends when the flow suspends: a redirect, a form, an MFA challenge).
+  // runRule/status/hostFail of the driver object dispatch here for step numbers past the
+  // rules, so host operations, timers, the CPU budget and the pipeline deadline work as for
+  // rules; a step's status is DONE when its handler settled and the flow goes on, FAILED when
+  // the flow stopped there (a deny, a failure, a suspension).
+  //
+  // Each Action's module body runs once, at the first login that reaches it, and its scope
+  // (module-level variables, its `global`) lives until `global` is reset (resetGlobal), like
+  // an instance of Auth0's Node runtime; with module_scope 'per-call' it runs at every step.
+  // A body that throws fails every later call with the same error until the reset.
+  //
+  // Python calls: beginActions(loginJson) once the rules allowed the login; actionsState()
+  // after a step stopped the flow; resumeActions(requestJson) to continue a suspended flow.
+  // recordLogin (75-records.js) calls actionOutputs, actionRows, actionsVerdict and
+  // commitActions to put the flow's result into the login's record.
+  var AOPT = OPTIONS.actions || null;        // null: a sandbox without Actions
+  var NRULES = AOPT ? AOPT.nRules : 0;       // active rules compiled in this sandbox
+  var NA = AOPT ? AOPT.names.length : 0;     // Actions that run
+  var LEGS = AOPT ? AOPT.legs : 0;
+  var N_RULE_ROWS = AOPT ? OPTIONS.ruleRows : N_ALL;
+  var AX = null;                             // installActions(...) (flow.js)
+  var moduleCode = [];                       // j -> the module's CommonJS wrapper
+  var moduleProblem = [];                    // j -> why it did not compile
+  var instances = [];                        // j -> {module, error} once its body ran
+  // Flow error codes that are not ErrorCode values already.
+  var FLOW_CODES = { deny: CODE.ACTION_DENIED, validation: CODE.VALIDATION_ERROR };
+  var FLOW_OUTCOME = { ok: 'ok', suspended: 'ok', denied: 'denied', error: 'error', timeout: 'timeout' };
+  var RULES_GLOBALS = ['configuration', 'auth0', 'UnauthorizedError'];
+
+  if (AOPT) {
+    AX = INSTALL_ACTIONS({
+      now: function () { return clock.now; }, random: function () { return seededRandom(); },
+      require: requireFn, http: host.http,
+    }, AOPT.settings);
+    AX.installGlobals(G);
+    // Actions have no Rules globals: reading one throws ReferenceError. Without rules they are
+    // removed; beside rules they throw only while the login's Actions run.
+    RULES_GLOBALS.forEach(function (name) {
+      var value = G[name];
+      if (NRULES === 0) { delete G[name]; return; }
+      Object.defineProperty(G, name, {
+        configurable: true, enumerable: false,
+        get: function () { if (S && S.flow) throw new ReferenceError(name + ' is not defined'); return value; },
+        set: function (v) { value = v; },
+      });
+    });
+  }
+
+  // adoptModule(j, problem): take Action j's compiled module wrapper (problem: why it did not compile).
+  function adoptModule(j, problem) {
+    var fn = G.__rulesim_module;
+    delete G.__rulesim_module;
+    if (problem) moduleProblem[j] = problem;
+    else moduleCode[j] = fn;
+  }
+  function resetActionScopes() {
+    instances = [];
+    if (AX) AX.resetCache();
+  }
+  function instance(j) {
+    var inst = instances[j];
+    if (inst !== undefined && !AOPT.perCall) return inst;
+    var name = AOPT.flow[j].name;
+    var module = { exports: {}, id: '/actions/' + name + '.js', filename: '/actions/' + name + '.js', loaded: false, children: [], paths: [] };
+    inst = instances[j] = { module: module, error: null };
+    if (moduleProblem[j] !== undefined) { inst.error = new SyntaxError(moduleProblem[j]); return inst; }
+    // Each Action has a `global` of its own (Auth0 runs each in its own instance); it reads
+    // through to the sandbox's globals.
+    var own = Object.create(G);
+    own.global = own;
+    try {
+      moduleCode[j].call(module.exports, module.exports, requireFn, module, module.filename, '/actions', own);
+      module.loaded = true;
+    } catch (e) { inst.error = e; }
+    return inst;
+  }
+
+  // ---------------------------------------------------------------- steps
+  function runStep(i) { return i < NRULES ? runRule(i) : runActionStep(i); }
+  function stepStatus(i) { return i < NRULES ? status(i) : actionStatus(i); }
+  function stepHostFail(i, code, message) {
+    if (i < NRULES) { hostFail(i, code, message); return; }
+    if (!S || !S.flow || S.runs[i] === undefined || S.runs[i].done) return;
+    settleAction(i, { kind: code === CODE.PIPELINE_TIMEOUT || code === CODE.CALLBACK_NOT_CALLED ? 'timeout' : 'host', code: code, message: message });
+  }
+
+  // beginActions(loginJson): the flow of the login the rules allowed; 1 when no Action runs
+  // (a rule failed or left a redirect pending: Auth0 redirects before the Actions).
+  function beginActions(loginJson) {
+    if (S.failed || redirectPending()) return 1;
+    var ran = [], granted = null, primary;
+    for (var k = 0; k < NRULES; k++) if (S.runs[k] !== undefined && S.runs[k].started) ran.push(AOPT.ruleIds[k]);
+    if (NRULES > 0) {
+      // The Rules' access-token scopes are where the Actions' scope edits start.
+      var at = unwrap(S.contextRaw.accessToken);
+      granted = requestedScopes(S.contextRaw);
+      if (at && isArray(at.scope)) granted = at.scope.map(stringOf);
+      else if (at && typeof at.scope === 'string') granted = at.scope.split(/\s+/).filter(Boolean);
+      primary = unwrap(S.contextRaw.primaryUser);
+    }
+    S.flow = AX.newFlow(loginJson, { actions: AOPT.flow, rulesExecuted: ran, primaryUser: typeof primary === 'string' ? primary : null, grantedScopes: granted });
+    S.flowResult = null;
+    return 0;
+  }
+  function actionsState() {
+    var f = S && S.flow;
+    if (!f) return '';
+    var susp = f.suspension;
+    return jsonStringify({ state: f.state, kind: susp ? susp.kind : null, url: susp && susp.url ? susp.url : null,
+      promptId: susp && susp.promptId ? susp.promptId : null });
+  }
+  function resumeActions(requestJson) {
+    AX.resume(S.flow, jsonParse(requestJson));
+    return S.flow.cursor.index;
+  }
+
+  function runActionStep(i) {
+    var s = i - NRULES, leg = (s / NA) | 0, j = s - leg * NA;
+    var run = S.runs[i] = newRun(i);
+    S.current = i;
+    run.leg = leg; run.action = j; run.handler = null; run.text = null;
+    var flow = S.flow, step = flow ? AX.next(flow) : null;
+    if (step === null || step.index !== j) { run.done = true; return STATUS.FAILED; }
+    run.started = true;
+    run.outcome = 'ok';
+    run.handler = step.handler;
+    run.flagsFrom = flow.actions[j].flags.length;
+    var inst = instance(j), fn, p;
+    if (inst.error !== null) { settleAction(i, { error: inst.error, kind: 'module' }); return actionStatus(i); }
+    try { fn = AX.handler(inst.module.exports, step.handler); } catch (e) { settleAction(i, { error: e, kind: 'invalid_handler' }); return actionStatus(i); }
+    var ev = AX.event(flow, j), api = AX.api(flow, j);
+    try { p = fn(ev, api); } catch (e) { settleAction(i, { error: e, kind: 'exception' }); return actionStatus(i); }
+    // An async function returns the intrinsic Promise: its settling is a promise job.
+    promiseThen.call(p, function () { settleAction(i, undefined); }, function (e) { settleAction(i, { error: e, kind: 'rejected' }); });
+    return actionStatus(i);
+  }
+  function actionStatus(i) {
+    var run = S.runs[i];
+    // A console flood fails the running step (fail() in 00-core marks it).
+    if (!run.done && S.failed && run.code !== null) settleAction(i, { kind: 'host', code: run.code, message: run.message });
+    if (run.done) return S.flow && S.flow.state === 'running' ? STATUS.DONE : STATUS.FAILED;
+    return outbox.length ? STATUS.PENDING_IO : STATUS.PENDING;
+  }
+  // An error thrown in a timer or I/O callback an Action scheduled ends the Action it belongs
+  // to if it still runs, else the one running now (Node's uncaught exception).
+  function actionUncaught(i, err) {
+    var target = S.runs[i] !== undefined && !S.runs[i].done ? i : S.current;
+    if (target >= NRULES && S.runs[target] !== undefined && !S.runs[target].done) settleAction(target, { error: err, kind: 'exception' });
+  }
+  function settleAction(i, outcome) {
+    var run = S.runs[i];
+    if (run === undefined || run.done || S.ended) return;
+    run.done = true;
+    var j = run.action, flow = S.flow;
+    if (outcome && outcome.error !== undefined) {
+      var c = classifyThrown(outcome.error, true);   // memory and stack limits, a module rulesim lacks
+      if (c[0] === CODE.MEMORY_LIMIT || c[0] === CODE.STACK_OVERFLOW || c[0] === CODE.MODULE_NOT_ALLOWED) outcome.code = c[0];
+      if (c[1].loc[0] === NRULES + j) run.line = c[1].loc[1];
+    }
+    AX.afterAction(flow, j, outcome);
+    var ax = flow.actions[j], label = 'action `' + NAMES[ACTIVE_POS[i]] + '`';
+    run.outcome = FLOW_OUTCOME[ax.status] || 'ok';
+    run.flags = ax.flags.slice(run.flagsFrom);
+    if (ax.status === 'suspended' && flow.suspension) run.flags.push(flow.suspension.kind);
+    if (ax.status === 'denied') {
+      run.code = FLOW_CODES[flow.deny.kind] || flow.deny.kind;
+      run.message = flow.deny.reason;
+    } else if (ax.status === 'error' || ax.status === 'timeout') {
+      run.code = FLOW_CODES[ax.error.code] || ax.error.code;
+      run.message = ax.error.message;
+    }
+    if (run.message !== null) {
+      var text = stringOf(run.message);
+      run.text = text.indexOf(label) === 0 ? text : label + (run.line ? ' (line ' + run.line + ')' : '') + ': ' + text;
+    }
+    if (!run.flags.length) run.flags = null;
+  }
+
+  // ---------------------------------------------------------------- the login's record
+  // actionOutputs(out): what the application receives once the Actions ran, laid over the
+  // Rules' view `out` (loginOutputs): on success the tokens (the Rules' claims with the
+  // Actions' custom claims over them; without rules, the Actions' tokens), scopes, MFA, SAML
+  // and primary user; a pending or completed redirect; oversized claims. The commands become
+  // change rows of the steps that issued them.
+  function actionOutputs(out) {
+    var flow = S.flow, r = S.flowResult = AX.finishFlow(flow);
+    if (r.outcome === 'success') {
+      if (NRULES > 0) {
+        var idt = jsonParse(out.idJson), at = jsonParse(out.atJson), k;
+        for (k in r.customIdClaims) idt[k] = r.customIdClaims[k];
+        for (k in r.accessToken) at[k] = r.accessToken[k];
+        out.idJson = safeJson(idt); out.atJson = safeJson(at);
+      } else {
+        out.idJson = safeJson(r.idToken); out.atJson = safeJson(r.accessToken);
+      }
+      out.scopes = r.scopes;
+      if (r.mfa) out.mfa = { provider: r.mfa.provider, allowRememberBrowser: r.mfa.allowRememberBrowser };
+      else if (r.factors.length) out.mfa = { provider: r.factors[0].factors[0].type };
+      if (r.saml) {
+        var saml = out.samlJson ? jsonParse(out.samlJson) : {};
+        for (var c in r.saml.config) saml[c] = r.saml.config[c];
+        if (objectKeys(r.saml.attributes).length) saml.attributes = r.saml.attributes;
+        out.samlJson = safeJson(saml);
+      }
+      if (r.primaryUser) out.primaryJson = jsonStringify(r.primaryUser);
+      for (var d = 0; d < r.droppedClaims.length; d++) out.dropped.push(r.droppedClaims[d].slice(0, 3));
+    }
+    if (r.claimsTooLarge) out.tooLarge = r.claimsTooLarge;
+    var susp = r.suspension;
+    if (susp) out.redirect = susp.kind === 'prompt' ? 'prompt:' + susp.promptId : (susp.url || null);
+    else if (r.redirects.length) { out.redirect = r.redirects[0].url; out.resumed = true; }
+    // The commands as change rows (changes.js), with what only Actions rows carry.
+    var rows = r.changes;
+    S.changeExtra = [];
+    for (var n = 0; n < rows.length; n++) {
+      var x = rows[n], step = NRULES + x[1] * NA + x[0];
+      S.changeExtra.push([S.changes.length, x[7], x[8], x[9], x[1] > 0 ? 1 : 0]);
+      S.changes.push([step, x[2], x[3], x[4], x[5], x[6]]);
+      if (S.runs[step] !== undefined) S.runs[step].nChanges++;
+    }
+  }
+  // actionRows(host, rows): the Actions' rule_runs rows. Leg 0 fills its row of each Action in
+  // `rows` (the arrays recordLogin builds); later legs become extra rows (S.extraRows).
+  // Returns the Actions' engine time (µs).
+  function actionRows(host, rows) {
+    var cpuTotal = 0, extra = S.extraRows = [];
+    for (var i = NRULES; i < NRULES + NA * LEGS; i++) {
+      var run = S.runs[i], cpu = host ? host.cpu[i] : 0;
+      if (run === undefined || !run.started) continue;
+      cpuTotal += cpu;
+      var p = ACTIVE_POS[i], o = RULE_OUTCOME[run.outcome], flags = run.flags ? run.flags.join(',') : '';
+      var ns = mathRound(cpu * 1000), io = host ? host.io[i] : 0, calls = host ? host.calls[i] : 0;
+      if (run.flags) for (var f = 0; f < run.flags.length; f++) rows.loginFlags.push(run.flags[f]);
+      if (run.leg > 0) {
+        extra.push([p, run.handler, o, run.code, run.text, run.line, ns, io, calls, run.nChanges, flags]);
+        continue;
+      }
+      rows.ro[p] = o; rows.rn[p] = run.nChanges; rows.rc[p] = ns; rows.ri[p] = io; rows.rk[p] = calls;
+      if (o !== 0 || run.code !== null || run.flags !== null) {
+        rows.codes[p] = run.code; rows.messages[p] = run.text;
+        rows.rx.push([p, run.code, run.text, run.line, flags]);
+      }
+    }
+    return cpuTotal;
+  }
+  // The login's outcome when the Actions decided it: [outcome, code, message, deciding row,
+  // what the application receives], or null (allowed, suspended, or decided elsewhere).
+  function actionsVerdict() {
+    var r = S.flowResult;
+    if (r.error === null || r.outcome === 'success' || r.outcome === 'suspended' || r.error.code === 'claims_too_large') return null;
+    var j = r.error.index, run = null;
+    for (var leg = LEGS - 1; leg >= 0 && run === null; leg--) {
+      var candidate = S.runs[NRULES + leg * NA + j];
+      if (candidate !== undefined && candidate.started && candidate.code !== null) run = candidate;
+    }
+    var pos = ACTIVE_POS[NRULES + (j >= 0 ? j : 0)];
+    var outcome = r.outcome === 'timeout' ? 3 : (r.outcome === 'failed' ? 2 : 1);
+    if (run === null) return [outcome, CODE.ENGINE_ERROR, 'action `' + NAMES[pos] + '`: ' + r.error.description, pos, r.error.error];
+    return [outcome, run.code, run.text, pos, r.error.error];
+  }
+  // commitActions(B, j): the rows only Actions have, for login j of block B (just recorded):
+  // rows of later legs, the change rows' extra fields, the console lines of later legs, and
+  // the metadata writes the host applies to its user store.
+  function commitActions(B, j) {
+    var ax = B.ax || (B.ax = { xr: [], cx: [], lp: [], mw: [] }), n;
+    for (n = 0; n < S.extraRows.length; n++) ax.xr.push([j].concat(S.extraRows[n]));
+    var ch0 = B.ch.length - S.changes.length;
+    for (n = 0; n < S.changeExtra.length; n++) {
+      var e = S.changeExtra[n];
+      ax.cx.push([ch0 + e[0], e[1], e[2], e[3], e[4]]);
+    }
+    var lg0 = B.lg.length - S.logs.length;
+    for (n = 0; n < S.logs.length; n++) if (S.logs[n][0] >= NRULES + NA) ax.lp.push(lg0 + n);
+    var writes = S.flowResult.metadata.writes;
+    if (writes.length) ax.mw.push([j, S.flow.base.user.user_id, writes]);
+  }
