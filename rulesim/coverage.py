@@ -346,6 +346,19 @@ def instrument_rules(rules: RuleSet | Sequence[Rule]) -> RuleSet:
     return result
 
 
+def instrument_flow(flow: Any) -> Any:
+    """A :class:`~rulesim._flow.Flow` whose enabled rules are instrumented (its Actions as
+    they are; see :mod:`rulesim._coverage_actions` for theirs)."""
+    from rulesim._flow import Flow
+
+    actions = flow.actions
+    if actions is not None:
+        from rulesim._coverage_actions import instrument_actions
+
+        actions = instrument_actions(actions, flow.names[len(flow.rules):])
+    return Flow(instrument_rules(flow.rules), actions)
+
+
 def probes_for(rule: Rule) -> tuple[Rule, tuple[Probe, ...]] | None:
     """The original rule and probes of an instrumented rule (None for a plain rule)."""
     return _REGISTRY.get(rule.sha256)
@@ -539,7 +552,7 @@ class Coverage:
         if rules is not None:
             return cls.from_counts(rules, counts)
         pairs = []
-        for meta in sim.manifest.get("rules", []):
+        for meta in [*sim.manifest.get("rules", []), *sim.manifest.get("actions", [])]:
             hit = _REGISTRY.get(str(meta.get("sha256")))
             if hit is not None:
                 pairs.append(hit)

@@ -101,8 +101,8 @@ def sandbox_crash_rows(spec: AnySpec, chunk: Chunk, k: int, detail: str,
         return PairColumns(sandbox_crash_rows(spec.baseline, chunk, k, detail, exit_code),
                            sandbox_crash_rows(spec.candidate, chunk, k, detail, exit_code))
     sink = Columns()
-    names = [r.name for r in spec.rules]
-    orders = [r.order for r in spec.rules]
+    names = spec.rule_names()
+    orders = spec.row_orders()
     n = len(names)
     if exit_code == EXIT_CPU_LIMIT:
         code = ErrorCode.CPU_LIMIT
@@ -123,7 +123,8 @@ def sandbox_crash_rows(spec: AnySpec, chunk: Chunk, k: int, detail: str,
         saml=None, primary_user=None, dropped_claims="[]", cpu_ms=0.0, latency_ms=0.0,
         rules_run=0, flags=flag)
     sink.add_rule_runs(chunk.login_ids[k], names, orders, ["skipped"] * n, [None] * n,
-                       [None] * n, [0] * n, [0.0] * n, [0.0] * n, [0] * n, [0] * n, [""] * n)
+                       [None] * n, [0] * n, [0.0] * n, [0.0] * n, [0] * n, [0] * n, [""] * n,
+                       kinds=spec.row_kinds())
     return sink
 
 

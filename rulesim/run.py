@@ -1,4 +1,5 @@
-"""`simulate()` and `run_login()`: run a rule set over a population, or over one login."""
+"""`simulate()` and `run_login()`: run a tenant's Rules and Actions over a population, or over
+one login."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from rulesim._flow import Flow, flow_of
 from rulesim._validation import check_int, check_one_of
 from rulesim.errors import MissingExtraError, UsageError
 from rulesim.runtime.limits import Limits
@@ -38,7 +40,7 @@ def _ruleset(rules: Any) -> RuleSet:
                      f"got {type(rules).__name__}")
 
 
-def _services(services: Any, ruleset: RuleSet) -> Any:
+def _services(services: Any, ruleset: RuleSet | Flow) -> Any:
     from rulesim.runtime.services import Services
 
     if services is None:
@@ -54,16 +56,22 @@ def _services(services: Any, ruleset: RuleSet) -> Any:
                      f"got {type(services).__name__}")
 
 
-def _spec(ruleset: RuleSet, configuration: Any, services: Any, limits: Limits | None,
+def _spec(ruleset: RuleSet | Flow, configuration: Any, services: Any, limits: Limits | None,
           seed: int, modules: Mapping[str, str] | None, legacy_globals: bool,
-          modules_dir: Any, on_redirect: str = "stop", continue_handler: Any = None) -> PipelineSpec:
-    conf = dict(ruleset.configuration)
+          modules_dir: Any, on_redirect: str = "stop", continue_handler: Any = None, *,
+          secrets: Any = None, action_settings: Mapping[str, Any] | None = None) -> PipelineSpec:
+    flow = flow_of(ruleset)
+    conf = dict(flow.rules.configuration)
     if configuration is not None:
         conf.update(load_configuration(configuration))
+    if secrets is not None and flow.actions is not None:
+        flow = Flow(flow.rules, flow.actions.with_secrets(secrets))
     opts = SandboxOptions(legacy_globals=legacy_globals, modules=modules, modules_dir=modules_dir)
-    return PipelineSpec(rules=tuple(ruleset), configuration=conf, limits=limits or Limits(),
-                        services=_services(services, ruleset), options=opts, seed=seed,
-                        on_redirect=on_redirect, continue_handler=continue_handler)
+    return PipelineSpec(rules=tuple(flow.rules), configuration=conf, limits=limits or Limits(),
+                        services=_services(services, flow), options=opts, seed=seed,
+                        on_redirect=on_redirect, continue_handler=continue_handler,
+                        actions=tuple(flow.actions or ()), action_secrets=flow.secrets(),
+                        action_settings=dict(action_settings or {}))
 
 
 def _chunks(population: Any, bounds: list[tuple[int, tuple[int, int]]]) -> Iterator[Chunk]:
@@ -98,13 +106,18 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
              chunk_size: int = DEFAULT_CHUNK_SIZE, resume: str | os.PathLike[str] | None = None,
              cancel: threading.Event | None = None, coverage: bool = False,
              on_progress: Callable[[int, int], None] | None = None,
+             secrets: Any = None, action_settings: Mapping[str, Any] | None = None,
              _crash_at: int | None = None) -> Simulation:
-    """Run a rule set over a population and record everything each login did.
+    """Run a rule set (or a tenant's Rules and Actions) over a population and record
+    everything each login did.
 
     Parameters
     ----------
     rules
-        A :class:`RuleSet`, a :class:`Rule`, a list of rules, or a path for :func:`load_rules`.
+        A :class:`RuleSet`, a :class:`Rule`, a list of rules, or a path for :func:`load_rules`;
+        or post-login Actions: a :class:`Tenant` (:func:`load_tenant`: its Rules, then its
+        Actions), an :class:`ActionSet`, an :class:`Action` or a list of them, or the path of
+        an export that has Actions.
     population
         A :class:`~rulesim.Population` (``rs.population(...)``).
     configuration
@@ -153,6 +166,15 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         the final tables are written there as parquet (``Simulation.to_parquet``). Calling
         again with the same folder, rules, population and seed after an interruption
         (Ctrl-C, a killed kernel) reuses the finished chunks instead of redoing them.
+    secrets
+        Action secrets (a dict or a file, as for :meth:`ActionSet.with_secrets`), merged over
+        the Actions' own.
+    action_settings
+        Actions settings that differ from the defaults (``docs/actions.md``, e.g.
+        ``{"module_scope": "per-call"}``). With Actions, ``on_redirect`` and
+        ``continue_handler`` also apply to their redirects and forms (the handler gets
+        ``prompt:<form id>`` for a form and answers its fields); an MFA challenge always
+        completes.
 
     Returns
     -------
@@ -162,11 +184,11 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
     """
     check_one_of("on_redirect", on_redirect, ("stop", "continue"))
     check_int("chunk_size", chunk_size, minimum=1)
-    ruleset = _ruleset(rules)
+    flow = flow_of(rules)
     if coverage:
-        from rulesim.coverage import instrument_rules
+        from rulesim.coverage import instrument_flow
 
-        ruleset = instrument_rules(ruleset)
+        flow = instrument_flow(flow)
     if not hasattr(population, "payloads") or not hasattr(population, "logins"):
         raise UsageError("expected population to be a rulesim Population "
                          f"(rs.population(n, seed=...)), got {type(population).__name__}")
@@ -174,8 +196,9 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
     if seed is None:
         seed = int(pop_spec.get("seed", 0)) if isinstance(pop_spec, Mapping) else 0
     check_int("seed", seed)
-    spec = _spec(ruleset, configuration, services, limits, seed, modules, legacy_globals,
-                 modules_dir, on_redirect, continue_handler)
+    spec = _spec(flow, configuration, services, limits, seed, modules, legacy_globals,
+                 modules_dir, on_redirect, continue_handler, secrets=secrets,
+                 action_settings=action_settings)
     total = len(population)
     started = _dt.datetime.now(_dt.timezone.utc)
     store = None
@@ -183,7 +206,7 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         from rulesim.checkpoint import Checkpoint
 
         store = Checkpoint(resume, identity={
-            "seed": seed, "chunk_size": chunk_size, "ruleset_sha256": ruleset.sha256,
+            "seed": seed, "chunk_size": chunk_size, "ruleset_sha256": flow.sha256,
             "configuration_keys": sorted(spec.configuration),
             "population": pop_spec if isinstance(pop_spec, Mapping) else str(pop_spec),
             "logins": total})
@@ -191,8 +214,8 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
                          executor=executor, progress=progress, cancel=cancel,
                          on_progress=on_progress, crash_at=_crash_at, store=store)
     sim = Simulation.from_columns(
-        merged, ruleset.names,
-        _manifest(ruleset, spec, seed, chunk_size, pop_spec, len(merged), started),
+        merged, spec.rule_names(),
+        _manifest(flow, spec, seed, chunk_size, pop_spec, len(merged), started),
         population=population)
     if store is not None and sim.complete:
         sim.to_parquet(store.folder)
@@ -243,14 +266,14 @@ def _run_chunks(spec: Any, population: Any, *, chunk_size: int, workers: int | N
     return merged
 
 
-def _manifest(ruleset: RuleSet, spec: PipelineSpec, seed: int, chunk_size: int, pop_spec: Any,
-              logins: int, started: _dt.datetime) -> dict[str, Any]:
+def _manifest(ruleset: RuleSet | Flow, spec: PipelineSpec, seed: int, chunk_size: int,
+              pop_spec: Any, logins: int, started: _dt.datetime) -> dict[str, Any]:
+    flow = flow_of(ruleset)
     return {
         "seed": seed,
         "chunk_size": chunk_size,
-        "ruleset_sha256": ruleset.sha256,
-        "rules": [{"name": r.name, "order": r.order, "enabled": r.enabled, "sha256": r.sha256}
-                  for r in ruleset],
+        "ruleset_sha256": flow.sha256,
+        **flow.manifest(),
         "population": pop_spec if isinstance(pop_spec, Mapping) else str(pop_spec),
         "logins": logins,
         "configuration_keys": sorted(spec.configuration),
@@ -347,17 +370,19 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
               services: Any = None, seed: int = 0, limits: Limits | None = None,
               modules: Mapping[str, str] | None = None,
               timestamp_ms: int | None = None, on_redirect: str = "stop",
-              continue_handler: Any = None) -> LoginTrace:
+              continue_handler: Any = None, secrets: Any = None,
+              action_settings: Mapping[str, Any] | None = None) -> LoginTrace:
     """Run one login through the rules, like Auth0's "Try this rule" for the whole pipeline.
 
     Parameters
     ----------
     rules
-        A RuleSet, a Rule, a list of rules or a path.
+        A RuleSet, a Rule, a list of rules or a path; or a Tenant, an ActionSet or Actions
+        (the whole post-login flow: Rules, then Actions).
     user, context
         The login's ``user`` and ``context``, partial: missing fields are filled from
         realistic defaults (the population providers), so a test states only what matters.
-    configuration, services, seed, limits, modules
+    configuration, services, seed, limits, modules, secrets, action_settings
         As for :func:`simulate`.
     timestamp_ms
         Virtual time of the login (default: the population default).
@@ -373,16 +398,15 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
     if timestamp_ms is not None:
         login["timestamp_ms"] = int(timestamp_ms)
     pop = Population.from_logins([login])
-    ruleset = _ruleset(rules)
-    spec = _spec(ruleset, configuration, services, limits, seed, modules, False, None,
-                 check_one_of("on_redirect", on_redirect, ("stop", "continue")), continue_handler)
+    flow = flow_of(rules)
+    spec = _spec(flow, configuration, services, limits, seed, modules, False, None,
+                 check_one_of("on_redirect", on_redirect, ("stop", "continue")), continue_handler,
+                 secrets=secrets, action_settings=action_settings)
     chunk = next(_chunks(pop, [(0, (0, 1))]))
     columns = _session().run(spec, chunk)
-    manifest = {"seed": seed, "ruleset_sha256": ruleset.sha256, "logins": 1,
-                "rules": [{"name": r.name, "order": r.order, "enabled": r.enabled,
-                           "sha256": r.sha256} for r in ruleset],
+    manifest = {"seed": seed, "ruleset_sha256": flow.sha256, "logins": 1, **flow.manifest(),
                 "configuration_keys": sorted(spec.configuration), "versions": versions()}
-    sim = Simulation.from_columns(columns, ruleset.names, manifest, population=pop)
+    sim = Simulation.from_columns(columns, spec.rule_names(), manifest, population=pop)
     for observer in SIMULATION_OBSERVERS:
         observer(sim)
     return sim.trace(str(sim.logins["login_id"].iloc[0]))

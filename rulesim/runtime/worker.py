@@ -17,9 +17,10 @@ from typing import Any
 
 from rulesim.records import Columns, PairColumns
 from rulesim.runtime import watchdog
+from rulesim.runtime.actions import row_names
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import SandboxOptions
-from rulesim.sources import Rule
+from rulesim.sources import Action, Rule
 
 __all__ = ["AnySpec", "Chunk", "PairSpec", "PipelineSpec", "run_chunk", "serve", "worker_main"]
 
@@ -44,6 +45,9 @@ class PipelineSpec:
         Run seed.
     on_redirect, continue_handler
         Redirect handling (see :class:`~rulesim.pipeline.Pipeline`).
+    actions, action_secrets, action_settings
+        The post-login Actions that run after the rules (every Action of the set, in flow
+        order), their ``event.secrets`` by name, and Actions settings.
     """
 
     rules: tuple[Rule, ...]
@@ -54,6 +58,9 @@ class PipelineSpec:
     seed: int
     on_redirect: str = "stop"
     continue_handler: Any = None
+    actions: tuple[Action, ...] = ()
+    action_secrets: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
+    action_settings: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -68,8 +75,17 @@ class PipelineSpec:
         return Columns()
 
     def rule_names(self) -> list[str]:
-        """The rule names, in pipeline order."""
-        return [r.name for r in self.rules]
+        """The row names, in pipeline order: the rules', then the Actions'."""
+        names = [r.name for r in self.rules]
+        return names + row_names(names, [a.name for a in self.actions])
+
+    def row_orders(self) -> list[int]:
+        """The ``order`` of every row of :meth:`rule_names`."""
+        return [r.order for r in self.rules] + [a.order for a in self.actions]
+
+    def row_kinds(self) -> list[str]:
+        """``rule`` or ``action``, for every row of :meth:`rule_names`."""
+        return ["rule"] * len(self.rules) + ["action"] * len(self.actions)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,7 +168,9 @@ def _build(spec: PipelineSpec) -> Any:
 
     return Pipeline(spec.rules, spec.configuration, limits=spec.limits,
                     services=spec.services, options=spec.options, seed=spec.seed,
-                    on_redirect=spec.on_redirect, continue_handler=spec.continue_handler)
+                    on_redirect=spec.on_redirect, continue_handler=spec.continue_handler,
+                    actions=spec.actions, action_secrets=spec.action_secrets,
+                    action_settings=spec.action_settings)
 
 
 def _pipeline(spec: AnySpec) -> Any:

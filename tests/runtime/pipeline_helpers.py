@@ -16,7 +16,7 @@ import pandas as pd
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns, frames_from_columns
 from rulesim.runtime.limits import Limits
-from rulesim.sources import Rule
+from rulesim.sources import Action, Rule
 from tests.frames import comparable
 
 BASE_USER = {"user_id": "auth0|alice", "email": "alice@acme.com", "email_verified": True,
@@ -52,9 +52,15 @@ class Result:
     def access_token(self) -> dict[str, Any]:
         return dict(json.loads(self.login["access_token"]))
 
-    def run(self, rule: str) -> dict[str, Any]:
-        row = self.rule_runs[self.rule_runs["rule"] == rule].iloc[0]
+    def run(self, rule: str, phase: str = "initial") -> dict[str, Any]:
+        runs = self.rule_runs
+        row = runs[(runs["rule"] == rule) & (runs["phase"] == phase)].iloc[0]
         return {str(k): v for k, v in row.to_dict().items()}
+
+    def changes_of(self, rule: str) -> list[dict[str, Any]]:
+        """The change rows of one rule or Action, as dicts."""
+        rows = self.changes[self.changes["rule"] == rule]
+        return [{str(k): v for k, v in r.items()} for r in rows.to_dict("records")]
 
 
 def rules_from(sources: Sequence[str | Rule]) -> list[Rule]:
@@ -64,17 +70,28 @@ def rules_from(sources: Sequence[str | Rule]) -> list[Rule]:
     return out
 
 
+def actions_from(sources: Sequence[str | Action]) -> list[Action]:
+    """Actions ``action1``, ``action2``, … from module sources (or Actions as they are)."""
+    return [s if isinstance(s, Action) else Action.from_code(f"action{i + 1}", s, order=i + 1)
+            for i, s in enumerate(sources)]
+
+
 class Harness:
     """A pipeline plus helpers to run logins and read their frames."""
 
     def __init__(self, sources: Sequence[str | Rule], configuration: Mapping[str, str] | None = None,
                  *, limits: Limits | None = None, services: Any = None, seed: int = 0,
                  options: Any = None, on_redirect: str = "stop",
-                 continue_handler: Any = None) -> None:
+                 continue_handler: Any = None, actions: Sequence[str | Action] = (),
+                 secrets: Mapping[str, Mapping[str, str]] | None = None,
+                 action_settings: Mapping[str, Any] | None = None) -> None:
         self.rules = rules_from(sources)
+        self.actions = actions_from(actions)
         kwargs: dict[str, Any] = {
             "limits": limits, "services": services, "seed": seed, "options": options,
-            "on_redirect": on_redirect, "continue_handler": continue_handler}
+            "on_redirect": on_redirect, "continue_handler": continue_handler,
+            "actions": self.actions, "action_secrets": secrets,
+            "action_settings": action_settings}
         # The product path: logins batched inside JavaScript (a batch of one here) ...
         self.pipeline = Pipeline(self.rules, configuration or {}, **kwargs)
         # ... checked against the host loop driving every rule, on every login.
@@ -95,7 +112,7 @@ class Harness:
         self.reference.run(payload, self.count, reference, login_id=login_id,
                            user_id=u.get("user_id"))
         self.count += 1
-        names = [r.name for r in self.rules]
+        names = self.pipeline._names
         f = frames_from_columns(sink, names)
         expected = frames_from_columns(reference, names)
         for table in ("logins", "rule_runs", "changes", "calls", "logs"):

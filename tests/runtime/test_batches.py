@@ -90,11 +90,42 @@ def _rules(first: str | None = None) -> list[rs.Rule]:
     return rules
 
 
+ACTIONS = [
+    # Denies some users in the flow's first Action (their later Actions are skipped).
+    """exports.onExecutePostLogin = async (event, api) => {
+      if (event.user.user_id.charCodeAt(event.user.user_id.length - 1) % 5 === 0) {
+        return api.access.deny('no');
+      }
+      api.user.setAppMetadata('seen', (event.user.app_metadata.seen || 0) + 1);
+    };""",
+    # Waits on a service for some; a redirect resumed on /continue for others.
+    """let calls = 0;
+    exports.onExecutePostLogin = async (event, api) => {
+      calls += 1;
+      if (event.request.geoip?.countryCode === 'US') {
+        const res = await fetch('https://risk.example/score?n=' + calls);
+        api.idToken.setCustomClaim('https://x/score', (await res.json()).score);
+      }
+      if (event.user.email && /^[d-f]/.test(event.user.email)) {
+        api.redirect.sendUserTo('https://x/terms');
+      }
+    };
+    exports.onContinuePostLogin = async (event, api) => {
+      api.idToken.setCustomClaim('https://x/terms', event.request.method);
+    };""",
+]
+
+
+def _actions() -> list[rs.Action]:
+    return [rs.Action.from_code(f"a{i}", src, order=i) for i, src in enumerate(ACTIONS)]
+
+
 def _frames(batch_size: int, pop: rs.Population, rules: list[rs.Rule], *,
             limits: rs.Limits | None = None, on_redirect: str = "stop",
-            starts: tuple[int, ...] = (0,)) -> dict[str, pd.DataFrame]:
+            starts: tuple[int, ...] = (0,),
+            actions: list[rs.Action] | None = None) -> dict[str, pd.DataFrame]:
     pipe = Pipeline(rules, {}, services=SERVICES, seed=11, limits=limits, batch_size=batch_size,
-                    on_redirect=on_redirect)
+                    on_redirect=on_redirect, actions=actions or ())
     sink = Columns()
     logins = pop.logins
     payloads = pop.payloads()
@@ -104,7 +135,7 @@ def _frames(batch_size: int, pop: rs.Population, rules: list[rs.Rule], *,
     for a, b in itertools.pairwise(bounds):
         pipe.reset()
         pipe.run_many(payloads[a:b], a, sink, login_ids=ids[a:b], user_ids=users[a:b])
-    return frames_from_columns(sink, [r.name for r in rules])
+    return frames_from_columns(sink, pipe._names)
 
 
 def _assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
@@ -129,6 +160,22 @@ def test_batched_logins_give_the_rows_of_logins_run_one_by_one(
     assert reference["changes"]["persisted"].any()
     _assert_same(_frames(batch_size, pop, rules, on_redirect=on_redirect, starts=(0, 100)),
                  reference)
+
+
+@pytest.mark.parametrize("batch_size", [3, 64])
+@pytest.mark.parametrize("on_redirect", ["stop", "continue"])
+def test_logins_reaching_their_actions_leave_the_batch_and_give_the_same_rows(
+        pop: rs.Population, batch_size: int, on_redirect: str) -> None:
+    rules, actions = _rules(), _actions()
+    reference = _frames(1, pop, rules, on_redirect=on_redirect, starts=(0, 100),
+                        actions=actions)
+    runs = reference["rule_runs"]
+    assert set(runs[runs["kind"] == "action"]["outcome"]) >= {"ok", "denied", "skipped"}
+    assert (reference["calls"]["rule"] == "a1").any()
+    if on_redirect == "continue":
+        assert ((runs["phase"] == "continue") & (runs["handler"] == "onContinuePostLogin")).any()
+    _assert_same(_frames(batch_size, pop, rules, on_redirect=on_redirect, starts=(0, 100),
+                         actions=actions), reference)
 
 
 def test_a_batch_never_spans_a_reset_of_global(pop: rs.Population) -> None:

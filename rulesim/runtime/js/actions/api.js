@@ -47,11 +47,27 @@
     setEncryptionPublicKey: ['encryptionPublicKey', str(4096)], setCert: ['cert', str(4096)], setKey: ['key', str(4096)],
   };
 
+  // api[NS] holds the namespace builders of one api object; the accessors (shared by every
+  // api object) build a namespace on first read and keep it as a plain property.
+  var NS = Symbol('namespaces');
+  var defineProperty = Object.defineProperty, defineProperties = Object.defineProperties;
+  var nsDescriptors = null;
+  function lazyNamespaces(names) {
+    var out = {};
+    names.forEach(function (k) {
+      function keep(obj, v) { defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true }); return v; }
+      out[k] = { enumerable: true, configurable: true,
+        get: function () { return keep(this, this[NS][k]()); },
+        set: function (v) { keep(this, v); } };
+    });
+    return out;
+  }
+
   function build(flow, i, event, handler) {
     var ax = flow.actions[i];
     var P = flow.pending;
     var O = flow.options;
-    var api = {};
+    var api = {}, ns = {};
 
     // An error thrown by an api method: the flow knows it came from an invalid argument.
     function bad(message, Ctor) {
@@ -74,15 +90,15 @@
     }
 
     // --- access, validation, rules ---------------------------------------------------------
-    api.access = {
+    ns.access = function () { return {
       deny: function deny(reason) {
         var text = reason;
         if (typeof reason !== 'string') { text = String(reason); U.flag(ax, 'non_string_reason'); }
         if (rec('access.deny', [text]) && !flow.deny) flow.deny = { action: i, leg: flow.leg, reason: text, kind: 'deny' };
         return api;
       },
-    };
-    api.validation = {
+    }; };
+    ns.validation = function () { return {
       error: function error(errorCode, errorMessage) {
         if (typeof errorCode !== 'string' || errorCode.length < 1 || errorCode.length > 100) throw bad('Invalid errorCode: must be a string of 1 to 100 characters');
         if (typeof errorMessage !== 'string' || errorMessage.length < 1 || errorMessage.length > 100) throw bad('Invalid errorMessage: must be a string of 1 to 100 characters');
@@ -91,10 +107,10 @@
         }
         return api;
       },
-    };
-    api.rules = {
+    }; };
+    ns.rules = function () { return {
       wasExecuted: function wasExecuted(ruleId) { return flow.rulesExecuted.indexOf(ruleId) >= 0; },
-    };
+    }; };
 
     // --- tokens ------------------------------------------------------------------------------
     function claimSetter(token, store) {
@@ -119,15 +135,15 @@
         if (rec('accessToken.' + op, [s])) P.scopeEdits.push([op === 'addScope' ? 'add' : 'remove', s, i]);
       };
     }
-    api.idToken = { setCustomClaim: claimSetter('idToken', P.idClaims) };
-    api.accessToken = {
+    ns.idToken = function () { return { setCustomClaim: claimSetter('idToken', P.idClaims) }; };
+    ns.accessToken = function () { return {
       setCustomClaim: claimSetter('accessToken', P.accessClaims),
       addScope: scopeEditor('addScope'),
       removeScope: scopeEditor('removeScope'),
-    };
+    }; };
 
     // --- MFA -----------------------------------------------------------------------------------
-    api.multifactor = {
+    ns.multifactor = function () { return {
       enable: function enable(provider, options) {
         if (typeof provider !== 'string' || !hasOwn.call(MFA_PROVIDERS, provider)) {
           throw bad('Invalid MFA provider ' + JSON.stringify(provider) + ": expected one of any, guardian, google-authenticator, duo, none");
@@ -139,7 +155,7 @@
         else { cmd.action = i; P.mfa = cmd; }
         return api;
       },
-    };
+    }; };
     function checkFactor(f, what) {
       if (!f || typeof f !== 'object' || typeof f.type !== 'string' || !hasOwn.call(FACTORS, f.type)) {
         throw bad('Invalid ' + what + ': each factor needs a `type` among ' + Object.keys(FACTORS).join(', '));
@@ -158,7 +174,7 @@
       P.factors.push({ op: op, factors: U.clone(list), options: U.clone(options), action: i, leg: flow.leg });
       flow.suspendAfter(i, { kind: op.indexOf('enroll') === 0 ? 'enroll' : 'challenge', factors: U.clone(list) });
     }
-    api.authentication = {
+    ns.authentication = function () { return {
       challengeWith: function challengeWith(factor, options) {
         checkFactor(factor, 'factor');
         var more = options && options.additionalFactors;
@@ -192,7 +208,7 @@
         if (primaryUserId.length > MAX_USER_ID) throw bad('The provided primary_user_id exceeds the maximum length.');
         if (rec('authentication.setPrimaryUser', [primaryUserId])) P.primaryUser = { id: primaryUserId, action: i, leg: flow.leg };
       },
-    };
+    }; };
 
     // --- user metadata -----------------------------------------------------------------------
     function metaSetter(target, field) {
@@ -210,10 +226,10 @@
         return api;
       };
     }
-    api.user = { setAppMetadata: metaSetter('app', 'app_metadata'), setUserMetadata: metaSetter('user', 'user_metadata') };
+    ns.user = function () { return { setAppMetadata: metaSetter('app', 'app_metadata'), setUserMetadata: metaSetter('user', 'user_metadata') }; };
 
     // --- transaction metadata (visible at once) ----------------------------------------------
-    api.transaction = {
+    ns.transaction = function () { var t = {
       setMetadata: function setMetadata(key, value) {
         if (typeof key !== 'string' || key.length < 1 || key.length > TX_META.keyChars) throw bad('Invalid transaction metadata key: must be a string of 1 to ' + TX_META.keyChars + ' characters');
         var m = flow.carried.transactionMetadata;
@@ -233,14 +249,14 @@
       },
     };
     ['addTargetScope', 'removeTargetScope', 'setTargetScopes', 'clearTargetScopes'].forEach(function (name) {
-      api.transaction[name] = function () {
+      t[name] = function () {
         if (!O.early_access) throw bad('Method not implemented.');
         rec('transaction.' + name, Array.prototype.slice.call(arguments));
       };
-    });
+    }); return t; };
 
     // --- cache -------------------------------------------------------------------------------
-    api.cache = flow.cacheApi(i, rec, CACHE);
+    ns.cache = function () { return flow.cacheApi(i, rec, CACHE); };
 
     // --- redirect and prompt -----------------------------------------------------------------
     function canRedirect() {
@@ -256,7 +272,7 @@
       for (k in (r.body || {})) out[k] = r.body[k];
       return out;
     }
-    api.redirect = {
+    ns.redirect = function () { return {
       canRedirect: canRedirect,
       sendUserTo: function sendUserTo(baseUrl, urlOptions) {
         if (ax.renderedThisRun) {
@@ -307,8 +323,8 @@
         if (reason) throw bad('The session token is invalid: ' + reason);
         return payload;
       },
-    };
-    api.prompt = {
+    }; };
+    ns.prompt = function () { return {
       render: function render(promptId, promptOptions) {
         if (ax.redirectedThisRun) { flow.abortAction(i, 'Redirect and render commands cannot be used in the same action.'); return; }
         if (ax.renderedThisRun) { flow.abortAction(i, 'Only 1 render command per action is allowed.'); return; }
@@ -321,10 +337,10 @@
           flow.suspendAfter(i, { kind: 'prompt', promptId: promptId, fields: U.clone(opts.fields || {}), vars: U.clone(opts.vars || {}) });
         }
       },
-    };
+    }; };
 
     // --- SAML ----------------------------------------------------------------------------------
-    api.samlResponse = {
+    ns.samlResponse = function () { var s = {
       setAttribute: function setAttribute(attribute, value) {
         if (value === undefined) value = null;
         if (typeof attribute !== 'string' || !attribute || U.bytes(attribute) > SAML_ATTRIBUTE_NAME) throw bad('Invalid SAML attribute name: must be a string of 1 to ' + SAML_ATTRIBUTE_NAME + ' bytes');
@@ -343,14 +359,14 @@
     };
     Object.keys(SAML_CONFIG).forEach(function (name) {
       var key = SAML_CONFIG[name][0], check = SAML_CONFIG[name][1];
-      api.samlResponse[name] = function (value) {
+      s[name] = function (value) {
         if (name === 'setNameIdentifierFormat' && value === undefined) value = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
         var problem = check(value);
         if (problem) throw bad('Invalid SAML configuration: ' + key + ' ' + problem);
         if (rec('samlResponse.' + name, [value])) P.saml.config[key] = U.clone(value);
         return api;
       };
-    });
+    }); return s; };
 
     // --- session and refresh token -----------------------------------------------------------
     function checkMetadata(m) {
@@ -414,14 +430,14 @@
     }
     var S = P.session, R = P.refreshToken;
     // Session metadata needs a session: setMetadata throws without one; delete/evict do nothing.
-    api.session = metadataApi('session', S, 'session', 'session', function (method, strict) {
+    ns.session = function () { var s = metadataApi('session', S, 'session', 'session', function (method, strict) {
       if (event.session) return true;
       if (strict) throw new Error('Cannot set metadata on a session that does not exist.');
       return false;
     });
-    api.session.setExpiresAt = expiry('session.setExpiresAt', S, 'expiresAt');
-    api.session.setIdleExpiresAt = expiry('session.setIdleExpiresAt', S, 'idleExpiresAt');
-    api.session.setCookieMode = function setCookieMode(mode) {
+    s.setExpiresAt = expiry('session.setExpiresAt', S, 'expiresAt');
+    s.setIdleExpiresAt = expiry('session.setIdleExpiresAt', S, 'idleExpiresAt');
+    s.setCookieMode = function setCookieMode(mode) {
       if (!mode) throw bad('Cookie mode must be provided');
       if (mode !== 'persistent' && mode !== 'non-persistent') throw bad('Invalid cookie mode: ' + mode + ". Valid values are 'persistent' and 'non-persistent'.");
       if (rec('session.setCookieMode', [mode])) {
@@ -431,30 +447,30 @@
         }
       }
     };
-    api.session.revoke = function revoke(reason, options) {
+    s.revoke = function revoke(reason, options) {
       if (typeof reason !== 'string' || !reason) throw bad('Invalid reason: must be a non-empty string');
       if (options !== undefined && (typeof options !== 'object' || options === null)) throw bad('Invalid options: must be an object');
       if (rec('session.revoke', [reason, options])) {
         S.revoked = { reason: reason, preserveRefreshTokens: !!(options && options.preserveRefreshTokens), action: i };
         if (!flow.deny) flow.deny = { action: i, leg: flow.leg, reason: reason, kind: 'session_revoked' };
       }
-    };
+    }; return s; };
     // Refresh-token metadata works before a refresh token exists (it is kept for the token the
     // flow creates); everything throws on an `online` refresh token.
     function notOnline(method) {
       if (event.refresh_token && event.refresh_token.access === 'online') throw new Error('Cannot call ' + method + ' on an online refresh token.');
       return true;
     }
-    api.refreshToken = metadataApi('refreshToken', R, 'refresh_token', 'refresh token', function (method) { return notOnline(method); });
+    ns.refreshToken = function () { var t = metadataApi('refreshToken', R, 'refresh_token', 'refresh token', function (method) { return notOnline(method); });
     function guarded(method, fn) {
       return function () {
         try { notOnline(method); } catch (e) { throw bad(e.message); }
         return fn.apply(undefined, arguments);
       };
     }
-    api.refreshToken.setExpiresAt = guarded('setExpiresAt', expiry('refreshToken.setExpiresAt', R, 'expiresAt'));
-    api.refreshToken.setIdleExpiresAt = guarded('setIdleExpiresAt', expiry('refreshToken.setIdleExpiresAt', R, 'idleExpiresAt'));
-    api.refreshToken.revoke = function revoke(reason) {
+    t.setExpiresAt = guarded('setExpiresAt', expiry('refreshToken.setExpiresAt', R, 'expiresAt'));
+    t.setIdleExpiresAt = guarded('setIdleExpiresAt', expiry('refreshToken.setIdleExpiresAt', R, 'idleExpiresAt'));
+    t.revoke = function revoke(reason) {
       if (typeof reason !== 'string' || !reason) throw bad('Invalid reason: must be a non-empty string');
       if (!rec('refreshToken.revoke', [reason])) return;
       if (event.refresh_token || (event.transaction && event.transaction.protocol === 'oauth2-refresh-token')) {
@@ -463,7 +479,7 @@
       } else {
         U.flag(ax, 'no_refresh_token');
       }
-    };
+    }; return t; };
 
     // --- early access (fakes, off by default) ---------------------------------------------------
     function early(name, value) {
@@ -473,15 +489,18 @@
         return Promise.resolve(U.clone(value));
       };
     }
-    api.groups = {
+    ns.groups = function () { return {
       getUserGroups: early('groups.getUserGroups', { groups: flow.fakes.groups || [] }),
       hasGroupMembership: early('groups.hasGroupMembership', { memberships: {} }),
-    };
-    api.roles = {
+    }; };
+    ns.roles = function () { return {
       getUserEffectiveRoles: early('roles.getUserEffectiveRoles', { roles: flow.fakes.roles || [] }),
       getUserEffectiveRolesByIds: early('roles.getUserEffectiveRolesByIds', { roles: [] }),
       getUserEffectiveRolesByNames: early('roles.getUserEffectiveRolesByNames', { roles: [] }),
-    };
+    }; };
+    // The namespaces are built when first read: an Action uses a few of them.
+    api[NS] = ns;
+    defineProperties(api, nsDescriptors || (nsDescriptors = lazyNamespaces(Object.keys(ns))));
     return api;
   }
 

@@ -25,6 +25,12 @@
     return seg.charAt(0) === '[' ? path + seg : path + '.' + seg;
   }
   function js(v) { return v === undefined ? null : JSON.stringify(v); }
+  // The fields of `obj` that were given (an argument left out is recorded as null).
+  function given(obj) {
+    var out = {};
+    for (var k in obj) if (obj[k] !== null && obj[k] !== undefined) out[k] = obj[k];
+    return out;
+  }
 
   // A keyed state: before/after of key k and the op that takes one to the other.
   function Keyed(initial) { this.values = U.isPlain(initial) ? U.clone(initial) : {}; }
@@ -75,7 +81,7 @@
         case 'authentication.challengeWithAny':
         case 'authentication.enrollWith':
         case 'authentication.enrollWithAny':
-          row(c, 'multifactor', 'factors', ['add', null, js({ factors: a[0], options: a[1] })]);
+          row(c, 'multifactor', 'factors', ['add', null, js(given({ factors: a[0], options: a[1] }))]);
           break;
         case 'authentication.recordMethod':
           row(c, 'authentication', 'methods', ['add', null, js(a[0])]);
@@ -99,7 +105,7 @@
           break;
         case 'session.revoke':
         case 'refreshToken.revoke':
-          row(c, family === 'session' ? 'session' : 'refresh_token', 'revoked', ['add', null, js({ reason: a[0], options: a[1] })]);
+          row(c, family === 'session' ? 'session' : 'refresh_token', 'revoked', ['add', null, js(given({ reason: a[0], options: a[1] }))]);
           break;
         case 'redirect.sendUserTo':
           row(c, 'redirect', '', ['add', null, js({ url: a[0] })]);

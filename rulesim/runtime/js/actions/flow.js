@@ -52,6 +52,42 @@
   var hasOwn = Object.prototype.hasOwnProperty;
   var jsonStringify = JSON.stringify, jsonParse = JSON.parse;
   var SetCtor = Set, MapCtor = Map;
+  var defineProperty = Object.defineProperty, defineProperties = Object.defineProperties;
+  var objectKeys = Object.keys;
+
+  // Lazy copies: an object whose properties are accessors that copy the source's value the
+  // first time they are read (then a plain property), so an Action pays only for the parts of
+  // its `event` it reads, and nothing it does to them reaches the source. SRC and DEEP (own
+  // symbol properties) hold the source and the keys whose objects are lazy copies themselves.
+  var SRC = Symbol('source'), DEEP = Symbol('deep');
+  var lazyGetters = {}, lazyShapes = new MapCtor();
+  function lazyDescriptor(k) {
+    var d = lazyGetters[k];
+    if (d === undefined) {
+      d = lazyGetters[k] = { enumerable: true, configurable: true,
+        get: function () {
+          var v = this[SRC][k], deep = this[DEEP];
+          v = (deep !== null && deep[k] === 1 && U.isPlain(v)) ? lazyCopy(v, null) : U.clone(v);
+          defineProperty(this, k, { value: v, writable: true, enumerable: true, configurable: true });
+          return v;
+        },
+        set: function (v) { defineProperty(this, k, { value: v, writable: true, enumerable: true, configurable: true }); } };
+    }
+    return d;
+  }
+  function lazyCopy(src, deep) {
+    var keys = objectKeys(src), shape = keys.join('\u0000'), descs = lazyShapes.get(shape);
+    if (descs === undefined) {
+      descs = {};
+      for (var i = 0; i < keys.length; i++) descs[keys[i]] = lazyDescriptor(keys[i]);
+      if (lazyShapes.size < 512) lazyShapes.set(shape, descs);
+    }
+    var out = {};
+    out[SRC] = src;
+    out[DEEP] = deep;
+    defineProperties(out, descs);
+    return out;
+  }
 
   // ---------------------------------------------------------------- shared helpers
   var U = {
@@ -114,6 +150,7 @@
   var STANDARD = { email: 1, email_verified: 1, phone_number: 1, phone_number_verified: 1 };
   PROFILE.forEach(function (k) { STANDARD[k] = 1; });
   var DEFAULT_SCOPES = ['openid', 'profile', 'email'];
+  var LAZY_EVENT_PARTS = { user: 1, request: 1 };   // copied lazily one level deeper
 
   function settings(options) {
     var O = {};
@@ -213,26 +250,33 @@
       var ax = flow.actions[i];
       if (ax.run && ax.run.leg === flow.leg && ax.run.handler === flow.cursor.handler && !ax.settled) return ax.run;
       if (next(flow) === null || flow.cursor.index !== i) throw new Error('Action ' + i + ' is not the next step of this flow');
-      var ev = U.clone(flow.base);
-      ev.user = U.clone(flow.storedUser);
+      // The event's parts as the flow holds them (shared: the lazy copy never writes to them).
+      var src = {}, k;
+      for (k in flow.base) src[k] = flow.base[k];
+      var user = flow.storedUser;
       var app = committedMeta(flow, 'app'), usr = committedMeta(flow, 'user');
-      if (app) ev.user.app_metadata = applyMeta(ev.user.app_metadata, app);
-      if (usr) ev.user.user_metadata = applyMeta(ev.user.user_metadata, usr);
-      if (!ev.transaction) ev.transaction = {};
-      ev.transaction.metadata = U.clone(flow.carried.transactionMetadata);
+      if (app || usr) {
+        user = {};
+        for (k in flow.storedUser) user[k] = flow.storedUser[k];
+        if (app) user.app_metadata = applyMeta(user.app_metadata, app);
+        if (usr) user.user_metadata = applyMeta(user.user_metadata, usr);
+      }
+      src.user = user;
+      src.transaction = shallow(src.transaction || {}, 'metadata', flow.carried.transactionMetadata);
       var S = flow.pending.session;
-      if (ev.session) {
-        if (S.metadata && Object.keys(S.metadata).length) ev.session.metadata = U.clone(S.metadata);
-        if (S.cookieMode) ev.session.cookie = { mode: S.cookieMode };
+      if (src.session) {
+        if (S.metadata && objectKeys(S.metadata).length) src.session = shallow(src.session, 'metadata', S.metadata);
+        if (S.cookieMode) src.session = shallow(src.session, 'cookie', { mode: S.cookieMode });
       }
-      if (ev.refresh_token) ev.refresh_token.metadata = U.clone(flow.pending.refreshToken.metadata);
+      if (src.refresh_token) src.refresh_token = shallow(src.refresh_token, 'metadata', flow.pending.refreshToken.metadata);
       if (flow.carried.methods.length) {
-        if (!ev.authentication) ev.authentication = { methods: [] };
-        ev.authentication.methods = ev.authentication.methods.concat(U.clone(flow.carried.methods));
+        var auth = src.authentication || { methods: [] };
+        src.authentication = shallow(auth, 'methods', (auth.methods || []).concat(flow.carried.methods));
       }
-      if (flow.carried.request) ev.request = U.clone(flow.carried.request);
-      if (flow.cursor.handler === 'onContinuePostLogin' && flow.carried.prompt) ev.prompt = U.clone(flow.carried.prompt);
-      ev.secrets = U.clone(ax.secrets);
+      if (flow.carried.request) src.request = flow.carried.request;
+      if (flow.cursor.handler === 'onContinuePostLogin' && flow.carried.prompt) src.prompt = flow.carried.prompt;
+      src.secrets = ax.secrets;
+      var ev = lazyCopy(src, LAZY_EVENT_PARTS);
       ax.settled = false;
       ax.redirectedThisRun = false;
       ax.renderedThisRun = false;
@@ -241,6 +285,12 @@
       ax.run = { leg: flow.leg, handler: flow.cursor.handler, event: ev, api: null };
       ax.run.api = API.build(flow, i, ev, flow.cursor.handler);
       return ax.run;
+    }
+    function shallow(obj, key, value) {
+      var out = {};
+      for (var k in obj) out[k] = obj[k];
+      out[key] = value;
+      return out;
     }
     function event(flow, i) { return startRun(flow, i).event; }
     function api(flow, i) { return startRun(flow, i).api; }
@@ -476,7 +526,7 @@
         }
       }
       if (flow.state === 'suspended') for (var s = 0; s < flow.actions.length; s++) if (flow.actions[s].status === 'pending') flow.actions[s].status = 'not_run';
-      var dropped = [], idToken = null, accessToken = null, scopes = null, outcome = flow.state, error = null, customIdClaims = null;
+      var dropped = [], idToken = null, accessToken = null, scopes = null, outcome = flow.state, error = null, customIdClaims = null, over = null;
       if (flow.state === 'success') {
         scopes = flow.grantedScopes ? flow.grantedScopes.slice()
           : ((flow.base.transaction && flow.base.transaction.requested_scopes) ? flow.base.transaction.requested_scopes.slice() : DEFAULT_SCOPES.slice());
@@ -489,7 +539,7 @@
         idToken = standardClaims(flow, requested);
         var customId = filterClaims(flow, P.idClaims, 'id_token', dropped, false);
         var customAt = filterClaims(flow, P.accessClaims, 'access_token', dropped, isAuth0Api(flow));
-        var over = U.bytes(jsonStringify(customId)) > O.claim_limit_bytes ? 'id_token'
+        over = U.bytes(jsonStringify(customId)) > O.claim_limit_bytes ? 'id_token'
           : (U.bytes(jsonStringify(customAt)) > O.claim_limit_bytes ? 'access_token' : null);
         for (var c in customId) idToken[c] = customId[c];
         accessToken = customAt;
@@ -523,6 +573,7 @@
           return { name: ax.name, status: ax.status, runs: ax.runs, flags: ax.flags.slice(), error: ax.error };
         }),
         idToken: idToken, accessToken: accessToken, scopes: scopes, droppedClaims: dropped, customIdClaims: customIdClaims,
+        claimsTooLarge: over || null,
         mfa: mfa, mfaOverridden: !!(P.mfa && P.factors.length), factors: U.clone(P.factors),
         redirects: U.clone(flow.redirects), prompts: U.clone(flow.prompts),
         suspension: flow.state === 'suspended' ? U.clone(flow.suspension) : null,

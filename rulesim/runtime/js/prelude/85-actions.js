@@ -38,16 +38,19 @@
     }, AOPT.settings);
     AX.installGlobals(G);
     // Actions have no Rules globals: reading one throws ReferenceError. Without rules they are
-    // removed; beside rules they throw only while the login's Actions run.
-    RULES_GLOBALS.forEach(function (name) {
-      var value = G[name];
-      if (NRULES === 0) { delete G[name]; return; }
-      Object.defineProperty(G, name, {
-        configurable: true, enumerable: false,
-        get: function () { if (S && S.flow) throw new ReferenceError(name + ' is not defined'); return value; },
-        set: function (v) { value = v; },
-      });
-    });
+    // removed; beside rules they are removed while the login's Actions run (beginActions to
+    // the login's record).
+    if (NRULES === 0) RULES_GLOBALS.forEach(function (name) { delete G[name]; });
+  }
+  var savedGlobals = null;
+  function hideRulesGlobals() {
+    if (NRULES === 0 || savedGlobals !== null) return;
+    savedGlobals = RULES_GLOBALS.map(function (name) { var v = G[name]; delete G[name]; return v; });
+  }
+  function restoreRulesGlobals() {
+    if (savedGlobals === null) return;
+    for (var k = 0; k < RULES_GLOBALS.length; k++) G[RULES_GLOBALS[k]] = savedGlobals[k];
+    savedGlobals = null;
   }
 
   // adoptModule(j, problem): take Action j's compiled module wrapper (problem: why it did not compile).
@@ -102,6 +105,7 @@
       else if (at && typeof at.scope === 'string') granted = at.scope.split(/\s+/).filter(Boolean);
       primary = unwrap(S.contextRaw.primaryUser);
     }
+    hideRulesGlobals();
     S.flow = AX.newFlow(loginJson, { actions: AOPT.flow, rulesExecuted: ran, primaryUser: typeof primary === 'string' ? primary : null, grantedScopes: granted });
     S.flowResult = null;
     return 0;
@@ -187,6 +191,7 @@
   // and primary user; a pending or completed redirect; oversized claims. The commands become
   // change rows of the steps that issued them.
   function actionOutputs(out) {
+    restoreRulesGlobals();
     var flow = S.flow, r = S.flowResult = AX.finishFlow(flow);
     if (r.outcome === 'success') {
       if (NRULES > 0) {
@@ -213,6 +218,15 @@
     var susp = r.suspension;
     if (susp) out.redirect = susp.kind === 'prompt' ? 'prompt:' + susp.promptId : (susp.url || null);
     else if (r.redirects.length) { out.redirect = r.redirects[0].url; out.resumed = true; }
+    // Flags of commands issued after a step settled (after_resolve) go to that step's row.
+    for (var m = 0; m < r.commands.length; m++) {
+      var cmdFlags = r.commands[m][5], owner = S.runs[NRULES + r.commands[m][1] * NA + r.commands[m][0]];
+      if (!cmdFlags.length || owner === undefined) continue;
+      for (var cf = 0; cf < cmdFlags.length; cf++) {
+        if (owner.flags === null) owner.flags = [];
+        if (owner.flags.indexOf(cmdFlags[cf]) < 0) owner.flags.push(cmdFlags[cf]);
+      }
+    }
     // The commands as change rows (changes.js), with what only Actions rows carry.
     var rows = r.changes;
     S.changeExtra = [];
