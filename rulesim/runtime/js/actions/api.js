@@ -47,27 +47,48 @@
     setEncryptionPublicKey: ['encryptionPublicKey', str(4096)], setCert: ['cert', str(4096)], setKey: ['key', str(4096)],
   };
 
-  // api[NS] holds the namespace builders of one api object; the accessors (shared by every
-  // api object) build a namespace on first read and keep it as a plain property.
+  // An api object is built in two steps, so that an Action pays only for what it uses:
+  // build() makes an object whose prototype has one accessor per namespace; the first
+  // namespace read builds the api's closures (namespaces()), and each namespace is kept as a
+  // plain property of the api once read. api[NS] holds the step's context.
   var NS = Symbol('namespaces');
-  var defineProperty = Object.defineProperty, defineProperties = Object.defineProperties;
-  var nsDescriptors = null;
-  function lazyNamespaces(names) {
-    var out = {};
-    names.forEach(function (k) {
-      function keep(obj, v) { defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true }); return v; }
-      out[k] = { enumerable: true, configurable: true,
-        get: function () { return keep(this, this[NS][k]()); },
-        set: function (v) { keep(this, v); } };
-    });
-    return out;
-  }
+  var NAMESPACES = ['access', 'validation', 'rules', 'idToken', 'accessToken', 'multifactor', 'authentication',
+    'user', 'transaction', 'cache', 'redirect', 'prompt', 'samlResponse', 'session', 'refreshToken', 'groups', 'roles'];
+  var defineProperty = Object.defineProperty;
+  var API_PROTO = {};
+  NAMESPACES.forEach(function (k) {
+    function keep(obj, v) { defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true }); return v; }
+    defineProperty(API_PROTO, k, { enumerable: true, configurable: true,
+      get: function () {
+        var c = this[NS];
+        if (c.ns === null) c.ns = namespaces(c.flow, c.i, c.event, c.handler, this);
+        c.built.push(k);
+        return keep(this, c.ns[k]());
+      },
+      set: function (v) { keep(this, v); } });
+  });
 
   function build(flow, i, event, handler) {
+    var api = Object.create(API_PROTO);
+    api[NS] = { flow: flow, i: i, event: event, handler: handler, ns: null, built: [] };
+    return api;
+  }
+
+  // release(api): drop the namespaces (their methods refer to the api: a reference cycle).
+  function release(api) {
+    var c = api[NS];
+    if (!c) return;
+    for (var n = 0; n < c.built.length; n++) delete api[c.built[n]];
+    c.ns = c.flow = c.event = null;
+    c.built = [];
+  }
+
+  // The namespace builders of one api object (ns.access() builds api.access, ...).
+  function namespaces(flow, i, event, handler, api) {
     var ax = flow.actions[i];
     var P = flow.pending;
     var O = flow.options;
-    var api = {}, ns = {};
+    var ns = {};
 
     // An error thrown by an api method: the flow knows it came from an invalid argument.
     function bad(message, Ctor) {
@@ -498,11 +519,8 @@
       getUserEffectiveRolesByIds: early('roles.getUserEffectiveRolesByIds', { roles: [] }),
       getUserEffectiveRolesByNames: early('roles.getUserEffectiveRolesByNames', { roles: [] }),
     }; };
-    // The namespaces are built when first read: an Action uses a few of them.
-    api[NS] = ns;
-    defineProperties(api, nsDescriptors || (nsDescriptors = lazyNamespaces(Object.keys(ns))));
-    return api;
+    return ns;
   }
 
-  return { build: build, CACHE: CACHE, NO_REDIRECT_PROTOCOLS: NO_REDIRECT_PROTOCOLS, SAML_CONFIG: SAML_CONFIG };
+  return { build: build, release: release, CACHE: CACHE, NO_REDIRECT_PROTOCOLS: NO_REDIRECT_PROTOCOLS, SAML_CONFIG: SAML_CONFIG };
 })

@@ -1,7 +1,8 @@
 (function makeActionsEvent(U) {
   // The post-login `event` (v3) projected from rulesim's canonical login, the payload Rules get:
   // {user, context, timestamp_ms, ...}. One projection per flow (`project`); each Action then
-  // gets a deep copy with what the engine carries forward (see flow.js: eventFor).
+  // gets a copy with what the engine carries forward (flow.js: startRun, a lazy copy). The
+  // projection shares values with the login, which the flow owns and never changes.
   //
   // The mapping (contract section 5, docs/actions.md):
   //   user          v3 profile fields only; app_metadata/user_metadata always objects when the
@@ -50,19 +51,19 @@
     var out = {};
     for (var i = 0; i < USER_FIELDS.length; i++) {
       var k = USER_FIELDS[i];
-      if (hasOwn.call(u, k) && u[k] !== undefined) out[k] = U.clone(u[k]);
+      if (hasOwn.call(u, k) && u[k] !== undefined) out[k] = (u[k]);
     }
     if (out.app_metadata === undefined || out.app_metadata === null) out.app_metadata = {};
     if (out.user_metadata === undefined || out.user_metadata === null) out.user_metadata = {};
     out.identities = (Array.isArray(u.identities) ? u.identities : []).map(function (id) {
       var t = {};
       if (!id || typeof id !== 'object') return t;
-      for (var j = 0; j < IDENTITY_FIELDS.length; j++) put(t, IDENTITY_FIELDS[j], U.clone(id[IDENTITY_FIELDS[j]]));
+      for (var j = 0; j < IDENTITY_FIELDS.length; j++) put(t, IDENTITY_FIELDS[j], (id[IDENTITY_FIELDS[j]]));
       return t;
     });
     if (options.userExtraFields === 'copy') {
       for (var key in u) {
-        if (hasOwn.call(u, key) && !hasOwn.call(out, key) && !NEVER[key] && u[key] !== undefined) out[key] = U.clone(u[key]);
+        if (hasOwn.call(u, key) && !hasOwn.call(out, key) && !NEVER[key] && u[key] !== undefined) out[key] = (u[key]);
       }
     }
     return out;
@@ -70,8 +71,8 @@
 
   function projectRequest(r, protocolQuery) {
     r = r || {};
-    var query = U.clone(r.query || protocolQuery || {});
-    var body = U.clone(r.body || {});
+    var query = (r.query || protocolQuery || {});
+    var body = (r.body || {});
     var out = {
       ip: r.ip === undefined ? '' : r.ip,
       method: r.method || (body && Object.keys(body).length ? 'POST' : 'GET'),
@@ -116,23 +117,23 @@
     var request = projectRequest(ctx.request, null);
     var ev = {
       user: projectUser(u, options),
-      client: { client_id: ctx.clientID, name: ctx.clientName, metadata: U.clone(ctx.clientMetadata || {}) },
+      client: { client_id: ctx.clientID, name: ctx.clientName, metadata: (ctx.clientMetadata || {}) },
       connection: { id: ctx.connectionID, name: ctx.connection, strategy: ctx.connectionStrategy },
       request: request,
       transaction: projectTransaction(ctx, request),
       stats: { logins_count: ctx.stats && ctx.stats.loginsCount !== undefined ? ctx.stats.loginsCount : 0 },
       tenant: { id: ctx.tenant },
-      authorization: { roles: U.clone((ctx.authorization && ctx.authorization.roles) || []) },
+      authorization: { roles: ((ctx.authorization && ctx.authorization.roles) || []) },
     };
-    put(ev.connection, 'metadata', U.clone(ctx.connectionMetadata));
+    put(ev.connection, 'metadata', (ctx.connectionMetadata));
     if (ctx.authentication || ctx.riskAssessment) {
-      ev.authentication = { methods: U.clone((ctx.authentication && ctx.authentication.methods) || []) };
-      put(ev.authentication, 'riskAssessment', U.clone(ctx.riskAssessment));
+      ev.authentication = { methods: ((ctx.authentication && ctx.authentication.methods) || []) };
+      put(ev.authentication, 'riskAssessment', (ctx.riskAssessment));
     }
     if (ctx.organization) {
       var o = ctx.organization;
       ev.organization = { id: o.id, name: o.name, display_name: o.display_name !== undefined ? o.display_name : o.name,
-        metadata: U.clone(o.metadata || {}) };
+        metadata: (o.metadata || {}) };
     }
     if (ctx.sessionID !== undefined) {
       var clients = (ctx.sso && Array.isArray(ctx.sso.current_clients)) ? ctx.sso.current_clients : [];

@@ -170,7 +170,7 @@
   function installActions(host, options) {
     var O = settings(options);
     var workerCache = new MapCtor();   // shared-per-worker and flaky(p)
-    var invalidHandlers = new SetCtor();
+    var INVALID_HANDLER = Symbol('invalid handler');   // marks the error handler() throws
     var URLCtor = null, jwtModule = null;
     function urlCtor() {
       if (URLCtor === null) URLCtor = (host.require ? host.require('url').URL : globalThis.URL);
@@ -186,9 +186,9 @@
       for (var s = 0; s < 4; s++) stateParam += ('0000' + Math.floor(host.random() * 65536).toString(16)).slice(-4);
       var base = EV.project(login, { userExtraFields: O.user_extra_fields === 'copy' ? 'copy' : 'absent', enterprise: O.enterprise });
       var flow = {
-        host: host, options: O, login: login, base: base, storedUser: U.clone(base.user),
+        host: host, options: O, login: login, base: base, storedUser: shallow(base.user, 'user_id', base.user.user_id),
         actions: list.map(function (a, i) {
-          return { index: i, name: a.name, id: a.id || a.name, secrets: U.clone(a.secrets || {}), status: 'pending',
+          return { index: i, name: a.name, id: a.id || a.name, secrets: a.secrets || {}, status: 'pending',
             runs: 0, flags: [], error: null, settled: false, run: null, redirectedThisRun: false, renderedThisRun: false };
         }),
         commands: [], apiErrors: new SetCtor(),
@@ -209,6 +209,7 @@
         fakes: flowOptions.fakes || {},
         cacheStore: O.cache_mode === 'per-execution' ? new MapCtor() : workerCache,
         cacheSideEffects: 0,
+        apis: [],   // every api object of the flow (release() unties them)
       };
       flow.URL = urlCtor();
       flow.jwt = function () { if (jwtModule === null) jwtModule = host.require('jsonwebtoken'); return jwtModule; };
@@ -223,6 +224,16 @@
       };
       flow.cacheApi = function (i, rec, limits) { return cacheApi(flow, i, rec, limits); };
       return flow;
+    }
+
+    // release(flow): the flow is over and its result read: cut the reference cycles its
+    // closures make (an api's methods refer to the api), so reference counting frees the whole
+    // flow at once instead of leaving it to the engine's cycle collector.
+    function release(flow) {
+      flow.suspendAfter = flow.abortAction = flow.cacheApi = null;
+      for (var a = 0; a < flow.apis.length; a++) API.release(flow.apis[a]);
+      flow.apis = [];
+      for (var r = 0; r < flow.actions.length; r++) flow.actions[r].run = null;
     }
 
     function next(flow) {
@@ -284,6 +295,7 @@
       ax.status = 'running';
       ax.run = { leg: flow.leg, handler: flow.cursor.handler, event: ev, api: null };
       ax.run.api = API.build(flow, i, ev, flow.cursor.handler);
+      flow.apis.push(ax.run.api);
       return ax.run;
     }
     function shallow(obj, key, value) {
@@ -299,7 +311,7 @@
       var fn = exports && (typeof exports === 'object' || typeof exports === 'function') ? exports[name] : undefined;
       if (typeof fn !== 'function' || !fn.constructor || fn.constructor.name !== 'AsyncFunction') {
         var e = new Error('Invalid function signature for the handler');
-        invalidHandlers.add(e);
+        e[INVALID_HANDLER] = true;
         throw e;
       }
       return fn;
@@ -322,7 +334,7 @@
       var code = outcome.code || KIND_CODES[kind] || 'action_exception';
       if (outcome.error !== undefined && outcome.error !== null && typeof outcome.error === 'object') {
         if (flow.apiErrors.has(outcome.error)) code = 'invalid_api_argument';
-        if (invalidHandlers.has(outcome.error)) code = 'invalid_handler';
+        if (outcome.error[INVALID_HANDLER] === true) code = 'invalid_handler';
       }
       if (d.name === null) U.flag(flow.actions[flow.cursor.index], 'non_error_thrown');
       return { code: code, name: d.name, message: d.message, stack: d.stack, timeout: kind === 'timeout' };
@@ -566,6 +578,7 @@
       }
       var saml = (Object.keys(P.saml.attributes).length || Object.keys(P.saml.config).length) ? P.saml : null;
       var stored = flow.storedUser;
+      // Plain data that shares objects with the flow (read it, do not change it).
       return {
         outcome: outcome,
         error: error,
@@ -574,18 +587,18 @@
         }),
         idToken: idToken, accessToken: accessToken, scopes: scopes, droppedClaims: dropped, customIdClaims: customIdClaims,
         claimsTooLarge: over || null,
-        mfa: mfa, mfaOverridden: !!(P.mfa && P.factors.length), factors: U.clone(P.factors),
-        redirects: U.clone(flow.redirects), prompts: U.clone(flow.prompts),
-        suspension: flow.state === 'suspended' ? U.clone(flow.suspension) : null,
-        metadata: { writes: U.clone(flow.metadataWrites), app_metadata: U.clone(stored.app_metadata), user_metadata: U.clone(stored.user_metadata) },
-        saml: U.clone(saml),
-        session: { metadata: U.clone(P.session.metadata), expiresAt: P.session.expiresAt, idleExpiresAt: P.session.idleExpiresAt, cookieMode: P.session.cookieMode, revoked: U.clone(P.session.revoked) || null },
-        refreshToken: { metadata: U.clone(P.refreshToken.metadata), expiresAt: P.refreshToken.expiresAt, idleExpiresAt: P.refreshToken.idleExpiresAt, revoked: U.clone(P.refreshToken.revoked) || null },
-        transactionMetadata: U.clone(flow.carried.transactionMetadata),
-        authenticationMethods: U.clone(flow.carried.methods),
+        mfa: mfa, mfaOverridden: !!(P.mfa && P.factors.length), factors: (P.factors),
+        redirects: (flow.redirects), prompts: (flow.prompts),
+        suspension: flow.state === 'suspended' ? (flow.suspension) : null,
+        metadata: { writes: (flow.metadataWrites), app_metadata: (stored.app_metadata), user_metadata: (stored.user_metadata) },
+        saml: (saml),
+        session: { metadata: (P.session.metadata), expiresAt: P.session.expiresAt, idleExpiresAt: P.session.idleExpiresAt, cookieMode: P.session.cookieMode, revoked: (P.session.revoked) || null },
+        refreshToken: { metadata: (P.refreshToken.metadata), expiresAt: P.refreshToken.expiresAt, idleExpiresAt: P.refreshToken.idleExpiresAt, revoked: (P.refreshToken.revoked) || null },
+        transactionMetadata: (flow.carried.transactionMetadata),
+        authenticationMethods: (flow.carried.methods),
         primaryUser: P.primaryUser ? P.primaryUser.id : null,
         validationError: flow.deny && flow.deny.kind === 'validation' ? { code: flow.deny.code, message: flow.deny.reason } : null,
-        cache: U.clone(P.cacheWrites),
+        cache: (P.cacheWrites),
         commands: flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, jsonStringify(c.args), c.flags.slice()]; }),
         changes: CH.rows(flow),
         legs: flow.leg + 1,
@@ -594,7 +607,7 @@
 
     return {
       settings: O, newFlow: newFlow, next: next, event: event, api: api, handler: handler,
-      afterAction: afterAction, resume: resume, finishFlow: finishFlow,
+      afterAction: afterAction, resume: resume, finishFlow: finishFlow, release: release,
       resetCache: function () { workerCache.clear(); },
       installGlobals: function (target) { return parts.globals(target, host, O); },
     };

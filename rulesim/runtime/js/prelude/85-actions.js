@@ -291,4 +291,5 @@
     for (n = 0; n < S.logs.length; n++) if (S.logs[n][0] >= NRULES + NA) ax.lp.push(lg0 + n);
     var writes = S.flowResult.metadata.writes;
     if (writes.length) ax.mw.push([j, S.flow.base.user.user_id, writes]);
+    AX.release(S.flow);
   }
