@@ -102,7 +102,9 @@
       var flags = [];
       if (ax.settled) flags.push('after_resolve');
       if (flow.deny && flow.deny.action === i && flow.deny.leg === flow.leg) flags.push('after_deny');
-      var cmd = { action: i, leg: flow.leg, handler: handler, op: op, args: U.jsonSafe(args), flags: flags };
+      // The arguments as JSON text when the command was issued (later changes to them do not count).
+      var argsJson = U.json(args);
+      var cmd = { action: i, leg: flow.leg, handler: handler, op: op, argsJson: argsJson === undefined ? 'null' : argsJson, flags: flags };
       flow.commands.push(cmd);
       var applies = !(ax.settled && O.after_resolve_commands === 'ignore');
       if (!applies) flags.push('ignored');
@@ -261,12 +263,18 @@
           if (t !== 'string' && t !== 'number' && t !== 'boolean') throw bad('Invalid transaction metadata value: must be a string, number or boolean');
           if (t === 'number' && (!isFinite(value) || (Math.floor(value) === value && !Number.isSafeInteger(value)))) throw bad('Invalid transaction metadata value: numbers must be finite and integers safe');
           if (U.bytes(String(value)) > TX_META.valueBytes) throw bad('Invalid transaction metadata value: at most ' + TX_META.valueBytes + ' bytes');
-          var next = U.clone(m); next[key] = value;
-          if (U.bytes(JSON.stringify(next)) > TX_META.totalBytes) throw bad('Invalid transaction metadata: at most ' + TX_META.totalBytes + ' bytes in total');
+          var had = hasOwn.call(m, key), old = m[key];
+          m[key] = value;
+          var total = U.bytes(JSON.stringify(m));
+          if (had) m[key] = old; else delete m[key];
+          if (total > TX_META.totalBytes) throw bad('Invalid transaction metadata: at most ' + TX_META.totalBytes + ' bytes in total');
           if (rec('transaction.setMetadata', [key, value])) m[key] = value;
         }
+        // The values are strings, numbers and booleans: a flat copy is a copy.
         if (!event.transaction) event.transaction = {};
-        event.transaction.metadata = U.clone(m);
+        var copy = {};
+        for (var mk in m) copy[mk] = m[mk];
+        event.transaction.metadata = copy;
       },
     };
     ['addTargetScope', 'removeTargetScope', 'setTargetScopes', 'clearTargetScopes'].forEach(function (name) {

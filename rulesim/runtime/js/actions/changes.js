@@ -58,7 +58,7 @@
       out.push([c.action, c.leg, target, path, change[0], change[1], change[2], persisted ? 1 : 0, c.op, c.flags.join(',')]);
     }
     for (var n = 0; n < flow.commands.length; n++) {
-      var c = flow.commands[n], a = c.args || [], apply = c.flags.indexOf('ignored') < 0;
+      var c = flow.commands[n], a = JSON.parse(c.argsJson) || [], apply = c.flags.indexOf('ignored') < 0;
       var op = c.op, dot = op.indexOf('.'), family = op.slice(0, dot), method = op.slice(dot + 1);
       switch (op) {
         case 'idToken.setCustomClaim':

@@ -52,30 +52,30 @@
   var hasOwn = Object.prototype.hasOwnProperty;
   var jsonStringify = JSON.stringify, jsonParse = JSON.parse;
   var SetCtor = Set, MapCtor = Map;
-  var defineProperty = Object.defineProperty, defineProperties = Object.defineProperties;
+  var defineProperties = Object.defineProperties;
   var objectKeys = Object.keys;
 
   // Lazy copies: an object whose properties are accessors that copy the source's value the
-  // first time they are read (then a plain property), so an Action pays only for the parts of
-  // its `event` it reads, and nothing it does to them reaches the source. SRC and DEEP (own
-  // symbol properties) hold the source and the keys whose objects are lazy copies themselves.
-  var SRC = Symbol('source'), DEEP = Symbol('deep');
+  // first time they are read (and keep the copy), so an Action pays only for the parts of its
+  // `event` it reads, and nothing it does to them reaches the source. Own symbol properties
+  // hold the source (SRC) and the copies made (COPIES); the accessors are shared by every
+  // lazy copy (one per key name), so making one costs a defineProperties call.
+  var SRC = Symbol('source'), COPIES = Symbol('copies');
   var lazyGetters = {}, lazyShapes = new MapCtor();
   function lazyDescriptor(k) {
     var d = lazyGetters[k];
     if (d === undefined) {
       d = lazyGetters[k] = { enumerable: true, configurable: true,
         get: function () {
-          var v = this[SRC][k], deep = this[DEEP];
-          v = (deep !== null && deep[k] === 1 && U.isPlain(v)) ? lazyCopy(v, null) : U.clone(v);
-          defineProperty(this, k, { value: v, writable: true, enumerable: true, configurable: true });
-          return v;
+          var copies = this[COPIES];
+          if (hasOwn.call(copies, k)) return copies[k];
+          return (copies[k] = U.clone(this[SRC][k]));
         },
-        set: function (v) { defineProperty(this, k, { value: v, writable: true, enumerable: true, configurable: true }); } };
+        set: function (v) { this[COPIES][k] = v; } };
     }
     return d;
   }
-  function lazyCopy(src, deep) {
+  function lazyCopy(src) {
     var keys = objectKeys(src), shape = keys.join('\u0000'), descs = lazyShapes.get(shape);
     if (descs === undefined) {
       descs = {};
@@ -84,7 +84,7 @@
     }
     var out = {};
     out[SRC] = src;
-    out[DEEP] = deep;
+    out[COPIES] = {};
     defineProperties(out, descs);
     return out;
   }
@@ -150,7 +150,6 @@
   var STANDARD = { email: 1, email_verified: 1, phone_number: 1, phone_number_verified: 1 };
   PROFILE.forEach(function (k) { STANDARD[k] = 1; });
   var DEFAULT_SCOPES = ['openid', 'profile', 'email'];
-  var LAZY_EVENT_PARTS = { user: 1, request: 1 };   // copied lazily one level deeper
 
   function settings(options) {
     var O = {};
@@ -287,7 +286,7 @@
       if (flow.carried.request) src.request = flow.carried.request;
       if (flow.cursor.handler === 'onContinuePostLogin' && flow.carried.prompt) src.prompt = flow.carried.prompt;
       src.secrets = ax.secrets;
-      var ev = lazyCopy(src, LAZY_EVENT_PARTS);
+      var ev = lazyCopy(src);
       ax.settled = false;
       ax.redirectedThisRun = false;
       ax.renderedThisRun = false;
@@ -521,6 +520,9 @@
       if (scopes.indexOf('phone') >= 0) { if (u.phone_number !== undefined) t.phone_number = u.phone_number; if (u.phone_verified !== undefined) t.phone_number_verified = u.phone_verified; }
       return t;
     }
+    function requestedScopes(flow) {
+      return (flow.base.transaction && flow.base.transaction.requested_scopes) || DEFAULT_SCOPES;
+    }
     function isAuth0Api(flow) {
       var rs = flow.base.resource_server && flow.base.resource_server.identifier;
       if (typeof rs !== 'string') return false;
@@ -547,7 +549,7 @@
           if (ed[0] === 'add' && at < 0) scopes.push(ed[1]);
           if (ed[0] === 'remove' && at >= 0) scopes.splice(at, 1);
         }
-        var requested = (flow.base.transaction && flow.base.transaction.requested_scopes) || DEFAULT_SCOPES;
+        var requested = requestedScopes(flow);
         idToken = standardClaims(flow, requested);
         var customId = filterClaims(flow, P.idClaims, 'id_token', dropped, false);
         var customAt = filterClaims(flow, P.accessClaims, 'access_token', dropped, isAuth0Api(flow));
@@ -599,7 +601,7 @@
         primaryUser: P.primaryUser ? P.primaryUser.id : null,
         validationError: flow.deny && flow.deny.kind === 'validation' ? { code: flow.deny.code, message: flow.deny.reason } : null,
         cache: (P.cacheWrites),
-        commands: flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, jsonStringify(c.args), c.flags.slice()]; }),
+        commands: flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, c.argsJson, c.flags]; }),
         changes: CH.rows(flow),
         legs: flow.leg + 1,
       };
@@ -608,6 +610,9 @@
     return {
       settings: O, newFlow: newFlow, next: next, event: event, api: api, handler: handler,
       afterAction: afterAction, resume: resume, finishFlow: finishFlow, release: release,
+      // The standard ID-token claims of the login (what a failed flow leaves).
+      standardClaims: function (flow) { return standardClaims(flow, requestedScopes(flow)); },
+      requestedScopes: requestedScopes,
       resetCache: function () { workerCache.clear(); },
       installGlobals: function (target) { return parts.globals(target, host, O); },
     };

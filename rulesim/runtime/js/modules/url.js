@@ -17,6 +17,14 @@
   // Percent-encodes the characters of `str` found in `set` (and all non-ASCII), keeping
   // existing %XX escapes.
   function pct(str, set) {
+    // Most strings need no escape: return them as they are (building the copy character by
+    // character costs a string allocation per character).
+    var clean = true;
+    for (var c0 = 0; c0 < str.length; c0++) {
+      var k0 = str.charCodeAt(c0);
+      if (k0 < 0x21 || k0 > 0x7e || set.indexOf(str[c0]) >= 0) { clean = false; break; }
+    }
+    if (clean) return str;
     var out = '';
     for (var i = 0; i < str.length; i++) {
       var ch = str[i];
@@ -257,12 +265,27 @@
 
   // --- URL ---
 
+  // Records of URLs parsed without a base, by input: the same URLs come back login after
+  // login, and a record is flat (each URL gets its own copy).
+  var parsedUrls = new Map();
+  function parseInput(input, baseRec) {
+    return parseAbsolute(input.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, ''), baseRec);
+  }
+
   class URL {
     constructor(input, base) {
-      input = String(input).replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
-      var baseRec = null;
-      if (base !== undefined) baseRec = (base instanceof URL ? base : new URL(base))._rec;
-      this._rec = parseAbsolute(input, baseRec);
+      input = String(input);
+      if (base === undefined) {
+        var hit = parsedUrls.get(input);
+        if (hit === undefined) {
+          hit = parseInput(input, null);
+          if (parsedUrls.size >= 256) parsedUrls.clear();
+          parsedUrls.set(input, hit);
+        }
+        this._rec = Object.assign({}, hit);
+      } else {
+        this._rec = parseInput(input, (base instanceof URL ? base : new URL(base))._rec);
+      }
       this._params = new URLSearchParams(this._rec.query || '');
       this._params._url = this;
     }

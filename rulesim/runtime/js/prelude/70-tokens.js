@@ -51,6 +51,7 @@
   // of a login: claim size and prototype pollution.
   var CLAIM_LIMIT = OPTIONS.claimLimit;
   function loginOutputs() {
+    if (S.flow && NRULES === 0) return actionsOnlyOutputs();   // no Rules view (85-actions.js)
     var ctx = S.contextRaw, user = S.userRaw;
     var dropped = [];
     var scopes = requestedScopes(ctx);
