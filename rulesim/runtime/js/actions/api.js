@@ -234,7 +234,7 @@
       if (handler !== 'onContinuePostLogin') throw bad('api.authentication.recordMethod() can only be called in onContinuePostLogin');
       var u;
       try { u = new flow.URL(providerUrl); } catch (e) { throw bad('Invalid provider URL: ' + String(providerUrl)); }
-      if (rec('authentication.recordMethod', [u.href])) flow.carried.methods.push({ name: u.href, timestamp: U.isoNow(flow) });
+      if (rec('authentication.recordMethod', [u.href])) { flow.carried.methods.push({ name: u.href, timestamp: U.isoNow(flow) }); flow.eventVersion++; }
       return api;
     },
     setPrimaryUser: function setPrimaryUser(primaryUserId) {
@@ -453,6 +453,7 @@
           }
           if (rec(prefix + '.setMetadata', [key, value])) {
             state.metadata = next;
+            flow.eventVersion++;
             if (event[eventKey]) event[eventKey].metadata = U.clone(next);
           }
         } catch (e) {
@@ -470,6 +471,7 @@
         if (!guard('evictMetadata', false) || !state.metadata || !Object.keys(state.metadata).length) return;
         if (rec(prefix + '.evictMetadata', [])) {
           state.metadata = {};
+          flow.eventVersion++;
           if (event[eventKey]) event[eventKey].metadata = {};
         }
       },
@@ -490,6 +492,7 @@
     if (mode !== 'persistent' && mode !== 'non-persistent') throw bad('Invalid cookie mode: ' + mode + ". Valid values are 'persistent' and 'non-persistent'.");
     if (rec('session.setCookieMode', [mode])) {
       S.cookieMode = mode;
+      flow.eventVersion++;
       if (event.session && typeof event.session === 'object' && Object.keys(event.session).length) {
         event.session.cookie = { mode: mode };
       }

@@ -75,13 +75,17 @@
     }
     return d;
   }
-  function lazyCopy(src) {
-    var keys = objectKeys(src), shape = keys.join('\u0000'), descs = lazyShapes.get(shape);
+  function lazyDescriptors(keys) {
+    var shape = keys.join('\u0000'), descs = lazyShapes.get(shape);
     if (descs === undefined) {
       descs = {};
       for (var i = 0; i < keys.length; i++) descs[keys[i]] = lazyDescriptor(keys[i]);
       if (lazyShapes.size < 512) lazyShapes.set(shape, descs);
     }
+    return descs;
+  }
+  // lazyCopy(src, descs): a lazy copy of src, whose keys (own or inherited) descs lists.
+  function lazyCopy(src, descs) {
     var out = {};
     out[SRC] = src;
     out[COPIES] = {};
@@ -209,6 +213,7 @@
         cacheStore: O.cache_mode === 'per-execution' ? new MapCtor() : workerCache,
         cacheSideEffects: 0,
         apis: [],   // every api object of the flow (release() unties them)
+        eventParts: null, eventVersion: 0,   // see startRun
       };
       flow.URL = urlCtor();
       flow.jwt = function () { if (jwtModule === null) jwtModule = host.require('jsonwebtoken'); return jwtModule; };
@@ -260,7 +265,29 @@
       var ax = flow.actions[i];
       if (ax.run && ax.run.leg === flow.leg && ax.run.handler === flow.cursor.handler && !ax.settled) return ax.run;
       if (next(flow) === null || flow.cursor.index !== i) throw new Error('Action ' + i + ' is not the next step of this flow');
-      // The event's parts as the flow holds them (shared: the lazy copy never writes to them).
+      // The event's parts as the flow holds them (shared: the lazy copy never writes to them),
+      // rebuilt only when something they show changed (flow.eventVersion), then this
+      // Action's secrets (and a form's fields).
+      var parts = flow.eventParts;
+      if (parts === null || parts.version !== flow.eventVersion) parts = flow.eventParts = eventParts(flow);
+      var src = Object.create(parts.src), descs = parts.descs;
+      if (flow.cursor.handler === 'onContinuePostLogin' && flow.carried.prompt) {
+        src.prompt = flow.carried.prompt;
+        descs = parts.withPrompt;
+      }
+      src.secrets = ax.secrets;
+      var ev = lazyCopy(src, descs);
+      ax.settled = false;
+      ax.redirectedThisRun = false;
+      ax.renderedThisRun = false;
+      ax.runs++;
+      ax.status = 'running';
+      ax.run = { leg: flow.leg, handler: flow.cursor.handler, event: ev, api: null };
+      ax.run.api = API.build(flow, i, ev, flow.cursor.handler);
+      flow.apis.push(ax.run.api);
+      return ax.run;
+    }
+    function eventParts(flow) {
       var src = {}, k;
       for (k in flow.base) src[k] = flow.base[k];
       var user = flow.storedUser;
@@ -284,18 +311,9 @@
         src.authentication = shallow(auth, 'methods', (auth.methods || []).concat(flow.carried.methods));
       }
       if (flow.carried.request) src.request = flow.carried.request;
-      if (flow.cursor.handler === 'onContinuePostLogin' && flow.carried.prompt) src.prompt = flow.carried.prompt;
-      src.secrets = ax.secrets;
-      var ev = lazyCopy(src);
-      ax.settled = false;
-      ax.redirectedThisRun = false;
-      ax.renderedThisRun = false;
-      ax.runs++;
-      ax.status = 'running';
-      ax.run = { leg: flow.leg, handler: flow.cursor.handler, event: ev, api: null };
-      ax.run.api = API.build(flow, i, ev, flow.cursor.handler);
-      flow.apis.push(ax.run.api);
-      return ax.run;
+      var keys = objectKeys(src);
+      return { version: flow.eventVersion, src: src, descs: lazyDescriptors(keys.concat(['secrets'])),
+        withPrompt: lazyDescriptors(keys.concat(['prompt', 'secrets'])) };
     }
     function shallow(obj, key, value) {
       var out = {};
@@ -350,7 +368,9 @@
       if (flow.cursor.index !== i || flow.state !== 'running') throw new Error('Action ' + i + ' is not running');
       if (!ax.run) startRun(flow, i);
       ax.settled = true;
-      for (var k = 0; k < flow.pending.meta.length; k++) if (flow.pending.meta[k].action === i) flow.pending.meta[k].committed = true;
+      for (var k = 0; k < flow.pending.meta.length; k++) {
+        if (flow.pending.meta[k].action === i && !flow.pending.meta[k].committed) { flow.pending.meta[k].committed = true; flow.eventVersion++; }
+      }
       var failed = outcome && (outcome.error !== undefined || (outcome.kind && outcome.kind !== 'ok'));
       var susp = flow.suspension && flow.suspension.action === i && flow.suspension.leg === flow.leg ? flow.suspension : null;
       if (failed) {
@@ -401,6 +421,7 @@
       }
       P.meta = keep;
       if (write.app_metadata === null && write.user_metadata === null) return;
+      flow.eventVersion++;
       if (write.app_metadata) flow.storedUser.app_metadata = applyMeta(flow.storedUser.app_metadata, write.app_metadata);
       if (write.user_metadata) flow.storedUser.user_metadata = applyMeta(flow.storedUser.user_metadata, write.user_metadata);
       flow.metadataWrites.push(write);
@@ -411,6 +432,7 @@
       request = request || {};
       var susp = flow.suspension;
       flow.leg++;
+      flow.eventVersion++;
       flow.state = 'running';
       flow.suspension = null;
       if (susp.kind === 'redirect') {
