@@ -94,20 +94,21 @@
       flow.apiErrors.add(e);
       return e;
     }
-    // rec(op, args): record the command; returns false when it must not take effect (the
-    // handler already settled: actions.after_resolve_commands = ignore).
+    // rec(op, args): record the command; returns it, or null when it must not take effect (the
+    // handler already settled: actions.after_resolve_commands = ignore). The arguments are
+    // kept as JSON texts (`parts`, undefined for undefined) as they were when it was issued.
     function rec(op, args) {
       var flags = [];
       if (ax.settled) flags.push('after_resolve');
       if (flow.deny && flow.deny.action === i && flow.deny.leg === flow.leg) flags.push('after_deny');
-      // The arguments as JSON text when the command was issued (later changes to them do not count).
-      var argsJson = U.json(args);
-      var cmd = { action: i, leg: flow.leg, handler: handler, op: op, argsJson: argsJson === undefined ? 'null' : argsJson, flags: flags };
+      var parts = [];
+      for (var a = 0; a < args.length; a++) parts.push(U.json(args[a]));
+      var cmd = { action: i, leg: flow.leg, handler: handler, op: op, parts: parts, flags: flags };
       flow.commands.push(cmd);
       var applies = !(ax.settled && O.after_resolve_commands === 'ignore');
       if (!applies) flags.push('ignored');
       for (var f = 0; f < flags.length; f++) U.flag(ax, flags[f]);
-      return applies;
+      return applies ? cmd : null;
     }
     c.bad = bad;
     c.rec = rec;
@@ -148,8 +149,9 @@
     return function setCustomClaim(key, value) {
       if (typeof key !== 'string' || key.length === 0) throw bad('Invalid custom claim: the claim name must be a non-empty string');
       if (key === 'scope') throw bad("Cannot set custom claim 'scope'. Use api.accessToken.addScope() or removeScope() instead.");
-      if (rec(token + '.setCustomClaim', [key, value])) {
-        var json = U.json(value);
+      var cmd = rec(token + '.setCustomClaim', [key, value]);
+      if (cmd) {
+        var json = cmd.parts[1];
         if (json === undefined) delete store[key];
         else store[key] = { json: json, action: i };
       }
@@ -252,11 +254,11 @@
         throw bad('Unexpected ' + field + ' format. Must be a valid JSON object' + (field === 'user_metadata' ? '.' : ''));
       }
       if (typeof key !== 'string' || key.length === 0) throw bad('Invalid metadata key: must be a non-empty string');
-      if (rec('user.set' + (target === 'app' ? 'App' : 'User') + 'Metadata', [key, value])) {
-        var json = U.json(value);
-        // `cmd`: the command, marked `persisted` when its value is written (flow.js flushMetadata).
-        P.meta.push({ target: target, key: key, json: json === undefined ? 'null' : json, action: i, leg: flow.leg,
-          cmd: flow.commands[flow.commands.length - 1] });
+      var cmd = rec('user.set' + (target === 'app' ? 'App' : 'User') + 'Metadata', [key, value]);
+      if (cmd) {
+        var json = cmd.parts[1];
+        // `cmd` is marked `persisted` when its value is written (flow.js flushMetadata).
+        P.meta.push({ target: target, key: key, json: json === undefined ? 'null' : json, action: i, leg: flow.leg, cmd: cmd });
       }
       return api;
     };

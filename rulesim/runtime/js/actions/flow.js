@@ -623,7 +623,7 @@
         primaryUser: P.primaryUser ? P.primaryUser.id : null,
         validationError: flow.deny && flow.deny.kind === 'validation' ? { code: flow.deny.code, message: flow.deny.reason } : null,
         cache: (P.cacheWrites),
-        commands: flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, c.argsJson, c.flags]; }),
+        commands: flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, CH.argsJson(c), c.flags]; }),
         changes: CH.rows(flow),
         legs: flow.leg + 1,
       };
