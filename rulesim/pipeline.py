@@ -277,8 +277,11 @@ class Pipeline:
     def _run_actions(self, res: RulePass, payload: str) -> None:
         """Run the Actions' flow, leg after leg, each leg with its own deadline."""
         host, sb, state = self.host, self.sandbox, res.state
-        # The Actions see the stored profile: the login's, with what the rules persisted.
-        if not sb.begin_actions(host.with_persisted(payload) if state.wrote else payload):
+        # The Actions see the stored profile: the login's, with what the rules persisted
+        # ('': the login as it began, when there are no rules).
+        stored = host.with_persisted(payload) if state.wrote else ("" if not self.active
+                                                                    else payload)
+        if not sb.begin_actions(stored):
             return
         n_rules, n_act = len(self.active), self.n_actions
         deadline = self.limits.pipeline_timeout_ms

@@ -69,7 +69,8 @@
         get: function () {
           var copies = this[COPIES];
           if (hasOwn.call(copies, k)) return copies[k];
-          return (copies[k] = U.clone(this[SRC][k]));
+          var v = this[SRC][k];
+          return (copies[k] = lazyWorthIt(v) ? lazyCopy(v, lazyDescriptors(objectKeys(v))) : U.clone(v));
         },
         set: function (v) { this[COPIES][k] = v; } };
     }
@@ -83,6 +84,14 @@
       if (lazyShapes.size < 512) lazyShapes.set(shape, descs);
     }
     return descs;
+  }
+  // A plain object with many keys (the user, the request) is copied lazily too: an Action
+  // reads a few of its fields. A small one is copied at once.
+  function lazyWorthIt(v) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    var n = 0;
+    for (var k in v) if (++n >= 6) return true;
+    return false;
   }
   // lazyCopy(src, descs): a lazy copy of src, whose keys (own or inherited) descs lists.
   function lazyCopy(src, descs) {
@@ -542,6 +551,11 @@
       if (scopes.indexOf('phone') >= 0) { if (u.phone_number !== undefined) t.phone_number = u.phone_number; if (u.phone_verified !== undefined) t.phone_number_verified = u.phone_verified; }
       return t;
     }
+    // Whether a token's custom claims (JSON text) are over the limit in UTF-8 bytes (counted
+    // only when the text could be: a UTF-16 unit is at most 3 bytes).
+    function tooLarge(json) {
+      return json.length * 3 > O.claim_limit_bytes && U.bytes(json) > O.claim_limit_bytes;
+    }
     function requestedScopes(flow) {
       return (flow.base.transaction && flow.base.transaction.requested_scopes) || DEFAULT_SCOPES;
     }
@@ -550,7 +564,9 @@
       if (typeof rs !== 'string') return false;
       return /\/api\/v2\/?$/.test(rs) || /\/mfa\/?$/.test(rs) || rs.indexOf('https://' + O.domain + '/api/v2') === 0;
     }
-    function finishFlow(flow) {
+    // finishFlow(flow, lean): lean leaves out `actions` and `commands` (null), which the
+    // prelude reads from the flow itself.
+    function finishFlow(flow, lean) {
       var P = flow.pending;
       if (flow.state === 'running') {
         if (next(flow) !== null) {
@@ -575,8 +591,7 @@
         idToken = standardClaims(flow, requested);
         var customId = filterClaims(flow, P.idClaims, 'id_token', dropped, false);
         var customAt = filterClaims(flow, P.accessClaims, 'access_token', dropped, isAuth0Api(flow));
-        over = U.bytes(jsonStringify(customId)) > O.claim_limit_bytes ? 'id_token'
-          : (U.bytes(jsonStringify(customAt)) > O.claim_limit_bytes ? 'access_token' : null);
+        over = tooLarge(jsonStringify(customId)) ? 'id_token' : (tooLarge(jsonStringify(customAt)) ? 'access_token' : null);
         for (var c in customId) idToken[c] = customId[c];
         accessToken = customAt;
         customIdClaims = customId;
@@ -606,7 +621,7 @@
       return {
         outcome: outcome,
         error: error,
-        actions: flow.actions.map(function (ax) {
+        actions: lean ? null : flow.actions.map(function (ax) {
           return { name: ax.name, status: ax.status, runs: ax.runs, flags: ax.flags.slice(), error: ax.error };
         }),
         idToken: idToken, accessToken: accessToken, scopes: scopes, droppedClaims: dropped, customIdClaims: customIdClaims,
@@ -623,7 +638,7 @@
         primaryUser: P.primaryUser ? P.primaryUser.id : null,
         validationError: flow.deny && flow.deny.kind === 'validation' ? { code: flow.deny.code, message: flow.deny.reason } : null,
         cache: (P.cacheWrites),
-        commands: flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, CH.argsJson(c), c.flags]; }),
+        commands: lean ? null : flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, CH.argsJson(c), c.flags]; }),
         changes: CH.rows(flow),
         legs: flow.leg + 1,
       };

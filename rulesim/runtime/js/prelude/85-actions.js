@@ -92,9 +92,12 @@
   }
 
   // beginActions(loginJson): the flow of the login the rules allowed; 1 when no Action runs
-  // (a rule failed or left a redirect pending: Auth0 redirects before the Actions).
+  // (a rule failed or left a redirect pending: Auth0 redirects before the Actions). Without
+  // rules, '' means the login as it began (nothing changed it), read without parsing again.
   function beginActions(loginJson) {
     if (S.failed || redirectPending()) return 1;
+    var login = loginJson;
+    if (!login && NRULES === 0) login = { user: rawCopy(S.userRaw), context: rawCopy(S.contextRaw) };
     var ran = [], granted = null, primary;
     for (var k = 0; k < NRULES; k++) if (S.runs[k] !== undefined && S.runs[k].started) ran.push(AOPT.ruleIds[k]);
     if (NRULES > 0) {
@@ -106,9 +109,14 @@
       primary = unwrap(S.contextRaw.primaryUser);
     }
     hideRulesGlobals();
-    S.flow = AX.newFlow(loginJson, { actions: AOPT.flow, rulesExecuted: ran, primaryUser: typeof primary === 'string' ? primary : null, grantedScopes: granted });
+    S.flow = AX.newFlow(login, { actions: AOPT.flow, rulesExecuted: ran, primaryUser: typeof primary === 'string' ? primary : null, grantedScopes: granted });
     S.flowResult = null;
     return 0;
+  }
+  function rawCopy(raw) {   // a shallow copy with the watched parts unwrapped (30-tracking.js)
+    var out = {};
+    for (var k in raw) out[k] = unwrap(raw[k]);
+    return out;
   }
   function actionsState() {
     var f = S && S.flow;
@@ -239,7 +247,7 @@
   // change rows of the steps that issued them.
   function actionOutputs(out) {
     restoreRulesGlobals();
-    var flow = S.flow, r = S.flowResult = AX.finishFlow(flow);
+    var flow = S.flow, r = S.flowResult = AX.finishFlow(flow, true);
     if (r.outcome === 'success') {
       if (NRULES > 0) {
         var idt = jsonParse(out.idJson), at = jsonParse(out.atJson), k;
@@ -270,8 +278,8 @@
     if (susp) out.redirect = susp.kind === 'prompt' ? 'prompt:' + susp.promptId : (susp.url || null);
     else if (r.redirects.length) { out.redirect = r.redirects[0].url; out.resumed = true; }
     // Flags of commands issued after a step settled (after_resolve) go to that step's row.
-    for (var m = 0; m < r.commands.length; m++) {
-      var cmdFlags = r.commands[m][5], owner = S.runs[NRULES + r.commands[m][1] * NA + r.commands[m][0]];
+    for (var m = 0; m < flow.commands.length; m++) {
+      var cmd = flow.commands[m], cmdFlags = cmd.flags, owner = S.runs[NRULES + cmd.leg * NA + cmd.action];
       if (!cmdFlags.length || owner === undefined) continue;
       for (var cf = 0; cf < cmdFlags.length; cf++) {
         if (owner.flags === null) owner.flags = [];
