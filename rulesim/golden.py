@@ -4,9 +4,12 @@ A file names the rules, their configuration and fake services, and lists cases. 
 gives a partial ``user`` and ``context`` (completed exactly as :func:`rulesim.run_login`
 completes them) and what must happen::
 
-    rules: ../rules                      # a path relative to this file, or a list of
-                                         #   {name, source, order?, enabled?}
+    rules: ../rules                      # a path relative to this file (an export with
+                                         #   post-login Actions runs Rules then Actions), or
+                                         #   a list of {name, source, order?, enabled?}
     configuration: {TOS_VERSION: "2024-06-01"}   # merged over the rules' own (or a file path)
+    secrets: {TOS_VERSION: "2024-06-01"} # Action secrets over the export's (or a file path)
+    on_redirect: stop                    # or continue: a case's `continue` is posted back
     services: ../services.yaml           # path or inline {routes: [...]}; default: the tenant's
     service_failures: false              # turn off every route's random failures
     seed: 0
@@ -14,11 +17,13 @@ completes them) and what must happen::
       - description: the password grant is refused for the portal
         context: {protocol: oauth2-password, clientName: Acme Portal}
         services: {enrich-person: {failure: 1.0}}   # optional per-case route overrides
+        continue: {accepted: "true"}     # with on_redirect: continue, what /continue receives
         expect:
           outcome: denied                # allowed | denied | error | timeout | redirect
           error_code: unauthorized
           reason: password sign-in is not enabled     # text the error message contains
-          rule: block-password-grant     # the deciding rule
+          app_error: access_denied       # what the application receives
+          rule: block-password-grant     # the deciding rule (or Action)
           claims:
             id_token: {present: {"https://acme.com/admin": true}, absent: [..]}  # null: any value
             access_token: {present: [..names..]}
@@ -28,6 +33,9 @@ completes them) and what must happen::
           persisted_metadata: {app_metadata: {login_count: 1}}   # or false: nothing persisted
           saml: {lifetimeInSeconds: 28800}   # keys context.samlConfiguration must have
           calls: ["POST https://hooks.slack.com/*"]   # calls made ("METHOD URL", * = prefix)
+          commands:                      # api commands an Action issued (name, or a mapping
+            - api.multifactor.enable     #   of command and the change row's fields:
+            - {command: api.user.setAppMetadata, path: login_count, after: 2, action: count-logins}
 
 Every case runs as an independent login (its own ``global`` and user store); the cases of a
 file run in one simulation. A malformed file raises :class:`GoldenFileError` naming the file
@@ -37,7 +45,6 @@ and line.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -45,6 +52,7 @@ from typing import Any
 
 import yaml
 
+from rulesim._golden_check import check
 from rulesim.errors import RulesimError, UsageError
 from rulesim.trace import LoginTrace
 
@@ -53,9 +61,13 @@ __all__ = ["CaseResult", "GoldenCase", "GoldenFile", "GoldenFileError", "GoldenR
 
 SUFFIX = ".rulesim.yaml"
 _OUTCOMES = ("allowed", "denied", "error", "timeout", "redirect")
-_TOP = ("description", "rules", "configuration", "services", "service_failures", "seed", "cases")
-_CASE = ("description", "user", "context", "timestamp_ms", "services", "expect", "skip")
+_TOP = ("description", "rules", "configuration", "services", "service_failures", "seed", "cases",
+        "secrets", "on_redirect")
+_CASE = ("description", "user", "context", "timestamp_ms", "services", "expect", "skip",
+         "continue")
+_COMMAND_FIELDS = ("command", "action", "target", "path", "op", "after", "persisted", "flags")
 _EXPECT = ("outcome", "error_code", "reason", "rule", "claims", "scopes", "mfa", "redirect",
+           "app_error", "commands",
            "persisted_metadata", "saml", "calls")
 
 
@@ -139,8 +151,9 @@ class GoldenCase:
 
     Attributes
     ----------
-    description, user, context, timestamp_ms, services, expect, skip
-        As written in the file (``services``: per-case route overrides).
+    description, user, context, timestamp_ms, services, expect, skip, answer
+        As written in the file (``services``: per-case route overrides; ``answer``: the
+        case's ``continue``, what the redirect target posts back).
     file, line, index
         Where the case is written.
     """
@@ -155,6 +168,7 @@ class GoldenCase:
     timestamp_ms: int | None = None
     services: dict[str, Any] = dataclasses.field(default_factory=dict)
     skip: str | None = None
+    answer: dict[str, Any] | None = None
 
     @property
     def login(self) -> dict[str, Any]:
@@ -229,6 +243,20 @@ class GoldenReport:
         return "\n".join(lines)
 
 
+class ContinueAnswers:
+    """The ``continue_handler`` of a file's run: each case's ``continue`` body, by the login id
+    :func:`rulesim.testing.run_logins` gives it (``T<case position>``)."""
+
+    def __init__(self, answers: Mapping[int, Mapping[str, Any]]) -> None:
+        self.answers = {k: dict(v) for k, v in answers.items()}
+
+    def __call__(self, login: Mapping[str, Any], url: str) -> dict[str, Any]:
+        """The body the redirect target posts back for this login."""
+        login_id = str(login.get("login_id", ""))
+        index = int(login_id[1:]) if login_id[:1] == "T" and login_id[1:].isdigit() else -1
+        return dict(self.answers.get(index, {}))
+
+
 class GoldenFile:
     """A loaded ``*.rulesim.yaml`` file: rules, configuration, services and cases.
 
@@ -236,13 +264,16 @@ class GoldenFile:
     """
 
     def __init__(self, path: Path, rules: Any, configuration: dict[str, Any] | str | None,
-                 services: Any, cases: list[GoldenCase], seed: int) -> None:
+                 services: Any, cases: list[GoldenCase], seed: int, *,
+                 secrets: dict[str, Any] | str | None = None, on_redirect: str = "stop") -> None:
         self.path = path
         self.rules = rules
         self.configuration = configuration
         self.services = services
         self.cases = cases
         self.seed = seed
+        self.secrets = secrets
+        self.on_redirect = on_redirect
 
     def _services_for(self, overrides: Mapping[str, Any], case: GoldenCase) -> Any:
         services = self.services
@@ -278,9 +309,10 @@ class GoldenFile:
 
         rules = self.rules
         if coverage:
-            from rulesim.coverage import instrument_rules
+            from rulesim._flow import flow_of
+            from rulesim.coverage import instrument_flow
 
-            rules = instrument_rules(rules)
+            rules = instrument_flow(flow_of(rules))
         active = [c for c in self.cases if not c.skip]
         groups: dict[str, list[GoldenCase]] = {}
         for case in active:
@@ -288,9 +320,11 @@ class GoldenFile:
         traces: dict[int, LoginTrace | None] = {}
         for cases in groups.values():
             logins = [Population.from_logins([c.login]).login(0) for c in cases]
+            answers = ContinueAnswers({i: c.answer or {} for i, c in enumerate(cases)})
             got = run_logins(rules, logins, configuration=self.configuration,
                              services=self._services_for(cases[0].services, cases[0]),
-                             seed=self.seed, on_simulation=on_simulation)
+                             seed=self.seed, on_simulation=on_simulation, secrets=self.secrets,
+                             on_redirect=self.on_redirect, continue_handler=answers)
             for c, ran in zip(cases, got, strict=True):
                 traces[c.index] = ran
         results = []
@@ -298,157 +332,6 @@ class GoldenFile:
             trace = traces.get(case.index)
             results.append(CaseResult(case, trace, check(case.expect, trace) if trace else []))
         return GoldenReport(results)
-
-
-# --- checking expectations --------------------------------------------------------------------
-
-
-def check(expect: Mapping[str, Any], trace: LoginTrace) -> list[str]:
-    """Every expectation of ``expect`` the trace misses, as messages naming the rule."""
-    from rulesim import testing as t
-
-    checks: list[Callable[[], None]] = []
-    outcome = expect.get("outcome")
-    if outcome is not None:
-        checks.append(lambda: _outcome(trace, str(outcome)))
-    if expect.get("error_code") is not None and trace.error_code != expect["error_code"]:
-        checks.append(lambda: _fail(trace, f"expected error code {expect['error_code']!r}, got "
-                                           f"{trace.error_code!r} (deciding rule: "
-                                           f"`{trace.deciding_rule}`)"))
-    if expect.get("reason") is not None and str(expect["reason"]) not in str(trace.error_message):
-        checks.append(lambda: _fail(trace, f"expected the error message to contain "
-                                           f"{expect['reason']!r}, got {trace.error_message!r} "
-                                           f"(deciding rule: `{trace.deciding_rule}`)"))
-    if expect.get("rule") is not None and trace.deciding_rule != expect["rule"]:
-        checks.append(lambda: _fail(trace, f"expected rule `{expect['rule']}` to decide the login, "
-                                           f"but it was `{trace.deciding_rule}` "
-                                           f"({trace.outcome})"))
-    for token, spec in (expect.get("claims") or {}).items():
-        present = spec.get("present") or {}
-        items = ([(n, t._ANY if v is None else v) for n, v in present.items()]
-                 if isinstance(present, Mapping) else [(n, t._ANY) for n in present])
-        for name, value in items:
-            checks.append(functools.partial(t.assert_claim, trace, token, name, value))
-        for name in spec.get("absent") or []:
-            checks.append(functools.partial(t.assert_no_claim, trace, token, name))
-    for scope in expect.get("scopes") or []:
-        if scope not in trace.scopes:
-            checks.append(functools.partial(_fail, trace, f"expected scope {scope!r}, the access "
-                                                          f"token has {trace.scopes}"))
-    if "mfa" in expect:
-        mfa = expect["mfa"]
-        checks.append(lambda: t.assert_mfa(trace, mfa if isinstance(mfa, str) else None,
-                                           required=bool(mfa)))
-    if "redirect" in expect:
-        checks.append(lambda: _redirect(trace, expect["redirect"]))
-    if "persisted_metadata" in expect:
-        checks.append(lambda: _persisted(trace, expect["persisted_metadata"]))
-    if "saml" in expect:
-        checks.append(lambda: _saml(trace, expect["saml"]))
-    for pattern in expect.get("calls") or []:
-        checks.append(functools.partial(_call, trace, str(pattern)))
-    failures = []
-    for run_check in checks:
-        try:
-            run_check()
-        except t.RuleAssertionError as exc:
-            failures.append(str(exc.args[0]).split("\n\n")[0])
-    return failures
-
-
-def _fail(trace: LoginTrace, message: str) -> None:
-    from rulesim.testing import RuleAssertionError
-
-    raise RuleAssertionError(message, trace)
-
-
-def _outcome(trace: LoginTrace, outcome: str) -> None:
-    from rulesim import testing as t
-
-    if outcome == "allowed":
-        t.assert_allowed(trace)
-    elif outcome == "denied":
-        t.assert_denied(trace)
-    elif trace.outcome != outcome:
-        _fail(trace, f"expected outcome {outcome}, got {trace.outcome} (deciding rule: "
-                     f"`{trace.deciding_rule}`: {trace.error_message})")
-
-
-def _saml(trace: LoginTrace, want: Mapping[str, Any]) -> None:
-    from rulesim import testing as t
-
-    raw = getattr(trace, "saml", None) or getattr(trace, "_row", {}).get("saml")
-    got = json.loads(raw) if isinstance(raw, str) else (raw or {})
-    for key, value in want.items():
-        if got.get(key) != value:
-            by = t.writers(trace, "saml")
-            _fail(trace, f"expected samlConfiguration.{key} = {value!r}, got {got.get(key)!r} "
-                         f"(set by {t._blame(by) or 'no rule'})")
-
-
-def _call(trace: LoginTrace, pattern: str) -> None:
-    method, _, url = pattern.partition(" ")
-    for call in trace.calls.itertuples():
-        same = str(call.url).startswith(url[:-1]) if url.endswith("*") else str(call.url) == url
-        if str(call.method).upper() == method.upper() and same:
-            return
-    made = ", ".join(f"{c.method} {c.url} ({c.rule})" for c in trace.calls.itertuples()) or "none"
-    _fail(trace, f"expected a call {pattern}; calls made: {made}")
-
-
-def _redirect(trace: LoginTrace, want: Any) -> None:
-    from rulesim import testing as t
-
-    if want is False:
-        if trace.redirect:
-            by = t.writers(trace, "redirect")
-            _fail(trace, f"expected no redirect, but {t._blame(by) or 'a rule'} redirected to "
-                         f"{trace.redirect}")
-        return
-    t.assert_redirect(trace, None if want is True else str(want))
-
-
-def persisted(trace: LoginTrace) -> dict[str, dict[str, Any]]:
-    """Metadata persisted through the Management API during the login: target → key → value."""
-    out: dict[str, dict[str, Any]] = {}
-    rows = trace.changes[trace.changes["persisted"].astype(bool)]
-    for row in rows.itertuples():
-        # Paths are relative to the target (``login_count`` under ``app_metadata``).
-        target, path = str(row.target), str(row.path or "")
-        key = path.split(".")[0].split("[")[0] if path else ""
-        value = json.loads(row.after) if isinstance(row.after, str) else None
-        out.setdefault(target, {})[key] = value if "." not in path else _nested(
-            out.get(target, {}).get(key), path.split(".")[1:], value)
-    return out
-
-
-def _nested(current: Any, rest: Sequence[str], value: Any) -> Any:
-    node = current if isinstance(current, dict) else {}
-    if not rest:
-        return value
-    node[rest[0]] = _nested(node.get(rest[0]), rest[1:], value)
-    return node
-
-
-def _persisted(trace: LoginTrace, want: Any) -> None:
-    from rulesim import testing as t
-
-    got = persisted(trace)
-    if want is False or want == {}:
-        if got:
-            by = t.writers(trace, next(iter(got)))
-            _fail(trace, f"expected nothing persisted, but {t._blame(by) or 'a rule'} persisted "
-                         f"{json.dumps(got, sort_keys=True)}")
-        return
-    for target, values in want.items():
-        for key, value in values.items():
-            have = got.get(target, {})
-            if key not in have or have[key] != value:
-                by = t.writers(trace, target, key)
-                _fail(trace, f"expected {target}.{key} = {value!r} to be persisted, but "
-                             + (f"{t._blame(by)} persisted {have[key]!r}" if key in have else
-                                f"no rule persisted it (persisted: "
-                                f"{json.dumps(got, sort_keys=True)})"))
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -474,7 +357,11 @@ def _load_rules(file: Path, doc: _Map) -> Any:
     line = _line(doc, "rules")
     try:
         if isinstance(spec, str):
-            return load_rules(file.parent / spec)
+            from rulesim._flow import exports_actions
+            from rulesim.sources import load_tenant
+
+            path = file.parent / spec
+            return load_tenant(path) if exports_actions(path) else load_rules(path)
         if isinstance(spec, list) and spec:
             rules = []
             for i, item in enumerate(spec):
@@ -523,7 +410,7 @@ def _load_case(file: Path, cases: _Seq, i: int) -> GoldenCase:
     _unknown(file, raw, _CASE, f"case {i + 1}")
     if not isinstance(raw.get("description"), str) or not raw["description"].strip():
         raise GoldenFileError(file, line, f"case {i + 1} needs a `description`")
-    for key in ("user", "context", "services"):
+    for key in ("user", "context", "services", "continue"):
         if key in raw:
             _expect_type(file, raw, key, raw[key], (dict,), "a mapping")
     expect = raw.get("expect")
@@ -537,7 +424,8 @@ def _load_case(file: Path, cases: _Seq, i: int) -> GoldenCase:
                       context=_plain(raw.get("context") or {}), expect=_plain(expect),
                       file=str(file), line=line, index=i, timestamp_ms=raw.get("timestamp_ms"),
                       services=_plain(raw.get("services") or {}),
-                      skip=str(raw["skip"]) if raw.get("skip") else None)
+                      skip=str(raw["skip"]) if raw.get("skip") else None,
+                      answer=_plain(raw["continue"]) if "continue" in raw else None)
 
 
 def _check_expect(file: Path, expect: _Map) -> None:
@@ -545,7 +433,7 @@ def _check_expect(file: Path, expect: _Map) -> None:
     if "outcome" in expect and expect["outcome"] not in _OUTCOMES:
         raise GoldenFileError(file, _line(expect, "outcome"), f"`outcome` must be one of "
                               f"{', '.join(_OUTCOMES)}, got {expect['outcome']!r}")
-    for key in ("error_code", "reason", "rule"):
+    for key in ("error_code", "reason", "rule", "app_error"):
         if key in expect:
             _expect_type(file, expect, key, expect[key], (str,), "a string")
     claims = expect.get("claims")
@@ -574,6 +462,17 @@ def _check_expect(file: Path, expect: _Map) -> None:
         _expect_type(file, expect, "saml", expect["saml"], (dict,), "a mapping")
     if "calls" in expect:
         _expect_type(file, expect, "calls", expect["calls"], (list,), 'a list of "METHOD URL"')
+    if "commands" in expect:
+        _expect_type(file, expect, "commands", expect["commands"], (list,),
+                     "a list of api commands (names, or mappings with `command`)")
+        for k, item in enumerate(expect["commands"]):
+            if isinstance(item, str):
+                continue
+            if not isinstance(item, _Map) or "command" not in item:
+                raise GoldenFileError(file, _line(expect["commands"], k), "each command is a "
+                                      "name (api.user.setAppMetadata) or a mapping with "
+                                      "`command`")
+            _unknown(file, item, _COMMAND_FIELDS, "a command")
     if "persisted_metadata" in expect:
         pm = expect["persisted_metadata"]
         if pm is not False:
@@ -626,10 +525,20 @@ def load(path: str | Path) -> GoldenFile:
     elif configuration is not None:
         _expect_type(file, doc, "configuration", configuration, (dict,), "a mapping or a path")
         configuration = _plain(configuration)
+    secrets: Any = doc.get("secrets")
+    if isinstance(secrets, str):
+        secrets = str(file.parent / secrets)
+    elif secrets is not None:
+        _expect_type(file, doc, "secrets", secrets, (dict,), "a mapping or a path")
+        secrets = _plain(secrets)
+    on_redirect = doc.get("on_redirect", "stop")
+    if on_redirect not in ("stop", "continue"):
+        raise GoldenFileError(file, _line(doc, "on_redirect"), "`on_redirect` must be stop or "
+                              f"continue, got {on_redirect!r}")
     parsed = [_load_case(file, cases, i) for i in range(len(cases))]
     rules = _load_rules(file, doc)
     return GoldenFile(file, rules, configuration, _load_services(file, doc, rules), parsed,
-                      int(seed))
+                      int(seed), secrets=secrets, on_redirect=str(on_redirect))
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:

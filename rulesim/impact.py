@@ -27,7 +27,10 @@ Speed: "do not re-run what cannot differ"
   leave (:mod:`rulesim.paired`); a login whose state cannot be copied exactly runs both
   sides in full. :attr:`Impact.shared_rules` and :attr:`Impact.shared_logins` say how much
   was shared;
-* otherwise both sides run in full.
+* otherwise both sides run in full (always when either side has post-login Actions).
+
+Either side may be a tenant with Actions (:func:`~rulesim.load_tenant`, an
+:class:`~rulesim.ActionSet`, …): what the application receives is compared the same way.
 """
 
 from __future__ import annotations
@@ -39,9 +42,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from rulesim._flow import Flow, flow_of
 from rulesim._impact_diff import KINDS, OUTCOMES, diff_simulations, latency_table, transitions_table
 from rulesim.errors import UsageError
-from rulesim.run import _ruleset, simulate, simulate_pair
+from rulesim.run import simulate, simulate_pair
 from rulesim.simulation import Simulation
 from rulesim.sources import RuleSet
 
@@ -110,9 +114,9 @@ _GLOBAL = re.compile(r"\bglobal(This)?\b")
 """A rule that may touch ``global``: the candidate's sandbox would miss its writes."""
 
 
-def _same_setup(a: RuleSet, b: RuleSet) -> bool:
-    return (a.sha256 == b.sha256 and dict(a.configuration) == dict(b.configuration)
-            and a.services_file == b.services_file)
+def _same_setup(a: Flow, b: Flow) -> bool:
+    return (a.sha256 == b.sha256 and dict(a.rules.configuration) == dict(b.rules.configuration)
+            and a.services_file == b.services_file and a.secrets() == b.secrets())
 
 
 def _login_ids(frame: pd.DataFrame) -> list[str]:
@@ -146,9 +150,11 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
     ----------
     baseline, candidate
         Rule sets (:class:`~rulesim.RuleSet`, a :class:`~rulesim.Rule`, a list of rules or a
-        path for :func:`~rulesim.load_rules`), or finished :class:`~rulesim.Simulation`\\ s of
-        the same population. A Simulation is reused as it is; a rule set is run over the
-        population with the same seed as the other side.
+        path for :func:`~rulesim.load_rules`), tenants with post-login Actions (a
+        :class:`~rulesim.Tenant`, an :class:`~rulesim.ActionSet`, Actions, or the path of an
+        export that has them), or finished :class:`~rulesim.Simulation`\\ s of the same
+        population. A Simulation is reused as it is; anything else is run over the population
+        with the same seed as the other side.
     population
         The logins to run (:func:`~rulesim.population`). Optional when a Simulation is given
         (its population is used); must match it when both are given.
@@ -206,7 +212,7 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
                                "compare(): the Simulation and the population")
         simulate_kwargs.setdefault("seed", finished.manifest.get("seed"))
         simulate_kwargs.setdefault("chunk_size", finished.manifest.get("chunk_size", 2_000))
-        other = _ruleset(candidate if base_sim is not None else baseline)
+        other = flow_of(candidate if base_sim is not None else baseline)
         ran = simulate(other, population, **simulate_kwargs)
         pair = (finished, ran) if base_sim is not None else (ran, finished)
         return Impact(*pair, notes=notes, reused=1, rulesets=(None, None))
@@ -214,15 +220,19 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
     if population is None:
         raise UsageError("compare(): expected a population to run the rule sets over "
                          "(rs.population(n, seed=...)), got population=None")
-    base_rules, cand_rules = _ruleset(baseline), _ruleset(candidate)
+    base_flow, cand_flow = flow_of(baseline), flow_of(candidate)
+    base_rules, cand_rules = base_flow.rules, cand_flow.rules
     if simulate_kwargs.get("seed") is None:
         spec = getattr(population, "spec", None)
         simulate_kwargs["seed"] = int(spec.get("seed", 0)) if isinstance(spec, Mapping) else 0
-    if _same_setup(base_rules, cand_rules):
-        sim = simulate(base_rules, population, **simulate_kwargs)
+    if _same_setup(base_flow, cand_flow):
+        sim = simulate(base_flow, population, **simulate_kwargs)
         notes.append("the two rule sets are identical: run once, shared by both sides")
         return Impact(sim, sim, notes=notes, reused=1, rulesets=(base_rules, cand_rules))
+    # Sharing a prefix is for two rule sets; with Actions both sides run in full.
     k, safe, global_prefix = _prefix_plan(base_rules, cand_rules)
+    if base_flow.has_actions or cand_flow.has_actions:
+        k = 0
     if k and _can_pair(base_rules, cand_rules, simulate_kwargs):
         a, b, shared = simulate_pair(base_rules, cand_rules, population, prefix=k,
                                      global_prefix=global_prefix,
@@ -231,8 +241,8 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
         impact = Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules))
         impact.shared_rules, impact.shared_logins = k, shared
         return impact
-    a = simulate(base_rules, population, **simulate_kwargs)
-    b = simulate(cand_rules, population, **simulate_kwargs)
+    a = simulate(base_flow, population, **simulate_kwargs)
+    b = simulate(cand_flow, population, **simulate_kwargs)
     return Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules))
 
 
@@ -251,21 +261,25 @@ _PAIR_OPTIONS = frozenset(inspect.signature(simulate_pair).parameters) - {
 
 def _rule_changes(base: Mapping[str, Any], cand: Mapping[str, Any],
                   rulesets: tuple[RuleSet | None, RuleSet | None]) -> list[str]:
-    """Plain-language differences between two manifests' rule lists (and configurations)."""
-    a = {r["name"]: r for r in base.get("rules", [])}
-    b = {r["name"]: r for r in cand.get("rules", [])}
-    out = [f"rule `{n}` added" for n in b if n not in a]
-    out += [f"rule `{n}` removed" for n in a if n not in b]
-    for name in (n for n in a if n in b):
-        ra, rb = a[name], b[name]
-        if ra.get("sha256") != rb.get("sha256"):
-            out.append(f"rule `{name}` edited")
-        if ra.get("enabled") != rb.get("enabled"):
-            out.append(f"rule `{name}` {'enabled' if rb.get('enabled') else 'disabled'}")
-    order_a = [r["name"] for r in base.get("rules", []) if r["name"] in b]
-    order_b = [r["name"] for r in cand.get("rules", []) if r["name"] in a]
-    if order_a != order_b:
-        out.append("rules reordered: " + " → ".join(f"`{n}`" for n in order_b))
+    """Plain-language differences between two manifests' rule lists (and Action lists, and
+    configurations)."""
+    out: list[str] = []
+    for key, noun, on, off in (("rules", "rule", "enabled", "disabled"),
+                               ("actions", "action", "bound", "unbound")):
+        a = {r["name"]: r for r in base.get(key, [])}
+        b = {r["name"]: r for r in cand.get(key, [])}
+        out += [f"{noun} `{n}` added" for n in b if n not in a]
+        out += [f"{noun} `{n}` removed" for n in a if n not in b]
+        for name in (n for n in a if n in b):
+            ra, rb = a[name], b[name]
+            if ra.get("sha256") != rb.get("sha256"):
+                out.append(f"{noun} `{name}` edited")
+            if ra.get("enabled") != rb.get("enabled"):
+                out.append(f"{noun} `{name}` {on if rb.get('enabled') else off}")
+        order_a = [r["name"] for r in base.get(key, []) if r["name"] in b]
+        order_b = [r["name"] for r in cand.get(key, []) if r["name"] in a]
+        if order_a != order_b:
+            out.append(f"{key} reordered: " + " → ".join(f"`{n}`" for n in order_b))
     ra_set, rb_set = rulesets
     if ra_set is not None and rb_set is not None:
         ca, cb = dict(ra_set.configuration), dict(rb_set.configuration)

@@ -103,27 +103,37 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("outcome", "category", "allowed, denied, error, timeout or redirect"),
         ("error_code", "category", "stable code (rulesim.errors.ErrorCode) when not allowed"),
         ("error_message", "string", "message naming the rule and line"),
-        ("app_error", "category", "the error the application receives: unauthorized / access_denied"),
-        ("deciding_rule", "category", "the rule whose outcome decided the login"),
-        ("mfa_required", "bool", "context.multifactor was set"),
-        ("mfa_provider", "category", "context.multifactor.provider"),
-        ("redirect_url", "string", "context.redirect.url at the end of the pipeline"),
+        ("app_error", "category", "the error the application receives: unauthorized / "
+                                  "access_denied / interaction_required, or an Action's "
+                                  "api.validation.error code"),
+        ("deciding_rule", "category", "the rule or Action whose outcome decided the login"),
+        ("mfa_required", "bool", "context.multifactor was set, or an Action required MFA "
+                                 "(multifactor.enable, a challenge or an enrollment)"),
+        ("mfa_provider", "category", "context.multifactor.provider (an Action's: its provider, "
+                                     "or the first factor it challenged with)"),
+        ("redirect_url", "string", "context.redirect.url at the end of the pipeline, or the "
+                                   "first URL an Action sent the user to (a form: "
+                                   "prompt:<form id>)"),
         ("id_token", "string", "JSON: final ID-token claims (standard + filtered custom)"),
         ("access_token", "string", "JSON: final custom access-token claims"),
         ("scopes", "string", "space-separated access-token scopes"),
-        ("saml", "string", "JSON: context.samlConfiguration, if set"),
-        ("primary_user", "string", "JSON: context.primaryUser, if set"),
+        ("saml", "string", "JSON: context.samlConfiguration, if set (with Actions: the "
+                           "configuration they set, and their attributes under `attributes`)"),
+        ("primary_user", "string", "JSON: context.primaryUser (or "
+                                   "api.authentication.setPrimaryUser), if set"),
         ("dropped_claims", "string", "JSON: [[token, claim, reason]] Auth0 silently drops"),
         ("cpu_ms", "float64", "measured engine time of the whole login"),
         ("latency_ms", "float64", "cpu_ms plus simulated I/O latency until the last callback"),
-        ("rules_run", "int16", "rules that started"),
+        ("rules_run", "int16", "rules and Actions that started (before any suspension)"),
         ("flags", "category", "comma-separated warnings (callback_called_twice, …)"),
     ],
     "rule_runs": [
         ("login_id", "string", "login"),
-        ("phase", "category", "initial, or continue (the rules' second run after a redirect)"),
-        ("rule", "category", "rule name"),
-        ("order", "int16", "rule order"),
+        ("phase", "category", "initial, or continue (the rules' second run after a redirect, "
+                              "an Action's leg after a suspension)"),
+        ("rule", "category", "rule or Action name (an Action named like a rule: "
+                             "'<name> (action)')"),
+        ("order", "int16", "rule order (an Action's: its place in the flow)"),
         ("outcome", "category", "ok, denied, error, timeout or skipped"),
         ("error_code", "category", "stable code when not ok"),
         ("error_message", "string", "message naming the rule and line"),

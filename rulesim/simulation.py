@@ -32,8 +32,9 @@ class Summary:
     Attributes
     ----------
     table
-        One row per rule: runs, allow/deny/error/timeout/skip counts and rates, p50/p95/max
-        CPU (µs) and I/O wait (ms), the claims it touches and the error codes seen.
+        One row per rule (and Action: ``kind``): runs (an Action resumed after a redirect
+        runs twice), allow/deny/error/timeout/skip counts and rates, p50/p95/max CPU (µs) and
+        I/O wait (ms), the claims it touches and the error codes seen.
     totals
         Login outcome counts.
     """
@@ -48,9 +49,10 @@ class Summary:
             t[col] = (t[col] * 100).map(lambda v: f"{v:.1f}%")
         for col in ("claims", "error_codes"):
             t[col] = t[col].map(lambda v: v if len(v) <= 48 else v[:47] + "…")
-        out: pd.DataFrame = t[["order", "rule", "runs", "ok", "denied", "error", "timeout", "skipped",
-                  "deny_rate", "error_rate", "cpu_us_p50", "cpu_us_p95", "io_ms_p95",
-                  "claims", "error_codes"]]
+        kind = ["kind"] if "kind" in t and (t["kind"] == "action").any() else []
+        out: pd.DataFrame = t[["order", *kind, "rule", "runs", "ok", "denied", "error", "timeout",
+                               "skipped", "deny_rate", "error_rate", "cpu_us_p50", "cpu_us_p95",
+                               "io_ms_p95", "claims", "error_codes"]]
         return out
 
     def __str__(self) -> str:
@@ -127,7 +129,8 @@ class Simulation:
         """Per rule: runs, outcome counts and rates, CPU and I/O percentiles, claims, errors."""
         rr = self.rule_runs
         rules = list(rr["rule"].cat.categories)
-        orders = rr.drop_duplicates("rule").set_index("rule")["order"]
+        first = rr.drop_duplicates("rule").set_index("rule")
+        orders = first["order"]
         counts = pd.crosstab(rr["rule"], rr["outcome"]).reindex(
             index=rules, columns=["ok", "denied", "error", "timeout", "skipped"], fill_value=0)
         ran = rr[rr["outcome"] != "skipped"]
@@ -136,6 +139,8 @@ class Simulation:
         io = grouped["io_ms"].quantile([0.95]).unstack().reindex(rules)
         table = pd.DataFrame({
             "order": orders.reindex(rules).to_numpy(),
+            "kind": (first["kind"].astype(str).reindex(rules).fillna("rule").to_numpy()
+                     if "kind" in first else ["rule"] * len(rules)),
             "rule": rules,
             "runs": (counts.sum(axis=1) - counts["skipped"]).to_numpy(),
         })
@@ -211,7 +216,7 @@ class Simulation:
             frames = {t: pd.read_parquet(src / f"{t}.parquet") for t in _TABLES}
         except (OSError, ValueError) as exc:
             raise UsageError(f"{src} is not a simulation written by to_parquet: {exc}") from None
-        names = [r["name"] for r in manifest.get("rules", [])]
+        names = [r["name"] for r in [*manifest.get("rules", []), *manifest.get("actions", [])]]
         frames = {t: conform(f, t, names) for t, f in frames.items()}
         return cls(frames, manifest, complete=bool(manifest.get("complete", True)))
 

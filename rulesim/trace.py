@@ -42,8 +42,9 @@ class LoginTrace:
 
     Attributes
     ----------
-    login_id, user_id, outcome, error_code, error_message, deciding_rule
-        The login's result (see the ``logins`` column contract).
+    login_id, user_id, outcome, error_code, error_message, app_error, deciding_rule
+        The login's result (see the ``logins`` column contract); ``deciding_rule`` names a
+        rule or an Action.
     denied
         True when the outcome is ``denied``.
     id_token, access_token
@@ -64,6 +65,7 @@ class LoginTrace:
         self.outcome: str = str(login["outcome"])
         self.error_code: str | None = _value(login.get("error_code"))
         self.error_message: str | None = _value(login.get("error_message"))
+        self.app_error: str | None = _value(login.get("app_error"))
         self.deciding_rule: str | None = _value(login.get("deciding_rule"))
         self.id_token: dict[str, Any] = _loads(login.get("id_token"), {})
         self.access_token: dict[str, Any] = _loads(login.get("access_token"), {})
@@ -108,27 +110,37 @@ class LoginTrace:
     def __str__(self) -> str:
         lines = [f"login {self.login_id} ({self.user_id}): {self.outcome.upper()}"]
         if self.error_code:
-            lines.append(f"  {self.error_code}: {self.error_message}")
+            app = f" (the application receives {self.app_error})" if self.app_error else ""
+            lines.append(f"  {self.error_code}: {self.error_message}{app}")
         for run in self.rule_runs.itertuples(index=False):
             mark = _MARK.get(str(run.outcome), "?")
             extra = f"  [{run.error_code}] {run.error_message}" if _value(run.error_code) else ""
             timing = f"  {run.cpu_us:.0f}µs" + (f" +{run.io_ms:.0f}ms io" if run.io_ms else "")
+            # Actions say what kind of row they are, and the handler after a suspension.
+            what = ""
+            if getattr(run, "kind", "rule") == "action":
+                handler = getattr(run, "handler", None)
+                what = "  (action" + (f", {handler}" if run.phase == "continue" else "") + ")"
             lines.append(f"  {mark} {run.order:>2} {run.rule:<32} {run.outcome:<8}"
-                         f"{timing if run.outcome != 'skipped' else ''}{extra}")
-            for ch in self.changes[self.changes["rule"] == run.rule].itertuples(index=False):
+                         f"{timing if run.outcome != 'skipped' else ''}{extra}{what}")
+            for ch in self._rows(self.changes, run).itertuples(index=False):
                 sign = {"add": "+", "remove": "-", "replace": "~"}[str(ch.op)]
                 where = f"{ch.target}.{ch.path}" if ch.path else str(ch.target)
                 value = ch.after if ch.op != "remove" else ch.before
                 was = f" (was {ch.before})" if ch.op == "replace" else ""
                 saved = " [persisted]" if ch.persisted else ""
-                lines.append(f"        {sign} {where} = {value}{was}{saved}")
-            for call in self.calls[self.calls["rule"] == run.rule].itertuples(index=False):
+                command = getattr(ch, "command", None)
+                by = f"  ← {command}" if isinstance(command, str) else ""
+                flags = getattr(ch, "flags", "")
+                flagged = f" [{flags}]" if isinstance(flags, str) and flags else ""
+                lines.append(f"        {sign} {where} = {value}{was}{saved}{by}{flagged}")
+            for call in self._rows(self.calls, run).itertuples(index=False):
                 status = _value(call.status)
                 answer = call.error if _value(call.error) else status
                 ff = " (fire and forget)" if call.fire_and_forget else ""
                 lines.append(f"        → {call.method} {call.url} ⇒ {answer} "
                              f"in {call.latency_ms:.0f} ms{ff}")
-            for log in self.logs[self.logs["rule"] == run.rule].itertuples(index=False):
+            for log in self._rows(self.logs, run).itertuples(index=False):
                 lines.append(f"        console.{log.level}: {log.message}")
         lines.append(f"  id_token: {json.dumps(self.id_token, sort_keys=True)}")
         lines.append(f"  access_token: {json.dumps(self.access_token, sort_keys=True)} "
@@ -138,6 +150,11 @@ class LoginTrace:
         if self.redirect:
             lines.append(f"  redirect: {self.redirect}")
         return "\n".join(lines)
+
+    @staticmethod
+    def _rows(frame: pd.DataFrame, run: Any) -> Any:
+        """The rows of one rule_runs row: its rule (or Action) and phase."""
+        return frame[(frame["rule"] == run.rule) & (frame["phase"] == run.phase)]
 
     def __repr__(self) -> str:
         return f"<LoginTrace {self.login_id} {self.outcome}>"

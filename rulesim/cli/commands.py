@@ -27,14 +27,31 @@ def _load_population(users: int | None, seed: int, mix: str | None, population_f
 
 
 def _load(path: str, config: str | None) -> Any:
-    from rulesim.sources import load_rules
+    """The rules at ``path``, or the tenant (Rules and Actions) when the export has Actions."""
+    from rulesim._flow import exports_actions
+    from rulesim.sources import load_rules, load_tenant
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rules = load_rules(path, configuration=config)
+        if exports_actions(path):
+            rules: Any = load_tenant(path, configuration=config)
+        else:
+            rules = load_rules(path, configuration=config)
     for w in caught:
         click.echo(f"warning: {w.message}", err=True)
     return rules
+
+
+def _describe(loaded: Any) -> str:
+    """``12 enabled of 14`` for rules; with Actions, also the bound Actions."""
+    from rulesim._flow import flow_of
+
+    flow = flow_of(loaded)
+    text = f"{len(flow.rules.active)} enabled of {len(flow.rules)}"
+    if flow.actions is not None:
+        text = (f"{text} rules, {len(flow.actions.active)} bound of {len(flow.actions)} "
+                "Actions")
+    return text
 
 
 @click.command("run")
@@ -62,14 +79,14 @@ def _load(path: str, config: str | None) -> Any:
 def run_command(path: str, users: int, seed: int, mix: str | None, population_file: str | None,
                 config: str | None, services: str | None, workers: int | None, out: str | None,
                 fmt: str, progress: bool | None) -> None:
-    """Simulate a population through the rules at PATH; print the per-rule summary."""
+    """Simulate a population through the rules (and post-login Actions) at PATH; print the
+    per-rule summary."""
     from rulesim.run import simulate
 
     rules = _load(path, config)
     pop = _load_population(users, seed, mix, population_file)
     sim = simulate(rules, pop, services=services, seed=seed, workers=workers, progress=progress)
-    click.echo(f"rules: {path} ({len(rules.active)} enabled of {len(rules)})  "
-               f"logins: {len(sim)}  seed: {seed}")
+    click.echo(f"rules: {path} ({_describe(rules)})  logins: {len(sim)}  seed: {seed}")
     click.echo(str(sim.summary()))
     codes = sim.logins["error_code"].value_counts()
     codes = codes[codes > 0]
@@ -91,7 +108,7 @@ def run_command(path: str, users: int, seed: int, mix: str | None, population_fi
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 def try_command(path: str, user_file: str | None, context_file: str | None, config: str | None,
                 services: str | None, seed: int) -> None:
-    """Run one login through the whole pipeline and print its trace."""
+    """Run one login through the whole pipeline (Rules, then Actions) and print its trace."""
     from rulesim.run import run_login
 
     def read(file: str | None) -> dict[str, Any]:
@@ -135,17 +152,39 @@ def modules_group() -> None:
 @click.argument("specs", nargs=-1)
 @click.option("--dir", "modules_dir", type=click.Path(file_okay=False), default=None,
               help="Modules folder (default: $RULESIM_MODULES_DIR or ~/.cache/rulesim/modules).")
-def modules_install(specs: tuple[str, ...], modules_dir: str | None) -> None:
+@click.option("--tenant", "tenant", type=click.Path(exists=True), default=None,
+              help="Also install the dependencies the tenant's Actions declare (name@version).")
+def modules_install(specs: tuple[str, ...], modules_dir: str | None, tenant: str | None) -> None:
     """Install packages, e.g. ``rulesim modules install lodash@4.17.21 moment``.
 
-    With no SPECS, installs every pure-JS package rulesim loads as real code (lodash, moment,
-    moment-timezone, ipaddr.js, xmldom, xpath, q, async) at its known-good version.
+    With no SPECS (and no --tenant), installs every pure-JS package rulesim loads as real code
+    (lodash, moment, moment-timezone, ipaddr.js, xmldom, xpath, q, async) at its known-good
+    version. ``--tenant PATH`` installs what the export's Actions declare; packages rulesim
+    emulates (axios, request, …) are left out.
     """
     from rulesim.runtime import modules
 
-    wanted = list(specs) or [f"{n}@{v}" for n, v in modules.REAL_PACKAGES.items()]
+    wanted = list(specs)
+    if tenant is not None:
+        wanted += _declared(tenant, modules)
+    if not wanted and tenant is None:
+        wanted = [f"{n}@{v}" for n, v in modules.REAL_PACKAGES.items()]
+    if not wanted:
+        click.echo("nothing to install: the Actions declare no package rulesim loads as code")
+        return
     modules.install(wanted, modules_dir=Path(modules_dir) if modules_dir else None)
     click.echo(f"installed {' '.join(wanted)}")
+
+
+def _declared(tenant: str, modules: Any) -> list[str]:
+    """The declared dependencies of a tenant's Actions that are real packages to install."""
+    from rulesim.sources import load_tenant
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        actions = load_tenant(tenant).actions
+    return [spec for spec in actions.dependencies
+            if modules.parse_module_spec(spec)[0] not in modules.BUILTIN_MODULES]
 
 
 @click.command("columns")

@@ -195,7 +195,7 @@ def compare_command(ctx: click.Context, old: str, new: str, users: int, seed: in
       e.g. --fail-on "denied>0.5%" --fail-on "claims_lost>0" --fail-on "latency_p95>200"
     """
     from rulesim.cli import EXIT_THRESHOLD
-    from rulesim.cli.commands import _load, _load_population
+    from rulesim.cli.commands import _describe, _load, _load_population
     from rulesim.impact import compare
 
     thresholds = [parse_threshold(t) for t in fail_on]
@@ -203,8 +203,8 @@ def compare_command(ctx: click.Context, old: str, new: str, users: int, seed: in
     pop = _load_population(users, seed, mix, None)
     impact = compare(old_rules, new_rules, pop, configuration=config, services=services,
                      seed=seed, workers=workers, progress=progress)
-    click.echo(f"baseline: {old} ({len(old_rules.active)} enabled)  candidate: {new} "
-               f"({len(new_rules.active)} enabled)  logins: {len(impact)}  seed: {seed}")
+    click.echo(f"baseline: {old} ({_describe(old_rules)})  candidate: {new} "
+               f"({_describe(new_rules)})  logins: {len(impact)}  seed: {seed}")
     click.echo(str(impact))
     crossed = [t for t in thresholds if t.crossed(impact)]
     if report:
