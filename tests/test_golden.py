@@ -128,3 +128,91 @@ def test_the_acme_golden_cases_cover_every_rule_and_pass() -> None:
     text = " ".join(p.read_text() for p in ACME_TESTS.glob("*.rulesim.yaml"))
     for rule in rules:  # every rule, the disabled one too, has cases of its own
         assert rule.name in text
+
+
+ACTIONS_TESTS = ACME_TESTS.parents[1] / "acme-actions" / "tests"
+MIXED_TESTS = ACME_TESTS.parents[1] / "acme-mixed" / "tests"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", [ACTIONS_TESTS, MIXED_TESTS], ids=["acme-actions", "acme-mixed"])
+def test_the_golden_cases_of_the_tenants_with_actions_pass_and_run_every_action(
+        folder: Path) -> None:
+    from rulesim.sources import load_tenant
+
+    report = run_files([folder])
+    assert report.ok, str(report)
+    ran: set[str] = set()
+    for result in report.results:
+        assert result.trace is not None
+        runs = result.trace.rule_runs
+        ran |= set(runs[(runs["outcome"] != "skipped") & (runs["kind"] == "action")]["rule"]
+                   .astype(str).str.replace(" (action)", "", regex=False))
+    assert {a.name for a in load_tenant(folder.parent).actions.active} <= ran
+
+
+def _tenant(tmp_path: Path, code: str, name: str = "consent") -> Path:
+    """A deploy-cli export with one Action bound to post-login."""
+    import json
+
+    (tmp_path / "actions" / name).mkdir(parents=True)
+    (tmp_path / "actions" / name / "code.js").write_text(code, encoding="utf-8")
+    (tmp_path / "actions" / f"{name}.json").write_text(json.dumps(
+        {"name": name, "code": f"./actions/{name}/code.js", "runtime": "node22",
+         "deployed": True, "supported_triggers": [{"id": "post-login", "version": "v3"}]}))
+    (tmp_path / "triggers").mkdir()
+    (tmp_path / "triggers" / "triggers.json").write_text(json.dumps(
+        {"post-login": [{"action_name": name, "display_name": name}]}))
+    return tmp_path
+
+
+CONSENT = """\
+exports.onExecutePostLogin = async (event, api) => {
+  api.redirect.sendUserTo('https://example.com/consent');
+};
+exports.onContinuePostLogin = async (event, api) => {
+  if (event.request.body.answer !== 'yes') return api.access.deny('no consent');
+  api.user.setUserMetadata('consent', event.request.body.answer);
+};
+"""
+CONTINUED = """\
+rules: ..
+on_redirect: continue
+cases:
+  - description: a yes is stored
+    continue: {answer: "yes"}
+    expect:
+      outcome: allowed
+      commands: [{command: api.user.setUserMetadata, path: consent, after: "yes"}]
+  - description: a no is denied
+    continue: {answer: "no"}
+    expect: {outcome: denied, app_error: access_denied, rule: consent, reason: no consent}
+"""
+
+
+def test_each_case_posts_its_own_continue_answer_to_the_resumed_action(tmp_path: Path) -> None:
+    tenant = _tenant(tmp_path, CONSENT)
+    (tenant / "tests").mkdir()
+    report = load(_write(tenant / "tests", CONTINUED)).run()
+    assert report.ok, str(report)
+
+
+def test_a_missing_command_or_app_error_fails_naming_what_was_issued(tmp_path: Path) -> None:
+    tenant = _tenant(tmp_path, CONSENT)
+    (tenant / "tests").mkdir()
+    text = CONTINUED.replace('after: "yes"', 'after: "maybe"').replace(
+        "app_error: access_denied", "app_error: unauthorized")
+    report = load(_write(tenant / "tests", text)).run()
+    first, second = report.failed
+    assert "expected the api command user.setUserMetadata with" in first.failures[0]
+    assert "user.setUserMetadata (consent)" in first.failures[0]
+    assert second.failures == ["expected the application to receive 'unauthorized', got "
+                               "'access_denied' (deciding rule: `consent`)"]
+
+
+def test_a_command_expectation_must_name_the_command(tmp_path: Path) -> None:
+    tenant = _tenant(tmp_path, CONSENT)
+    (tenant / "tests").mkdir()
+    err = _error(_write(tenant / "tests", CONTINUED.replace(
+        "[{command: api.user.setUserMetadata,", "[{name: api.user.setUserMetadata,")))
+    assert "each command is a name" in str(err)
