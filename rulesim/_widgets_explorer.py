@@ -16,13 +16,14 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rulesim._flow import Flow, flow_of
 from rulesim._widgets_base import View, ipywidgets
 from rulesim._widgets_impact import ImpactView
 from rulesim._widgets_render import outcome_counts_text, summary_text
 from rulesim._widgets_views import LoginBrowser, SimulationView
 from rulesim.errors import UsageError
 from rulesim.population import Population, population
-from rulesim.run import _ruleset, simulate
+from rulesim.run import simulate
 from rulesim.sources import RuleSet, load_configuration
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class RunCancelledError(Exception):
 class _Job:
     """One run: a snapshot of the Explorer's settings, so edits during a run are safe."""
 
-    rules: RuleSet
+    rules: Any   # a RuleSet, or a Flow with post-login Actions
     population: Population
     population_key: tuple[Any, ...]
     workers: int
@@ -63,13 +64,24 @@ class _Result:
     impact: Impact | None
 
 
+def _enabled_text(rules: Any) -> str:
+    """``12 rules enabled`` (and ``5 Actions bound``)."""
+    flow = flow_of(rules)
+    text = f"{len(flow.rules.active)} rules enabled"
+    if flow.actions is not None:
+        text += f", {len(flow.actions.active)} Actions bound"
+    return text
+
+
 class Explorer(View):
     """The audit bench: switch rules on and off, reorder them, edit configuration, run, compare.
 
     Parameters
     ----------
     rules
-        A :class:`~rulesim.RuleSet` or a path for :func:`~rulesim.load_rules`.
+        A :class:`~rulesim.RuleSet` or a path for :func:`~rulesim.load_rules`; or a tenant
+        with post-login Actions (:func:`~rulesim.load_tenant`), whose Actions are listed
+        after the rules and can be unbound and bound again (their order is the flow's).
     population
         A :class:`~rulesim.Population` to run over; by default one is generated from the size,
         mix and seed controls.
@@ -113,10 +125,19 @@ class Explorer(View):
                  mix: str = "b2c", seed: int = 7, workers: int | None = None,
                  **simulate_kwargs: Any) -> None:
         w = ipywidgets()
-        base = _ruleset(rules)
+        flow = flow_of(rules)
+        base = flow.rules
         self._base = base
         self._order: list[str] = list(base.names)
         self._enabled = {r.name: r.enabled for r in base}
+        self._actions = flow.actions
+        # Actions by the name their rows have (unique across rules and Actions).
+        self._action_rows: dict[str, str] = dict(zip(flow.names[len(base):],
+                                                     flow.actions.names if flow.actions else [],
+                                                     strict=True))
+        for row, name in self._action_rows.items():
+            assert self._actions is not None
+            self._enabled[row] = self._actions[name] in self._actions.active
         self._configuration: dict[str, str] = dict(base.configuration)
         if configuration is not None:
             self._configuration.update(load_configuration(configuration))
@@ -130,7 +151,7 @@ class Explorer(View):
         """The last finished run."""
         self.baseline: Simulation | None = None
         """The pinned baseline run, if any."""
-        self._baseline_rules: RuleSet | None = None
+        self._baseline_rules: Any = None
         self._baseline_key: tuple[Any, ...] | None = None
         self.impact: Impact | None = None
         """Impact of the last run against the pinned baseline (None without a baseline)."""
@@ -154,6 +175,12 @@ class Explorer(View):
             down.on_click(lambda _b, n=name: self.move(n, +1))
             self.rule_checkboxes[name] = box
             self._rows[name] = w.HBox([w.HTML(), box, up, down])
+        for row in self._action_rows:   # Actions run in the flow's order: no ↑ ↓
+            box = w.Checkbox(value=self._enabled[row], description=row, indent=False,
+                             layout=w.Layout(width="260px"))
+            box.observe(self._on_checkbox(row), names="value")
+            self.rule_checkboxes[row] = box
+            self._rows[row] = w.HBox([w.HTML("<code>A</code>"), box])
         self.rules_box = w.VBox()
         self._render_rules()
 
@@ -212,6 +239,17 @@ class Explorer(View):
             if rules[name].enabled != self._enabled[name]:
                 rules = rules.enable(name) if self._enabled[name] else rules.disable(name)
         return rules.with_configuration(self._configuration, merge=False)
+
+    @property
+    def flow(self) -> Any:
+        """The rule set as edited, with the tenant's Actions bound as the checkboxes say."""
+        if self._actions is None:
+            return self.ruleset
+        actions = self._actions
+        for row, name in self._action_rows.items():
+            if (actions[name] in actions.active) != self._enabled[row]:
+                actions = actions.enable(name) if self._enabled[row] else actions.disable(name)
+        return Flow(self.ruleset, actions)
 
     @property
     def configuration(self) -> dict[str, str]:
@@ -330,7 +368,7 @@ class Explorer(View):
         self.unpin_button.disabled = False
         counts = html.escape(outcome_counts_text(self.baseline.logins))
         self.baseline_label.value = (f"baseline pinned: {counts} "
-                                     f"({len(self._baseline_rules.active)} rules enabled)")
+                                     f"({_enabled_text(self._baseline_rules)})")
         return self.baseline
 
     def unpin(self) -> None:
@@ -358,7 +396,7 @@ class Explorer(View):
         return "\n".join(lines)
 
     # -- internals ----------------------------------------------------------------------------
-    _last_rules: RuleSet | None = None
+    _last_rules: Any = None
     _last_key: tuple[Any, ...] | None = None
 
     def _check_rule(self, name: str) -> None:
@@ -373,7 +411,7 @@ class Explorer(View):
     def _render_rules(self) -> None:
         for i, name in enumerate(self._order, start=1):
             self._rows[name].children[0].value = f"<code>{i:>2}</code>"
-        self.rules_box.children = [self._rows[n] for n in self._order]
+        self.rules_box.children = [self._rows[n] for n in [*self._order, *self._action_rows]]
 
     def _configuration_json(self) -> str:
         return json.dumps(self._configuration, indent=1, sort_keys=True)
@@ -415,7 +453,7 @@ class Explorer(View):
             if self._job is not None:
                 raise UsageError("a run is already in flight: wait for it or cancel it")
             key = self._population_key()
-            job = _Job(rules=self.ruleset, population=self._population(key), population_key=key,
+            job = _Job(rules=self.flow, population=self._population(key), population_key=key,
                        workers=int(self.workers_input.value))
             self._job = job
         total = len(job.population)
@@ -428,7 +466,7 @@ class Explorer(View):
         self.status.value = f"running {total:,} logins on {job.workers} workers…"
         return job
 
-    def _simulate(self, rules: RuleSet, job: _Job) -> Simulation:
+    def _simulate(self, rules: Any, job: _Job) -> Simulation:
         return simulate(rules, job.population, services=self._services, workers=job.workers,
                         progress=False, cancel=job.cancelled,
                         on_progress=lambda done, total: self._report(job, done, total),

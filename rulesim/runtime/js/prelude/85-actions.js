@@ -213,6 +213,10 @@
       var c = classifyThrown(outcome.error, true);   // memory and stack limits, a module rulesim lacks
       if (c[0] === CODE.MEMORY_LIMIT || c[0] === CODE.STACK_OVERFLOW || c[0] === CODE.MODULE_NOT_ALLOWED) outcome.code = c[0];
       if (c[1].loc[0] === NRULES + j) run.line = c[1].loc[1];
+      // The CPU budget's interrupt inside an async handler arrives as a rejection.
+      if (c[1].name === 'InternalError' && c[1].message === 'interrupted') {
+        outcome = { kind: 'host', code: CODE.CPU_LIMIT, message: 'CPU time limit exceeded (infinite loop?)' };
+      }
     }
     AX.afterAction(flow, j, outcome);
     var ax = flow.actions[j], label = 'action `' + NAMES[ACTIVE_POS[i]] + '`';
