@@ -226,6 +226,7 @@ def test_a_continued_redirect_resumes_in_the_same_action_then_runs_the_rest() ->
         ("action3", "initial", "onExecutePostLogin", "skipped"),
         ("action2", "continue", "onContinuePostLogin", "ok"),
         ("action3", "continue", "onExecutePostLogin", "ok")]
+    assert r.login["flags"] == "continued"
     assert r.id_token["https://acme.com/first"] == "1.2.3.4"      # kept across the resume
     assert r.id_token["https://acme.com/n"] == 1
     assert list(r.calls["phase"]) == ["continue"]
@@ -376,3 +377,12 @@ def test_an_action_and_a_rule_with_the_same_name_get_distinct_rows() -> None:
     action = rs.Action.from_code("count-logins", module(""), order=1)
     r = run(action, rules=(rule,))
     assert list(r.rule_runs["rule"]) == ["count-logins", "count-logins (action)"]
+
+
+@pytest.mark.parametrize("protocol", ["redirect-callback", "delegation"])
+def test_a_rules_era_protocol_runs_as_a_login_without_one_and_is_flagged(protocol: str) -> None:
+    r = run(module("api.idToken.setCustomClaim('https://acme.com/p',\n"
+                   "  String(event.transaction.protocol));"), context={"protocol": protocol})
+    assert r.outcome == "allowed"
+    assert r.id_token["https://acme.com/p"] == "undefined"
+    assert r.login["flags"] == "rules_protocol"

@@ -30,6 +30,7 @@
   var FLOW_CODES = { deny: CODE.ACTION_DENIED, validation: CODE.VALIDATION_ERROR };
   var FLOW_OUTCOME = { ok: 'ok', suspended: 'ok', denied: 'denied', error: 'error', timeout: 'timeout' };
   var RULES_GLOBALS = ['configuration', 'auth0', 'UnauthorizedError'];
+  var SUSPENSIONS = { redirect: 1, prompt: 1, challenge: 1, enroll: 1 };
 
   if (AOPT) {
     AX = INSTALL_ACTIONS({
@@ -109,6 +110,10 @@
       primary = unwrap(S.contextRaw.primaryUser);
     }
     hideRulesGlobals();
+    // redirect-callback and delegation are Rules' protocols, not transactions Actions know:
+    // the login runs as one whose event.transaction has no protocol, and says so.
+    var protocol = NRULES > 0 || typeof login === 'string' ? S.protocol : (login.context || {}).protocol;
+    S.rulesProtocol = protocol === 'redirect-callback' || protocol === 'delegation';
     S.flow = AX.newFlow(login, { actions: AOPT.flow, rulesExecuted: ran, primaryUser: typeof primary === 'string' ? primary : null, grantedScopes: granted });
     S.flowResult = null;
     return 0;
@@ -304,7 +309,8 @@
   // `rows` (the arrays recordLogin builds); later legs become extra rows (S.extraRows).
   // Returns the Actions' engine time (µs).
   function actionRows(host, rows) {
-    var cpuTotal = 0, extra = S.extraRows = [];
+    var cpuTotal = 0, extra = S.extraRows = [], continued = false;
+    if (S.rulesProtocol) rows.loginFlags.push('rules_protocol');
     for (var i = NRULES; i < NRULES + NA * LEGS; i++) {
       var run = S.runs[i], cpu = host ? host.cpu[i] : 0;
       if (run === undefined || !run.started) continue;
@@ -313,8 +319,11 @@
       cpuTotal += cpu;
       var p = ACTIVE_POS[i], o = RULE_OUTCOME[run.outcome], flags = run.flags ? run.flags.join(',') : '';
       var ns = mathRound(cpu * 1000), io = host ? host.io[i] : 0, calls = host ? host.calls[i] : 0;
-      if (run.flags) for (var f = 0; f < run.flags.length; f++) rows.loginFlags.push(run.flags[f]);
+      // A run's flags are the login's too, but for the suspension kinds (the outcome says
+      // it); a flow that resumed is flagged `continued`, like the Rules' second pass.
+      if (run.flags) for (var f = 0; f < run.flags.length; f++) if (!SUSPENSIONS[run.flags[f]]) rows.loginFlags.push(run.flags[f]);
       if (run.leg > 0) {
+        if (run.leg === 1 && !continued) { rows.loginFlags.push('continued'); continued = true; }
         extra.push([p, run.handler, o, run.code, run.text, run.line, ns, io, calls, run.nChanges, flags]);
         continue;
       }
