@@ -152,6 +152,8 @@ class Pipeline:
         self._step_pos = self._active_pos + action_pos * MAX_LEGS
         self._shared_budget = (setup is not None and
                                setup.settings.get("mixed_budget") == "shared")
+        self._action_timeout = float(setup.settings.get("timeout_ms", self.limits.pipeline_timeout_ms)
+                                     if setup is not None else self.limits.pipeline_timeout_ms)
         layout = RecordLayout(tuple(self._names), tuple(self._active_pos),
                               continue_redirects=on_redirect == "continue",
                               action_positions=tuple(action_pos), rule_rows=n_rows)
@@ -284,12 +286,15 @@ class Pipeline:
         if not sb.begin_actions(stored):
             return
         n_rules, n_act = len(self.active), self.n_actions
-        deadline = self.limits.pipeline_timeout_ms
+        deadline = self._action_timeout
+        # The host measures its deadline (the Limits') from state.start: shifting the start
+        # gives each leg the Actions' own deadline.
+        shift = deadline - self.limits.pipeline_timeout_ms
         start = state.start
         leg_start = start if self._shared_budget else state.now
         leg, first = 0, 0
         while True:
-            state.start = leg_start
+            state.start = leg_start + shift
             lo = n_rules + leg * n_act
             host.run_rules(res, lo + first, lo + n_act)
             if res.timed_out is not None:

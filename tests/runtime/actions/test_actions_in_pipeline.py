@@ -386,3 +386,11 @@ def test_a_rules_era_protocol_runs_as_a_login_without_one_and_is_flagged(protoco
     assert r.outcome == "allowed"
     assert r.id_token["https://acme.com/p"] == "undefined"
     assert r.login["flags"] == "rules_protocol"
+
+
+def test_the_timeout_setting_is_each_legs_budget() -> None:
+    slow = module("await fetch('https://slow.example/a');")
+    assert run(slow).outcome == "allowed"                                  # 15 s < 20 s
+    r = run(slow, action_settings={"timeout_ms": 10_000})
+    assert (r.outcome, r.code) == ("timeout", "pipeline_timeout")
+    assert "within 10000 ms" in r.login["error_message"]
