@@ -47,8 +47,9 @@ from rulesim.sources import Action, Rule
 __all__ = ["DEFAULT_BATCH_SIZE", "MANAGEMENT_LATENCY_MS", "NO_REDIRECT_PROTOCOLS",
            "ContinueHandler", "Pipeline", "login_seed"]
 
-ContinueHandler = Callable[[dict[str, Any], str], Mapping[str, Any] | None]
-"""``handler(login, redirect_url) -> body``: what the redirect target posts to /continue."""
+ContinueHandler = Callable[[dict[str, Any], str], Mapping[str, Any] | None] | Mapping[str, Any]
+"""``handler(login, redirect_url) -> body``: what the redirect target posts to /continue (or
+the body itself, for every redirect)."""
 
 DEFAULT_BATCH_SIZE = 64
 """Logins per engine call when rules need no host work (see :meth:`Pipeline.run_many`)."""
@@ -92,7 +93,8 @@ class Pipeline:
         ``context.protocol = 'redirect-callback'``, ``context.redirect`` ignored and
         ``context.request.body`` from ``continue_handler(login, redirect_url)`` (default ``{}``).
     continue_handler
-        Supplies the body the redirect target posts back (a picklable function).
+        Supplies the body the redirect target posts back (a picklable function), or that body
+        itself (a mapping: the same answer for every redirect).
     batch_size
         Most logins one engine call runs (1: every login on the host loop). Results do not
         depend on it.
@@ -234,8 +236,7 @@ class Pipeline:
         if result["outcome"] == "redirect" and self.on_redirect == "continue" and \
                 not self._actions_suspended(first):
             self._add(sink, block, first, [login_id], [user_id], "initial", logins=False)
-            body = self.continue_handler(json.loads(payload), result["redirect_url"]) \
-                if self.continue_handler is not None else {}
+            body = self._answer(payload, result["redirect_url"])
             second_payload = _continuation(payload, body)
             if user_id is not None and user_id in self.host.written:
                 second_payload = self.host.with_persisted(second_payload)
@@ -327,12 +328,19 @@ class Pipeline:
         if self.on_redirect != "continue":
             return None
         target = str(flow.get("url")) if kind == "redirect" else f"prompt:{flow.get('promptId')}"
-        answer = self.continue_handler(json.loads(payload), target) \
-            if self.continue_handler is not None else {}
-        body = dict(answer or {})
+        body = self._answer(payload, target)
         if kind == "prompt":
             return {"fields": body}
         return {"body": body, "method": "POST" if body else "GET"}
+
+    def _answer(self, payload: str, url: str) -> dict[str, Any]:
+        """What the redirect target posts back: the handler's answer, or a fixed body."""
+        handler = self.continue_handler
+        if handler is None:
+            return {}
+        if isinstance(handler, Mapping):
+            return dict(handler)
+        return dict(handler(json.loads(payload), url) or {})
 
     def _actions_suspended(self, res: RulePass) -> bool:
         """Whether a pass that ended on a redirect ended in its Actions (they began only if no

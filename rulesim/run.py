@@ -174,7 +174,8 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         ``{"module_scope": "per-call"}``). With Actions, ``on_redirect`` and
         ``continue_handler`` also apply to their redirects and forms (the handler gets
         ``prompt:<form id>`` for a form and answers its fields); an MFA challenge always
-        completes.
+        completes. ``continue_handler`` may also be the body itself (a dict), posted back
+        after every redirect.
 
     Returns
     -------

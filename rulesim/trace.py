@@ -110,8 +110,7 @@ class LoginTrace:
     def __str__(self) -> str:
         lines = [f"login {self.login_id} ({self.user_id}): {self.outcome.upper()}"]
         if self.error_code:
-            app = f" (the application receives {self.app_error})" if self.app_error else ""
-            lines.append(f"  {self.error_code}: {self.error_message}{app}")
+            lines.append(f"  {self.error_code}: {self.error_message}")
         for run in self.rule_runs.itertuples(index=False):
             mark = _MARK.get(str(run.outcome), "?")
             extra = f"  [{run.error_code}] {run.error_message}" if _value(run.error_code) else ""
