@@ -413,8 +413,10 @@ class Pipeline:
         """
         n = len(payloads)
         k = 0
+        # Without rules every login leaves its batch at its first Action: no batches then.
+        one_by_one = self.batch_size <= 1 or (self.n_actions > 0 and not self.active)
         while k < n:
-            if self.batch_size <= 1:
+            if one_by_one:
                 self.run(payloads[k], start + k, sink, login_id=login_ids[k],
                          user_id=user_ids[k])
                 k += 1

@@ -259,13 +259,18 @@ class Host:
         self.sandbox.rebuild()
 
     def _host_json(self, res: RulePass) -> str:
-        calls = [0] * len(res.cpu_ns)
+        # Every rule, and the Action steps up to the last one that ran or made a call (Actions
+        # have a step per leg; the prelude reads a missing step as 0).
+        n = max(res.state.current + 1, len(self.sandbox.rules))
+        for c in res.state.calls:
+            n = max(n, c[1] + 1)
+        calls = [0] * n
         for c in res.state.calls:
             if c[1] >= 0:
                 calls[c[1]] += 1
         return json.dumps({
             "cpuBegin": res.state.cpu_begin / 1000.0,
-            "cpu": [ns / 1000.0 for ns in res.cpu_ns], "io": res.io_ms, "calls": calls,
+            "cpu": [ns / 1000.0 for ns in res.cpu_ns[:n]], "io": res.io_ms[:n], "calls": calls,
             "ioTotal": res.io_total,
             "timedOut": res.timed_out[0] if res.timed_out is not None else -1,
         })

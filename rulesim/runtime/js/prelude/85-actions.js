@@ -312,13 +312,13 @@
     var cpuTotal = 0, extra = S.extraRows = [], continued = false;
     if (S.rulesProtocol) rows.loginFlags.push('rules_protocol');
     for (var i = NRULES; i < NRULES + NA * LEGS; i++) {
-      var run = S.runs[i], cpu = host ? host.cpu[i] : 0;
+      var run = S.runs[i], cpu = host ? host.cpu[i] || 0 : 0;
       if (run === undefined || !run.started) continue;
       if (run.chained) cpu = run.cpuUs;
       else cpu += (run.handover ? run.cpuUs : 0) - run.chainCpu;
       cpuTotal += cpu;
       var p = ACTIVE_POS[i], o = RULE_OUTCOME[run.outcome], flags = run.flags ? run.flags.join(',') : '';
-      var ns = mathRound(cpu * 1000), io = host ? host.io[i] : 0, calls = host ? host.calls[i] : 0;
+      var ns = mathRound(cpu * 1000), io = host ? host.io[i] || 0 : 0, calls = host ? host.calls[i] || 0 : 0;
       // A run's flags are the login's too, but for the suspension kinds (the outcome says
       // it); a flow that resumed is flagged `continued`, like the Rules' second pass.
       if (run.flags) for (var f = 0; f < run.flags.length; f++) if (!SUSPENSIONS[run.flags[f]]) rows.loginFlags.push(run.flags[f]);
