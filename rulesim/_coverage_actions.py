@@ -57,15 +57,7 @@ def instrument_module(code: str, *, key: str) -> tuple[str, tuple[cov.Probe, ...
         if cov._is_directive(stmt):
             at = stmt.end_byte
     inst.insert(at, 1, -1, setup)
-    raw = code.encode()
-    out: list[bytes] = []
-    last = 0
-    for pos, _phase, _depth, _seq, text in sorted(inst.inserts):
-        out.append(raw[last:pos])
-        out.append(text.encode())
-        last = pos
-    out.append(raw[last:])
-    return b"".join(out).decode(), tuple(inst.probes)
+    return cov._splice(code, inst.inserts), tuple(inst.probes)
 
 
 def instrument_actions(actions: ActionSet, names: Sequence[str] | None = None) -> ActionSet:

@@ -296,16 +296,20 @@ def instrument(source: str, *, key: str | None = None) -> tuple[str, tuple[Probe
              f"function {_N}(v,k){{if(v===null||v===undefined){_C}[k]++;else {_C}[k+1]++;"
              "return v;}return ")
     inst.insert(fn.start_byte, 1, -1, setup)
+    return _splice(source, inst.inserts) + "\n})()", tuple(inst.probes)
+
+
+def _splice(source: str, inserts: Sequence[tuple[int, int, int, int, str]]) -> str:
+    """``source`` with the instrumenter's insertions made, in order (byte offsets)."""
     raw = source.encode()
     out: list[bytes] = []
     last = 0
-    for pos, _phase, _depth, _seq, text in sorted(inst.inserts):
+    for pos, _phase, _depth, _seq, text in sorted(inserts):
         out.append(raw[last:pos])
         out.append(text.encode())
         last = pos
     out.append(raw[last:])
-    out.append(b"\n})()")
-    return b"".join(out).decode(), tuple(inst.probes)
+    return b"".join(out).decode()
 
 
 def _js_string(text: str) -> str:

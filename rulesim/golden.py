@@ -485,6 +485,17 @@ def _check_expect(file: Path, expect: _Map) -> None:
                 _expect_type(file, pm, target, values, (dict,), "a mapping of key → value")
 
 
+def _values(file: Path, doc: _Map, key: str) -> Any:
+    """A file's ``configuration`` or ``secrets``: a path (relative to the file) or a mapping."""
+    value: Any = doc.get(key)
+    if isinstance(value, str):
+        return str(file.parent / value)
+    if value is not None:
+        _expect_type(file, doc, key, value, (dict,), "a mapping or a path")
+        return _plain(value)
+    return None
+
+
 def load(path: str | Path) -> GoldenFile:
     """Load and check a golden-case file.
 
@@ -519,18 +530,8 @@ def load(path: str | Path) -> GoldenFile:
     if "service_failures" in doc:
         _expect_type(file, doc, "service_failures", doc["service_failures"], (bool,),
                      "true or false")
-    configuration: Any = doc.get("configuration")
-    if isinstance(configuration, str):
-        configuration = str(file.parent / configuration)
-    elif configuration is not None:
-        _expect_type(file, doc, "configuration", configuration, (dict,), "a mapping or a path")
-        configuration = _plain(configuration)
-    secrets: Any = doc.get("secrets")
-    if isinstance(secrets, str):
-        secrets = str(file.parent / secrets)
-    elif secrets is not None:
-        _expect_type(file, doc, "secrets", secrets, (dict,), "a mapping or a path")
-        secrets = _plain(secrets)
+    configuration = _values(file, doc, "configuration")
+    secrets = _values(file, doc, "secrets")
     on_redirect = doc.get("on_redirect", "stop")
     if on_redirect not in ("stop", "continue"):
         raise GoldenFileError(file, _line(doc, "on_redirect"), "`on_redirect` must be stop or "

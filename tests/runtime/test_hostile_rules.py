@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 import rulesim as rs
+from tests.runtime.hostile import LIMITS, hostile_row, ordinary_rows, population
 
 HOSTILE = {
     "loop@evil.test": ("while (true) {}", "cpu_limit"),
@@ -50,36 +51,18 @@ CLAIM_RULE = ("function (user, context, callback) {\n"
 def hostile_sim() -> rs.Simulation:
     rules = rs.RuleSet([rs.Rule.from_source("hostile", HOSTILE_RULE, order=1),
                         rs.Rule.from_source("check", CLAIM_RULE, order=2)])
-    logins = []
-    for i in range(40):
-        logins.append({"user": {"email": f"user{i}@acme.com"}})
-        if i < len(HOSTILE):
-            logins.append({"user": {"email": list(HOSTILE)[i]}})
-    pop = rs.Population.from_logins(logins)
-    return rs.simulate(rules, pop, workers=2, limits=rs.Limits(cpu_ms=300, memory_mb=64),
-                       progress=False)
-
-
-def _emails(sim: rs.Simulation) -> list[str]:
-    pop = sim.population
-    return [pop.login(i)["user"].get("email") for i in range(len(pop))]
+    return rs.simulate(rules, population(HOSTILE), workers=2, limits=LIMITS, progress=False)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("email", list(HOSTILE))
 def test_each_hostile_rule_ends_as_an_error_or_timeout_row_with_a_stable_code(
         hostile_sim: rs.Simulation, email: str) -> None:
-    row = hostile_sim.logins.iloc[_emails(hostile_sim).index(email)]
-    expected = HOSTILE[email][1]
+    row = hostile_row(hostile_sim, email)
     assert row["outcome"] in ("error", "timeout")
-    assert row["error_code"] == expected, row["error_message"]
+    assert row["error_code"] == HOSTILE[email][1], row["error_message"]
 
 
 @pytest.mark.slow
 def test_ordinary_logins_in_the_same_run_complete_normally(hostile_sim: rs.Simulation) -> None:
-    normal = hostile_sim.logins[[e not in HOSTILE for e in _emails(hostile_sim)]]
-    assert len(normal) == 40
-    assert set(normal["outcome"]) == {"allowed"}
-    claims = normal["id_token"].map(lambda s: '"clean"' in s)
-    assert claims.all(), "prototype pollution leaked into another login"
-    assert len(hostile_sim.logins) == 40 + len(HOSTILE)
+    ordinary_rows(hostile_sim, HOSTILE)
