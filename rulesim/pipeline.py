@@ -102,6 +102,8 @@ class Pipeline:
         self.limits = limits or Limits()
         self.seed = seed
         self.batch_size = max(1, int(batch_size))
+        self._batch_now = self.batch_size   # adapts to how often logins leave their batch
+        self._leaves = 0
         # Position of each active rule in the full list (for skipped disabled rules).
         self._active_pos = [i for i, r in enumerate(self.all_rules) if r.enabled]
         self._names = [r.name for r in self.all_rules]
@@ -243,7 +245,9 @@ class Pipeline:
 
         The same as calling :meth:`run` for each in turn. Logins run in batches of up to
         ``batch_size`` inside one engine call; a login whose rules need the host leaves its
-        batch and continues on the host loop, and the batch then resumes after it.
+        batch and continues on the host loop, and the batch then resumes after it. Batches
+        shrink while most of their logins leave (rules that call services for every login
+        gain nothing from a batch) and grow back when they do not.
         """
         n = len(payloads)
         k = 0
@@ -253,13 +257,19 @@ class Pipeline:
                          user_id=user_ids[k])
                 k += 1
                 continue
-            end = min(n, k + self.batch_size)
+            end = min(n, k + self._batch_now)
             # A batch never spans a reset of `global` (the reset runs before its first login).
             for x in range(k + 1, end):
                 if self.limits.resets_global_before(start + x):
                     end = x
                     break
-            k = self._run_batch(payloads, start, k, end, sink, login_ids, user_ids)
+            self._leaves = 0
+            done = self._run_batch(payloads, start, k, end, sink, login_ids, user_ids)
+            if self._leaves * 4 > done - k:
+                self._batch_now = max(1, self._batch_now // 2)
+            elif self._leaves == 0:
+                self._batch_now = min(self.batch_size, self._batch_now * 2)
+            k = done
 
     def _run_batch(self, payloads: Sequence[str], start: int, lo: int, hi: int, sink: Columns,
                    login_ids: Sequence[str], user_ids: Sequence[str | None]) -> int:
@@ -283,6 +293,7 @@ class Pipeline:
                 if block.left is None:
                     return k
                 rebuilds = sb.rebuilds
+                self._leaves += 1
                 wrote = self._continue_left(block.left, prepared[k - lo], seeds[k - lo], sink,
                                             login_ids[k], user_ids[k])
                 k += 1

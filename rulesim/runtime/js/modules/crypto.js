@@ -137,11 +137,22 @@
     return h;
   };
 
+  // Rules sign with the same secret over and over: how a text key crosses to the host is
+  // worked out once per key (a few distinct keys at most; the cache is bounded).
+  var textKeys = new Map();
   function Hmac(name, key) {
-    setPart(key, 'utf8');
+    var known = typeof key === 'string' ? textKeys.get(key) : undefined;
+    if (known === undefined) {
+      setPart(key, 'utf8');
+      known = [partEnc, partData];
+      if (typeof key === 'string') {
+        if (textKeys.size >= 64) textKeys.clear();
+        textKeys.set(key, known);
+      }
+    }
     this._name = name;
-    this._keyEnc = partEnc;
-    this._key = partData;
+    this._keyEnc = known[0];
+    this._key = known[1];
     this._enc = '';
     this._data = '';
     this._done = false;
