@@ -406,6 +406,7 @@ class Explorer(View):
         self.run_button.disabled = True
         self.cancel_button.disabled = False
         self.pin_button.disabled = True
+        self.unpin_button.disabled = True  # the run compares with the baseline it started with
         self.status.value = self._running_text(job, 0.0)
         threading.Thread(target=self._tick_until_done, args=(job,), daemon=True,
                          name="rulesim-explorer-progress").start()
@@ -423,9 +424,8 @@ class Explorer(View):
 
     def _running_text(self, job: Job, elapsed: float) -> str:
         total = len(job.population)
-        what = "the run and the baseline's re-run" if job.expected_phases > 1 else "run"
-        return (f"running {total:,} logins on {job.workers} workers ({what})… "
-                f"{elapsed:.0f} s")
+        then = ", then the baseline's rules on them" if job.expected_phases > 1 else ""
+        return f"running {total:,} logins on {job.workers} workers{then}… {elapsed:.0f} s"
 
     def _report(self, job: Job, done: int, total: int) -> None:
         """Progress of the run in flight, as chunks finish (called from the run's thread)."""
@@ -503,6 +503,7 @@ class Explorer(View):
         self.run_button.disabled = False
         self.cancel_button.disabled = True
         self.pin_button.disabled = self.simulation is None and result is None
+        self.unpin_button.disabled = self.baseline is None
         if result is None:
             self.progress.bar_style = "warning" if job.cancelled.is_set() else "danger"
             if job.cancelled.is_set() or isinstance(error, (KeyboardInterrupt, RunCancelledError)):

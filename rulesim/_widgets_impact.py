@@ -248,6 +248,7 @@ class ImpactView(View):
         self.changed_header.value = PICK_LIST_STYLE + (header if len(page) else
                                                        "<i>no changed login of this kind</i>")
         self.changed_select.layout.display = None if len(page) else "none"
+        self.changed_select.rows = max(2, min(len(page), 10))  # no blank lines under a short page
         self.changed_select.options = list(zip(labels, page["login_id"].astype(str), strict=True))
         self.changed_select.value = None
 

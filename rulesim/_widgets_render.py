@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -140,22 +141,35 @@ def html_table(header: Sequence[str], rows: Iterable[Sequence[str]], *,
             f"<tbody>{body}</tbody></table>")
 
 
+_FORMATTED_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+\s?%?$")
+
+
+def _numeric(col: pd.Series) -> bool:
+    """Numbers, or text that only holds formatted numbers (``"1,234"``, ``"12.5%"``)."""
+    if pd.api.types.is_bool_dtype(col):
+        return False
+    if pd.api.types.is_numeric_dtype(col):
+        return True
+    values = [str(v) for v in col.tolist() if not missing(v) and str(v)]
+    return bool(values) and all(_FORMATTED_NUMBER.match(v) for v in values)
+
+
 def frame_html(frame: pd.DataFrame, *, max_rows: int = 50, index: bool = False) -> str:
     """A DataFrame as a compact HTML table (at most ``max_rows`` rows, then a count).
 
     Integers get thousands separators and floats one decimal, like every count the views
-    print; numeric columns are right-aligned.
+    print; numeric columns (and columns of formatted numbers such as ``"12.5%"``) are
+    right-aligned; ``snake_case`` column names read as words.
     """
     shown = frame.head(max_rows)
-    columns = [str(c) for c in shown.columns]
+    columns = [str(c).replace("_", " ") for c in shown.columns]
     if index:
         names = [n for n in shown.index.names if n is not None]
         corner = " / ".join(str(n) for n in names)
         if shown.columns.name is not None:  # a cross table: say which way each side reads
             corner = f"{corner} ↓  {shown.columns.name} →"
         columns = [corner, *columns]
-    numeric = {i + int(index) for i, c in enumerate(shown.columns)
-               if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
+    numeric = {i + int(index) for i, c in enumerate(shown.columns) if _numeric(shown[c])}
     rows = []
     for key, values in zip(shown.index, shown.itertuples(index=False), strict=True):
         cells = [_number(v) for v in values]
@@ -241,7 +255,8 @@ def rules_table_html(table: pd.DataFrame) -> str:
     for r in table.to_dict("records"):
         counts = [_number(r[c]) if r[c] else f'<span style="color:{_MUTED}">0</span>'
                   for c in counted]
-        times = [_number(r[c]) if c in r else "" for c, _ in _RULE_TIMES]
+        # A rule that never ran has no timings (not 0.0 µs).
+        times = [_number(r[c]) if c in r and r["runs"] else "" for c, _ in _RULE_TIMES]
         rows.append([str(r["order"]), html.escape(str(r["rule"])), *counts, *times,
                      _listed(r.get("claims"), namespace), _listed(r.get("error_codes"))])
     n = len(counted) + len(_RULE_TIMES)

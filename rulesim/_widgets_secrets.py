@@ -7,7 +7,7 @@ Two rules, the way Auth0's own dashboard treats rule settings:
   browser at all while they are masked);
 * traces (console lines, call URLs, token claims, error messages) are written by rules, and
   rules leak: any run of :data:`PIECE` or more characters of a secret-looking configuration
-  value is replaced by :data:`MASK` before a view shows it.
+  value (or a short secret, whole) is replaced by :data:`MASK` before a view shows it.
 """
 
 from __future__ import annotations
@@ -16,13 +16,21 @@ import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-__all__ = ["MASK", "PIECE", "SECRET_KEY", "Redactor", "as_redactor", "secret_values"]
+__all__ = ["MASK", "PIECE", "SECRET_KEY", "WHOLE", "Redactor", "as_redactor", "secret_values"]
 
 MASK = "••••••••"
 """What a hidden value looks like (always the same length: the mask leaks nothing)."""
 
-PIECE = 8
-"""Shortest run of a secret's characters that is masked where a rule leaked it."""
+PIECE = 12
+"""Shortest run of a secret's characters that is masked where a rule leaked it.
+
+Shorter runs are ordinary words as often as leaks: the acme tenant's session secret shares
+``-session-`` with the rule ``add-session-claims``, its legacy key ``-legacy-`` with
+``migrate-legacy-users``. A rule that logs a key's first 12 or more characters is caught."""
+
+WHOLE = 6
+"""Secrets this long or longer are masked wherever they appear whole (shorter ones would
+mask ordinary words)."""
 
 SECRET_KEY = re.compile(r"KEY|SECRET|TOKEN|PASSW|PWD|PRIVATE|CREDENTIAL|SALT|SIGNING|AUTH",
                         re.IGNORECASE)
@@ -36,7 +44,7 @@ def secret_values(configuration: Mapping[str, str]) -> list[str]:
     reader needs to follow a call, and masking a domain would mask every email address.
     """
     return [str(v) for k, v in configuration.items()
-            if SECRET_KEY.search(str(k)) and len(str(v)) >= PIECE]
+            if SECRET_KEY.search(str(k)) and len(str(v)) >= WHOLE]
 
 
 class Redactor:
@@ -45,8 +53,9 @@ class Redactor:
     Parameters
     ----------
     secrets
-        Secret values; those shorter than :data:`PIECE` characters are ignored (masking
-        them would hide ordinary words).
+        Secret values. Those of :data:`PIECE` characters or more are masked wherever any
+        :data:`PIECE` of their characters appear in a row; shorter ones (at least
+        :data:`WHOLE`) only where they appear whole.
 
     Examples
     --------
@@ -57,10 +66,14 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         forms = set()
         for secret in secrets:
-            if len(secret) >= PIECE:
+            if len(secret) >= WHOLE:
                 forms.update({secret, html.escape(secret)})
-        windows = sorted({f[i:i + PIECE] for f in forms for i in range(len(f) - PIECE + 1)})
-        self._pattern = re.compile("|".join(map(re.escape, windows))) if windows else None
+        windows = {f[i:i + PIECE] for f in forms if len(f) >= PIECE
+                   for i in range(len(f) - PIECE + 1)}
+        windows.update(f for f in forms if len(f) < PIECE)
+        # Longest first: a whole short secret wins over nothing, a window over its own prefix.
+        ordered = sorted(windows, key=lambda t: (-len(t), t))
+        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
     def __bool__(self) -> bool:
         return self._pattern is not None

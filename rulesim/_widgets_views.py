@@ -138,7 +138,7 @@ class LoginBrowser(View):
     secrets
         Values to mask wherever a rule leaked them into a trace (console lines, URLs,
         claims), e.g. ``rs.widgets.secret_values(rules.configuration)`` (the values of keys
-        named like secrets: ``*KEY*``, ``*SECRET*``, ``*TOKEN*``, …). Any run of 8 or more
+        named like secrets: ``*KEY*``, ``*SECRET*``, ``*TOKEN*``, …). Any run of 12 or more
         of their characters is shown as ``••••••••``.
 
     Attributes
@@ -379,6 +379,7 @@ class LoginBrowser(View):
         header, labels = pick_list(flags, shown, labels=_PAGE_LABELS)
         self.table.value = PICK_LIST_STYLE + (header if len(page) else "<i>no login matches</i>")
         self.login_select.layout.display = None if len(page) else "none"
+        self.login_select.rows = max(2, min(len(page), 20))  # no blank lines under a short page
         self.page_label.value = f"page {self._page + 1} / {self.pages}"
         self.prev_button.disabled = self._page == 0
         self.next_button.disabled = self._page >= self.pages - 1

@@ -75,7 +75,8 @@ def _thousands(axis: Any) -> None:
     """Count ticks as ``1,250``, like every count printed beside the figures."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    axis.set_major_locator(MaxNLocator(integer=True))
+    # Few round steps: "1,000" is wider than "1000", and ten of them would touch.
+    axis.set_major_locator(MaxNLocator(nbins=5, integer=True, steps=[1, 2, 2.5, 5, 10]))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
 
 

@@ -319,9 +319,12 @@ def test_a_leaked_secret_is_masked_in_the_traces_of_a_browser_given_the_secrets(
     assert key[:16] in plain.trace_view.value  # the rule really leaks it
     masked = LoginBrowser(sim, secrets=rs.widgets.secret_values(conf))
     masked.select(leaking)
-    assert not any(key[i:i + 8] in masked.trace_view.value for i in range(len(key) - 7))
+    assert not any(key[i:i + 12] in masked.trace_view.value for i in range(len(key) - 11))
     assert MASK in masked.trace_view.value
     assert "enrich-profile: looking up" in masked.trace_view.value
+    # Words a secret shares with ordinary text stay readable (-session-, -legacy-).
+    for rule in ("add-session-claims", "migrate-legacy-users", "sign-downstream-claims"):
+        assert f">{rule}</td>" in masked.trace_view.value
 
 
 def test_the_explorer_masks_every_configuration_value_until_asked() -> None:
@@ -423,12 +426,14 @@ def test_impact_view_shows_both_rule_lists_in_one_table_row_by_row(explorer: Exp
 def test_the_redactor_masks_any_long_enough_run_of_a_secret_and_nothing_else() -> None:
     from rulesim._widgets_secrets import MASK, Redactor, secret_values
 
-    redact = Redactor(["s3cr3t-&-value-42", "short"])
-    assert redact("key s3cr3t-&-val... ok") == f"key {MASK}... ok"  # a 13-character prefix
-    assert redact("tail: &-value-42!") == f"tail: {MASK}!"
-    assert redact("s3cr3t-&amp;-value-42") == MASK  # as an HTML view writes it
-    assert redact("s3cr3t- and short") == "s3cr3t- and short"  # 7 characters: kept
-    assert redact("s3cr3t-&") == MASK  # 8: masked
-    assert not Redactor([]) and Redactor([])("anything") == "anything"
-    assert secret_values({"API_KEY": "k" * 20, "TOS_VERSION": "2024-06-01-long",
-                          "client_secret": "abcdefgh", "PIN_TOKEN": "1234"}) == ["k" * 20, "abcdefgh"]
+    redact = Redactor(["s3cr3t-&-value-42-long", "pin-42", "short"])
+    assert redact("key s3cr3t-&-value... ok") == f"key {MASK}... ok"  # a 15-character prefix
+    assert redact("tail: &-value-42-long!") == f"tail: {MASK}!"
+    assert redact("s3cr3t-&amp;-value-42-long") == MASK  # as an HTML view writes it
+    assert redact("s3cr3t-&-va and -value-") == "s3cr3t-&-va and -value-"  # 11: kept
+    assert redact("s3cr3t-&-valu") == MASK  # 12: masked
+    assert redact("your pin-42, not pin-4") == f"your {MASK}, not pin-4"  # short: whole only
+    assert redact("short") == "short"  # under 6 characters: an ordinary word
+    assert not Redactor(["short"]) and Redactor([])("anything") == "anything"
+    assert secret_values({"API_KEY": "k" * 20, "TOS_VERSION": "2024-06-01-long-value",
+                          "client_secret": "abcdef", "PIN_TOKEN": "1234"}) == ["k" * 20, "abcdef"]
