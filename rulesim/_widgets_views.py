@@ -183,10 +183,12 @@ class LoginBrowser(View):
         rules = [str(r) for r in sim.rule_runs["rule"].cat.categories] if len(sim.rule_runs) else []
         codes = sorted(str(c) for c in logins["error_code"].dropna().unique())
         self.population_columns = [c for c in logins.columns if c not in _RESULT_COLUMNS]
-        small = {"layout": w.Layout(width="220px")}
+        small = {"layout": w.Layout(width="200px")}
         self.outcome = w.Dropdown(description="outcome", options=[_ANY, *sorted(
             str(o) for o in logins["outcome"].dropna().unique())], **small)
-        self.rule = w.Dropdown(description="rule", options=[_ANY, *rules], **small)
+        # Wide enough for a rule name (the others hold short words).
+        self.rule = w.Dropdown(description="rule", options=[_ANY, *rules],
+                               layout=w.Layout(width="290px"))
         self.rule_outcome = w.Dropdown(description="rule ended", options=[
             _ANY, "ok", "denied", "error", "timeout", "skipped"], **small)
         self.error_code = w.Dropdown(description="error", options=[_ANY, *codes], **small)
