@@ -1,0 +1,389 @@
+"""A population built from a tenant's own login logs (``Population.from_logs``).
+
+:func:`_log_frames` turns the login events of a log export (see :mod:`rulesim.logs`) into the
+``users``/``logins`` frames a :class:`~rulesim.Population` wraps: one login per event, users
+joined to a users export or generated, pseudonymized when asked, optionally resampled to ``n``
+logins. :func:`_render_logs` builds each login's Rules payload from those frames on demand
+(the per-login context is rebuilt from the event: client, connection, IP, user agent, geoip,
+logins count, authentication methods from the prompts, the date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from rulesim import _logprofile as lp
+from rulesim._popgen import _dt
+from rulesim._popio import _connection_of, _read_export, _to_ms
+from rulesim._popmix import _FAMILIES
+from rulesim._poprender import _DUMP
+from rulesim.errors import PopulationError
+from rulesim.logs import _GEO, LOGIN_EVENTS, LogSummary, read_events
+from rulesim.providers import login_context as lcp
+
+_CLIENT_BY_ID = {c.client_id: c for c in lcp.CLIENTS}
+_CLIENT_BY_NAME = {c.name: c for c in lcp.CLIENTS}
+_FIRST_FACTORS = ("pwd", "federated", "email", "sms")
+
+
+def _method(stage: str) -> str:
+    s = stage.lower()
+    if "mfa" in s or "guardian" in s or "otp" in s or "webauthn" in s:
+        return "mfa"
+    if "passwordless" in s:
+        return "sms" if "sms" in s else "email"
+    if "password" in s or s in ("prompt-authenticate", "lock-password-authenticate"):
+        return "pwd"
+    if s.endswith("-authenticate"):
+        return "federated"
+    return ""
+
+
+def _methods(prompts: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for stage in prompts.split(","):
+        m = _method(stage)
+        if m and m not in found:
+            found.append(m)
+    return tuple(found)
+
+
+def _protocol(event_type: str, client_id: str, client_name: str) -> str:
+    implied = LOGIN_EVENTS.get(event_type, "")
+    if implied:
+        return implied
+    client = _CLIENT_BY_ID.get(client_id) or _CLIENT_BY_NAME.get(client_name)
+    if client is not None and client.protocols[0] in ("samlp", "oauth2-resource-owner"):
+        return client.protocols[0]
+    return "oidc-basic-profile"
+
+
+def _geo_fragment(row: tuple[Any, ...]) -> str:
+    geo = {k: v for k, v in zip(_GEO, row, strict=True)
+           if v is not None and v == v and v != ""}  # v == v drops NaN
+    return _DUMP(geo) if geo.get("country_code") else ""
+
+
+def _truncate_ip(ip: str) -> str:
+    if ":" in ip:
+        groups = ip.split(":")
+        return ":".join(groups[:3]) + "::" if len(groups) > 3 else ip
+    head, dot, _ = ip.rpartition(".")
+    return f"{head}.0" if dot else ip
+
+
+def _category(values: Any) -> pd.Categorical:
+    cat: pd.Categorical = pd.Categorical(values)
+    if cat.categories.dtype != object:
+        cat = pd.Categorical(np.asarray(values, dtype=object).astype(str))
+    return cat
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def _user_rows(ev: pd.DataFrame, first_rows: npt.NDArray[np.int64], uids: list[str],
+               export: dict[str, dict[str, Any]], pseudonymize: bool
+               ) -> list[dict[str, Any]]:
+    """One dict per user (in first-login order): the contract columns and the profile dict."""
+    rows = []
+    ms, lc = ev["_ms"].to_numpy(dtype=np.int64), ev["logins_count"].to_numpy(dtype=float)
+    for uid, r in zip(uids, first_rows.tolist(), strict=True):
+        conn, strat = str(ev["connection"].iat[r] or ""), str(ev["strategy"].iat[r] or "")
+        record = export.get(uid)
+        new_id = lp.pseudo_user_id(uid) if pseudonymize else uid
+        if record is not None:
+            e_conn, e_strat = _connection_of(record)
+            profile = lp.export_profile(record, conn or e_conn, strat or e_strat)
+            if pseudonymize:
+                profile = lp.pseudonymize_profile(profile, new_id)
+        else:
+            if not conn or not strat:
+                e_conn, e_strat = _connection_of({"user_id": uid})
+                conn, strat = conn or e_conn, strat or e_strat
+            name = str(ev["user_name"].iat[r] or "")
+            email = name if "@" in name else ""
+            email = lp.pseudo_email(email, uid) if pseudonymize and email else email
+            count = float(lc[r])
+            created = lp.created_before(uid, int(ms[r]), int(count) if count == count else 2)
+            profile = lp.generated_profile(new_id, email, conn, strat, uid, created)
+        rows.append({"profile": profile, "connection": conn, "strategy": strat,
+                     "in_export": record is not None})
+    return rows
+
+
+def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
+                home: list[str]) -> pd.DataFrame:
+    out: dict[str, list[Any]] = {k: [] for k in (
+        "user_id", "email", "email_domain", "connection", "strategy", "country", "roles", "plan",
+        "mfa_enrolled", "created_at", "tags", "in_export", "_profile")}
+    for src, copy in copies:
+        row = rows[src]
+        profile = row["profile"]
+        if copy:
+            profile = dict(profile)
+            profile["user_id"] = lp.pseudo_user_id(str(row["profile"]["user_id"]), copy)
+            if isinstance(profile.get("email"), str):
+                profile["email"] = lp.copy_email(profile["email"], copy)
+            idents = profile.get("identities")
+            if isinstance(idents, list) and idents and isinstance(idents[0], dict):
+                profile["identities"] = [{**idents[0], "user_id": profile["user_id"].split(
+                    "|", 1)[-1]}, *idents[1:]]
+        app = profile.get("app_metadata") if isinstance(profile.get("app_metadata"), dict) else {}
+        roles: list[Any] = app["roles"] if isinstance(app.get("roles"), list) else []
+        email = str(profile.get("email") or "")
+        for key, value in (
+                ("user_id", str(profile["user_id"])), ("email", email),
+                ("email_domain", email.rsplit("@", 1)[1] if "@" in email else ""),
+                ("connection", row["connection"]), ("strategy", row["strategy"]),
+                ("country", home[src]), ("roles", ",".join(map(str, roles))),
+                ("plan", str(app.get("plan", ""))),
+                ("mfa_enrolled", bool(profile.get("multifactor"))),
+                ("created_at", _to_ms(profile.get("created_at"), 0)), ("tags", ""),
+                ("in_export", row["in_export"]), ("_profile", _DUMP(profile)[:-1])):
+            out[key].append(value)
+    df: pd.DataFrame = pd.DataFrame(out)
+    df["created_at"] = _dt(df["created_at"].to_numpy(dtype=np.int64))
+    for name in ("email_domain", "connection", "strategy", "country", "roles", "plan", "tags"):
+        df[name] = _category(df[name].tolist())
+    return df
+
+
+# --- logins -----------------------------------------------------------------------------------
+
+
+def _resample(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], n: int | None,
+              seed: int) -> tuple[list[tuple[int, int]], npt.NDArray[np.int64]]:
+    """Users to keep as ``(user, copy)`` and the event rows of their logins, in order.
+
+    Whole users are drawn (so each keeps their login count and their logins' mix): every user
+    ``n // total`` times, then users in a seeded random order until ``n``; the last user drawn
+    may keep only a prefix of their logins.
+    """
+    users = len(counts)
+    total = int(counts.sum())
+    if n is None or n == total:
+        return [(u, 0) for u in range(users)], np.arange(total, dtype=np.int64)
+    full, rest = divmod(n, total)
+    chosen = [(u, k) for k in range(full) for u in range(users)]
+    if rest:
+        order = np.random.default_rng([seed, 1]).permutation(users)
+        upto = int(np.searchsorted(np.cumsum(counts[order]), rest))
+        chosen += [(int(u), full) for u in order[:upto + 1]]
+    parts = [np.arange(starts[u], starts[u] + counts[u]) for u, _ in chosen]
+    rows = np.concatenate(parts)[:n].astype(np.int64)
+    return chosen, rows
+
+
+def _sequence_flags(u: npt.NDArray[np.int64], ts: npt.NDArray[np.int64], ua: npt.NDArray[Any],
+                    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+                    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """New device (a user agent the user had not used in the window) and impossible travel
+    (over 500 km at over 900 km/h since the previous login), per login."""
+    same = np.concatenate([[False], u[1:] == u[:-1]])
+    seen = pd.DataFrame({"u": u, "ua": ua}).duplicated().to_numpy()
+    first = ~np.concatenate([[False], u[1:] == u[:-1]])
+    new_device = ~seen & ~first
+    la, lo = np.radians(lat), np.radians(lon)
+    pla, plo = np.concatenate([[np.nan], la[:-1]]), np.concatenate([[np.nan], lo[:-1]])
+    a = np.sin((la - pla) / 2) ** 2 + np.cos(la) * np.cos(pla) * np.sin((lo - plo) / 2) ** 2
+    km = 2 * 6371 * np.arcsin(np.sqrt(np.clip(np.nan_to_num(a), 0, 1)))
+    hours = np.maximum(ts - np.concatenate([[0], ts[:-1]]), 1) / 3_600_000
+    travel = same & (km > 500) & (km / hours > 900)
+    return new_device, travel
+
+
+def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None, n: int | None,
+                seed: int, pseudonymize: bool) -> tuple[pd.DataFrame, pd.DataFrame, LogSummary]:
+    events, summary = read_events(path)
+    ev = events[events["type"].isin(list(LOGIN_EVENTS))].reset_index(drop=True)
+    if ev.empty:
+        raise PopulationError(f"no login events ({', '.join(LOGIN_EVENTS)}) in the log export; "
+                              f"it holds:\n{summary.counts.to_string(index=False)}")
+    if ev["user_id"].isna().any():
+        bad = ev.loc[ev["user_id"].isna(), "log_id"].iloc[0]
+        raise PopulationError(f"login event {bad!r} has no user_id; a login needs its user")
+    try:
+        ms = pd.to_datetime(ev["date"], utc=True, format="ISO8601")
+    except (ValueError, TypeError) as exc:
+        raise PopulationError(f"a login event has a date that is not ISO 8601 ({exc})") from None
+    ev["_ms"] = ms.to_numpy(dtype="datetime64[ms]").view(np.int64)
+    codes, uids_index = pd.factorize(ev["user_id"])
+    first_ms = pd.Series(ev["_ms"].to_numpy()).groupby(codes).transform("min").to_numpy()
+    order = np.lexsort((np.arange(len(ev)), ev["_ms"].to_numpy(), codes, first_ms))
+    ev = ev.iloc[order].reset_index(drop=True)
+    codes = codes[order]
+    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])).astype(np.int64)
+    counts = np.diff(np.append(starts, len(ev))).astype(np.int64)
+    uids = [str(uids_index[c]) for c in codes[starts]]
+    u = np.repeat(np.arange(len(starts)), counts)
+    # logins counts: refresh tokens and silent auth carry none; they repeat the last one
+    lc = pd.Series(ev["logins_count"].to_numpy()).groupby(u).ffill().fillna(1).to_numpy()
+    lc = pd.Series(np.maximum(lc, 1).astype(np.int64)).groupby(u).cummax().to_numpy()
+    ev["logins_count"] = lc
+    export: dict[str, dict[str, Any]] = {}
+    if users is not None:
+        export = {str(r["user_id"]): r for r in _read_export(Path(users))}
+    home = (ev.assign(_u=u).groupby("_u")["country_code"]
+            .agg(lambda s: s.mode().iat[0] if s.notna().any() else "").tolist())
+    rows = _user_rows(ev, starts, uids, export, pseudonymize)
+    chosen, take = _resample(starts, counts, n, seed)
+    users_df = _user_frame(rows, chosen, home)
+    new_u = np.repeat(np.arange(len(chosen)), [counts[s] for s, _ in chosen])[:len(take)]
+    return users_df, _login_frame(ev.iloc[take].reset_index(drop=True), new_u, users_df,
+                                  pseudonymize), summary
+
+
+def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame,
+                 pseudonymize: bool) -> pd.DataFrame:
+    n = len(ev)
+    ts = ev["_ms"].to_numpy(dtype=np.int64)
+    ips = ev["ip"].fillna("").astype(str)
+    if pseudonymize:
+        uniq, inv = np.unique(ips.to_numpy(dtype=object), return_inverse=True)
+        ips = pd.Series(np.array([_truncate_ip(x) for x in uniq], dtype=object)[inv])
+    ua_cat = _category(ev["user_agent"].fillna("").astype(str))
+    fam_of = np.array([lp.user_agent_family(x) for x in ua_cat.categories], dtype=object)
+    fam = fam_of[ua_cat.codes] if len(fam_of) else np.array([], dtype=object)
+    prompts = _category(ev["prompts"].fillna("").astype(str))
+    geo_codes, geo_keys = pd.MultiIndex.from_frame(
+        ev[list(_GEO)].astype(object).where(ev[list(_GEO)].notna(), "")).factorize()
+    frags = [_geo_fragment(k) for k in geo_keys]
+    geo = pd.Categorical(np.array(frags, dtype=object)[geo_codes]) if n else pd.Categorical([])
+    methods_of = [_methods(p) for p in prompts.categories]
+    first_factor = np.array([any(m in _FIRST_FACTORS for m in ms) for ms in methods_of] or [False])
+    etype = ev["type"].astype(str).to_numpy()
+    sso = (~first_factor[prompts.codes] & (etype != "sertft")) | (etype == "ssa")
+    # a session authenticated at the user's last login that showed a first factor
+    auth = pd.Series(np.where(sso, np.nan, ts.astype(float))).groupby(u).ffill()
+    auth_ms = auth.fillna(pd.Series(ts)).to_numpy().astype(np.int64)
+    new_device, travel = _sequence_flags(u, ts, ua_cat.codes, ev["latitude"].to_numpy(float),
+                                         ev["longitude"].to_numpy(float))
+    cid = ev["client_id"].fillna("").astype(str)
+    cname = ev["client_name"].fillna("").astype(str)
+    proto = [_protocol(t, i, c) for t, i, c in zip(etype.tolist(), cid.tolist(), cname.tolist(),
+                                                   strict=True)]
+    users_conn = users["connection"].astype(str).to_numpy()[u]
+    users_strat = users["strategy"].astype(str).to_numpy()[u]
+    conn = np.where(ev["connection"].notna(), ev["connection"].astype(object), users_conn)
+    strat = np.where(ev["strategy"].notna(), ev["strategy"].astype(object), users_strat)
+    sid = ev["session_id"].fillna("").astype(str).to_numpy(dtype=object)
+    missing = sid == ""
+    sid[missing] = [f"{x:032x}"[-32:] for x in (auth_ms[missing] * 7919 + u[missing])]
+    df: pd.DataFrame = pd.DataFrame({
+        "login_id": [f"L{i:07d}" for i in range(n)],
+        "user_id": users["user_id"].to_numpy(dtype=object)[u],
+        "timestamp": _dt(ts),
+        "connection": _category(conn), "strategy": _category(strat),
+        "client_id": _category(cid), "client_name": _category(cname),
+        "protocol": _category(proto),
+        "country": _category(ev["country_code"].fillna("").astype(str)),
+        "ip": ips.to_numpy(dtype=object),
+        "ip_version": np.where(ips.str.contains(":"), 6, np.where(ips == "", 0, 4)),
+        "user_agent_family": pd.Categorical(fam, categories=[*_FAMILIES, "other"]),
+        "email_domain": _category(users["email_domain"].astype(str).to_numpy()[u]),
+        "logins_count": ev["logins_count"].to_numpy(dtype=np.int64),
+        "tags": _category([""] * n),
+        "city": _category(ev["city_name"].fillna("").astype(str)),
+        "user_agent": ua_cat, "event_type": _category(etype),
+        "log_id": ev["log_id"].fillna("").astype(str).to_numpy(dtype=object),
+        "session_id": sid, "sso": sso, "has_request": np.ones(n, dtype=bool),
+        "scope": _category(ev["scope"].fillna("").astype(str)),
+        "audience": _category(ev["audience"].fillna("").astype(str)),
+        "hostname": _category(ev["hostname"].fillna("").astype(str)),
+        "new_device": new_device, "impossible_travel": travel,
+        "_u": u.astype(np.int64), "_auth_ms": auth_ms, "_geo": geo, "_prompts": prompts,
+        "_conn_id": _category(ev["connection_id"].fillna("").astype(str)),
+    })
+    return df
+
+
+# --- payloads ---------------------------------------------------------------------------------
+
+
+def _client(client_id: str, name: str) -> lcp.Client:
+    known = _CLIENT_BY_ID.get(client_id) or _CLIENT_BY_NAME.get(name)
+    if (known is not None and known.client_id == client_id) or (known is not None and not client_id):
+        return known
+    return lcp.Client(name, client_id, dict(known.metadata) if known else {}, "", ())
+
+
+def _conn_part(conn: str, strat: str, conn_id: str) -> str:
+    fields = lcp.connection_fields(conn, strat)
+    if conn_id:
+        fields["connectionID"] = conn_id
+    return _DUMP(fields)[1:-1]
+
+
+def _methods_part(prompts: str, strategy: str, auth_ms: int) -> str:
+    names = list(_methods(prompts))
+    if not any(m in _FIRST_FACTORS for m in names):
+        names.insert(0, "pwd" if strategy == "auth0" else "federated")
+    return ",".join(f'{{"name":"{m}","timestamp":{auth_ms}}}' for m in names)
+
+
+def _render_logs(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) -> list[str]:
+    """Payload JSON of logins ``[start, stop)`` of a log population (see ``Population.payloads``)."""
+    lg = logins.iloc[start:stop]
+    u_idx = lg["_u"].to_numpy()
+    statics: dict[int, tuple[str, str]] = {}
+    for row in np.unique(u_idx).tolist():
+        role_list = [r for r in str(users["roles"].iat[row]).split(",") if r]
+        statics[row] = (str(users["_profile"].iat[row]), _DUMP(role_list))
+    cache: dict[Any, Any] = {}
+
+    def part(key: Any, make: Any) -> Any:
+        got = cache.get(key)
+        if got is None:
+            got = cache[key] = make()
+        return got
+
+    ts = lg["timestamp"].to_numpy(dtype="datetime64[ms]").view("int64")
+    iso = [s + "Z" for s in np.datetime_as_string(ts.astype("datetime64[ms]"), unit="ms")]
+    out = []
+    for (lid, uid, u, t, when, ip, count, cid, cname, conn, strat, conn_id, proto, ua, scope,
+         aud, host, etype, sid, sso, newdev, travel, geo, prompts, auth_ms) in zip(
+            lg["login_id"], lg["user_id"], u_idx.tolist(), ts.tolist(), iso, lg["ip"],
+            lg["logins_count"].tolist(), lg["client_id"], lg["client_name"], lg["connection"],
+            lg["strategy"], lg["_conn_id"], lg["protocol"], lg["user_agent"], lg["scope"],
+            lg["audience"], lg["hostname"], lg["event_type"], lg["session_id"], lg["sso"],
+            lg["new_device"], lg["impossible_travel"], lg["_geo"], lg["_prompts"],
+            lg["_auth_ms"].tolist(), strict=True):
+        static, roles = statics[u]
+        client = part(("c", cid, cname), lambda c=cid, n=cname: _client(c, n))
+        head = part(("h", cid, cname, host), lambda cl=client, h=host: (
+            f'"tenant":{_DUMP(h.split(".")[0] if h.endswith(".auth0.com") else lcp.TENANT)},'
+            f'"clientID":{_DUMP(cl.client_id)},"clientName":{_DUMP(cl.name)},'
+            f'"clientMetadata":{_DUMP(cl.metadata)},'))
+        cpart = part(("n", conn, strat, conn_id), lambda a=conn, b=strat, c=conn_id:
+                     _conn_part(a, b, c))
+        query = part(("q", cid, cname, proto, scope, aud, etype), lambda cl=client, p=proto, s=scope,
+                     a=aud, e=etype: ",".join(
+                         f'"{k}":{_DUMP(v)}' for k, v in zip(("query", "body"), lcp.query(
+                             cl, p, scope=s or lcp.SCOPES[0], audience=a,
+                             prompt="none" if e == "ssa" else ""), strict=True)))
+        geo_part = f',"geoip":{geo}' if geo else ""
+        first = count <= 1
+        risk = part(("r", first, newdev, travel), lambda f=first, d=newdev, tr=travel: _DUMP(
+            lcp.risk_assessment("high", "neutral" if f else "low" if d else "high",
+                                "neutral" if f else "low" if tr else "high")))
+        sso_part = (f'{{"with_auth0":true,"with_dbconn":{"true" if strat == "auth0" else "false"}'
+                    f',"current_clients":[{_DUMP(cid)}]}}' if sso else
+                    '{"with_auth0":false,"with_dbconn":false,"current_clients":[]}')
+        out.append(
+            f'{{"login_id":"{lid}","user_id":{_DUMP(uid)},"timestamp_ms":{t},"user":{static},'
+            f'"updated_at":"{when}","last_login":"{when}","last_ip":{_DUMP(ip)},'
+            f'"logins_count":{count}}},"context":{{{head}{cpart},"protocol":"{proto}",'
+            f'"stats":{{"loginsCount":{count}}},"sso":{sso_part},"sessionID":{_DUMP(sid)},'
+            f'"request":{{"userAgent":{_DUMP(ua)},"ip":{_DUMP(ip)},"hostname":'
+            f'{_DUMP(host or lcp.HOSTNAME)},{query}{geo_part}}},'
+            f'"authentication":{{"methods":[{_methods_part(prompts, strat, auth_ms)}]}},'
+            f'"riskAssessment":{risk},"authorization":{{"roles":{roles}}},'
+            f'"idToken":{{}},"accessToken":{{}}}}}}')
+    return out
