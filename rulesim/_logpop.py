@@ -78,11 +78,36 @@ def _truncate_ip(ip: str) -> str:
     return f"{head}.0" if dot else ip
 
 
+def _per_unique(frame: pd.DataFrame, func: Any) -> npt.NDArray[Any]:
+    """``func(*row)`` for every row, computed once per distinct row."""
+    if frame.empty:
+        return np.array([], dtype=object)
+    keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    codes, uniq = pd.factorize(keys)
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    values = [func(*row) for row in frame.iloc[first].itertuples(index=False, name=None)]
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out[codes]
+
+
+def _filled(col: pd.Series) -> pd.Series:
+    """A string column with ``""`` for missing values (categoricals stay categorical)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        if "" not in col.cat.categories:
+            col = col.cat.add_categories([""])
+        filled: pd.Series = col.fillna("")
+        return filled
+    out: pd.Series = col.astype(object).where(col.notna(), "")
+    return out
+
+
 def _category(values: Any) -> pd.Categorical:
-    cat: pd.Categorical = pd.Categorical(values)
-    if cat.categories.dtype != object:
-        cat = pd.Categorical(np.asarray(values, dtype=object).astype(str))
-    return cat
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        cat: pd.Categorical = pd.Categorical(values).remove_unused_categories()
+        return cat
+    return pd.Categorical(np.asarray(values, dtype=object))
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -93,9 +118,13 @@ def _user_rows(ev: pd.DataFrame, first_rows: npt.NDArray[np.int64], uids: list[s
                ) -> list[dict[str, Any]]:
     """One dict per user (in first-login order): the contract columns and the profile dict."""
     rows = []
-    ms, lc = ev["_ms"].to_numpy(dtype=np.int64), ev["logins_count"].to_numpy(dtype=float)
-    for uid, r in zip(uids, first_rows.tolist(), strict=True):
-        conn, strat = str(ev["connection"].iat[r] or ""), str(ev["strategy"].iat[r] or "")
+    sub = ev.iloc[first_rows]
+    ms, lc = sub["_ms"].to_numpy(dtype=np.int64), sub["logins_count"].to_numpy(dtype=float)
+    conns = sub["connection"].astype(object).where(sub["connection"].notna(), "").tolist()
+    strats = sub["strategy"].astype(object).where(sub["strategy"].notna(), "").tolist()
+    names = sub["user_name"].astype(object).where(sub["user_name"].notna(), "").tolist()
+    for r, uid in enumerate(uids):
+        conn, strat = str(conns[r]), str(strats[r])
         record = export.get(uid)
         new_id = lp.pseudo_user_id(uid) if pseudonymize else uid
         if record is not None:
@@ -107,7 +136,7 @@ def _user_rows(ev: pd.DataFrame, first_rows: npt.NDArray[np.int64], uids: list[s
             if not conn or not strat:
                 e_conn, e_strat = _connection_of({"user_id": uid})
                 conn, strat = conn or e_conn, strat or e_strat
-            name = str(ev["user_name"].iat[r] or "")
+            name = str(names[r])
             email = name if "@" in name else ""
             email = lp.pseudo_email(email, uid) if pseudonymize and email else email
             count = float(lc[r])
@@ -209,11 +238,10 @@ def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | Non
     if ev["user_id"].isna().any():
         bad = ev.loc[ev["user_id"].isna(), "log_id"].iloc[0]
         raise PopulationError(f"login event {bad!r} has no user_id; a login needs its user")
-    try:
-        ms = pd.to_datetime(ev["date"], utc=True, format="ISO8601")
-    except (ValueError, TypeError) as exc:
-        raise PopulationError(f"a login event has a date that is not ISO 8601 ({exc})") from None
-    ev["_ms"] = ms.to_numpy(dtype="datetime64[ms]").view(np.int64)
+    if ev["ms"].isna().any():
+        bad = ev.loc[ev["ms"].isna(), "log_id"].iloc[0]
+        raise PopulationError(f"login event {bad!r} has no date; a login needs its time")
+    ev["_ms"] = ev["ms"].to_numpy(dtype=np.int64)
     codes, uids_index = pd.factorize(ev["user_id"])
     first_ms = pd.Series(ev["_ms"].to_numpy()).groupby(codes).transform("min").to_numpy()
     order = np.lexsort((np.arange(len(ev)), ev["_ms"].to_numpy(), codes, first_ms))
@@ -230,8 +258,10 @@ def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | Non
     export: dict[str, dict[str, Any]] = {}
     if users is not None:
         export = {str(r["user_id"]): r for r in _read_export(Path(users))}
-    home = (ev.assign(_u=u).groupby("_u")["country_code"]
-            .agg(lambda s: s.mode().iat[0] if s.notna().any() else "").tolist())
+    seen = pd.DataFrame({"u": u, "c": _filled(ev["country_code"]).astype(str)})
+    top = seen.groupby(["u", "c"], sort=True).size().reset_index(name="k")
+    top = top.sort_values(["u", "k"], ascending=[True, False], kind="stable")
+    home = top.drop_duplicates("u")["c"].tolist()
     rows = _user_rows(ev, starts, uids, export, pseudonymize)
     chosen, take = _resample(starts, counts, n, seed)
     users_df = _user_frame(rows, chosen, home)
@@ -244,18 +274,16 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
                  pseudonymize: bool) -> pd.DataFrame:
     n = len(ev)
     ts = ev["_ms"].to_numpy(dtype=np.int64)
-    ips = ev["ip"].fillna("").astype(str)
-    if pseudonymize:
-        uniq, inv = np.unique(ips.to_numpy(dtype=object), return_inverse=True)
-        ips = pd.Series(np.array([_truncate_ip(x) for x in uniq], dtype=object)[inv])
-    ua_cat = _category(ev["user_agent"].fillna("").astype(str))
+    ips = _filled(ev["ip"]).astype("str")
+    if pseudonymize:  # drop the last octet (IPv4) or keep the /48 (IPv6)
+        ips = ips.str.replace(r"^(\d+\.\d+\.\d+)\.\d+$", r"\1.0", regex=True)
+        ips = ips.str.replace(r"^([0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f]*):.*:.*$", r"\1::",
+                              regex=True)
+    ua_cat = _category(_filled(ev["user_agent"]))
     fam_of = np.array([lp.user_agent_family(x) for x in ua_cat.categories], dtype=object)
     fam = fam_of[ua_cat.codes] if len(fam_of) else np.array([], dtype=object)
-    prompts = _category(ev["prompts"].fillna("").astype(str))
-    geo_codes, geo_keys = pd.MultiIndex.from_frame(
-        ev[list(_GEO)].astype(object).where(ev[list(_GEO)].notna(), "")).factorize()
-    frags = [_geo_fragment(k) for k in geo_keys]
-    geo = pd.Categorical(np.array(frags, dtype=object)[geo_codes]) if n else pd.Categorical([])
+    prompts = _category(_filled(ev["prompts"]))
+    geo = pd.Categorical(_per_unique(ev[list(_GEO)], lambda *row: _geo_fragment(row)))
     methods_of = [_methods(p) for p in prompts.categories]
     first_factor = np.array([any(m in _FIRST_FACTORS for m in ms) for ms in methods_of] or [False])
     etype = ev["type"].astype(str).to_numpy()
@@ -265,41 +293,39 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
     auth_ms = auth.fillna(pd.Series(ts)).to_numpy().astype(np.int64)
     new_device, travel = _sequence_flags(u, ts, ua_cat.codes, ev["latitude"].to_numpy(float),
                                          ev["longitude"].to_numpy(float))
-    cid = ev["client_id"].fillna("").astype(str)
-    cname = ev["client_name"].fillna("").astype(str)
-    proto = [_protocol(t, i, c) for t, i, c in zip(etype.tolist(), cid.tolist(), cname.tolist(),
-                                                   strict=True)]
+    cid, cname = _filled(ev["client_id"]), _filled(ev["client_name"])
+    proto = _per_unique(pd.DataFrame({"t": ev["type"], "i": cid, "c": cname}), _protocol)
     users_conn = users["connection"].astype(str).to_numpy()[u]
     users_strat = users["strategy"].astype(str).to_numpy()[u]
     conn = np.where(ev["connection"].notna(), ev["connection"].astype(object), users_conn)
     strat = np.where(ev["strategy"].notna(), ev["strategy"].astype(object), users_strat)
-    sid = ev["session_id"].fillna("").astype(str).to_numpy(dtype=object)
+    sid = np.array(_filled(ev["session_id"]).to_numpy(dtype=object))
     missing = sid == ""
     sid[missing] = [f"{x:032x}"[-32:] for x in (auth_ms[missing] * 7919 + u[missing])]
     df: pd.DataFrame = pd.DataFrame({
         "login_id": [f"L{i:07d}" for i in range(n)],
         "user_id": users["user_id"].to_numpy(dtype=object)[u],
         "timestamp": _dt(ts),
-        "connection": _category(conn), "strategy": _category(strat),
+        "connection": _category(conn.astype(str)), "strategy": _category(strat.astype(str)),
         "client_id": _category(cid), "client_name": _category(cname),
         "protocol": _category(proto),
-        "country": _category(ev["country_code"].fillna("").astype(str)),
+        "country": _category(_filled(ev["country_code"])),
         "ip": ips.to_numpy(dtype=object),
         "ip_version": np.where(ips.str.contains(":"), 6, np.where(ips == "", 0, 4)),
         "user_agent_family": pd.Categorical(fam, categories=[*_FAMILIES, "other"]),
         "email_domain": _category(users["email_domain"].astype(str).to_numpy()[u]),
         "logins_count": ev["logins_count"].to_numpy(dtype=np.int64),
         "tags": _category([""] * n),
-        "city": _category(ev["city_name"].fillna("").astype(str)),
+        "city": _category(_filled(ev["city_name"])),
         "user_agent": ua_cat, "event_type": _category(etype),
-        "log_id": ev["log_id"].fillna("").astype(str).to_numpy(dtype=object),
+        "log_id": _filled(ev["log_id"]).to_numpy(dtype=object),
         "session_id": sid, "sso": sso, "has_request": np.ones(n, dtype=bool),
-        "scope": _category(ev["scope"].fillna("").astype(str)),
-        "audience": _category(ev["audience"].fillna("").astype(str)),
-        "hostname": _category(ev["hostname"].fillna("").astype(str)),
+        "scope": _category(_filled(ev["scope"])),
+        "audience": _category(_filled(ev["audience"])),
+        "hostname": _category(_filled(ev["hostname"])),
         "new_device": new_device, "impossible_travel": travel,
         "_u": u.astype(np.int64), "_auth_ms": auth_ms, "_geo": geo, "_prompts": prompts,
-        "_conn_id": _category(ev["connection_id"].fillna("").astype(str)),
+        "_conn_id": _category(_filled(ev["connection_id"])),
     })
     return df
 

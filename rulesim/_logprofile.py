@@ -57,12 +57,13 @@ def names_for(key: str) -> tuple[str, str]:
     return first[h % len(first)], last[(h >> 20) % len(last)]
 
 
-def pseudo_email(email: str, owner: str) -> str:
-    """A pseudonym of ``email`` at the same domain, built from ``owner``'s pseudonymous name."""
+def pseudo_email(email: str, owner: str, names: tuple[str, str] | None = None) -> str:
+    """A pseudonym of ``email`` at the same domain, built from ``owner``'s pseudonymous name
+    (``names``, when the caller has them already)."""
     if "@" not in email:
         return _shape_like(email, "email")
     domain = email.rsplit("@", 1)[1]
-    given, family = names_for(owner)
+    given, family = names or names_for(owner)
     number = int.from_bytes(_digest("email:" + email.lower(), 4), "big") % 10_000
     return f"{idp.email_local_part(given, family, number % 4, number)}@{domain}"
 
@@ -115,8 +116,8 @@ def user_agent_family(user_agent: str) -> str:
     return "other"
 
 
-def _pseudo_names(d: dict[str, Any], owner: str) -> None:
-    given, family = names_for(owner)
+def _pseudo_names(d: dict[str, Any], names: tuple[str, str]) -> None:
+    given, family = names
     for key, value in (("given_name", given), ("family_name", family),
                        ("name", f"{given} {family}"), ("nickname", idp.slug(given))):
         if key in d:
@@ -130,17 +131,18 @@ def pseudonymize_profile(record: Mapping[str, Any], user_id: str) -> dict[str, A
     original id, so the same user always gets the same name.
     """
     owner = str(record.get("user_id", ""))
+    names = names_for(owner)
     d = dict(record)
     d["user_id"] = user_id
     if isinstance(d.get("email"), str):
-        d["email"] = pseudo_email(d["email"], owner)
-    _pseudo_names(d, owner)
+        d["email"] = pseudo_email(d["email"], owner, names)
+    _pseudo_names(d, names)
     if isinstance(d.get("username"), str):
         d["username"] = _shape_like(d["username"], "username")
     if isinstance(d.get("phone_number"), str):
         d["phone_number"] = _shape_like(d["phone_number"], "phone")
     if "picture" in d:
-        given, family = names_for(owner)
+        given, family = names
         d["picture"] = idp.picture_for("", str(d.get("email", "")), given, family, user_id)
     idents = d.get("identities")
     if isinstance(idents, list):
@@ -157,8 +159,8 @@ def pseudonymize_profile(record: Mapping[str, Any], user_id: str) -> dict[str, A
             if isinstance(data, dict):
                 data = dict(data)
                 if isinstance(data.get("email"), str):
-                    data["email"] = pseudo_email(data["email"], owner)
-                _pseudo_names(data, owner)
+                    data["email"] = pseudo_email(data["email"], owner, names)
+                _pseudo_names(data, names)
                 ident["profileData"] = data
             ident.pop("access_token", None)
             new.append(ident)

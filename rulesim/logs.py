@@ -258,11 +258,12 @@ def _read_arrow(path: Path) -> dict[str, Any]:
         cols[g] = field(loc, g)
     cols["session_id"] = field(det, "session_id")
     cols["logins_count"] = field(det, "stats", "loginsCount")
-    names = pc.list_flatten(field(det, "prompts"))
-    names_list = pa.ListArray.from_arrays(
-        field(det, "prompts").combine_chunks().offsets, pc.struct_field(names, "name")
-        if len(names) else pa.array([], pa.string()))
-    cols["prompts"] = pc.binary_join(names_list, ",")
+    prompts = field(det, "prompts")
+    prompts = prompts.combine_chunks() if isinstance(prompts, pa.ChunkedArray) else prompts
+    offsets = pc.subtract(prompts.offsets, prompts.offsets[0])
+    names = pc.struct_field(pc.list_flatten(prompts), "name")
+    names_list = pa.ListArray.from_arrays(offsets, names, mask=pc.is_null(prompts))
+    cols["prompts"] = pc.fill_null(pc.binary_join(names_list, ","), "")
     return cols
 
 
@@ -333,8 +334,14 @@ def _read_python(path: Path) -> dict[str, Any]:
     return cols
 
 
+_HIGH_CARDINALITY = frozenset({"date", "ip", "user_id", "user_name", "log_id", "session_id",
+                               "latitude", "longitude", "logins_count"})
+
+
 def _to_frame(cols: dict[str, Any]) -> pd.DataFrame:
+    """The event table: repetitive strings as categoricals, the date also as ``ms`` (int64)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     arrays = {}
     for name in COLUMNS:
@@ -342,9 +349,22 @@ def _to_frame(cols: dict[str, Any]) -> pd.DataFrame:
         if isinstance(col, list):
             kind = pa.float64() if name in ("latitude", "longitude", "logins_count") else pa.string()
             col = pa.array(col, type=kind)
+        if name not in _HIGH_CARDINALITY:
+            col = col.dictionary_encode()
         arrays[name] = col
-    table = pa.table(arrays)
-    frame: pd.DataFrame = table.to_pandas()
+    try:
+        ms = pc.cast(pc.cast(arrays["date"], pa.timestamp("ms", "UTC")), pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        ms = None
+    frame: pd.DataFrame = pa.table(arrays).to_pandas()
+    if ms is None:
+        try:
+            parsed = pd.to_datetime(frame["date"], utc=True, format="ISO8601")
+        except (ValueError, TypeError) as exc:
+            raise PopulationError(f"an event's date is not ISO 8601 ({exc})") from None
+        frame["ms"] = parsed.to_numpy(dtype="datetime64[ms]").view(np.int64)
+    else:
+        frame["ms"] = ms.to_numpy(zero_copy_only=False)
     return frame
 
 

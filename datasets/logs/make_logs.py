@@ -220,8 +220,10 @@ def make_events(users: list[dict[str, Any]], seed: int = 7, days: int = 30) -> l
     return events
 
 
-def write(out: Path, n_users: int, shape: str = "stream") -> tuple[Path, Path]:
-    """Write the log export (``shape``: ``stream``, ``api`` or ``ndjson``) and the users export."""
+def write(out: Path, n_users: int, shape: str = "stream", *, compress: bool = True
+          ) -> tuple[Path, Path]:
+    """Write the log export (``shape``: ``stream``, ``api`` or ``ndjson``; NDJSON gzipped unless
+    ``compress`` is false) and the users export."""
     out.mkdir(parents=True, exist_ok=True)
     users = make_users(n_users)
     events = make_events(users)
@@ -229,8 +231,9 @@ def write(out: Path, n_users: int, shape: str = "stream") -> tuple[Path, Path]:
         logs = out / "acme-logs.json"
         logs.write_text(json.dumps(events[::-1], ensure_ascii=False), encoding="utf-8")
     else:
-        logs = out / "acme-logs.ndjson.gz"
-        with gzip.open(logs, "wt", encoding="utf-8", compresslevel=6) as fh:
+        logs = out / ("acme-logs.ndjson.gz" if compress else "acme-logs.ndjson")
+        opener: Any = gzip.open if compress else open
+        with opener(logs, "wt", encoding="utf-8") as fh:
             for e in events:
                 item = {"log_id": e["log_id"], "data": e} if shape == "stream" else e
                 fh.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
