@@ -11,6 +11,7 @@ logins count, authentication methods from the prompts, the date).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -78,18 +79,28 @@ def _truncate_ip(ip: str) -> str:
     return f"{head}.0" if dot else ip
 
 
-def _per_unique(frame: pd.DataFrame, func: Any) -> npt.NDArray[Any]:
-    """``func(*row)`` for every row, computed once per distinct row."""
+def _per_unique(frame: pd.DataFrame, func: Any) -> pd.Categorical:
+    """``func(*row)`` for every row as a categorical, computed once per distinct row."""
     if frame.empty:
-        return np.array([], dtype=object)
+        return pd.Categorical([])
     keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     codes, uniq = pd.factorize(keys)
     first = np.empty(len(uniq), dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
     values = [func(*row) for row in frame.iloc[first].itertuples(index=False, name=None)]
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out[codes]
+    categories = list(dict.fromkeys(values))
+    remap = np.array([categories.index(v) for v in values], dtype=np.int64)
+    cat: pd.Categorical = pd.Categorical.from_codes(remap[codes], categories=pd.Index(categories))
+    return cat
+
+
+def _login_ids(n: int) -> Any:
+    """``L0000000``, ``L0000001``, ... as a string array (built by pyarrow)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = pc.utf8_lpad(pc.cast(pa.array(np.arange(n, dtype=np.int64)), pa.string()), 7, "0")
+    return pd.array(pc.binary_join_element_wise("L", digits, ""), dtype="str")
 
 
 def _filled(col: pd.Series) -> pd.Series:
@@ -104,6 +115,8 @@ def _filled(col: pd.Series) -> pd.Series:
 
 
 def _category(values: Any) -> pd.Categorical:
+    if isinstance(values, pd.Categorical):
+        return values
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         cat: pd.Categorical = pd.Categorical(values).remove_unused_categories()
         return cat
@@ -147,6 +160,19 @@ def _user_rows(ev: pd.DataFrame, first_rows: npt.NDArray[np.int64], uids: list[s
     return rows
 
 
+def _created_ms(value: Any) -> int:
+    """Epoch ms of an ISO date (UTC when it names no zone); 0 when absent or unreadable."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return _to_ms(value, 0)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return int(parsed.timestamp() * 1000)
+    return _to_ms(value, 0)
+
+
 def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
                 home: list[str]) -> pd.DataFrame:
     out: dict[str, list[Any]] = {k: [] for k in (
@@ -174,7 +200,7 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
                 ("country", home[src]), ("roles", ",".join(map(str, roles))),
                 ("plan", str(app.get("plan", ""))),
                 ("mfa_enrolled", bool(profile.get("multifactor"))),
-                ("created_at", _to_ms(profile.get("created_at"), 0)), ("tags", ""),
+                ("created_at", _created_ms(profile.get("created_at"))), ("tags", ""),
                 ("in_export", row["in_export"]), ("_profile", _DUMP(profile)[:-1])):
             out[key].append(value)
     df: pd.DataFrame = pd.DataFrame(out)
@@ -274,7 +300,7 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
                  pseudonymize: bool) -> pd.DataFrame:
     n = len(ev)
     ts = ev["_ms"].to_numpy(dtype=np.int64)
-    ips = _filled(ev["ip"]).astype("str")
+    ips = ev["ip"].astype("str").fillna("")
     if pseudonymize:  # drop the last octet (IPv4) or keep the /48 (IPv6)
         ips = ips.str.replace(r"^(\d+\.\d+\.\d+)\.\d+$", r"\1.0", regex=True)
         ips = ips.str.replace(r"^([0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f]*):.*:.*$", r"\1::",
@@ -283,7 +309,7 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
     fam_of = np.array([lp.user_agent_family(x) for x in ua_cat.categories], dtype=object)
     fam = fam_of[ua_cat.codes] if len(fam_of) else np.array([], dtype=object)
     prompts = _category(_filled(ev["prompts"]))
-    geo = pd.Categorical(_per_unique(ev[list(_GEO)], lambda *row: _geo_fragment(row)))
+    geo = _per_unique(ev[list(_GEO)], lambda *row: _geo_fragment(row))
     methods_of = [_methods(p) for p in prompts.categories]
     first_factor = np.array([any(m in _FIRST_FACTORS for m in ms) for ms in methods_of] or [False])
     etype = ev["type"].astype(str).to_numpy()
@@ -295,22 +321,24 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
                                          ev["longitude"].to_numpy(float))
     cid, cname = _filled(ev["client_id"]), _filled(ev["client_name"])
     proto = _per_unique(pd.DataFrame({"t": ev["type"], "i": cid, "c": cname}), _protocol)
-    users_conn = users["connection"].astype(str).to_numpy()[u]
-    users_strat = users["strategy"].astype(str).to_numpy()[u]
-    conn = np.where(ev["connection"].notna(), ev["connection"].astype(object), users_conn)
-    strat = np.where(ev["strategy"].notna(), ev["strategy"].astype(object), users_strat)
-    sid = np.array(_filled(ev["session_id"]).to_numpy(dtype=object))
-    missing = sid == ""
-    sid[missing] = [f"{x:032x}"[-32:] for x in (auth_ms[missing] * 7919 + u[missing])]
+    conn, strat = ev["connection"], ev["strategy"]
+    if conn.isna().any() or strat.isna().any():  # take the user's where the event has none
+        conn = conn.astype(object).where(conn.notna(), users["connection"].astype(object).to_numpy()[u])
+        strat = strat.astype(object).where(strat.notna(), users["strategy"].astype(object).to_numpy()[u])
+    sid = ev["session_id"].astype("str").fillna("")
+    missing = (sid == "").to_numpy()
+    if missing.any():  # refresh tokens carry no session: one per session authentication
+        sid = sid.copy()
+        sid[missing] = [f"{x:032x}"[-32:] for x in (auth_ms[missing] * 7919 + u[missing])]
     df: pd.DataFrame = pd.DataFrame({
-        "login_id": [f"L{i:07d}" for i in range(n)],
-        "user_id": users["user_id"].to_numpy(dtype=object)[u],
+        "login_id": _login_ids(n),
+        "user_id": users["user_id"].astype("str").array.take(u),
         "timestamp": _dt(ts),
-        "connection": _category(conn.astype(str)), "strategy": _category(strat.astype(str)),
+        "connection": _category(conn), "strategy": _category(strat),
         "client_id": _category(cid), "client_name": _category(cname),
-        "protocol": _category(proto),
+        "protocol": proto,
         "country": _category(_filled(ev["country_code"])),
-        "ip": ips.to_numpy(dtype=object),
+        "ip": ips.array,
         "ip_version": np.where(ips.str.contains(":"), 6, np.where(ips == "", 0, 4)),
         "user_agent_family": pd.Categorical(fam, categories=[*_FAMILIES, "other"]),
         "email_domain": _category(users["email_domain"].astype(str).to_numpy()[u]),
@@ -318,8 +346,8 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
         "tags": _category([""] * n),
         "city": _category(_filled(ev["city_name"])),
         "user_agent": ua_cat, "event_type": _category(etype),
-        "log_id": _filled(ev["log_id"]).to_numpy(dtype=object),
-        "session_id": sid, "sso": sso, "has_request": np.ones(n, dtype=bool),
+        "log_id": ev["log_id"].astype("str").fillna("").array,
+        "session_id": sid.array, "sso": sso, "has_request": np.ones(n, dtype=bool),
         "scope": _category(_filled(ev["scope"])),
         "audience": _category(_filled(ev["audience"])),
         "hostname": _category(_filled(ev["hostname"])),

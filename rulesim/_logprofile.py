@@ -32,11 +32,24 @@ def _digest(text: str, size: int = 16) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=size, key=_KEY).digest()
 
 
+_URLSAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 def _shape_like(tail: str, salt: str) -> str:
-    """A pseudonym of ``tail`` with its length and character classes (hex stays hex)."""
-    stream = b"".join(_digest(f"{salt}#{i}:{tail}", 64) for i in range(len(tail) // 64 + 1))
-    if tail and set(tail) <= _HEX:
+    """A pseudonym of ``tail`` with its length and character classes (hex stays hex, digits
+    stay digits, URL-safe base64 stays URL-safe base64)."""
+    size = max(len(tail), 1)
+    stream = _digest(f"{salt}:{tail}", 64)
+    while len(stream) < size:
+        stream += _digest(f"{salt}#{len(stream)}:{tail}", 64)
+    if tail.isdigit():
+        return str(int.from_bytes(stream, "big") % 10**len(tail)).zfill(len(tail))
+    if set(tail) <= _HEX:
         return stream.hex()[:len(tail)]
+    if set(tail) <= _URLSAFE:
+        import base64
+
+        return base64.urlsafe_b64encode(stream).decode()[:len(tail)]
     out = []
     for ch, b in zip(tail, stream, strict=False):
         if ch.isdigit():

@@ -216,7 +216,7 @@ def _first_char(path: Path) -> str:
                 return str(stripped[0])
 
 
-def _arrow_schema() -> Any:
+def _arrow_schema(wrapped: bool) -> Any:
     import pyarrow as pa
 
     geo = pa.struct([(g, pa.float64() if g in ("latitude", "longitude") else pa.string())
@@ -225,45 +225,52 @@ def _arrow_schema() -> Any:
                          ("stats", pa.struct([("loginsCount", pa.float64())])),
                          ("prompts", pa.list_(pa.struct([("name", pa.string())])))])
     fields = [(s, pa.string()) for s in _STRINGS] + [("location_info", geo), ("details", details)]
-    return pa.schema([*fields, ("data", pa.struct(fields))])
+    return pa.schema([("data", pa.struct(fields))] if wrapped else fields)
+
+
+def _is_wrapped(path: Path) -> bool:
+    """Whether the first event of a newline-delimited file sits under ``data`` (a log stream)."""
+    with _open_text(path) as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except ValueError:
+                    return False
+                return isinstance(first, dict) and isinstance(first.get("data"), dict)
+    return False
 
 
 def _read_arrow(path: Path) -> dict[str, Any]:
-    """Columns of a newline-delimited file, parsed by pyarrow (raises on anything unexpected)."""
+    """Columns of a newline-delimited file, parsed by pyarrow (raises on anything unexpected,
+    including a file that mixes wrapped and plain events)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.json as pj
 
-    opts = pj.ParseOptions(explicit_schema=_arrow_schema(), unexpected_field_behavior="ignore",
-                           newlines_in_values=False)
+    wrapped = _is_wrapped(path)
+    opts = pj.ParseOptions(explicit_schema=_arrow_schema(wrapped),
+                           unexpected_field_behavior="ignore", newlines_in_values=False)
     with pa.input_stream(str(path), compression="gzip" if path.suffix == ".gz" else None) as fh:
         table = pj.read_json(fh, parse_options=opts,
-                             read_options=pj.ReadOptions(use_threads=False, block_size=1 << 23))
-    top, data = table, table.column("data")
-    wrapped = pc.is_valid(data)
-
-    def pick(get_top: Any, get_data: Any) -> Any:
-        return pc.if_else(wrapped, get_data, get_top)
-
-    def field(struct: Any, *names: str) -> Any:
-        out = struct
-        for name in names:
-            out = pc.struct_field(out, name)
-        return out
-
-    cols: dict[str, Any] = {s: pick(top.column(s), field(data, s)) for s in _STRINGS}
-    loc = pick(top.column("location_info"), field(data, "location_info"))
-    det = pick(top.column("details"), field(data, "details"))
+                             read_options=pj.ReadOptions(use_threads=False, block_size=1 << 20))
+    if wrapped and table.column("data").null_count:
+        raise ValueError("some events are not under data")
+    for _ in range(4 if wrapped else 3):
+        table = table.flatten()
+    prefix = "data." if wrapped else ""
+    cols: dict[str, Any] = {s: table.column(prefix + s) for s in _STRINGS}
     for g in _GEO:
-        cols[g] = field(loc, g)
-    cols["session_id"] = field(det, "session_id")
-    cols["logins_count"] = field(det, "stats", "loginsCount")
-    prompts = field(det, "prompts")
-    prompts = prompts.combine_chunks() if isinstance(prompts, pa.ChunkedArray) else prompts
+        cols[g] = table.column(f"{prefix}location_info.{g}")
+    cols["session_id"] = table.column(prefix + "details.session_id")
+    cols["logins_count"] = table.column(prefix + "details.stats.loginsCount")
+    prompts = table.column(prefix + "details.prompts").combine_chunks()
     offsets = pc.subtract(prompts.offsets, prompts.offsets[0])
     names = pc.struct_field(pc.list_flatten(prompts), "name")
     names_list = pa.ListArray.from_arrays(offsets, names, mask=pc.is_null(prompts))
     cols["prompts"] = pc.fill_null(pc.binary_join(names_list, ","), "")
+    if pc.any(pc.is_null(cols["type"])).as_py() and not pc.all(pc.is_null(cols["type"])).as_py():
+        raise ValueError("some events have no type")
     return cols
 
 
