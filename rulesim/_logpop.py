@@ -213,24 +213,34 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
 # --- logins -----------------------------------------------------------------------------------
 
 
-def _resample(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], n: int | None,
-              seed: int) -> tuple[list[tuple[int, int]], npt.NDArray[np.int64]]:
+def _resample(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64],
+              stratum: npt.NDArray[np.int64], n: int | None, seed: int
+              ) -> tuple[list[tuple[int, int]], npt.NDArray[np.int64]]:
     """Users to keep as ``(user, copy)`` and the event rows of their logins, in order.
 
-    Whole users are drawn (so each keeps their login count and their logins' mix): every user
-    ``n // total`` times, then users in a seeded random order until ``n``; the last user drawn
-    may keep only a prefix of their logins.
+    Whole users are drawn, so each keeps their logins (their count and their mix). Every user
+    is taken ``n // total`` times; the remaining logins come from a systematic sample of the
+    users sorted by ``stratum`` (the client × connection × country × device cell of their first
+    login) and login count, with a seeded random start: each user has the same chance, and
+    every stratum gets its share. The last user drawn may keep only a prefix of their logins.
     """
     users = len(counts)
     total = int(counts.sum())
     if n is None or n == total:
         return [(u, 0) for u in range(users)], np.arange(total, dtype=np.int64)
+    rng = np.random.default_rng([seed, 1])
     full, rest = divmod(n, total)
     chosen = [(u, k) for k in range(full) for u in range(users)]
     if rest:
-        order = np.random.default_rng([seed, 1]).permutation(users)
-        upto = int(np.searchsorted(np.cumsum(counts[order]), rest))
-        chosen += [(int(u), full) for u in order[:upto + 1]]
+        order = np.lexsort((rng.permutation(users), counts, stratum))
+        step = total / rest
+        picks = np.unique(np.floor(rng.random() * step + np.arange(0, users, step)).astype(
+            np.int64))
+        picked = order[picks[picks < users]]
+        others = np.setdiff1d(order, picked, assume_unique=True)
+        queue = np.concatenate([np.sort(picked), rng.permutation(others)])
+        upto = int(np.searchsorted(np.cumsum(counts[queue]), rest))
+        chosen += [(int(u), full) for u in queue[:upto + 1]]
     parts = [np.arange(starts[u], starts[u] + counts[u]) for u, _ in chosen]
     rows = np.concatenate(parts)[:n].astype(np.int64)
     return chosen, rows
@@ -289,7 +299,13 @@ def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | Non
     top = top.sort_values(["u", "k"], ascending=[True, False], kind="stable")
     home = top.drop_duplicates("u")["c"].tolist()
     rows = _user_rows(ev, starts, uids, export, pseudonymize)
-    chosen, take = _resample(starts, counts, n, seed)
+    first = ev.iloc[starts]
+    agents = _category(_filled(first["user_agent"]))
+    family = np.array([lp.user_agent_family(a) for a in agents.categories] or [""])[agents.codes]
+    stratum = pd.util.hash_pandas_object(pd.DataFrame({
+        "c": first["client_name"].to_numpy(), "n": first["connection"].to_numpy(),
+        "k": first["country_code"].to_numpy(), "f": family}), index=False).to_numpy()
+    chosen, take = _resample(starts, counts, pd.factorize(stratum)[0], n, seed)
     users_df = _user_frame(rows, chosen, home)
     new_u = np.repeat(np.arange(len(chosen)), [counts[s] for s, _ in chosen])[:len(take)]
     return users_df, _login_frame(ev.iloc[take].reset_index(drop=True), new_u, users_df,

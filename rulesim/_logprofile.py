@@ -91,7 +91,8 @@ def pseudo_user_id(user_id: str, copy: int = 0) -> str:
     salt = f"id{copy}"
     if len(parts) >= 3:  # samlp|connection|email-or-id
         tail = "|".join(parts[2:])
-        new = pseudo_email(tail, user_id + salt) if "@" in tail else _shape_like(tail, salt)
+        owner = user_id if copy == 0 else f"{user_id}#{copy}"  # the profile's email, for copy 0
+        new = pseudo_email(tail, owner) if "@" in tail else _shape_like(tail, salt)
         return f"{parts[0]}|{parts[1]}|{new}"
     if len(parts) == 2:
         return f"{parts[0]}|{_shape_like(parts[1], salt)}"

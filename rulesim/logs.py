@@ -269,8 +269,8 @@ def _read_arrow(path: Path) -> dict[str, Any]:
     names = pc.struct_field(pc.list_flatten(prompts), "name")
     names_list = pa.ListArray.from_arrays(offsets, names, mask=pc.is_null(prompts))
     cols["prompts"] = pc.fill_null(pc.binary_join(names_list, ","), "")
-    if pc.any(pc.is_null(cols["type"])).as_py() and not pc.all(pc.is_null(cols["type"])).as_py():
-        raise ValueError("some events have no type")
+    if cols["type"].null_count:
+        raise ValueError("some events have no type: let the line reader say which")
     return cols
 
 
@@ -325,6 +325,9 @@ def _read_python(path: Path) -> dict[str, Any]:
         if not isinstance(event, dict):
             raise PopulationError(f"{path}, line {where}: expected a log event (a JSON object), "
                                   f"got {type(event).__name__}")
+        if not isinstance(event.get("type"), str):
+            raise PopulationError(f"{path}, line {where}: the event has no type; expected Auth0 "
+                                  "log events (Management API, log stream or NDJSON)")
         for s in _STRINGS:
             cols[s].append(_text(event.get(s)))
         loc = _obj(event.get("location_info"))
