@@ -5,9 +5,10 @@ in batches through the **instrumented** rules, and reads each login's branch cou
 (every login runs in its own chunk, and a chunk's counters are saved with it). A login that
 reaches a branch arm no earlier login reached joins a corpus; later batches are half fresh
 logins, half mutants of corpus logins (one or two of their literal fields set to another
-literal or near miss), so a branch nested behind two literals is reached through the login that
-got past the first. The search stops at the first login that breaks the property, which
-:func:`rulesim.testing.search` then shrinks; the arms no login reached are reported.
+literal or near miss; the newest corpus login half the time), so a branch nested behind two
+literals is reached through the login that got past the first. The search stops at the first
+login that breaks the property, which :func:`rulesim.testing.search` then shrinks; the arms no
+login reached are reported.
 """
 
 from __future__ import annotations
@@ -95,8 +96,15 @@ class _Mutator:
         child = copy.deepcopy(parent)
         for _ in range(self.rng.choice((1, 1, 2))):
             k = self.rng.randrange(len(self.mined))
-            set_path(child, self.mined[k].keys, copy.deepcopy(self.rng.choice(self.values[k])))
+            values = self.values[k]  # the literal itself half the time, else a near miss
+            value = values[0] if self.rng.random() < 0.5 else self.rng.choice(values)
+            set_path(child, self.mined[k].keys, copy.deepcopy(value))
         return _sync(child)
+
+    def parent(self, corpus: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """A corpus login to mutate: the newest half the time (it reached the deepest new
+        branch), else any."""
+        return corpus[-1] if self.rng.random() < 0.5 else self.rng.choice(corpus)
 
 
 def _arms(counts: dict[str, list[int]], branch_ids: dict[str, set[int]]) -> set[tuple[str, int]]:
@@ -169,7 +177,7 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
         batch = fresh[used:used + size - n_mutants]
         used += len(batch)
         if mutate is not None:
-            batch += [mutate(mutate.rng.choice(corpus)) for _ in range(n_mutants)]
+            batch += [mutate(mutate.parent(corpus)) for _ in range(n_mutants)]
         traces, counts = _run(run_rules, batch, dict(options), guided)
         for login, trace, hits in zip(batch, traces, counts, strict=True):
             tried.append(login)

@@ -222,7 +222,15 @@ class _Miner:
         obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
         method = _text(prop) if prop is not None else ""
         first = arg_nodes[0]
-        if method in ("test", "exec") and obj is not None and obj.type == "regex":
+        if method == "includes" and obj is not None and _text(obj) == "_" and \
+                len(arg_nodes) == 2:  # lodash: _.includes(collection, value)
+            coll, value = arg_nodes
+            path = self.path(coll)
+            if path:
+                self.add(path, _scalar(value, self.consts), "includes", node)
+            else:
+                self.add(self.path(value), _scalar(coll, self.consts), "in", node)
+        elif method in ("test", "exec") and obj is not None and obj.type == "regex":
             self._regex(obj, self.path(first), node)
         elif method in _STRING_METHODS and obj is not None:
             subject = self.path(obj)
@@ -232,14 +240,6 @@ class _Miner:
                 self.add(subject, _scalar(first, self.consts), method, node)
             elif method in ("indexOf", "includes"):  # ['a', 'b'].indexOf(context.clientName)
                 self.add(self.path(first), _scalar(obj, self.consts), "in", node)
-        elif method == "includes" and obj is not None and _text(obj) == "_" and \
-                len(arg_nodes) == 2:  # lodash: _.includes(collection, value)
-            coll, value = arg_nodes
-            path = self.path(coll)
-            if path:
-                self.add(path, _scalar(value, self.consts), "includes", node)
-            else:
-                self.add(self.path(value), _scalar(coll, self.consts), "in", node)
 
     def _regex(self, regex: Any, path: tuple[str, ...] | None, node: Any) -> None:
         pattern = regex.child_by_field_name("pattern")
@@ -325,7 +325,7 @@ def _regex_misses(lit: Literal) -> list[str]:
     core = source.strip("^$")
     plain = re.sub(r"\\(.)", r"\1", re.sub(r"[\^$()\[\]{}*+?|]", "", core))
     return [v for v in dict.fromkeys([plain, plain.upper(), f"x{plain}", f"{plain}x",
-                                      f"cn={plain},ou=x", f"{plain}.evil.example"]) if v]
+                                      f"{plain},ou=x", f"{plain}.evil.example"]) if v]
 
 
 def near_misses(lit: Literal) -> list[Any]:

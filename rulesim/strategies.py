@@ -249,7 +249,8 @@ def logins(*, connection: str | None = None, rules: Any = None
 def _values(lit: Any) -> st.SearchStrategy[Any]:
     from rulesim import literals
 
-    values: st.SearchStrategy[Any] = st.sampled_from(literals.near_misses(lit))
+    near = literals.near_misses(lit)
+    values: st.SearchStrategy[Any] = st.one_of(st.just(near[0]), st.sampled_from(near))
     if lit.is_regex:
         import re
 
