@@ -37,7 +37,7 @@ class SearchResult:
         The shrunk failing login, or None when every login satisfied the property.
     coverage
         Line and branch coverage of the rules over every login tried (a
-        :class:`~rulesim.Coverage`; None for an unguided search).
+        :class:`~rulesim.Coverage`; None without the ``coverage`` extra).
     examples
         Logins run before the search stopped (the failing one included).
     literals
@@ -52,8 +52,8 @@ class SearchResult:
     def missed_branches(self) -> Any:
         """Branch arms of the rules that no login reached (rule, line, arm, code)."""
         if self.coverage is None:
-            raise UsageError("this search was not guided by coverage (guided=False): it has "
-                             "no branch report")
+            raise UsageError("this search measured no coverage (the rules were not "
+                             "instrumented: install the coverage extra, rulesim[coverage])")
         return self.coverage.missed_branches()
 
 
@@ -112,10 +112,10 @@ def _arms(counts: dict[str, list[int]], branch_ids: dict[str, set[int]]) -> set[
             if n and i in branch_ids.get(rule, ())}
 
 
-def _run(rules: Any, batch: list[dict[str, Any]], options: dict[str, Any], guided: bool
+def _run(rules: Any, batch: list[dict[str, Any]], options: dict[str, Any], measured: bool
          ) -> tuple[list[Any], list[dict[str, list[int]]]]:
-    """Traces of a batch and, when guided, each login's coverage counters."""
-    if not guided:
+    """Traces of a batch and, when measured, each login's coverage counters."""
+    if not measured:
         return testing.run_logins(rules, batch, **options), [{} for _ in batch]
     from rulesim.checkpoint import read_chunks
 
@@ -146,16 +146,16 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
         raise UsageError(f"expected max_examples to be a positive int, got {max_examples!r}")
     ruleset = _ruleset(rules)
     try:
-        mined = literals.mine(ruleset)
-    except MissingExtraError:
-        mined, guided = [], False
+        mined, measured = literals.mine(ruleset), True
+    except MissingExtraError:  # no tree-sitter: no literals, no coverage
+        mined, measured, guided = [], False, False
     if strategy is None:
         strategy = strategies.logins(rules=ruleset) if mined else strategies.logins()
     options.setdefault("seed", seed)
     fresh = testing._draw(strategy, max_examples, seed)
     run_rules: Any = ruleset
     branch_ids: dict[str, set[int]] = {}
-    if guided:
+    if measured:
         from rulesim.coverage import instrument_rules, probes_for
 
         run_rules = instrument_rules(ruleset)
@@ -178,7 +178,7 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
         used += len(batch)
         if mutate is not None:
             batch += [mutate(mutate.parent(corpus)) for _ in range(n_mutants)]
-        traces, counts = _run(run_rules, batch, dict(options), guided)
+        traces, counts = _run(run_rules, batch, dict(options), measured)
         for login, trace, hits in zip(batch, traces, counts, strict=True):
             tried.append(login)
             for rule, values in hits.items():
@@ -192,7 +192,7 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
                 failing = (login, trace)
                 break
     coverage = None
-    if guided:
+    if measured:
         from rulesim.coverage import Coverage
 
         coverage = Coverage.from_counts(run_rules, totals)

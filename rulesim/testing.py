@@ -389,9 +389,9 @@ class Counterexample:
         Logins tried before shrinking; ``failures`` how many of them broke the property (the
         search stops at the first).
     coverage
-        Coverage of the rules over the logins tried (a :class:`~rulesim.Coverage`; None when
-        the search was not guided): ``coverage.missed_branches()`` lists the branches no login
-        reached.
+        Coverage of the rules over the logins tried (a :class:`~rulesim.Coverage`; None
+        without the ``coverage`` extra): ``coverage.missed_branches()`` lists the branches no
+        login reached.
     """
 
     login: dict[str, Any]
@@ -517,9 +517,9 @@ def search(rules: Any, property: Property, strategy: Any = None, max_examples: i
         differs from :func:`rulesim.run_login`'s default login and is not needed for the
         property to break (each round is one simulation).
     guided
-        Run the instrumented rules and keep and mutate logins that reach new branches (needs
-        the ``coverage`` extra; without it the search is unguided). ``False`` runs the drawn
-        logins as they are.
+        Keep and mutate logins that reach new branches (the rules run instrumented; needs the
+        ``coverage`` extra, without which the search is unguided). ``False`` runs the drawn
+        logins as they are (their coverage is still measured).
     **options
         As for :func:`run_logins` (``configuration``, ``services``, ``limits``, …).
 
