@@ -405,6 +405,9 @@ def read_events(path: str | Path | Sequence[str | Path]) -> tuple[pd.DataFrame, 
                               f"{int(np.flatnonzero(missing)[0]) + 1} has no type; expected "
                               "Auth0 log events (Management API, log stream or NDJSON)")
     summary = _summary([str(f) for f in files], events["type"])
+    _SUMMARIES[_key(files)] = summary
+    while len(_SUMMARIES) > 8:
+        _SUMMARIES.pop(next(iter(_SUMMARIES)))
     if summary.unknown:
         warnings.warn(UnknownLogEventWarning(
             f"{sum(summary.unknown.values()):,} events of unknown types were not read as "
@@ -424,11 +427,25 @@ def scan(path: str | Path | Sequence[str | Path]) -> LogSummary:
     Returns
     -------
     LogSummary
+        Cached: scanning files that :meth:`rulesim.Population.from_logs` has just read (and
+        that have not changed since) does not read them again.
 
     Examples
     --------
     >>> print(scan("datasets/logs/acme-logs.ndjson.gz").counts.head(3))  # doctest: +SKIP
     """
+    files = log_files(path)
+    known = _SUMMARIES.get(_key(files))
+    if known is not None:  # read moments ago (by Population.from_logs): files unchanged
+        return known
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnknownLogEventWarning)
-        return read_events(path)[1]
+        return read_events(files)[1]
+
+
+_SUMMARIES: dict[tuple[tuple[str, int, int], ...], LogSummary] = {}
+
+
+def _key(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    stats = [(str(f.resolve()), f.stat()) for f in files]
+    return tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
