@@ -156,7 +156,8 @@ def _user_rows(ev: pd.DataFrame, first_rows: npt.NDArray[np.int64], uids: list[s
             created = lp.created_before(uid, int(ms[r]), int(count) if count == count else 2)
             profile = lp.generated_profile(new_id, email, conn, strat, uid, created)
         rows.append({"profile": profile, "connection": conn, "strategy": strat,
-                     "in_export": record is not None})
+                     "in_export": record is not None,
+                     "created": None if record is not None else created})
     return rows
 
 
@@ -200,7 +201,8 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
                 ("country", home[src]), ("roles", ",".join(map(str, roles))),
                 ("plan", str(app.get("plan", ""))),
                 ("mfa_enrolled", bool(profile.get("multifactor"))),
-                ("created_at", _created_ms(profile.get("created_at"))), ("tags", ""),
+                ("created_at", _created_ms(profile.get("created_at")) if row["created"] is None
+                 else row["created"]), ("tags", ""),
                 ("in_export", row["in_export"]), ("_profile", _DUMP(profile)[:-1])):
             out[key].append(value)
     df: pd.DataFrame = pd.DataFrame(out)
@@ -211,6 +213,20 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
 
 
 # --- logins -----------------------------------------------------------------------------------
+
+
+def _home_countries(u: npt.NDArray[np.int64], country: pd.Categorical) -> list[str]:
+    """Each user's most frequent login country (the first in alphabetical order on a tie)."""
+    k = max(len(country.categories), 1)
+    order = np.argsort(np.asarray(country.categories, dtype=object).astype(str), kind="stable")
+    rank = np.empty(k, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    keys, counts = np.unique(u * k + rank[country.codes], return_counts=True)
+    users, cells = keys // k, keys % k
+    best = np.lexsort((cells, -counts, users))
+    first = best[np.concatenate([[True], users[best][1:] != users[best][:-1]])]
+    names = np.asarray(country.categories, dtype=object)[order]
+    return [str(x) for x in names[cells[first]]]
 
 
 def _resample(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64],
@@ -267,25 +283,27 @@ def _sequence_flags(u: npt.NDArray[np.int64], ts: npt.NDArray[np.int64], ua: npt
 def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None, n: int | None,
                 seed: int, pseudonymize: bool) -> tuple[pd.DataFrame, pd.DataFrame, LogSummary]:
     events, summary = read_events(path)
-    ev = events[events["type"].isin(list(LOGIN_EVENTS))].reset_index(drop=True)
-    if ev.empty:
+    keep = np.flatnonzero(events["type"].isin(list(LOGIN_EVENTS)).to_numpy())
+    if not len(keep):
         raise PopulationError(f"no login events ({', '.join(LOGIN_EVENTS)}) in the log export; "
                               f"it holds:\n{summary.counts.to_string(index=False)}")
-    if ev["user_id"].isna().any():
-        bad = ev.loc[ev["user_id"].isna(), "log_id"].iloc[0]
-        raise PopulationError(f"login event {bad!r} has no user_id; a login needs its user")
-    if ev["ms"].isna().any():
-        bad = ev.loc[ev["ms"].isna(), "log_id"].iloc[0]
-        raise PopulationError(f"login event {bad!r} has no date; a login needs its time")
-    ev["_ms"] = ev["ms"].to_numpy(dtype=np.int64)
-    codes, uids_index = pd.factorize(ev["user_id"])
-    first_ms = pd.Series(ev["_ms"].to_numpy()).groupby(codes).transform("min").to_numpy()
-    order = np.lexsort((np.arange(len(ev)), ev["_ms"].to_numpy(), codes, first_ms))
-    ev = ev.iloc[order].reset_index(drop=True)
+    for column, what in (("user_id", "user_id; a login needs its user"),
+                         ("ms", "date; a login needs its time")):
+        missing = events[column].isna().to_numpy()[keep]
+        if missing.any():
+            bad = events["log_id"].iat[int(keep[np.flatnonzero(missing)[0]])]
+            raise PopulationError(f"login event {bad!r} has no {what}")
+    ms = events["ms"].to_numpy(dtype=np.int64)[keep]
+    codes, uids_index = pd.factorize(events["user_id"].take(keep))
+    first_ms = pd.Series(ms).groupby(codes).transform("min").to_numpy()
+    order = np.lexsort((np.arange(len(keep)), ms, codes, first_ms))
+    events = events.drop(columns=["date", "strategy_type"])
+    ev = events.take(keep[order]).reset_index(drop=True)  # the login events, in user order
+    ev["_ms"] = ms[order]
     codes = codes[order]
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])).astype(np.int64)
     counts = np.diff(np.append(starts, len(ev))).astype(np.int64)
-    uids = [str(uids_index[c]) for c in codes[starts]]
+    uids = [str(x) for x in uids_index.take(codes[starts]).tolist()]
     u = np.repeat(np.arange(len(starts)), counts)
     # logins counts: refresh tokens and silent auth carry none; they repeat the last one
     lc = pd.Series(ev["logins_count"].to_numpy()).groupby(u).ffill().fillna(1).to_numpy()
@@ -294,10 +312,7 @@ def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | Non
     export: dict[str, dict[str, Any]] = {}
     if users is not None:
         export = {str(r["user_id"]): r for r in _read_export(Path(users))}
-    seen = pd.DataFrame({"u": u, "c": _filled(ev["country_code"]).astype(str)})
-    top = seen.groupby(["u", "c"], sort=True).size().reset_index(name="k")
-    top = top.sort_values(["u", "k"], ascending=[True, False], kind="stable")
-    home = top.drop_duplicates("u")["c"].tolist()
+    home = _home_countries(u, _category(_filled(ev["country_code"])))
     rows = _user_rows(ev, starts, uids, export, pseudonymize)
     first = ev.iloc[starts]
     agents = _category(_filled(first["user_agent"]))
@@ -308,8 +323,9 @@ def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | Non
     chosen, take = _resample(starts, counts, pd.factorize(stratum)[0], n, seed)
     users_df = _user_frame(rows, chosen, home)
     new_u = np.repeat(np.arange(len(chosen)), [counts[s] for s, _ in chosen])[:len(take)]
-    return users_df, _login_frame(ev.iloc[take].reset_index(drop=True), new_u, users_df,
-                                  pseudonymize), summary
+    if len(take) != len(ev) or (take != np.arange(len(ev))).any():
+        ev = ev.iloc[take].reset_index(drop=True)
+    return users_df, _login_frame(ev, new_u, users_df, pseudonymize), summary
 
 
 def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame,

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from rulesim._popgen import _name_pool
@@ -63,6 +65,7 @@ def _shape_like(tail: str, salt: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def names_for(key: str) -> tuple[str, str]:
     """A (given, family) name pair chosen by a hash of ``key`` from Faker's en_US pools."""
     first, last = _name_pool("en_US")
@@ -79,6 +82,13 @@ def pseudo_email(email: str, owner: str, names: tuple[str, str] | None = None) -
     given, family = names or names_for(owner)
     number = int.from_bytes(_digest("email:" + email.lower(), 4), "big") % 10_000
     return f"{idp.email_local_part(given, family, number % 4, number)}@{domain}"
+
+
+def iso_ms(ms: int) -> str:
+    """Epoch milliseconds as Auth0 writes dates (``2024-05-01T12:00:00.000Z``), quickly."""
+    t = time.gmtime(ms // 1000)
+    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
+            f"{t.tm_sec:02d}.{ms % 1000:03d}Z")
 
 
 def pseudo_user_id(user_id: str, copy: int = 0) -> str:
@@ -192,7 +202,8 @@ def export_profile(record: Mapping[str, Any], connection: str, strategy: str) ->
 
 def generated_profile(user_id: str, email: str, connection: str, strategy: str,
                       name_key: str, created_ms: int) -> dict[str, Any]:
-    """A profile for a user the export lacks, consistent with their login events."""
+    """A profile for a user the export lacks, consistent with their login events (names
+    chosen by ``name_key``)."""
     given, family = names_for(name_key)
     d: dict[str, Any] = {"user_id": user_id}
     if email:
@@ -201,7 +212,7 @@ def generated_profile(user_id: str, email: str, connection: str, strategy: str,
     d.update({"name": f"{given} {family}", "given_name": given, "family_name": family,
               "nickname": email.split("@")[0] if email else idp.slug(given),
               "picture": idp.picture_for(strategy, email or user_id, given, family, user_id),
-              "created_at": idp.iso_ms(created_ms),
+              "created_at": iso_ms(created_ms),
               "identities": idp.identities_for(user_id, connection, strategy),
               "user_metadata": {}})
     return d

@@ -163,11 +163,9 @@ def _known(code: str) -> bool:
     return code in EVENT_TYPES or code.startswith("gd_")
 
 
-def _summary(files: Sequence[str], types: pd.Series) -> LogSummary:
-    counts = types.value_counts(sort=False)
+def _summary(files: Sequence[str], counts: dict[str, int]) -> LogSummary:
     rows = []
     for code, n in counts.items():
-        code = str(code)
         read_as = ("login" if LOGIN_EVENTS.get(code) == "" else f"{LOGIN_EVENTS[code]} login"
                    if code in LOGIN_EVENTS else "not a login" if _known(code) else "unknown type")
         rows.append({"type": code, "description": EVENT_TYPES.get(code, ""), "events": int(n),
@@ -253,7 +251,7 @@ def _read_arrow(path: Path) -> dict[str, Any]:
                            unexpected_field_behavior="ignore", newlines_in_values=False)
     with pa.input_stream(str(path), compression="gzip" if path.suffix == ".gz" else None) as fh:
         table = pj.read_json(fh, parse_options=opts,
-                             read_options=pj.ReadOptions(use_threads=False, block_size=1 << 20))
+                             read_options=pj.ReadOptions(use_threads=False, block_size=1 << 24))
     if wrapped and table.column("data").null_count:
         raise ValueError("some events are not under data")
     for _ in range(4 if wrapped else 3):
@@ -348,10 +346,8 @@ _HIGH_CARDINALITY = frozenset({"date", "ip", "user_id", "user_name", "log_id", "
                                "latitude", "longitude", "logins_count"})
 
 
-def _to_frame(cols: dict[str, Any]) -> pd.DataFrame:
-    """The event table: repetitive strings as categoricals, the date also as ``ms`` (int64)."""
+def _to_table(cols: dict[str, Any]) -> Any:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arrays = {}
     for name in COLUMNS:
@@ -359,9 +355,17 @@ def _to_frame(cols: dict[str, Any]) -> pd.DataFrame:
         if isinstance(col, list):
             kind = pa.float64() if name in ("latitude", "longitude", "logins_count") else pa.string()
             col = pa.array(col, type=kind)
-        if name not in _HIGH_CARDINALITY:
-            col = col.dictionary_encode()
         arrays[name] = col
+    return pa.table(arrays)
+
+
+def _to_frame(table: Any) -> pd.DataFrame:
+    """The event table: repetitive strings as categoricals, the date also as ``ms`` (int64)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays = {name: table.column(name) if name in _HIGH_CARDINALITY
+              else table.column(name).dictionary_encode() for name in table.column_names}
     try:
         ms = pc.cast(pc.cast(arrays["date"], pa.timestamp("ms", "UTC")), pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -378,16 +382,21 @@ def _to_frame(cols: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def read_events(path: str | Path | Sequence[str | Path]) -> tuple[pd.DataFrame, LogSummary]:
-    """Read every event of a log export: the table of :data:`COLUMNS` and the summary.
+def read_events(path: str | Path | Sequence[str | Path], types: Iterable[str] | None = None
+                ) -> tuple[pd.DataFrame, LogSummary]:
+    """Read the events of a log export: the table of :data:`COLUMNS` (only the events of
+    ``types``, when given) and the summary of every event.
 
     Raises
     ------
     PopulationError
         When a file cannot be read, or an event is malformed (naming the file and line).
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     files = log_files(path)
-    frames = []
+    tables = []
     for f in files:
         cols: dict[str, Any] | None = None
         try:
@@ -397,14 +406,14 @@ def read_events(path: str | Path | Sequence[str | Path]) -> tuple[pd.DataFrame, 
             raise PopulationError(f"cannot read log export {f}: {exc}") from None
         except Exception:
             cols = None
-        frames.append(_to_frame(cols if cols is not None else _read_python(f)))
-    events = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    missing = events["type"].isna().to_numpy()
-    if missing.any():
-        raise PopulationError(f"{files[0] if len(files) == 1 else 'the log export'}: event "
-                              f"{int(np.flatnonzero(missing)[0]) + 1} has no type; expected "
-                              "Auth0 log events (Management API, log stream or NDJSON)")
-    summary = _summary([str(f) for f in files], events["type"])
+        tables.append(_to_table(cols if cols is not None else _read_python(f)))
+    table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+    if table.column("type").null_count:
+        raise PopulationError("the log export has events without a type; expected Auth0 log "
+                              "events (Management API, log stream or NDJSON)")
+    counts = {str(row["values"]): int(row["counts"])
+              for row in pc.value_counts(table.column("type")).to_pylist()}
+    summary = _summary([str(f) for f in files], counts)
     _SUMMARIES[_key(files)] = summary
     while len(_SUMMARIES) > 8:
         _SUMMARIES.pop(next(iter(_SUMMARIES)))
@@ -412,7 +421,9 @@ def read_events(path: str | Path | Sequence[str | Path]) -> tuple[pd.DataFrame, 
         warnings.warn(UnknownLogEventWarning(
             f"{sum(summary.unknown.values()):,} events of unknown types were not read as "
             f"logins: {summary.unknown}"), stacklevel=3)
-    return events, summary
+    if types is not None:
+        table = table.filter(pc.is_in(table.column("type"), pa.array(list(types), pa.string())))
+    return _to_frame(table), summary
 
 
 def scan(path: str | Path | Sequence[str | Path]) -> LogSummary:
@@ -440,7 +451,7 @@ def scan(path: str | Path | Sequence[str | Path]) -> LogSummary:
         return known
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnknownLogEventWarning)
-        return read_events(files)[1]
+        return read_events(files, types=())[1]
 
 
 _SUMMARIES: dict[tuple[tuple[str, int, int], ...], LogSummary] = {}
