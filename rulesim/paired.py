@@ -121,18 +121,18 @@ class PairedPipeline:
                 after_a = _export_global(a)
                 self._diverged = not after_a or after_a != _export_global(b)
             return
-        res_a = a.begin_pass(pa, login_id, seed)
-        a.run_rules(res_a, 0, k)
+        res_a = a.host.begin_pass(pa, login_id, seed)
+        a.host.run_rules(res_a, 0, k)
         res_b = None
         if res_a.fatal is None and res_a.timed_out is None and not res_a.state.events:
             try:
-                snapshot = a.sandbox.call("exportState")
+                snapshot = a.sandbox.export_state()
             except EngineError:
                 snapshot = ""
             if snapshot:
-                res_b = b.fork_pass(res_a, snapshot)
-        a.run_rules(res_a, k, len(a.active))
-        a.end_pass(res_a)
+                res_b = b.host.fork_pass(res_a, snapshot)
+        a.host.run_rules(res_a, k, len(a.active))
+        a.host.end_pass(res_a)
         a.complete(sinks.a, pa, res_a, login_id=login_id, user_id=user_id, seed=seed)
         if res_b is None:
             if self.global_prefix and not self._bring_in_step(before):
@@ -140,8 +140,8 @@ class PairedPipeline:
             b.run_prepared(pb, sinks.b, login_id=login_id, user_id=user_id, seed=seed)
             return
         self.shared += 1
-        b.run_rules(res_b, k, len(b.active))
-        b.end_pass(res_b)
+        b.host.run_rules(res_b, k, len(b.active))
+        b.host.end_pass(res_b)
         b.complete(sinks.b, pb, res_b, login_id=login_id, user_id=user_id, seed=seed)
 
     def run_many(self, payloads: Sequence[str], start: int, sinks: PairColumns, *,
@@ -178,7 +178,7 @@ class PairedPipeline:
         if not before:
             self.stuck = True
             return False
-        self.b.sandbox.call("importGlobal", before)
+        self.b.sandbox.import_global(before)
         return True
 
     def _run_both(self, pa: str, pb: str, seed: int, sinks: PairColumns, login_id: str,
@@ -190,6 +190,6 @@ class PairedPipeline:
 def _export_global(side: Pipeline) -> str:
     """``global`` of one side as exact JSON, or '' when it cannot be copied exactly."""
     try:
-        return str(side.sandbox.call("exportGlobal"))
+        return side.sandbox.export_global()
     except EngineError:
         return ""

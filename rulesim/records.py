@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from rulesim.runtime.rows import LoginBlock
+
 __all__ = [
     "COLUMNS",
     "ChangeOp",
@@ -227,6 +229,47 @@ class Columns:
         cols = self.data["logins"]
         for name, value in values.items():
             cols[name].append(value)
+
+    def add_block(self, block: LoginBlock, login_ids: Sequence[str],
+                  user_ids: Sequence[str | None], names: Sequence[str], orders: Sequence[int],
+                  phase: str = "initial", *, logins: bool = True) -> None:
+        """Append the rows of a block of logins the sandbox recorded (see
+        :class:`~rulesim.runtime.rows.LoginBlock`): their ``logins`` rows (unless ``logins``
+        is false: a redirected login's row is written once both passes are known), one
+        ``rule_runs`` row per rule of the set, and their changes and console lines."""
+        n = block.n
+        if n == 0:
+            return
+        n_all = len(names)
+        if logins:
+            c = self.data["logins"]
+            c["login_id"].extend(login_ids)
+            c["user_id"].extend(user_ids)
+            for name, values in block.logins.items():
+                if name == "deciding_rule":
+                    c[name].extend([names[p] if p >= 0 else None for p in values])
+                else:
+                    c[name].extend(values)
+        r = self.data["rule_runs"]
+        r["login_id"].extend([lid for lid in login_ids for _ in range(n_all)])
+        r["phase"].extend([phase] * (n * n_all))
+        r["rule"].extend(list(names) * n)
+        r["order"].extend(list(orders) * n)
+        for name, values in block.rule_runs.items():
+            r[name].extend(values)
+        for table, rows, fields in (
+                ("changes", block.changes, ("target", "path", "op", "before", "after")),
+                ("logs", block.logs, ("level", "message"))):
+            if not rows:
+                continue
+            t = self.data[table]
+            t["login_id"].extend([login_ids[row[0]] for row in rows])
+            t["phase"].extend([phase] * len(rows))
+            t["rule"].extend([names[row[1]] if row[1] >= 0 else None for row in rows])
+            for offset, name in enumerate(fields, start=2):
+                t[name].extend([row[offset] for row in rows])
+            if table == "changes":
+                t["persisted"].extend([False] * len(rows))
 
     def add_rule_runs(self, login_id: str, names: Sequence[str], orders: Sequence[int],
                       outcomes: list[str], codes: list[str | None], messages: list[str | None],

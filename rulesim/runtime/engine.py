@@ -49,7 +49,8 @@ def _classify(exc: BaseException) -> EngineError:
     if "interrupted" in first:
         return EngineError(ErrorCode.CPU_LIMIT, "CPU time limit exceeded (infinite loop?)",
                              fatal=True)
-    if "out of memory" in first:
+    # Out of memory while the engine was throwing "out of memory" leaves null as the error.
+    if "out of memory" in first or first == "null":
         return EngineError(ErrorCode.MEMORY_LIMIT, "memory limit exceeded", fatal=True)
     return EngineError(ErrorCode.ENGINE_ERROR, first or type(exc).__name__, fatal=True)
 

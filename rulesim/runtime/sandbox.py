@@ -3,7 +3,7 @@
 A :class:`Sandbox` owns the engine's lifecycle: it loads the prelude, compiles each rule once,
 and rebuilds everything after a fatal engine failure (CPU limit, out of memory, stack
 overflow). It exposes the prelude's driver functions as typed methods; the per-login loop that
-uses them lives in :mod:`rulesim.pipeline`.
+uses them lives in :mod:`rulesim.runtime.host`.
 
 Untrusted code must never run in the caller's process: sandboxes are created inside worker
 processes (:mod:`rulesim.runtime.worker`).
@@ -11,19 +11,24 @@ processes (:mod:`rulesim.runtime.worker`).
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rulesim.runtime import native
+from rulesim.errors import ErrorCode
+from rulesim.runtime import native, watchdog
 from rulesim.runtime.engine import Engine, EngineError, JSFunction
 from rulesim.runtime.limits import Limits
+from rulesim.runtime.rows import LoginBlock, decode_block
 from rulesim.sources import Rule
 
-__all__ = ["LINE_BLOCK", "Sandbox", "SandboxOptions"]
+__all__ = ["LINE_BLOCK", "NO_REDIRECT_PROTOCOLS", "PRELUDE_PARAMS", "RecordLayout", "Sandbox",
+           "SandboxOptions", "Status", "prelude_source"]
 
 _JS_DIR = Path(__file__).with_name("js")
 LINE_BLOCK = 100_000
@@ -36,12 +41,70 @@ evaluates (the prelude and modules included): padding costs parse time at every 
 _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "finishBare", "floor", "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
-           "exportGlobal", "importGlobal", "setPaired")
+           "exportGlobal", "importGlobal", "setPaired", "markInvalid", "runBatch",
+           "resumeBatch", "replaceBatchLogin", "takeBatch")
+
+NO_REDIRECT_PROTOCOLS = frozenset({"oauth2-resource-owner", "oauth2-password",
+                                   "oauth2-refresh-token"})
+"""Flows that cannot redirect (rules contract §6): a redirect there fails the login."""
+
+
+class Status(enum.IntFlag):
+    """What a driver call says about the rule it ran (handed to the prelude as ``STATUS``)."""
+
+    DONE = 0
+    """The rule called back."""
+    PENDING = 1
+    """The rule is waiting (timers or promises)."""
+    FAILED = 2
+    """The rule failed."""
+    PENDING_IO = 3
+    """The rule is waiting and host operations are queued in the outbox."""
+    JOBS_LEFT = 4
+    """Added to DONE or FAILED: promise jobs may be queued; run them before the next rule."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordLayout:
+    """How the records of a login are laid out: every rule of the set, and policy bits.
+
+    Attributes
+    ----------
+    names
+        Every rule of the set in pipeline order, disabled ones too (their rows say
+        ``skipped``).
+    positions
+        Position in ``names`` of each rule the sandbox compiles.
+    continue_redirects
+        A login that ends on a redirect continues on ``/continue`` (so it leaves a batch).
+    """
+
+    names: tuple[str, ...]
+    positions: tuple[int, ...]
+    continue_redirects: bool = False
 
 
 @cache
 def _js(name: str) -> str:
     return (_JS_DIR / name).read_text(encoding="utf-8")
+
+
+PRELUDE_PARAMS = "CONFIG_JSON, OPTIONS_JSON, makeRequire, REGISTRY, NATIVE"
+"""The parameters of the prelude's installer function (see :func:`prelude_source`)."""
+
+
+@cache
+def prelude_source() -> str:
+    """The Auth0 prelude: one installer function expression made of the parts in ``js/prelude/``.
+
+    The parts (``00-core.js`` … ``99-driver.js``, joined in name order) share one closure: each
+    holds one concern (clock and console, host operations, globals, change tracking, rule
+    outcomes, pollution checks, the login driver, tokens and records, batches, state export)
+    and the last returns the driver object Python calls.
+    """
+    parts = sorted((_JS_DIR / "prelude").glob("*.js"))
+    body = "".join(p.read_text(encoding="utf-8") for p in parts)
+    return f"(function installRulesimPrelude({PRELUDE_PARAMS}) {{\n{body}}})"
 
 
 class SandboxOptions:
@@ -81,11 +144,16 @@ class Sandbox:
         CPU, memory and stack limits, console and claim caps.
     options
         Environment settings (tenant domain, legacy globals, module fakes).
+    layout
+        The rows a login record has (default: one per compiled rule).
     """
 
     def __init__(self, rules: Sequence[Rule], configuration: Mapping[str, str],
-                 limits: Limits, options: SandboxOptions | None = None) -> None:
+                 limits: Limits, options: SandboxOptions | None = None, *,
+                 layout: RecordLayout | None = None) -> None:
         self.rules = list(rules)
+        self.layout = layout or RecordLayout(tuple(r.name for r in self.rules),
+                                             tuple(range(len(self.rules))))
         self.configuration = dict(configuration)
         self.limits = limits
         self.options = options or SandboxOptions()
@@ -103,7 +171,7 @@ class Sandbox:
         if self._registry is None:
             # The same on every rebuild: built once.
             self._registry = self._module_registry()
-            longest = max([_js("prelude.js").count("\n") + sum(s.count("\n") for s in self._registry)]
+            longest = max([prelude_source().count("\n") + sum(s.count("\n") for s in self._registry)]
                           + [r.source.count("\n") for r in self.rules]) + 16
             self.line_block = max(1_000, 10 ** len(str(longest)))
         opts = {
@@ -113,35 +181,48 @@ class Sandbox:
             "domain": self.options.domain,
             "managementToken": "rulesim-management-api-token",
             "legacyGlobals": self.options.legacy_globals,
+            "codes": {c.name: c.value for c in ErrorCode},
+            "status": {name: int(st) for name, st in Status.__members__.items()},
+            "claimLimit": self.limits.claims_kb * 1024,
+            "claimsKb": self.limits.claims_kb,
+            "errorMapping": self.limits.error_mapping,
+            "noRedirectProtocols": sorted(NO_REDIRECT_PROTOCOLS),
+            "ruleNames": list(self.layout.names),
+            "activePos": list(self.layout.positions),
+            "continueRedirects": self.layout.continue_redirects,
         }
         registry, make_require = self._registry
         # The native host functions exist as globals only until the prelude has taken them.
-        for name, fn in native.HOST_FUNCTIONS.items():
+        host_functions = {**native.HOST_FUNCTIONS, "tick": watchdog.tick}
+        for name, fn in host_functions.items():
             self.engine.add_host_function(f"__rulesim_native_{name}", fn)
-        natives = ", ".join(f"{n}: __rulesim_native_{n}" for n in native.HOST_FUNCTIONS)
+        natives = ", ".join(f"{n}: __rulesim_native_{n}" for n in host_functions)
         setup = (
-            f"globalThis.__rulesim_driver = ({_js('prelude.js')})("
+            f"globalThis.__rulesim_driver = {prelude_source()}("
             f"{json.dumps(json.dumps(self.configuration))}, {json.dumps(json.dumps(opts))}, "
             f"{make_require}, {registry}, {{{natives}}});\n"
-            + "".join(f"delete globalThis.__rulesim_native_{n};\n" for n in native.HOST_FUNCTIONS)
+            + "".join(f"delete globalThis.__rulesim_native_{n};\n" for n in host_functions)
             + "".join(f"globalThis.__rulesim_{n} = __rulesim_driver.{n};\n" for n in _DRIVER)
             + "delete globalThis.__rulesim_driver;"
         )
         self.engine.eval(setup)
         self._fn: dict[str, JSFunction] = {n: self.engine.global_function(f"__rulesim_{n}")
                                            for n in _DRIVER}
-        self._direct: dict[str, Any] = {}
+        self.run_rule: Callable[[int], int] = self.engine.bind(self._fn["runRule"])
+        """Run active rule ``i`` of the login begun; its :class:`Status` (the hot call)."""
         self.invalid = {}
         for i, rule in enumerate(self.rules):
             self._compile(i, rule)
-        self.engine.call(self._fn["snapshotIntrinsics"])
+            if i in self.invalid:
+                self._call("markInvalid", i, self.invalid_message(i))
+        self._call("snapshotIntrinsics")
         if self.paired:
             self.engine.call(self._fn["setPaired"], True)
 
     def set_paired(self) -> None:
         """Note each login's parsed objects, so paired runs export state fast (kept on rebuild)."""
         self.paired = True
-        self.engine.call(self._fn["setPaired"], True)
+        self._call("setPaired", True)
 
     def _module_registry(self) -> tuple[str, str]:
         """JS source of the module registry and of ``makeRequire`` (or nulls when absent)."""
@@ -162,7 +243,7 @@ class Sandbox:
         if err is not None:
             self.invalid[index] = f"does not compile in the sandbox: {err.splitlines()[0]}"
             return
-        kind = self.engine.call(self._fn["adoptRule"], index, rule.name)
+        kind = self._call("adoptRule", index, rule.name)
         if kind:
             self.invalid[index] = f"the source evaluates to a value of type {kind}, not a function"
 
@@ -171,21 +252,101 @@ class Sandbox:
         self.rebuilds += 1
         self._build()
 
-    # --- driver calls -------------------------------------------------------------------------
-    def call(self, name: str, *args: Any) -> Any:
-        """Call a prelude driver function under the limits (raises :class:`EngineError`)."""
+    def invalid_message(self, i: int) -> str:
+        """What makes compiled rule ``i`` unusable, as its error message says it."""
+        return f"rule `{self.rules[i].name}` {self.invalid[i]}"
+
+    # --- driver calls (each under the limits; each raises EngineError) ----------------------
+    def _call(self, name: str, *args: Any) -> Any:
         return self.engine.call(self._fn[name], *args)
 
-    def direct(self, name: str) -> Any:
-        """A driver function as a plain callable for hot loops.
+    def begin(self, payload: str, seed: int, *, bare: bool = False) -> float:
+        """Start a login from its JSON payload; return its virtual clock (ms).
 
-        It runs under the same limits as :meth:`call` and raises :class:`EngineError` the
-        same way, without the wrapper frames of :meth:`call`.
+        ``bare`` records nothing (the benchmark baseline); end it with :meth:`finish_bare`.
         """
-        fn = self._direct.get(name)
-        if fn is None:
-            fn = self._direct[name] = self.engine.bind(self._fn[name])
-        return fn
+        return float(self._call("begin", payload, seed, bare))
+
+    def status(self, i: int) -> int:
+        """The :class:`Status` of active rule ``i`` of the running login."""
+        return int(self._call("status", i))
+
+    def take_outbox(self) -> list[list[Any]]:
+        """The host operations queued since the last call: ``[id, kind, rule, payload]``."""
+        text = self._call("takeOutbox")
+        return list(json.loads(text)) if text else []
+
+    def deliver(self, op_id: int, error_json: str, response_json: str, at_ms: float) -> None:
+        """Answer host operation ``op_id`` at virtual time ``at_ms`` (JSON texts or '')."""
+        self._call("deliver", op_id, error_json, response_json, at_ms)
+
+    def next_timer(self) -> float:
+        """Virtual time of the earliest timer, or -1 when none is set."""
+        return float(self._call("nextTimer"))
+
+    def fire_timers(self, at_ms: float) -> None:
+        """Move the clock to ``at_ms`` and run every timer due by then."""
+        self._call("fireTimers", at_ms)
+
+    def host_fail(self, i: int, code: ErrorCode, message: str) -> None:
+        """Fail active rule ``i`` for a reason only the host knows (a timeout, a raising
+        service handler, a rule that did not compile)."""
+        self._call("hostFail", i, code.value, message)
+
+    def finish(self, host_json: str) -> LoginBlock:
+        """End the running login and return its record.
+
+        ``host_json`` is what the host measured (``{cpuBegin, cpu, io, calls, ioTotal,
+        timedOut}``); see ``js/prelude/75-records.js``.
+        """
+        return decode_block(self._call("finish", host_json))
+
+    def finish_bare(self) -> int:
+        """End a bare login: 1 when it was allowed, 0 otherwise."""
+        return int(self._call("finishBare"))
+
+    def run_batch(self, logins_json: str, seeds_json: str) -> LoginBlock:
+        """Run a batch of logins (a JSON array of payloads, and their seeds) while no rule
+        needs the host; the block of those done, with ``left`` set when one left the batch."""
+        return decode_block(self._call("runBatch", logins_json, seeds_json))
+
+    def resume_batch(self, start: int) -> LoginBlock:
+        """Continue the batch from its login ``start`` (after the host finished one that left)."""
+        return decode_block(self._call("resumeBatch", start))
+
+    def replace_batch_login(self, j: int, payload: str) -> None:
+        """Give login ``j`` of the batch a new payload before it runs."""
+        self._call("replaceBatchLogin", j, payload)
+
+    def take_batch(self) -> LoginBlock | None:
+        """After an engine failure inside a batch: the logins it finished, and in ``left``
+        the login and rule that were running (None when the engine cannot answer)."""
+        try:
+            text = self._call("takeBatch")
+        except EngineError:
+            return None
+        return decode_block(text) if text else None
+
+    def reset_global(self) -> None:
+        """Empty ``global`` (a new chunk, or the reset policy of :class:`Limits`)."""
+        self._call("resetGlobal")
+
+    def export_state(self) -> str:
+        """The running login's state between two rules as exact JSON ('' when it cannot be
+        copied exactly; see :mod:`rulesim.paired`)."""
+        return str(self._call("exportState"))
+
+    def begin_from(self, state: str) -> None:
+        """Start a login from another sandbox's :meth:`export_state`."""
+        self._call("beginFrom", state)
+
+    def export_global(self) -> str:
+        """``global`` as exact JSON, or '' when it cannot be copied exactly."""
+        return str(self._call("exportGlobal"))
+
+    def import_global(self, state: str) -> None:
+        """Replace ``global`` with another sandbox's :meth:`export_global`."""
+        self._call("importGlobal", state)
 
     def run_jobs(self) -> int:
         """Run pending promise jobs."""
@@ -193,12 +354,12 @@ class Sandbox:
 
     def take_coverage(self) -> dict[str, list[int]]:
         """Read and zero the hit counters of instrumented rules (see :mod:`rulesim.coverage`)."""
-        text = self.call("takeCoverage")
+        text = self._call("takeCoverage")
         return dict(json.loads(text)) if text else {}
 
     def floor(self, payload: str) -> int:
         """Run the rules on one login with no recording (the benchmark floor)."""
-        return int(self.engine.call(self._fn["floor"], payload))
+        return int(self._call("floor", payload))
 
 
 __all__ += ["EngineError"]

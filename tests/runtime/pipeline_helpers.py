@@ -17,6 +17,7 @@ from rulesim.pipeline import Pipeline
 from rulesim.records import Columns, frames_from_columns
 from rulesim.runtime.limits import Limits
 from rulesim.sources import Rule
+from tests.frames import comparable
 
 BASE_USER = {"user_id": "auth0|alice", "email": "alice@acme.com", "email_verified": True,
              "name": "Alice Doe", "nickname": "alice", "picture": "https://x/p.png"}
@@ -71,9 +72,13 @@ class Harness:
                  options: Any = None, on_redirect: str = "stop",
                  continue_handler: Any = None) -> None:
         self.rules = rules_from(sources)
-        self.pipeline = Pipeline(self.rules, configuration or {}, limits=limits, services=services,
-                                 seed=seed, options=options, on_redirect=on_redirect,
-                                 continue_handler=continue_handler)
+        kwargs: dict[str, Any] = {
+            "limits": limits, "services": services, "seed": seed, "options": options,
+            "on_redirect": on_redirect, "continue_handler": continue_handler}
+        # The product path: logins batched inside JavaScript (a batch of one here) ...
+        self.pipeline = Pipeline(self.rules, configuration or {}, **kwargs)
+        # ... checked against the host loop driving every rule, on every login.
+        self.reference = Pipeline(self.rules, configuration or {}, batch_size=1, **kwargs)
         self.count = 0
 
     def login(self, user: Mapping[str, Any] | None = None,
@@ -84,11 +89,18 @@ class Harness:
         login_id = f"L{self.count}"
         payload = json.dumps({"login_id": login_id, "user_id": u.get("user_id"),
                               "timestamp_ms": timestamp_ms, "user": u, "context": c})
-        sink = Columns()
-        self.pipeline.run(payload, self.count, sink, login_id=login_id,
-                          user_id=u.get("user_id"))
+        sink, reference = Columns(), Columns()
+        self.pipeline.run_many([payload], self.count, sink, login_ids=[login_id],
+                               user_ids=[u.get("user_id")])
+        self.reference.run(payload, self.count, reference, login_id=login_id,
+                           user_id=u.get("user_id"))
         self.count += 1
-        f = frames_from_columns(sink, [r.name for r in self.rules])
+        names = [r.name for r in self.rules]
+        f = frames_from_columns(sink, names)
+        expected = frames_from_columns(reference, names)
+        for table in ("logins", "rule_runs", "changes", "calls", "logs"):
+            pd.testing.assert_frame_equal(comparable(f[table]), comparable(expected[table]),
+                                          obj=f"{table} (batched vs host loop)")
         return Result({str(k): v for k, v in f["logins"].iloc[0].to_dict().items()},
                       f["rule_runs"], f["changes"], f["calls"], f["logs"])
 

@@ -78,7 +78,7 @@
     }
     if (from) msg += ' (required from ' + from + ')';
     var err = new Error(msg);
-    err.code = 'module_not_allowed';
+    err.code = options.moduleNotAllowed || 'module_not_allowed';  // ErrorCode, from the sandbox
     err.module = spec;
     return err;
   }

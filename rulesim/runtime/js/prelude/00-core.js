@@ -1,0 +1,146 @@
+  // The Auth0 Rules runtime emulation. Everything a rule can reach is defined here; nothing
+  // in this file can reach the host: work that needs Python (fake HTTP, the Management API)
+  // is appended to an outbox that the Python driver reads, answers and delivers back.
+  'use strict';
+  var G = globalThis;
+  // QuickJS's own `__date_clock()` reads the real clock: rules live on the virtual one.
+  delete G.__date_clock;
+  var OPTIONS = JSON.parse(OPTIONS_JSON);
+  // Error codes (rulesim.errors.ErrorCode) and driver statuses come from Python, where they
+  // are defined once: CODE.UNAUTHORIZED === 'unauthorized', STATUS.DONE === 0, ...
+  var CODE = OPTIONS.codes;
+  var STATUS = OPTIONS.status;
+  var RealDate = Date;
+  var jsonStringify = JSON.stringify;
+  var jsonParse = JSON.parse;
+  var objectKeys = Object.keys;
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var isArray = Array.isArray;
+  var ProxyCtor = Proxy;
+  var mathFloor = Math.floor;
+  var stringOf = String;
+
+  // ---------------------------------------------------------------- per-login state
+  var S = null;            // the login being run (see begin())
+  var rules = [];          // compiled rule functions, by index
+  var ruleNames = [];
+  var asyncRule = [];      // whether a rule's source uses async/await (may leave jobs queued)
+  var ASYNC_SOURCE = /\basync\b|\bawait\b/;
+
+  // Whether code registered a promise reaction since the current rule started: then a job
+  // may be queued even though the rule called back synchronously.
+  var thenCalled = false;
+  var promiseThen = Promise.prototype.then;
+  Object.defineProperty(Promise.prototype, 'then', {
+    value: { then: function (onFulfilled, onRejected) {
+      thenCalled = true;
+      return promiseThen.call(this, onFulfilled, onRejected);
+    } }.then,
+    writable: true, configurable: true, enumerable: false,
+  });
+
+  // ---------------------------------------------------------------- virtual clock and timers
+  var clock = { now: 0 };
+  var timers = [];         // {id, t, seq, fn, args, every}
+  var timerSeq = 0;
+  function addTimer(fn, ms, args, every) {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+    ms = Number(ms);
+    if (!(ms >= 1)) ms = 1;   // node clamps to 1 ms
+    var id = ++timerSeq;
+    timers.push({ id: id, t: clock.now + ms, seq: id, fn: fn, args: args, every: every ? ms : 0, rule: S ? S.current : -1 });
+    return id;
+  }
+  function removeTimer(id) {
+    if (id && typeof id === 'object') id = id.id;
+    for (var i = 0; i < timers.length; i++) if (timers[i].id === id) { timers.splice(i, 1); return; }
+  }
+  function TimerHandle(id) { this.id = id; }
+  TimerHandle.prototype.ref = function () { return this; };
+  TimerHandle.prototype.unref = function () { return this; };
+  TimerHandle.prototype.hasRef = function () { return true; };
+  TimerHandle.prototype[Symbol.toPrimitive] = function () { return this.id; };
+  G.setTimeout = function setTimeout(fn, ms) { return new TimerHandle(addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), false)); };
+  G.setInterval = function setInterval(fn, ms) { return new TimerHandle(addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), true)); };
+  G.setImmediate = function setImmediate(fn) {
+    var id = ++timerSeq;
+    timers.push({ id: id, t: clock.now, seq: id, fn: fn, args: Array.prototype.slice.call(arguments, 1), every: 0, rule: S ? S.current : -1 });
+    return new TimerHandle(id);
+  };
+  G.clearTimeout = G.clearInterval = G.clearImmediate = function clearTimeout(h) { removeTimer(h); };
+
+  // Date: the real Date, but "now" is the login's virtual clock.
+  function VirtualDate() {
+    if (!new.target) return new RealDate(clock.now).toString();
+    var d = arguments.length === 0 ? new RealDate(clock.now) : Reflect.construct(RealDate, arguments);
+    if (new.target !== VirtualDate) Object.setPrototypeOf(d, new.target.prototype);
+    return d;
+  }
+  VirtualDate.prototype = RealDate.prototype;
+  VirtualDate.now = function now() { return clock.now; };
+  VirtualDate.parse = RealDate.parse;
+  VirtualDate.UTC = RealDate.UTC;
+  Object.defineProperty(RealDate.prototype, 'constructor', { value: VirtualDate, writable: true, configurable: true });
+  G.Date = VirtualDate;
+
+  // Math.random: seeded per login (xorshift128+ on 32-bit halves, deterministic).
+  var rs0 = 1, rs1 = 2, rs2 = 3, rs3 = 4;
+  function seedRandom(seed) {
+    var s = (seed >>> 0) || 0x9e3779b9;
+    function next() { s = (s + 0x6d2b79f5) | 0; var t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return (t ^ (t >>> 14)) >>> 0; }
+    rs0 = next(); rs1 = next(); rs2 = next(); rs3 = next();
+  }
+  function rotl(x, k) { return (x << k) | (x >>> (32 - k)); }
+  function xo() {
+    var result = Math.imul(rotl(Math.imul(rs1, 5), 7), 9);
+    var t = rs1 << 9;
+    rs2 ^= rs0; rs3 ^= rs1; rs1 ^= rs2; rs0 ^= rs3; rs2 ^= t; rs3 = rotl(rs3, 11);
+    return result >>> 0;
+  }
+  Math.random = function random_() { var r1 = xo(), r2 = xo(); return ((r1 >>> 5) * 67108864 + (r2 >>> 6)) / 9007199254740992; };
+  var seededRandom = Math.random;
+
+  // ---------------------------------------------------------------- errors
+  function UnauthorizedError(message) {
+    if (!(this instanceof UnauthorizedError)) return new UnauthorizedError(message);
+    var e = new Error(message);
+    this.message = message === undefined ? '' : stringOf(message);
+    this.stack = e.stack;
+  }
+  UnauthorizedError.prototype = Object.create(Error.prototype, {
+    constructor: { value: UnauthorizedError, writable: true, configurable: true },
+    name: { value: 'UnauthorizedError', writable: true, configurable: true },
+  });
+  G.UnauthorizedError = UnauthorizedError;
+
+  // ---------------------------------------------------------------- console
+  var CONSOLE_LIMIT = OPTIONS.consoleBytes;
+  var LINE_LIMIT = OPTIONS.consoleLineBytes;
+  function formatArg(a) {
+    if (typeof a === 'string') return a;
+    if (a instanceof Error) return a.stack ? (a.name + ': ' + a.message) : stringOf(a);
+    if (a && typeof a === 'object') { try { return jsonStringify(a); } catch (e) { return '[object]'; } }
+    return stringOf(a);
+  }
+  function logger(level) {
+    return function () {
+      if (!S || S.bare) return;
+      var parts = [];
+      for (var i = 0; i < arguments.length; i++) parts.push(formatArg(arguments[i]));
+      var line = parts.join(' ');
+      S.consoleBytes += line.length;
+      if (S.consoleBytes > CONSOLE_LIMIT) {
+        // A console flood ends the rule: the output is dropped and the login fails.
+        if (S.consoleOverflow === null && S.current >= 0) {
+          S.consoleOverflow = S.current;
+          S.logs.push([S.current, 'warn', '[rulesim] console output over ' + CONSOLE_LIMIT + ' bytes: further lines dropped']);
+          fail(S.current, CODE.CONSOLE_LIMIT, { name: 'Error', message: 'console output exceeded ' + CONSOLE_LIMIT + ' bytes in one login', loc: [-1, 0] });
+        }
+        return;
+      }
+      if (line.length > LINE_LIMIT) line = line.slice(0, LINE_LIMIT) + '…[truncated]';
+      S.logs.push([S.current, level, line]);
+    };
+  }
+  G.console = { log: logger('log'), info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug'), trace: logger('debug'), dir: logger('log') };
+

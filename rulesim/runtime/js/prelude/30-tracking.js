@@ -1,0 +1,224 @@
+  // ---------------------------------------------------------------- change tracking
+  // Writes to the watched parts go through proxies. A write to a top-level key of a
+  // plain-object part (a claim in context.idToken, a key of user.app_metadata) marks that key
+  // and keeps its JSON as it was before the rule's first write to it; at the rule's end only
+  // the marked keys are serialised and diffed. A write inside a nested object, or replacing
+  // a whole part (context.idToken = {...}), keeps the part's JSON instead. An unchanged login
+  // costs no serialisation at all, and a rule that adds one claim costs one small stringify.
+  var PART_TARGETS = ['user', 'app_metadata', 'user_metadata', 'id_token', 'access_token', 'multifactor', 'redirect', 'saml', 'primary_user'];
+  var CTX_PARTS = { idToken: 3, accessToken: 4, multifactor: 5, redirect: 6, samlConfiguration: 7, primaryUser: 8 };
+  var USER_PARTS = { app_metadata: 1, user_metadata: 2 };
+  // Per-login maps (not WeakMaps: QuickJS cannot collect a WeakMap entry whose value refers to
+  // its key, so proxies would leak across logins). Both are dropped when the login ends.
+  var MapCtor = Map;
+  var rawOf = new MapCtor();      // proxy -> raw
+  var proxyOf = new MapCtor();    // raw -> {part, top, proxy}
+  var isEnumerable = Object.prototype.propertyIsEnumerable;
+  var ABSENT = {};                // marker: the key was not in the part's JSON before the write
+
+  function snapshot(value) { return value === undefined ? undefined : jsonStringify(unwrap(value)); }
+  // The JSON of raw[k] as it appears inside raw's JSON (undefined when JSON leaves it out).
+  function keyJson(raw, k) {
+    return (hasOwn.call(raw, k) && isEnumerable.call(raw, k)) ? snapshot(raw[k]) : undefined;
+  }
+  function markPart(part) {
+    if (part in S.dirty) return;
+    var kd = S.keyed[part];
+    if (kd !== undefined) {
+      S.keyed[part] = undefined;
+      S.dirty[part] = keyedBefore(kd);
+      return;
+    }
+    S.dirty[part] = snapshot(S.partValue(part));
+  }
+  // Per part and rule: the marked top-level keys and their JSON before the first write
+  // (arrays: a rule marks one or two keys). `order` is the part's key order before the rule,
+  // taken only when a top-level key is deleted (otherwise the current order is the same).
+  function markKey(part, k, deleting) {
+    if (typeof k !== 'string') return;            // symbol keys never reach the JSON
+    if (part in S.dirty) return;
+    var kd = S.keyed[part];
+    if (kd === undefined) {
+      var raw = S.partValue(part);
+      if (!isPlain(raw)) { markPart(part); return; }
+      kd = S.keyed[part] = { raw: raw, order: null, keys: [], before: [] };
+    }
+    if (deleting && kd.order === null) kd.order = objectKeys(kd.raw);
+    if (kd.keys.indexOf(k) < 0) {
+      var b = keyJson(kd.raw, k);
+      kd.keys.push(k);
+      kd.before.push(b === undefined ? ABSENT : b);
+    }
+  }
+  function beforeOf(kd, k) {
+    var i = kd.keys.indexOf(k);
+    return i < 0 ? undefined : kd.before[i];
+  }
+  // The part's JSON before the rule's writes, rebuilt from the marked keys' old values.
+  function keyedBefore(kd) {
+    var obj = {};
+    var order = kd.order !== null ? kd.order : objectKeys(kd.raw);
+    for (var i = 0; i < order.length; i++) {
+      var k = order[i], b = beforeOf(kd, k);
+      if (b === undefined) putKey(obj, k, unwrap(kd.raw[k]));
+      else if (b !== ABSENT) putKey(obj, k, jsonParse(b));
+    }
+    return jsonStringify(obj);
+  }
+  function diffKeyed(out, rule, target, kd) {
+    var raw = kd.raw, i, k, b, a;
+    var keys = kd.keys.length === 1 ? kd.keys : objectKeys(raw);
+    var order = kd.order !== null ? kd.order : keys;
+    for (i = 0; i < order.length; i++) {
+      k = order[i];
+      b = beforeOf(kd, k);
+      if (b === undefined || b === ABSENT) continue;
+      a = keyJson(raw, k);
+      if (a === undefined) out.push([rule, target, keyPath(k), 'remove', b, null, 0]);
+      else if (a !== b) {
+        if (b.charCodeAt(0) === 123 && a.charCodeAt(0) === 123) diffInto(out, rule, target, keyPath(k), jsonParse(b), jsonParse(a));
+        else out.push([rule, target, keyPath(k), 'replace', b, a, 0]);
+      }
+    }
+    for (i = 0; i < keys.length; i++) {
+      k = keys[i];
+      if (beforeOf(kd, k) !== ABSENT) continue;
+      a = keyJson(raw, k);
+      if (a !== undefined) out.push([rule, target, keyPath(k), 'add', null, a, 0]);
+    }
+  }
+  var keyPaths = new MapCtor();   // top-level key -> its JSON path (claim names repeat)
+  function keyPath(k) {
+    var path = keyPaths.get(k);
+    if (path === undefined) {
+      path = childPath('', k);
+      if (keyPaths.size >= 4096) keyPaths.clear();
+      keyPaths.set(k, path);
+    }
+    return path;
+  }
+  // A write to a top-level key of a part marks that key. A write inside an object (nested
+  // under a key) marks the whole part: the object may hang under other keys too, and the
+  // whole-part diff records every key it changed.
+  function mark(part, top, k, deleting) {
+    if (top === undefined) markKey(part, k, deleting);
+    else markPart(part);
+  }
+  function partHandler(part, top) {
+    // top: the part's top-level key this proxy's object hangs under (undefined: the part).
+    return {
+      get: function (t, k, r) {
+        var v = Reflect.get(t, k, r);
+        return (v !== null && typeof v === 'object') ? wrapDeep(v, part, top === undefined ? k : top) : v;
+      },
+      set: function (t, k, v) { mark(part, top, k, false); return Reflect.set(t, k, unwrap(v)); },
+      deleteProperty: function (t, k) { mark(part, top, k, true); return Reflect.deleteProperty(t, k); },
+      defineProperty: function (t, k, d) { mark(part, top, k, false); return Reflect.defineProperty(t, k, d); },
+    };
+  }
+  var partHandlers = [], nestedHandlers = [];
+  for (var hp = 0; hp < PART_TARGETS.length; hp++) { partHandlers.push(partHandler(hp, undefined)); nestedHandlers.push(new MapCtor()); }
+  function handlerFor(part, top) {
+    if (top === undefined) return partHandlers[part];
+    var cache = nestedHandlers[part], h = cache.get(top);
+    if (h === undefined) {
+      if (cache.size >= 512) cache.clear();
+      h = partHandler(part, top);
+      cache.set(top, h);
+    }
+    return h;
+  }
+  function unwrap(v) { if (v !== null && typeof v === 'object') { var raw = rawOf.get(v); if (raw) return raw; } return v; }
+  function wrapDeep(raw, part, top) {
+    if (rawOf.has(raw)) return raw;
+    var cache = proxyOf.get(raw);
+    if (cache && cache.part === part && cache.top === top) return cache.proxy;
+    var p = new ProxyCtor(raw, handlerFor(part, top));
+    rawOf.set(p, raw);
+    proxyOf.set(raw, { part: part, top: top, proxy: p });
+    return p;
+  }
+  // user and context proxies have no get trap (reads are the hot path); the watched
+  // sub-objects are stored in the raw objects already wrapped, so reading them is free.
+  function stored(parts, k, v) {
+    var part = parts[k];
+    v = unwrap(v);
+    return (part !== undefined && v !== null && typeof v === 'object') ? wrapDeep(v, part) : v;
+  }
+  function wrapParts(raw, parts) {
+    for (var k in parts) {
+      var v = raw[k];
+      if (v !== null && typeof v === 'object') raw[k] = wrapDeep(unwrap(v), parts[k]);
+    }
+  }
+  var userHandler = {
+    set: function (t, k, v) { touchUser(t, k); return Reflect.set(t, k, stored(USER_PARTS, k, v)); },
+    deleteProperty: function (t, k) { touchUser(t, k); return Reflect.deleteProperty(t, k); },
+    defineProperty: function (t, k, d) { touchUser(t, k); return Reflect.defineProperty(t, k, d); },
+  };
+  function touchUser(t, k) {
+    var part = USER_PARTS[k];
+    if (part !== undefined) { markPart(part); return; }
+    if (typeof k !== 'string') return;
+    if (!hasOwn.call(S.userTouched, k)) S.userTouched[k] = hasOwn.call(t, k) ? snapshot(t[k]) : undefined;
+  }
+  var contextHandler = {
+    set: function (t, k, v) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.set(t, k, stored(CTX_PARTS, k, v)); },
+    deleteProperty: function (t, k) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.deleteProperty(t, k); },
+  };
+
+  var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+  function childPath(path, key) {
+    var seg = IDENT.test(key) ? key : '[' + jsonStringify(key) + ']';
+    if (path === '') return seg;
+    return seg.charAt(0) === '[' ? path + seg : path + '.' + seg;
+  }
+  function isPlain(v) { return v !== null && typeof v === 'object' && !isArray(v); }
+  function diffInto(out, rule, target, path, before, after) {
+    if (isPlain(before) && isPlain(after)) {
+      var k;
+      for (k in before) if (hasOwn.call(before, k)) {
+        if (!hasOwn.call(after, k)) out.push([rule, target, childPath(path, k), 'remove', jsonStringify(before[k]), null, 0]);
+        else diffInto(out, rule, target, childPath(path, k), before[k], after[k]);
+      }
+      for (k in after) if (hasOwn.call(after, k) && !hasOwn.call(before, k)) {
+        out.push([rule, target, childPath(path, k), 'add', null, jsonStringify(after[k]), 0]);
+      }
+      return;
+    }
+    var b = jsonStringify(before), a = jsonStringify(after);
+    if (b === a) return;
+    if (b === undefined) out.push([rule, target, path, 'add', null, a, 0]);
+    else if (a === undefined) out.push([rule, target, path, 'remove', b, null, 0]);
+    else out.push([rule, target, path, 'replace', b, a, 0]);
+  }
+  function normalise(json) { return json === undefined ? undefined : jsonParse(json); }
+  function collectChanges(rule) {
+    if (S.bare) return 0;
+    var before = 0;
+    var n = S.changes.length;
+    var touched = S.userTouched;
+    for (var k in touched) {
+      var cur = hasOwn.call(S.userRaw, k) ? snapshot(S.userRaw[k]) : undefined;
+      if (cur !== touched[k]) diffInto(S.changes, rule, 'user', k, normalise(touched[k]), normalise(cur));
+      before++;
+    }
+    if (before) S.userTouched = {};
+    var dirty = S.dirty, keyed = S.keyed;
+    for (var p = 1; p < PART_TARGETS.length; p++) {
+      var old, now;
+      if (p in dirty) old = dirty[p];
+      else {
+        var kd = keyed[p];
+        if (kd === undefined) continue;
+        if (S.partValue(p) === kd.raw) { diffKeyed(S.changes, rule, PART_TARGETS[p], kd); continue; }
+        old = keyedBefore(kd);   // the part was swapped without a trap (callback with new objects)
+      }
+      now = snapshot(S.partValue(p));
+      if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
+    }
+    S.dirty = [];
+    S.keyed = [];
+    return S.changes.length - n;
+  }
+

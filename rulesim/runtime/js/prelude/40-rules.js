@@ -1,0 +1,88 @@
+  // ---------------------------------------------------------------- rules and outcomes
+  var LINE_BLOCK = OPTIONS.lineBlock;
+  // Set when a rule ran out of memory: the engine is unreliable after that, so the host
+  // rebuilds it once the login is recorded (see `rebuild` in 75-records.js).
+  var memoryHit = false;
+  function lineOf(err) {
+    // Rule k is compiled starting at line (k + 1) * LINE_BLOCK, so a frame's line number says
+    // which rule it belongs to. The first rule frame is the one that threw.
+    var stack = err && typeof err.stack === 'string' ? err.stack : '';
+    var m;
+    var lines = stack.split('\n');
+    for (var i = 0; i < lines.length; i++) {
+      m = /<input>:(\d+)/.exec(lines[i]);
+      if (!m) continue;
+      var n = +m[1];
+      if (n >= LINE_BLOCK) return [mathFloor(n / LINE_BLOCK) - 1, n % LINE_BLOCK];
+    }
+    return [-1, 0];
+  }
+  function describe(value) {
+    if (value instanceof Error || (value && typeof value === 'object' && typeof value.message === 'string' && typeof value.name === 'string')) {
+      return { name: stringOf(value.name), message: stringOf(value.message), loc: lineOf(value), code: value.code };
+    }
+    var msg;
+    if (typeof value === 'string') msg = value;
+    else { try { msg = jsonStringify(value); } catch (e) { msg = stringOf(value); } }
+    if (msg === undefined) msg = stringOf(value);
+    return { name: null, message: msg, loc: [-1, 0], code: undefined };
+  }
+  function fail(rule, code, d) {
+    // The first failure decides the login; later ones are ignored.
+    if (S.failed) return;
+    S.failed = true;
+    var loc = d.loc[0] === rule ? d.loc[1] : 0;
+    S.runs[rule].outcome = code === CODE.UNAUTHORIZED ? 'denied' : 'error';
+    S.runs[rule].code = code;
+    S.runs[rule].message = d.message;
+    S.runs[rule].line = loc;
+    S.runs[rule].errName = d.name;
+  }
+  function classifyCallbackError(err) {
+    var d = describe(err);
+    if (d.code === CODE.MODULE_NOT_ALLOWED) return [CODE.MODULE_NOT_ALLOWED, d];
+    if (d.name === 'UnauthorizedError') return [CODE.UNAUTHORIZED, d];
+    if (d.name === null) return [CODE.NON_STANDARD_ERROR, d];
+    return [CODE.CALLBACK_ERROR, d];
+  }
+  function classifyThrown(err, isReject) {
+    var d = describe(err);
+    if (d.code === CODE.MODULE_NOT_ALLOWED) return [CODE.MODULE_NOT_ALLOWED, d];
+    if (d.message === 'stack overflow' || (d.name === 'RangeError' && /call stack/.test(d.message))) return [CODE.STACK_OVERFLOW, d];
+    if (d.message === 'out of memory') { memoryHit = true; return [CODE.MEMORY_LIMIT, d]; }
+    if (d.name === null) { d.message = 'threw a non-Error value: ' + d.message; }
+    return [isReject ? CODE.PROMISE_REJECTED : CODE.RULE_EXCEPTION, d];
+  }
+  function makeCallback(i) {
+    return function callback(err, user, context) {
+      var run = S && S.runs[i];
+      if (!run || S.ended) return;
+      run.calls++;
+      if (run.calls > 1) return;
+      run.done = true;
+      if (err !== null && err !== undefined) {
+        var c = classifyCallbackError(err);
+        fail(i, c[0], c[1]);
+        if (c[0] === CODE.NON_STANDARD_ERROR) (run.flags || (run.flags = [])).push('non_standard_error');
+      } else {
+        if (user && typeof user === 'object' && unwrap(user) !== S.userRaw) adoptUser(unwrap(user));
+        if (context && typeof context === 'object' && unwrap(context) !== S.contextRaw) adoptContext(unwrap(context));
+      }
+      run.nChanges = collectChanges(i);
+    };
+  }
+  function adoptUser(raw) {
+    if (S.bare) { S.userRaw = S.user = raw; return; }
+    wrapParts(raw, USER_PARTS);
+    S.userRaw = raw;
+    S.user = new ProxyCtor(raw, userHandler);
+    rawOf.set(S.user, raw);
+  }
+  function adoptContext(raw) {
+    if (S.bare) { S.contextRaw = S.context = raw; return; }
+    wrapParts(raw, CTX_PARTS);
+    S.contextRaw = raw;
+    S.context = new ProxyCtor(raw, contextHandler);
+    rawOf.set(S.context, raw);
+  }
+

@@ -1,0 +1,106 @@
+  // ---------------------------------------------------------------- tokens and the login record
+  var RESTRICTED = { sub: 1, aud: 1, iss: 1, exp: 1, nbf: 1, iat: 1, jti: 1, azp: 1, nonce: 1, auth_time: 1, at_hash: 1, c_hash: 1, acr: 1, amr: 1, sid: 1, org_id: 1, org_name: 1, cnf: 1, act: 1, scope: 1, gty: 1, roles: 1, permissions: 1, groups: 1, client_id: 1, may_act: 1 };
+  var FORBIDDEN_NS = /^https?:\/\/([^\/]*\.)?(auth0\.com|webtask\.io|webtask\.run)(\/|$)/i;
+  // The OIDC `profile` scope's claims, with static property names (fast in QuickJS).
+  function profileClaims(user, idt) {
+    var v;
+    if ((v = user.name) !== undefined) idt.name = v;
+    if ((v = user.family_name) !== undefined) idt.family_name = v;
+    if ((v = user.given_name) !== undefined) idt.given_name = v;
+    if ((v = user.middle_name) !== undefined) idt.middle_name = v;
+    if ((v = user.nickname) !== undefined) idt.nickname = v;
+    if ((v = user.preferred_username) !== undefined) idt.preferred_username = v;
+    if ((v = user.profile) !== undefined) idt.profile = v;
+    if ((v = user.picture) !== undefined) idt.picture = v;
+    if ((v = user.website) !== undefined) idt.website = v;
+    if ((v = user.gender) !== undefined) idt.gender = v;
+    if ((v = user.birthdate) !== undefined) idt.birthdate = v;
+    if ((v = user.zoneinfo) !== undefined) idt.zoneinfo = v;
+    if ((v = user.locale) !== undefined) idt.locale = v;
+    if ((v = user.updated_at) !== undefined) idt.updated_at = v;
+  }
+  function filterClaims(src, token, dropped, isAccess) {
+    var out = {};
+    if (!src || typeof src !== 'object') return out;
+    var keys = objectKeys(src);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (isAccess && k === 'scope') continue;
+      if (hasOwn.call(RESTRICTED, k)) { dropped.push([token, k, 'restricted']); continue; }
+      if (FORBIDDEN_NS.test(k)) { dropped.push([token, k, 'reserved_namespace']); continue; }
+      var v = src[k];
+      if (v === undefined || typeof v === 'function') continue;
+      out[k] = v;
+    }
+    return out;
+  }
+  var scopeLists = new MapCtor();   // scope string -> its list (a few distinct strings)
+  function requestedScopes(ctx) {
+    var q = ctx.request && ctx.request.query;
+    var s = q && typeof q.scope === 'string' ? q.scope : 'openid profile email';
+    var list = scopeLists.get(s);
+    if (list === undefined) {
+      list = s.split(/\s+/).filter(function (x) { return x; });
+      if (scopeLists.size >= 256) scopeLists.clear();
+      scopeLists.set(s, list);
+    }
+    return list.slice();
+  }
+  // What the application receives from the login as it stands (tokens after Auth0's claim
+  // filtering, scopes, MFA, redirect, SAML, account linking), plus the checks made at the end
+  // of a login: claim size and prototype pollution.
+  var CLAIM_LIMIT = OPTIONS.claimLimit;
+  function loginOutputs() {
+    var ctx = S.contextRaw, user = S.userRaw;
+    var dropped = [];
+    var scopes = requestedScopes(ctx);
+    var idt = {};
+    if (scopes.indexOf('openid') >= 0) idt.sub = user.user_id;
+    if (scopes.indexOf('profile') >= 0) profileClaims(user, idt);
+    if (scopes.indexOf('email') >= 0) { if (user.email !== undefined) idt.email = user.email; if (user.email_verified !== undefined) idt.email_verified = user.email_verified; }
+    if (scopes.indexOf('phone') >= 0) { if (user.phone_number !== undefined) idt.phone_number = user.phone_number; if (user.phone_verified !== undefined) idt.phone_number_verified = user.phone_verified; }
+    var customId = filterClaims(unwrap(ctx.idToken), 'id_token', dropped, false);
+    var customAt = filterClaims(unwrap(ctx.accessToken), 'access_token', dropped, true);
+    for (var ck in customId) idt[ck] = customId[ck];
+    // Serialise each token once; the custom claims alone are measured only when the whole
+    // token is over the limit (it contains them, so it is never smaller).
+    var idJson = safeJson(idt), atJson = safeJson(customAt);
+    var tooLarge = null;
+    if (idJson.length > CLAIM_LIMIT && jsonStringify(customId).length > CLAIM_LIMIT) tooLarge = 'id_token';
+    else if (atJson.length > CLAIM_LIMIT) tooLarge = 'access_token';
+    var atScopes = scopes;
+    if (ctx.accessToken && isArray(ctx.accessToken.scope)) atScopes = ctx.accessToken.scope.map(stringOf);
+    else if (ctx.accessToken && typeof ctx.accessToken.scope === 'string') atScopes = ctx.accessToken.scope.split(/\s+/).filter(Boolean);
+    var mfaV = unwrap(ctx.multifactor), redirectV = unwrap(ctx.redirect);
+    var mfa = mfaV && typeof mfaV === 'object' ? mfaV : null;
+    return {
+      idJson: idJson, atJson: atJson, tooLarge: tooLarge, scopes: atScopes, dropped: dropped,
+      pollution: pollutionCheck(),
+      mfa: mfa,
+      redirect: redirectV && typeof redirectV === 'object' && redirectV.url ? stringOf(redirectV.url) : null,
+      samlJson: ctx.samlConfiguration !== undefined ? safeJson(unwrap(ctx.samlConfiguration)) : null,
+      primaryJson: ctx.primaryUser !== undefined ? safeJson(unwrap(ctx.primaryUser)) : null,
+    };
+  }
+  // finish(hostJson): end the login and return its record (see 75-records.js). hostJson
+  // carries what only the host measured for a login it drove: per-rule time, simulated I/O
+  // time and calls, the pass's I/O total and the rule that timed out.
+  function finish(hostJson) {
+    var block = newBlock();
+    recordLogin(block, hostJson ? jsonParse(hostJson) : null);
+    endLogin();
+    return encodeBlock(block, null);
+  }
+  function endLogin() {
+    S = null;
+    clearLoginState();
+  }
+  // The end of a bare (no-recording) login: 1 when it was allowed, 0 otherwise.
+  function finishBare() {
+    var ok = S.failed ? 0 : 1;
+    S = null;
+    clearLoginState();
+    return ok;
+  }
+  function safeJson(v) { try { var s = jsonStringify(v); return s === undefined ? null : s; } catch (e) { return jsonStringify('[unserialisable: ' + stringOf(e && e.message) + ']'); } }
+

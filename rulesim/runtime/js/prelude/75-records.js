@@ -1,0 +1,146 @@
+  // ---------------------------------------------------------------- login records
+  // A block holds the records of one or more logins (a batch, or the one login finish()
+  // ends) column by column, in the layout rulesim/runtime/rows.py decodes: one JSON text,
+  // then each login's token texts appended raw after a U+0001 (JSON text never contains a
+  // raw control character), so a whole batch costs one JSON.parse-free concatenation here
+  // and one json.loads in Python.
+  //
+  // Per login (index j in the block): lo outcome (LOGIN_OUTCOME index), ec error code, em
+  // error message, ae the error the application receives, dr deciding rule (position, -1),
+  // mp MFA provider (null: no MFA, or see mj), mj [j, mfa JSON] where Python must derive the
+  // provider, ru redirect URL, sc scopes, dc dropped claims (null: none), lf flags, rr rules
+  // run, cpu and lat (ms). Per rule position, flat over j * N_ALL + p: ro outcome
+  // (RULE_OUTCOME index), rn changes, rc engine µs, ri simulated I/O ms, rk calls; rx the
+  // rule rows that are not a plain "ok" ([flat, code, message, line, flags]). ch change rows
+  // [j, p, target, path, op, before, after], lg console rows [j, p, level, message].
+  var RULE_OUTCOME = { ok: 0, denied: 1, error: 2, timeout: 3, skipped: 4 };
+  var NAMES = OPTIONS.ruleNames;        // every rule of the set in pipeline order (disabled too)
+  var ACTIVE_POS = OPTIONS.activePos;   // position in NAMES of each compiled rule
+  var N_ALL = NAMES.length;
+  var NO_REDIRECT = OPTIONS.noRedirectProtocols;
+  var ERROR_MAPPING = OPTIONS.errorMapping;
+  var CLAIMS_KB = OPTIONS.claimsKb;
+
+  function newBlock() {
+    return {
+      n: 0, lo: [], ec: [], em: [], ae: [], dr: [], mp: [], mj: [], ru: [], sc: [], dc: [], lf: [], rr: [],
+      cpu: [], lat: [], ro: [], rn: [], rc: [], ri: [], rk: [], rx: [], ch: [], lg: [], tok: [],
+    };
+  }
+  // The block's last login hit the memory limit: the host rebuilds the engine after it.
+  function encodeBlock(B, left) {
+    var main = [B.n, B.lo, B.ec, B.em, B.ae, B.dr, B.mp, B.mj, B.ru, B.sc, B.dc, B.lf, B.rr, B.cpu, B.lat,
+      B.ro, B.rn, B.rc, B.ri, B.rk, B.rx, B.ch, B.lg, left, left === null && memoryHit];
+    return jsonStringify(main) + (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
+  }
+  // The MFA provider as Python's str() would print it, when JavaScript can say so exactly;
+  // undefined sends the decision to Python (non-string values, throwing getters).
+  function mfaProvider(mfa) {
+    if (isArray(mfa)) return 'any';
+    try {
+      var v = mfa.provider;
+      if (typeof v === 'string') return v === '' ? 'any' : v;
+      if (v === undefined || v === null || v === false || v === 0) return 'any';
+    } catch (e) { /* let Python read the JSON */ }
+    return undefined;
+  }
+
+  // recordLogin(B, host): append the login S to block B. Everything that reads objects the
+  // rules could have changed (tokens, MFA, SAML, pollution) is read before B is touched, so
+  // a failure there leaves B as it was. `host` is null for a login that ran inside a batch
+  // (times measured here, no I/O), else {cpuBegin, cpu[], io[], calls[], ioTotal, timedOut}.
+  function recordLogin(B, host) {
+    S.ended = true;
+    var out = loginOutputs();
+    var mp = null, mfaJson = null;
+    if (out.mfa !== null) {
+      mp = mfaProvider(out.mfa);
+      if (mp === undefined) { mp = null; mfaJson = safeJson(out.mfa); }
+    }
+    var nAct = rules.length, k, p;
+    var ro = [], rn = [], rc = [], ri = [], rk = [], rx = [], codes = [], messages = [];
+    for (p = 0; p < N_ALL; p++) { ro.push(4); rn.push(0); rc.push(0); ri.push(0); rk.push(0); codes.push(null); messages.push(null); }
+    var loginFlags = [];
+    var cpuTotal = host ? host.cpuBegin : S.cpuBegin;
+    for (k = 0; k < nAct; k++) {
+      p = ACTIVE_POS[k];
+      var cpuK = host ? host.cpu[k] : (S.cpu !== null && S.cpu[k] !== undefined ? S.cpu[k] : 0);
+      rc[p] = cpuK;
+      cpuTotal += cpuK;
+      if (host) { ri[p] = host.io[k]; rk[p] = host.calls[k]; }
+      var run = S.runs[k];
+      if (run === undefined || !run.started) continue;
+      rn[p] = run.nChanges;
+      if (run.outcome === 'ok' && run.code === null && run.calls <= 1 && run.flags === null) { ro[p] = 0; continue; }
+      ro[p] = RULE_OUTCOME[run.outcome];
+      var rf = run.flags ? run.flags.slice() : [];
+      if (run.calls > 1) rf.push('callback_called_twice');
+      var message = null;
+      if (run.message !== null && run.code !== null) {
+        message = 'rule `' + NAMES[p] + '`' + (run.line ? ' (line ' + run.line + ')' : '') + ': ' + run.message;
+      }
+      codes[p] = run.code;
+      messages[p] = message;
+      rx.push([p, run.code, message, run.line, rf.join(',')]);
+      for (var f = 0; f < rf.length; f++) loginFlags.push(rf[f]);
+    }
+    if (host && host.timedOut >= 0) ro[ACTIVE_POS[host.timedOut]] = 3;
+    // The login's outcome: the first rule that did not end ok decides it.
+    var outcome = 0, code = null, errorMessage = null, deciding = -1;
+    for (p = 0; p < N_ALL; p++) {
+      if (ro[p] >= 1 && ro[p] <= 3) { outcome = ro[p]; code = codes[p]; errorMessage = messages[p]; deciding = p; break; }
+    }
+    if (outcome === 0 && out.tooLarge) {
+      outcome = 2;
+      code = CODE.CLAIMS_TOO_LARGE;
+      errorMessage = 'custom claims of the ' + out.tooLarge.replace(/_/g, ' ') + ' exceed ' + CLAIMS_KB + ' KB';
+    }
+    if (out.pollution.length) {
+      loginFlags.push('prototype_pollution');
+      if (outcome === 0) {
+        outcome = 2;
+        code = CODE.PROTOTYPE_POLLUTION;
+        errorMessage = 'a rule modified built-in prototypes (restored after the login): ' + out.pollution.slice(0, 5).join(', ');
+        deciding = -1;
+        for (p = 0; p < N_ALL; p++) if (ro[p] === 0) deciding = p;
+      }
+    }
+    var changes = S.changes, redirecting = -1, c;
+    for (c = 0; c < changes.length; c++) {
+      var ch = changes[c];
+      var cp = ch[0] >= 0 ? ACTIVE_POS[ch[0]] : -1;
+      if (ch[1] === 'redirect' && cp >= 0) redirecting = cp;
+      changes[c] = [B.n, cp, ch[1], ch[2], ch[3], ch[4], ch[5]];
+    }
+    if (outcome === 0 && out.redirect) outcome = 4;
+    // A redirect in a flow that cannot redirect fails the login (rules contract §6).
+    var appError = outcome === 1 ? 'unauthorized' : null;
+    if (outcome === 4 && NO_REDIRECT.indexOf(S.protocol) >= 0) {
+      outcome = 2;
+      code = CODE.REDIRECT_NOT_ALLOWED;
+      deciding = redirecting;
+      errorMessage = 'rule `' + (redirecting >= 0 ? NAMES[redirecting] : 'None') + '` set context.redirect during a ' +
+        S.protocol + ' flow, which cannot redirect; Auth0 fails the login';
+    }
+    if (outcome === 2 || outcome === 3) appError = code === CODE.REDIRECT_NOT_ALLOWED ? 'interaction_required' : ERROR_MAPPING;
+    var rulesRun = 0;
+    for (p = 0; p < N_ALL; p++) if (ro[p] !== 4) rulesRun++;
+    loginFlags.sort();
+    var flags = [];
+    for (c = 0; c < loginFlags.length; c++) if (c === 0 || loginFlags[c] !== loginFlags[c - 1]) flags.push(loginFlags[c]);
+    var cpuMs = cpuTotal / 1000;
+    // Commit: plain appends from here on.
+    var j = B.n++;
+    B.lo.push(outcome); B.ec.push(code); B.em.push(errorMessage); B.ae.push(appError); B.dr.push(deciding);
+    B.mp.push(mp);
+    if (mfaJson !== null) B.mj.push([j, mfaJson]);
+    B.ru.push(out.redirect); B.sc.push(out.scopes.join(' ')); B.dc.push(out.dropped.length ? out.dropped : null);
+    B.lf.push(flags.join(',')); B.rr.push(rulesRun); B.cpu.push(cpuMs); B.lat.push((host ? host.ioTotal : 0) + cpuMs);
+    var base = j * N_ALL;
+    for (p = 0; p < N_ALL; p++) { B.ro.push(ro[p]); B.rn.push(rn[p]); B.rc.push(rc[p]); B.ri.push(ri[p]); B.rk.push(rk[p]); }
+    for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
+    for (c = 0; c < changes.length; c++) B.ch.push(changes[c]);
+    var logs = S.logs;
+    for (c = 0; c < logs.length; c++) B.lg.push([j, logs[c][0] >= 0 ? ACTIVE_POS[logs[c][0]] : -1, logs[c][1], logs[c][2]]);
+    B.tok.push(out.idJson, out.atJson, out.samlJson === null ? '' : out.samlJson, out.primaryJson === null ? '' : out.primaryJson);
+  }

@@ -1,0 +1,74 @@
+  // ---------------------------------------------------------------- batches of logins
+  // runBatch(loginsJson, seedsJson) runs logins one after another inside one engine call, as
+  // long as no rule needs the host: the common case of synchronous rules costs one crossing
+  // per batch instead of one per rule. A login leaves the batch as soon as the host has work
+  // for it (a rule waits, left promise jobs or timers, queued a host operation) or, with
+  // continueRedirects, when it ends on a redirect: the block of the logins done so far is
+  // returned with `left` = [j, rule, status, clock, cpuBegin, cpu[]] and Python continues
+  // login j exactly where it stands (rule `rule` returned `status`), then calls
+  // resumeBatch(j + 1). Per-rule times come from the native tick(), which also opens a new
+  // CPU budget: each rule gets the same limit it has when the host drives it.
+  var tick = NATIVE.tick;           // never reachable from rule code (not in `host`)
+  var CONTINUE_REDIRECTS = !!OPTIONS.continueRedirects;
+  var invalidRule = [];             // index -> the message of a rule that did not compile
+  var batch = null;                 // {logins, seeds, block, j, rule}
+
+  function markInvalid(i, message) { invalidRule[i] = message; }
+  function runBatch(loginsJson, seedsJson) {
+    batch = { logins: jsonParse(loginsJson), seeds: jsonParse(seedsJson), block: null, j: -1, rule: -1 };
+    return resumeBatch(0);
+  }
+  // replaceBatchLogin(j, loginJson): the host changed login j before it ran (metadata an
+  // earlier login of the same user persisted through the Management API).
+  function replaceBatchLogin(j, loginJson) { batch.logins[j] = jsonParse(loginJson); }
+  function resumeBatch(from) {
+    var B = batch.block = newBlock();
+    var logins = batch.logins, seeds = batch.seeds;
+    for (var j = from; j < logins.length; j++) {
+      batch.j = j;
+      batch.rule = -1;
+      var t0 = tick();
+      beginLogin(logins[j], seeds[j], false);
+      logins[j] = null;               // the login's objects are the rules' now
+      var cpu = S.cpu = [];
+      var t = tick();
+      S.cpuBegin = t - t0;
+      var i = 0, st = STATUS.DONE, leaving = false;
+      for (; i < rules.length; i++) {
+        batch.rule = i;
+        if (invalidRule[i] !== undefined) { hostFail(i, CODE.INVALID_RULE, invalidRule[i]); break; }
+        st = runRule(i);
+        var t2 = tick();
+        cpu[i] = t2 - t;
+        t = t2;
+        if (st === STATUS.DONE) {
+          if (outbox.length || timers.length) { i++; leaving = true; break; }
+          continue;
+        }
+        if (st !== STATUS.FAILED || outbox.length || timers.length) leaving = true;
+        break;
+      }
+      if (!leaving && CONTINUE_REDIRECTS && !S.failed && redirectPending()) { i = rules.length; st = STATUS.DONE; leaving = true; }
+      if (leaving) {
+        batch.j = -1;
+        return encodeBlock(B, [j, i, st, clock.now, S.cpuBegin, cpu]);
+      }
+      recordLogin(B, null);
+      endLogin();
+      if (memoryHit) break;           // the host rebuilds the engine before the next login
+    }
+    batch.j = -1;
+    return encodeBlock(B, null);
+  }
+  function redirectPending() {
+    var r = unwrap(S.contextRaw.redirect);
+    return !!(r && typeof r === 'object' && r.url);
+  }
+  // takeBatch(): after the engine failed inside a batch (a CPU, memory or stack limit), the
+  // logins it had finished and [j, rule]: the login and rule that were running.
+  function takeBatch() {
+    if (batch === null || batch.block === null) return '';
+    var B = batch.block;
+    batch.block = null;
+    return encodeBlock(B, [batch.j, batch.rule]);
+  }

@@ -1,0 +1,50 @@
+  // ---------------------------------------------------------------- small driver calls and the driver object
+  function floor(loginJson) {
+    var login = jsonParse(loginJson);
+    var user = login.user, context = login.context;
+    var ok = 0;
+    for (var i = 0; i < rules.length; i++) {
+      var called = false;
+      rules[i](user, context, function (err) { called = true; if (!err) ok++; });
+      if (!called) break;
+    }
+    return ok;
+  }
+
+  // adoptRule(i, name): take the function just compiled into globalThis.__rulesim_rule.
+  function adoptRule(i, name) {
+    var fn = G.__rulesim_rule;
+    delete G.__rulesim_rule;
+    if (typeof fn !== 'function') return typeof fn;
+    rules[i] = fn;
+    ruleNames[i] = name;
+    asyncRule[i] = ASYNC_SOURCE.test(Function.prototype.toString.call(fn));
+    return '';
+  }
+  // hostFail(i, code, message): the host failed a rule (a raising service handler, a CPU limit).
+  function hostFail(i, code, message) {
+    if (!S || i < 0 || i >= rules.length) return;
+    if (S.runs[i] === undefined) S.runs[i] = newRun(i);
+    S.runs[i].started = true;
+    fail(i, code, { name: 'Error', message: message, loc: [-1, 0] });
+    S.runs[i].done = true;
+  }
+  function resetGlobal() { G.global = {}; }
+  // takeCoverage(): the hit counters of instrumented rules ({rule: [count, ...]}), zeroed in
+  // place (each instrumented rule keeps a reference to its own array).
+  function takeCoverage() {
+    var reg = G.__rulesim_cov;
+    if (!reg) return '';
+    var out = jsonStringify(reg);
+    for (var k in reg) if (hasOwn.call(reg, k)) { var a = reg[k]; for (var i = 0; i < a.length; i++) a[i] = 0; }
+    return out;
+  }
+  function lastSnapshot() { snapshotIntrinsics(); snapshotQuick(); }
+
+  return {
+    begin: begin, runRule: runRule, status: status, takeOutbox: takeOutbox, deliver: deliver,
+    nextTimer: nextTimer, fireTimers: fireTimers,
+    finish: finish, finishBare: finishBare, floor: floor, exportState: exportState, beginFrom: beginFrom,
+    exportGlobal: exportGlobal, importGlobal: importGlobal, setPaired: setPaired, adoptRule: adoptRule, hostFail: hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    markInvalid: markInvalid, runBatch: runBatch, resumeBatch: resumeBatch, replaceBatchLogin: replaceBatchLogin, takeBatch: takeBatch,
+  };

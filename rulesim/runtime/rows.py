@@ -1,0 +1,142 @@
+"""Login records as the sandbox returns them, decoded in one place into typed, columnar rows.
+
+The prelude writes the records of one or more logins as a *block* (see
+``js/prelude/75-records.js`` for the layout): a batch of synchronous logins, or the one login
+whose :meth:`~rulesim.runtime.sandbox.Sandbox.finish` the host called. :func:`decode_block`
+turns it into a :class:`LoginBlock`, whose lists are the columns of the ``logins``,
+``rule_runs``, ``changes`` and ``logs`` tables for those logins (rule positions instead of
+names, no login ids yet: the pipeline knows those). :func:`engine_failure_block` builds the
+block of a login whose engine failed, when the sandbox can no longer say anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["LOGIN_FIELDS", "LOGIN_OUTCOMES", "RULE_OUTCOMES", "LoginBlock", "decode_block",
+           "engine_failure_block"]
+
+LOGIN_OUTCOMES = ("allowed", "denied", "error", "timeout", "redirect")
+"""Login outcomes by the index the prelude writes."""
+RULE_OUTCOMES = ("ok", "denied", "error", "timeout", "skipped")
+"""Rule outcomes by the index the prelude writes."""
+
+LOGIN_FIELDS = ("outcome", "error_code", "error_message", "app_error", "deciding_rule",
+                "mfa_required", "mfa_provider", "redirect_url", "id_token", "access_token",
+                "scopes", "saml", "primary_user", "dropped_claims", "cpu_ms", "latency_ms",
+                "rules_run", "flags")
+"""The ``logins`` columns a block carries (all but ``login_id`` and ``user_id``)."""
+
+
+@dataclasses.dataclass
+class LoginBlock:
+    """The records of ``n`` consecutive logins (one pass each), column by column.
+
+    ``logins`` maps each of :data:`LOGIN_FIELDS` to a list of ``n`` values, except
+    ``deciding_rule``, which holds rule *positions* (-1: none) until the pipeline names them.
+    ``rule_runs`` holds ``n × n_rules`` values per column, login after login, rule positions
+    in pipeline order. ``changes`` and ``logs`` are row lists whose first two items are the
+    login (0-based in the block) and the rule position (-1: none). ``left`` describes a login
+    that left a batch (see ``js/prelude/80-batch.js``), or the login and rule an engine failure
+    interrupted (:meth:`Sandbox.take_batch`). ``rebuild`` says the last login hit the memory
+    limit: the engine must be rebuilt before it runs anything else.
+    """
+
+    n: int
+    logins: dict[str, list[Any]]
+    rule_runs: dict[str, list[Any]]
+    changes: list[list[Any]]
+    logs: list[list[Any]]
+    left: list[Any] | None = None
+    rebuild: bool = False
+
+    def login(self, j: int) -> dict[str, Any]:
+        """Login ``j``'s fields as a dict (to merge the two passes of a redirected login)."""
+        return {name: values[j] for name, values in self.logins.items()}
+
+
+def _mfa_provider(text: str) -> str:
+    """The provider of an MFA object the prelude could not read exactly, as str() prints it."""
+    try:
+        return str(json.loads(text).get("provider") or "any")
+    except (ValueError, AttributeError):
+        return "any"
+
+
+def decode_block(text: str) -> LoginBlock:
+    """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``)."""
+    main, *tokens = text.split("\x01")
+    (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, lat,
+     ro, rn, rc, ri, rk, rx, ch, lg, left, rebuild) = json.loads(main)
+    required = [p is not None for p in mp]
+    for j, mfa_json in mj:
+        mp[j] = _mfa_provider(mfa_json)
+        required[j] = True
+    dumps = json.dumps
+    logins: dict[str, list[Any]] = {
+        "outcome": [LOGIN_OUTCOMES[o] for o in lo], "error_code": ec, "error_message": em,
+        "app_error": ae, "deciding_rule": dr, "mfa_required": required, "mfa_provider": mp,
+        "redirect_url": ru, "id_token": tokens[0::4], "access_token": tokens[1::4],
+        "scopes": sc, "saml": [t or None for t in tokens[2::4]],
+        "primary_user": [t or None for t in tokens[3::4]],
+        "dropped_claims": ["[]" if d is None else dumps(d) for d in dc],
+        "cpu_ms": cpu, "latency_ms": lat, "rules_run": rr, "flags": lf,
+    }
+    total = len(ro)
+    codes: list[str | None] = [None] * total
+    messages: list[str | None] = [None] * total
+    lines = [0] * total
+    flags = [""] * total
+    for flat, code, message, line, rule_flags in rx:
+        codes[flat] = code
+        messages[flat] = message
+        lines[flat] = line
+        flags[flat] = rule_flags
+    rule_runs: dict[str, list[Any]] = {
+        "outcome": [RULE_OUTCOMES[o] for o in ro], "error_code": codes,
+        "error_message": messages, "line": lines, "cpu_us": rc, "io_ms": ri, "n_calls": rk,
+        "n_changes": rn, "flags": flags,
+    }
+    return LoginBlock(n, logins, rule_runs, ch, lg, left, rebuild)
+
+
+def engine_failure_block(n_rules: int, positions: Sequence[int], failed: int, code: str,
+                         message: str, *, cpu_us: Sequence[float], io_ms: Sequence[float],
+                         calls: Sequence[int], cpu_begin_us: float, io_total_ms: float,
+                         error_mapping: str) -> LoginBlock:
+    """The block of a login whose engine failed in active rule ``failed`` (a fatal error).
+
+    The sandbox is gone with everything it held for this login (changes, console lines,
+    tokens): the rules before ``failed`` are ``ok``, ``failed`` is an error with ``code``, the
+    rest are skipped. ``positions`` maps active rules to their positions among ``n_rules``.
+    """
+    outcomes = ["skipped"] * n_rules
+    codes: list[str | None] = [None] * n_rules
+    messages: list[str | None] = [None] * n_rules
+    cpu = [0.0] * n_rules
+    io = [0.0] * n_rules
+    n_calls = [0] * n_rules
+    for k, pos in enumerate(positions):
+        cpu[pos], io[pos], n_calls[pos] = cpu_us[k], io_ms[k], calls[k]
+        if k < failed:
+            outcomes[pos] = "ok"
+    pos = positions[failed]
+    outcomes[pos], codes[pos], messages[pos] = "error", code, message
+    cpu_ms = (sum(cpu_us) + cpu_begin_us) / 1000.0
+    logins: dict[str, list[Any]] = {
+        "outcome": ["error"], "error_code": [code], "error_message": [message],
+        "app_error": [error_mapping], "deciding_rule": [pos], "mfa_required": [False],
+        "mfa_provider": [None], "redirect_url": [None], "id_token": ["{}"],
+        "access_token": ["{}"], "scopes": [""], "saml": [None], "primary_user": [None],
+        "dropped_claims": ["[]"], "cpu_ms": [cpu_ms], "latency_ms": [io_total_ms + cpu_ms],
+        "rules_run": [sum(1 for o in outcomes if o != "skipped")], "flags": [""],
+    }
+    rule_runs: dict[str, list[Any]] = {
+        "outcome": outcomes, "error_code": codes, "error_message": messages,
+        "line": [0] * n_rules, "cpu_us": cpu, "io_ms": io, "n_calls": n_calls,
+        "n_changes": [0] * n_rules, "flags": [""] * n_rules,
+    }
+    return LoginBlock(1, logins, rule_runs, [], [])

@@ -1,0 +1,161 @@
+"""Logins batched inside JavaScript give exactly the rows the host loop gives, login by login.
+
+Every test runs the same logins through pipelines that differ only in their batch size: 1 (each
+login on the host loop, the reference) and sizes that make logins leave batches at every
+possible point (a rule waiting on a service, fire-and-forget I/O, timers, async rules, a
+redirect to continue, metadata persisted for the user's next login, an engine failure).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import pytest
+
+import rulesim as rs
+from rulesim.pipeline import Pipeline
+from rulesim.records import Columns, frames_from_columns
+from tests.frames import comparable
+
+SERVICES = rs.Services.from_dict({"routes": [
+    {"name": "score", "method": "GET", "url": "https://risk.example/score*", "status": 200,
+     "json": {"score": 7}, "latency": {"median_ms": 40, "p95_ms": 90}},
+    {"name": "hook", "method": "POST", "url": "https://hooks.example/*", "status": 204,
+     "latency": {"median_ms": 300, "p95_ms": 900}},
+]})
+
+RULES = [
+    # Synchronous: claims, a denial, Math.random and the virtual clock, global state.
+    """function claims(user, context, callback) {
+      global.seen = (global.seen || 0) + 1;
+      context.idToken['https://x/n'] = global.seen;
+      context.idToken['https://x/r'] = Math.floor(Math.random() * 1000);
+      context.idToken['https://x/t'] = Date.now();
+      var c = user.user_id.charCodeAt(user.user_id.length - 2);
+      if (c % 7 === 0) return callback(new UnauthorizedError('no'));
+      callback(null, user, context);
+    }""",
+    # Fire and forget for a share of logins: the login leaves its batch after the callback.
+    """function hook(user, context, callback) {
+      if ((context.stats && context.stats.loginsCount) % 4 === 1) {
+        require('request').post({ url: 'https://hooks.example/login', json: { u: user.user_id } },
+                                function () {});
+      }
+      callback(null, user, context);
+    }""",
+    # Waits on a service for some countries.
+    """function score(user, context, callback) {
+      var geo = context.request && context.request.geoip;
+      if (!geo || geo.country_code !== 'US') return callback(null, user, context);
+      require('request').get({ url: 'https://risk.example/score?u=' + user.user_id, json: true },
+        function (err, res, body) {
+          if (!err && body) context.accessToken['https://x/score'] = body.score;
+          callback(null, user, context);
+        });
+    }""",
+    # Persists metadata for a share of users: their next login runs on it.
+    """function count(user, context, callback) {
+      if (user.user_id.charCodeAt(user.user_id.length - 1) % 3 !== 0) return callback(null, user, context);
+      user.app_metadata = user.app_metadata || {};
+      user.app_metadata.n = (user.app_metadata.n || 0) + 1;
+      auth0.users.updateAppMetadata(user.user_id, user.app_metadata)
+        .then(function () { callback(null, user, context); })
+        .catch(function (e) { callback(e); });
+    }""",
+    # An async rule for some clients; a timer for others; a console line.
+    """async function later(user, context, callback) {
+      if (context.clientName === 'Acme Portal') { await null; return callback(null, user, context); }
+      if (context.clientName === 'Partner API') {
+        return setTimeout(function () { callback(null, user, context); }, 25);
+      }
+      console.log('later:', context.clientName);
+      callback(null, user, context);
+    }""",
+    # A redirect for a share of users (continued when the pipeline continues redirects).
+    """function consent(user, context, callback) {
+      if (context.protocol !== 'redirect-callback' && user.email && /^[a-c]/.test(user.email)) {
+        context.redirect = { url: 'https://x/consent' };
+      }
+      callback(null, user, context);
+    }""",
+]
+
+
+def _rules(first: str | None = None) -> list[rs.Rule]:
+    sources = [first, *RULES] if first else RULES
+    rules = [rs.Rule.from_source(f"r{i}", s, order=i) for i, s in enumerate(sources)]
+    rules.insert(2, rs.Rule.from_source("off", "function (u, c, cb) { cb(); }", order=99,
+                                        enabled=False))
+    return rules
+
+
+def _frames(batch_size: int, pop: rs.Population, rules: list[rs.Rule], *,
+            limits: rs.Limits | None = None, on_redirect: str = "stop",
+            starts: tuple[int, ...] = (0,)) -> dict[str, pd.DataFrame]:
+    pipe = Pipeline(rules, {}, services=SERVICES, seed=11, limits=limits, batch_size=batch_size,
+                    on_redirect=on_redirect)
+    sink = Columns()
+    logins = pop.logins
+    payloads = pop.payloads()
+    ids = [str(x) for x in logins["login_id"]]
+    users = [str(x) for x in logins["user_id"]]
+    bounds = [*starts, len(payloads)]
+    for a, b in itertools.pairwise(bounds):
+        pipe.reset()
+        pipe.run_many(payloads[a:b], a, sink, login_ids=ids[a:b], user_ids=users[a:b])
+    return frames_from_columns(sink, [r.name for r in rules])
+
+
+def _assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    for table in ("logins", "rule_runs", "changes", "calls", "logs"):
+        pd.testing.assert_frame_equal(comparable(a[table]), comparable(b[table]),
+                                      obj=table)
+
+
+@pytest.fixture(scope="module")
+def pop() -> rs.Population:
+    return rs.population(240, seed=5)
+
+
+@pytest.mark.parametrize("batch_size", [2, 7, 64])
+@pytest.mark.parametrize("on_redirect", ["stop", "continue"])
+def test_batched_logins_give_the_rows_of_logins_run_one_by_one(
+        pop: rs.Population, batch_size: int, on_redirect: str) -> None:
+    rules = _rules()
+    reference = _frames(1, pop, rules, on_redirect=on_redirect, starts=(0, 100))
+    assert set(reference["logins"]["outcome"]) >= {"allowed", "denied"}
+    assert reference["calls"]["kind"].nunique() == 2        # HTTP and the Management API
+    assert reference["changes"]["persisted"].any()
+    _assert_same(_frames(batch_size, pop, rules, on_redirect=on_redirect, starts=(0, 100)),
+                 reference)
+
+
+def test_a_batch_never_spans_a_reset_of_global(pop: rs.Population) -> None:
+    limits = rs.Limits(global_reset=9)
+    rules = _rules()
+    _assert_same(_frames(64, pop, rules, limits=limits), _frames(1, pop, rules, limits=limits))
+
+
+# Memory bombs are left to the worker-process tests (tests/runtime/test_hostile_rules.py): an
+# engine out of memory is unreliable and can take its process down, which must never be the
+# test process.
+@pytest.mark.parametrize("hostile", ["while (true) {}", "(function r() { return r() + 1; })();"])
+def test_an_engine_failure_inside_a_batch_loses_no_other_login(pop: rs.Population,
+                                                               hostile: str) -> None:
+    # Two logins of the population trip the hostile code in the first rule, inside a batch;
+    # every other login is recorded as on the host loop, including those the batch had
+    # finished before the failure.
+    by_user = dict(zip(pop.users["user_id"], pop.users["email"], strict=True))
+    emails = [by_user[pop.logins["user_id"].iloc[i]] for i in (100, 170)]
+    rule = ("function hostile(user, context, callback) {\n"
+            f"  if ({emails!r}.indexOf(user.email) >= 0) {{ {hostile} }}\n"
+            "  callback(null, user, context);\n}")
+    rules = _rules(rule)
+    limits = rs.Limits(cpu_ms=200, memory_mb=64)
+    batched = _frames(64, pop, rules, limits=limits)
+    _assert_same(batched, _frames(1, pop, rules, limits=limits))
+    failed = batched["logins"][batched["logins"]["deciding_rule"] == "r0"]
+    assert len(failed) >= 2
+    assert set(failed["outcome"]) == {"error"}
+    assert failed.index[0] % 64 not in (0, 63)   # mid-batch: logins before it were finished
