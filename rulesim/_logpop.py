@@ -115,12 +115,26 @@ def _filled(col: pd.Series) -> pd.Series:
 
 
 def _category(values: Any) -> pd.Categorical:
+    """A categorical of ``values`` without unused categories (a categorical column keeps its
+    codes: unused categories are dropped by counting, not by sorting)."""
     if isinstance(values, pd.Categorical):
         return values
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
-        cat: pd.Categorical = pd.Categorical(values).remove_unused_categories()
+        codes = values.cat.codes.to_numpy()
+        cats = values.cat.categories
+        used = np.bincount(codes[codes >= 0], minlength=len(cats)) > 0
+        remap = np.cumsum(used) - 1
+        new = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+        cat: pd.Categorical = pd.Categorical.from_codes(new, categories=cats[used])
         return cat
     return pd.Categorical(np.asarray(values, dtype=object))
+
+
+def _take_category(col: pd.Series, rows: npt.NDArray[np.int64]) -> pd.Categorical:
+    """``col[rows]`` for a categorical column, by its codes."""
+    cat: pd.Categorical = pd.Categorical.from_codes(col.cat.codes.to_numpy()[rows],
+                                                    categories=col.cat.categories)
+    return cat
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -330,22 +344,30 @@ def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | Non
 
 def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame,
                  pseudonymize: bool) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = len(ev)
     ts = ev["_ms"].to_numpy(dtype=np.int64)
     ips = ev["ip"].astype("str").fillna("")
+    v6 = ips.str.contains(":", regex=False).to_numpy()
     if pseudonymize:  # drop the last octet (IPv4) or keep the /48 (IPv6)
         ips = ips.str.replace(r"^(\d+\.\d+\.\d+)\.\d+$", r"\1.0", regex=True)
-        ips = ips.str.replace(r"^([0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f]*):.*:.*$", r"\1::",
-                              regex=True)
+        if v6.any():
+            ips = ips.copy()
+            ips[v6] = ips[v6].str.replace(r"^([0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f]*):.*:.*$",
+                                          r"\1::", regex=True)
     ua_cat = _category(_filled(ev["user_agent"]))
-    fam_of = np.array([lp.user_agent_family(x) for x in ua_cat.categories], dtype=object)
-    fam = fam_of[ua_cat.codes] if len(fam_of) else np.array([], dtype=object)
+    families = [*_FAMILIES, "other"]
+    fam_code = np.array([families.index(lp.user_agent_family(x)) for x in ua_cat.categories]
+                        or [0])
+    fam = pd.Categorical.from_codes(fam_code[ua_cat.codes], categories=pd.Index(families))
     prompts = _category(_filled(ev["prompts"]))
     geo = _per_unique(ev[list(_GEO)], lambda *row: _geo_fragment(row))
     methods_of = [_methods(p) for p in prompts.categories]
     first_factor = np.array([any(m in _FIRST_FACTORS for m in ms) for ms in methods_of] or [False])
-    etype = ev["type"].astype(str).to_numpy()
-    sso = (~first_factor[prompts.codes] & (etype != "sertft")) | (etype == "ssa")
+    refresh, silent = (ev["type"] == "sertft").to_numpy(), (ev["type"] == "ssa").to_numpy()
+    sso = (~first_factor[prompts.codes] & ~refresh) | silent
     # a session authenticated at the user's last login that showed a first factor
     auth = pd.Series(np.where(sso, np.nan, ts.astype(float))).groupby(u).ffill()
     auth_ms = auth.fillna(pd.Series(ts)).to_numpy().astype(np.int64)
@@ -357,11 +379,11 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
     if conn.isna().any() or strat.isna().any():  # take the user's where the event has none
         conn = conn.astype(object).where(conn.notna(), users["connection"].astype(object).to_numpy()[u])
         strat = strat.astype(object).where(strat.notna(), users["strategy"].astype(object).to_numpy()[u])
-    sid = ev["session_id"].astype("str").fillna("")
-    missing = (sid == "").to_numpy()
+    sid = pa.array(ev["session_id"].astype("str").fillna(""), type=pa.string())
+    missing = pc.equal(sid, "").to_numpy(zero_copy_only=False)
     if missing.any():  # refresh tokens carry no session: one per session authentication
-        sid = sid.copy()
-        sid[missing] = [f"{x:032x}"[-32:] for x in (auth_ms[missing] * 7919 + u[missing])]
+        made = pa.array([f"{x:032x}"[-32:] for x in (auth_ms[missing] * 7919 + u[missing])])
+        sid = pc.replace_with_mask(sid, pa.array(missing), made)
     df: pd.DataFrame = pd.DataFrame({
         "login_id": _login_ids(n),
         "user_id": users["user_id"].astype("str").array.take(u),
@@ -371,15 +393,16 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
         "protocol": proto,
         "country": _category(_filled(ev["country_code"])),
         "ip": ips.array,
-        "ip_version": np.where(ips.str.contains(":"), 6, np.where(ips == "", 0, 4)),
-        "user_agent_family": pd.Categorical(fam, categories=[*_FAMILIES, "other"]),
-        "email_domain": _category(users["email_domain"].astype(str).to_numpy()[u]),
+        "ip_version": np.where(v6, 6, np.where((ips == "").to_numpy(), 0, 4)),
+        "user_agent_family": fam,
+        "email_domain": _take_category(users["email_domain"], u),
         "logins_count": ev["logins_count"].to_numpy(dtype=np.int64),
-        "tags": _category([""] * n),
+        "tags": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=pd.Index([""])),
         "city": _category(_filled(ev["city_name"])),
-        "user_agent": ua_cat, "event_type": _category(etype),
+        "user_agent": ua_cat, "event_type": _category(ev["type"]),
         "log_id": ev["log_id"].astype("str").fillna("").array,
-        "session_id": sid.array, "sso": sso, "has_request": np.ones(n, dtype=bool),
+        "session_id": pd.array(sid, dtype="str"), "sso": sso,
+        "has_request": np.ones(n, dtype=bool),
         "scope": _category(_filled(ev["scope"])),
         "audience": _category(_filled(ev["audience"])),
         "hostname": _category(_filled(ev["hostname"])),
