@@ -191,6 +191,8 @@ def test_the_spec_rebuilds_the_population_and_its_shards(pseudo: Population,
     assert again.payloads() == pseudo.payloads()
     shard = pseudo.slice(100, 180)
     assert Population.from_spec(shard.spec).payloads() == shard.payloads()
+    resampled = Population.from_logs(LOGS, USERS, n=900, seed=4)
+    assert Population.from_spec(resampled.spec).payloads() == resampled.payloads()
     path = tmp_path / "pop.parquet"
     pseudo.to_parquet(path)
     assert Population.read_parquet(path).payloads(0, 300) == pseudo.payloads(0, 300)
