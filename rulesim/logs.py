@@ -42,7 +42,8 @@ import pandas as pd
 
 from rulesim.errors import PopulationError, UsageError
 
-__all__ = ["EVENT_TYPES", "LOGIN_EVENTS", "LogSummary", "UnknownLogEventWarning", "scan"]
+__all__ = ["EVENT_COLUMNS", "EVENT_TYPES", "LOGIN_EVENTS", "LogSummary", "UnknownLogEventWarning",
+           "log_files", "read_events", "scan"]
 
 LOGIN_EVENTS: dict[str, str] = {
     "s": "",  # the protocol is inferred from the application (see Population.from_logs)
@@ -111,7 +112,7 @@ _STRINGS = ("date", "type", "client_id", "client_name", "connection", "connectio
             "hostname", "audience", "scope", "log_id")
 _GEO = ("country_code", "country_code3", "country_name", "city_name", "latitude", "longitude",
         "time_zone", "continent_code", "subdivision_code")
-COLUMNS = (*_STRINGS, "session_id", "logins_count", "prompts", *_GEO)
+EVENT_COLUMNS = (*_STRINGS, "session_id", "logins_count", "prompts", *_GEO)
 """Columns of the event table :func:`read_events` returns (``prompts``: stage names, comma-joined)."""
 
 
@@ -316,7 +317,7 @@ def _obj(value: Any) -> dict[str, Any]:
 
 def _read_python(path: Path) -> dict[str, Any]:
     """Columns of any supported file, read event by event (exact line numbers in errors)."""
-    cols: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    cols: dict[str, list[Any]] = {c: [] for c in EVENT_COLUMNS}
     for where, item in _event_rows(path):
         event = item.get("data") if isinstance(item, dict) and isinstance(
             item.get("data"), dict) else item
@@ -350,7 +351,7 @@ def _to_table(cols: dict[str, Any]) -> Any:
     import pyarrow as pa
 
     arrays = {}
-    for name in COLUMNS:
+    for name in EVENT_COLUMNS:
         col = cols[name]
         if isinstance(col, list):
             kind = pa.float64() if name in ("latitude", "longitude", "logins_count") else pa.string()
@@ -384,7 +385,7 @@ def _to_frame(table: Any) -> pd.DataFrame:
 
 def read_events(path: str | Path | Sequence[str | Path], types: Iterable[str] | None = None
                 ) -> tuple[pd.DataFrame, LogSummary]:
-    """Read the events of a log export: the table of :data:`COLUMNS` (only the events of
+    """Read the events of a log export: the table of :data:`EVENT_COLUMNS` (only the events of
     ``types``, when given) and the summary of every event.
 
     Raises
