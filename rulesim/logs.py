@@ -113,7 +113,8 @@ _STRINGS = ("date", "type", "client_id", "client_name", "connection", "connectio
 _GEO = ("country_code", "country_code3", "country_name", "city_name", "latitude", "longitude",
         "time_zone", "continent_code", "subdivision_code")
 EVENT_COLUMNS = (*_STRINGS, "session_id", "logins_count", "prompts", *_GEO)
-"""Columns of the event table :func:`read_events` returns (``prompts``: stage names, comma-joined)."""
+"""Columns of the event table :func:`read_events` returns (``prompts``: stage names,
+comma-joined), besides ``ms``, the date in epoch milliseconds."""
 
 
 class UnknownLogEventWarning(UserWarning):
