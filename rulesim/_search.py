@@ -6,8 +6,8 @@ in batches through the **instrumented** rules, and reads each login's branch cou
 reaches a branch arm no earlier login reached joins a corpus; later batches are half fresh
 logins, half mutants of corpus logins (one or two of their literal fields set to another
 literal or near miss; the newest corpus login half the time), so a branch nested behind two
-literals is reached through the login that got past the first. The search stops at the first
-login that breaks the property, which :func:`rulesim.testing.search` then shrinks; the arms no
+literals is reached through the login that got past the first. The search stops after the batch
+in which a login first breaks the property, which :func:`rulesim.testing.search` then shrinks; the arms no
 login reached are reported.
 """
 
@@ -39,7 +39,8 @@ class SearchResult:
         Line and branch coverage of the rules over every login tried (a
         :class:`~rulesim.Coverage`; None without the ``coverage`` extra).
     examples
-        Logins run before the search stopped (the failing one included).
+        Logins run: the search stops after the batch in which a login first broke the
+        property.
     literals
         The literals mined from the rules (:class:`rulesim.literals.Literal`).
     """
@@ -83,22 +84,39 @@ def _sync(login: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Mutator:
+    """Sets one or two literal fields of a login to a literal of the rules or a near miss.
+
+    The (literal, value) pairs are dealt like cards, not drawn with replacement: first every
+    literal itself, then every near miss in a seeded random order, then again; so within a
+    few batches each value has been tried once, however many near misses a literal has.
+    """
+
     def __init__(self, mined: Sequence[Any], seed: int) -> None:
         from rulesim.literals import near_misses
 
         self.mined = list(mined)
         self.values = [near_misses(lit) for lit in self.mined]
         self.rng = random.Random(seed)
+        self.deck: list[tuple[int, int]] = []
+        self.rounds = 0
+
+    def _deal(self) -> tuple[int, int]:
+        if not self.deck:
+            exact = [(k, 0) for k in range(len(self.mined))]
+            near = [(k, i) for k, vs in enumerate(self.values) for i in range(1, len(vs))]
+            self.rng.shuffle(exact)
+            self.rng.shuffle(near)
+            self.deck = (exact + near)[::-1]
+            self.rounds += 1
+        return self.deck.pop()
 
     def __call__(self, parent: dict[str, Any]) -> dict[str, Any]:
         from rulesim.literals import set_path
 
         child = copy.deepcopy(parent)
         for _ in range(self.rng.choice((1, 1, 2))):
-            k = self.rng.randrange(len(self.mined))
-            values = self.values[k]  # the literal itself half the time, else a near miss
-            value = values[0] if self.rng.random() < 0.5 else self.rng.choice(values)
-            set_path(child, self.mined[k].keys, copy.deepcopy(value))
+            k, i = self._deal()
+            set_path(child, self.mined[k].keys, copy.deepcopy(self.values[k][i]))
         return _sync(child)
 
     def parent(self, corpus: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -170,7 +188,7 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
     covered: set[tuple[str, int]] = set()
     totals: dict[str, list[int]] = {}
     failing: tuple[dict[str, Any], Any] | None = None
-    used = 0
+    used = failures = 0
     while len(tried) < max_examples and failing is None:
         size = min(batch_size, max_examples - len(tried))
         n_mutants = size // 2 if guided and corpus and mutate is not None else 0
@@ -189,8 +207,8 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
                 covered |= arms
                 corpus.append(login)
             if testing._fails(property, trace):
-                failing = (login, trace)
-                break
+                failures += 1
+                failing = failing or (login, trace)
     coverage = None
     if measured:
         from rulesim.coverage import Coverage
@@ -199,6 +217,6 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
     found = None
     if failing is not None:
         found = testing._counterexample(ruleset, property, failing[0], shrink, options,
-                                        len(tried))
+                                        len(tried), failures)
         found.coverage = coverage
     return SearchResult(found, coverage, len(tried), mined)

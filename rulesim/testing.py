@@ -387,7 +387,7 @@ class Counterexample:
         The failing login's trace.
     examples
         Logins tried before shrinking; ``failures`` how many of them broke the property (the
-        search stops at the first).
+        search stops after the batch of logins in which the first one broke it).
     coverage
         Coverage of the rules over the logins tried (a :class:`~rulesim.Coverage`; None
         without the ``coverage`` extra): ``coverage.missed_branches()`` lists the branches no
@@ -509,7 +509,8 @@ def search(rules: Any, property: Property, strategy: Any = None, max_examples: i
         ``rulesim.strategies.logins(rules=rules)`` (plain :func:`rulesim.strategies.logins`
         when the rules compare no field with a literal).
     max_examples
-        Logins to run at most; the search stops at the first that breaks the property.
+        Logins to run at most (in batches); the search stops after the batch in which a login
+        first breaks the property.
     seed
         Seed of the drawing and mutations (same seed, same logins) and of the simulation.
     shrink
@@ -535,7 +536,7 @@ def search(rules: Any, property: Property, strategy: Any = None, max_examples: i
 
 
 def _counterexample(rules: Any, property: Property, first: Mapping[str, Any], shrink: bool,
-                    options: Mapping[str, Any], examples: int) -> Counterexample:
+                    options: Mapping[str, Any], examples: int, failures: int) -> Counterexample:
     """Shrink a failing login to the fields that matter, and replay it on the plain rules."""
     from rulesim.population import Population
 
@@ -553,7 +554,7 @@ def _counterexample(rules: Any, property: Property, first: Mapping[str, Any], sh
         trace = run(rules, login, **options)
     relevant = [".".join(path) for path, value in leaves if not (isinstance(value, dict)
                                                                  and not value)]
-    return Counterexample(final, _partial(leaves), relevant, trace, examples, 1)
+    return Counterexample(final, _partial(leaves), relevant, trace, examples, failures)
 
 
 def _shrink(rules: Any, prop: Property, base: Mapping[str, Any],
