@@ -86,9 +86,9 @@ def _sync(login: dict[str, Any]) -> dict[str, Any]:
 class _Mutator:
     """Sets one or two literal fields of a login to a literal of the rules or a near miss.
 
-    The (literal, value) pairs are dealt like cards, not drawn with replacement: first every
-    literal itself, then every near miss in a seeded random order, then again; so within a
-    few batches each value has been tried once, however many near misses a literal has.
+    Half the time a field gets a literal itself (a nested branch needs the exact value); else
+    it gets the next near miss from a seeded shuffled deck of every literal's near misses, so
+    each near miss is tried once before any is tried twice, however many a literal has.
     """
 
     def __init__(self, mined: Sequence[Any], seed: int) -> None:
@@ -98,17 +98,14 @@ class _Mutator:
         self.values = [near_misses(lit) for lit in self.mined]
         self.rng = random.Random(seed)
         self.deck: list[tuple[int, int]] = []
-        self.rounds = 0
 
     def _deal(self) -> tuple[int, int]:
+        if self.rng.random() < 0.5:
+            return self.rng.randrange(len(self.mined)), 0
         if not self.deck:
-            exact = [(k, 0) for k in range(len(self.mined))]
-            near = [(k, i) for k, vs in enumerate(self.values) for i in range(1, len(vs))]
-            self.rng.shuffle(exact)
-            self.rng.shuffle(near)
-            self.deck = (exact + near)[::-1]
-            self.rounds += 1
-        return self.deck.pop()
+            self.deck = [(k, i) for k, vs in enumerate(self.values) for i in range(1, len(vs))]
+            self.rng.shuffle(self.deck)
+        return self.deck.pop() if self.deck else (self.rng.randrange(len(self.mined)), 0)
 
     def __call__(self, parent: dict[str, Any]) -> dict[str, Any]:
         from rulesim.literals import set_path
