@@ -12,7 +12,7 @@ from typing import Any
 from rulesim.errors import UsageError
 from rulesim.records import Columns
 
-__all__ = ["Checkpoint"]
+__all__ = ["Checkpoint", "read_chunks"]
 
 
 class Checkpoint:
@@ -43,11 +43,7 @@ class Checkpoint:
 
     def load(self) -> dict[int, Columns]:
         """The chunks already finished, by chunk index."""
-        done: dict[int, Columns] = {}
-        for f in sorted(self.chunks.glob("*.pkl")):
-            with f.open("rb") as fh:
-                done[int(f.stem)] = pickle.load(fh)
-        return done
+        return read_chunks(self.folder)
 
     def save(self, index: int, columns: Columns) -> None:
         """Save one finished chunk."""
@@ -55,3 +51,13 @@ class Checkpoint:
         with tmp.open("wb") as fh:
             pickle.dump(columns, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self.chunks / f"{index:06d}.pkl")
+
+
+def read_chunks(folder: str | os.PathLike[str]) -> dict[int, Columns]:
+    """The finished chunks of a checkpoint folder, by chunk index, without checking which run
+    wrote them (``rulesim.testing.search`` reads each login's coverage counters this way)."""
+    done: dict[int, Columns] = {}
+    for f in sorted((Path(folder) / "chunks").glob("*.pkl")):
+        with f.open("rb") as fh:
+            done[int(f.stem)] = pickle.load(fh)
+    return done

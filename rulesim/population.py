@@ -215,9 +215,12 @@ class Population:
                                         mix=Mix.from_dict(spec["mix"]))
         elif kind == "logins":
             pop = cls.from_logins(spec["logins"])
+        elif kind == "logs":
+            pop = cls.from_logs(spec["path"], spec["users"], n=spec["n"], seed=spec["seed"],
+                                pseudonymize=spec["pseudonymize"])
         else:
-            raise UsageError(f"expected spec['kind'] to be 'generated', 'users_export' or "
-                             f"'logins', got {kind!r}")
+            raise UsageError(f"expected spec['kind'] to be 'generated', 'users_export', "
+                             f"'logins' or 'logs', got {kind!r}")
         for op in ops:
             if op[0] == "slice":
                 pop = pop.slice(int(op[1]), int(op[2]))
@@ -471,3 +474,63 @@ class Population:
         spec = {"kind": "logins", "logins": json.loads(json.dumps(list(logins)))}
         return cls(users_df, logins_df, spec)
 
+    @classmethod
+    def from_logs(cls, path: str | Path | Sequence[str | Path], users: str | Path | None = None,
+                  *, n: int | None = None, seed: int = 0, pseudonymize: bool = True
+                  ) -> Population:
+        """Build a population from a tenant's own login logs: its clients, connections,
+        countries, devices and login frequencies.
+
+        Parameters
+        ----------
+        path
+            A log export: a JSON array (Management API ``GET /api/v2/logs``, ``auth0 logs``),
+            log-stream NDJSON (events under ``data``) or plain NDJSON, optionally gzipped; a
+            folder of them or a list. One login per successful login (``s``), silent
+            authentication (``ssa``, ``prompt=none``) and refresh-token exchange (``sertft``,
+            protocol ``oauth2-refresh-token``); other events are counted, never read as logins
+            (:func:`rulesim.logs.scan` lists them; unknown types raise a
+            :class:`~rulesim.logs.UnknownLogEventWarning`).
+        users
+            The users export (NDJSON or CSV, as :meth:`from_users_export` reads), joined on
+            ``user_id``; a user it lacks (or every user, without it) gets a generated profile
+            consistent with their events.
+        n
+            Resample to exactly ``n`` logins, drawing whole users (each keeps their logins, so
+            the mix of client × connection × country × device and the logins per user are
+            kept); a user drawn twice becomes a new user. Default: every login event once.
+        seed
+            Seed of the resampling.
+        pseudonymize
+            Replace emails, names, ids, phone numbers and pictures with stable pseudonyms
+            (email domains and id prefixes kept), and drop the last octet of IPv4 addresses
+            (the last 80 bits of IPv6). ``False`` keeps the data as exported.
+
+        Each login's context comes from its event: client id and name (metadata from the
+        tenant's known clients), connection, connection id and strategy, IP, user agent,
+        ``location_info`` as ``request.geoip``, ``details.stats.loginsCount`` (refresh tokens
+        repeat the last count), authentication methods from ``details.prompts`` (no
+        authentication prompt: an SSO session), scope and audience, and the date. The
+        protocol of an ``s`` event is the client's (SAML, resource owner) when the client is
+        known, else ``oidc-basic-profile``. The logins table adds ``event_type``, ``log_id``,
+        ``hostname`` and the users table ``in_export``.
+
+        Examples
+        --------
+        >>> pop = Population.from_logs("datasets/logs/acme-logs.ndjson.gz",
+        ...                            "datasets/logs/acme-users.ndjson", n=500, seed=1)
+        >>> len(pop), pop.spec["kind"]
+        (500, 'logs')
+        """
+        from rulesim._logpop import _log_frames
+
+        if n is not None:
+            n = _check_int("n", n, 1)
+        seed = _check_int("seed", seed, 0)
+        if not isinstance(pseudonymize, bool):
+            raise UsageError(f"expected pseudonymize to be True or False, got {pseudonymize!r}")
+        paths = [str(p) for p in path] if isinstance(path, (list, tuple)) else str(path)
+        users_df, logins_df, _ = _log_frames(path, users, n, seed, pseudonymize)
+        return cls(users_df, logins_df, {
+            "kind": "logs", "path": paths, "users": None if users is None else str(users),
+            "n": n, "seed": seed, "pseudonymize": pseudonymize})
