@@ -161,6 +161,8 @@
           var e = timedOut && config.timeout
             ? new AxiosError('timeout of ' + config.timeout + 'ms exceeded', 'ECONNABORTED', config, request, undefined)
             : new AxiosError(err.message, err.code, config, request, undefined);
+          // AxiosError.from keeps the transport error's name ('Error' for a reset socket).
+          if (!(timedOut && config.timeout)) e.name = err.name || 'Error';
           e.cause = err;
           reject(e);
           return;

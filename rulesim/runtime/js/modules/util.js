@@ -149,7 +149,66 @@
     return ka.every(function (k) { return Object.prototype.hasOwnProperty.call(b, k) && isDeepStrictEqual(a[k], b[k]); });
   }
 
+  // WHATWG TextEncoder / TextDecoder (Node exports them here and as globals): UTF-8 out;
+  // UTF-8, UTF-16LE and latin1 (windows-1252) in.
+  var DECODER_LABELS = {
+    'utf-8': 'utf-8', 'utf8': 'utf-8', 'unicode-1-1-utf-8': 'utf-8',
+    'utf-16le': 'utf-16le', 'utf-16': 'utf-16le',
+    'latin1': 'windows-1252', 'iso-8859-1': 'windows-1252', 'ascii': 'windows-1252', 'us-ascii': 'windows-1252',
+    'windows-1252': 'windows-1252', 'l1': 'windows-1252', 'cp1252': 'windows-1252'
+  };
+  function TextEncoder() {}
+  Object.defineProperty(TextEncoder.prototype, 'encoding', { get: function () { return 'utf-8'; } });
+  TextEncoder.prototype.encode = function (input) {
+    return new Uint8Array(Buffer.from(input === undefined ? '' : String(input), 'utf8'));
+  };
+  TextEncoder.prototype.encodeInto = function (src, dest) {
+    var bytes = Buffer.from(String(src), 'utf8');
+    var n = Math.min(bytes.length, dest.length);
+    // Never split a character: back off to a UTF-8 lead byte.
+    while (n < bytes.length && n > 0 && (bytes[n] & 0xc0) === 0x80) n--;
+    for (var i = 0; i < n; i++) dest[i] = bytes[i];
+    return { read: Buffer.from(bytes.slice(0, n)).toString('utf8').length, written: n };
+  };
+  TextEncoder.prototype[Symbol.toStringTag] = 'TextEncoder';
+
+  function TextDecoder(label, options) {
+    var name = DECODER_LABELS[String(label === undefined ? 'utf-8' : label).trim().toLowerCase()];
+    if (!name) {
+      var err = new RangeError('The "' + label + '" encoding is not supported');
+      err.code = 'ERR_ENCODING_NOT_SUPPORTED';
+      throw err;
+    }
+    this._encoding = name;
+    this._fatal = !!(options && options.fatal);
+    this._ignoreBOM = !!(options && options.ignoreBOM);
+  }
+  Object.defineProperty(TextDecoder.prototype, 'encoding', { get: function () { return this._encoding; } });
+  Object.defineProperty(TextDecoder.prototype, 'fatal', { get: function () { return this._fatal; } });
+  Object.defineProperty(TextDecoder.prototype, 'ignoreBOM', { get: function () { return this._ignoreBOM; } });
+  TextDecoder.prototype.decode = function (input) {
+    if (input === undefined) return '';
+    var bytes = input instanceof ArrayBuffer ? new Uint8Array(input)
+      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    var buf = Buffer.from(bytes);
+    if (this._encoding === 'windows-1252') return buf.toString('latin1');
+    if (this._encoding === 'utf-16le') {
+      var text16 = buf.toString('utf16le');
+      return !this._ignoreBOM && text16.charCodeAt(0) === 0xfeff ? text16.slice(1) : text16;
+    }
+    var text = buf.toString('utf8');
+    if (this._fatal && text.indexOf('\ufffd') >= 0 && !Buffer.from(text, 'utf8').equals(buf)) {
+      var e = new TypeError('The encoded data was not valid for encoding utf-8');
+      e.code = 'ERR_ENCODING_INVALID_ENCODED_DATA';
+      throw e;
+    }
+    return !this._ignoreBOM && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+  TextDecoder.prototype[Symbol.toStringTag] = 'TextDecoder';
+
   module.exports = {
+    TextEncoder: TextEncoder,
+    TextDecoder: TextDecoder,
     format: format,
     inspect: inspect,
     promisify: promisify,
