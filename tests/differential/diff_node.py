@@ -2,10 +2,13 @@
 
 :func:`install_node_packages` runs ``npm ci`` of ``node/package-lock.json`` (exact pinned
 versions, the lock file holding every transitive dependency) into a cache folder outside the
-repository, once per lock file. :class:`NodeSide` keeps one ``node node/harness.js`` process for
-the session and runs logins in it; the HTTP requests and Management API calls the rules make
-in Node come back over the pipe and are answered here, by the same fake service table and the
-same fake user store rulesim uses (see :mod:`diff_mgmt` for the Management API's REST routes).
+repository, once per lock file. The packages include the ``node`` package, which brings Node
+18.20.4 (Auth0's last Rules runtime) for this platform; :func:`node_binary` uses it, and falls
+back to the ``node`` on ``PATH`` where it could not be installed. :class:`NodeSide` keeps one
+``node node/harness.js`` process for the session and runs logins in it; the HTTP requests and
+Management API calls the rules make in Node come back over the pipe and are answered here, by
+the same fake service table and the same fake user store rulesim uses (see :mod:`diff_mgmt`
+for the Management API's REST routes).
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ def install_node_packages() -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(NODE_DIR / "package.json", target / "package.json")
     shutil.copyfile(NODE_DIR / "package-lock.json", target / "package-lock.json")
-    proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=target,
+    # Install scripts run: the `node` package's fetches the Node 18 binary for this platform.
+    proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=target,
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"npm ci failed in {target}:\n{(proc.stderr or proc.stdout)[-2000:]}")
@@ -65,13 +69,25 @@ def install_node_packages() -> Path:
     return target
 
 
+def node_binary(modules_dir: Path) -> str:
+    """The pinned Node 18 the packages brought (Auth0's last Rules runtime), else ``node``."""
+    pinned = modules_dir / "node_modules" / ".bin" / "node"
+    if pinned.exists():
+        probe = subprocess.run([str(pinned), "--version"], capture_output=True, text=True,
+                               check=False)
+        if probe.returncode == 0:
+            return str(pinned)
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("the differential suite needs `node` on PATH")
+    return node
+
+
 class NodeSide:
     """One ``node`` process running :data:`HARNESS_JS`; :meth:`run` runs one login in it."""
 
     def __init__(self, modules_dir: Path) -> None:
-        node = shutil.which("node")
-        if node is None:
-            raise RuntimeError("the differential suite needs `node` on PATH")
+        node = node_binary(modules_dir)
         self.proc = subprocess.Popen(
             [node, str(HARNESS_JS), str(modules_dir), str(RULE_UTILITIES_JS)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -90,6 +106,8 @@ class NodeSide:
         if self.proc.stdin is not None:
             self.proc.stdin.close()
         self.proc.wait(timeout=10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
     def _send(self, msg: Mapping[str, Any]) -> None:
         assert self.proc.stdin is not None

@@ -80,7 +80,20 @@ class Probe:
     services: list[dict[str, Any]] = field(default_factory=list)
     store_users: list[dict[str, Any]] = field(default_factory=list)
     modules: dict[str, str] = field(default_factory=dict)
-    deliberate: dict[str, str] = field(default_factory=dict)
+    deliberate: dict[str, Any] = field(default_factory=dict)
+
+    def deliberate_fields(self, node_major: int) -> set[str]:
+        """The fields that differ on purpose when Node is version ``node_major``.
+
+        A declaration is a reason (always), or ``{reason, node_from: N}``: from Node N on
+        (a wording V8 changed after Node 18, the Auth0 runtime rulesim follows).
+        """
+        out = set()
+        for name, why in self.deliberate.items():
+            if isinstance(why, Mapping) and node_major < int(why.get("node_from", 0)):
+                continue
+            out.add(name)
+        return out
 
     @property
     def id(self) -> str:

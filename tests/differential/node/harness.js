@@ -86,6 +86,13 @@ function bridge(msg) {
 // ------------------------------------------------------------------ network: nock -> Python
 const nock = nodeRequire('nock');
 nock.disableNetConnect();
+// A real server sends a reason phrase ('OK'); nock leaves statusMessage unset.
+const http = require('http');
+const realEmit = http.ClientRequest.prototype.emit;
+http.ClientRequest.prototype.emit = function (event, res) {
+  if (event === 'response' && res && res.statusMessage == null) res.statusMessage = http.STATUS_CODES[res.statusCode] || '';
+  return realEmit.apply(this, arguments);
+};
 const scope = nock(/.*/).persist();
 scope.on('request', function (req, interceptor, body) { req.__rulesimBody = body; });
 for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']) {
@@ -158,11 +165,39 @@ const NOT_ON_NPM = { '@auth0/rule-utilities': RULE_UTILITIES_JS };
 const loadedFactories = {};
 
 const SPEC_RE = /^((?:@[^/@\s]+\/)?[^/@\s]+)(?:@([^/\s]+))?(?:\/(.+))?$/;
+// Caller-supplied fakes: CommonJS module bodies, keyed by spec ('name' or 'name@1.2.3').
+let fakes = {};
+let fakeCache = {};
+function findFake(spec, name) {
+  if (Object.prototype.hasOwnProperty.call(fakes, spec)) return spec;
+  for (const key of Object.keys(fakes)) {
+    const k = SPEC_RE.exec(key);
+    if (k && k[1] === name && !k[3]) return key;
+  }
+  return null;
+}
+function loadFake(key) {
+  if (fakeCache[key]) return fakeCache[key].exports;
+  const module = { exports: {} };
+  // Like the rule, a fake runs on the virtual timers.
+  const wrapper = vm.runInThisContext('(function (exports, require, module, __filename, __dirname, setTimeout, setInterval, clearTimeout, clearInterval) {\n' + fakes[key] + '\n})', { filename: 'fake-' + key + '.js', lineOffset: -1 });
+  fakeCache[key] = module;
+  try {
+    wrapper.call(module.exports, module.exports, ruleRequire, module, '/' + key + '.js', '/',
+      timerGlobals.setTimeout, timerGlobals.setInterval, timerGlobals.clearTimeout, timerGlobals.clearInterval);
+  } catch (e) {
+    delete fakeCache[key];
+    throw e;
+  }
+  return module.exports;
+}
 function ruleRequire(spec) {
   if (typeof spec !== 'string') return nodeRequire(spec);
   const s = spec.indexOf('node:') === 0 ? spec.slice(5) : spec;
   const m = SPEC_RE.exec(s);
   if (!m) return nodeRequire(spec);
+  const fake = m[3] ? null : findFake(spec, m[1]);
+  if (fake !== null) return loadFake(fake);
   const name = m[1] + (m[3] ? '/' + m[3] : '');
   if (Object.prototype.hasOwnProperty.call(NOT_ON_NPM, m[1])) {
     if (!loadedFactories[m[1]]) loadedFactories[m[1]] = loadFactory(NOT_ON_NPM[m[1]]);
@@ -302,6 +337,8 @@ async function runLogin(probe) {
   seedRandom(probe.seed);
   vtimers = [];
   vseq = 0;
+  fakes = probe.modules || {};
+  fakeCache = {};
   const user = JSON.parse(JSON.stringify(probe.user));
   const context = JSON.parse(JSON.stringify(probe.context));
   if (context.idToken === undefined) context.idToken = {};
