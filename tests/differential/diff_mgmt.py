@@ -31,6 +31,10 @@ def _with(key: str) -> Args:
     return build
 
 
+def _on_domain(p: dict[str, str], q: dict[str, str], b: Any) -> dict[str, Any]:
+    return {**(b or {}), "domain": p["domain"]}
+
+
 def _search(p: dict[str, str], q: dict[str, str], b: Any) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if "q" in q:
@@ -61,15 +65,14 @@ _ROUTES: list[tuple[str, str, str, Args, int]] = [
     ("POST", r"/users/(?P<id>[^/]+)/identities", "linkUsers",
      lambda p, q, b: {"id": p["id"], **(b or {})}, 201),
     ("DELETE", r"/users/(?P<id>[^/]+)/identities/(?P<provider>[^/]+)/(?P<user_id>[^/]+)",
-     "unlinkUsers", lambda p, q, b: dict(p), 200),
+     "unlinkUsers", lambda p, q, b: {k: p[k] for k in ("id", "provider", "user_id")}, 200),
     ("GET", r"/users/(?P<id>[^/]+)/enrollments", "getGuardianEnrollments", _id, 200),
     ("GET", r"/users/(?P<id>[^/]+)/logs", "getUserLogs", _id, 200),
-    ("POST", r"/tickets/password-change", "createPasswordChangeTicket",
-     lambda p, q, b: dict(b or {}), 201),
-    ("POST", r"/tickets/email-verification", "createEmailVerificationTicket",
-     lambda p, q, b: dict(b or {}), 201),
-    ("POST", r"/jobs/verification-email", "sendEmailVerification",
-     lambda p, q, b: dict(b or {}), 201),
+    ("POST", r"/tickets/password-change", "createPasswordChangeTicket", _on_domain, 201),
+    ("POST", r"/tickets/email-verification", "createEmailVerificationTicket", _on_domain, 201),
+    ("POST", r"/jobs/verification-email", "sendEmailVerification", _on_domain, 201),
+    ("GET", r"/user-blocks/(?P<id>[^/]+)", "getUserBlocks", _id, 200),
+    ("DELETE", r"/user-blocks/(?P<id>[^/]+)", "unblockUser", _id, 204),
 ]
 
 
@@ -106,6 +109,7 @@ class ManagementRest:
             if m is None or method != request.method:
                 continue
             params = {k: unquote(v) for k, v in m.groupdict().items()}
+            params["domain"] = self.domain
             try:
                 result, changes = self.store.call(op, build(params, query, body))
             except ManagementApiError as exc:
@@ -115,9 +119,8 @@ class ManagementRest:
                     else ("" if ch.path == ch.target else ch.path)
                 self._changes.append((ch.target, rel, ch.op, ch.after))
             return status, "" if result is None else json.dumps(result)
-        return 404, json.dumps({"statusCode": 404, "error": "Not Found",
-                                "message": f"rulesim's differential harness has no route for "
-                                           f"{request.method} {parts.path}"})
+        # No route of the API (a missing id in the path): Auth0's plain 404.
+        return 404, json.dumps({"statusCode": 404, "error": "Not Found", "message": "Not Found"})
 
 
 def persisted_view(changes: list[tuple[str, str, str, Any]]) -> list[list[Any]]:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import random
 import shutil
 import subprocess
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ HARNESS_JS = NODE_DIR / "harness.js"
 RULE_UTILITIES_JS = (Path(__file__).parents[2] / "rulesim" / "runtime" / "js" / "modules"
                      / "rule_utilities.js")
 CACHE_ENV = "RULESIM_DIFFERENTIAL_DIR"
+READ_TIMEOUT_S = 30.0
 
 
 def cache_root() -> Path:
@@ -92,6 +95,9 @@ class NodeSide:
             [node, str(HARNESS_JS), str(modules_dir), str(RULE_UTILITIES_JS)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True, bufsize=1)
+        # A reader thread, so a harness that stops answering fails a test instead of hanging it.
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
         hello = self._read()
         self.version: str = str(hello["node"])
         self._ids = 0
@@ -114,10 +120,18 @@ class NodeSide:
         self.proc.stdin.write(json.dumps(msg) + "\n")
         self.proc.stdin.flush()
 
-    def _read(self) -> dict[str, Any]:
+    def _pump(self) -> None:
         assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._lines.put(line)
+        self._lines.put("")
+
+    def _read(self, timeout: float = READ_TIMEOUT_S) -> dict[str, Any]:
         while True:
-            line = self.proc.stdout.readline()
+            try:
+                line = self._lines.get(timeout=timeout)
+            except queue.Empty:
+                raise RuntimeError(f"the node harness said nothing for {timeout:g} s") from None
             if not line:
                 raise RuntimeError(f"the node harness exited (code {self.proc.poll()})")
             if line.startswith("{"):
@@ -137,7 +151,11 @@ class NodeSide:
                     raise RuntimeError(f"the node harness failed: {msg['error']}")
                 run.result = msg["result"]
                 return run
-            answer = run.answer(msg)
+            try:
+                answer = run.answer(msg)
+            except Exception as exc:  # reported with the result, never swallowed
+                run.harness_errors.append(f"{type(exc).__name__}: {exc}")
+                answer = {"err": {"code": "EHARNESS", "message": str(exc)}, "latency_ms": 0.0}
             self._send({"type": "answer", "rid": msg["rid"], **answer})
 
 
@@ -154,6 +172,7 @@ class NodeRun:
         self.requests: list[HttpRequest] = []
         self.persisted: list[tuple[str, str, str, Any]] = []
         self.result: dict[str, Any] = {}
+        self.harness_errors: list[str] = []
         self._observed = False
 
     def answer(self, msg: Mapping[str, Any]) -> dict[str, Any]:
@@ -167,8 +186,9 @@ class NodeRun:
             self._observe()
             status, body = self.rest.handle(request)
             self.persisted.extend(self.rest.take_changes())
-            return {"res": {"status": status, "headers": {"content-type": "application/json"},
-                            "body": body}, "latency_ms": MANAGEMENT_LATENCY_MS}
+            headers = {"content-type": "application/json"} if body else {}
+            return {"res": {"status": status, "headers": headers, "body": body},
+                    "latency_ms": MANAGEMENT_LATENCY_MS}
         self.requests.append(request)
         res = self.services.handle(request, self.rng)
         if res.error:

@@ -186,7 +186,10 @@ def _reconstruct(initial: Any, changes: pd.DataFrame, target: str) -> Any:
 
 
 def _cell(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and value != value) else value
+    """A frame cell as plain data (a missing value is None)."""
+    if value is None or (not isinstance(value, (list, dict, str)) and bool(pd.isna(value))):
+        return None
+    return value
 
 
 def run_rulesim(probe: Probe) -> View:
@@ -242,6 +245,9 @@ def run_node(node: NodeSide, probe: Probe) -> View:
          "configuration": probe.configuration, "seed": seed, "domain": DOMAIN,
          "management_token": MANAGEMENT_TOKEN, "modules": probe.modules},
         _services(probe), _store(probe), seed)
+    if run.harness_errors:
+        raise AssertionError(f"probe `{probe.id}`: the harness could not answer the Node side: "
+                             + "; ".join(run.harness_errors))
     result = run.result
     names = [n for n, _ in probe.rules]
     outcome, code, message, line, failed = "allowed", None, None, 0, None
