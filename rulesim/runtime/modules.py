@@ -63,6 +63,7 @@ BUILTIN_MODULES: Mapping[str, str] = {
     "events": "events.js",
     "internal/errors": "internal_errors.js",
     "internal/globals": "node_globals.js",
+    "internal/inspect": "inspect.js",
     "jsonwebtoken": "jsonwebtoken.js",
     "node-fetch": "node_fetch.js",
     "process": "process.js",

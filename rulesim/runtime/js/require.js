@@ -401,9 +401,9 @@
   // Defines the globals Node gives every script that QuickJS lacks (URL, URLSearchParams,
   // TextEncoder, TextDecoder, process, atob, btoa, structuredClone, queueMicrotask, the ES2022
   // methods) and Node's wording of JSON.parse errors: see modules/node_globals.js.
-  function defineNodeGlobals(target) {
+  function defineNodeGlobals(target, sandbox) {
     var install = builtin('internal/globals');
-    return install ? install(target, builtin) : [];
+    return install ? install(target, builtin, sandbox || {}) : [];
   }
 
   require.parseSpec = parseSpec;

@@ -235,7 +235,11 @@
   }
 
   // ---------------------------------------------------------------- install
-  module.exports = function install(G, builtin) {
+  // `sandbox`: {lineBlock} of the sandbox's source layout, so printed errors name rule lines.
+  module.exports = function install(G, builtin, sandbox) {
+    builtin('internal/inspect').configure(sandbox);
+    // The sandbox's virtual Date answers to the name Node's has (inspect prints it otherwise).
+    if (G.Date.name !== 'Date') Object.defineProperty(G.Date, 'name', { value: 'Date', configurable: true });
     var url = builtin('url');
     var util = builtin('util');
     var buffer = builtin('buffer');

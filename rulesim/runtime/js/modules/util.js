@@ -1,60 +1,14 @@
 (function (module, exports, require, host) {
-  // Node's `util`: format, inspect (a readable subset), promisify, callbackify, inherits,
-  // deprecate and the old is* predicates.
+  // Node's `util`: format and inspect (internal/inspect: Node's layout), promisify,
+  // callbackify, inherits, deprecate, TextEncoder/TextDecoder and the old is* predicates.
   'use strict';
 
   var Buffer = require('buffer').Buffer;
 
-  function isPlainKey(k) { return /^[A-Za-z_$][\w$]*$/.test(k); }
-
-  function quote(s) { return "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n') + "'"; }
-
-  function inspect(value, opts) {
-    var depth = opts && typeof opts === 'object' && opts.depth !== undefined ? opts.depth : 2;
-    if (depth === null) depth = Infinity;
-    return fmt(value, depth, [], true);
-  }
-
-  function fmt(v, depth, seen, top) {
-    if (v === null) return 'null';
-    switch (typeof v) {
-      case 'undefined': return 'undefined';
-      case 'string': return top ? quote(v) : quote(v);
-      case 'number': return Object.is(v, -0) ? '-0' : String(v);
-      case 'bigint': return String(v) + 'n';
-      case 'boolean': return String(v);
-      case 'symbol': return v.toString();
-      case 'function': return '[Function: ' + (v.name || '(anonymous)') + ']';
-    }
-    if (seen.indexOf(v) >= 0) return '[Circular *1]';
-    if (v instanceof Buffer) return v.inspect();
-    if (v instanceof Date) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
-    if (v instanceof RegExp) return String(v);
-    if (v instanceof Error) return v.stack || (v.name + ': ' + v.message);
-    if (typeof v.then === 'function' && v instanceof Promise) return 'Promise { <pending> }';
-    var isArr = Array.isArray(v);
-    if (depth < 0) return isArr ? '[Array]' : '[Object]';
-    seen = seen.concat([v]);
-    var parts = [];
-    if (isArr) {
-      for (var i = 0; i < v.length && i < 100; i++) parts.push(fmt(v[i], depth - 1, seen, false));
-      if (v.length > 100) parts.push('... ' + (v.length - 100) + ' more items');
-    }
-    Object.keys(v).forEach(function (k) {
-      if (isArr && /^\d+$/.test(k)) return;
-      parts.push((isPlainKey(k) ? k : quote(k)) + ': ' + fmt(v[k], depth - 1, seen, false));
-    });
-    var proto = Object.getPrototypeOf(v);
-    var prefix = '';
-    if (proto === null) prefix = '[Object: null prototype] ';
-    else if (!isArr && proto !== Object.prototype && proto.constructor && proto.constructor.name) {
-      prefix = proto.constructor.name + ' ';
-    }
-    if (isArr) return parts.length ? '[ ' + parts.join(', ') + ' ]' : '[]';
-    return prefix + (parts.length ? '{ ' + parts.join(', ') + ' }' : '{}');
-  }
+  var inspect = require('internal/inspect').inspect;
 
   function format(f) {
+    if (arguments.length === 0) return '';
     var args = Array.prototype.slice.call(arguments, 1);
     var out;
     if (typeof f !== 'string') {
