@@ -40,12 +40,12 @@ function send(msg) { fs.writeSync(1, JSON.stringify(msg) + '\n'); }
 // ------------------------------------------------------------------ virtual clock
 const RealDate = Date;
 let clockNow = 0;
-function VirtualDate() {
+const VirtualDate = { Date: function () {
   if (!new.target) return new RealDate(clockNow).toString();
   const d = arguments.length === 0 ? new RealDate(clockNow) : Reflect.construct(RealDate, arguments);
   if (new.target !== VirtualDate) Object.setPrototypeOf(d, new.target.prototype);
   return d;
-}
+} }.Date;   // named Date, as Node's own (inspect prints the name otherwise)
 VirtualDate.prototype = RealDate.prototype;
 VirtualDate.now = function now() { return clockNow; };
 VirtualDate.parse = RealDate.parse;
