@@ -85,14 +85,15 @@ class Probe:
     def deliberate_fields(self, node_major: int) -> set[str]:
         """The fields that differ on purpose when Node is version ``node_major``.
 
-        A declaration is a reason (always), or ``{reason, node_from: N}``: from Node N on
-        (a wording V8 changed after Node 18, the Auth0 runtime rulesim follows).
+        A declaration maps a field (or several, comma-separated, for one cause) to a reason
+        (always), or to ``{reason, node_from: N}``: from Node N on (a wording V8 changed after
+        Node 18, the Auth0 runtime rulesim follows).
         """
         out = set()
-        for name, why in self.deliberate.items():
+        for names, why in self.deliberate.items():
             if isinstance(why, Mapping) and node_major < int(why.get("node_from", 0)):
                 continue
-            out.add(name)
+            out.update(n.strip() for n in names.split(","))
         return out
 
     @property
