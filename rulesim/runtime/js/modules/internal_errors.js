@@ -19,7 +19,8 @@
 
   // new TypeError('The "name" argument must be <expected>. Received ...'), code ERR_INVALID_ARG_TYPE.
   function invalidArgType(name, expected, value) {
-    var what = name.indexOf(' ') >= 0 ? name : 'The "' + name + '" argument';
+    var what = name.indexOf(' ') >= 0 ? name
+      : 'The "' + name + '" ' + (name.indexOf('.') >= 0 ? 'property' : 'argument');
     var err = new TypeError(what + ' must be ' + expected + '. ' + received(value));
     err.code = 'ERR_INVALID_ARG_TYPE';
     return err;

@@ -6,6 +6,7 @@
   var Buffer = require('buffer').Buffer;
 
   var inspect = require('internal/inspect').inspect;
+  var invalidArgType = require('internal/errors').invalidArgType;
 
   function format(f) {
     if (arguments.length === 0) return '';
@@ -48,11 +49,7 @@
   var kCustomPromisify = typeof Symbol === 'function' ? Symbol.for('nodejs.util.promisify.custom') : '__promisify__';
 
   function promisify(fn) {
-    if (typeof fn !== 'function') {
-      var err = new TypeError('The "original" argument must be of type function');
-      err.code = 'ERR_INVALID_ARG_TYPE';
-      throw err;
-    }
+    if (typeof fn !== 'function') throw invalidArgType('original', 'of type function', fn);
     if (fn[kCustomPromisify]) return fn[kCustomPromisify];
     function promisified() {
       var self = this;
@@ -87,6 +84,9 @@
   }
 
   function inherits(ctor, superCtor) {
+    if (ctor === undefined || ctor === null) throw invalidArgType('ctor', 'of type function', ctor);
+    if (superCtor === undefined || superCtor === null) throw invalidArgType('superCtor', 'of type function', superCtor);
+    if (superCtor.prototype === undefined) throw invalidArgType('superCtor.prototype', 'of type object', superCtor.prototype);
     Object.defineProperty(ctor, 'super_', { value: superCtor, writable: true, configurable: true });
     Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
   }
