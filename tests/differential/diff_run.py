@@ -200,7 +200,7 @@ def run_rulesim(probe: Probe) -> View:
     services = _RecordingServices(_services(probe))
     pipeline = Pipeline(rules, probe.configuration, services=services, seed=SEED,
                         options=SandboxOptions(domain=DOMAIN, modules=probe.modules))
-    pipeline._store = _store(probe)
+    pipeline.host._store = _store(probe)   # users already in the Management API
     sink = Columns()
     payload = login_payload(probe)
     pipeline.run(json.dumps(payload), 0, sink, login_id="L0", user_id=payload["user_id"])
