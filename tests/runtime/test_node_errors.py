@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from rulesim.pipeline import Pipeline
+from rulesim.records import Columns, frames_from_columns
 from rulesim.runtime._node_errors import node_error
+from rulesim.sources import Rule
 from tests.runtime.pipeline_helpers import run_once
 
 MULTILINE_CALL = """function (user, context, callback) {
@@ -85,3 +90,17 @@ def test_the_pipeline_reports_node_wording_and_the_line_of_the_call() -> None:
     r = run_once([MULTILINE_CALL])
     assert r.login["error_message"] == "rule `rule1` (line 3): users.map is not a function"
     assert r.run("rule1")["line"] == 3
+
+
+def test_logins_run_in_a_batch_are_reworded_too() -> None:
+    rules = [Rule.from_source("mapper", MULTILINE_CALL, order=1)]
+    pipeline = Pipeline(rules, {}, batch_size=8)
+    sink = Columns()
+    payloads = [json.dumps({"login_id": f"L{i}", "user_id": f"auth0|{i}", "timestamp_ms": 0,
+                            "user": {"user_id": f"auth0|{i}"}, "context": {}}) for i in range(3)]
+    pipeline.run_many(payloads, 0, sink, login_ids=[f"L{i}" for i in range(3)],
+                      user_ids=[f"auth0|{i}" for i in range(3)])
+    frames = frames_from_columns(sink, ["mapper"])
+    assert set(frames["logins"]["error_message"]) == {
+        "rule `mapper` (line 3): users.map is not a function"}
+    assert set(frames["rule_runs"]["line"]) == {3}
