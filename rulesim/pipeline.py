@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rulesim.records import Columns
+from rulesim.runtime._node_errors import reword_block
 from rulesim.runtime.engine import EngineError
 from rulesim.runtime.host import MANAGEMENT_LATENCY_MS, Host, RulePass
 from rulesim.runtime.limits import Limits
@@ -223,6 +224,7 @@ class Pipeline:
              logins: bool = True) -> None:
         """Append a block's rows, and for a pass the host drove, its calls and persisted writes
         (after the login's own changes)."""
+        reword_block(block, self.all_rules)  # V8's wording and line for QuickJS's (fidelity)
         sink.add_block(block, login_ids, user_ids, self._names, self._orders, phase,
                        logins=logins)
         if res is None:

@@ -271,10 +271,12 @@ class Population:
     def users(self) -> pd.DataFrame:
         """One row per user that has at least one login in this population.
 
-        Contract columns: ``user_id``, ``email`` (``""`` when absent), ``email_domain``,
-        ``connection``, ``strategy``, ``country`` (home), ``roles`` (comma-joined), ``plan``
-        (``""`` without app_metadata), ``mfa_enrolled``, ``created_at`` (datetime64[ms, UTC]),
-        ``tags``. Generated populations add the rest of the profile (names,
+        Contract columns: ``user_id``, ``email`` (missing, ``<NA>``, for a user without
+        one), ``email_domain``, ``connection``, ``strategy``, ``country`` (home), ``roles``
+        (comma-joined), ``plan`` (missing without app_metadata), ``mfa_enrolled``,
+        ``created_at`` (datetime64[ms, UTC]), ``tags``. A profile field a user does not have
+        (email, plan, multifactor, phone, username, linked connection, organization) is
+        missing, never an empty string. Generated populations add the rest of the profile (names,
         ``email_verified``, ``has_app_metadata``, ``multifactor``, phone, ``username``,
         ``linked_connection``, ``blocked``, ``organization``, ``tenant_id``,
         ``known_countries``, ``last_password_reset``, ``prior_logins``, ``home_city``).

@@ -8,11 +8,9 @@
   var Buffer = require('buffer').Buffer;
   var fromCharCode = String.fromCharCode;
 
+  var invalidArgType = require('internal/errors').invalidArgType;
   function invalidData(data) {
-    var err = new TypeError('The "data" argument must be of type string or an instance of ' +
-      'Buffer, TypedArray, or DataView. Received ' + (data === null ? 'null' : typeof data));
-    err.code = 'ERR_INVALID_ARG_TYPE';
-    return err;
+    return invalidArgType('data', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
   }
 
   function viewOf(data) {
@@ -182,10 +180,8 @@
       err.code = 'ERR_CRYPTO_INVALID_DIGEST';
       throw err;
     }
-    if (key === undefined || key === null) {
-      var e2 = new TypeError('The "key" argument must be of type string or an instance of Buffer');
-      e2.code = 'ERR_INVALID_ARG_TYPE';
-      throw e2;
+    if (typeof key !== 'string' && viewOf(key) === null) {
+      throw invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey', key);
     }
     return new Hmac(name, key);
   }
@@ -254,8 +250,7 @@
     var x = viewOf(a);
     var y = viewOf(b);
     if (x === null || y === null) {
-      var e0 = new TypeError('The "buf1" and "buf2" arguments must be an instance of ArrayBuffer, ' +
-        'Buffer, TypedArray, or DataView.');
+      var e0 = new TypeError('The "' + (x === null ? 'buf1' : 'buf2') + '" argument must be an instance of ArrayBuffer, Buffer, TypedArray, or DataView.');
       e0.code = 'ERR_INVALID_ARG_TYPE';
       throw e0;
     }
