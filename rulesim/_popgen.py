@@ -523,13 +523,40 @@ def _low_card(df: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     return df
 
 
-def _generate(spec: _Spec, start: int = 0, stop: int | None = None
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Generate logins ``[start, stop)`` of ``spec``: only the blocks covering them."""
+def _layout(spec: _Spec) -> tuple[IntArray, IntArray]:
+    """Logins per block, and the index of each user's first login, without drawing logins.
+
+    Only the per-block plans are drawn (a few microseconds per block), so a population's
+    length, chunk bounds and block offsets are known before (or without) generating it.
+    """
+    sizes: list[int] = []
+    starts: list[IntArray] = []
+    done, block = 0, 0
+    while done < spec.n:
+        counts = _Plan(spec, block).counts
+        starts.append(done + np.cumsum(counts) - counts)
+        sizes.append(int(counts.sum()))
+        done += sizes[-1]
+        block += 1
+    first: IntArray = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    return np.asarray(sizes, dtype=np.int64), first[first < spec.n]
+
+
+def _generate(spec: _Spec, start: int = 0, stop: int | None = None,
+              sizes: IntArray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate logins ``[start, stop)`` of ``spec``: only the blocks covering them.
+
+    ``sizes`` (logins per block, from :func:`_layout`) saves drawing the plans of the blocks
+    before ``start``.
+    """
     stop = spec.n if stop is None else min(stop, spec.n)
     chosen: list[tuple[int, _Plan, int]] = []
+    if sizes is not None:
+        offsets = np.cumsum(sizes) - sizes
+        for block in np.flatnonzero((offsets < stop) & (offsets + sizes > start)).tolist():
+            chosen.append((block, _Plan(spec, block), int(offsets[block])))
     done, block = 0, 0
-    while done < stop:
+    while sizes is None and done < stop:
         plan = _Plan(spec, block)
         size = int(plan.counts.sum())
         if done + size > start:

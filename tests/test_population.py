@@ -96,6 +96,44 @@ def test_a_shard_rebuilt_from_its_spec_equals_the_same_slice_of_the_whole() -> N
         pd.testing.assert_frame_equal(shard.logins, expected)
 
 
+def _drawn(size: int, **kwargs: Any) -> Population:
+    """A generated population whose frames were drawn (the eager path)."""
+    p = population(size, **kwargs)
+    assert len(p.logins) == size
+    return p
+
+
+@pytest.mark.parametrize("mix", ["b2c", "b2b", "workforce"])
+def test_a_generated_population_is_not_drawn_until_its_frames_are_asked_for(mix: str) -> None:
+    lazy, drawn = population(12_000, seed=5, mix=mix), _drawn(12_000, seed=5, mix=mix)
+    assert len(lazy) == 12_000 and repr(lazy) == repr(drawn)
+    for size in (1, 700, 2000, 5000):
+        assert lazy.chunk_bounds(size) == drawn.chunk_bounds(size)
+    assert lazy.payloads(4321, 4400) == drawn.payloads(4321, 4400)
+    assert lazy.payloads(5, 5) == []
+    for start, stop in [(0, 10), (3000, 4999), (11_500, 12_000), (7, 7)]:
+        part, whole_part = lazy.slice(start, stop), drawn.slice(start, stop)
+        assert part.spec == whole_part.spec
+        assert part.payloads() == whole_part.payloads()
+        pd.testing.assert_frame_equal(part.logins, whole_part.logins)
+        pd.testing.assert_frame_equal(part.users, whole_part.users)
+    over = lazy.with_overrides(user={"app_metadata": {"plan": "gold"}})
+    assert over.payloads(100, 120) == drawn.with_overrides(
+        user={"app_metadata": {"plan": "gold"}}).payloads(100, 120)
+    assert lazy._pending() is not None and over._pending() is not None
+    pd.testing.assert_frame_equal(lazy.logins, drawn.logins)
+    assert lazy._pending() is None
+
+
+def test_a_population_read_from_parquet_is_its_frames_not_its_spec(tmp_path: Path) -> None:
+    p = population(300, seed=2)
+    p.to_parquet(tmp_path / "pop.parquet")
+    back = Population.read_parquet(tmp_path / "pop.parquet")
+    assert back.payloads() == p.payloads()
+    assert p._exact_spec and not back._exact_spec
+    assert not back.slice(0, 10)._exact_spec
+
+
 def test_chunk_bounds_cover_all_logins_without_splitting_a_user(pop: Population) -> None:
     bounds = pop.chunk_bounds(1000)
     assert bounds[0][0] == 0
