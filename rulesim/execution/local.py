@@ -1,67 +1,74 @@
-"""Split a population into chunks and run them in worker processes, surviving crashes.
+"""Run chunks on local worker processes, surviving crashes.
 
-The local executor keeps its own small pool of spawned processes (not
-``ProcessPoolExecutor``: when a worker dies we must know exactly which chunk it held). Each
-worker gets the pipeline spec once and then one chunk at a time. If a worker dies, the chunk
-is re-run login by login in a fresh worker; the login that kills the engine becomes an
-``error`` row with code ``sandbox_crash`` and no other login is lost.
+The local executor keeps its own small pool of worker processes (not ``ProcessPoolExecutor``:
+when a worker dies we must know exactly which chunk it held). Each worker gets the job and the
+population reference once and then chunk bounds only. If a worker dies, its chunk is re-run
+login by login in a fresh worker; the login that kills the engine becomes an ``error`` row
+with code ``sandbox_crash`` and no other login is lost.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rulesim.errors import ErrorCode, MissingExtraError, SandboxError
-from rulesim.records import Columns, PairColumns
-from rulesim.runtime.watchdog import EXIT_CPU_LIMIT
-from rulesim.runtime.worker import AnySpec, Chunk, PairSpec, PipelineSpec, run_chunk
+from rulesim.errors import SandboxError
+from rulesim.execution.chunks import Chunk, PopulationRef
+from rulesim.execution.jobs import Job
+from rulesim.execution.results import EncodedChunk, encode_chunk
 
-__all__ = ["LocalExecutor", "WorkerSession", "run_dask", "sandbox_crash_rows"]
+if TYPE_CHECKING:
+    import pandas as pd
 
-ChunkSource = Callable[[], Iterator[Chunk]]
+__all__ = ["LocalExecutor", "WorkerSession"]
+
+OnChunk = Callable[[EncodedChunk], None]
 
 
 class _Worker:
-    """A worker process started with ``python -m rulesim.runtime._worker_main``.
+    """A worker process started with ``python -m rulesim.execution._worker_main``.
 
     A plain subprocess (not ``multiprocessing``) so that the caller's ``__main__`` is never
     re-imported: scripts without an ``if __name__ == "__main__"`` guard and notebooks work.
-    Messages travel as pickles over two pipes passed to the child.
+    Messages travel as pickles over two pipes passed to the child; the child also watches the
+    inbox pipe to end with its caller (:func:`~rulesim.execution.worker.watch_parent`).
     """
 
-    def __init__(self, spec: AnySpec) -> None:
-        self.spec = spec
+    def __init__(self, job: Job, population: PopulationRef) -> None:
+        self.job = job
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         # The caller's import path, so picklable handlers defined in its modules resolve.
         path = os.pathsep.join(p for p in sys.path if p)
         env = {**os.environ, "TZ": "UTC", "PYTHONPATH": path}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rulesim.runtime._worker_main", str(to_child_r), str(from_child_w)],
+            [sys.executable, "-m", "rulesim.execution._worker_main", str(to_child_r),
+             str(from_child_w), str(os.getpid())],
             pass_fds=(to_child_r, from_child_w), env=env, stdin=subprocess.DEVNULL,
             start_new_session=False)
         os.close(to_child_r)
         os.close(from_child_w)
         self.out = Connection(to_child_w, readable=False)
         self.conn = Connection(from_child_r, writable=False)
-        self.out.send(("spec", spec))
+        self.out.send(("job", job))
+        self.out.send(("population", population))
         self.chunk: Chunk | None = None
         self.mode = "chunk"
-        self.partial: Any = spec.new_sink()
+        self.partial: Any = job.new_sink()
         self.done_logins = 0
 
     def send(self, chunk: Chunk, mode: str, crash_at: int | None) -> None:
         self.chunk = chunk
         self.mode = mode
-        self.partial = self.spec.new_sink()
+        self.partial = self.job.new_sink()
         self.done_logins = 0
         self.out.send((mode, chunk, crash_at))
 
@@ -89,46 +96,22 @@ class _Worker:
                 c.close()
 
 
-def sandbox_crash_rows(spec: AnySpec, chunk: Chunk, k: int, detail: str,
-                       exit_code: int | None = None) -> Any:
-    """Records for a login whose worker process died while running it.
+@dataclasses.dataclass
+class _Ids:
+    """A chunk's login ids and population rows, sent by a worker running it login by login."""
 
-    A worker ended by the hard CPU watchdog (exit status
-    :data:`~rulesim.runtime.watchdog.EXIT_CPU_LIMIT`) gives a ``cpu_limit`` error; any other
-    death a ``sandbox_crash``.
-    """
-    if isinstance(spec, PairSpec):
-        return PairColumns(sandbox_crash_rows(spec.baseline, chunk, k, detail, exit_code),
-                           sandbox_crash_rows(spec.candidate, chunk, k, detail, exit_code))
-    sink = Columns()
-    names = [r.name for r in spec.rules]
-    orders = [r.order for r in spec.rules]
-    n = len(names)
-    if exit_code == EXIT_CPU_LIMIT:
-        code = ErrorCode.CPU_LIMIT
-        message = (f"CPU time limit exceeded in work the engine could not interrupt (a "
-                   f"catastrophic regular expression?); the worker was ended after "
-                   f"{spec.limits.cpu_ms:g} ms of CPU and the rule that was running is unknown")
-        flag = "cpu_limit"
-    else:
-        code = ErrorCode.SANDBOX_CRASH
-        message = (f"the sandbox process died while running this login ({detail}); "
-                   "the rule that was running is unknown")
-        flag = "sandbox_crash"
-    sink.add_login(
-        login_id=chunk.login_ids[k], user_id=chunk.user_ids[k], outcome="error",
-        error_code=code.value, error_message=message,
-        app_error=spec.limits.error_mapping, deciding_rule=None, mfa_required=False,
-        mfa_provider=None, redirect_url=None, id_token="{}", access_token="{}", scopes="",
-        saml=None, primary_user=None, dropped_claims="[]", cpu_ms=0.0, latency_ms=0.0,
-        rules_run=0, flags=flag)
-    sink.add_rule_runs(chunk.login_ids[k], names, orders, ["skipped"] * n, [None] * n,
-                       [None] * n, [0] * n, [0.0] * n, [0.0] * n, [0] * n, [0] * n, [""] * n)
-    return sink
+    start: int
+    login_ids: list[str]
+    user_ids: list[str | None]
+    attributes: pd.DataFrame
+
+    def crash_rows(self, job: Job, index: int, detail: str, exit_code: int | None) -> Any:
+        k = index - self.start
+        return job.crash_rows(self.login_ids[k], self.user_ids[k], detail, exit_code)
 
 
 class LocalExecutor:
-    """Runs chunks on a pool of local worker processes (spawn start method).
+    """Runs chunks on a pool of local worker processes.
 
     Parameters
     ----------
@@ -148,18 +131,19 @@ class LocalExecutor:
         self.crash_at = crash_at
         self.cancel = cancel
         self.crashes = 0
-        # Records of a chunk being retried login by login, gathered across worker deaths.
+        # Chunks being retried login by login: ids, and records gathered across worker deaths.
+        self._ids: dict[int, _Ids] = {}
         self._pending_tails: dict[int, list[Any]] = {}
 
-    def run(self, spec: AnySpec, chunks: Iterator[Chunk], total_chunks: int,
-            on_chunk: Callable[[int, Any], None]) -> bool:
-        """Run every chunk; call ``on_chunk(index, columns)`` as each completes (any order).
+    def run(self, job: Job, population: PopulationRef, chunks: Iterator[Chunk],
+            total_chunks: int, on_chunk: OnChunk) -> bool:
+        """Run every chunk; call ``on_chunk(encoded)`` as each completes (any order).
 
         Returns
         -------
         bool
-            True when every chunk completed; False when interrupted (Ctrl-C), in which case
-            the chunks already reported are all there is.
+            True when every chunk completed; False when interrupted (Ctrl-C, ``cancel``), in
+            which case the chunks already reported are all there is.
         """
         pool: list[_Worker] = []
         retry: deque[Chunk] = deque()
@@ -169,7 +153,7 @@ class LocalExecutor:
         exhausted = False
         try:
             for _ in range(min(self.workers, max(total_chunks, 1))):
-                w = _Worker(spec)
+                w = _Worker(job, population)
                 pool.append(w)
                 idle.append(w)
             while True:
@@ -205,9 +189,9 @@ class LocalExecutor:
                         continue
                     self._handle(msg, w, busy, idle, on_chunk)
                 for w in dead:
-                    self._dead(w, spec, busy, retry, on_chunk)
+                    self._dead(w, job, busy, retry, on_chunk)
                     pool.remove(w)
-                    nw = _Worker(spec)
+                    nw = _Worker(job, population)
                     pool.append(nw)
                     idle.append(nw)
         except KeyboardInterrupt:
@@ -220,8 +204,12 @@ class LocalExecutor:
                     w.kill()
 
     def _handle(self, msg: tuple[Any, ...], w: _Worker, busy: dict[Connection, _Worker],
-                idle: list[_Worker], on_chunk: Callable[[int, Any], None]) -> None:
+                idle: list[_Worker], on_chunk: OnChunk) -> None:
         kind = msg[0]
+        if kind == "ids":
+            assert w.chunk is not None
+            self._ids.setdefault(msg[1], _Ids(w.chunk.start, msg[2], msg[3], msg[4]))
+            return
         if kind == "login":
             w.partial.extend(msg[3])
             w.done_logins += 1
@@ -230,18 +218,23 @@ class LocalExecutor:
             raise SandboxError(f"a worker failed outside any rule:\n{msg[2]}")
         assert w.chunk is not None
         if w.mode == "chunk":
-            on_chunk(w.chunk.index, msg[2])
+            on_chunk(msg[2])
         else:
-            merged = w.spec.new_sink()
-            for part in [*self._pending_tails.pop(w.chunk.index, []), w.partial]:
-                merged.extend(part)
-            on_chunk(w.chunk.index, merged)
+            self._finish(w.job, w.chunk.index, w.partial, on_chunk)
         del busy[w.conn]
         w.chunk = None
         idle.append(w)
 
-    def _dead(self, w: _Worker, spec: AnySpec, busy: dict[Connection, _Worker],
-              retry: deque[Chunk], on_chunk: Callable[[int, Any], None]) -> None:
+    def _finish(self, job: Job, index: int, last: Any, on_chunk: OnChunk) -> None:
+        """Merge the parts of a chunk run login by login and report it."""
+        merged = job.new_sink()
+        for part in [*self._pending_tails.pop(index, []), last]:
+            merged.extend(part)
+        ids = self._ids.pop(index)
+        on_chunk(encode_chunk(job, index, merged.pack(job.rule_names()), ids.attributes))
+
+    def _dead(self, w: _Worker, job: Job, busy: dict[Connection, _Worker],
+              retry: deque[Chunk], on_chunk: OnChunk) -> None:
         self.crashes += 1
         del busy[w.conn]
         chunk = w.chunk
@@ -252,53 +245,55 @@ class LocalExecutor:
             # Re-run the whole chunk login by login to find the login that kills the engine.
             retry.append(chunk)
             return
-        k = w.done_logins
+        ids = self._ids.get(chunk.index)
+        if ids is None:
+            raise SandboxError(f"a worker process died (exit code {code}) before it ran any "
+                               f"login of logins {chunk.start}-{chunk.stop - 1}")
+        at = chunk.start + w.done_logins
         result = w.partial
-        result.extend(sandbox_crash_rows(spec, chunk, k, f"exit code {code}", code))
-        rest = k + 1
-        if rest < len(chunk.payloads):
+        result.extend(ids.crash_rows(job, at, f"exit code {code}", code))
+        if at + 1 < chunk.stop:
             # The remaining logins continue in a fresh worker, still one by one.
-            tail = Chunk(chunk.index, chunk.start + rest, chunk.payloads[rest:],
-                         chunk.login_ids[rest:], chunk.user_ids[rest:])
             self._pending_tails.setdefault(chunk.index, []).append(result)
-            retry.append(tail)
+            retry.append(Chunk(chunk.index, at + 1, chunk.stop))
             return
-        parts = self._pending_tails.pop(chunk.index, [])
-        merged = spec.new_sink()
-        for p in [*parts, result]:
-            merged.extend(p)
-        on_chunk(chunk.index, merged)
+        self._finish(job, chunk.index, result, on_chunk)
 
 
 class WorkerSession:
     """One long-lived worker process for many small runs (``run_login``, test suites).
 
-    Starting a worker costs a fraction of a second; a session keeps one alive and re-sends
-    the pipeline spec only when it changes. If the worker dies, the login it was running
+    Starting a worker costs a fraction of a second; a session keeps one alive and re-sends the
+    job or the population only when they change. If the worker dies, the login it was running
     becomes a ``sandbox_crash`` row and the next call starts a fresh worker.
     """
 
     def __init__(self) -> None:
         self._worker: _Worker | None = None
-        self._spec_key: str | None = None
+        self._keys: tuple[str, str] | None = None
 
-    def run(self, spec: PipelineSpec, chunk: Chunk) -> Columns:
-        """Run one chunk in the session's worker and return its records."""
-        key = spec.key
-        if self._worker is None or not self._worker.alive():
+    def run(self, job: Job, population: PopulationRef, chunk: Chunk) -> Any:
+        """Run one chunk login by login in the session's worker and return its records."""
+        if self._worker is None or not self._worker.alive() or self._keys is None:
             self.close()
-            self._worker = _Worker(spec)
-            self._spec_key = key
-        elif key != self._spec_key:
-            self._worker.out.send(("spec", spec))
-            self._spec_key = key
+            self._worker = _Worker(job, population)
+        else:
+            if job.key != self._keys[0]:
+                self._worker.out.send(("job", job))
+                self._worker.job = job
+            if population.key != self._keys[1]:
+                self._worker.out.send(("population", population))
+        self._keys = (job.key, population.key)
         w = self._worker
-        result = Columns()
+        result = job.new_sink()
+        ids: _Ids | None = None
         try:
             w.send(chunk, "login", None)
             while True:
                 msg = w.conn.recv()
-                if msg[0] == "login":
+                if msg[0] == "ids":
+                    ids = _Ids(chunk.start, msg[2], msg[3], msg[4])
+                elif msg[0] == "login":
                     result.extend(msg[3])
                 elif msg[0] == "done":
                     return result
@@ -307,9 +302,12 @@ class WorkerSession:
         except (EOFError, OSError):
             exit_code = w.proc.wait(timeout=10)
             self.close()
-            result.extend(sandbox_crash_rows(spec, chunk, len(result),
-                                             f"the worker process died, exit code {exit_code}",
-                                             exit_code))
+            if ids is None:
+                raise SandboxError(f"the worker process died (exit code {exit_code}) before "
+                                   "it ran any login") from None
+            result.extend(ids.crash_rows(job, chunk.start + len(result),
+                                         f"the worker process died, exit code {exit_code}",
+                                         exit_code))
             return result
 
     def close(self) -> None:
@@ -320,25 +318,4 @@ class WorkerSession:
             else:
                 self._worker.kill()
         self._worker = None
-        self._spec_key = None
-
-
-def run_dask(spec: AnySpec, chunks: Sequence[Chunk], client: Any,
-             on_chunk: Callable[[int, Any], None]) -> bool:
-    """Run chunks on a Dask cluster with the same chunk function as the local pool."""
-    try:
-        from distributed import as_completed
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise MissingExtraError("dask", "dask[distributed]", "executor='dask'") from None
-    spec_future = client.scatter(spec, broadcast=True)
-    futures = {client.submit(_dask_chunk, spec_future, chunk, pure=False): chunk.index
-               for chunk in chunks}
-    for fut in as_completed(futures):
-        on_chunk(futures[fut], fut.result())
-    return True
-
-
-def _dask_chunk(spec: AnySpec, chunk: Chunk) -> Any:
-    return run_chunk(spec, chunk)
-
-
+        self._keys = None
