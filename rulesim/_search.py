@@ -132,16 +132,14 @@ def _run(rules: Any, batch: list[dict[str, Any]], options: dict[str, Any], measu
     """Traces of a batch and, when measured, each login's coverage counters."""
     if not measured:
         return testing.run_logins(rules, batch, **options), [{} for _ in batch]
-    from rulesim.checkpoint import read_chunks
+    from rulesim.execution.checkpoint import read_chunks
 
     with tempfile.TemporaryDirectory(prefix="rulesim-search-") as folder:
         traces = testing.run_logins(rules, batch, resume=folder, **options)
         by_login: dict[str, dict[str, list[int]]] = {}
-        for cols in read_chunks(folder).values():
-            ids = [str(i) for p in cols.packed for i in p["logins"]["login_id"]]
-            ids += [str(i) for i in cols.data["logins"]["login_id"]]
-            for login_id in ids:
-                by_login[login_id] = cols.coverage
+        for chunk in read_chunks(folder).values():
+            for login_id in chunk.table("", "logins")["login_id"]:
+                by_login[str(login_id)] = chunk.sides[""].coverage
     return traces, [by_login.get(f"T{i:07d}", {}) for i in range(len(batch))]
 
 

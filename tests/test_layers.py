@@ -5,7 +5,7 @@ with the modules that document leaves open placed as follows, lowest first:
 
 * ``base``: the exception tree and argument checks, importable by every module.
 * ``inputs``: what a run reads, none of which runs a rule: rule sources (parse), the Faker
-  providers and the populations they generate (``_pop*`` are its private parts).
+  providers and the populations they generate or read from logs (``_pop*``, ``_log*``).
 * ``runtime``: the sandbox, by package prefix, so new runtime modules are covered as they come.
 * ``pipeline``: the login policy, the paired pipeline, and ``records``: the columnar sink a
   pipeline appends to and the column contract (architecture.md draws "record" inside the
@@ -16,7 +16,8 @@ with the modules that document leaves open placed as follows, lowest first:
   ``trace``, its figures (``plots``: pure functions of results behind ``sim.plot`` and
   ``impact.plot``, no interaction) and rule ``coverage`` (instrumentation and its report).
 * ``impact``: ``compare`` and its private diff and report modules.
-* ``testing``: assertions, golden files and Hypothesis strategies for users' own tests.
+* ``testing``: assertions, golden files, Hypothesis strategies and the search that mines
+  rules for literals, for users' own tests.
 * ``views``: widgets, the command line, the pytest plugin and the ``rulesim`` facade itself.
 
 Imports under ``if TYPE_CHECKING:`` are ignored (they do not run). A new module fails
@@ -34,15 +35,17 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rulesim"
 # Lowest layer first. Patterns are fnmatch patterns over dotted module names.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("rulesim.errors", "rulesim._validation", "rulesim._types")),
-    ("inputs", ("rulesim.sources", "rulesim.providers", "rulesim.providers.*",
-                "rulesim.population", "rulesim._pop*")),
+    ("inputs", ("rulesim.sources", "rulesim.sources.*", "rulesim.providers",
+                "rulesim.providers.*", "rulesim.population", "rulesim._pop*", "rulesim.logs",
+                "rulesim._log*")),
     ("runtime", ("rulesim.runtime", "rulesim.runtime.*")),
     ("pipeline", ("rulesim.pipeline", "rulesim.paired", "rulesim.records")),
     ("execution", ("rulesim.execution", "rulesim.execution.*")),
     ("results", ("rulesim.run", "rulesim.simulation", "rulesim.trace", "rulesim.plots",
                  "rulesim.coverage")),
     ("impact", ("rulesim.impact", "rulesim._impact*")),
-    ("testing", ("rulesim.testing", "rulesim.golden", "rulesim.strategies")),
+    ("testing", ("rulesim.testing", "rulesim.golden", "rulesim.strategies", "rulesim._search",
+                 "rulesim.literals")),
     ("views", ("rulesim", "rulesim.__main__", "rulesim.widgets", "rulesim._widgets*",
                "rulesim.cli", "rulesim.cli.*", "rulesim.pytest_plugin")),
 ]

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from rulesim.errors import UsageError
-from rulesim.execution.results import ResultStore
+from rulesim.execution.results import EncodedChunk, ResultStore
 
-__all__ = ["CHUNK_FORMAT", "Checkpoint"]
+__all__ = ["CHUNK_FORMAT", "Checkpoint", "read_chunks"]
 
 CHUNK_FORMAT = 2
 """Version of the chunk files (part of a checkpoint's identity: older folders are refused)."""
@@ -50,3 +50,10 @@ class Checkpoint:
         else:
             marker.write_text(json.dumps(ident, indent=2, sort_keys=True) + "\n")
         self.store = ResultStore(self.folder / "chunks")
+
+
+def read_chunks(folder: str | os.PathLike[str]) -> dict[int, EncodedChunk]:
+    """The finished chunks of a checkpoint folder by index, without checking which run wrote
+    them (to read per-chunk coverage counters, say: ``chunk.sides[""].coverage``, and the
+    chunk's logins with ``chunk.table("", "logins")``)."""
+    return {c.index: c for c in ResultStore(Path(folder) / "chunks").chunks()}

@@ -89,7 +89,7 @@ class PopulationRef:
         """The reference to send for ``population``."""
         if getattr(population, "_exact_spec", False):
             spec = population.spec
-            if spec.get("kind") != "users_export" or _readable(spec.get("path")):
+            if spec.get("kind") in ("generated", "logins") or _files_present(spec):
                 text = json.dumps(spec, sort_keys=True)
                 return cls(key=hashlib.sha256(text.encode()).hexdigest(), spec=spec)
         return cls(key=f"inline-{uuid.uuid4().hex}", inline=population)
@@ -118,7 +118,10 @@ class PopulationRef:
 _BUILT: dict[str, Any] = {}
 
 
-def _readable(path: Any) -> bool:
+def _files_present(spec: dict[str, Any]) -> bool:
+    """Whether the files a spec reads (a users export, log exports) are where it says."""
     import os
 
-    return isinstance(path, str) and os.path.isfile(path)
+    paths = [spec.get("path"), spec.get("users")]
+    flat = [q for p in paths for q in (p if isinstance(p, list) else [p]) if q is not None]
+    return bool(flat) and all(isinstance(q, str) and os.path.exists(q) for q in flat)

@@ -125,6 +125,10 @@ class EncodedChunk:
         """Bytes of compressed tables held."""
         return sum(len(t[1]) for s in self.sides.values() for t in s.tables.values())
 
+    def table(self, side: str, table: str) -> pd.DataFrame:
+        """One of the chunk's tables (``side``: ``""``, or ``"a"``/``"b"`` for a pair)."""
+        return _decompress(self.sides[side].tables[table], self.codec)
+
     def without_tables(self) -> EncodedChunk:
         """The same chunk's counts, categories and coverage, without its tables."""
         sides = {k: dataclasses.replace(v, tables={}) for k, v in self.sides.items()}
@@ -309,7 +313,7 @@ class StoredTables:
 
     def _pieces(self, table: str) -> Iterator[pd.DataFrame]:
         for chunk in self.store.chunks():
-            yield _decompress(chunk.sides[self.side].tables[table], chunk.codec)
+            yield chunk.table(self.side, table)
 
     def table(self, table: str) -> pd.DataFrame:
         """One whole table, its chunks concatenated in order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -66,6 +67,19 @@ def test_a_population_read_from_a_file_travels_whole(tmp_path: Path) -> None:
     ref = PopulationRef.of(pop)
     assert ref.spec is None and ref.inline is pop
     assert ref.render(10, 20).payloads == pop.payloads(10, 20)
+
+
+def test_a_users_export_travels_as_its_spec_while_its_file_is_there(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps({"user_id": "auth0|5f1a2b3c4d5e6f7a8b9c0d1e",
+                                "email": "ada@example.org"}) + "\n")
+    pop = rs.Population.from_users_export(path, seed=1, logins_per_user=3)
+    ref = PopulationRef.of(pop)
+    assert ref.spec == pop.spec
+    assert ref.render(0, 3).payloads == pop.payloads()
+    path.unlink()
+    moved = PopulationRef.of(pop)
+    assert moved.spec is None and moved.inline is pop
 
 
 def test_a_chunk_is_its_bounds() -> None:
