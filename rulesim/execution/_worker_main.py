@@ -1,4 +1,4 @@
-"""``python -m rulesim.execution._worker_main IN_FD OUT_FD CALLER_PID``: start a worker process.
+"""``python -m rulesim.execution._worker_main IN_FD OUT_FD [CALLER_PID [IDLE_SECONDS]]``: a worker.
 
 A module of its own so that running it never re-imports :mod:`rulesim.execution.worker` as
 ``__main__`` (which the package's imports have already loaded).

@@ -5,10 +5,17 @@ when a worker dies we must know exactly which chunk it held). Each worker gets t
 population reference once and then chunk bounds only. If a worker dies, its chunk is re-run
 login by login in a fresh worker; the login that kills the engine becomes an ``error`` row
 with code ``sandbox_crash`` and no other login is lost.
+
+Starting a worker (a Python process importing rulesim and pandas) costs about a second, as
+much as running several thousand logins. Workers that finish a run healthy therefore wait in a
+process-wide pool for the next run (a notebook re-running a cell, the Explorer, a test suite);
+one left idle for :data:`~rulesim.execution.worker.IDLE_SECONDS` ends by itself, and all end
+with the caller's process.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import os
@@ -28,7 +35,7 @@ from rulesim.execution.results import EncodedChunk, encode_chunk
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LocalExecutor", "WorkerSession"]
+__all__ = ["LocalExecutor", "WorkerSession", "shutdown_idle_workers"]
 
 OnChunk = Callable[[EncodedChunk], None]
 
@@ -58,12 +65,22 @@ class _Worker:
         os.close(from_child_w)
         self.out = Connection(to_child_w, readable=False)
         self.conn = Connection(from_child_r, writable=False)
-        self.out.send(("job", job))
-        self.out.send(("population", population))
+        self.keys = ("", "")
+        self.assign(job, population)
         self.chunk: Chunk | None = None
         self.mode = "chunk"
         self.partial: Any = job.new_sink()
         self.done_logins = 0
+
+    def assign(self, job: Job, population: PopulationRef) -> None:
+        """Give the worker a job and a population (sent only when they changed)."""
+        self.job = job
+        keys = (job.key, population.key)
+        if keys[0] != self.keys[0]:
+            self.out.send(("job", job))
+        if keys[1] != self.keys[1]:
+            self.out.send(("population", population))
+        self.keys = keys
 
     def send(self, chunk: Chunk, mode: str, crash_at: int | None) -> None:
         self.chunk = chunk
@@ -74,6 +91,15 @@ class _Worker:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def ended_idle(self) -> bool:
+        """It ended by itself, idle, before reading the chunk just sent (not a crash)."""
+        if self.mode != "chunk":
+            return False
+        try:
+            return self.proc.wait(timeout=10) == 0
+        except subprocess.TimeoutExpired:
+            return False
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -94,6 +120,55 @@ class _Worker:
         for c in (self.out, self.conn):
             if not c.closed:
                 c.close()
+
+
+class _Idle:
+    """Healthy workers between runs, for the next run of this process (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+
+    def take(self, n: int, job: Job, population: PopulationRef) -> list[_Worker]:
+        """``n`` workers ready for ``job``: idle ones first, new ones for the rest."""
+        with self._lock:
+            ready = [w for w in self._workers if w.alive()]
+            taken, self._workers = ready[:n], ready[n:]
+        out = []
+        for w in taken:
+            try:
+                w.assign(job, population)
+            except OSError:  # it ended meanwhile (idle too long)
+                w.kill()
+                continue
+            out.append(w)
+        return out + [_Worker(job, population) for _ in range(n - len(out))]
+
+    def give_back(self, workers: list[_Worker]) -> None:
+        with self._lock:
+            self._workers.extend(workers)
+            extra = self._workers[: max(0, len(self._workers) - (os.cpu_count() or 1))]
+            self._workers = self._workers[len(extra):]
+        for w in extra:
+            w.stop()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for w in workers:
+            if w.alive():
+                w.stop()
+            else:
+                w.kill()
+
+
+_IDLE = _Idle()
+atexit.register(_IDLE.shutdown)
+
+
+def shutdown_idle_workers() -> None:
+    """Stop the workers kept for the next run (they also end by themselves when idle)."""
+    _IDLE.shutdown()
 
 
 @dataclasses.dataclass
@@ -146,20 +221,21 @@ class LocalExecutor:
             which case the chunks already reported are all there is.
         """
         pool: list[_Worker] = []
-        retry: deque[Chunk] = deque()
+        retry: deque[Chunk] = deque()  # run login by login (a worker died running them)
+        again: deque[Chunk] = deque()  # run whole (a kept worker had ended, idle)
         idle: list[_Worker] = []
         busy: dict[Connection, _Worker] = {}
         pending = iter(chunks)
         exhausted = False
         try:
-            for _ in range(min(self.workers, max(total_chunks, 1))):
-                w = _Worker(job, population)
-                pool.append(w)
-                idle.append(w)
+            pool = _IDLE.take(min(self.workers, max(total_chunks, 1)), job, population)
+            idle.extend(pool)
             while True:
                 while idle:
                     if retry:
                         chunk, mode = retry.popleft(), "login"
+                    elif again:
+                        chunk, mode = again.popleft(), "chunk"
                     elif not exhausted:
                         try:
                             chunk, mode = next(pending), "chunk"
@@ -174,7 +250,7 @@ class LocalExecutor:
                         w.send(chunk, mode, self.crash_at)
                     busy[w.conn] = w
                 if not busy:
-                    if exhausted and not retry:
+                    if exhausted and not retry and not again:
                         return True
                     continue
                 dead: list[_Worker] = []
@@ -189,7 +265,7 @@ class LocalExecutor:
                         continue
                     self._handle(msg, w, busy, idle, on_chunk)
                 for w in dead:
-                    self._dead(w, job, busy, retry, on_chunk)
+                    self._dead(w, job, busy, again if w.ended_idle() else retry, on_chunk)
                     pool.remove(w)
                     nw = _Worker(job, population)
                     pool.append(nw)
@@ -197,11 +273,11 @@ class LocalExecutor:
         except KeyboardInterrupt:
             return False
         finally:
+            healthy = [w for w in pool if w.alive() and w.conn not in busy]
             for w in pool:
-                if w.alive() and w.conn not in busy:
-                    w.stop()
-                else:
+                if w not in healthy:
                     w.kill()
+            _IDLE.give_back(healthy)
 
     def _handle(self, msg: tuple[Any, ...], w: _Worker, busy: dict[Connection, _Worker],
                 idle: list[_Worker], on_chunk: OnChunk) -> None:
@@ -235,16 +311,18 @@ class LocalExecutor:
 
     def _dead(self, w: _Worker, job: Job, busy: dict[Connection, _Worker],
               retry: deque[Chunk], on_chunk: OnChunk) -> None:
-        self.crashes += 1
         del busy[w.conn]
         chunk = w.chunk
         assert chunk is not None
         w.kill()
         code = w.proc.returncode
         if w.mode == "chunk":
-            # Re-run the whole chunk login by login to find the login that kills the engine.
+            # Re-run the whole chunk login by login to find the login that kills the engine
+            # (``retry`` is the queue of whole chunks when the worker had just ended, idle).
+            self.crashes += code != 0
             retry.append(chunk)
             return
+        self.crashes += 1
         ids = self._ids.get(chunk.index)
         if ids is None:
             raise SandboxError(f"a worker process died (exit code {code}) before it ran any "
@@ -270,45 +348,44 @@ class WorkerSession:
 
     def __init__(self) -> None:
         self._worker: _Worker | None = None
-        self._keys: tuple[str, str] | None = None
 
     def run(self, job: Job, population: PopulationRef, chunk: Chunk) -> Any:
         """Run one chunk login by login in the session's worker and return its records."""
-        if self._worker is None or not self._worker.alive() or self._keys is None:
-            self.close()
-            self._worker = _Worker(job, population)
-        else:
-            if job.key != self._keys[0]:
-                self._worker.out.send(("job", job))
-                self._worker.job = job
-            if population.key != self._keys[1]:
-                self._worker.out.send(("population", population))
-        self._keys = (job.key, population.key)
-        w = self._worker
-        result = job.new_sink()
-        ids: _Ids | None = None
-        try:
-            w.send(chunk, "login", None)
-            while True:
-                msg = w.conn.recv()
-                if msg[0] == "ids":
-                    ids = _Ids(chunk.start, msg[2], msg[3], msg[4])
-                elif msg[0] == "login":
-                    result.extend(msg[3])
-                elif msg[0] == "done":
-                    return result
-                else:
-                    raise SandboxError(f"a worker failed outside any rule:\n{msg[2]}")
-        except (EOFError, OSError):
-            exit_code = w.proc.wait(timeout=10)
-            self.close()
-            if ids is None:
-                raise SandboxError(f"the worker process died (exit code {exit_code}) before "
-                                   "it ran any login") from None
-            result.extend(ids.crash_rows(job, chunk.start + len(result),
-                                         f"the worker process died, exit code {exit_code}",
-                                         exit_code))
-            return result
+        for _ in range(2):
+            w = self._worker
+            if w is not None and w.alive():
+                with contextlib.suppress(OSError):  # it may have ended meanwhile (idle)
+                    w.assign(job, population)
+            if w is None or not w.alive():
+                self.close()
+                w = self._worker = _Worker(job, population)
+            result = job.new_sink()
+            ids: _Ids | None = None
+            try:
+                w.send(chunk, "login", None)
+                while True:
+                    msg = w.conn.recv()
+                    if msg[0] == "ids":
+                        ids = _Ids(chunk.start, msg[2], msg[3], msg[4])
+                    elif msg[0] == "login":
+                        result.extend(msg[3])
+                    elif msg[0] == "done":
+                        return result
+                    else:
+                        raise SandboxError(f"a worker failed outside any rule:\n{msg[2]}")
+            except (EOFError, OSError):
+                exit_code = w.proc.wait(timeout=10)
+                self.close()
+                if ids is None and exit_code == 0:
+                    continue  # it ended, idle, just as the chunk was sent: start another
+                if ids is None:
+                    raise SandboxError(f"the worker process died (exit code {exit_code}) "
+                                       "before it ran any login") from None
+                result.extend(ids.crash_rows(job, chunk.start + len(result),
+                                             f"the worker process died, exit code {exit_code}",
+                                             exit_code))
+                return result
+        raise SandboxError("no worker process could be started")
 
     def close(self) -> None:
         """Stop the worker process, if any."""
@@ -318,4 +395,3 @@ class WorkerSession:
             else:
                 self._worker.kill()
         self._worker = None
-        self._keys = None

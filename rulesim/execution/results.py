@@ -293,6 +293,8 @@ class StoredTables:
         Login count per outcome.
     coverage
         Hit counters of instrumented rules, summed over chunks.
+    rows
+        Rows per table.
     """
 
     def __init__(self, store: ResultStore, side: str, rule_names: list[str]) -> None:
@@ -300,6 +302,7 @@ class StoredTables:
         self.side = side
         self.rule_names = rule_names
         metas = [store._chunks[i].sides[side] for i in sorted(store._chunks)]
+        self.rows = {t: sum(m.rows[t] for m in metas) for t in (metas[0].rows if metas else {})}
         self.logins = sum(m.rows["logins"] for m in metas)
         self.outcomes: dict[str, int] = {}
         self.coverage: dict[str, list[int]] = {}

@@ -34,6 +34,10 @@ EXIT_CRASH_TEST = 70
 EXIT_ORPHANED = 75
 """Exit status of a worker that found its caller gone."""
 
+IDLE_SECONDS = 60.0
+"""A worker left idle this long ends by itself (the caller keeps idle workers for its next run:
+:class:`~rulesim.execution.local.LocalExecutor`)."""
+
 _RUNNERS: dict[str, Runner] = {}
 
 
@@ -93,13 +97,15 @@ def run_logins(job: Job, population: PopulationRef, chunk: Chunk, crash_at: int 
     send(("done", chunk.index, None))
 
 
-def worker_main(conn: Connection, out: Connection | None = None) -> None:
+def worker_main(conn: Connection, out: Connection | None = None, *,
+                idle_seconds: float | None = None) -> None:
     """Loop of a local worker process: receive a job, a population and chunks; send records.
 
     Messages in: ``("job", Job)``, ``("population", PopulationRef)``,
     ``("chunk", Chunk, crash_at)``, ``("login", Chunk, crash_at)`` (run login by login, see
     :func:`run_logins`), ``("stop",)``. Messages out: ``("done", index, EncodedChunk)``, those
     of :func:`run_logins`, and ``("error", index, text)`` for a failure outside any rule.
+    With ``idle_seconds``, the loop ends when no message came for that long.
     """
     os.environ.setdefault("TZ", "UTC")
     # Work the engine cannot interrupt (a catastrophic regular expression) ends the process.
@@ -109,6 +115,8 @@ def worker_main(conn: Connection, out: Connection | None = None) -> None:
     population: PopulationRef | None = None
     while True:
         try:
+            if idle_seconds is not None and not conn.poll(idle_seconds):
+                return
             msg = conn.recv()
         except (EOFError, KeyboardInterrupt):
             return
@@ -165,8 +173,12 @@ def watch_parent(inbox_fd: int, parent: int, *, interval: float = 0.5) -> thread
 
 
 def serve(argv: Sequence[str]) -> None:
-    """Serve as a worker process: ``argv`` holds the inbox and outbox file descriptors and
-    the caller's process id."""
+    """Serve as a worker process.
+
+    ``argv``: the inbox and outbox file descriptors, then optionally the caller's process id
+    (to end with it) and the seconds after which an idle worker ends (default
+    :data:`IDLE_SECONDS`).
+    """
     import signal
 
     # Ctrl-C goes to the whole process group; the parent decides what to stop.
@@ -174,4 +186,6 @@ def serve(argv: Sequence[str]) -> None:
     inbox_fd, outbox_fd = int(argv[0]), int(argv[1])
     if len(argv) > 2:
         watch_parent(inbox_fd, int(argv[2]))
-    worker_main(Connection(inbox_fd, writable=False), Connection(outbox_fd, readable=False))
+    idle = float(argv[3]) if len(argv) > 3 else IDLE_SECONDS
+    worker_main(Connection(inbox_fd, writable=False), Connection(outbox_fd, readable=False),
+                idle_seconds=idle)

@@ -88,12 +88,13 @@ def test_workers_busy_with_a_looping_rule_end_within_seconds_of_a_sigkilled_call
                 os.kill(w, signal.SIGKILL)
 
 
-def _start_worker(caller_pid: int) -> tuple[subprocess.Popen[bytes], int, int]:
+def _start_worker(caller_pid: int, idle_seconds: float = 60
+                  ) -> tuple[subprocess.Popen[bytes], int, int]:
     inbox_r, inbox_w = os.pipe()
     outbox_r, outbox_w = os.pipe()
     proc = subprocess.Popen(
         [sys.executable, "-m", "rulesim.execution._worker_main", str(inbox_r), str(outbox_w),
-         str(caller_pid)], pass_fds=(inbox_r, outbox_w),
+         str(caller_pid), str(idle_seconds)], pass_fds=(inbox_r, outbox_w),
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     os.close(inbox_r)
     os.close(outbox_w)
@@ -141,3 +142,33 @@ def test_a_worker_whose_caller_is_already_gone_ends_by_itself() -> None:
             proc.wait()
         os.close(inbox_w)
         os.close(outbox_r)
+
+
+def test_a_worker_left_idle_ends_by_itself_and_a_busy_one_does_not() -> None:
+    import rulesim as rs
+    from rulesim.execution.chunks import Chunk, PopulationRef
+    from rulesim.execution.jobs import PipelineJob
+
+    slow = rs.Rule.from_source("slow", (
+        "function (u, c, cb) { var x = 0;"
+        " for (var i = 0; i < 2e7; i++) x += i; cb(null, u, c); }"), order=1)
+    job = PipelineJob.from_ruleset(rs.RuleSet([slow]), limits=rs.Limits(cpu_ms=600_000))
+    proc, inbox_w, outbox_r = _start_worker(os.getpid(), idle_seconds=1.5)
+    inbox = Connection(inbox_w, readable=False)
+    outbox = Connection(outbox_r, writable=False)
+    try:
+        inbox.send(("job", job))
+        inbox.send(("population", PopulationRef.of(rs.population(8, seed=1))))
+        sent = time.monotonic()
+        inbox.send(("chunk", Chunk(0, 0, 8), None))
+        assert outbox.recv()[0] == "done"
+        assert time.monotonic() - sent > 1.5  # the chunk outlasted the idle time: busy is not idle
+        started = time.monotonic()
+        assert proc.wait(timeout=20) == 0
+        assert 1.0 < time.monotonic() - started < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        inbox.close()
+        outbox.close()
