@@ -68,6 +68,9 @@ def run_job(job: Job, population: Any, *, chunk_size: int, workers: int | None,
             or (hasattr(executor, "submit") and hasattr(executor, "scatter"))):
         raise UsageError(f"expected executor to be None, 'local', 'dask' or a dask Client, "
                          f"got {executor!r}")
+    if spill is not None and not isinstance(spill, bool):
+        raise UsageError(f"expected spill to be None (automatic), True or False, got "
+                         f"spill={spill!r}")
     total = len(population)
     bounds = population.chunk_bounds(chunk_size) if total else []
     store = checkpoint.store if checkpoint is not None else ResultStore(spill=spill)

@@ -78,3 +78,8 @@ def test_an_interrupted_run_keeps_its_finished_chunks() -> None:
     assert not sim.complete
     assert 0 < len(sim) < len(pop) and len(sim.logins) == len(sim)
     assert list(sim.logins["login_id"]) == list(pop.logins["login_id"].iloc[:len(sim)])
+
+
+def test_spill_must_be_none_true_or_false() -> None:
+    with pytest.raises(rs.UsageError, match="spill"):
+        rs.simulate(RULES, rs.population(10, seed=1), spill="disk")  # type: ignore[arg-type]
