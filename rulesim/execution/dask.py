@@ -3,7 +3,9 @@
 The job and the population reference are scattered to every worker once; each task carries
 chunk bounds only, and the Dask worker renders its chunk's logins itself (from the population
 spec, like a local worker). Results come back encoded (compressed tables), so the caller
-files them exactly as it files a local worker's.
+files them exactly as it files a local worker's. A population built from files (a users or
+log export) is rebuilt from its spec, so on a remote cluster those files must be readable at
+the same path by every Dask worker.
 """
 
 from __future__ import annotations
