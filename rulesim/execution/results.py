@@ -194,6 +194,9 @@ class ResultStore:
     def __init__(self, folder: str | os.PathLike[str] | None = None, *, spill: bool | None = None,
                  budget: int = SPILL_BYTES) -> None:
         self._chunks: dict[int, EncodedChunk] = {}
+        # Category lists equal across chunks (nearly all), held once: the caller's memory per
+        # chunk stays a few hundred bytes of counts.
+        self._shared: dict[Any, dict[str, list[Any]]] = {}
         self._spill = spill
         self._budget = budget
         self._held = 0
@@ -205,7 +208,7 @@ class ResultStore:
             for f in sorted(self.folder.glob("*.pkl")):
                 with f.open("rb") as fh:
                     chunk: EncodedChunk = pickle.load(fh)
-                self._chunks[chunk.index] = chunk.without_tables()
+                self._chunks[chunk.index] = self._compact(chunk.without_tables())
         elif spill:
             self._to_folder()
 
@@ -216,12 +219,21 @@ class ResultStore:
         if self.folder is not None:
             self._write(chunk)
             chunk = chunk.without_tables()
-        else:
+        chunk = self._compact(chunk)
+        if self.folder is None:
             old = self._chunks.get(chunk.index)
             self._held += chunk.nbytes - (old.nbytes if old is not None else 0)
         self._chunks[chunk.index] = chunk
         if self.folder is None and self._spill is None and self._held > self._budget:
             self._to_folder()
+
+    def _compact(self, chunk: EncodedChunk) -> EncodedChunk:
+        """``chunk`` with its category lists replaced by equal ones already held."""
+        for side in chunk.sides.values():
+            for table, mapping in side.categories.items():
+                key = tuple((c, tuple(v)) for c, v in mapping.items())
+                side.categories[table] = self._shared.setdefault(key, mapping)
+        return chunk
 
     def _path(self, index: int) -> Path:
         assert self.folder is not None

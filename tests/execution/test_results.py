@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
+import tracemalloc
 from pathlib import Path
 
 import pandas as pd
@@ -104,6 +106,27 @@ def test_a_streamed_parquet_file_reads_back_as_the_table(encoded: list[EncodedCh
         side.write_parquet(table, tmp_path / f"{table}.parquet")
         back = conform(pd.read_parquet(tmp_path / f"{table}.parquet"), table, ["tag"])
         pd.testing.assert_frame_equal(back, side.table(table))
+
+
+def test_the_caller_holds_a_few_kilobytes_per_chunk_once_chunks_are_on_disk(
+        encoded: list[EncodedChunk]) -> None:
+    blob = pickle.dumps(encoded[0])
+    store = ResultStore(spill=True)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for index in range(200):
+            chunk = pickle.loads(blob)  # as a worker's chunk arrives: its own objects
+            chunk.index = index
+            store.add(chunk)
+            del chunk
+        gc.collect()
+        per_chunk = (tracemalloc.get_traced_memory()[0] - before) / 200
+    finally:
+        tracemalloc.stop()
+    assert per_chunk < 4_000
+    assert store.logins == 200 * encoded[0].logins
 
 
 def test_a_temporary_folder_goes_with_its_store(encoded: list[EncodedChunk]) -> None:
