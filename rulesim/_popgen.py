@@ -126,9 +126,16 @@ def _ipv6(country: IntArray, rng: np.random.Generator) -> list[str]:
             for c, g in zip(country.tolist(), groups, strict=True)]
 
 
+@lru_cache(maxsize=256)
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical dtype of ``categories`` (validated once: a chunk's frames are built
+    from the same few lists again and again)."""
+    return pd.CategoricalDtype(pd.Index(list(categories)))
+
+
 def _cat(codes: npt.ArrayLike, categories: Sequence[str]) -> pd.Categorical:
     cat: pd.Categorical = pd.Categorical.from_codes(
-        np.asarray(codes, dtype=np.int64), categories=pd.Index(list(categories)))
+        np.asarray(codes, dtype=np.int64), dtype=_dtype(tuple(categories)))
     return cat
 
 
