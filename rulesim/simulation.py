@@ -163,7 +163,17 @@ class Simulation:
                     population: Any = None, complete: bool = True) -> Simulation:
         """A simulation whose tables are read from ``source`` when first used.
 
-        Its length, outcome counts and coverage are known without reading any table.
+        Parameters
+        ----------
+        source
+            Where the tables are (:class:`TableSource`: a run's stored chunks).
+        manifest, population, complete
+            As for the constructor.
+
+        Returns
+        -------
+        Simulation
+            Its length, outcome counts and coverage are known without reading any table.
         """
         sim = cls.__new__(cls)
         sim._frames = {}
