@@ -242,18 +242,22 @@ class Pipeline:
 
     # --- many logins ----------------------------------------------------------------------------
     def run_many(self, payloads: Sequence[str], start: int, sink: Columns, *,
-                 login_ids: Sequence[str], user_ids: Sequence[str | None]) -> None:
+                 login_ids: Sequence[str], user_ids: Sequence[str | None],
+                 on_progress: Callable[[int], None] | None = None) -> None:
         """Run consecutive logins (population indexes ``start``, ``start + 1``, …) into ``sink``.
 
         The same as calling :meth:`run` for each in turn. Logins run in batches of up to
         ``batch_size`` inside one engine call; a login whose rules need the host leaves its
         batch and continues on the host loop, and the batch then resumes after it. Batches
         shrink while most of their logins leave (rules that call services for every login
-        gain nothing from a batch) and grow back when they do not.
+        gain nothing from a batch) and grow back when they do not. ``on_progress(done)`` is
+        called with the logins done so far between batches (it only reports).
         """
         n = len(payloads)
         k = 0
         while k < n:
+            if on_progress is not None and k:
+                on_progress(k)
             if self.batch_size <= 1:
                 self.run(payloads[k], start + k, sink, login_id=login_ids[k],
                          user_id=user_ids[k])

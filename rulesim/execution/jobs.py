@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from rulesim.errors import ErrorCode, UsageError
@@ -48,7 +48,8 @@ class Runner(Protocol):
             user_id: str | None = None) -> None: ...
 
     def run_many(self, payloads: Sequence[str], start: int, sink: Any, *,
-                 login_ids: Sequence[str], user_ids: Sequence[str | None]) -> None: ...
+                 login_ids: Sequence[str], user_ids: Sequence[str | None],
+                 on_progress: Callable[[int], None] | None = None) -> None: ...
 
     def collect(self, sink: Any) -> None: ...
 

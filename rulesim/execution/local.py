@@ -211,8 +211,11 @@ class LocalExecutor:
         self._pending_tails: dict[int, list[Any]] = {}
 
     def run(self, job: Job, population: PopulationRef, chunks: Iterator[Chunk],
-            total_chunks: int, on_chunk: OnChunk) -> bool:
+            total_chunks: int, on_chunk: OnChunk,
+            on_partial: Callable[[int, int], None] | None = None) -> bool:
         """Run every chunk; call ``on_chunk(encoded)`` as each completes (any order).
+
+        ``on_partial(chunk_index, logins_done)`` reports progress inside chunks still running.
 
         Returns
         -------
@@ -263,7 +266,7 @@ class LocalExecutor:
                     except (EOFError, OSError):
                         dead.append(w)
                         continue
-                    self._handle(msg, w, busy, idle, on_chunk)
+                    self._handle(msg, w, busy, idle, on_chunk, on_partial)
                 for w in dead:
                     self._dead(w, job, busy, again if w.ended_idle() else retry, on_chunk)
                     pool.remove(w)
@@ -280,8 +283,13 @@ class LocalExecutor:
             _IDLE.give_back(healthy)
 
     def _handle(self, msg: tuple[Any, ...], w: _Worker, busy: dict[Connection, _Worker],
-                idle: list[_Worker], on_chunk: OnChunk) -> None:
+                idle: list[_Worker], on_chunk: OnChunk,
+                on_partial: Callable[[int, int], None] | None = None) -> None:
         kind = msg[0]
+        if kind == "progress":
+            if on_partial is not None:
+                on_partial(msg[1], msg[2])
+            return
         if kind == "ids":
             assert w.chunk is not None
             self._ids.setdefault(msg[1], _Ids(w.chunk.start, msg[2], msg[3], msg[4]))
@@ -289,6 +297,8 @@ class LocalExecutor:
         if kind == "login":
             w.partial.extend(msg[3])
             w.done_logins += 1
+            if on_partial is not None:
+                on_partial(msg[1], w.done_logins)
             return
         if kind == "error":
             raise SandboxError(f"a worker failed outside any rule:\n{msg[2]}")

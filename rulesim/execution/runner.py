@@ -79,19 +79,32 @@ def run_job(job: Job, population: Any, *, chunk_size: int, workers: int | None,
     if bar is not None and done:
         bar.update(done)
 
+    partial: dict[int, int] = {}   # logins done in chunks still running
+
     def on_chunk(chunk: EncodedChunk) -> None:
         nonlocal done
         store.add(chunk)
+        before = partial.pop(chunk.index, 0)
         done += chunk.logins
         if bar is not None:
-            bar.update(chunk.logins)
+            bar.update(chunk.logins - before)
         if on_progress is not None:
-            on_progress(done, total)
+            on_progress(done + sum(partial.values()), total)
+
+    def on_partial(index: int, logins: int) -> None:
+        step = logins - partial.get(index, 0)
+        if step <= 0:
+            return
+        partial[index] = logins
+        if bar is not None:
+            bar.update(step)
+        if on_progress is not None:
+            on_progress(done + sum(partial.values()), total)
 
     todo = [Chunk(i, a, b) for i, (a, b) in enumerate(bounds) if i not in store]
     try:
         complete = _execute(job, PopulationRef.of(population), todo, workers, executor,
-                            on_chunk, crash_at, cancel) if todo else True
+                            on_chunk, crash_at, cancel, on_partial) if todo else True
     finally:
         if bar is not None:
             bar.close()
@@ -100,7 +113,8 @@ def run_job(job: Job, population: Any, *, chunk_size: int, workers: int | None,
 
 def _execute(job: Job, population: PopulationRef, todo: list[Chunk], workers: int | None,
              executor: Any, on_chunk: Callable[[EncodedChunk], None], crash_at: int | None,
-             cancel: threading.Event | None) -> bool:
+             cancel: threading.Event | None,
+             on_partial: Callable[[int, int], None] | None = None) -> bool:
     if executor in (None, "local"):
         from rulesim.execution.local import LocalExecutor
 
@@ -108,7 +122,7 @@ def _execute(job: Job, population: PopulationRef, todo: list[Chunk], workers: in
         check_int("workers", n, minimum=1)
         n = min(n, max(1, len(todo)))
         return LocalExecutor(n, crash_at=crash_at, cancel=cancel).run(
-            job, population, iter(todo), len(todo), on_chunk)
+            job, population, iter(todo), len(todo), on_chunk, on_partial)
     if executor == "dask":
         from rulesim.execution.dask import run_local_cluster
 

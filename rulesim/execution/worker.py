@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import select
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
@@ -51,13 +52,19 @@ def _runner(job: Job) -> Runner:
     return runner
 
 
+PROGRESS_SECONDS = 0.25
+"""How often, at most, a worker reports the logins done in the chunk it runs."""
+
+
 def run_chunk(job: Job, population: PopulationRef, chunk: Chunk, *,
-              crash_at: int | None = None) -> EncodedChunk:
+              crash_at: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> EncodedChunk:
     """Render and run one chunk of logins; return its encoded records.
 
     ``global`` and the fake user store start empty at every chunk so that results depend only
     on the population and seed, not on which worker ran which chunk. (Chunks never split one
-    user's logins; see ``Population.chunk_bounds``.)
+    user's logins; see ``Population.chunk_bounds``.) ``progress(chunk_index, done)`` is called
+    at most every :data:`PROGRESS_SECONDS` while the chunk runs.
     """
     runner = _runner(job)
     job.begin(runner, login_by_login=False)
@@ -66,8 +73,19 @@ def run_chunk(job: Job, population: PopulationRef, chunk: Chunk, *,
     n = len(logins.payloads)
     if crash_at is not None and chunk.start <= crash_at < chunk.start + n:
         n = crash_at - chunk.start  # test hook: the engine kills the process at crash_at
+    report = None
+    if progress is not None:
+        last = time.monotonic()
+
+        def report(done: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_SECONDS:
+                last = now
+                progress(chunk.index, done)
+
     runner.run_many(logins.payloads[:n], chunk.start, sink, login_ids=logins.login_ids[:n],
-                    user_ids=logins.user_ids[:n])
+                    user_ids=logins.user_ids[:n], on_progress=report)
     if n < len(logins.payloads):
         os._exit(EXIT_CRASH_TEST)
     runner.collect(sink)
@@ -103,8 +121,9 @@ def worker_main(conn: Connection, out: Connection | None = None, *,
 
     Messages in: ``("job", Job)``, ``("population", PopulationRef)``,
     ``("chunk", Chunk, crash_at)``, ``("login", Chunk, crash_at)`` (run login by login, see
-    :func:`run_logins`), ``("stop",)``. Messages out: ``("done", index, EncodedChunk)``, those
-    of :func:`run_logins`, and ``("error", index, text)`` for a failure outside any rule.
+    :func:`run_logins`), ``("stop",)``. Messages out: ``("done", index, EncodedChunk)``,
+    ``("progress", index, logins_done)`` while a chunk runs, those of :func:`run_logins`, and
+    ``("error", index, text)`` for a failure outside any rule.
     With ``idle_seconds``, the loop ends when no message came for that long.
     """
     os.environ.setdefault("TZ", "UTC")
@@ -139,8 +158,9 @@ def worker_main(conn: Connection, out: Connection | None = None, *,
         assert job is not None and population is not None
         try:
             if kind == "chunk":
-                reply.send(("done", chunk.index,
-                            run_chunk(job, population, chunk, crash_at=crash_at)))
+                reply.send(("done", chunk.index, run_chunk(
+                    job, population, chunk, crash_at=crash_at,
+                    progress=lambda index, done: reply.send(("progress", index, done)))))
             else:
                 run_logins(job, population, chunk, crash_at, reply.send)
         except KeyboardInterrupt:

@@ -44,7 +44,24 @@ def test_progress_is_reported_per_chunk_and_the_store_holds_every_chunk() -> Non
     bounds = pop.chunk_bounds(400)
     assert out.complete and len(out.store) == len(bounds)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
-    assert seen[-1] == (2_000, 2_000) and len(seen) == len(bounds)
+    assert seen[-1] == (2_000, 2_000) and len(seen) >= len(bounds)
+
+
+SLOW = rs.RuleSet([rs.Rule.from_source("slow", (
+    "function (user, context, callback) {\n"
+    "  var x = 0; for (var i = 0; i < 20000; i++) x += i;\n"
+    "  callback(null, user, context);\n}"), order=1)])
+
+
+def test_progress_moves_while_a_single_chunk_runs() -> None:
+    pop = rs.population(1_500, seed=4)
+    seen: list[tuple[int, int]] = []
+    out = run_job(PipelineJob.from_ruleset(SLOW, seed=4), pop, chunk_size=5_000, workers=1,
+                  executor=None, progress=False, on_progress=lambda d, t: seen.append((d, t)))
+    assert out.complete and len(out.store) == 1
+    inside = [d for d, _ in seen if 0 < d < 1_500]
+    assert inside, "no progress arrived before the only chunk finished"
+    assert inside == sorted(inside) and seen[-1] == (1_500, 1_500)
 
 
 def test_spilled_results_equal_kept_ones_and_their_folder_goes_with_the_simulation() -> None:
