@@ -4,9 +4,10 @@ Runs the acme tenant's synchronous rules (no network modules, no Management API:
 enabled rules up to `sign-downstream-claims`) over N logins in ONE process, twice:
 
 * **floor**: the same compiled rule functions called in the same QuickJS context on the same
-  JSON payloads, with a trivial callback and nothing recorded;
+  JSON payloads, with a trivial callback and nothing recorded, a batch of logins per call;
 * **full**: the rulesim pipeline with full recording (per-rule outcomes, timings, change
-  tracking, console capture, token computation, columnar records).
+  tracking, console capture, token computation, columnar records), logins batched as in
+  ``simulate``.
 
 It prints logins/s for both and the ratio, then the same two figures without
 `sign-downstream-claims` (the rule that signs an HMAC-SHA256: its share of the floor is what
@@ -99,20 +100,15 @@ def main() -> None:
     print(f"{len(payloads)} logins, mean payload {sum(map(len, payloads)) / len(payloads):.0f} B")
 
     # Warm up both paths (JIT-free engine, but caches and the allocator warm up).
-    for p in payloads[:500]:
-        pipe.floor(p)
+    _floor_of(pipe, payloads[:500])
 
     def floor() -> float:
-        t = time.perf_counter()
-        for p in payloads:
-            pipe.floor(p)
-        return time.perf_counter() - t
+        return _floor_of(pipe, payloads)
 
     def full() -> tuple[float, Columns]:
         sink = Columns()
         t = time.perf_counter()
-        for i, p in enumerate(payloads):
-            pipe.run(p, i, sink, login_id=ids[i], user_id=users[i])
+        pipe.run_many(payloads, 0, sink, login_ids=ids, user_ids=users)
         return time.perf_counter() - t, sink
 
     # Alternate the two so that a slow spell of a shared machine hits both alike; keep the best.
@@ -136,7 +132,7 @@ def main() -> None:
     signing = [r.name for r in rules if "createHmac" in r.source]
     light = Pipeline([r for r in rules if r.name not in signing], ruleset.configuration,
                      seed=args.seed)
-    t_light = min(_timed(light.floor, payloads) for _ in range(args.repeat))
+    t_light = min(_floor_of(light, payloads) for _ in range(args.repeat))
     print(f"floor without {', '.join(signing)}: {n / t_light:,.0f} logins/s "
           f"({t_light / n * 1e6:.1f} µs/login; the HMAC rule costs "
           f"{(t_floor - t_light) / n * 1e6:.1f} µs/login of the floor)")
@@ -160,8 +156,15 @@ def main() -> None:
 def _full(pipe: Pipeline, payloads: list[str], ids: list[str], users: list[str]) -> float:
     sink = Columns()
     t = time.perf_counter()
-    for i, p in enumerate(payloads):
-        pipe.run(p, i, sink, login_id=ids[i], user_id=users[i])
+    pipe.run_many(payloads, 0, sink, login_ids=ids, user_ids=users)
+    return time.perf_counter() - t
+
+
+def _floor_of(pipe: Pipeline, payloads: list[str]) -> float:
+    """The batched floor over ``payloads`` (batches of the pipeline's batch size)."""
+    t = time.perf_counter()
+    for i in range(0, len(payloads), pipe.batch_size):
+        pipe.floor_batch(payloads[i:i + pipe.batch_size])
     return time.perf_counter() - t
 
 
@@ -172,7 +175,7 @@ def crypto_figures(args: argparse.Namespace, payloads: list[str], ids: list[str]
     n = len(payloads)
     pipes = {name: Pipeline([rs.Rule.from_source(name, src, order=1)], config, seed=args.seed)
              for name, src in (("crypto", CRYPTO_RULE), ("empty", EMPTY_RULE))}
-    floors = {k: min(_timed(p.floor, payloads) for _ in range(args.repeat)) for k, p in pipes.items()}
+    floors = {k: min(_floor_of(p, payloads) for _ in range(args.repeat)) for k, p in pipes.items()}
     fulls = {k: min(_full(p, payloads, ids, users) for _ in range(args.repeat))
              for k, p in pipes.items()}
     print(f"one rule, 3 HMAC-SHA256 + 1 SHA-256 per login ({n} logins), against the same rule "

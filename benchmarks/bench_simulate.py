@@ -1,11 +1,18 @@
 """End-to-end simulate(): throughput, worker scaling, peak memory, vs a no-recording baseline.
 
-    python benchmarks/bench_simulate.py [--logins 1000000] [--scaling-logins 40000]
+    python benchmarks/bench_simulate.py [--logins 1000000] [--memory-logins 100000]
+                                        [--scaling-logins 40000]
 
 Prints, for the acme tenant (all enabled rules, its fake services):
 
 * the end-to-end time and logins/s of ``simulate()`` over ``--logins`` logins with 2 workers,
   and the peak RSS of the caller and of the largest worker;
+* the caller's peak RSS for ``--memory-logins`` against ``--logins`` logins, as a ratio
+  (target: within 20%, the caller's memory does not grow with the population). Each run is a
+  fresh process, so each peak is its own; the tables are not read (``sim.logins`` would
+  load them: that is the user's choice, not the run's);
+* the caller's work per chunk (its CPU time during ``simulate()`` over the number of chunks,
+  worker start-up included) against the workers' CPU per chunk;
 * the scaling from 1 to 2 workers over ``--scaling-logins`` logins (target ≥ 1.8×);
 * the baselines measured in the same run, one process, the same payloads:
   - all the tenant's rules with nothing recorded (``Pipeline.baseline``: same host
@@ -16,18 +23,24 @@ Prints, for the acme tenant (all enabled rules, its fake services):
   - the synchronous rules alone, the no-recording floor (``Pipeline.floor``) against the
     recorded pipeline (as in ``bench_runtime.py``).
 
-Targets (issue 6): 1,000,000 logins in ≤ 2 minutes with peak RSS ≤ 4 GB on 2 cores.
+Targets (issues 6 and 19): 1,000,000 logins in ≤ 2 minutes with peak RSS ≤ 4 GB on 2 cores;
+the caller's peak for 1,000,000 logins within 20% of its peak for 100,000.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import rulesim as rs
+from rulesim.execution.local import shutdown_idle_workers
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns
 
@@ -41,12 +54,68 @@ def _simulate(rules: rs.RuleSet, pop: rs.Population, workers: int) -> tuple[floa
     return time.perf_counter() - t, sim
 
 
+def _usage(who: int) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak RSS (MB) of this process or of its children."""
+    u = resource.getrusage(who)
+    return u.ru_utime + u.ru_stime, u.ru_maxrss / 1024
+
+
+def _own_peak_mb() -> float:
+    """This process's peak RSS (MB) since it started.
+
+    ``ru_maxrss`` is not: a process started with vfork and exec (``subprocess``) begins with the
+    peak of its parent's memory. Linux's ``VmHWM`` is the peak of this process's own memory.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return _usage(resource.RUSAGE_SELF)[1]
+
+
+def run_alone(logins: int, seed: int, workers: int = 2) -> dict[str, Any]:
+    """One simulate() in this (fresh) process: time, CPU and peak RSS of caller and workers."""
+    rules = rs.load_rules("datasets/tenants/acme")
+    t = time.perf_counter()
+    pop = rs.population(logins, seed=seed)
+    cpu0, _ = _usage(resource.RUSAGE_SELF)
+    ccpu0, _ = _usage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    sim = rs.simulate(rules, pop, workers=workers, progress=False)
+    elapsed = time.perf_counter() - t0
+    shutdown_idle_workers()  # workers are kept for a next run: end them to count their usage
+    cpu, _ = _usage(resource.RUSAGE_SELF)
+    peak = _own_peak_mb()
+    # A worker's figure is at least the caller's RSS when it started (see _own_peak_mb).
+    ccpu, child_peak = _usage(resource.RUSAGE_CHILDREN)
+    source: Any = sim._source  # row counts from the stored chunks, without reading tables
+    return {"logins": len(sim), "population_s": t0 - t, "elapsed_s": elapsed,
+            "caller_cpu_s": cpu - cpu0, "workers_cpu_s": ccpu - ccpu0,
+            "chunks": len(pop.chunk_bounds(2_000)), "caller_peak_mb": peak,
+            "worker_peak_mb": child_peak, "rows": source.rows if source is not None else {}}
+
+
+def _fresh(logins: int, seed: int, workers: int = 2) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--alone", str(logins), "--seed", str(seed),
+                          "--workers", str(workers)], capture_output=True, text=True, check=True)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logins", type=int, default=1_000_000)
+    parser.add_argument("--memory-logins", type=int, default=100_000)
     parser.add_argument("--scaling-logins", type=int, default=40_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--alone", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.alone is not None:
+        print(json.dumps(run_alone(args.alone, args.seed, args.workers)))
+        return
     rules = rs.load_rules("datasets/tenants/acme")
 
     # Baselines in the same run: no recording vs full recording, one core, same payloads.
@@ -96,18 +165,25 @@ def main() -> None:
           f"{len(pop) / t1:,.0f}/s, 2 workers {len(pop) / t2:,.0f}/s -> {t1 / t2:.2f}x "
           "(target >= 1.8x)")
 
-    t = time.perf_counter()
-    big = rs.population(args.logins, seed=args.seed)
-    gen = time.perf_counter() - t
-    elapsed, sim = _simulate(rules, big, 2)
-    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"end to end: {len(sim.logins):,} logins in {elapsed:.1f} s "
-          f"({len(sim.logins) / elapsed:,.0f}/s) + {gen:.1f} s population; "
-          f"peak RSS caller {self_rss:,.0f} MB, largest worker {child_rss:,.0f} MB "
+    small = _fresh(args.memory_logins, args.seed)
+    big = _fresh(args.logins, args.seed)
+    for run in (small, big):
+        per_chunk = 1000 * run["caller_cpu_s"] / run["chunks"]
+        worker_chunk = 1000 * run["workers_cpu_s"] / run["chunks"]
+        print(f"{run['logins']:,} logins in {run['elapsed_s']:.1f} s "
+              f"({run['logins'] / run['elapsed_s']:,.0f}/s) + {run['population_s']:.2f} s "
+              f"population; peak RSS caller {run['caller_peak_mb']:,.0f} MB, largest worker "
+              f"{run['worker_peak_mb']:,.0f} MB; caller CPU {per_chunk:.1f} ms per chunk of "
+              f"2,000 logins vs workers' {worker_chunk:,.0f} ms "
+              f"({per_chunk / worker_chunk:.1%})")
+    print(f"end to end: {big['logins']:,} logins in {big['elapsed_s']:.1f} s "
           "(targets: <= 120 s, <= 4096 MB)")
-    print(f"rows: rule_runs {len(sim.rule_runs):,}, changes {len(sim.changes):,}, "
-          f"calls {len(sim.calls):,}, logs {len(sim.logs):,}")
+    print(f"caller peak RSS, {big['logins']:,} vs {small['logins']:,} logins: "
+          f"{big['caller_peak_mb']:,.0f} / {small['caller_peak_mb']:,.0f} MB -> "
+          f"{big['caller_peak_mb'] / small['caller_peak_mb']:.2f}x (target <= 1.20x)")
+    rows = big["rows"]
+    print(f"rows: rule_runs {rows.get('rule_runs', 0):,}, changes {rows.get('changes', 0):,}, "
+          f"calls {rows.get('calls', 0):,}, logs {rows.get('logs', 0):,}")
 
 
 if __name__ == "__main__":

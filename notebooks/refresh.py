@@ -10,7 +10,6 @@ notebook shows.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -25,7 +24,9 @@ def refresh(path: Path) -> None:
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(HERE)}},
                    record_timing=False).execute()
     nb.metadata.pop("widgets", None)  # widget state is large and changes on every run
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    # nbformat's own layout (sorted keys, sources split into lines), as the committed
+    # notebooks have it, so a refresh only shows what changed.
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
     for d in HERE.glob(".hypothesis"):
         import shutil
 

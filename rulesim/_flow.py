@@ -58,6 +58,11 @@ class Flow:
         return rule_names + row_names(rule_names, list(self.actions.names))
 
     @property
+    def configuration(self) -> dict[str, str]:
+        """The Rules' configuration (the Actions' secrets are per Action: :meth:`secrets`)."""
+        return dict(self.rules.configuration)
+
+    @property
     def services_file(self) -> Path | None:
         """The fake-services file shipped beside the export, if any."""
         return self.rules.services_file or (self.actions.services_file if self.actions else None)

@@ -126,9 +126,16 @@ def _ipv6(country: IntArray, rng: np.random.Generator) -> list[str]:
             for c, g in zip(country.tolist(), groups, strict=True)]
 
 
+@lru_cache(maxsize=256)
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical dtype of ``categories`` (validated once: a chunk's frames are built
+    from the same few lists again and again)."""
+    return pd.CategoricalDtype(pd.Index(list(categories)))
+
+
 def _cat(codes: npt.ArrayLike, categories: Sequence[str]) -> pd.Categorical:
     cat: pd.Categorical = pd.Categorical.from_codes(
-        np.asarray(codes, dtype=np.int64), categories=pd.Index(list(categories)))
+        np.asarray(codes, dtype=np.int64), dtype=_dtype(tuple(categories)))
     return cat
 
 
@@ -201,6 +208,11 @@ def _generate_users(spec: _Spec, block: int, plan: _Plan) -> dict[str, Any]:
     far = rng.integers(0, 1 << 30, k)
     trip_frac, trip_len = rng.random(k), rng.integers(1, 4, k)
     newdev_frac = rng.random(k)
+    # Users who sign up in the window: the first login is their first ever (no edge case).
+    signup = (rng.random(k) < mix.signup_rate) & (ue == 0)
+    prior[signup] = 0
+    created[signup] = t0[signup] - rng.integers(5_000, 300_000, int(signup.sum()))
+    reset &= ~signup
     scenario = spec.scenario
     if scenario == "first_login":
         prior[:] = 0
@@ -343,6 +355,10 @@ def _generate_logins(spec: _Spec, block: int, users: dict[str, Any], counts: Int
     oidc = proto <= 1
     prompt = np.where(oidc, _draw(rng, np.array([0.88, 0.09, 0.03]), total), 0)
     prompt[prompt_none] = 3
+    # Silent authentication (prompt=none) renews an existing session: a later OIDC login.
+    silent = oidc & (j > 0) & (rng.random(total) < mix.silent_auth_rate) & (not spec.scenario)
+    prompt[silent] = 3
+    prompt_none = prompt_none | silent
     scope = _draw(rng, np.array([0.6, 0.15, 0.2, 0.05]), total)
     audience = rng.random(total) < 0.3
     acr = oidc & (rng.random(total) < 0.03)
@@ -368,6 +384,9 @@ def _generate_logins(spec: _Spec, block: int, users: dict[str, Any], counts: Int
     hours = np.maximum(ts - prev_ts, 1) / 3_600_000
     impossible = (j > 0) & (km > 500) & (km / hours > 900)
     untrusted = rng.random(total) < mix.untrusted_ip_rate
+    # Flows Auth0 runs without the user's HTTP request: no context.request.
+    no_request = (le == 1) | ((rng.random(total) < mix.no_request_rate) & (le == 0) & ~silent
+                              & (not spec.scenario))
     count = users["prior_logins"][u] + 1 + j
     ids = [f"L{i:07d}" for i in range(login0, login0 + total)]
     return {
@@ -375,7 +394,7 @@ def _generate_logins(spec: _Spec, block: int, users: dict[str, Any], counts: Int
         "protocol": proto, "country": country, "city": city, "ip": ips,
         "ip_version": np.where(v6, 6, 4), "user_agent": ua, "logins_count": count,
         "login_edge": le, "session_id": sessions[sid], "sso": sso,
-        "has_request": le != 1, "prompt": prompt, "scope": scope, "audience": audience,
+        "has_request": ~no_request, "prompt": prompt, "scope": scope, "audience": audience,
         "acr_values": acr, "mfa": mfa, "new_device": new_device,
         "impossible_travel": impossible, "untrusted_ip": untrusted, "_auth_ms": auth_ms,
     }
@@ -401,6 +420,12 @@ def _categorical(values: Sequence[str]) -> pd.Categorical:
     return pd.Categorical(values, categories=sorted(set(values)))
 
 
+def _optional_categorical(values: Sequence[str]) -> pd.Categorical:
+    """Categorical of a field a user may not have: ``""`` becomes missing."""
+    return pd.Categorical([v if v else None for v in values],
+                          categories=sorted(set(values) - {""}))
+
+
 def _by_code(codes: npt.ArrayLike, table: Sequence[str]) -> pd.Categorical:
     """Categorical of ``table[code]`` with categories sorted and de-duplicated."""
     cats = sorted(set(table))
@@ -408,13 +433,22 @@ def _by_code(codes: npt.ArrayLike, table: Sequence[str]) -> pd.Categorical:
     return _cat(remap[np.asarray(codes)], cats)
 
 
-_ALL_DOMAINS = sorted({"", *idp.FREE_MAIL_DOMAINS, *idp.CORPORATE_DOMAINS, *idp.IDN_DOMAINS,
+_ALL_DOMAINS = sorted({*idp.FREE_MAIL_DOMAINS, *idp.CORPORATE_DOMAINS, *idp.IDN_DOMAINS,
                        *(d for ds in idp.ENTERPRISE_DOMAINS.values() for d in ds)})
 
 
+def _optional(values: Sequence[str]) -> pd.Series:
+    """Text that a user may not have (email, phone, …): ``""`` becomes missing (``<NA>``)."""
+    return pd.Series([v if v else None for v in values], dtype="string")
+
+
 def _fixed(values: Sequence[str], categories: Sequence[str]) -> pd.Categorical:
-    """Categorical with categories fixed by the spec (not the data), so shards agree."""
-    return pd.Categorical(values, categories=sorted(set(categories)))
+    """Categorical with categories fixed by the spec (not the data), so shards agree.
+
+    A value outside ``categories`` (``""`` for "none") is missing.
+    """
+    known = set(categories)
+    return pd.Categorical([v if v in known else None for v in values], categories=sorted(known))
 
 
 def _users_frame(cols: dict[str, Any], spec: _Spec) -> pd.DataFrame:
@@ -423,22 +457,23 @@ def _users_frame(cols: dict[str, Any], spec: _Spec) -> pd.DataFrame:
     roles = [*spec.mix.roles, "admin"] if scenario == "admin_new_country" else [*spec.mix.roles]
     tags = _tag_table(scenario)[:: len(LOGIN_EDGE_CASES) + 1]
     reset = np.asarray(cols["last_password_reset"])
+    # A profile field the user does not have is missing (<NA>), not an empty string.
     df: pd.DataFrame = pd.DataFrame({
-        "user_id": cols["user_id"], "email": cols["email"],
+        "user_id": cols["user_id"], "email": _optional(cols["email"]),
         "email_domain": _fixed(cols["email_domain"], _ALL_DOMAINS),
         "connection": _cat(conn, _CONN), "strategy": _cat(conn, _STRATS),
         "country": _cat(cols["country"], _CODES), "roles": _fixed(cols["roles"], roles),
-        "plan": _fixed(cols["plan"], ["", *spec.mix.plans]),
+        "plan": _fixed(cols["plan"], [*spec.mix.plans]),
         "mfa_enrolled": np.asarray(cols["mfa_enrolled"]),
         "created_at": _dt(cols["created_at"]), "tags": _by_code(cols["user_edge"], tags),
         "name": cols["name"], "given_name": cols["given_name"],
         "family_name": cols["family_name"], "email_verified": cols["email_verified"],
         "has_app_metadata": cols["has_app_metadata"],
-        "multifactor": _cat(cols["multifactor"], ["", *_MFA]),
-        "phone_number": cols["phone_number"], "phone_verified": cols["phone_verified"],
-        "username": cols["username"],
-        "linked_connection": _cat(cols["linked_connection"], ["", *_CONN[:2]]),
-        "blocked": cols["blocked"], "organization": cols["organization"],
+        "multifactor": _cat(np.asarray(cols["multifactor"]) - 1, _MFA),
+        "phone_number": _optional(cols["phone_number"]), "phone_verified": cols["phone_verified"],
+        "username": _optional(cols["username"]),
+        "linked_connection": _cat(np.asarray(cols["linked_connection"]) - 1, _CONN[:2]),
+        "blocked": cols["blocked"], "organization": _optional(cols["organization"]),
         "tenant_id": cols["tenant_id"], "known_countries": cols["known_countries"],
         "last_password_reset": _dt(np.where(reset == np.iinfo(np.int64).min,
                                             np.datetime64("NaT"), reset.astype("datetime64[ms]"))),
@@ -495,13 +530,40 @@ def _low_card(df: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     return df
 
 
-def _generate(spec: _Spec, start: int = 0, stop: int | None = None
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Generate logins ``[start, stop)`` of ``spec``: only the blocks covering them."""
+def _layout(spec: _Spec) -> tuple[IntArray, IntArray]:
+    """Logins per block, and the index of each user's first login, without drawing logins.
+
+    Only the per-block plans are drawn (a few microseconds per block), so a population's
+    length, chunk bounds and block offsets are known before (or without) generating it.
+    """
+    sizes: list[int] = []
+    starts: list[IntArray] = []
+    done, block = 0, 0
+    while done < spec.n:
+        counts = _Plan(spec, block).counts
+        starts.append(done + np.cumsum(counts) - counts)
+        sizes.append(int(counts.sum()))
+        done += sizes[-1]
+        block += 1
+    first: IntArray = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    return np.asarray(sizes, dtype=np.int64), first[first < spec.n]
+
+
+def _generate(spec: _Spec, start: int = 0, stop: int | None = None,
+              sizes: IntArray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate logins ``[start, stop)`` of ``spec``: only the blocks covering them.
+
+    ``sizes`` (logins per block, from :func:`_layout`) saves drawing the plans of the blocks
+    before ``start``.
+    """
     stop = spec.n if stop is None else min(stop, spec.n)
     chosen: list[tuple[int, _Plan, int]] = []
+    if sizes is not None:
+        offsets = np.cumsum(sizes) - sizes
+        for block in np.flatnonzero((offsets < stop) & (offsets + sizes > start)).tolist():
+            chosen.append((block, _Plan(spec, block), int(offsets[block])))
     done, block = 0, 0
-    while done < stop:
+    while sizes is None and done < stop:
         plan = _Plan(spec, block)
         size = int(plan.counts.sum())
         if done + size > start:

@@ -27,6 +27,8 @@ from rulesim._popgen import (
     _generate_logins,
     _logins_frame,
     _low_card,
+    _optional,
+    _optional_categorical,
     _probs,
     _Spec,
 )
@@ -257,15 +259,15 @@ def _export_frames(spec: _Spec, records: list[dict[str, Any]]
         offset += int(counts.sum())
         login_parts.append(logins)
     users_df = pd.DataFrame({
-        "user_id": lists["user_id"], "email": lists["email"],
-        "email_domain": _categorical(lists["email_domain"]),
+        "user_id": lists["user_id"], "email": _optional(lists["email"]),
+        "email_domain": _optional_categorical(lists["email_domain"]),
         "connection": _categorical(lists["connection"]),
         "strategy": _categorical(lists["strategy"]),
         "country": _categorical(lists["country"]), "roles": _categorical(lists["roles"]),
-        "plan": _categorical(lists["plan"]), "mfa_enrolled": np.array(mfa_list),
+        "plan": _optional_categorical(lists["plan"]), "mfa_enrolled": np.array(mfa_list),
         "created_at": _dt(lists["created"]), "tags": _categorical([""] * len(records)),
         "prior_logins": np.array(prior_list, dtype=np.int64),
-        "organization": [""] * len(records), "_profile": statics,
+        "organization": _optional([""] * len(records)), "_profile": statics,
     })
     lcols = {key: (np.concatenate([np.asarray(p[key], dtype=object if isinstance(p[key], list)
                                               else None) for p in login_parts]))
@@ -332,7 +334,8 @@ def _frames_from_payloads(payloads: list[dict[str, Any]]) -> tuple[pd.DataFrame,
     logins = pd.DataFrame(rows)
     logins["timestamp"] = _dt(logins["timestamp"].to_numpy(dtype=np.int64))
     logins = _low_card(logins, ["connection", "strategy", "client_id", "client_name", "protocol",
-                                "country", "user_agent_family", "email_domain", "tags"])
+                                "country", "user_agent_family", "tags"])
+    logins["email_domain"] = _optional_categorical(logins["email_domain"].tolist())
     users = []
     for uid, i in first_row.items():
         p = payloads[i]
@@ -352,5 +355,8 @@ def _frames_from_payloads(payloads: list[dict[str, Any]]) -> tuple[pd.DataFrame,
         })
     users_df = pd.DataFrame(users)
     users_df["created_at"] = _dt(users_df["created_at"].to_numpy(dtype=np.int64))
-    return _low_card(users_df, ["email_domain", "connection", "strategy", "country", "roles",
-                                "plan", "tags"]), logins
+    users_df = _low_card(users_df, ["connection", "strategy", "country", "roles", "tags"])
+    users_df["email"] = _optional(users_df["email"].tolist())
+    for name in ("email_domain", "plan"):
+        users_df[name] = _optional_categorical(users_df[name].tolist())
+    return users_df, logins

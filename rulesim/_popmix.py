@@ -93,6 +93,8 @@ class Mix:
         Home country (ISO code from the geoip table) per user.
     protocols
         Protocol per login; the client is then drawn from ``clients`` among those that speak it.
+        SAML (``samlp``) and WS-Fed (``wsfed``) logins go to the SAML and WS-Fed applications,
+        whose logins carry ``context.samlConfiguration = {}`` as Auth0 hands it to rules.
     clients
         Application name per login (restricted to the protocol's applications).
     user_agents
@@ -122,8 +124,21 @@ class Mix:
         Shares of users with a linked secondary identity, a phone number, an Auth0
         Organization (corporate users only), ``blocked: true``; share of logins from a
         deny-listed IP.
+    signup_rate
+        Share of users who sign up during the window: their first login is their first ever
+        (``context.stats.loginsCount`` 1, an account created seconds before). The default,
+        6%, is a consumer tenant's month of growth.
+    silent_auth_rate
+        Share of a user's later interactive OIDC logins that are silent authentications of an
+        existing session (``prompt=none``, as SPAs renew tokens); default 8%.
+    no_request_rate
+        Share of logins whose ``context`` has no ``request`` (Auth0 runs some flows without
+        the user's HTTP request); default 0.3%.
     start, mean_hours_between_logins
         First day of the window (UTC, ISO date) and the mean gap between a user's logins.
+
+    Besides these rates, ``edge_case_share`` adds the same cases as tagged edge cases
+    (``logins_count_1``, ``prompt_none``, ``request_undefined``, …).
     """
 
     connections: Mapping[str, float] = field(default_factory=lambda: _w(**{
@@ -139,10 +154,10 @@ class Mix:
     protocols: Mapping[str, float] = field(default_factory=lambda: _w(**{
         "oidc-basic-profile": 0.55, "oidc-implicit-profile": 0.05,
         "oauth2-refresh-token": 0.25, "oauth2-resource-owner": 0.05, "samlp": 0.02,
-        "redirect-callback": 0.08}))
+        "redirect-callback": 0.08, "wsfed": 0.005}))
     clients: Mapping[str, float] = field(default_factory=lambda: _w(**{
         "Acme Portal": 0.6, "Acme Admin Console": 0.02, "Acme Mobile": 0.3,
-        "Acme Expense (SAML)": 0.03, "Partner API": 0.05}))
+        "Acme Expense (SAML)": 0.03, "Partner API": 0.05, "Acme Intranet (WS-Fed)": 0.005}))
     user_agents: Mapping[str, float] = field(default_factory=lambda: _w(
         chrome=0.35, firefox=0.05, safari=0.08, edge=0.07, mobile_safari=0.18,
         chrome_mobile=0.15, native_app=0.08, legacy=0.02, bot=0.02))
@@ -165,6 +180,9 @@ class Mix:
     organization_rate: float = 0.0
     blocked_rate: float = 0.0
     untrusted_ip_rate: float = 0.01
+    signup_rate: float = 0.06
+    silent_auth_rate: float = 0.08
+    no_request_rate: float = 0.003
     start: str = "2025-01-01"
     mean_hours_between_logins: float = 72.0
 
@@ -264,9 +282,10 @@ _B2B: dict[str, Any] = {
     "countries": {"US": 35, "GB": 10, "DE": 10, "FR": 6, "NL": 5, "CA": 5, "IN": 6, "AU": 4,
                   "JP": 4, "SG": 3, "SE": 3, "CH": 3, "IE": 2, "ES": 2, "IT": 2},
     "protocols": {"oidc-basic-profile": 0.6, "oauth2-refresh-token": 0.15,
-                  "oauth2-resource-owner": 0.05, "samlp": 0.12, "redirect-callback": 0.08},
+                  "oauth2-resource-owner": 0.05, "samlp": 0.12, "redirect-callback": 0.08,
+                  "wsfed": 0.02},
     "clients": {"Acme Portal": 0.5, "Acme Admin Console": 0.1, "Acme Mobile": 0.15,
-                "Acme Expense (SAML)": 0.15, "Partner API": 0.1},
+                "Acme Expense (SAML)": 0.15, "Partner API": 0.1, "Acme Intranet (WS-Fed)": 0.02},
     "user_agents": {"chrome": 0.45, "firefox": 0.06, "safari": 0.1, "edge": 0.17,
                     "mobile_safari": 0.08, "chrome_mobile": 0.05, "native_app": 0.06,
                     "legacy": 0.02, "bot": 0.01},
@@ -275,7 +294,7 @@ _B2B: dict[str, Any] = {
     "plans": {"team": 0.5, "enterprise": 0.35, "pro": 0.15},
     "app_metadata_rate": 0.95, "mfa_enrolment": 0.5, "organization_rate": 0.8,
     "logins_per_user": {1: 0.1, 3: 0.2, 5: 0.25, 10: 0.25, 20: 0.15, 40: 0.05},
-    "ipv6_share": 0.15, "mean_hours_between_logins": 24.0,
+    "ipv6_share": 0.15, "mean_hours_between_logins": 24.0, "signup_rate": 0.03,
 }
 _WORKFORCE: dict[str, Any] = {
     "connections": {"Username-Password-Authentication": 0.05, "acme-okta": 0.55,
@@ -284,9 +303,9 @@ _WORKFORCE: dict[str, Any] = {
     "verification_rate": 0.99,
     "countries": {"US": 50, "GB": 12, "DE": 10, "IN": 12, "PL": 6, "IE": 5, "SG": 5},
     "protocols": {"oidc-basic-profile": 0.45, "samlp": 0.3, "oauth2-refresh-token": 0.15,
-                  "redirect-callback": 0.1},
+                  "redirect-callback": 0.1, "wsfed": 0.08},
     "clients": {"Acme Portal": 0.4, "Acme Admin Console": 0.15, "Acme Mobile": 0.1,
-                "Acme Expense (SAML)": 0.35, "Partner API": 0.0},
+                "Acme Expense (SAML)": 0.35, "Partner API": 0.0, "Acme Intranet (WS-Fed)": 0.1},
     "user_agents": {"chrome": 0.5, "edge": 0.25, "safari": 0.1, "firefox": 0.05,
                     "mobile_safari": 0.05, "native_app": 0.05},
     "roles": {"user": 0.7, "user,auditor": 0.08, "admin": 0.07, "support": 0.1,
@@ -294,5 +313,6 @@ _WORKFORCE: dict[str, Any] = {
     "plans": {"enterprise": 1.0}, "app_metadata_rate": 1.0, "mfa_enrolment": 0.95,
     "logins_per_user": {5: 0.2, 10: 0.3, 20: 0.3, 40: 0.2},
     "ipv6_share": 0.1, "mean_hours_between_logins": 12.0, "travel_rate": 0.08,
+    "signup_rate": 0.01,
 }
 

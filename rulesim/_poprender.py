@@ -29,8 +29,10 @@ _DYNAMIC_USER_KEYS = ("updated_at", "last_login", "last_ip", "logins_count")
 @cache
 def _client_frag(name: str) -> str:
     c = _CLIENTS.get(name) or lcp.Client(name, "", {}, "", ())
+    saml = lcp.saml_configuration(c)
     return (f'"tenant":"{lcp.TENANT}","clientID":{_DUMP(c.client_id)},"clientName":'
-            f'{_DUMP(c.name)},"clientMetadata":{_DUMP(c.metadata)},')
+            f'{_DUMP(c.name)},"clientMetadata":{_DUMP(c.metadata)},'
+            + (f'"samlConfiguration":{_DUMP(saml)},' if saml is not None else ""))
 
 
 @cache
@@ -121,6 +123,14 @@ def _column_lists(df: pd.DataFrame, rows: npt.NDArray[np.int64] | slice) -> dict
         col = sub[name]
         if isinstance(col.dtype, pd.DatetimeTZDtype):
             out[name] = col.to_numpy(dtype="datetime64[ms]").view("int64").tolist()
+        elif not name.startswith("_") and (isinstance(col.dtype, (pd.CategoricalDtype,
+                                                                  pd.StringDtype))
+                                           or col.dtype == object):
+            # A missing profile field (<NA>) renders as absent: "" below.
+            missing = col.isna().to_numpy()
+            values = col.tolist()
+            out[name] = ["" if m else v for v, m in zip(values, missing, strict=True)] \
+                if missing.any() else values
         else:
             out[name] = col.tolist()
     return out
@@ -142,6 +152,10 @@ def _render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) ->
     """
     if "_payload" in logins.columns:
         return [str(p) for p in logins["_payload"].iloc[start:stop].tolist()]
+    if "_prompts" in logins.columns:  # a population read from login logs
+        from rulesim._logpop import _render_logs
+
+        return _render_logs(users, logins, start, stop)
     lg = logins.iloc[start:stop]
     u_idx = lg["_u"].to_numpy()
     uniq = np.unique(u_idx)

@@ -12,7 +12,7 @@ from typing import Any
 
 from rulesim.errors import MissingExtraError
 
-__all__ = ["View", "ipywidgets"]
+__all__ = ["View", "block_html", "ipywidgets"]
 
 
 def ipywidgets() -> Any:
@@ -28,6 +28,16 @@ def ipywidgets() -> Any:
     except ImportError:  # pragma: no cover - ipywidgets is a core dependency
         raise MissingExtraError("notebook", "ipywidgets", "rulesim.widgets") from None
     return widgets
+
+
+def block_html(value: str = "") -> Any:
+    """An ``HTML`` widget for a table or a trace: as wide as its container, scrolling inside.
+
+    A plain ``HTML`` widget grows with its content and a tab or a box clips what sticks
+    out; this one keeps wide content reachable with a scroll bar instead.
+    """
+    w = ipywidgets()
+    return w.HTML(value, layout=w.Layout(width="100%", overflow="auto"))
 
 
 class View:

@@ -7,9 +7,7 @@ the kernel. The Run button starts a run in a background thread; Cancel stops it 
 
 from __future__ import annotations
 
-import dataclasses
 import html
-import json
 import os
 import threading
 import time
@@ -18,8 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from rulesim._flow import Flow, flow_of
 from rulesim._widgets_base import View, ipywidgets
+from rulesim._widgets_config import ConfigurationEditor
 from rulesim._widgets_impact import ImpactView
 from rulesim._widgets_render import outcome_counts_text, summary_text
+from rulesim._widgets_run import Job, Result, RunCancelledError, estimate_progress
+from rulesim._widgets_secrets import Redactor, secret_values
 from rulesim._widgets_views import LoginBrowser, SimulationView
 from rulesim.errors import UsageError
 from rulesim.population import Population, population
@@ -32,36 +33,12 @@ if TYPE_CHECKING:
     from rulesim.impact import Impact
     from rulesim.simulation import Simulation
 
-__all__ = ["MIXES", "Explorer"]
+__all__ = ["MIXES", "Explorer", "RunCancelledError", "estimate_progress"]
 
 MIXES = ("b2c", "b2b", "workforce")
 """Population presets offered by the Explorer (``rs.population(..., mix=...)``)."""
 _GIVEN = "given population"
-
-
-class RunCancelledError(Exception):
-    """Raised inside the run thread when the run was cancelled (never escapes the Explorer)."""
-
-
-@dataclasses.dataclass
-class _Job:
-    """One run: a snapshot of the Explorer's settings, so edits during a run are safe."""
-
-    rules: Any   # a RuleSet, or a Flow with post-login Actions
-    population: Population
-    population_key: tuple[Any, ...]
-    workers: int
-    cancelled: threading.Event = dataclasses.field(default_factory=threading.Event)
-    state: str = "running"
-    started: float = dataclasses.field(default_factory=time.monotonic)
-    thread: threading.Thread | None = None
-
-
-@dataclasses.dataclass
-class _Result:
-    sim: Simulation
-    baseline: Simulation | None
-    impact: Impact | None
+_TICK_SECONDS = 0.5
 
 
 def _enabled_text(rules: Any) -> str:
@@ -101,12 +78,18 @@ class Explorer(View):
     rule_checkboxes
         ``{rule name: Checkbox}``; ``rules_box`` holds one row per rule (checkbox, ↑, ↓).
     configuration_editor
-        ``Textarea`` with the configuration as JSON.
+        ``Textarea`` with the configuration as JSON. Every value shows as ``••••••••`` until
+        ``configuration_reveal`` ("show values") is ticked; a masked value left as it is keeps
+        its value. Traces in the results mask any secret a rule leaked (console lines, URLs).
+    configuration_reveal, configuration_status
+        The "show values" ``Checkbox``; an ``HTML`` line with the key count or a JSON error.
     size, mix, seed, workers_input
-        Population and run controls.
+        Population and run controls (``size`` and ``seed`` are disabled while the given
+        population is selected: they do not apply to it).
     run_button, cancel_button, pin_button, unpin_button, progress, status
         The run bar. ``progress`` is an ``IntProgress`` over the logins, advanced as chunks
-        finish (``simulate(on_progress=...)``).
+        finish (``simulate(on_progress=...)``) and, between chunks, by an estimate from the
+        previous run's speed; ``status`` counts the seconds while a run is in flight.
     results
         ``Tab`` with ``Summary``, ``Logins`` and ``Impact``.
     view, browser, impact_view
@@ -138,15 +121,17 @@ class Explorer(View):
         for row, name in self._action_rows.items():
             assert self._actions is not None
             self._enabled[row] = self._actions[name] in self._actions.active
-        self._configuration: dict[str, str] = dict(base.configuration)
+        conf: dict[str, str] = dict(base.configuration)
         if configuration is not None:
-            self._configuration.update(load_configuration(configuration))
+            conf.update(load_configuration(configuration))
+        self._config = ConfigurationEditor(w, conf)
+        self._seconds_per_login: float | None = None
         self._given = population
         self._services = services
         self._simulate_kwargs = dict(simulate_kwargs)
         self._populations: dict[tuple[Any, ...], Population] = {}
         self._lock = threading.Lock()
-        self._job: _Job | None = None
+        self._job: Job | None = None
         self.simulation: Simulation | None = None
         """The last finished run."""
         self.baseline: Simulation | None = None
@@ -174,20 +159,20 @@ class Explorer(View):
             up.on_click(lambda _b, n=name: self.move(n, -1))
             down.on_click(lambda _b, n=name: self.move(n, +1))
             self.rule_checkboxes[name] = box
-            self._rows[name] = w.HBox([w.HTML(), box, up, down])
+            # A fixed-width number column: rows 10-17 line up with rows 1-9.
+            self._rows[name] = w.HBox([w.HTML(layout=w.Layout(width="2.2em")), box, up, down])
         for row in self._action_rows:   # Actions run in the flow's order: no ↑ ↓
             box = w.Checkbox(value=self._enabled[row], description=row, indent=False,
                              layout=w.Layout(width="260px"))
             box.observe(self._on_checkbox(row), names="value")
             self.rule_checkboxes[row] = box
-            self._rows[row] = w.HBox([w.HTML("<code>A</code>"), box])
+            self._rows[row] = w.HBox([w.HTML("A", layout=w.Layout(width="2.2em")), box])
         self.rules_box = w.VBox()
         self._render_rules()
 
-        self.configuration_editor = w.Textarea(value=self._configuration_json(),
-                                               layout=w.Layout(width="100%", height="220px"))
-        self.configuration_status = w.HTML()
-        self.configuration_editor.observe(self._on_configuration, names="value")
+        self.configuration_editor = self._config.textarea
+        self.configuration_reveal = self._config.reveal
+        self.configuration_status = self._config.status
         mixes = [*MIXES, _GIVEN] if population is not None else list(MIXES)
         self.size = w.BoundedIntText(value=size, min=1, max=10_000_000, description="logins")
         self.mix = w.Dropdown(options=mixes, value=_GIVEN if population is not None else mix,
@@ -195,6 +180,8 @@ class Explorer(View):
         self.seed = w.IntText(value=seed, description="seed")
         self.workers_input = w.BoundedIntText(value=workers or (os.cpu_count() or 1), min=1,
                                               max=256, description="workers")
+        self.mix.observe(lambda _c: self._on_mix(), names="value")
+        self._on_mix()
         self.run_button = w.Button(description="Run", button_style="primary", icon="play")
         self.cancel_button = w.Button(description="Cancel", icon="stop", disabled=True)
         self.pin_button = w.Button(description="Pin as baseline", icon="thumb-tack",
@@ -215,7 +202,10 @@ class Explorer(View):
         self.results = w.Tab(children=[self._placeholder, w.HTML(), self._impact_placeholder],
                              titles=["Summary", "Logins", "Impact"])
         settings = w.VBox([w.HTML("<b>Population</b>"), self.size, self.mix, self.seed,
-                           self.workers_input, w.HTML("<b>Configuration</b> (JSON)"),
+                           self.workers_input,
+                           w.HBox([w.HTML("<b>Configuration</b> (JSON)"),
+                                   self.configuration_reveal],
+                                  layout=w.Layout(justify_content="space-between")),
                            self.configuration_editor, self.configuration_status],
                           layout=w.Layout(width="50%"))
         rules_panel = w.VBox([w.HTML("<b>Rules</b> (checked: enabled)"), self.rules_box],
@@ -238,7 +228,7 @@ class Explorer(View):
         for name in self._order:
             if rules[name].enabled != self._enabled[name]:
                 rules = rules.enable(name) if self._enabled[name] else rules.disable(name)
-        return rules.with_configuration(self._configuration, merge=False)
+        return rules.with_configuration(self._config.values, merge=False)
 
     @property
     def flow(self) -> Any:
@@ -253,8 +243,8 @@ class Explorer(View):
 
     @property
     def configuration(self) -> dict[str, str]:
-        """The configuration the next run uses (a copy)."""
-        return dict(self._configuration)
+        """The configuration the next run uses (a copy; values in clear)."""
+        return dict(self._config.values)
 
     def toggle(self, name: str, enabled: bool | None = None) -> bool:
         """Flip rule ``name`` on or off (or set it with ``enabled``); return its new state."""
@@ -283,9 +273,9 @@ class Explorer(View):
 
     def set_configuration(self, values: Mapping[str, Any], *, merge: bool = True) -> dict[str, str]:
         """Set configuration values (merged into the current ones by default); return them."""
-        conf = {**self._configuration, **load_configuration(values)} if merge else (
+        conf = {**self._config.values, **load_configuration(values)} if merge else (
             load_configuration(values))
-        self.configuration_editor.value = json.dumps(conf, indent=1, sort_keys=True)
+        self._config.set(conf)
         return self.configuration
 
     def set_population(self, *, size: int | None = None, mix: str | None = None,
@@ -410,24 +400,13 @@ class Explorer(View):
 
     def _render_rules(self) -> None:
         for i, name in enumerate(self._order, start=1):
-            self._rows[name].children[0].value = f"<code>{i:>2}</code>"
+            self._rows[name].children[0].value = f'<div style="text-align:right">{i}</div>'
         self.rules_box.children = [self._rows[n] for n in [*self._order, *self._action_rows]]
 
-    def _configuration_json(self) -> str:
-        return json.dumps(self._configuration, indent=1, sort_keys=True)
-
-    def _on_configuration(self, change: Mapping[str, Any]) -> None:
-        try:
-            data = json.loads(change["new"] or "{}")
-            if not isinstance(data, dict):
-                raise ValueError("expected a JSON object {\"KEY\": \"value\", ...}")
-            self._configuration = {str(k): v if isinstance(v, str) else json.dumps(v)
-                                   for k, v in data.items()}
-            self.configuration_status.value = f"{len(self._configuration)} keys"
-        except ValueError as exc:
-            self.configuration_status.value = (f'<span style="color:#c62828">invalid JSON, '
-                                               f"the last valid configuration is kept: "
-                                               f"{html.escape(str(exc))}</span>")
+    def _on_mix(self) -> None:
+        given = self.mix.value == _GIVEN
+        self.size.disabled = given
+        self.seed.disabled = given
 
     def _population_key(self) -> tuple[Any, ...]:
         if self.mix.value == _GIVEN:
@@ -448,39 +427,81 @@ class Explorer(View):
             self._populations = {key: population(key[0], seed=key[2], mix=key[1])}
         return self._populations[key]
 
-    def _begin(self) -> _Job:
+    def _begin(self) -> Job:
         with self._lock:
             if self._job is not None:
                 raise UsageError("a run is already in flight: wait for it or cancel it")
             key = self._population_key()
-            job = _Job(rules=self.flow, population=self._population(key), population_key=key,
+            job = Job(rules=self.flow, population=self._population(key), population_key=key,
                        workers=int(self.workers_input.value))
+            rerun = self.baseline is not None and self._baseline_key != key
+            job.expected_phases = 2 if rerun else 1
             self._job = job
         total = len(job.population)
-        self.progress.max = max(total, 1)
+        self.progress.max = max(total * job.expected_phases, 1)
         self.progress.value = 0
         self.progress.bar_style = "info"
         self.run_button.disabled = True
         self.cancel_button.disabled = False
         self.pin_button.disabled = True
-        self.status.value = f"running {total:,} logins on {job.workers} workers…"
+        self.unpin_button.disabled = True  # the run compares with the baseline it started with
+        self.status.value = self._running_text(job, 0.0)
+        threading.Thread(target=self._tick_until_done, args=(job,), daemon=True,
+                         name="rulesim-explorer-progress").start()
         return job
 
-    def _simulate(self, rules: Any, job: _Job) -> Simulation:
+    def _simulate(self, rules: Any, job: Job) -> Simulation:
+        with self._lock:
+            job.phases += 1
+            job.done = 0
+            job.phase_started = time.monotonic()
         return simulate(rules, job.population, services=self._services, workers=job.workers,
                         progress=False, cancel=job.cancelled,
                         on_progress=lambda done, total: self._report(job, done, total),
                         **self._simulate_kwargs)
 
-    def _report(self, job: _Job, done: int, total: int) -> None:
-        """Progress of the run in flight, as chunks finish (called from the run's thread)."""
-        if self._job is not job or job.state != "running":
-            return
-        self.progress.max = max(total, 1)
-        self.progress.value = done
-        self.status.value = f"running {total:,} logins on {job.workers} workers… {done:,} done"
+    def _running_text(self, job: Job, elapsed: float) -> str:
+        total = len(job.population)
+        then = ", then the baseline's rules on them" if job.expected_phases > 1 else ""
+        return f"running {total:,} logins on {job.workers} workers{then}… {elapsed:.0f} s"
 
-    def _execute(self, job: _Job) -> _Result:
+    def _report(self, job: Job, done: int, total: int) -> None:
+        """Progress of the run in flight, as chunks finish (called from the run's thread)."""
+        with self._lock:
+            if self._job is not job or job.state != "running":
+                return
+            job.done = done
+            self._show_progress(job, time.monotonic())
+
+    def _tick_until_done(self, job: Job) -> None:
+        """Move the bar and the seconds between chunk reports, until the run ends.
+
+        ``simulate`` reports progress as chunks finish, and a 2,000-login run is a single
+        chunk: without this the bar would sit empty, then jump to full. Between reports the
+        bar advances by an estimate from the previous run's speed (never past 95% of a run,
+        never backwards); the status line says that it is an estimate.
+        """
+        while not job.finished.wait(_TICK_SECONDS):
+            with self._lock:
+                if self._job is not job or job.state != "running":
+                    return
+                self._show_progress(job, time.monotonic())
+
+    def _show_progress(self, job: Job, now: float) -> None:
+        """Set the bar and the status line (the caller holds the lock)."""
+        total = len(job.population)
+        value, left = estimate_progress(total, phase=max(job.phases, 1), phases=job.expected_phases,
+                                        done=job.done, ran=now - job.phase_started,
+                                        seconds_per_login=self._seconds_per_login)
+        text = self._running_text(job, now - job.started)
+        if left is not None:
+            text += f", about {left:.0f} s left (estimated from the last run)"
+        if value:
+            text += f" · {value:,} of {total * job.expected_phases:,} logins"
+        self.progress.value = min(max(value, self.progress.value), self.progress.max)
+        self.status.value = text
+
+    def _execute(self, job: Job) -> Result:
         from rulesim.impact import compare
 
         sim = self._simulate(job.rules, job)
@@ -488,15 +509,17 @@ class Explorer(View):
             raise RunCancelledError
         baseline = self.baseline
         if baseline is None or self._baseline_rules is None:
-            return _Result(sim, None, None)
+            return Result(sim, None, None, secret_values(job.rules.configuration))
         if self._baseline_key != job.population_key:
             baseline = self._simulate(self._baseline_rules, job)
             if job.cancelled.is_set() or not baseline.complete:
                 raise RunCancelledError
-        return _Result(sim, baseline, compare(baseline, sim))
+        secrets = [*secret_values(job.rules.configuration),
+                   *secret_values(self._baseline_rules.configuration)]
+        return Result(sim, baseline, compare(baseline, sim), secrets)
 
-    def _work(self, job: _Job) -> None:
-        result: _Result | None = None
+    def _work(self, job: Job) -> None:
+        result: Result | None = None
         error: BaseException | None = None
         try:
             try:
@@ -510,12 +533,15 @@ class Explorer(View):
             error = exc
         self._end(job, result, error)
 
-    def _end(self, job: _Job, result: _Result | None, error: BaseException | None) -> None:
+    def _end(self, job: Job, result: Result | None, error: BaseException | None) -> None:
         with self._lock:
             self._job = None
+            job.finished.set()
+        seconds = time.monotonic() - job.started
         self.run_button.disabled = False
         self.cancel_button.disabled = True
         self.pin_button.disabled = self.simulation is None and result is None
+        self.unpin_button.disabled = self.baseline is None
         if result is None:
             self.progress.bar_style = "warning" if job.cancelled.is_set() else "danger"
             if job.cancelled.is_set() or isinstance(error, (KeyboardInterrupt, RunCancelledError)):
@@ -528,6 +554,7 @@ class Explorer(View):
             return
         self.progress.value = self.progress.max
         self.progress.bar_style = "success"
+        self._seconds_per_login = seconds / max(len(job.population) * max(job.phases, 1), 1)
         self.simulation = result.sim
         self._last_rules, self._last_key = job.rules, job.population_key
         if result.baseline is not None:
@@ -535,14 +562,17 @@ class Explorer(View):
         self.impact = result.impact
         self._show(result)
         self.pin_button.disabled = False
-        self.status.value = f"done: {html.escape(outcome_counts_text(result.sim.logins))}"
+        # The counts are in the Summary tab's header: say what ran, not the totals again.
+        self.status.value = (f"done: {len(result.sim.logins):,} logins on {job.workers} workers "
+                             f"in {seconds:.1f} s")
 
-    def _show(self, result: _Result) -> None:
+    def _show(self, result: Result) -> None:
+        redact = Redactor(result.secrets)
         self.view = SimulationView(result.sim)
-        self.browser = LoginBrowser(result.sim)
+        self.browser = LoginBrowser(result.sim, secrets=redact)
         children = [self.view.widget, self.browser.widget, self._impact_placeholder]
         if result.impact is not None:
-            self.impact_view = ImpactView(result.impact)
+            self.impact_view = ImpactView(result.impact, secrets=redact)
             children[2] = self.impact_view.widget
         else:
             self.impact_view = None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rulesim._widgets_base import View, ipywidgets
-from rulesim._widgets_render import figure_png, frame_html, trace_html
+from rulesim._widgets_base import View, block_html, ipywidgets
+from rulesim._widgets_render import PICK_LIST_CLASS, PICK_LIST_STYLE, figure_png, frame_html, pick_list
+from rulesim._widgets_secrets import as_redactor
+from rulesim._widgets_trace import compare_html, trace_html
 from rulesim.errors import UsageError
 from rulesim.plots import ImpactPlots, claim_counts, transition_counts
 
@@ -24,6 +26,10 @@ _SEGMENT_DEFAULTS = ("connection", "client_name", "country", "protocol", "strate
                      "email_domain", "prompt", "user_agent_family")
 _CHANGED_COLUMNS = ("login_id", "kinds", "outcome_before", "outcome_after", "claims_gained",
                     "claims_lost", "connection", "client_name", "country")
+_LIST_COLUMNS = ("login_id", "outcome_before", "arrow", "outcome_after", "kinds", "connection",
+                 "client_name", "country")
+_LIST_LABELS = {"login_id": "login", "outcome_before": "baseline", "arrow": "",
+                "outcome_after": "candidate", "kinds": "what changed", "client_name": "client"}
 _ANY = "any"
 
 
@@ -36,6 +42,9 @@ class ImpactView(View):
         The result of ``rs.compare`` (only read).
     page_size
         Changed logins per page in the browser.
+    secrets
+        Values to mask wherever a rule leaked them into a trace (see
+        :class:`~rulesim.widgets.LoginBrowser`).
 
     Attributes
     ----------
@@ -50,15 +59,22 @@ class ImpactView(View):
     claims_table, claims_image
         Claim gains and losses.
     kind, changed_select, prev_button, next_button, page_label
-        Browse the changed logins by kind of change, page by page.
+        Browse the changed logins by kind of change, page by page; ``changed_header`` is the
+        column header over ``changed_select``'s aligned rows.
+    compare_view
+        ``HTML``: the selected login under the baseline and the candidate, aligned section by
+        section (the rules as one table, row by row).
     before_view, after_view
-        ``HTML`` traces of the selected login under the baseline and the candidate.
+        ``HTML`` full traces of the selected login under the baseline and the candidate, each
+        at full width in the collapsed ``full_traces`` accordion.
     tabs
         ``Transitions``, ``Segments``, ``Claims``, ``Changed logins``.
     """
 
-    def __init__(self, impact: Impact, *, page_size: int = 50) -> None:
+    def __init__(self, impact: Impact, *, page_size: int = 50,
+                 secrets: Iterable[str] | Callable[[str], str] | None = None) -> None:
         w = ipywidgets()
+        self._redact = as_redactor(secrets)
         self.impact = impact
         self.page_size = page_size
         self._page = 0
@@ -70,16 +86,16 @@ class ImpactView(View):
         lines += [f"• {html.escape(c)}" for c in impact.rule_changes]
         lines += [f"<i>note: {html.escape(n)}</i>" for n in impact.notes]
         self.header = w.HTML("<br>".join(lines))
-        self.transitions_table = w.HTML(frame_html(transition_counts(impact), index=True))
+        self.transitions_table = block_html(frame_html(transition_counts(impact), index=True))
         columns = [c for c in _SEGMENT_DEFAULTS if c in impact.attributes]
         columns += [c for c in impact.attributes if c not in columns]
         self.segment_column = w.Dropdown(description="segment", options=columns,
                                          value=columns[0] if columns else None)
         self.segment_image = w.Image(format="png")
-        self.segment_table = w.HTML()
+        self.segment_table = block_html()
         self.segment_column.observe(self._on_segment, names="value")
         claims = claim_counts(impact)
-        self.claims_table = w.HTML(frame_html(claims, index=True) if len(claims)
+        self.claims_table = block_html(frame_html(claims, index=True) if len(claims)
                                    else "<i>no claim gained, lost or changed</i>")
         self.claims_image = w.Image(value=figure_png(self._plots.claims()), format="png")
         kinds = [_ANY, *[k for k in _kinds(impact) if impact.count(k)]]
@@ -93,17 +109,22 @@ class ImpactView(View):
         self.prev_button.on_click(lambda _b: self.go(self._page - 1))
         self.next_button.on_click(lambda _b: self.go(self._page + 1))
         self.page_label = w.HTML()
+        self.changed_header = block_html()
         self.changed_select = w.Select(options=[], rows=10, layout=w.Layout(width="100%"))
+        self.changed_select.add_class(PICK_LIST_CLASS)
         self.changed_select.observe(self._on_select, names="value")
-        self.row_view = w.HTML()
-        self.before_view = w.HTML("<i>select a changed login</i>")
-        self.after_view = w.HTML()
-        half = w.Layout(width="50%", overflow="auto")
+        self.row_view = block_html()
+        self.compare_view = block_html("<i>select a changed login to see it under both rule sets</i>")
+        self.before_view = block_html()
+        self.after_view = block_html()
+        self.full_traces = w.Accordion(children=[self.before_view, self.after_view],
+                                       titles=["Full trace under the baseline",
+                                               "Full trace under the candidate"],
+                                       selected_index=None)
         browser = w.VBox([
             w.HBox([self.kind, self.prev_button, self.next_button, self.page_label]),
-            self.changed_select, self.row_view,
-            w.HBox([w.VBox([w.HTML("<b>baseline</b>"), self.before_view], layout=half),
-                    w.VBox([w.HTML("<b>candidate</b>"), self.after_view], layout=half)]),
+            self.changed_header, self.changed_select, self.row_view, self.compare_view,
+            self.full_traces,
         ])
         self.tabs = w.Tab(children=[
             w.VBox([self.transitions_table]),
@@ -155,16 +176,17 @@ class ImpactView(View):
         """Show ``login_id`` under the baseline and the candidate; return both traces."""
         self._before = self.impact.baseline.trace(login_id)
         self._after = self.impact.candidate.trace(login_id)
-        self.before_view.value = trace_html(self._before)
-        self.after_view.value = trace_html(self._after)
+        self.compare_view.value = compare_html(self._before, self._after, self._redact)
+        self.before_view.value = trace_html(self._before, self._redact)
+        self.after_view.value = trace_html(self._after, self._redact)
         row = self.impact.changed[self.impact.changed["login_id"] == login_id]
         if len(row):
             r = row.iloc[0]
-            parts = [f"<b>{html.escape(login_id)}</b>: {html.escape(str(r['kinds']))}"]
+            parts = [f"what changed: <b>{html.escape(str(r['kinds']))}</b>"]
             for col in ("claims_gained", "claims_lost", "claims_changed"):
                 if r[col]:
                     parts.append(f"{col.split('_')[1]}: <code>{html.escape(str(r[col]))}</code>")
-            self.row_view.value = " · ".join(parts)
+            self.row_view.value = self._redact(" · ".join(parts))
         else:
             self.row_view.value = f"<b>{html.escape(login_id)}</b>: no difference"
         return self._before, self._after
@@ -221,9 +243,13 @@ class ImpactView(View):
                                  f"{self.pages}")
         self.prev_button.disabled = self._page == 0
         self.next_button.disabled = self._page >= self.pages - 1
-        self.changed_select.options = [
-            (f"{r.login_id} · {r.kinds} · {r.outcome_before}→{r.outcome_after}", str(r.login_id))
-            for r in page.itertuples(index=False)]
+        shown = [c for c in _LIST_COLUMNS if c == "arrow" or c in page.columns]
+        header, labels = pick_list(page.assign(arrow="→"), shown, labels=_LIST_LABELS, widest=24)
+        self.changed_header.value = PICK_LIST_STYLE + (header if len(page) else
+                                                       "<i>no changed login of this kind</i>")
+        self.changed_select.layout.display = None if len(page) else "none"
+        self.changed_select.rows = max(2, min(len(page), 10))  # no blank lines under a short page
+        self.changed_select.options = list(zip(labels, page["login_id"].astype(str), strict=True))
         self.changed_select.value = None
 
     def _on_select(self, change: Mapping[str, Any]) -> None:

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rulesim._widgets_base import View, ipywidgets
+from rulesim._widgets_base import View, block_html, ipywidgets
 from rulesim._widgets_render import (
+    PICK_LIST_CLASS,
+    PICK_LIST_STYLE,
     error_code_table,
     figure_png,
     frame_html,
     outcome_counts_text,
+    pick_list,
+    rules_table_html,
     summary_text,
-    trace_html,
 )
+from rulesim._widgets_secrets import as_redactor
+from rulesim._widgets_trace import trace_html
 from rulesim.errors import UsageError
 from rulesim.plots import SimulationPlots
 
@@ -34,7 +39,12 @@ _RESULT_COLUMNS = frozenset({
 })
 _PAGE_COLUMNS = ("login_id", "outcome", "deciding_rule", "error_code", "mfa_required",
                  "connection", "client_name", "protocol", "country")
+# The pick list leaves the protocol out to fit a notebook's width (it is in the trace).
+_LIST_COLUMNS = tuple(c for c in _PAGE_COLUMNS if c != "protocol")
+_PAGE_LABELS = {"login_id": "login", "deciding_rule": "decided by", "error_code": "error",
+                "mfa_required": "mfa", "client_name": "client"}
 _ANY = "(any)"
+_NO_TRACE = "<i>select a login to see its trace</i>"
 
 
 class SimulationView(View):
@@ -52,7 +62,8 @@ class SimulationView(View):
     sim
         The simulation.
     header, rules_table, errors_table
-        ``HTML`` widgets: login totals, the per-rule table, the top error codes.
+        ``HTML`` widgets: login totals (shown once, above the tabs), the per-rule table, the
+        top error codes.
     outcomes_image, latency_image, latency_rules_image
         ``Image`` widgets (PNG) of the outcome bars, the login latency distribution and the
         latency percentiles by rule.
@@ -71,13 +82,13 @@ class SimulationView(View):
         plots = SimulationPlots(sim)
         flag = "" if sim.complete else " <b>(incomplete: the run was interrupted)</b>"
         self.header = w.HTML(f"<b>{html.escape(outcome_counts_text(sim.logins))}</b>{flag}")
-        self.rules_table = w.HTML(summary._repr_html_())
+        self.rules_table = block_html(rules_table_html(summary.table))
         self.outcomes_image = w.Image(value=figure_png(plots.outcomes()), format="png")
         self.latency_image = w.Image(value=figure_png(plots.latency_distribution()), format="png")
         self.latency_rules_image = w.Image(value=figure_png(plots.latency()), format="png")
         errors = self.error_codes.assign(share=(self.error_codes["share"] * 100).map(
             lambda v: f"{v:.1f}%"))
-        self.errors_table = w.HTML(frame_html(errors) if len(errors) else "<i>no errors</i>")
+        self.errors_table = block_html(frame_html(errors) if len(errors) else "<i>no errors</i>")
         self.tabs = w.Tab(children=[self.rules_table, self.outcomes_image,
                                     w.VBox([self.latency_image, self.latency_rules_image]),
                                     self.errors_table],
@@ -124,18 +135,26 @@ class LoginBrowser(View):
         The simulation (only read).
     page_size
         Logins per page.
+    secrets
+        Values to mask wherever a rule leaked them into a trace (console lines, URLs,
+        claims), e.g. ``rs.widgets.secret_values(rules.configuration)`` (the values of keys
+        named like secrets: ``*KEY*``, ``*SECRET*``, ``*TOKEN*``, …). Any run of 12 or more
+        of their characters is shown as ``••••••••``.
 
     Attributes
     ----------
     outcome, rule, rule_outcome, error_code, column, value, query
         Filter widgets. ``rule`` alone keeps the logins that rule decided; with
         ``rule_outcome`` set it keeps the logins in which the rule ended with that outcome.
+        The text boxes apply when Enter is pressed or they lose focus, not on every key.
     prev_button, next_button, page_label
         Paging.
+    login_select
+        The current page, one aligned row per login: pick one to read its trace.
     table
-        ``HTML`` of the current page; ``login_select`` picks a login of the page.
+        ``HTML`` column header over ``login_select``'s rows.
     trace_view
-        ``HTML`` of the selected login's trace.
+        ``HTML`` of the selected login's trace; cleared when the filters no longer match it.
     status
         ``HTML`` line with the number of matching logins or a filter error.
 
@@ -147,7 +166,8 @@ class LoginBrowser(View):
     >>> print(browser.trace)                              # doctest: +SKIP
     """
 
-    def __init__(self, sim: Simulation, *, page_size: int = 20) -> None:
+    def __init__(self, sim: Simulation, *, page_size: int = 20,
+                 secrets: Iterable[str] | Callable[[str], str] | None = None) -> None:
         if page_size < 1:
             raise UsageError(f"expected page_size to be an int >= 1, got page_size={page_size!r}")
         w = ipywidgets()
@@ -158,30 +178,36 @@ class LoginBrowser(View):
         self._trace: LoginTrace | None = None
         self._updating = False
         self._page_ids: list[str] = []
+        self._redact = as_redactor(secrets)
         logins = sim.logins
         rules = [str(r) for r in sim.rule_runs["rule"].cat.categories] if len(sim.rule_runs) else []
         codes = sorted(str(c) for c in logins["error_code"].dropna().unique())
         self.population_columns = [c for c in logins.columns if c not in _RESULT_COLUMNS]
-        small = {"layout": w.Layout(width="220px")}
+        small = {"layout": w.Layout(width="200px")}
         self.outcome = w.Dropdown(description="outcome", options=[_ANY, *sorted(
             str(o) for o in logins["outcome"].dropna().unique())], **small)
-        self.rule = w.Dropdown(description="rule", options=[_ANY, *rules], **small)
+        # Wide enough for a rule name (the others hold short words).
+        self.rule = w.Dropdown(description="rule", options=[_ANY, *rules],
+                               layout=w.Layout(width="290px"))
         self.rule_outcome = w.Dropdown(description="rule ended", options=[
             _ANY, "ok", "denied", "error", "timeout", "skipped"], **small)
         self.error_code = w.Dropdown(description="error", options=[_ANY, *codes], **small)
         self.column = w.Dropdown(description="column", options=[_ANY, *self.population_columns],
                                  **small)
-        self.value = w.Text(description="=", placeholder="value", **small)
-        self.query = w.Text(description="query", placeholder="pandas query, e.g. country == 'DE'",
+        self.value = w.Text(description="=", placeholder="value (Enter)", continuous_update=False,
+                            **small)
+        self.query = w.Text(description="query", continuous_update=False,
+                            placeholder="pandas query, e.g. country == 'DE' (Enter)",
                             layout=w.Layout(width="450px"))
         self.prev_button = w.Button(description="◀ prev", layout=w.Layout(width="80px"))
         self.next_button = w.Button(description="next ▶", layout=w.Layout(width="80px"))
         self.page_label = w.HTML()
         self.status = w.HTML()
-        self.table = w.HTML()
-        self.login_select = w.Select(options=[], rows=min(page_size, 12),
+        self.table = block_html()
+        self.login_select = w.Select(options=[], rows=min(page_size, 20),
                                      layout=w.Layout(width="100%"))
-        self.trace_view = w.HTML("<i>select a login to see its trace</i>")
+        self.login_select.add_class(PICK_LIST_CLASS)
+        self.trace_view = block_html(_NO_TRACE)
         for control in (self.outcome, self.rule, self.rule_outcome, self.error_code, self.column,
                         self.value, self.query):
             control.observe(self._on_filter, names="value")
@@ -342,26 +368,30 @@ class LoginBrowser(View):
         self.status.value = (f'<span style="color:#c62828">filter error: {html.escape(error)}</span>'
                              if error else
                              f"{len(rows):,} of {len(logins):,} logins match")
+        if self._trace is not None and not (rows["login_id"] == self._trace.login_id).any():
+            self._trace = None  # a trace the filters exclude would read as one of the matches
+            self.trace_view.value = _NO_TRACE
         self._page = 0
         self._render_page()
 
     def _render_page(self) -> None:
         page = self.page_rows
-        shown = [c for c in _PAGE_COLUMNS if c in page.columns]
-        self.table.value = frame_html(page[shown], max_rows=self.page_size) if len(page) else ""
+        shown = [c for c in _LIST_COLUMNS if c in page.columns]
+        flags = page.assign(mfa_required=page["mfa_required"].map({True: "mfa", False: ""}))
+        header, labels = pick_list(flags, shown, labels=_PAGE_LABELS)
+        self.table.value = PICK_LIST_STYLE + (header if len(page) else "<i>no login matches</i>")
+        self.login_select.layout.display = None if len(page) else "none"
+        self.login_select.rows = max(2, min(len(page), 20))  # no blank lines under a short page
         self.page_label.value = f"page {self._page + 1} / {self.pages}"
         self.prev_button.disabled = self._page == 0
         self.next_button.disabled = self._page >= self.pages - 1
-        options: list[tuple[str, str]] = []
-        for r in page.itertuples(index=False):
-            rule = getattr(r, "deciding_rule", None)
-            label = f"{r.login_id} · {r.outcome}" + ("" if pd.isna(rule) else f" · {rule}")
-            options.append((label, str(r.login_id)))
+        options = list(zip(labels, page["login_id"].astype(str), strict=True))
         self._updating = True
         try:
             self.login_select.options = options
             self._page_ids = [v for _, v in options]
-            self.login_select.value = None
+            selected = self.selected
+            self.login_select.value = selected if selected in self._page_ids else None
         finally:
             self._updating = False
 
@@ -371,4 +401,4 @@ class LoginBrowser(View):
 
     def _show(self, login_id: str) -> None:
         self._trace = self.sim.trace(login_id)
-        self.trace_view.value = trace_html(self._trace)
+        self.trace_view.value = trace_html(self._trace, self._redact)

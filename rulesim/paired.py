@@ -30,7 +30,7 @@ the tests check this login by login.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rulesim.pipeline import Pipeline, login_seed
 from rulesim.records import Columns, PairColumns
@@ -145,13 +145,16 @@ class PairedPipeline:
         b.complete(sinks.b, pb, res_b, login_id=login_id, user_id=user_id, seed=seed)
 
     def run_many(self, payloads: Sequence[str], start: int, sinks: PairColumns, *,
-                 login_ids: Sequence[str], user_ids: Sequence[str | None]) -> None:
+                 login_ids: Sequence[str], user_ids: Sequence[str | None],
+                 on_progress: Callable[[int], None] | None = None) -> None:
         """Run a whole chunk (population indexes ``start``, …) on both sides.
 
         Call :meth:`reset` first. When the candidate's ``global`` could not follow the
         baseline's, the candidate's side of the chunk is run again in full at the end.
         """
         for k, payload in enumerate(payloads):
+            if on_progress is not None and k:
+                on_progress(k)
             self.run(payload, start + k, sinks, login_id=login_ids[k], user_id=user_ids[k])
         if self.stuck:
             sinks.b = self.rerun_candidate(payloads, start, login_ids=login_ids,

@@ -28,6 +28,7 @@ from typing import Any
 
 from rulesim.errors import ErrorCode
 from rulesim.records import Columns
+from rulesim.runtime._node_errors import reword_block
 from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, row_names
 from rulesim.runtime.engine import EngineError
 from rulesim.runtime.host import MANAGEMENT_LATENCY_MS, Host, RulePass
@@ -126,6 +127,8 @@ class Pipeline:
         self.limits = limits or Limits()
         self.seed = seed
         self.batch_size = max(1, int(batch_size))
+        self._batch_now = self.batch_size   # adapts to how often logins leave their batch
+        self._leaves = 0
         # Position of each active rule in the full list (for skipped disabled rules).
         self._active_pos = [i for i, r in enumerate(self.all_rules) if r.enabled]
         self._names = [r.name for r in self.all_rules]
@@ -150,6 +153,9 @@ class Pipeline:
                                  tuple(action_names[action_pos[k] - n_rows]
                                        for k in range(len(self.actions))))
         self.n_actions = len(self.actions)
+        # Every row's source, for V8's wording of errors (an Action's code stands for it).
+        self._sources = self.all_rules + [Rule(name=n, source=a.code, order=a.order)
+                                          for n, a in zip(action_names, all_actions, strict=True)]
         # Row position of every step the host drives: the rules, then each Action per leg.
         self._step_pos = self._active_pos + action_pos * MAX_LEGS
         self._shared_budget = (setup is not None and
@@ -383,6 +389,7 @@ class Pipeline:
              logins: bool = True) -> None:
         """Append a block's rows, and for a pass the host drove, its calls and persisted writes
         (after the login's own changes)."""
+        reword_block(block, self._sources)  # V8's wording and line for QuickJS's (fidelity)
         sink.add_block(block, login_ids, user_ids, self._names, self._orders, phase,
                        logins=logins, kinds=self._kinds)
         if res is None:
@@ -404,30 +411,42 @@ class Pipeline:
 
     # --- many logins ----------------------------------------------------------------------------
     def run_many(self, payloads: Sequence[str], start: int, sink: Columns, *,
-                 login_ids: Sequence[str], user_ids: Sequence[str | None]) -> None:
+                 login_ids: Sequence[str], user_ids: Sequence[str | None],
+                 on_progress: Callable[[int], None] | None = None) -> None:
         """Run consecutive logins (population indexes ``start``, ``start + 1``, …) into ``sink``.
 
         The same as calling :meth:`run` for each in turn. Logins run in batches of up to
         ``batch_size`` inside one engine call; a login whose rules need the host leaves its
-        batch and continues on the host loop, and the batch then resumes after it.
+        batch and continues on the host loop, and the batch then resumes after it. Batches
+        shrink while most of their logins leave (rules that call services for every login
+        gain nothing from a batch) and grow back when they do not. ``on_progress(done)`` is
+        called with the logins done so far between batches (it only reports).
         """
         n = len(payloads)
         k = 0
         # Without rules every login leaves its batch at its first Action: no batches then.
         one_by_one = self.batch_size <= 1 or (self.n_actions > 0 and not self.active)
         while k < n:
+            if on_progress is not None and k:
+                on_progress(k)
             if one_by_one:
                 self.run(payloads[k], start + k, sink, login_id=login_ids[k],
                          user_id=user_ids[k])
                 k += 1
                 continue
-            end = min(n, k + self.batch_size)
+            end = min(n, k + self._batch_now)
             # A batch never spans a reset of `global` (the reset runs before its first login).
             for x in range(k + 1, end):
                 if self.limits.resets_global_before(start + x):
                     end = x
                     break
-            k = self._run_batch(payloads, start, k, end, sink, login_ids, user_ids)
+            self._leaves = 0
+            done = self._run_batch(payloads, start, k, end, sink, login_ids, user_ids)
+            if self._leaves * 4 > done - k:
+                self._batch_now = max(1, self._batch_now // 2)
+            elif self._leaves == 0:
+                self._batch_now = min(self.batch_size, self._batch_now * 2)
+            k = done
 
     def _run_batch(self, payloads: Sequence[str], start: int, lo: int, hi: int, sink: Columns,
                    login_ids: Sequence[str], user_ids: Sequence[str | None]) -> int:
@@ -451,6 +470,7 @@ class Pipeline:
                 if block.left is None:
                     return k
                 rebuilds = sb.rebuilds
+                self._leaves += 1
                 wrote = self._continue_left(block.left, prepared[k - lo], seeds[k - lo], sink,
                                             login_ids[k], user_ids[k])
                 k += 1

@@ -61,6 +61,25 @@ def _empty(ax: Axes, message: str) -> None:
     ax.set_yticks([])
 
 
+def _legend_outside(ax: Axes, **kwargs: Any) -> None:
+    """The axes' legend to the right of its plot area, where it can never cover a bar.
+
+    Constrained layout makes room for it; inside the axes ("lower right", "best") it covers
+    the longest bars, which are the ones a reader looks at first.
+    """
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+              fontsize="small", frameon=False, **kwargs)
+
+
+def _thousands(axis: Any) -> None:
+    """Count ticks as ``1,250``, like every count printed beside the figures."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    # Few round steps: "1,000" is wider than "1000", and ten of them would touch.
+    axis.set_major_locator(MaxNLocator(nbins=5, integer=True, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+
+
 def _stacked_barh(ax: Axes, frame: pd.DataFrame, columns: Sequence[str]) -> None:
     """Horizontal stacked bars, one row per index entry, first row on top."""
     y = np.arange(len(frame))
@@ -115,11 +134,12 @@ class SimulationPlots:
             counts = pd.crosstab(rr["rule"].astype(str), rr["outcome"].astype(str)).reindex(
                 index=rules, columns=list(_RULE_OUTCOMES), fill_value=0)
             _stacked_barh(ax_rules, counts, _RULE_OUTCOMES)
-            ax_rules.legend(loc="lower right", fontsize="small", framealpha=0.9)
+            _legend_outside(ax_rules)
         else:
             _empty(ax_rules, "no rule runs")
         ax_rules.set_title("Outcome by rule")
         ax_rules.set_xlabel("logins")
+        _thousands(ax_rules.xaxis)
         ax_rules.set_ylabel("rule (pipeline order)")
         totals = self._sim.logins["outcome"].astype(str).value_counts().reindex(
             list(_LOGIN_OUTCOMES), fill_value=0)
@@ -128,9 +148,10 @@ class SimulationPlots:
         ax_total.set_xticks(range(len(totals)), list(totals.index), rotation=45, ha="right")
         ax_total.set_title("Login outcomes")
         ax_total.set_ylabel("logins")
+        _thousands(ax_total.yaxis)
         for x, v in enumerate(totals.to_numpy()):
             if v:
-                ax_total.annotate(f"{int(v)}", (x, v), ha="center", va="bottom", fontsize="small")
+                ax_total.annotate(f"{int(v):,}", (x, v), ha="center", va="bottom", fontsize="small")
         fig.suptitle(f"{len(self._sim.logins):,} logins")
         return fig
 
@@ -177,7 +198,7 @@ class SimulationPlots:
         ax.set_yticks(y, rows)
         ax.invert_yaxis()
         ax.set_xscale("log")
-        ax.legend(loc="lower right", fontsize="small")
+        _legend_outside(ax)
         return fig
 
     def latency_distribution(self, bins: int = 40) -> Figure:
@@ -249,8 +270,7 @@ class SimulationPlots:
         ax.invert_yaxis()
         from matplotlib.patches import Patch
 
-        ax.legend(handles=[Patch(color=c, label=t) for t, c in _TOKEN_COLORS.items()],
-                  loc="lower right", fontsize="small")
+        _legend_outside(ax, handles=[Patch(color=c, label=t) for t, c in _TOKEN_COLORS.items()])
         return fig
 
 
@@ -313,7 +333,7 @@ class ImpactPlots:
         ax.set_yticks(y, [str(s) for s in frame.index])
         ax.invert_yaxis()
         for yi, (p, c, n) in enumerate(zip(pct, frame["changed"], frame["logins"], strict=True)):
-            ax.annotate(f" {int(c)}/{int(n)}", (p, yi), va="center", fontsize="small")
+            ax.annotate(f" {int(c):,}/{int(n):,}", (p, yi), va="center", fontsize="small")
         ax.set_xlim(0, max(5.0, float(pct.max()) * 1.25))
         return fig
 
@@ -342,7 +362,7 @@ class ImpactPlots:
         peak = float(np.log1p(values).max()) or 1.0
         for (i, j), v in np.ndenumerate(values):
             dark = np.log1p(v) > peak * 0.6
-            ax.text(j, i, f"{int(v)}", ha="center", va="center",
+            ax.text(j, i, f"{int(v):,}", ha="center", va="center",
                     color="white" if dark else "black",
                     fontweight="bold" if i != j and v else "normal")
         return fig
@@ -377,7 +397,7 @@ class ImpactPlots:
                     color=colors[kind], label=kind)
         ax.set_yticks(y, [str(s) for s in frame.index], fontsize="small")
         ax.invert_yaxis()
-        ax.legend(loc="lower right", fontsize="small")
+        _legend_outside(ax)
         return fig
 
 

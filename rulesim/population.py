@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rulesim._popgen import _generate, _Spec
+from rulesim._popgen import _generate, _layout, _Spec
 from rulesim._popio import (
     _complete,
     _export_frames,
@@ -134,34 +134,100 @@ def population(n: int, *, seed: int = 0, mix: Mix | str | None = None,
     return Population._generated(spec)
 
 
+class _Lazy:
+    """The frames of a generated population, drawn on first use and then kept.
+
+    Until then the population is its spec and its layout (logins per block, the first login
+    of each user): enough for ``len``, ``chunk_bounds`` and for generating any login range
+    alone, so a run over a million logins never holds them in the caller.
+    """
+
+    def __init__(self, spec: _Spec) -> None:
+        self.spec = spec
+        self.frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        self._layout: tuple[IntArray, IntArray] | None = None
+
+    @property
+    def layout(self) -> tuple[IntArray, IntArray]:
+        if self._layout is None:
+            self._layout = _layout(self.spec)
+        return self._layout
+
+    def all(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if self.frames is None:
+            self.frames = _generate(self.spec)
+        return self.frames
+
+    def part(self, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if stop <= start:  # no login: empty frames with the right columns and dtypes
+            users, logins = _generate(self.spec, 0, 1, self.layout[0])
+            return users.iloc[:0], logins.iloc[:0]
+        return _generate(self.spec, start, stop, self.layout[0])
+
+
 class Population:
     """Users and their logins, with the full Rules payload of each login built on demand.
 
     Build one with :func:`population`, :meth:`scenario`, :meth:`from_users_export`,
     :meth:`from_logins` or :meth:`read_parquet`; the constructor is internal.
 
+    A generated population draws its users and logins the first time its frames are needed
+    (``logins``, ``users``, ``where``, ``to_parquet``); until then ``len``, ``spec``,
+    ``chunk_bounds``, ``slice`` and ``payloads`` of a range generate only what they need, so
+    ``simulate`` over a million logins never holds them in the caller's process.
+
     Invariants: a user's logins are contiguous and in timestamp order, with
     ``logins_count`` increasing; ``login_id`` values are unique.
     """
 
-    def __init__(self, users: pd.DataFrame, logins: pd.DataFrame, spec: dict[str, Any],
-                 overrides: tuple[_Patch, ...] = ()) -> None:
-        self._users = users
-        self._logins = logins.reset_index(drop=True)
+    def __init__(self, users: pd.DataFrame | None, logins: pd.DataFrame | None,
+                 spec: dict[str, Any], overrides: tuple[_Patch, ...] = (), *,
+                 lazy: _Lazy | None = None, exact_spec: bool = True) -> None:
+        self._users_frame: pd.DataFrame | None = users
+        self._logins_frame: pd.DataFrame | None = (
+            logins.reset_index(drop=True) if logins is not None else None)
+        self._lazy = lazy
         self._spec = spec
         self._overrides = overrides
+        # False when the frames, not the spec, are the truth (read from a file).
+        self._exact_spec = exact_spec
         self._public_logins: pd.DataFrame | None = None
         self._public_users: pd.DataFrame | None = None
+
+    @property
+    def _users(self) -> pd.DataFrame:
+        if self._users_frame is None:
+            self._materialize()
+        assert self._users_frame is not None
+        return self._users_frame
+
+    @property
+    def _logins(self) -> pd.DataFrame:
+        if self._logins_frame is None:
+            self._materialize()
+        assert self._logins_frame is not None
+        return self._logins_frame
+
+    def _materialize(self) -> None:
+        assert self._lazy is not None
+        users, logins = self._lazy.all()
+        self._users_frame, self._logins_frame = users, logins.reset_index(drop=True)
+
+    def _pending(self) -> _Lazy | None:
+        """The generator of a population whose frames are not drawn yet (else ``None``)."""
+        return self._lazy if self._logins_frame is None else None
 
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
     def _generated(cls, spec: _Spec, start: int = 0, stop: int | None = None) -> Population:
-        users, logins = _generate(spec, start, stop)
-        base = {"kind": "generated", "n": spec.n, "seed": spec.seed, "mix": spec.mix.to_dict(),
-                "locale": spec.locale}
+        base: dict[str, Any] = {"kind": "generated", "n": spec.n, "seed": spec.seed,
+                                "mix": spec.mix.to_dict(), "locale": spec.locale}
         if spec.scenario:
             base["scenario"] = spec.scenario
+        if start == 0 and stop is None:
+            return cls(None, None, base, lazy=_Lazy(spec))
+        users, logins = _generate(spec, start, stop)
         return cls(users, logins, base)
 
     @classmethod
@@ -203,21 +269,19 @@ class Population:
         if kind == "generated":
             s = _Spec(int(spec["n"]), int(spec["seed"]), Mix.from_dict(spec["mix"]),
                       str(spec["locale"]), spec.get("scenario"))
-            if ops and ops[0][0] == "slice":
-                _, a, b = ops.pop(0)
-                pop = cls._generated(s, int(a), int(b))
-                pop._spec = {**pop._spec, "ops": [["slice", int(a), int(b)]]}
-            else:
-                pop = cls._generated(s)
+            pop = cls._generated(s)  # lazy: a leading slice generates only its blocks
         elif kind == "users_export":
             pop = cls.from_users_export(spec["path"], seed=spec["seed"],
                                         logins_per_user=spec["logins_per_user"],
                                         mix=Mix.from_dict(spec["mix"]))
         elif kind == "logins":
             pop = cls.from_logins(spec["logins"])
+        elif kind == "logs":
+            pop = cls.from_logs(spec["path"], spec["users"], n=spec["n"], seed=spec["seed"],
+                                pseudonymize=spec["pseudonymize"])
         else:
-            raise UsageError(f"expected spec['kind'] to be 'generated', 'users_export' or "
-                             f"'logins', got {kind!r}")
+            raise UsageError(f"expected spec['kind'] to be 'generated', 'users_export', "
+                             f"'logins' or 'logs', got {kind!r}")
         for op in ops:
             if op[0] == "slice":
                 pop = pop.slice(int(op[1]), int(op[2]))
@@ -229,20 +293,31 @@ class Population:
                 raise UsageError(f"unknown operation {op[0]!r} in spec['ops']")
         return pop
 
-    def _derive(self, logins: pd.DataFrame, op: list[Any],
-                overrides: tuple[_Patch, ...] | None = None) -> Population:
+    def _derive(self, logins: pd.DataFrame | None, op: list[Any],
+                overrides: tuple[_Patch, ...] | None = None,
+                users: pd.DataFrame | None = None) -> Population:
+        """A population of some of these logins (``None``: the same, maybe not drawn yet)."""
         spec = {**self._spec, "ops": [*self._spec.get("ops", []), op]}
-        return Population(self._users, logins, spec,
-                          self._overrides if overrides is None else overrides)
+        lazy = self._lazy if logins is None else None
+        if logins is None and lazy is None:
+            logins = self._logins
+        if logins is not None and users is None:
+            users = self._users
+        return Population(users, logins, spec,
+                          self._overrides if overrides is None else overrides, lazy=lazy,
+                          exact_spec=self._exact_spec)
 
     # -- views --------------------------------------------------------------------------------
 
     def __len__(self) -> int:
         """Number of logins."""
-        return len(self._logins)
+        lazy = self._pending()
+        return lazy.spec.n if lazy is not None else len(self._logins)
 
     def __repr__(self) -> str:
-        return (f"<Population {len(self)} logins, {len(self.users)} users, "
+        lazy = self._pending()
+        users = len(lazy.layout[1]) if lazy is not None else len(self.users)
+        return (f"<Population {len(self)} logins, {users} users, "
                 f"spec kind={self._spec.get('kind')!r}>")
 
     @property
@@ -268,10 +343,12 @@ class Population:
     def users(self) -> pd.DataFrame:
         """One row per user that has at least one login in this population.
 
-        Contract columns: ``user_id``, ``email`` (``""`` when absent), ``email_domain``,
-        ``connection``, ``strategy``, ``country`` (home), ``roles`` (comma-joined), ``plan``
-        (``""`` without app_metadata), ``mfa_enrolled``, ``created_at`` (datetime64[ms, UTC]),
-        ``tags``. Generated populations add the rest of the profile (names,
+        Contract columns: ``user_id``, ``email`` (missing, ``<NA>``, for a user without
+        one), ``email_domain``, ``connection``, ``strategy``, ``country`` (home), ``roles``
+        (comma-joined), ``plan`` (missing without app_metadata), ``mfa_enrolled``,
+        ``created_at`` (datetime64[ms, UTC]), ``tags``. A profile field a user does not have
+        (email, plan, multifactor, phone, username, linked connection, organization) is
+        missing, never an empty string. Generated populations add the rest of the profile (names,
         ``email_verified``, ``has_app_metadata``, ``multifactor``, phone, ``username``,
         ``linked_connection``, ``blocked``, ``organization``, ``tenant_id``,
         ``known_countries``, ``last_password_reset``, ``prior_logins``, ``home_city``).
@@ -295,7 +372,12 @@ class Population:
         if not (0 <= start <= n) or not (start <= stop <= n):
             raise UsageError(f"expected 0 <= start <= stop <= {n}, got start={start}, "
                              f"stop={stop}")
-        out = _render(self._users, self._logins, start, stop)
+        lazy = self._pending()
+        if lazy is not None and stop - start < n:
+            users, logins = lazy.part(start, stop)  # only the blocks covering the range
+            out = _render(users, logins, 0, stop - start)
+        else:
+            out = _render(self._users, self._logins, start, stop)
         if self._overrides:
             merged = []
             for text in out:
@@ -319,6 +401,10 @@ class Population:
         if not (0 <= start <= stop <= n):
             raise UsageError(f"expected 0 <= start <= stop <= {n}, got start={start}, "
                              f"stop={stop}")
+        lazy = self._pending()
+        if lazy is not None:
+            users, logins = lazy.part(start, stop)  # only the blocks covering the range
+            return self._derive(logins, ["slice", start, stop], users=users)
         return self._derive(self._logins.iloc[start:stop], ["slice", start, stop])
 
     def chunk_bounds(self, size: int) -> list[tuple[int, int]]:
@@ -328,11 +414,15 @@ class Population:
         larger range. The result depends only on the population and ``size``.
         """
         size = _check_int("size", size, 1)
-        u = self._logins["_u"].to_numpy()
-        n = len(u)
+        lazy = self._pending()
+        if lazy is not None:
+            n, starts = len(self), lazy.layout[1]
+        else:
+            u = self._logins["_u"].to_numpy()
+            n = len(u)
+            starts = np.flatnonzero(np.concatenate([[True], u[1:] != u[:-1]]))
         if n == 0:
             return []
-        starts = np.flatnonzero(np.concatenate([[True], u[1:] != u[:-1]]))
         bounds, pos = [], 0
         while pos < n:
             target = pos + size
@@ -386,7 +476,7 @@ class Population:
             patch: _Patch = json.loads(json.dumps([dict(user or {}), dict(context or {})]))
         except (TypeError, ValueError) as exc:
             raise UsageError(f"with_overrides(): values must be JSON data ({exc})") from None
-        return self._derive(self._logins, ["overrides", *patch], (*self._overrides, patch))
+        return self._derive(None, ["overrides", *patch], (*self._overrides, patch))
 
     # -- files --------------------------------------------------------------------------------
 
@@ -402,7 +492,7 @@ class Population:
     def read_parquet(cls, path: str | Path) -> Population:
         """Read a file written by :meth:`to_parquet`."""
         users, logins, spec, overrides = _read_parquet(path)
-        return cls(users, logins, spec, overrides)
+        return cls(users, logins, spec, overrides, exact_spec=False)
 
     @classmethod
     def from_users_export(cls, path: str | Path, *, seed: int = 0,
@@ -471,3 +561,63 @@ class Population:
         spec = {"kind": "logins", "logins": json.loads(json.dumps(list(logins)))}
         return cls(users_df, logins_df, spec)
 
+    @classmethod
+    def from_logs(cls, path: str | Path | Sequence[str | Path], users: str | Path | None = None,
+                  *, n: int | None = None, seed: int = 0, pseudonymize: bool = True
+                  ) -> Population:
+        """Build a population from a tenant's own login logs: its clients, connections,
+        countries, devices and login frequencies.
+
+        Parameters
+        ----------
+        path
+            A log export: a JSON array (Management API ``GET /api/v2/logs``, ``auth0 logs``),
+            log-stream NDJSON (events under ``data``) or plain NDJSON, optionally gzipped; a
+            folder of them or a list. One login per successful login (``s``), silent
+            authentication (``ssa``, ``prompt=none``) and refresh-token exchange (``sertft``,
+            protocol ``oauth2-refresh-token``); other events are counted, never read as logins
+            (:func:`rulesim.logs.scan` lists them; unknown types raise a
+            :class:`~rulesim.logs.UnknownLogEventWarning`).
+        users
+            The users export (NDJSON or CSV, as :meth:`from_users_export` reads), joined on
+            ``user_id``; a user it lacks (or every user, without it) gets a generated profile
+            consistent with their events.
+        n
+            Resample to exactly ``n`` logins, drawing whole users (each keeps their logins, so
+            the mix of client × connection × country × device and the logins per user are
+            kept); a user drawn twice becomes a new user. Default: every login event once.
+        seed
+            Seed of the resampling.
+        pseudonymize
+            Replace emails, names, ids, phone numbers and pictures with stable pseudonyms
+            (email domains and id prefixes kept), and drop the last octet of IPv4 addresses
+            (the last 80 bits of IPv6). ``False`` keeps the data as exported.
+
+        Each login's context comes from its event: client id and name (metadata from the
+        tenant's known clients), connection, connection id and strategy, IP, user agent,
+        ``location_info`` as ``request.geoip``, ``details.stats.loginsCount`` (refresh tokens
+        repeat the last count), authentication methods from ``details.prompts`` (no
+        authentication prompt: an SSO session), scope and audience, and the date. The
+        protocol of an ``s`` event is the client's (SAML, resource owner) when the client is
+        known, else ``oidc-basic-profile``. The logins table adds ``event_type``, ``log_id``,
+        ``hostname`` and the users table ``in_export``.
+
+        Examples
+        --------
+        >>> pop = Population.from_logs("datasets/logs/acme-logs.ndjson.gz",
+        ...                            "datasets/logs/acme-users.ndjson", n=500, seed=1)
+        >>> len(pop), pop.spec["kind"]
+        (500, 'logs')
+        """
+        from rulesim._logpop import _log_frames
+
+        if n is not None:
+            n = _check_int("n", n, 1)
+        seed = _check_int("seed", seed, 0)
+        if not isinstance(pseudonymize, bool):
+            raise UsageError(f"expected pseudonymize to be True or False, got {pseudonymize!r}")
+        paths = [str(p) for p in path] if isinstance(path, (list, tuple)) else str(path)
+        users_df, logins_df, _ = _log_frames(path, users, n, seed, pseudonymize)
+        return cls(users_df, logins_df, {
+            "kind": "logs", "path": paths, "users": None if users is None else str(users),
+            "n": n, "seed": seed, "pseudonymize": pseudonymize})

@@ -36,8 +36,11 @@ __all__ = [
     "RuleOutcome",
     "column_contract_markdown",
     "concat_frames",
+    "concat_table",
     "conform",
     "frames_from_columns",
+    "join_attributes",
+    "shared_categories",
 ]
 
 
@@ -225,6 +228,7 @@ def column_contract_markdown() -> str:
     return "\n".join(out)
 
 
+_CONTRACT_NAMES = {t: frozenset(c[0] for c in cols) for t, cols in COLUMNS.items()}
 _BOOL_FIELDS = frozenset({"persisted", "fire_and_forget"})
 _EXECUTE = "onExecutePostLogin"
 _DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {"changes": (("command", None), ("flags", ""))}
@@ -488,32 +492,90 @@ def concat_frames(parts: Sequence[dict[str, pd.DataFrame]],
     Each table's pieces are released from ``parts`` once concatenated, so peak memory is
     the run's frames plus one table, not twice the run.
     """
-    import pandas as pd
-
     if not parts:
         return frames_from_columns(Columns(), rule_names)
-    out = {}
-    for table, cols in COLUMNS.items():
-        pieces = [p.pop(table) for p in parts]
-        for name, dtype, _ in cols:
-            if dtype != "category":
-                continue
-            seen: set[Any] = set()
-            cats: list[Any] = []
-            for piece in pieces:
-                for c in piece[name].cat.categories:
-                    if c not in seen:
-                        seen.add(c)
-                        cats.append(c)
-            base = _CATEGORIES.get((table, name), [])
-            if name in ("rule", "deciding_rule"):
-                base = list(dict.fromkeys(rule_names))
-            extra = sorted(str(c) for c in cats if c not in set(base))
-            known = [*base, *extra]
-            pieces = [p.assign(**{name: p[name].cat.set_categories(known)}) for p in pieces]
-        out[table] = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else \
-            pieces[0].reset_index(drop=True)
+    return {table: concat_table(table, [p.pop(table) for p in parts], rule_names)
+            for table in COLUMNS}
+
+
+def shared_categories(table: str, name: str, seen: Sequence[Sequence[Any]],
+                      rule_names: Sequence[str]) -> list[Any]:
+    """The category list of column ``name`` of ``table`` for pieces with categories ``seen``.
+
+    Contract columns get their known list (:data:`COLUMNS`; the rule names for ``rule`` and
+    ``deciding_rule``) followed by the other values sorted; other columns (the population's
+    attributes) keep the categories in order of first appearance.
+    """
+    order = list(dict.fromkeys(c for cats in seen for c in cats))
+    if name not in _CONTRACT_NAMES[table]:
+        return order
+    base = _CATEGORIES.get((table, name), [])
+    if name in ("rule", "deciding_rule"):
+        base = list(dict.fromkeys(rule_names))
+    known = set(base)
+    return [*base, *sorted(str(c) for c in order if c not in known)]
+
+
+def concat_table(table: str, pieces: list[pd.DataFrame],
+                 rule_names: Sequence[str]) -> pd.DataFrame:
+    """Concatenate pieces of one table (chunks, in order), unifying categorical columns.
+
+    ``pieces`` is emptied as it is consumed.
+    """
+    import pandas as pd
+
+    if not pieces:
+        return frames_from_columns(Columns(), rule_names)[table]
+    if len(pieces) == 1:
+        only: pd.DataFrame = _with_categories(table, pieces.pop(), rule_names).reset_index(
+            drop=True)
+        return only
+    first = pieces[0]
+    for name in first.columns:
+        if not isinstance(first[name].dtype, pd.CategoricalDtype):
+            continue
+        seen = [list(p[name].cat.categories) for p in pieces]
+        if name not in _CONTRACT_NAMES[table] and all(s == seen[0] for s in seen):
+            continue
+        known = shared_categories(table, name, seen, rule_names)
+        pieces[:] = [p.assign(**{name: p[name].cat.set_categories(known)}) for p in pieces]
+    out: pd.DataFrame = pd.concat(pieces, ignore_index=True)
+    pieces.clear()
     return out
+
+
+def _with_categories(table: str, frame: pd.DataFrame,
+                     rule_names: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with the contract's category lists on its categorical contract columns."""
+    import pandas as pd
+
+    out = frame
+    for name in _CONTRACT_NAMES[table]:
+        if name in out.columns and isinstance(out[name].dtype, pd.CategoricalDtype):
+            known = shared_categories(table, name, [list(out[name].cat.categories)], rule_names)
+            if known != list(out[name].cat.categories):
+                out = out.assign(**{name: out[name].cat.set_categories(known)})
+    return out
+
+
+def join_attributes(logins: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
+    """Add the population's key attributes to a ``logins`` frame.
+
+    Logins come back in population order, so a positional join is exact and costs no hash
+    table; a subset of the logins (an interrupted run) falls back to a join on ``login_id``.
+    """
+    import pandas as pd
+
+    keep = [c for c in attrs.columns if c not in logins.columns]
+    ids = attrs["login_id"].astype(str).to_numpy()
+    if len(ids) == len(logins) and (ids == logins["login_id"].astype(str).to_numpy()).all():
+        extra = attrs[keep].reset_index(drop=True)
+        out: pd.DataFrame = pd.concat([logins, extra], axis=1)
+        return out
+    joined = attrs[["login_id", *keep]].copy()
+    joined["login_id"] = joined["login_id"].astype("string")
+    merged: pd.DataFrame = logins.merge(joined, on="login_id", how="left", sort=False)
+    return merged
 
 
 def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str, pd.DataFrame]:

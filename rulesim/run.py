@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rulesim._flow import Flow, flow_of
 from rulesim._validation import check_int, check_one_of
-from rulesim.errors import MissingExtraError, UsageError
+from rulesim.errors import UsageError
+from rulesim.execution.chunks import Chunk, PopulationRef
+from rulesim.execution.jobs import Job, PairJob, PipelineJob
+from rulesim.execution.results import SPILL_BYTES
+from rulesim.execution.runner import RunOutput, run_job
+from rulesim.population import Population
 from rulesim.runtime.limits import Limits
-from rulesim.runtime.sandbox import SandboxOptions
-from rulesim.runtime.worker import Chunk, PairSpec, PipelineSpec
 from rulesim.simulation import Simulation, versions
-from rulesim.sources import Rule, RuleSet, load_configuration, load_rules
+from rulesim.sources import Rule, RuleSet, load_rules
 from rulesim.trace import LoginTrace
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "SIMULATION_OBSERVERS", "run_login", "simulate"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "SIMULATION_OBSERVERS", "SPILL_BYTES", "run_login", "simulate"]
 
 DEFAULT_CHUNK_SIZE = 2_000
 """Logins per chunk. Part of the result's identity: ``global`` and the fake user store start
@@ -40,61 +42,21 @@ def _ruleset(rules: Any) -> RuleSet:
                      f"got {type(rules).__name__}")
 
 
-def _services(services: Any, ruleset: RuleSet | Flow) -> Any:
-    from rulesim.runtime.services import Services
-
-    if services is None:
-        default = getattr(ruleset, "services_file", None)
-        return Services.from_file(default) if default else Services()
-    if isinstance(services, Services):
-        return services
-    if isinstance(services, (str, os.PathLike)):
-        return Services.from_file(os.fspath(services))
-    if isinstance(services, Mapping):
-        return Services.from_dict(services)
-    raise UsageError(f"expected services to be a Services object, a dict or a file path, "
-                     f"got {type(services).__name__}")
+def _job(ruleset: RuleSet | Flow, configuration: Any, services: Any, limits: Limits | None,
+         seed: int, modules: Mapping[str, str] | None, legacy_globals: bool,
+         modules_dir: Any, on_redirect: str = "stop", continue_handler: Any = None, *,
+         secrets: Any = None, action_settings: Mapping[str, Any] | None = None) -> PipelineJob:
+    return PipelineJob.from_ruleset(
+        ruleset, configuration=configuration, services=services, limits=limits, seed=seed,
+        modules=modules, legacy_globals=legacy_globals, modules_dir=modules_dir,
+        on_redirect=on_redirect, continue_handler=continue_handler, secrets=secrets,
+        action_settings=action_settings)
 
 
-def _spec(ruleset: RuleSet | Flow, configuration: Any, services: Any, limits: Limits | None,
-          seed: int, modules: Mapping[str, str] | None, legacy_globals: bool,
-          modules_dir: Any, on_redirect: str = "stop", continue_handler: Any = None, *,
-          secrets: Any = None, action_settings: Mapping[str, Any] | None = None) -> PipelineSpec:
-    flow = flow_of(ruleset)
-    conf = dict(flow.rules.configuration)
-    if configuration is not None:
-        conf.update(load_configuration(configuration))
-    if secrets is not None and flow.actions is not None:
-        flow = Flow(flow.rules, flow.actions.with_secrets(secrets))
-    opts = SandboxOptions(legacy_globals=legacy_globals, modules=modules, modules_dir=modules_dir)
-    return PipelineSpec(rules=tuple(flow.rules), configuration=conf, limits=limits or Limits(),
-                        services=_services(services, flow), options=opts, seed=seed,
-                        on_redirect=on_redirect, continue_handler=continue_handler,
-                        actions=tuple(flow.actions or ()), action_secrets=flow.secrets(),
-                        action_settings=dict(action_settings or {}))
-
-
-def _chunks(population: Any, bounds: list[tuple[int, tuple[int, int]]]) -> Iterator[Chunk]:
-    """Chunks ``(index, (start, stop))`` of the population, payloads built lazily."""
-    frame = population.logins
-    login_ids = frame["login_id"].astype(str).tolist()
-    user_ids = frame["user_id"].astype(str).tolist() if "user_id" in frame else [None] * len(frame)
-    for index, (a, b) in bounds:
-        yield Chunk(index, a, population.payloads(a, b), login_ids[a:b], user_ids[a:b])
-
-
-def _progress(progress: bool | None, total: int) -> Any:
-    if progress is None:
-        progress = (total > 10_000 and sys.stderr.isatty()) or (_in_notebook() and total > 10_000)
-    if not progress:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, unit="login", desc="simulate", smoothing=0.1)
-
-
-def _in_notebook() -> bool:
-    return "ipykernel" in sys.modules
+def _check_population(population: Any) -> None:
+    if not isinstance(population, Population):
+        raise UsageError("expected population to be a rulesim Population "
+                         f"(rs.population(n, seed=...)), got {type(population).__name__}")
 
 
 def simulate(rules: Any, population: Any, *, configuration: Any = None, services: Any = None,
@@ -106,6 +68,7 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
              chunk_size: int = DEFAULT_CHUNK_SIZE, resume: str | os.PathLike[str] | None = None,
              cancel: threading.Event | None = None, coverage: bool = False,
              on_progress: Callable[[int, int], None] | None = None,
+             spill: bool | None = None,
              secrets: Any = None, action_settings: Mapping[str, Any] | None = None,
              _crash_at: int | None = None) -> Simulation:
     """Run a rule set (or a tenant's Rules and Actions) over a population and record
@@ -166,6 +129,16 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         the final tables are written there as parquet (``Simulation.to_parquet``). Calling
         again with the same folder, rules, population and seed after an interruption
         (Ctrl-C, a killed kernel) reuses the finished chunks instead of redoing them.
+    spill
+        Where the results wait until you read them. Workers send each finished chunk's
+        tables compressed (about a tenth of the frames' size); the caller keeps them, and a
+        table is decompressed and concatenated the first time you use it (``sim.logins`` is
+        then an ordinary DataFrame). ``None`` (default): in memory until they pass
+        :data:`SPILL_BYTES` (32 MiB, about 100,000 logins of a ten-rule tenant), then in a
+        temporary folder (under ``TMPDIR``), so the caller's memory does not grow with the
+        population; ``True``: in a temporary folder from the start; ``False``: always in
+        memory. The folder is removed when the simulation is garbage collected (or its
+        tables are all loaded), or at exit. With ``resume`` the checkpoint folder holds them.
     secrets
         Action secrets (a dict or a file, as for :meth:`ActionSet.with_secrets`), merged over
         the Actions' own.
@@ -190,84 +163,50 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         from rulesim.coverage import instrument_flow
 
         flow = instrument_flow(flow)
-    if not hasattr(population, "payloads") or not hasattr(population, "logins"):
-        raise UsageError("expected population to be a rulesim Population "
-                         f"(rs.population(n, seed=...)), got {type(population).__name__}")
-    pop_spec = getattr(population, "spec", None) or {}
+    _check_population(population)
+    pop_spec = population.spec
     if seed is None:
-        seed = int(pop_spec.get("seed", 0)) if isinstance(pop_spec, Mapping) else 0
+        seed = int(pop_spec.get("seed", 0))
     check_int("seed", seed)
-    spec = _spec(flow, configuration, services, limits, seed, modules, legacy_globals,
-                 modules_dir, on_redirect, continue_handler, secrets=secrets,
-                 action_settings=action_settings)
-    total = len(population)
+    job = _job(flow, configuration, services, limits, seed, modules, legacy_globals,
+               modules_dir, on_redirect, continue_handler, secrets=secrets,
+               action_settings=action_settings)
     started = _dt.datetime.now(_dt.timezone.utc)
-    store = None
+    checkpoint = None
     if resume is not None:
-        from rulesim.checkpoint import Checkpoint
+        from rulesim.execution.checkpoint import Checkpoint
 
-        store = Checkpoint(resume, identity={
+        checkpoint = Checkpoint(resume, identity={
             "seed": seed, "chunk_size": chunk_size, "ruleset_sha256": flow.sha256,
-            "configuration_keys": sorted(spec.configuration),
-            "population": pop_spec if isinstance(pop_spec, Mapping) else str(pop_spec),
-            "logins": total})
-    merged = _run_chunks(spec, population, chunk_size=chunk_size, workers=workers,
-                         executor=executor, progress=progress, cancel=cancel,
-                         on_progress=on_progress, crash_at=_crash_at, store=store)
-    sim = Simulation.from_columns(
-        merged, spec.rule_names(),
-        _manifest(flow, spec, seed, chunk_size, pop_spec, len(merged), started),
-        population=population)
-    if store is not None and sim.complete:
-        sim.to_parquet(store.folder)
-    for observer in SIMULATION_OBSERVERS:
-        observer(sim)
+            "configuration_keys": sorted(job.configuration), "population": pop_spec,
+            "logins": len(population)})
+    out = run_job(job, population, chunk_size=chunk_size, workers=workers, executor=executor,
+                  progress=progress, cancel=cancel, on_progress=on_progress,
+                  crash_at=_crash_at, checkpoint=checkpoint, spill=spill)
+    (sim,) = _simulations(job, out, [flow], seed, chunk_size, population, started)
+    if checkpoint is not None and sim.complete:
+        sim.to_parquet(checkpoint.folder)
     return sim
 
 
-def _run_chunks(spec: Any, population: Any, *, chunk_size: int, workers: int | None,
-                executor: Any, progress: bool | None, cancel: threading.Event | None,
-                on_progress: Callable[[int, int], None] | None, crash_at: int | None,
-                store: Any = None) -> Any:
-    """Run every chunk of the population (those not in the checkpoint ``store``); merge them.
-
-    ``spec`` is a :class:`PipelineSpec` (the result is a :class:`Columns`) or a
-    :class:`PairSpec` (a :class:`~rulesim.records.PairColumns`).
-    """
-    total = len(population)
-    bounds = population.chunk_bounds(chunk_size) if total else []
-    results: dict[int, Any] = {}
-    if store is not None:
-        results.update(store.load())
-    bar = _progress(progress, total)
-    if bar is not None and results:
-        bar.update(sum(len(c) for c in results.values()))
-    names = spec.rule_names()
-
-    def on_chunk(index: int, cols: Any) -> None:
-        results[index] = cols.pack(names)
-        if store is not None:
-            store.save(index, cols)
-        if bar is not None:
-            bar.update(len(cols))
-        if on_progress is not None:
-            on_progress(sum(len(c) for c in results.values()), total)
-
-    todo = [(i, b) for i, b in enumerate(bounds) if i not in results]
-    try:
-        complete = _execute(spec, population, todo, workers, executor, on_chunk, crash_at,
-                            cancel)
-    finally:
-        if bar is not None:
-            bar.close()
-    merged = spec.new_sink()
-    for index in sorted(results):
-        merged.extend(results[index])
-    merged.complete = complete and len(results) == len(bounds)
-    return merged
+def _simulations(job: Job, out: RunOutput, rulesets: list[RuleSet | Flow], seed: int,
+                 chunk_size: int, population: Population,
+                 started: _dt.datetime) -> list[Simulation]:
+    """One Simulation per side of ``job``, reading its tables from the run's store."""
+    sims = []
+    for (side, side_job), ruleset in zip(job.side_jobs().items(), rulesets, strict=True):
+        tables = out.store.side(side, side_job.rule_names())
+        manifest = _manifest(ruleset, side_job, seed, chunk_size, population.spec,
+                             tables.logins, started)
+        sim = Simulation.from_source(tables, manifest, population=population,
+                                     complete=out.complete)
+        for observer in SIMULATION_OBSERVERS:
+            observer(sim)
+        sims.append(sim)
+    return sims
 
 
-def _manifest(ruleset: RuleSet | Flow, spec: PipelineSpec, seed: int, chunk_size: int,
+def _manifest(ruleset: RuleSet | Flow, job: PipelineJob, seed: int, chunk_size: int,
               pop_spec: Any, logins: int, started: _dt.datetime) -> dict[str, Any]:
     flow = flow_of(ruleset)
     return {
@@ -277,8 +216,8 @@ def _manifest(ruleset: RuleSet | Flow, spec: PipelineSpec, seed: int, chunk_size
         **flow.manifest(),
         "population": pop_spec if isinstance(pop_spec, Mapping) else str(pop_spec),
         "logins": logins,
-        "configuration_keys": sorted(spec.configuration),
-        "limits": dict(vars(spec.limits).items()),
+        "configuration_keys": sorted(job.configuration),
+        "limits": dict(vars(job.limits).items()),
         "versions": versions(),
         "started_at": started.isoformat(),
         "finished_at": _dt.datetime.now(_dt.timezone.utc).isoformat(),
@@ -296,6 +235,7 @@ def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, pre
                   chunk_size: int = DEFAULT_CHUNK_SIZE,
                   cancel: threading.Event | None = None,
                   on_progress: Callable[[int, int], None] | None = None,
+                  spill: bool | None = None,
                   _crash_at: int | None = None) -> tuple[Simulation, Simulation, int]:
     """Simulate two rule sets over one population, running their first ``prefix`` rules once.
 
@@ -313,57 +253,20 @@ def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, pre
     check_one_of("on_redirect", on_redirect, ("stop", "continue"))
     check_int("chunk_size", chunk_size, minimum=1)
     check_int("seed", seed)
-    pop_spec = getattr(population, "spec", None) or {}
-    specs = [_spec(rs_, configuration, services, limits, seed, modules, legacy_globals,
-                   modules_dir, on_redirect, continue_handler) for rs_ in (baseline, candidate)]
+    _check_population(population)
+    jobs = [_job(rs_, configuration, services, limits, seed, modules, legacy_globals,
+                 modules_dir, on_redirect, continue_handler) for rs_ in (baseline, candidate)]
     started = _dt.datetime.now(_dt.timezone.utc)
-    merged = _run_chunks(PairSpec(specs[0], specs[1], prefix, global_prefix, safe_prefix),
-                         population,
-                         chunk_size=chunk_size, workers=workers, executor=executor,
-                         progress=progress, cancel=cancel, on_progress=on_progress,
-                         crash_at=_crash_at)
-    sims = []
-    for ruleset, spec, cols in ((baseline, specs[0], merged.a), (candidate, specs[1], merged.b)):
-        sim = Simulation.from_columns(
-            cols, ruleset.names,
-            _manifest(ruleset, spec, seed, chunk_size, pop_spec, len(cols), started),
-            population=population)
-        for observer in SIMULATION_OBSERVERS:
-            observer(sim)
-        sims.append(sim)
-    return sims[0], sims[1], merged.shared
+    job = PairJob(jobs[0], jobs[1], prefix, global_prefix, safe_prefix)
+    out = run_job(job, population, chunk_size=chunk_size, workers=workers, executor=executor,
+                  progress=progress, cancel=cancel, on_progress=on_progress,
+                  crash_at=_crash_at, spill=spill)
+    a, b = _simulations(job, out, [baseline, candidate], seed, chunk_size, population, started)
+    return a, b, out.store.shared
 
 
 SIMULATION_OBSERVERS: list[Callable[[Simulation], None]] = []
 """Called with every finished simulation (the pytest plugin's ``--rulesim-cov`` uses it)."""
-
-
-def _execute(spec: Any, population: Any, bounds: list[tuple[int, tuple[int, int]]],
-             workers: int | None, executor: Any, on_chunk: Any, crash_at: int | None,
-             cancel: threading.Event | None = None) -> bool:
-    if executor in (None, "local"):
-        from rulesim.executor import LocalExecutor
-
-        n = workers if workers is not None else (os.cpu_count() or 1)
-        check_int("workers", n, minimum=1)
-        n = min(n, max(1, len(bounds)))
-        return LocalExecutor(n, crash_at=crash_at, cancel=cancel).run(
-            spec, _chunks(population, bounds), len(bounds), on_chunk)
-    from rulesim.executor import run_dask
-
-    if executor == "dask":
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise MissingExtraError("dask", "dask[distributed]", "executor='dask'") from None
-        n = workers or (os.cpu_count() or 1)
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
-            return run_dask(spec, list(_chunks(population, bounds)), client, on_chunk)
-    if hasattr(executor, "submit") and hasattr(executor, "scatter"):
-        return run_dask(spec, list(_chunks(population, bounds)), executor, on_chunk)
-    raise UsageError(f"expected executor to be None, 'local', 'dask' or a dask Client, "
-                     f"got {executor!r}")
 
 
 def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
@@ -393,21 +296,18 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
     LoginTrace
         The same data as ``sim.trace(login_id)``.
     """
-    from rulesim.population import Population
-
     login: dict[str, Any] = {"user": dict(user or {}), "context": dict(context or {})}
     if timestamp_ms is not None:
         login["timestamp_ms"] = int(timestamp_ms)
     pop = Population.from_logins([login])
     flow = flow_of(rules)
-    spec = _spec(flow, configuration, services, limits, seed, modules, False, None,
-                 check_one_of("on_redirect", on_redirect, ("stop", "continue")), continue_handler,
-                 secrets=secrets, action_settings=action_settings)
-    chunk = next(_chunks(pop, [(0, (0, 1))]))
-    columns = _session().run(spec, chunk)
+    job = _job(flow, configuration, services, limits, seed, modules, False, None,
+               check_one_of("on_redirect", on_redirect, ("stop", "continue")), continue_handler,
+               secrets=secrets, action_settings=action_settings)
+    columns = _session().run(job, PopulationRef.of(pop), Chunk(0, 0, 1))
     manifest = {"seed": seed, "ruleset_sha256": flow.sha256, "logins": 1, **flow.manifest(),
-                "configuration_keys": sorted(spec.configuration), "versions": versions()}
-    sim = Simulation.from_columns(columns, spec.rule_names(), manifest, population=pop)
+                "configuration_keys": sorted(job.configuration), "versions": versions()}
+    sim = Simulation.from_columns(columns, job.rule_names(), manifest, population=pop)
     for observer in SIMULATION_OBSERVERS:
         observer(sim)
     return sim.trace(str(sim.logins["login_id"].iloc[0]))
@@ -422,7 +322,7 @@ def _session() -> Any:
     if _SESSION is None:
         import atexit
 
-        from rulesim.executor import WorkerSession
+        from rulesim.execution.local import WorkerSession
 
         _SESSION = WorkerSession()
         atexit.register(_SESSION.close)

@@ -10,20 +10,67 @@ import json
 import platform
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import pandas as pd
 
 from rulesim.errors import UsageError
-from rulesim.records import COLUMNS, Columns, conform
+from rulesim.records import COLUMNS, Columns, LoginOutcome, conform, join_attributes
 from rulesim.trace import LoginTrace
 
 if TYPE_CHECKING:
     from rulesim.plots import SimulationPlots
 
-__all__ = ["Simulation", "Summary"]
+__all__ = ["Simulation", "Summary", "TableSource"]
 
 _TABLES = tuple(COLUMNS)
+_OUTCOME_ORDER = [o.value for o in LoginOutcome]
+
+
+class TableSource(Protocol):
+    """Where a :class:`Simulation` reads tables it has not loaded yet (a run's stored chunks).
+
+    Attributes
+    ----------
+    logins
+        Rows of the ``logins`` table.
+    outcomes
+        Login count per outcome.
+    coverage
+        Hit counters of instrumented rules.
+    """
+
+    logins: int
+    outcomes: dict[str, int]
+    coverage: dict[str, list[int]]
+
+    def table(self, table: str) -> pd.DataFrame:
+        """One whole table."""
+
+    def write_parquet(self, table: str, path: str | Path) -> None:
+        """Write one table to a parquet file without holding it whole."""
+
+
+class _Table:
+    """A result table of a :class:`Simulation`: a DataFrame, read from the run's stored chunks
+    the first time it is used."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _Table: ...
+
+    @overload
+    def __get__(self, obj: Simulation, objtype: type | None = None) -> pd.DataFrame: ...
+
+    def __get__(self, obj: Simulation | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return obj._table(self.name)
+
+    def __set__(self, obj: Simulation, frame: pd.DataFrame) -> None:
+        obj._frames[self.name] = frame
 
 
 class Summary:
@@ -76,7 +123,9 @@ class Simulation:
     Attributes
     ----------
     logins, rule_runs, changes, calls, logs
-        DataFrames following the column contract :data:`rulesim.records.COLUMNS`.
+        DataFrames following the column contract :data:`rulesim.records.COLUMNS`. A
+        simulation returned by :func:`~rulesim.simulate` reads each from the run's stored
+        chunks (compressed, in memory or in a temporary folder) the first time it is used.
     manifest
         Seed, rule-set and per-rule hashes, population spec, configuration *keys*, versions,
         start and end times.
@@ -84,13 +133,16 @@ class Simulation:
         False when the run was interrupted and holds only the chunks that finished.
     """
 
+    logins = _Table()
+    rule_runs = _Table()
+    changes = _Table()
+    calls = _Table()
+    logs = _Table()
+
     def __init__(self, frames: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any], *,
                  population: Any = None, complete: bool = True) -> None:
-        self.logins: pd.DataFrame = frames["logins"]
-        self.rule_runs: pd.DataFrame = frames["rule_runs"]
-        self.changes: pd.DataFrame = frames["changes"]
-        self.calls: pd.DataFrame = frames["calls"]
-        self.logs: pd.DataFrame = frames["logs"]
+        self._frames: dict[str, pd.DataFrame] = {t: frames[t] for t in _TABLES}
+        self._source: TableSource | None = None
         self.manifest: dict[str, Any] = dict(manifest)
         self.population = population
         self.complete = complete
@@ -103,12 +155,54 @@ class Simulation:
         """Build from the pipeline's sink, joining the population's key attributes."""
         frames = columns.frames(rule_names)
         if population is not None and len(frames["logins"]):
-            frames = {**frames, "logins": _join_attributes(frames["logins"], population.logins)}
+            frames = {**frames, "logins": join_attributes(frames["logins"], population.logins)}
         sim = cls(frames, manifest, population=population, complete=columns.complete)
         sim.coverage_counts = dict(columns.coverage)
         return sim
 
+    @classmethod
+    def from_source(cls, source: TableSource, manifest: Mapping[str, Any], *,
+                    population: Any = None, complete: bool = True) -> Simulation:
+        """A simulation whose tables are read from ``source`` when first used.
+
+        Parameters
+        ----------
+        source
+            Where the tables are (:class:`TableSource`: a run's stored chunks).
+        manifest, population, complete
+            As for the constructor.
+
+        Returns
+        -------
+        Simulation
+            Its length, outcome counts and coverage are known without reading any table.
+        """
+        sim = cls.__new__(cls)
+        sim._frames = {}
+        sim._source = source
+        sim.manifest = dict(manifest)
+        sim.population = population
+        sim.complete = complete
+        sim.coverage_counts = dict(source.coverage)
+        return sim
+
+    def _table(self, name: str) -> pd.DataFrame:
+        frame = self._frames.get(name)
+        if frame is None:
+            assert self._source is not None
+            frame = self._frames[name] = self._source.table(name)
+            if len(self._frames) == len(_TABLES):
+                self._source = None  # every table is here: let the store (and its files) go
+        return frame
+
+    def __getstate__(self) -> dict[str, Any]:
+        for name in _TABLES:
+            self._table(name)
+        return dict(self.__dict__)
+
     def __len__(self) -> int:
+        if "logins" not in self._frames and self._source is not None:
+            return self._source.logins
         return len(self.logins)
 
     @property
@@ -119,7 +213,12 @@ class Simulation:
         return SimulationPlots(self)
 
     def __repr__(self) -> str:
-        counts = self.logins["outcome"].value_counts()
+        if "logins" not in self._frames and self._source is not None:
+            known = self._source.outcomes
+            counts = pd.Series(dict(sorted(known.items(), key=lambda kv: (
+                -kv[1], _OUTCOME_ORDER.index(kv[0]) if kv[0] in _OUTCOME_ORDER else 99))))
+        else:
+            counts = self.logins["outcome"].value_counts()
         parts = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         flag = "" if self.complete else ", INCOMPLETE"
         return f"<Simulation {len(self)} logins: {parts}{flag}>"
@@ -202,7 +301,11 @@ class Simulation:
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         for table in _TABLES:
-            getattr(self, table).to_parquet(out / f"{table}.parquet", index=False)
+            if table not in self._frames and self._source is not None:
+                # Chunk by chunk: writing a million-login run does not load it.
+                self._source.write_parquet(table, out / f"{table}.parquet")
+            else:
+                getattr(self, table).to_parquet(out / f"{table}.parquet", index=False)
         manifest = {**self.manifest, "complete": self.complete}
         (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
         return out
@@ -236,24 +339,6 @@ class Simulation:
                 raise UsageError(f"expected fmt to be 'parquet', 'csv' or 'jsonl', got {fmt!r}")
         (out / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str) + "\n")
         return out
-
-
-def _join_attributes(logins: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
-    """Add the population's key attributes to the logins frame.
-
-    Logins come back in population order, so a positional join is exact and costs no hash
-    table; an interrupted run (a subset of logins) falls back to a join on ``login_id``.
-    """
-    keep = [c for c in attrs.columns if c not in logins.columns]
-    ids = attrs["login_id"].astype(str).to_numpy()
-    if len(ids) == len(logins) and (ids == logins["login_id"].astype(str).to_numpy()).all():
-        extra = attrs[keep].reset_index(drop=True)
-        out: pd.DataFrame = pd.concat([logins, extra], axis=1)
-        return out
-    joined = attrs[["login_id", *keep]].copy()
-    joined["login_id"] = joined["login_id"].astype("string")
-    merged: pd.DataFrame = logins.merge(joined, on="login_id", how="left", sort=False)
-    return merged
 
 
 def versions() -> dict[str, str]:

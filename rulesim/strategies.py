@@ -217,7 +217,8 @@ def _login(draw: st.DrawFn, connection: str | None) -> dict[str, Any]:
             "timestamp_ms": timestamp, "user": user, "context": context}
 
 
-def logins(*, connection: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
+def logins(*, connection: str | None = None, rules: Any = None
+           ) -> st.SearchStrategy[dict[str, Any]]:
     """Strategy for whole logins, shaped like ``json.loads(pop.payloads()[i])``.
 
     ``{"login_id", "user_id", "timestamp_ms", "user", "context"}`` with the user and the
@@ -229,5 +230,56 @@ def logins(*, connection: str | None = None) -> st.SearchStrategy[dict[str, Any]
     ----------
     connection
         Pin the connection; any of the tenant's otherwise.
+    rules
+        Rules (a :class:`~rulesim.RuleSet` or a list of :class:`~rulesim.Rule`) whose
+        literals to aim at: most logins then carry, in one to three of the fields the rules
+        compare, a literal of the rules or a near miss of it (:mod:`rulesim.literals`), and
+        shrinking removes them again. Needs the ``coverage`` extra (tree-sitter).
     """
-    return _login(connection)
+    if rules is None:
+        return _login(connection)
+    from rulesim import literals
+
+    mined = literals.mine(rules)
+    if not mined:
+        return _login(connection)
+    return _aimed_login(connection, tuple(mined), tuple(_values(lit) for lit in mined))
+
+
+def _values(lit: Any) -> st.SearchStrategy[Any]:
+    from rulesim import literals
+
+    near = literals.near_misses(lit)
+    values: st.SearchStrategy[Any] = st.one_of(st.just(near[0]), st.sampled_from(near))
+    if lit.is_regex:
+        import re
+
+        flags = re.IGNORECASE if "i" in lit.flags else 0
+        try:
+            matching = st.from_regex(re.compile(str(lit.value), flags), fullmatch=True)
+        except (re.error, TypeError):
+            return values
+        values = st.one_of(values, matching.filter(lambda s: 0 < len(s) < 200))
+    return values
+
+
+@st.composite
+def _aimed_login(draw: st.DrawFn, connection: str | None, mined: tuple[Any, ...],
+                 values: tuple[st.SearchStrategy[Any], ...]) -> dict[str, Any]:
+    from rulesim.literals import set_path
+
+    login = draw(_login(connection))
+    for _ in range(draw(st.integers(0, 3))):  # shrinks to an ordinary login
+        k = draw(st.integers(0, len(mined) - 1))
+        set_path(login, mined[k].keys, draw(values[k]))
+    user, ctx = login["user"], login["context"]
+    if isinstance(user.get("user_id"), str):
+        login["user_id"] = user["user_id"]
+    stats = ctx.get("stats")
+    if isinstance(stats, dict) and stats.get("loginsCount") != user.get("logins_count"):
+        if isinstance(stats.get("loginsCount"), int) and not isinstance(
+                stats.get("loginsCount"), bool):
+            user["logins_count"] = stats["loginsCount"]
+        else:
+            stats["loginsCount"] = user.get("logins_count")
+    return login

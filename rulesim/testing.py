@@ -37,6 +37,7 @@ from rulesim.trace import LoginTrace
 __all__ = [
     "Counterexample",
     "RuleAssertionError",
+    "SearchResult",
     "assert_allowed",
     "assert_claim",
     "assert_denied",
@@ -44,6 +45,7 @@ __all__ = [
     "assert_no_claim",
     "assert_redirect",
     "exact_population",
+    "explore",
     "run",
     "run_logins",
     "search",
@@ -385,7 +387,12 @@ class Counterexample:
     trace
         The failing login's trace.
     examples
-        Logins tried before shrinking; ``failures`` how many of them broke the property.
+        Logins tried before shrinking; ``failures`` how many of them broke the property (the
+        search stops after the batch of logins in which the first one broke it).
+    coverage
+        Coverage of the rules over the logins tried (a :class:`~rulesim.Coverage`; None
+        without the ``coverage`` extra): ``coverage.missed_branches()`` lists the branches no
+        login reached.
     """
 
     login: dict[str, Any]
@@ -394,6 +401,7 @@ class Counterexample:
     trace: LoginTrace
     examples: int = 0
     failures: int = 0
+    coverage: Any = None
 
     def __str__(self) -> str:
         fields = "\n".join(f"  {p} = {json.dumps(_get(self.partial, p.split('.')))}"
@@ -506,8 +514,16 @@ def _without_local_constants() -> Iterator[None]:
 
 
 def search(rules: Any, property: Property, strategy: Any = None, max_examples: int = 200, *,
-           seed: int = 0, shrink: bool = True, **options: Any) -> Counterexample | None:
+           seed: int = 0, shrink: bool = True, guided: bool = True,
+           **options: Any) -> Counterexample | None:
     """Look for a login that breaks ``property``; return it shrunk, or None.
+
+    By default the logins are aimed at the rules' own literals: the strings, numbers and
+    regular expressions each rule compares ``user``/``context`` fields with, and near misses
+    of them (see :mod:`rulesim.literals`), because a literal matched too loosely (a suffix, a
+    substring, a case-sensitive compare, an off-by-one count, a misspelt role) is where rule
+    bugs live. The search is guided by coverage: logins that reach a branch no earlier login
+    reached are kept and mutated. :func:`explore` returns the coverage reached as well.
 
     Parameters
     ----------
@@ -518,36 +534,41 @@ def search(rules: Any, property: Property, strategy: Any = None, max_examples: i
         example ``lambda t: "admin" in roles(t) or not t.id_token.get(ADMIN)``. A property may
         also use the assertion helpers: an ``AssertionError`` counts as "broken".
     strategy
-        Hypothesis strategy of complete logins; default :func:`rulesim.strategies.logins`.
+        Hypothesis strategy of complete logins; default
+        ``rulesim.strategies.logins(rules=rules)`` (plain :func:`rulesim.strategies.logins`
+        when the rules compare no field with a literal).
     max_examples
-        Logins to draw. They run in one simulation (per distinct user id).
+        Logins to run at most (in batches); the search stops after the batch in which a login
+        first breaks the property.
     seed
-        Seed of the drawing (same seed, same logins) and of the simulation.
+        Seed of the drawing and mutations (same seed, same logins) and of the simulation.
     shrink
-        Shrink the first failing login: drop, one field at a time and in batches, every field
-        that differs from :func:`rulesim.run_login`'s default login and is not needed for the
+        Shrink the failing login: drop, one field at a time and in batches, every field that
+        differs from :func:`rulesim.run_login`'s default login and is not needed for the
         property to break (each round is one simulation).
+    guided
+        Keep and mutate logins that reach new branches (the rules run instrumented; needs the
+        ``coverage`` extra, without which the search is unguided). ``False`` runs the drawn
+        logins as they are (their coverage is still measured).
     **options
         As for :func:`run_logins` (``configuration``, ``services``, ``limits``, …).
 
     Returns
     -------
     Counterexample or None
-        None when every drawn login satisfies the property.
+        None when every login tried satisfies the property.
     """
-    from rulesim import strategies
+    from rulesim._search import explore
+
+    return explore(rules, property, strategy, max_examples, seed=seed, shrink=shrink,
+                   guided=guided, **options).counterexample
+
+
+def _counterexample(rules: Any, property: Property, first: Mapping[str, Any], shrink: bool,
+                    options: Mapping[str, Any], examples: int, failures: int) -> Counterexample:
+    """Shrink a failing login to the fields that matter, and replay it on the plain rules."""
     from rulesim.population import Population
 
-    if not callable(property):
-        raise UsageError(f"expected property to be a callable taking a LoginTrace, got {property!r}")
-    strategy = strategy if strategy is not None else strategies.logins()
-    options.setdefault("seed", seed)
-    logins = _draw(strategy, max_examples, seed)
-    traces = run_logins(rules, logins, **options)
-    failing = [i for i, t in enumerate(traces) if _fails(property, t)]
-    if not failing:
-        return None
-    first = logins[failing[0]]
     login: dict[str, Any] = {k: first[k] for k in ("user", "context", "timestamp_ms")
                              if k in first}
     base = {k: v for k, v in Population.from_logins([{}]).login(0).items()
@@ -559,10 +580,10 @@ def search(rules: Any, property: Property, strategy: Any = None, max_examples: i
     trace = run(rules, final, **options)
     if not _fails(property, trace):  # flaky under another seed position: keep the unshrunk one
         leaves, final = _diff(base, login, ()), login
-        trace = traces[failing[0]]
+        trace = run(rules, login, **options)
     relevant = [".".join(path) for path, value in leaves if not (isinstance(value, dict)
                                                                  and not value)]
-    return Counterexample(final, _partial(leaves), relevant, trace, len(logins), len(failing))
+    return Counterexample(final, _partial(leaves), relevant, trace, examples, failures)
 
 
 def _shrink(rules: Any, prop: Property, base: Mapping[str, Any],
@@ -587,3 +608,6 @@ def _shrink(rules: Any, prop: Property, base: Mapping[str, Any],
         else:
             keep = candidates[needless[0]]
     return keep
+
+
+from rulesim._search import SearchResult, explore  # noqa: E402  (it uses this module's helpers)

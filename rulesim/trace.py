@@ -42,9 +42,13 @@ class LoginTrace:
 
     Attributes
     ----------
-    login_id, user_id, outcome, error_code, error_message, app_error, deciding_rule
+    login_id, user_id, outcome, error_code, error_message, deciding_rule
         The login's result (see the ``logins`` column contract); ``deciding_rule`` names a
         rule or an Action.
+    app_error
+        The ``error`` the application receives (``unauthorized``, ``access_denied``,
+        ``interaction_required``, or an Action's custom validation code), or None when the
+        login did not fail; ``error_message`` is the ``error_description`` beside it.
     denied
         True when the outcome is ``denied``.
     id_token, access_token
@@ -65,8 +69,8 @@ class LoginTrace:
         self.outcome: str = str(login["outcome"])
         self.error_code: str | None = _value(login.get("error_code"))
         self.error_message: str | None = _value(login.get("error_message"))
-        self.app_error: str | None = _value(login.get("app_error"))
         self.deciding_rule: str | None = _value(login.get("deciding_rule"))
+        self.app_error: str | None = _value(login.get("app_error"))
         self.id_token: dict[str, Any] = _loads(login.get("id_token"), {})
         self.access_token: dict[str, Any] = _loads(login.get("access_token"), {})
         scopes = _value(login.get("scopes"))
@@ -111,6 +115,8 @@ class LoginTrace:
         lines = [f"login {self.login_id} ({self.user_id}): {self.outcome.upper()}"]
         if self.error_code:
             lines.append(f"  {self.error_code}: {self.error_message}")
+        if self.app_error:
+            lines.append(f"  the application receives error={self.app_error}")
         for run in self.rule_runs.itertuples(index=False):
             mark = _MARK.get(str(run.outcome), "?")
             extra = f"  [{run.error_code}] {run.error_message}" if _value(run.error_code) else ""

@@ -144,3 +144,32 @@ def test_figures_render_to_png_without_a_display(sim: Simulation) -> None:
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
         assert buf.getvalue().startswith(b"\x89PNG")
+
+
+def _legend_clear_of_bars(fig: Figure, ax_index: int = 0) -> None:
+    """The legend of ``fig.axes[ax_index]`` overlaps no bar and lies inside the figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[ax_index]
+    legend = ax.get_legend()
+    assert legend is not None
+    box = legend.get_window_extent(renderer)
+    bars = [p.get_window_extent(renderer) for p in ax.patches
+            if p.get_width() > 0 and p.get_height() > 0]
+    assert bars
+    covered = [b for b in bars if box.overlaps(b)]
+    assert not covered, f"the legend {box} covers {len(covered)} bar(s), e.g. {covered[0]}"
+    whole = fig.bbox
+    assert whole.x0 <= box.x0 and box.x1 <= whole.x1 and whole.y0 <= box.y0 and box.y1 <= whole.y1
+
+
+def test_no_legend_covers_a_bar_even_when_one_rule_denies_most_logins() -> None:
+    # The first rule denies 9 logins of 10: its bar spans the whole axes, where an inside
+    # legend (lower right, best) would sit on top of it.
+    sim = _simulation(["denied"] * 9 + ["allowed"])
+    _legend_clear_of_bars(SimulationPlots(sim).outcomes())
+    _legend_clear_of_bars(SimulationPlots(sim).latency())
+    _legend_clear_of_bars(SimulationPlots(_simulation(["allowed"] * 5)).claims())

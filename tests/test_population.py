@@ -96,6 +96,44 @@ def test_a_shard_rebuilt_from_its_spec_equals_the_same_slice_of_the_whole() -> N
         pd.testing.assert_frame_equal(shard.logins, expected)
 
 
+def _drawn(size: int, **kwargs: Any) -> Population:
+    """A generated population whose frames were drawn (the eager path)."""
+    p = population(size, **kwargs)
+    assert len(p.logins) == size
+    return p
+
+
+@pytest.mark.parametrize("mix", ["b2c", "b2b", "workforce"])
+def test_a_generated_population_is_not_drawn_until_its_frames_are_asked_for(mix: str) -> None:
+    lazy, drawn = population(12_000, seed=5, mix=mix), _drawn(12_000, seed=5, mix=mix)
+    assert len(lazy) == 12_000 and repr(lazy) == repr(drawn)
+    for size in (1, 700, 2000, 5000):
+        assert lazy.chunk_bounds(size) == drawn.chunk_bounds(size)
+    assert lazy.payloads(4321, 4400) == drawn.payloads(4321, 4400)
+    assert lazy.payloads(5, 5) == []
+    for start, stop in [(0, 10), (3000, 4999), (11_500, 12_000), (7, 7)]:
+        part, whole_part = lazy.slice(start, stop), drawn.slice(start, stop)
+        assert part.spec == whole_part.spec
+        assert part.payloads() == whole_part.payloads()
+        pd.testing.assert_frame_equal(part.logins, whole_part.logins)
+        pd.testing.assert_frame_equal(part.users, whole_part.users)
+    over = lazy.with_overrides(user={"app_metadata": {"plan": "gold"}})
+    assert over.payloads(100, 120) == drawn.with_overrides(
+        user={"app_metadata": {"plan": "gold"}}).payloads(100, 120)
+    assert lazy._pending() is not None and over._pending() is not None
+    pd.testing.assert_frame_equal(lazy.logins, drawn.logins)
+    assert lazy._pending() is None
+
+
+def test_a_population_read_from_parquet_is_its_frames_not_its_spec(tmp_path: Path) -> None:
+    p = population(300, seed=2)
+    p.to_parquet(tmp_path / "pop.parquet")
+    back = Population.read_parquet(tmp_path / "pop.parquet")
+    assert back.payloads() == p.payloads()
+    assert p._exact_spec and not back._exact_spec
+    assert not back.slice(0, 10)._exact_spec
+
+
 def test_chunk_bounds_cover_all_logins_without_splitting_a_user(pop: Population) -> None:
     bounds = pop.chunk_bounds(1000)
     assert bounds[0][0] == 0
@@ -620,3 +658,72 @@ def test_users_table_has_the_contract_columns_and_dtypes(pop: Population) -> Non
     for column in ("connection", "strategy", "client_id", "client_name", "protocol", "country",
                    "user_agent_family", "email_domain", "tags"):
         assert isinstance(lg[column].dtype, pd.CategoricalDtype), column
+
+
+# --- realism: the cases real tenants' rules meet ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plain() -> tuple[Population, list[dict[str, Any]]]:
+    p = population(20_000, seed=5, mix=Mix(edge_case_share=0.0))
+    return p, [json.loads(x) for x in p.payloads()]
+
+
+def test_saml_and_wsfed_apps_get_an_empty_saml_configuration_as_in_auth0(
+        plain: tuple[Population, list[dict[str, Any]]]) -> None:
+    _, payloads = plain
+    protocols = {p["context"]["protocol"] for p in payloads}
+    assert {"samlp", "wsfed"} <= protocols
+    for p in payloads:
+        ctx = p["context"]
+        client = next(c for c in lcp.CLIENTS if c.name == ctx["clientName"])
+        if {"samlp", "wsfed"} & set(client.protocols):
+            assert ctx["samlConfiguration"] == {}
+        else:
+            assert "samlConfiguration" not in ctx
+        if ctx["protocol"] == "wsfed":
+            assert ctx["request"]["query"]["wa"] == "wsignin1.0"
+
+
+def test_silent_authentications_first_logins_and_requestless_flows_come_at_the_mix_rates(
+        plain: tuple[Population, list[dict[str, Any]]]) -> None:
+    pop, payloads = plain
+    mix = Mix()
+    later_oidc = silent = no_request = 0
+    for p, first in zip(payloads, ~pop.logins["user_id"].duplicated().to_numpy(), strict=True):
+        ctx = p["context"]
+        no_request += "request" not in ctx
+        if ctx["protocol"].startswith("oidc-") and not first and "request" in ctx:
+            later_oidc += 1
+            silent += ctx["request"]["query"].get("prompt") == "none"
+    assert within(no_request / len(payloads), mix.no_request_rate, len(payloads))
+    assert abs(silent / later_oidc - mix.silent_auth_rate) < 0.02
+    firsts = [p for p, first in zip(payloads, ~pop.logins["user_id"].duplicated().to_numpy(),
+                                    strict=True) if first]
+    signups = sum(p["context"]["stats"]["loginsCount"] == 1 for p in firsts)
+    assert within(signups / len(firsts), mix.signup_rate, len(firsts))
+    for p in firsts:
+        if p["context"]["stats"]["loginsCount"] == 1:
+            created = pd.Timestamp(p["user"]["created_at"]).value // 1_000_000
+            assert 0 < p["timestamp_ms"] - created <= 300_000
+            assert p["context"]["riskAssessment"]["assessments"]["NewDevice"][
+                "confidence"] == "neutral"
+
+
+def test_missing_profile_fields_are_missing_in_the_users_frame_not_empty_strings() -> None:
+    users = population(3000, seed=2, mix=Mix(edge_case_share=0.3)).users
+    for name in ("email", "email_domain", "plan", "multifactor", "phone_number", "username",
+                 "linked_connection", "organization"):
+        column = users[name]
+        assert column.isna().any(), name
+        assert not (column.astype("string") == "").any(), name
+    no_email = users["tags"].astype(str).str.contains("no_email")
+    assert users.loc[no_email, "email"].isna().all()
+    assert users.loc[~no_email, "email"].notna().all()
+    assert str(users["email"].dtype) == "string"
+
+
+def test_the_new_rates_are_validated_like_the_others() -> None:
+    with pytest.raises(MixError, match="signup_rate"):
+        Mix(signup_rate=1.5)
+    assert Mix.preset("workforce").signup_rate < Mix().signup_rate

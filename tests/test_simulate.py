@@ -180,3 +180,33 @@ def test_the_column_contract_document_is_up_to_date() -> None:
 
     doc = (Path(__file__).parent.parent / "docs" / "columns.md").read_text()
     assert column_contract_markdown() in doc, "regenerate docs/columns.md from COLUMNS"
+
+
+def test_a_simulation_knows_its_size_and_outcomes_before_reading_a_table(pop: rs.Population) -> None:
+    lazy = rs.simulate(RULES, pop, workers=1, chunk_size=400, progress=False)
+    assert len(lazy) == len(pop)
+    text = repr(lazy)
+    assert lazy._frames == {}  # nothing was read yet
+    assert text == repr(rs.Simulation(
+        {t: getattr(lazy, t) for t in COLUMNS}, lazy.manifest, complete=lazy.complete))
+
+
+def test_a_simulation_written_before_its_tables_are_read_reads_back_the_same(
+        sim: rs.Simulation, pop: rs.Population, tmp_path: Path) -> None:
+    lazy = rs.simulate(RULES, pop, workers=1, chunk_size=400, progress=False)
+    lazy.to_parquet(tmp_path / "out")  # written chunk by chunk
+    assert lazy._frames == {}
+    back = rs.Simulation.read_parquet(tmp_path / "out")
+    for table in COLUMNS:
+        pd.testing.assert_frame_equal(comparable(getattr(back, table)),
+                                      comparable(getattr(sim, table)))
+        pd.testing.assert_frame_equal(getattr(back, table), getattr(lazy, table))
+
+
+def test_a_pickled_simulation_carries_its_tables(sim: rs.Simulation, pop: rs.Population) -> None:
+    import pickle
+
+    lazy = rs.simulate(RULES, pop.slice(0, 300), workers=1, progress=False)
+    back = pickle.loads(pickle.dumps(lazy))
+    pd.testing.assert_frame_equal(back.rule_runs, lazy.rule_runs)
+    assert back.manifest == lazy.manifest and len(back) == 300

@@ -229,3 +229,211 @@ def test_explorer_runs_in_the_background_and_can_be_cancelled() -> None:
     assert ex.status.value.startswith("cancelled")
     assert ex.simulation is first
     assert ex.progress.bar_style == "warning"
+
+
+# -- what the views show (issue 20: readability in JupyterLab) -----------------------------------
+
+
+def _html_in(widget: object) -> str:
+    """Every HTML value in a widget tree, concatenated (what the browser shows as HTML)."""
+    out = []
+    stack = [widget]
+    while stack:
+        node = stack.pop()
+        if type(node).__name__ == "HTML":
+            out.append(node.value)  # type: ignore[attr-defined]
+        stack.extend(getattr(node, "children", ()))
+    return "\n".join(out)
+
+
+def test_the_rules_tab_is_one_line_per_rule_and_does_not_repeat_the_totals(sim: rs.Simulation) -> None:
+    view = show(sim)
+    rules_html = view.rules_table.value
+    assert "logins:" not in rules_html  # the totals are in the header above the tabs, once
+    for name in rs.load_rules(ACME).names:
+        assert f">{name}</td>" in rules_html
+    cell = rules_html.split(">block-password-grant</td>")[0].rsplit("<td", 1)[1]
+    assert "white-space:nowrap" in cell
+    assert "https://acme.com/" not in rules_html.split("</p>", 1)[1]  # the namespace, once
+    assert f">{N:,}</td>" in rules_html
+    assert view.text().count(f"{N:,} logins") == 1
+
+
+def test_login_browser_lists_each_page_once_as_a_pick_list_with_a_header(sim: rs.Simulation) -> None:
+    browser = LoginBrowser(sim, page_size=10)
+    shown = _html_in(browser.widget)
+    page_ids = list(browser.page_rows["login_id"])
+    assert not [i for i in page_ids if i in shown]  # not in a table as well
+    labels = [label for label, _ in browser.login_select.options]
+    assert [label.split("\u00a0")[0] for label in labels] == page_ids
+    assert "decided by" in browser.table.value
+    starts = {label.index(str(r.outcome)) for label, r in zip(
+        labels, browser.page_rows.itertuples(index=False), strict=True)}
+    assert len(starts) == 1  # the outcome column starts at the same place on every row
+
+
+def test_login_browser_text_filters_apply_on_enter_not_on_every_key(sim: rs.Simulation) -> None:
+    browser = LoginBrowser(sim)
+    assert browser.query.continuous_update is False
+    assert browser.value.continuous_update is False
+
+
+def test_login_browser_clears_the_trace_when_the_filters_no_longer_match_it(sim: rs.Simulation) -> None:
+    browser = LoginBrowser(sim)
+    denied = str(sim.logins.loc[sim.logins["outcome"] == "denied", "login_id"].iloc[0])
+    browser.filter(outcome="denied")
+    browser.select(denied)
+    browser.filter(outcome="denied", query="country == country")  # still matches: kept
+    assert browser.selected == denied and denied in browser.trace_view.value
+    assert browser.login_select.value == denied
+    browser.filter(outcome="allowed")
+    assert browser.selected is None and browser.trace is None
+    assert denied not in browser.trace_view.value
+    browser.filter(query="country == 'nowhere'")
+    assert "0 of" in browser.status.value and browser.login_select.options == ()
+    assert "no login matches" in browser.table.value
+
+
+def test_a_denied_login_shows_no_tokens_and_an_allowed_one_shows_them(sim: rs.Simulation) -> None:
+    browser = LoginBrowser(sim)
+    logins = sim.logins
+    denied = str(logins.loc[logins["outcome"] == "denied", "login_id"].iloc[0])
+    assert browser.select(denied).id_token  # the rules did set claims before the denial
+    final = browser.trace_view.value.split(">Final tokens</h4>")[1]
+    assert "no ID or access token is issued" in final and "id_token" not in final
+    allowed = str(logins.loc[logins["outcome"] == "allowed", "login_id"].iloc[0])
+    browser.select(allowed)
+    assert "&quot;id_token&quot;" in browser.trace_view.value.split(">Final tokens</h4>")[1]
+
+
+def test_a_leaked_secret_is_masked_in_the_traces_of_a_browser_given_the_secrets(
+        sim: rs.Simulation) -> None:
+    from rulesim._widgets_secrets import MASK
+
+    conf = rs.load_rules(ACME).configuration
+    key = conf["ENRICH_API_KEY"]
+    leaking = str(sim.logs.loc[sim.logs["message"].str.contains(key[:16], regex=False),
+                               "login_id"].iloc[0])
+    plain = LoginBrowser(sim)
+    plain.select(leaking)
+    assert key[:16] in plain.trace_view.value  # the rule really leaks it
+    masked = LoginBrowser(sim, secrets=rs.widgets.secret_values(conf))
+    masked.select(leaking)
+    assert not any(key[i:i + 12] in masked.trace_view.value for i in range(len(key) - 11))
+    assert MASK in masked.trace_view.value
+    assert "enrich-profile: looking up" in masked.trace_view.value
+    # Words a secret shares with ordinary text stay readable (-session-, -legacy-).
+    for rule in ("add-session-claims", "migrate-legacy-users", "sign-downstream-claims"):
+        assert f">{rule}</td>" in masked.trace_view.value
+
+
+def test_the_explorer_masks_every_configuration_value_until_asked() -> None:
+    from rulesim._widgets_secrets import MASK
+
+    ex = Explorer(ACME, size=N, seed=7, workers=1)
+    conf = rs.load_rules(ACME).configuration
+    assert conf and not [v for v in conf.values() if v in ex.configuration_editor.value]
+    assert ex.configuration_editor.value.count(MASK) == len(conf)
+    ex.configuration_reveal.value = True
+    assert all(v in ex.configuration_editor.value for v in conf.values())
+    ex.configuration_reveal.value = False
+    assert not [v for v in conf.values() if v in ex.configuration_editor.value]
+    assert ex.configuration == conf  # masking never changes what runs
+
+
+def test_editing_the_masked_configuration_keeps_hidden_values_and_takes_typed_ones() -> None:
+    import json
+
+    ex = Explorer(ACME, size=N, seed=7, workers=1)
+    conf = rs.load_rules(ACME).configuration
+    edited = json.loads(ex.configuration_editor.value)
+    edited["TOS_VERSION"] = "2026-01-01"
+    del edited["SLACK_HOOK_URL"]
+    ex.configuration_editor.value = json.dumps(edited)
+    expected = {k: v for k, v in conf.items() if k != "SLACK_HOOK_URL"}
+    assert ex.configuration == {**expected, "TOS_VERSION": "2026-01-01"}
+    edited["NEW_KEY"] = edited["ENRICH_API_KEY"]  # the mask cannot stand for a new value
+    ex.configuration_editor.value = json.dumps(edited)
+    assert "NEW_KEY is new" in ex.configuration_status.value
+    assert "NEW_KEY" not in ex.configuration
+    ex.set_configuration({"ALLOWED_DOMAINS": "acme.com"})
+    assert "acme.com" not in ex.configuration_editor.value
+
+
+def test_explorer_rule_rows_line_up_and_the_ignored_population_controls_are_disabled() -> None:
+    pop = rs.population(50, seed=1)
+    ex = Explorer(ACME, pop, workers=1)
+    numbers = [row.children[0] for row in ex.rules_box.children]
+    assert {n.layout.width for n in numbers} == {"2.2em"}
+    assert [int(n.value.split(">")[1].split("<")[0]) for n in numbers] == list(range(1, 18))
+    assert ex.mix.value == "given population"
+    assert ex.size.disabled and ex.seed.disabled
+    ex.set_population(mix="b2b")
+    assert not ex.size.disabled and not ex.seed.disabled
+
+
+def test_the_progress_estimate_moves_between_chunk_reports_but_never_claims_the_end() -> None:
+    from rulesim._widgets_run import estimate_progress
+
+    # Before any run there is no speed to estimate from: only reported chunks count.
+    assert estimate_progress(2_000, phase=1, phases=1, done=0, ran=3.0,
+                             seconds_per_login=None) == (0, None)
+    value, left = estimate_progress(2_000, phase=1, phases=1, done=0, ran=1.0,
+                                    seconds_per_login=0.002)
+    assert (value, left) == (500, 3.0)
+    value, left = estimate_progress(2_000, phase=1, phases=1, done=0, ran=60.0,
+                                    seconds_per_login=0.002)
+    assert value == 1_900 and left == 0  # slower than last time: wait at 95%
+    value, _ = estimate_progress(2_000, phase=2, phases=2, done=0, ran=0.0,
+                                 seconds_per_login=0.002)
+    assert value == 2_000  # the first simulation of two is done
+    assert estimate_progress(4_000, phase=1, phases=1, done=2_000, ran=0.1,
+                             seconds_per_login=0.002)[0] == 2_000  # a report beats a guess
+
+
+@pytest.mark.slow
+def test_the_explorer_masks_leaked_secrets_in_the_traces_it_shows(explorer: Explorer) -> None:
+    from rulesim._widgets_secrets import MASK
+
+    assert explorer.browser is not None and explorer.simulation is not None
+    key = explorer.configuration["ENRICH_API_KEY"]
+    logs = explorer.simulation.logs
+    leaking = str(logs.loc[logs["rule"] == "enrich-profile", "login_id"].iloc[0])
+    explorer.browser.select(leaking)
+    assert key[:8] not in explorer.browser.trace_view.value
+    assert MASK in explorer.browser.trace_view.value
+    assert explorer.status.value.startswith("done: ")
+    assert "allowed" not in explorer.status.value  # the counts are in the Summary tab
+
+
+@pytest.mark.slow
+def test_impact_view_shows_both_rule_lists_in_one_table_row_by_row(explorer: Explorer) -> None:
+    assert explorer.impact is not None
+    view = ImpactView(explorer.impact)
+    login_id = str(view.show_kind("mfa")["login_id"].iloc[0])
+    view.select(login_id)
+    rules = view.compare_view.value.split(">Rules</h4>")[1].split(">Changes</h4>")[0]
+    assert rules.count("<table") == 1
+    for name in explorer.rule_names:
+        row = rules.split(f">{name}</td>")[1].split("</tr>")[0]
+        assert row.count("<span style=\"background:") == 2, name  # baseline and candidate
+    mfa_row = rules.split(">contextual-mfa</td>")[0].rsplit("<tr", 1)[1]
+    assert "background:var(--jp-warn-color3" in mfa_row  # it differs: highlighted
+    assert view.full_traces.selected_index is None
+    assert login_id in view.before_view.value and login_id in view.after_view.value
+
+
+def test_the_redactor_masks_any_long_enough_run_of_a_secret_and_nothing_else() -> None:
+    from rulesim._widgets_secrets import MASK, Redactor, secret_values
+
+    redact = Redactor(["s3cr3t-&-value-42-long", "pin-42", "short"])
+    assert redact("key s3cr3t-&-value... ok") == f"key {MASK}... ok"  # a 15-character prefix
+    assert redact("tail: &-value-42-long!") == f"tail: {MASK}!"
+    assert redact("s3cr3t-&amp;-value-42-long") == MASK  # as an HTML view writes it
+    assert redact("s3cr3t-&-va and -value-") == "s3cr3t-&-va and -value-"  # 11: kept
+    assert redact("s3cr3t-&-valu") == MASK  # 12: masked
+    assert redact("your pin-42, not pin-4") == f"your {MASK}, not pin-4"  # short: whole only
+    assert redact("short") == "short"  # under 6 characters: an ordinary word
+    assert not Redactor(["short"]) and Redactor([])("anything") == "anything"
+    assert secret_values({"API_KEY": "k" * 20, "TOS_VERSION": "2024-06-01-long-value",
+                          "client_secret": "abcdef", "PIN_TOKEN": "1234"}) == ["k" * 20, "abcdef"]

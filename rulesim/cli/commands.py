@@ -129,16 +129,40 @@ def try_command(path: str, user_file: str | None, context_file: str | None, conf
 
 
 @click.command("population")
-@click.option("--users", "--logins", "-n", "users", type=click.IntRange(min=1), default=1000,
-              show_default=True, help="Logins to generate (users have several each).")
+@click.option("--users", "--logins", "-n", "users", type=click.IntRange(min=1), default=None,
+              help="Logins to generate (users have several each; default 1000), or with "
+                   "--from-logs the number to resample to (default: one per login event).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--mix", type=click.Choice(["b2c", "b2b", "workforce"]), default=None)
-@click.option("--out", type=click.Path(), required=True, help="Parquet folder to write.")
-def population_command(users: int, seed: int, mix: str | None, out: str) -> None:
-    """Generate a synthetic population and write it as parquet."""
-    from rulesim.population import population
+@click.option("--from-logs", "from_logs", type=click.Path(exists=True), multiple=True,
+              help="Build the population from the tenant's own log export instead (Management "
+                   "API JSON, log-stream or plain NDJSON, .gz, or a folder; repeatable): one "
+                   "login per successful login, silent auth and refresh-token exchange.")
+@click.option("--users-export", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="With --from-logs: the users export (NDJSON or CSV) joined on user_id.")
+@click.option("--keep-personal-data", is_flag=True, default=False,
+              help="With --from-logs: keep emails, names, ids and full IPs as exported "
+                   "(default: stable pseudonyms, email domains kept, last IP octet dropped).")
+@click.option("--out", type=click.Path(), required=True, help="Parquet file to write.")
+def population_command(users: int | None, seed: int, mix: str | None, from_logs: tuple[str, ...],
+                       users_export: str | None, keep_personal_data: bool, out: str) -> None:
+    """Generate a synthetic population, or read one from login logs, and write it as parquet."""
+    from rulesim.population import Population, population
 
-    pop = population(users, seed=seed, mix=mix)
+    if from_logs:
+        if mix is not None:
+            raise click.UsageError("--mix describes generated populations; it cannot be used "
+                                   "with --from-logs")
+        from rulesim.logs import scan
+
+        paths = list(from_logs)
+        pop = Population.from_logs(paths if len(paths) > 1 else paths[0], users_export,
+                                   n=users, seed=seed, pseudonymize=not keep_personal_data)
+        click.echo(str(scan(paths if len(paths) > 1 else paths[0])))
+    elif users_export is not None or keep_personal_data:
+        raise click.UsageError("--users-export and --keep-personal-data go with --from-logs")
+    else:
+        pop = population(users or 1000, seed=seed, mix=mix)
     pop.to_parquet(out)
     click.echo(f"wrote {len(pop)} logins of {len(pop.users)} users to {out}")
 

@@ -43,6 +43,7 @@ __all__ = [
     "geoip",
     "query",
     "risk_assessment",
+    "saml_configuration",
 ]
 
 TENANT = "acme"
@@ -77,7 +78,19 @@ CLIENTS: tuple[Client, ...] = (
            "https://expense.acme.com/saml/acs", ("samlp",)),
     Client("Partner API", "pArTn3rAp1Gh5Jk7Lz9Xc2Vb4Nm6Qw8E", {"tier": "partner"},
            "", ("oauth2-resource-owner",)),
+    Client("Acme Intranet (WS-Fed)", "wSfEdInTr4n3tPq7Rs9Tu2Vw4Xy6Za8B", {"sso": "wsfed"},
+           "https://intranet.acme.com/_trust/", ("wsfed",)),
 )
+
+
+def saml_configuration(client: Client) -> dict[str, Any] | None:
+    """``context.samlConfiguration`` for a login to ``client``: ``{}`` for SAML and WS-Fed apps.
+
+    Auth0 hands rules an empty object for applications with the SAML2 or WS-Fed add-on, for
+    rules to fill (``mappings``, ``audience``, ``lifetimeInSeconds``, …); other applications
+    get none.
+    """
+    return {} if {"samlp", "wsfed"} & set(client.protocols) else None
 
 CONNECTION_IDS: dict[str, str] = {
     "Username-Password-Authentication": "con_1a2B3c4D5e6F7g8H",
@@ -94,7 +107,7 @@ CONNECTION_OPTIONS: dict[str, dict[str, Any]] = {
 }
 PROTOCOLS: tuple[str, ...] = (
     "oidc-basic-profile", "oidc-implicit-profile", "oauth2-refresh-token",
-    "oauth2-resource-owner", "samlp", "redirect-callback",
+    "oauth2-resource-owner", "samlp", "redirect-callback", "wsfed",
 )
 USER_AGENTS: dict[str, tuple[str, ...]] = {
     "chrome": (
@@ -219,6 +232,9 @@ def query(
     """
     if protocol == "samlp":
         return {"SAMLRequest": SAML_REQUEST, "RelayState": "/"}, {}
+    if protocol == "wsfed":
+        return {"wa": "wsignin1.0", "wtrealm": f"urn:auth0:{TENANT}:{client.client_id}",
+                "wctx": "rm=0&id=passive&ru=%2f"}, {}
     if protocol == "redirect-callback":
         return {"state": REDIRECT_STATE}, {}
     if protocol in ("oauth2-refresh-token", "oauth2-resource-owner"):
@@ -481,4 +497,7 @@ class Provider(BaseProvider):
             "idToken": {},
             "accessToken": {},
         }
+        saml = saml_configuration(cl)
+        if saml is not None:
+            ctx["samlConfiguration"] = saml
         return ctx

@@ -30,14 +30,16 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from rulesim.errors import UsageError
+from rulesim.runtime._management_access import ACCESS_OPS, AccessOps
 
 __all__ = ["OPS", "ManagementApiError", "MetadataChange", "UserStore"]
 
 OPS: Final = frozenset({
     "getUser", "getUsers", "getUsersByEmail", "updateUser", "updateAppMetadata",
-    "updateUserMetadata", "assignRolesToUser",
-})
-"""The operations :meth:`UserStore.call` understands."""
+    "updateUserMetadata",
+}) | ACCESS_OPS
+"""The operations :meth:`UserStore.call` understands (roles, permissions, linked identities,
+tickets and jobs: :mod:`rulesim.runtime._management_access`)."""
 
 _METADATA: Final = ("app_metadata", "user_metadata")
 _STRING_ATTRS: Final = frozenset({
@@ -181,7 +183,7 @@ class UserStore:
     def __init__(self, users: Iterable[Mapping[str, Any]] = ()) -> None:
         self._seen: dict[str, Mapping[str, Any]] = {}
         self._written: dict[str, dict[str, Any]] = {}
-        self._roles: dict[str, list[str]] = {}
+        self._access = AccessOps(self)
         self._by_email: dict[str, list[str]] = {}
         for user in users:
             self.observe(user)
@@ -240,8 +242,9 @@ class UserStore:
         op : str
             One of :data:`OPS`: ``getUser {id}``, ``getUsers {q?, per_page?, page?}``,
             ``getUsersByEmail {email}``, ``updateUser {id, data}``,
-            ``updateAppMetadata {id, data}``, ``updateUserMetadata {id, data}``,
-            ``assignRolesToUser {id, roles}``.
+            ``updateAppMetadata {id, data}``, ``updateUserMetadata {id, data}``, and the
+            operations of :data:`~rulesim.runtime._management_access.ACCESS_OPS`
+            (``assignRolesToUser {id, roles}``, ``linkUsers {id, provider, user_id}``, …).
         args : Mapping
             The operation's arguments (JSON data from the sandbox).
 
@@ -280,8 +283,8 @@ class UserStore:
             data = _expect_object(args.get("data"), "body")
             self._check_user_update(data)
             return self._write(user_id, data)
-        if op == "assignRolesToUser":
-            return self._assign_roles(args)
+        if op in ACCESS_OPS:
+            return self._access.call(op, args)
         raise UsageError(f"unknown Management API op {op!r}; expected one of "
                          f"{', '.join(sorted(OPS))}")
 
@@ -354,24 +357,16 @@ class UserStore:
                 self._index_email(user_id, old_email, updates["email"])
         return self._require({"id": user_id}), changes
 
-    def _assign_roles(self, args: Mapping[str, Any]) -> tuple[Any, list[MetadataChange]]:
-        user_id = self._user_id(args)
-        roles = args.get("roles")
-        if not isinstance(roles, (list, tuple)) or not roles or not all(
-            isinstance(r, str) and r for r in roles
-        ):
-            raise _bad("'Expected a non-empty array of role ids' on property roles")
-        before = self._roles.get(user_id, [])
-        after = before + [r for r in dict.fromkeys(roles) if r not in before]
-        if after == before:
-            return None, []
-        self._roles[user_id] = after
-        op = "replace" if before else "add"
-        return None, [MetadataChange(user_id, "user", "roles", op, list(before), list(after))]
-
     def roles(self, user_id: str) -> list[str]:
         """Return the role ids assigned to ``user_id`` through ``assignRolesToUser``."""
-        return list(self._roles.get(user_id, []))
+        return list(self._access.roles.get(user_id, []))
+
+    def _remove(self, user_id: str) -> None:
+        """Forget a user (deleted, or linked into another account)."""
+        email = self._current(user_id, "email")
+        self._index_email(user_id, email, None)
+        self._seen.pop(user_id, None)
+        self._written.pop(user_id, None)
 
     def _search(self, args: Mapping[str, Any]) -> list[dict[str, Any]]:
         per_page = args.get("per_page", 50)

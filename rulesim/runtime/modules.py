@@ -61,8 +61,12 @@ BUILTIN_MODULES: Mapping[str, str] = {
     "buffer": "buffer.js",
     "crypto": "crypto.js",
     "events": "events.js",
+    "internal/errors": "internal_errors.js",
+    "internal/globals": "node_globals.js",
+    "internal/inspect": "inspect.js",
     "jsonwebtoken": "jsonwebtoken.js",
     "node-fetch": "node_fetch.js",
+    "process": "process.js",
     "querystring": "querystring.js",
     "request": "request.js",
     "request-promise": "request_promise.js",
@@ -74,7 +78,10 @@ BUILTIN_MODULES: Mapping[str, str] = {
     "uuid/v4": "uuid_v4.js",
     "xtend": "xtend.js",
 }
-"""Module names rulesim implements itself, mapped to their file in ``runtime/js/modules``."""
+"""Module names rulesim implements itself, mapped to their file in ``runtime/js/modules``.
+
+The ``internal/...`` ones serve the other built-ins and the sandbox (Node's error helpers, the
+Node globals); rules cannot require them, as in Node."""
 
 REAL_PACKAGES: Mapping[str, str] = {
     "async": "3.2.4",
@@ -95,7 +102,6 @@ Keep in sync with ``REAL_PACKAGES`` in ``runtime/js/require.js`` (a test checks 
 _LEGACY_REAL_PACKAGES = ("lodash", "async", "q", "xmldom", "xpath")
 
 _JS_DIR = Path(__file__).parent / "js"
-_FACTORY_PARAMS = "(function (module, exports, require, host) {\n"
 
 # name[@version][/subpath], with an optional @scope/ and an optional node: prefix.
 _SPEC_RE = re.compile(r"^(?:node:)?((?:@[^/@\s]+/)?[^/@\s]+)(?:@([^/\s]+))?(?:/(.+))?$")
@@ -276,7 +282,8 @@ def build_registry_js(
 
     * ``builtins``: every module of :data:`BUILTIN_MODULES`, as factory functions
       ``function (module, exports, require, host)``;
-    * ``supplied``: the caller's fakes, keyed by spec (``"mongodb@3.1.4"`` or ``"mongodb"``);
+    * ``supplied``: the caller's fakes as source text, keyed by spec (``"mongodb@3.1.4"`` or
+      ``"mongodb"``), compiled by ``require.js`` when a rule first requires them;
     * ``packages``: the real npm packages the rules require literally (``require('lodash')``,
       ``require("moment-timezone@0.5.43")``) that are installed in ``modules_dir``, with the
       packages they depend on: ``{name: {main, version, files: {path: source}}}``. Only the
@@ -289,7 +296,9 @@ def build_registry_js(
     supplied
         Fakes by spec. A value is either the JS source of a factory function expression
         ``(function (module, exports, require, host) {...})``, the body of a CommonJS module
-        (``module.exports = ...``), or a path to a ``.js`` file holding such a body.
+        (``module.exports = ...``, which may begin with function declarations), or a path to a
+        ``.js`` file holding either. A source that is exactly one function expression is the
+        factory; anything else is a module body.
     modules_dir
         The modules folder (the ``--prefix`` of :func:`install`); :func:`default_modules_dir`
         when ``None``.
@@ -313,7 +322,7 @@ def build_registry_js(
         for name, filename in BUILTIN_MODULES.items()
     )
     fakes = ",\n".join(
-        f"{json.dumps(spec)}: {_supplied_factory(spec, value)}"
+        f"{json.dumps(spec)}: {_supplied_source(spec, value)}"
         for spec, value in (supplied or {}).items()
     )
     wanted: list[str] = []
@@ -348,7 +357,12 @@ def _spec_name(spec: str) -> str | None:
         return None
 
 
-def _supplied_factory(spec: str, value: str | os.PathLike[str]) -> str:
+def _supplied_source(spec: str, value: str | os.PathLike[str]) -> str:
+    """The JS string literal of a fake's source; ``require.js`` compiles it when first required.
+
+    Compiling in the sandbox, at the first ``require``, lets a fake that does not compile fail
+    the rule that requires it, with a message naming the module, instead of the whole run.
+    """
     if _spec_name(spec) is None:
         raise UsageError(
             f"expected the keys of modules to be module specs such as 'mongodb@3.1.4', got {spec!r}"
@@ -359,15 +373,12 @@ def _supplied_factory(spec: str, value: str | os.PathLike[str]) -> str:
         path = Path(value).expanduser()
         if not path.is_file():
             raise UsageError(f"modules[{spec!r}] names a file that does not exist: {str(path)!r}")
-        return _FACTORY_PARAMS + path.read_text(encoding="utf-8") + "\n})"
+        return json.dumps(path.read_text(encoding="utf-8"))
     if not isinstance(value, str):
         raise UsageError(
             f"expected modules[{spec!r}] to be JS source or a path, got {type(value).__name__}"
         )
-    stripped = value.strip().rstrip(";").strip()
-    if re.match(r"^\(?\s*function\b", stripped):
-        return "(" + stripped + ")"
-    return _FACTORY_PARAMS + value + "\n})"
+    return json.dumps(value)
 
 
 # --- real npm packages ---------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_the_table_has_about_thirty_countries_with_a_few_cities_each() -> None:
 def test_clients_are_the_acme_applications_with_stable_ids() -> None:
     names = [c.name for c in lcp.CLIENTS]
     assert names == ["Acme Portal", "Acme Admin Console", "Acme Mobile", "Acme Expense (SAML)",
-                     "Partner API"]
+                     "Partner API", "Acme Intranet (WS-Fed)"]
     assert all(len(c.client_id) == 32 for c in lcp.CLIENTS)
     assert lcp.CLIENTS[1].metadata == {"restricted": "true"}
     assert lcp.CLIENTS[3].protocols == ("samlp",)
@@ -123,3 +123,14 @@ def test_authentication_lists_password_or_federated_then_mfa() -> None:
 def test_an_unknown_country_is_refused(fake: Faker) -> None:
     with pytest.raises(ValueError, match="ZZ"):
         fake.auth0_geoip("ZZ")
+
+
+def test_saml_and_wsfed_applications_get_an_empty_saml_configuration() -> None:
+    fake = Faker()
+    fake.add_provider(lcp.Provider)
+    fake.seed_instance(3)
+    assert fake.auth0_context(client="Acme Expense (SAML)")["samlConfiguration"] == {}
+    wsfed = fake.auth0_context(client="Acme Intranet (WS-Fed)")
+    assert (wsfed["protocol"], wsfed["samlConfiguration"]) == ("wsfed", {})
+    assert wsfed["request"]["query"]["wa"] == "wsignin1.0"
+    assert "samlConfiguration" not in fake.auth0_context(client="Acme Portal")

@@ -53,7 +53,8 @@ def test_a_thrown_exception_is_an_error_with_the_rule_line() -> None:
     r = run_once([src], {"app_metadata": None})
     assert (r.outcome, r.code) == ("error", "rule_exception")
     assert r.run("rule1")["line"] == 2
-    assert "rule `rule1` (line 2): cannot read property 'roles'" in r.login["error_message"]
+    assert r.login["error_message"] == ("rule `rule1` (line 2): Cannot read properties of null "
+                                        "(reading 'roles')")
 
 
 def test_a_rejected_async_rule_is_an_error() -> None:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from rulesim.runtime.limits import Limits
+from rulesim.runtime.sandbox import SandboxOptions
 from tests.runtime.pipeline_helpers import Harness, run_once
 
 T0 = 1_700_000_000_000
@@ -102,12 +103,12 @@ def test_the_auth0_object_exposes_domain_base_url_and_token() -> None:
                                           "string"]
 
 
-def test_console_lines_are_captured_per_rule_with_their_level() -> None:
+def test_console_lines_are_captured_per_rule_with_their_level_as_node_formats_them() -> None:
     src = ("function (u, c, cb) { console.log('hello', {a: 1}); console.error('bad', 2); "
-           "cb(null, u, c); }")
+           "console.info('%s has %d roles', 'ada', 2); cb(null, u, c); }")
     r = run_once([src])
     assert list(zip(r.logs["level"], r.logs["message"], strict=True)) == [
-        ("log", 'hello {"a":1}'), ("error", "bad 2")]
+        ("log", "hello { a: 1 }"), ("error", "bad 2"), ("info", "ada has 2 roles")]
     assert set(r.logs["rule"]) == {"rule1"}
 
 
@@ -149,17 +150,24 @@ def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:
 
 
 def test_no_host_objects_are_reachable_from_rule_code() -> None:
-    expr = ("[typeof process, typeof std, typeof os, typeof __rulesim_begin, "
+    expr = ("[typeof std, typeof os, typeof __rulesim_begin, "
             "Object.getOwnPropertyNames(globalThis).filter(function (k) { "
             "return k.indexOf('rulesim') >= 0; }).length]")
     r = run_once([claim_rule(expr)])
-    assert r.id_token["https://t/v"] == ["undefined", "undefined", "undefined", "undefined", 0]
+    assert r.id_token["https://t/v"] == ["undefined", "undefined", "undefined", 0]
 
 
-def test_process_env_is_a_reference_error() -> None:
-    r = run_once(["function (u, c, cb) { var k = process.env.SECRET; cb(null, u, c); }"])
+def test_process_is_nodes_with_an_env_empty_of_secrets_as_in_auth0() -> None:
+    expr = "[typeof process, JSON.stringify(process.env), process.env.HOME, process.version]"
+    r = run_once([claim_rule(expr)])
+    assert r.outcome == "allowed"
+    assert r.id_token["https://t/v"] == ["object", "{}", None, "v18.20.4"]
+
+
+def test_process_exit_and_binding_are_refused() -> None:
+    r = run_once(["function (u, c, cb) {\n  process.binding('fs');\n  cb(null, u, c);\n}"])
     assert (r.outcome, r.code) == ("error", "rule_exception")
-    assert "process" in r.login["error_message"]
+    assert "process.binding() is not available in the rulesim sandbox" in r.login["error_message"]
 
 
 @pytest.mark.parametrize("module", ["fs", "child_process", "net", "mongodb@3.1.4"])
@@ -209,3 +217,16 @@ def test_the_same_seed_gives_identical_records() -> None:
         return [json.dumps(h.login().id_token) for _ in range(4)]
 
     assert records() == records()
+
+
+def test_a_module_fake_that_does_not_compile_fails_its_rule_not_the_run() -> None:
+    uses = "function (u, c, cb) {\n  var db = require('mongodb');\n  cb(null, u, c);\n}"
+    other = "function (u, c, cb) { cb(null, u, c); }"
+    options = SandboxOptions(modules={"mongodb": "function connect( {\nmodule.exports = {};"})
+    h = Harness([other, uses], options=options)
+    r = h.login()
+    assert (r.outcome, r.code) == ("error", "rule_exception")
+    assert r.login["deciding_rule"] == "rule2"
+    assert "module `mongodb` (a fake supplied in modules=) does not compile" in \
+        r.login["error_message"]
+    assert r.run("rule1")["outcome"] == "ok"

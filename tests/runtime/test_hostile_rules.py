@@ -23,7 +23,7 @@ HOSTILE = {
                           "  Math.random = function () { return 0; };", "prototype_pollution"),
     "fs@evil.test": ("require('fs').readFileSync('/etc/passwd');", "module_not_allowed"),
     "child@evil.test": ("require('child_process').execSync('id');", "module_not_allowed"),
-    "env@evil.test": ("var s = process.env.HOME;", "rule_exception"),
+    "env@evil.test": ("process.exit(0);", "rule_exception"),
     "probe@evil.test": ("var host = Object.getOwnPropertyNames(globalThis).filter(function (k) "
                         "{ return /python|host|rulesim|std|os$/i.test(k); });\n"
                         "  if (host.length === 0) throw new Error('no host objects found');",

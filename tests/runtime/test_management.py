@@ -263,5 +263,5 @@ def test_assigning_roles_records_the_new_roles_once() -> None:
 
 
 def test_an_unknown_operation_is_a_usage_error_listing_the_supported_ones() -> None:
-    with pytest.raises(UsageError, match=r"unknown Management API op 'deleteUser'.*getUser"):
-        store_with().call("deleteUser", {"id": UID})
+    with pytest.raises(UsageError, match=r"unknown Management API op 'rotateSigningKeys'.*getUser"):
+        store_with().call("rotateSigningKeys", {"id": UID})

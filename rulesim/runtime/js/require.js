@@ -12,6 +12,8 @@
   'use strict';
 
   options = options || {};
+  // What every module factory may read about the emulated runtime (its 5th argument).
+  var RUNTIME = Object.freeze({ nodeVersion: options.legacyGlobals ? 'v12.22.12' : 'v18.20.4' });
   var builtins = registry.builtins || {};
   var supplied = registry.supplied || {};
   var packages = registry.packages || {};
@@ -31,7 +33,7 @@
   };
 
   // Node core names: inside a package they win over same-named packages, as in Node.
-  var CORE = ['buffer', 'crypto', 'events', 'querystring', 'url', 'util'];
+  var CORE = ['buffer', 'crypto', 'events', 'process', 'querystring', 'url', 'util'];
 
   // Legacy (Node <= 12) runtimes exposed these modules as bare globals.
   var LEGACY_GLOBALS = {
@@ -93,16 +95,50 @@
     var id = kind + ':' + key;
     var cached = cache[id];
     if (cached) return cached.exports;
+    if (typeof factory === 'string') factory = compileSupplied(key, factory);
     var module = newModule(id, id);
     cache[id] = module;
     try {
-      factory.call(module.exports, module, module.exports, req, host);
+      factory.call(module.exports, module, module.exports, req, host, RUNTIME);
     } catch (e) {
       delete cache[id];
       throw e;
     }
     module.loaded = true;
     return module.exports;
+  }
+
+  // A supplied fake arrives as source text and is compiled when a rule first requires it, so
+  // a fake that does not compile fails that rule with a message naming the module. It is
+  // either one function expression, the factory `function (module, exports, require, host)`,
+  // or a CommonJS module body (which may itself begin with a function declaration).
+  var compiledFakes = Object.create(null);
+  function compileSupplied(key, source) {
+    if (compiledFakes[key]) return compiledFakes[key];
+    var text = source.trim().replace(/;+\s*$/, '');
+    var factory = null;
+    if (/^\(?\s*(?:async\s+)?function\b/.test(text) && /\}\s*\)?$/.test(text)) {
+      try {
+        factory = (0, eval)('(' + text + '\n)');
+      } catch (e) {
+        factory = null; // not one expression: a module body
+      }
+      if (typeof factory !== 'function') factory = null;
+    }
+    if (factory === null) {
+      try {
+        factory = (0, eval)('(function (module, exports, require, host) {\n' + source + '\n})');
+      } catch (e) {
+        var at = /<input>:(\d+)/.exec(String(e && e.stack));
+        var err = new Error('module `' + key + '` (a fake supplied in modules=) does not compile: ' +
+          (e && e.name ? e.name + ': ' : '') + (e && e.message) + (at ? ' (line ' + (at[1] - 1) + ' of the fake)' : ''));
+        err.code = 'module_not_compiled';
+        err.module = key;
+        throw err;
+      }
+    }
+    compiledFakes[key] = factory;
+    return factory;
   }
 
   function findSupplied(p) {
@@ -125,6 +161,9 @@
     }
     return null;
   }
+
+  // `internal/...` built-ins serve other built-ins only; rules cannot require them (as in Node).
+  function isInternal(key) { return key.indexOf('internal/') === 0; }
 
   function findBuiltin(p) {
     if (p.subpath) {
@@ -286,7 +325,7 @@
     var key = findSupplied(p);
     if (key !== null) return loadFactory('supplied', key, supplied[key], require);
     key = findBuiltin(p);
-    if (key !== null) return loadFactory('builtin', key, builtins[key], builtinRequire);
+    if (key !== null && !isInternal(key)) return loadFactory('builtin', key, builtins[key], builtinRequire);
     if (has(packages, p.name)) return loadPackage(p, null);
     throw notAvailable(p.spec, p, from);
   }
@@ -320,7 +359,8 @@
   function canResolve(spec) {
     var p = parseSpec(spec);
     if (!p) return false;
-    return findSupplied(p) !== null || findBuiltin(p) !== null || has(packages, p.name);
+    var builtin = findBuiltin(p);
+    return findSupplied(p) !== null || (builtin !== null && !isInternal(builtin)) || has(packages, p.name);
   }
 
   // Defines the legacy bare globals (`_`, `jwt`, ...) on `target` as lazy getters, for the ones
@@ -352,7 +392,24 @@
     return defined;
   }
 
+  // A built-in module by name, never a supplied fake (the prelude's console uses `util`).
+  function builtin(name) {
+    if (!has(builtins, name)) return null;
+    return loadFactory('builtin', name, builtins[name], builtinRequire);
+  }
+
+  // Defines the globals Node gives every script that QuickJS lacks (URL, URLSearchParams,
+  // TextEncoder, TextDecoder, process, atob, btoa, structuredClone, queueMicrotask, the ES2022
+  // methods) and Node's wording of JSON.parse errors: see modules/node_globals.js.
+  function defineNodeGlobals(target, sandbox) {
+    var install = builtin('internal/globals');
+    return install ? install(target, builtin, sandbox || {}) : [];
+  }
+
   require.parseSpec = parseSpec;
+  require.builtin = builtin;
+  require.defineNodeGlobals = defineNodeGlobals;
+  require.runtime = RUNTIME;
   require.canResolve = canResolve;
   require.cache = cache;
   require.warnings = warnings;

@@ -309,7 +309,8 @@ def test_rules_globals_throw_reference_error_in_actions(name: str) -> None:
     for rules in ((), (rule,)):
         r = run(module(f"const x = {name};"), rules=rules)
         assert r.code == "action_exception", (rules, r.login["error_message"])
-        assert r.login["error_message"] == f"action `action1` (line 2): '{name}' is not defined"
+        # In Node's words (Actions run on Node, as Rules did).
+        assert r.login["error_message"] == f"action `action1` (line 2): {name} is not defined"
 
 
 def test_rules_keep_their_globals_in_a_mixed_tenant() -> None:

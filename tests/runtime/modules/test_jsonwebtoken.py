@@ -182,3 +182,37 @@ def test_claim_options_conflicting_with_the_payload_are_refused(harness: ModuleH
         " catch (e) { return e.message; } })()"
     )
     assert got == 'Bad "options.subject" option. The payload already has an "sub" property.'
+
+
+def test_sign_accepts_a_buffer_secret_decoded_from_base64(harness: ModuleHarness) -> None:
+    secret = base64.b64encode(b"secret-key-for-tests").decode()
+    token = harness.eval(
+        f"require('jsonwebtoken').sign({{sub: 'auth0|1'}}, Buffer.from('{secret}', 'base64'),"
+        " {algorithm: 'HS256', expiresIn: 3600})"
+    )
+    header, payload, sig = token.split(".")
+    expected = hmac.new(b"secret-key-for-tests", f"{header}.{payload}".encode(), "sha256").digest()
+    assert sig == _b64url(expected)
+    # jsonwebtoken 8 refuses only a falsy secret: an empty Buffer is an object, so it signs.
+    assert harness.eval("require('jsonwebtoken').sign({a: 1}, Buffer.alloc(0)).split('.').length") == 3
+
+
+def test_sign_refuses_options_jsonwebtoken_8_rejects(harness: ModuleHarness) -> None:
+    def error(options: str) -> str:
+        return str(harness.eval(
+            "(function () { try { require('jsonwebtoken').sign({a: 1}, 's', " + options + ");"
+            " return 'signed'; } catch (e) { return e.message; } })()"))
+
+    assert error("{expiresInMinutes: 5}") == '"expiresInMinutes" is not allowed in "options"'
+    assert error("{audience: 5}") == '"audience" must be a string or array'
+    assert error("{expiresIn: 1.5}") == (
+        '"expiresIn" should be a number of seconds or string representing a timespan')
+    assert error("'HS256'") == 'Expected "options" to be a plain object.'
+    assert error("{noTimestamp: true, keyid: 'k1'}") == "signed"
+
+
+def test_sign_calls_back_at_once_with_a_validation_error(harness: ModuleHarness) -> None:
+    harness.exec(
+        "var order = []; require('jsonwebtoken').sign({a: 1}, '', {}, function (e) {"
+        " order.push(e.message); }); order.push('after');")
+    assert harness.eval("order") == ["secretOrPrivateKey must have a value", "after"]

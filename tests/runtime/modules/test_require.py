@@ -240,3 +240,43 @@ def test_legacy_globals_are_lazy_getters_for_the_modules_that_resolve() -> None:
     assert h.eval("require.legacyGlobals._") == "lodash"
     # Modules that are not available are simply not defined.
     assert h.eval("typeof xpath") in ("undefined", "object")
+
+
+def test_a_fake_whose_source_begins_with_a_function_declaration_is_a_module_body() -> None:
+    h = ModuleHarness(
+        supplied={
+            "mongodb": "function helper(name) { return 'db:' + name; }\n"
+            "module.exports = { db: helper };",
+            "tedious": "function Connection(cfg) { this.cfg = cfg; }\n"
+            "Connection.prototype.connect = function () { return this.cfg.server; };\n"
+            "module.exports = { Connection: Connection };",
+        }
+    )
+    assert h.eval("require('mongodb').db('users')") == "db:users"
+    assert h.eval("new (require('tedious').Connection)({server: 'sql'}).connect()") == "sql"
+
+
+def test_a_fake_that_is_one_function_expression_is_the_factory() -> None:
+    h = ModuleHarness(
+        supplied={
+            "a": "function (module, exports) { module.exports = 'factory a'; }",
+            "b": "(function named(module) { module.exports = 'factory b'; });",
+            "c": "(function () { module.exports = 'iife c'; })();",
+        }
+    )
+    assert h.eval("[require('a'), require('b'), require('c')]") == [
+        "factory a", "factory b", "iife c"]
+
+
+def test_a_fake_that_does_not_compile_fails_only_the_rule_that_requires_it() -> None:
+    h = ModuleHarness(supplied={"mongodb": "module.exports = {\n  connect: function ( {\n};"})
+    err = _error_of(h, "mongodb")
+    assert err["message"].startswith(
+        "module `mongodb` (a fake supplied in modules=) does not compile: SyntaxError:")
+    assert err["message"].endswith("(line 3 of the fake)")
+    assert h.eval("typeof require('uuid').v4") == "function"
+
+
+def test_internal_builtins_cannot_be_required_by_rules(harness: ModuleHarness) -> None:
+    assert _error_of(harness, "internal/errors")["code"] == "module_not_allowed"
+    assert harness.eval("typeof require('process').nextTick") == "function"

@@ -87,10 +87,10 @@ def test_the_continue_pass_validates_the_token_and_persists_metadata(
     assert run.calls == [
         {
             "kind": "mgmt",
-            "op": "updateAppMetadata",
+            "op": "updateUser",
             "args": {
                 "id": "auth0|7",
-                "data": {"plan": "free", "verification": {"is_verified": True}},
+                "data": {"app_metadata": {"plan": "free", "verification": {"is_verified": True}}},
             },
         }
     ]

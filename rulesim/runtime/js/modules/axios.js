@@ -148,6 +148,8 @@
         headers.authorization = 'Basic ' + Buffer.from((config.auth.username || '') + ':' + (config.auth.password || '')).toString('base64');
       }
       var url = buildURL(config);
+      // axios's http adapter resolves a relative URL against http://localhost.
+      if (!/^[a-z][a-z\d+\-.]*:/i.test(url)) url = 'http://localhost' + (url.charAt(0) === '/' ? '' : '/') + url;
       if (!/^https?:\/\//i.test(url)) {
         reject(new AxiosError('Invalid URL', 'ERR_INVALID_URL', config, {}, undefined));
         return;
@@ -161,6 +163,8 @@
           var e = timedOut && config.timeout
             ? new AxiosError('timeout of ' + config.timeout + 'ms exceeded', 'ECONNABORTED', config, request, undefined)
             : new AxiosError(err.message, err.code, config, request, undefined);
+          // AxiosError.from keeps the transport error's name ('Error' for a reset socket).
+          if (!(timedOut && config.timeout)) e.name = err.name || 'Error';
           e.cause = err;
           reject(e);
           return;

@@ -214,14 +214,9 @@
     return v > len ? len : v;
   }
 
+  var invalidArgType = require('internal/errors').invalidArgType;
   function badArg(value) {
-    var err = new TypeError('The first argument must be of type string or an instance of Buffer, ' +
-      'ArrayBuffer, or Array or an Array-like Object. Received ' +
-      (value === null ? 'null' : typeof value === 'object' ? 'an instance of ' +
-        ((value.constructor && value.constructor.name) || 'Object') : 'type ' + typeof value +
-        ' (' + String(value) + ')'));
-    err.code = 'ERR_INVALID_ARG_TYPE';
-    return err;
+    return invalidArgType('The first argument', 'of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object', value);
   }
 
   class Buffer extends Uint8Array {
@@ -279,11 +274,11 @@
     static byteLength(value, enc) {
       if (typeof value === 'string') return encode(value, enc).length;
       if (value && typeof value.byteLength === 'number') return value.byteLength;
-      throw badArg(value);
+      throw invalidArgType('string', 'of type string or an instance of Buffer or ArrayBuffer', value);
     }
 
     static concat(list, totalLength) {
-      if (!Array.isArray(list)) throw badArg(list);
+      if (!Array.isArray(list)) throw invalidArgType('list', 'an instance of Array', list);
       var total = totalLength;
       if (total === undefined) total = list.reduce(function (n, b) { return n + b.length; }, 0);
       var out = new Buffer(total);
@@ -320,7 +315,7 @@
     }
 
     equals(other) {
-      if (!(other instanceof Uint8Array)) throw badArg(other);
+      if (!(other instanceof Uint8Array)) throw invalidArgType('otherBuffer', 'an instance of Buffer or Uint8Array', other);
       if (other.length !== this.length) return false;
       for (var i = 0; i < this.length; i++) if (this[i] !== other[i]) return false;
       return true;

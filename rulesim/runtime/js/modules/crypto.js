@@ -8,11 +8,9 @@
   var Buffer = require('buffer').Buffer;
   var fromCharCode = String.fromCharCode;
 
+  var invalidArgType = require('internal/errors').invalidArgType;
   function invalidData(data) {
-    var err = new TypeError('The "data" argument must be of type string or an instance of ' +
-      'Buffer, TypedArray, or DataView. Received ' + (data === null ? 'null' : typeof data));
-    err.code = 'ERR_INVALID_ARG_TYPE';
-    return err;
+    return invalidArgType('data', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
   }
 
   function viewOf(data) {
@@ -137,11 +135,22 @@
     return h;
   };
 
+  // Rules sign with the same secret over and over: how a text key crosses to the host is
+  // worked out once per key (a few distinct keys at most; the cache is bounded).
+  var textKeys = new Map();
   function Hmac(name, key) {
-    setPart(key, 'utf8');
+    var known = typeof key === 'string' ? textKeys.get(key) : undefined;
+    if (known === undefined) {
+      setPart(key, 'utf8');
+      known = [partEnc, partData];
+      if (typeof key === 'string') {
+        if (textKeys.size >= 64) textKeys.clear();
+        textKeys.set(key, known);
+      }
+    }
     this._name = name;
-    this._keyEnc = partEnc;
-    this._key = partData;
+    this._keyEnc = known[0];
+    this._key = known[1];
     this._enc = '';
     this._data = '';
     this._done = false;
@@ -171,10 +180,8 @@
       err.code = 'ERR_CRYPTO_INVALID_DIGEST';
       throw err;
     }
-    if (key === undefined || key === null) {
-      var e2 = new TypeError('The "key" argument must be of type string or an instance of Buffer');
-      e2.code = 'ERR_INVALID_ARG_TYPE';
-      throw e2;
+    if (typeof key !== 'string' && viewOf(key) === null) {
+      throw invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey', key);
     }
     return new Hmac(name, key);
   }
@@ -243,8 +250,7 @@
     var x = viewOf(a);
     var y = viewOf(b);
     if (x === null || y === null) {
-      var e0 = new TypeError('The "buf1" and "buf2" arguments must be an instance of ArrayBuffer, ' +
-        'Buffer, TypedArray, or DataView.');
+      var e0 = new TypeError('The "' + (x === null ? 'buf1' : 'buf2') + '" argument must be an instance of ArrayBuffer, Buffer, TypedArray, or DataView.');
       e0.code = 'ERR_INVALID_ARG_TYPE';
       throw e0;
     }

@@ -62,92 +62,138 @@
     return undefined;
   }
 
-  function b64url(bytes) { return Buffer.from(bytes).toString('base64url'); }
-  function b64urlJson(obj) { return Buffer.from(JSON.stringify(obj), 'utf8').toString('base64url'); }
 
   function hmacSign(alg, input, secret) {
     return crypto.createHmac(HMAC[alg], secret).update(input).digest('base64url');
   }
 
   function keyOf(secret) {
-    if (typeof secret === 'string' || secret instanceof Uint8Array) return secret;
-    if (secret && typeof secret === 'object' && secret.key !== undefined) return secret.key;
+    if (secret && typeof secret === 'object' && !(secret instanceof Uint8Array) && secret.key !== undefined) return secret.key;
     return secret;
   }
 
-  var CLAIM_OPTIONS = { audience: 'aud', issuer: 'iss', subject: 'sub', jwtid: 'jti' };
-
-  function sign(payload, secretOrPrivateKey, options, callback) {
-    if (typeof options === 'function') { callback = options; options = {}; }
-    options = options || {};
-    function failure(err) {
-      if (callback) {
-        Promise.resolve().then(function () { callback(err); });
-        return undefined;
+  // jsonwebtoken 8 validates `options` against a schema and throws on an unknown key
+  // (`expiresInMinutes`, dropped in v5, is the classic one) or a value of the wrong type.
+  var ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'HS256', 'HS384', 'HS512', 'none'];
+  function isString(v) { return typeof v === 'string' || v instanceof String; }
+  function isInteger(v) { return typeof v === 'number' && isFinite(v) && Math.floor(v) === v; }
+  function isPlainObject(v) {
+    if (v === null || typeof v !== 'object' || Object.prototype.toString.call(v) !== '[object Object]') return false;
+    var proto = Object.getPrototypeOf(v);
+    return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+  }
+  function timespanOk(v) { return isInteger(v) || (isString(v) && v !== ''); }
+  var SIGN_OPTIONS = {
+    expiresIn: [timespanOk, '"expiresIn" should be a number of seconds or string representing a timespan'],
+    notBefore: [timespanOk, '"notBefore" should be a number of seconds or string representing a timespan'],
+    audience: [function (v) { return isString(v) || Array.isArray(v); }, '"audience" must be a string or array'],
+    algorithm: [function (v) { return ALGORITHMS.indexOf(v) >= 0; }, '"algorithm" must be a valid string enum value'],
+    header: [isPlainObject, '"header" must be an object'],
+    encoding: [isString, '"encoding" must be a string'],
+    issuer: [isString, '"issuer" must be a string'],
+    subject: [isString, '"subject" must be a string'],
+    jwtid: [isString, '"jwtid" must be a string'],
+    noTimestamp: [function (v) { return typeof v === 'boolean'; }, '"noTimestamp" must be a boolean'],
+    keyid: [isString, '"keyid" must be a string'],
+    mutatePayload: [function (v) { return typeof v === 'boolean'; }, '"mutatePayload" must be a boolean']
+  };
+  var PAYLOAD_CLAIMS = {
+    iat: [function (v) { return typeof v === 'number'; }, '"iat" should be a number of seconds'],
+    exp: [function (v) { return typeof v === 'number'; }, '"exp" should be a number of seconds'],
+    nbf: [function (v) { return typeof v === 'number'; }, '"nbf" should be a number of seconds']
+  };
+  function validate(schema, allowUnknown, object, name) {
+    if (!isPlainObject(object)) throw new Error('Expected "' + name + '" to be a plain object.');
+    Object.keys(object).forEach(function (key) {
+      var rule = schema[key];
+      if (!rule) {
+        if (!allowUnknown) throw new Error('"' + key + '" is not allowed in "' + name + '"');
+        return;
       }
+      if (!rule[0](object[key])) throw new Error(rule[1]);
+    });
+  }
+
+  var CLAIM_OPTIONS = { audience: 'aud', issuer: 'iss', subject: 'sub', jwtid: 'jti' };
+  var OBJECT_ONLY = ['expiresIn', 'notBefore', 'noTimestamp', 'audience', 'issuer', 'subject', 'jwtid'];
+
+  // The signing itself (jws): the header is encoded as latin1, the payload in `encoding`.
+  function jwsSign(header, payload, key, encoding) {
+    var alg = header.alg;
+    var input = Buffer.from(JSON.stringify(header), 'latin1').toString('base64url') + '.' +
+      Buffer.from(typeof payload === 'string' ? payload : payload instanceof Uint8Array ? Buffer.from(payload).toString() : JSON.stringify(payload), encoding).toString('base64url');
+    if (alg === 'none') return input + '.';
+    if (!HMAC[alg]) {
+      if (ALGORITHMS.indexOf(alg) >= 0) {
+        throw new Error('rulesim simulates jsonwebtoken with HMAC keys only (HS256/HS384/HS512); ' + alg + ' is not simulated');
+      }
+      throw new TypeError('"' + alg + '" is not a valid algorithm.\n  Supported algorithms are:\n  "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512" and "none".');
+    }
+    if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new TypeError('secret must be a string or bufferor a KeyObject');
+    return input + '.' + hmacSign(alg, input, key);
+  }
+
+  // jsonwebtoken 8.5's sign(): the same checks in the same order, the same messages. A failure
+  // with a callback calls it synchronously, as the package does; the token arrives later.
+  function sign(payload, secretOrPrivateKey, options, callback) {
+    if (typeof options === 'function') { callback = options; options = {}; } else { options = options || {}; }
+    var isObjectPayload = typeof payload === 'object' && !(payload instanceof Buffer);
+    var header = Object.assign({ alg: options.algorithm || 'HS256', typ: isObjectPayload ? 'JWT' : undefined, kid: options.keyid }, options.header);
+    function failure(err) {
+      if (callback) return callback(err);
       throw err;
     }
-    var isObjectPayload = payload !== null && typeof payload === 'object' && !(payload instanceof Uint8Array);
-    var alg = options.algorithm || 'HS256';
-    var key = keyOf(secretOrPrivateKey);
-    if (alg !== 'none' && (key === undefined || key === null || key === '' || (key instanceof Uint8Array && key.length === 0))) {
-      return failure(new Error('secretOrPrivateKey must have a value'));
-    }
-    if (alg !== 'none' && !HMAC[alg]) {
-      if (/^(RS|PS|ES)\d+$/.test(alg)) {
-        return failure(new Error('rulesim simulates jsonwebtoken with HMAC keys only (HS256/HS384/HS512); ' + alg + ' is not simulated'));
-      }
-      return failure(new Error('"algorithm" must be a valid string enum value'));
-    }
-    if (payload === undefined) return failure(new Error('payload is required'));
-    if (!isObjectPayload) {
-      var bad = ['expiresIn', 'notBefore', 'noTimestamp'].filter(function (k) { return options[k] !== undefined; });
-      if (bad.length) return failure(new Error('invalid ' + bad[0] + ' option for ' + typeof payload + ' payload'));
-    }
-    var header = Object.assign({ alg: alg, typ: isObjectPayload ? 'JWT' : undefined, kid: options.keyid }, options.header);
-    var claims = isObjectPayload ? Object.assign({}, payload) : payload;
+    if (!secretOrPrivateKey && options.algorithm !== 'none') return failure(new Error('secretOrPrivateKey must have a value'));
+    if (typeof payload === 'undefined') return failure(new Error('payload is required'));
     if (isObjectPayload) {
-      if (claims.exp !== undefined && options.expiresIn !== undefined) {
-        return failure(new Error('Bad "options.expiresIn" option the payload already has an "exp" property.'));
-      }
-      if (claims.nbf !== undefined && options.notBefore !== undefined) {
-        return failure(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
-      }
-      var timestamp = claims.iat || Math.floor(Date.now() / 1000);
-      if (options.noTimestamp) delete claims.iat;
-      else claims.iat = timestamp;
-      if (options.notBefore !== undefined) {
-        claims.nbf = timespan(options.notBefore, timestamp);
-        if (claims.nbf === undefined) {
-          return failure(new Error('"notBefore" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
-        }
-      }
-      if (options.expiresIn !== undefined) {
-        claims.exp = timespan(options.expiresIn, timestamp);
-        if (claims.exp === undefined) {
-          return failure(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
-        }
-      }
-      var keys = Object.keys(CLAIM_OPTIONS);
-      for (var i = 0; i < keys.length; i++) {
-        var opt = keys[i];
-        var claim = CLAIM_OPTIONS[opt];
-        if (options[opt] === undefined) continue;
-        if (claims[claim] !== undefined) {
-          return failure(new Error('Bad "options.' + opt + '" option. The payload already has an "' + claim + '" property.'));
-        }
-        claims[claim] = options[opt];
+      try { validate(PAYLOAD_CLAIMS, true, payload, 'payload'); } catch (error) { return failure(error); }
+      if (!options.mutatePayload) payload = Object.assign({}, payload);
+    } else {
+      var invalid = OBJECT_ONLY.filter(function (opt) { return typeof options[opt] !== 'undefined'; });
+      if (invalid.length > 0) return failure(new Error('invalid ' + invalid.join(',') + ' option for ' + (typeof payload) + ' payload'));
+    }
+    if (typeof payload.exp !== 'undefined' && typeof options.expiresIn !== 'undefined') {
+      return failure(new Error('Bad "options.expiresIn" option the payload already has an "exp" property.'));
+    }
+    if (typeof payload.nbf !== 'undefined' && typeof options.notBefore !== 'undefined') {
+      return failure(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
+    }
+    try { validate(SIGN_OPTIONS, false, options, 'options'); } catch (error) { return failure(error); }
+    var timestamp = payload.iat || Math.floor(Date.now() / 1000);
+    if (options.noTimestamp) delete payload.iat;
+    else if (isObjectPayload) payload.iat = timestamp;
+    if (typeof options.notBefore !== 'undefined') {
+      payload.nbf = timespan(options.notBefore, timestamp);
+      if (typeof payload.nbf === 'undefined') {
+        return failure(new Error('"notBefore" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
       }
     }
-    var body = typeof claims === 'string' ? Buffer.from(claims, 'utf8').toString('base64url')
-      : claims instanceof Uint8Array ? b64url(claims) : b64urlJson(claims);
-    var input = b64urlJson(header) + '.' + body;
-    var token = input + '.' + (alg === 'none' ? '' : hmacSign(alg, input, key));
-    if (callback) {
-      Promise.resolve().then(function () { callback(null, token); });
+    if (typeof options.expiresIn !== 'undefined' && typeof payload === 'object') {
+      payload.exp = timespan(options.expiresIn, timestamp);
+      if (typeof payload.exp === 'undefined') {
+        return failure(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+      }
+    }
+    Object.keys(CLAIM_OPTIONS).forEach(function (key) {
+      var claim = CLAIM_OPTIONS[key];
+      if (typeof options[key] !== 'undefined') {
+        // As in the package, a conflict reports the error and signing goes on.
+        if (typeof payload[claim] !== 'undefined') return failure(new Error('Bad "options.' + key + '" option. The payload already has an "' + claim + '" property.'));
+        payload[claim] = options[key];
+      }
+    });
+    var encoding = options.encoding || 'utf8';
+    if (typeof callback === 'function') {
+      var called = false;
+      var once = function (err, token) { if (!called) { called = true; callback(err, token); } };
+      Promise.resolve().then(function () {
+        var token;
+        try { token = jwsSign(header, payload, secretOrPrivateKey, encoding); } catch (e) { once(e); return; }
+        once(null, token);
+      });
       return undefined;
     }
-    return token;
+    return jwsSign(header, payload, secretOrPrivateKey, encoding);
   }
 
   function decode(token, options) {
@@ -181,8 +227,11 @@
       if (err) throw err;
       return data;
     };
-    if (options.clockTimestamp !== undefined && typeof options.clockTimestamp !== 'number') {
+    if (options.clockTimestamp && typeof options.clockTimestamp !== 'number') {
       return done(new JsonWebTokenError('clockTimestamp must be a number'));
+    }
+    if (options.nonce !== undefined && (typeof options.nonce !== 'string' || options.nonce.trim() === '')) {
+      return done(new JsonWebTokenError('nonce must be a non-empty string'));
     }
     var now = options.clockTimestamp || Math.floor(Date.now() / 1000);
     var tolerance = options.clockTolerance || 0;
@@ -192,61 +241,77 @@
     if (parts.length !== 3) return done(new JsonWebTokenError('jwt malformed'));
     var decoded = decode(token, { complete: true });
     if (!decoded) return done(new JsonWebTokenError('invalid token'));
-    var header = decoded.header;
-    var hasSignature = parts[2].trim() !== '';
-    if (!hasSignature && secretOrPublicKey) return done(new JsonWebTokenError('jwt signature is required'));
-    if (hasSignature && !secretOrPublicKey) return done(new JsonWebTokenError('secret or public key must be provided'));
-    var key = keyOf(secretOrPublicKey);
-    var algorithms = options.algorithms || (hasSignature ? ['HS256', 'HS384', 'HS512'] : ['none']);
-    if (algorithms.indexOf(header.alg) === -1) return done(new JsonWebTokenError('invalid algorithm'));
-    if (hasSignature) {
-      if (!HMAC[header.alg]) return done(new JsonWebTokenError('invalid algorithm'));
-      var expected = hmacSign(header.alg, parts[0] + '.' + parts[1], key);
-      if (expected !== parts[2]) return done(new JsonWebTokenError('invalid signature'));
-    }
-    var payload = decoded.payload;
-    if (payload.nbf !== undefined && !options.ignoreNotBefore) {
-      if (typeof payload.nbf !== 'number') return done(new JsonWebTokenError('invalid nbf value'));
-      if (payload.nbf > now + tolerance) return done(new NotBeforeError('jwt not active', new Date(payload.nbf * 1000)));
-    }
-    if (payload.exp !== undefined && !options.ignoreExpiration) {
-      if (typeof payload.exp !== 'number') return done(new JsonWebTokenError('invalid exp value'));
-      if (now >= payload.exp + tolerance) return done(new TokenExpiredError('jwt expired', new Date(payload.exp * 1000)));
-    }
-    if (options.audience) {
-      var audiences = Array.isArray(options.audience) ? options.audience : [options.audience];
-      var targets = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      var match = targets.some(function (t) {
-        return audiences.some(function (a) { return a instanceof RegExp ? a.test(t) : a === t; });
+    if (typeof secretOrPublicKey === 'function') {
+      if (!callback) return done(new JsonWebTokenError('verify must be called asynchronous if secret or public key is provided as a callback'));
+      return secretOrPublicKey(decoded.header, function (err, key) {
+        if (err) return done(new JsonWebTokenError('error in secret or public key callback: ' + err.message));
+        return checkToken(key);
       });
-      if (!match) return done(new JsonWebTokenError('jwt audience invalid. expected: ' + audiences.join(' or ')));
     }
-    if (options.issuer) {
-      var badIssuer = (typeof options.issuer === 'string' && payload.iss !== options.issuer) ||
-        (Array.isArray(options.issuer) && options.issuer.indexOf(payload.iss) === -1);
-      if (badIssuer) return done(new JsonWebTokenError('jwt issuer invalid. expected: ' + options.issuer));
-    }
-    if (options.subject && payload.sub !== options.subject) {
-      return done(new JsonWebTokenError('jwt subject invalid. expected: ' + options.subject));
-    }
-    if (options.jwtid && payload.jti !== options.jwtid) {
-      return done(new JsonWebTokenError('jwt jwtid invalid. expected: ' + options.jwtid));
-    }
-    if (options.nonce && payload.nonce !== options.nonce) {
-      return done(new JsonWebTokenError('jwt nonce invalid. expected: ' + options.nonce));
-    }
-    if (options.maxAge) {
-      if (typeof payload.iat !== 'number') return done(new JsonWebTokenError('iat required when maxAge is specified'));
-      var maxAgeTimestamp = timespan(options.maxAge, payload.iat);
-      if (maxAgeTimestamp === undefined) {
-        return done(new JsonWebTokenError('"maxAge" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+    return checkToken(secretOrPublicKey);
+
+    function checkToken(secret) {
+      var header = decoded.header;
+      var hasSignature = parts[2].trim() !== '';
+      if (!hasSignature && secret) return done(new JsonWebTokenError('jwt signature is required'));
+      if (hasSignature && !secret) return done(new JsonWebTokenError('secret or public key must be provided'));
+      var key = keyOf(secret);
+      var algorithms = options.algorithms || (hasSignature ? ['HS256', 'HS384', 'HS512'] : ['none']);
+      if (algorithms.indexOf(header.alg) === -1) return done(new JsonWebTokenError('invalid algorithm'));
+      if (hasSignature) {
+        if (!HMAC[header.alg]) return done(new JsonWebTokenError('invalid algorithm'));
+        if (typeof key !== 'string' && !(key instanceof Uint8Array)) return done(new TypeError('key must be a string or a buffer or a KeyObject'));
+        var expected = hmacSign(header.alg, parts[0] + '.' + parts[1], key);
+        if (expected !== parts[2]) return done(new JsonWebTokenError('invalid signature'));
       }
-      if (now >= maxAgeTimestamp + tolerance) {
-        return done(new TokenExpiredError('maxAge exceeded', new Date(maxAgeTimestamp * 1000)));
-      }
+      return checkClaims(header);
     }
-    if (options.complete) return done(null, { header: header, payload: payload, signature: parts[2] });
-    return done(null, payload);
+
+    function checkClaims(header) {
+      var payload = decoded.payload;
+      if (payload.nbf !== undefined && !options.ignoreNotBefore) {
+        if (typeof payload.nbf !== 'number') return done(new JsonWebTokenError('invalid nbf value'));
+        if (payload.nbf > now + tolerance) return done(new NotBeforeError('jwt not active', new Date(payload.nbf * 1000)));
+      }
+      if (payload.exp !== undefined && !options.ignoreExpiration) {
+        if (typeof payload.exp !== 'number') return done(new JsonWebTokenError('invalid exp value'));
+        if (now >= payload.exp + tolerance) return done(new TokenExpiredError('jwt expired', new Date(payload.exp * 1000)));
+      }
+      if (options.audience) {
+        var audiences = Array.isArray(options.audience) ? options.audience : [options.audience];
+        var targets = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+        var match = targets.some(function (t) {
+          return audiences.some(function (a) { return a instanceof RegExp ? a.test(t) : a === t; });
+        });
+        if (!match) return done(new JsonWebTokenError('jwt audience invalid. expected: ' + audiences.join(' or ')));
+      }
+      if (options.issuer) {
+        var badIssuer = (typeof options.issuer === 'string' && payload.iss !== options.issuer) ||
+          (Array.isArray(options.issuer) && options.issuer.indexOf(payload.iss) === -1);
+        if (badIssuer) return done(new JsonWebTokenError('jwt issuer invalid. expected: ' + options.issuer));
+      }
+      if (options.subject && payload.sub !== options.subject) {
+        return done(new JsonWebTokenError('jwt subject invalid. expected: ' + options.subject));
+      }
+      if (options.jwtid && payload.jti !== options.jwtid) {
+        return done(new JsonWebTokenError('jwt jwtid invalid. expected: ' + options.jwtid));
+      }
+      if (options.nonce && payload.nonce !== options.nonce) {
+        return done(new JsonWebTokenError('jwt nonce invalid. expected: ' + options.nonce));
+      }
+      if (options.maxAge) {
+        if (typeof payload.iat !== 'number') return done(new JsonWebTokenError('iat required when maxAge is specified'));
+        var maxAgeTimestamp = timespan(options.maxAge, payload.iat);
+        if (maxAgeTimestamp === undefined) {
+          return done(new JsonWebTokenError('"maxAge" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+        }
+        if (now >= maxAgeTimestamp + tolerance) {
+          return done(new TokenExpiredError('maxAge exceeded', new Date(maxAgeTimestamp * 1000)));
+        }
+      }
+      if (options.complete === true) return done(null, { header: header, payload: payload, signature: parts[2] });
+      return done(null, payload);
+    }
   }
 
   module.exports = {

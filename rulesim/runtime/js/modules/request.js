@@ -143,7 +143,9 @@
 
   function parseBody(params, raw) {
     if (params.encoding === null) return Buffer.from(raw || '', 'utf8');
-    if (params.json && typeof raw === 'string' && raw !== '') {
+    // An empty answer with `json` set: request's JSON.parse fails and the body stays undefined.
+    if (params.json && (raw === '' || raw === undefined || raw === null)) return undefined;
+    if (params.json && typeof raw === 'string') {
       try {
         return JSON.parse(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
       } catch (e) {
@@ -176,7 +178,17 @@
 
   function send(params) {
     var callback = typeof params.callback === 'function' ? params.callback : null;
-    var hostReq = toHostRequest(params);
+    var hostReq;
+    try {
+      hostReq = toHostRequest(params);
+    } catch (e) {
+      // request emits a bad option as an 'error' while it is being built: its callback runs
+      // at once, and without a callback the unhandled 'error' event throws.
+      if (!callback) throw e;
+      var failed = new Request({ method: String(params.method || 'GET').toUpperCase(), url: '', headers: {} });
+      callback.call(failed, e);
+      return failed;
+    }
     var self = new Request(hostReq);
     host.http(hostReq, function (err, res) {
       if (self.aborted) return;
@@ -205,6 +217,7 @@
 
   function makeRequest(defaults) {
     function request(uri, options, callback) {
+      if (typeof uri === 'undefined') throw new Error('undefined is not a valid uri or options object.');
       return send(mergeDefaults(defaults, initParams(uri, options, callback)));
     }
     Object.keys(METHODS).forEach(function (name) {

@@ -289,6 +289,10 @@
       this._params = new URLSearchParams(this._rec.query || '');
       this._params._url = this;
     }
+    // Node 18.17+: whether `new URL(input, base)` would succeed.
+    static canParse(input, base) {
+      try { new URL(input, base); return true; } catch (e) { return false; }
+    }
     get protocol() { return this._rec.protocol; }
     set protocol(v) {
       var p = String(v).replace(/:.*$/, '').toLowerCase() + ':';

@@ -1,60 +1,15 @@
 (function (module, exports, require, host) {
-  // Node's `util`: format, inspect (a readable subset), promisify, callbackify, inherits,
-  // deprecate and the old is* predicates.
+  // Node's `util`: format and inspect (internal/inspect: Node's layout), promisify,
+  // callbackify, inherits, deprecate, TextEncoder/TextDecoder and the old is* predicates.
   'use strict';
 
   var Buffer = require('buffer').Buffer;
 
-  function isPlainKey(k) { return /^[A-Za-z_$][\w$]*$/.test(k); }
-
-  function quote(s) { return "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n') + "'"; }
-
-  function inspect(value, opts) {
-    var depth = opts && typeof opts === 'object' && opts.depth !== undefined ? opts.depth : 2;
-    if (depth === null) depth = Infinity;
-    return fmt(value, depth, [], true);
-  }
-
-  function fmt(v, depth, seen, top) {
-    if (v === null) return 'null';
-    switch (typeof v) {
-      case 'undefined': return 'undefined';
-      case 'string': return top ? quote(v) : quote(v);
-      case 'number': return Object.is(v, -0) ? '-0' : String(v);
-      case 'bigint': return String(v) + 'n';
-      case 'boolean': return String(v);
-      case 'symbol': return v.toString();
-      case 'function': return '[Function: ' + (v.name || '(anonymous)') + ']';
-    }
-    if (seen.indexOf(v) >= 0) return '[Circular *1]';
-    if (v instanceof Buffer) return v.inspect();
-    if (v instanceof Date) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
-    if (v instanceof RegExp) return String(v);
-    if (v instanceof Error) return v.stack || (v.name + ': ' + v.message);
-    if (typeof v.then === 'function' && v instanceof Promise) return 'Promise { <pending> }';
-    var isArr = Array.isArray(v);
-    if (depth < 0) return isArr ? '[Array]' : '[Object]';
-    seen = seen.concat([v]);
-    var parts = [];
-    if (isArr) {
-      for (var i = 0; i < v.length && i < 100; i++) parts.push(fmt(v[i], depth - 1, seen, false));
-      if (v.length > 100) parts.push('... ' + (v.length - 100) + ' more items');
-    }
-    Object.keys(v).forEach(function (k) {
-      if (isArr && /^\d+$/.test(k)) return;
-      parts.push((isPlainKey(k) ? k : quote(k)) + ': ' + fmt(v[k], depth - 1, seen, false));
-    });
-    var proto = Object.getPrototypeOf(v);
-    var prefix = '';
-    if (proto === null) prefix = '[Object: null prototype] ';
-    else if (!isArr && proto !== Object.prototype && proto.constructor && proto.constructor.name) {
-      prefix = proto.constructor.name + ' ';
-    }
-    if (isArr) return parts.length ? '[ ' + parts.join(', ') + ' ]' : '[]';
-    return prefix + (parts.length ? '{ ' + parts.join(', ') + ' }' : '{}');
-  }
+  var inspect = require('internal/inspect').inspect;
+  var invalidArgType = require('internal/errors').invalidArgType;
 
   function format(f) {
+    if (arguments.length === 0) return '';
     var args = Array.prototype.slice.call(arguments, 1);
     var out;
     if (typeof f !== 'string') {
@@ -94,11 +49,7 @@
   var kCustomPromisify = typeof Symbol === 'function' ? Symbol.for('nodejs.util.promisify.custom') : '__promisify__';
 
   function promisify(fn) {
-    if (typeof fn !== 'function') {
-      var err = new TypeError('The "original" argument must be of type function');
-      err.code = 'ERR_INVALID_ARG_TYPE';
-      throw err;
-    }
+    if (typeof fn !== 'function') throw invalidArgType('original', 'of type function', fn);
     if (fn[kCustomPromisify]) return fn[kCustomPromisify];
     function promisified() {
       var self = this;
@@ -133,6 +84,9 @@
   }
 
   function inherits(ctor, superCtor) {
+    if (ctor === undefined || ctor === null) throw invalidArgType('ctor', 'of type function', ctor);
+    if (superCtor === undefined || superCtor === null) throw invalidArgType('superCtor', 'of type function', superCtor);
+    if (superCtor.prototype === undefined) throw invalidArgType('superCtor.prototype', 'of type object', superCtor.prototype);
     Object.defineProperty(ctor, 'super_', { value: superCtor, writable: true, configurable: true });
     Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
   }
@@ -149,7 +103,66 @@
     return ka.every(function (k) { return Object.prototype.hasOwnProperty.call(b, k) && isDeepStrictEqual(a[k], b[k]); });
   }
 
+  // WHATWG TextEncoder / TextDecoder (Node exports them here and as globals): UTF-8 out;
+  // UTF-8, UTF-16LE and latin1 (windows-1252) in.
+  var DECODER_LABELS = {
+    'utf-8': 'utf-8', 'utf8': 'utf-8', 'unicode-1-1-utf-8': 'utf-8',
+    'utf-16le': 'utf-16le', 'utf-16': 'utf-16le',
+    'latin1': 'windows-1252', 'iso-8859-1': 'windows-1252', 'ascii': 'windows-1252', 'us-ascii': 'windows-1252',
+    'windows-1252': 'windows-1252', 'l1': 'windows-1252', 'cp1252': 'windows-1252'
+  };
+  function TextEncoder() {}
+  Object.defineProperty(TextEncoder.prototype, 'encoding', { get: function () { return 'utf-8'; } });
+  TextEncoder.prototype.encode = function (input) {
+    return new Uint8Array(Buffer.from(input === undefined ? '' : String(input), 'utf8'));
+  };
+  TextEncoder.prototype.encodeInto = function (src, dest) {
+    var bytes = Buffer.from(String(src), 'utf8');
+    var n = Math.min(bytes.length, dest.length);
+    // Never split a character: back off to a UTF-8 lead byte.
+    while (n < bytes.length && n > 0 && (bytes[n] & 0xc0) === 0x80) n--;
+    for (var i = 0; i < n; i++) dest[i] = bytes[i];
+    return { read: Buffer.from(bytes.slice(0, n)).toString('utf8').length, written: n };
+  };
+  TextEncoder.prototype[Symbol.toStringTag] = 'TextEncoder';
+
+  function TextDecoder(label, options) {
+    var name = DECODER_LABELS[String(label === undefined ? 'utf-8' : label).trim().toLowerCase()];
+    if (!name) {
+      var err = new RangeError('The "' + label + '" encoding is not supported');
+      err.code = 'ERR_ENCODING_NOT_SUPPORTED';
+      throw err;
+    }
+    this._encoding = name;
+    this._fatal = !!(options && options.fatal);
+    this._ignoreBOM = !!(options && options.ignoreBOM);
+  }
+  Object.defineProperty(TextDecoder.prototype, 'encoding', { get: function () { return this._encoding; } });
+  Object.defineProperty(TextDecoder.prototype, 'fatal', { get: function () { return this._fatal; } });
+  Object.defineProperty(TextDecoder.prototype, 'ignoreBOM', { get: function () { return this._ignoreBOM; } });
+  TextDecoder.prototype.decode = function (input) {
+    if (input === undefined) return '';
+    var bytes = input instanceof ArrayBuffer ? new Uint8Array(input)
+      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    var buf = Buffer.from(bytes);
+    if (this._encoding === 'windows-1252') return buf.toString('latin1');
+    if (this._encoding === 'utf-16le') {
+      var text16 = buf.toString('utf16le');
+      return !this._ignoreBOM && text16.charCodeAt(0) === 0xfeff ? text16.slice(1) : text16;
+    }
+    var text = buf.toString('utf8');
+    if (this._fatal && text.indexOf('\ufffd') >= 0 && !Buffer.from(text, 'utf8').equals(buf)) {
+      var e = new TypeError('The encoded data was not valid for encoding utf-8');
+      e.code = 'ERR_ENCODING_INVALID_ENCODED_DATA';
+      throw e;
+    }
+    return !this._ignoreBOM && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+  TextDecoder.prototype[Symbol.toStringTag] = 'TextDecoder';
+
   module.exports = {
+    TextEncoder: TextEncoder,
+    TextDecoder: TextDecoder,
     format: format,
     inspect: inspect,
     promisify: promisify,

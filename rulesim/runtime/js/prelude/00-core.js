@@ -123,12 +123,16 @@
     if (a && typeof a === 'object') { try { return jsonStringify(a); } catch (e) { return '[object]'; } }
     return stringOf(a);
   }
+  // One console line's text; 25-node-globals.js makes it Node's util.format.
+  var formatLine = function (args) {
+    var parts = [];
+    for (var i = 0; i < args.length; i++) parts.push(formatArg(args[i]));
+    return parts.join(' ');
+  };
   function logger(level) {
     return function () {
       if (!S || S.bare) return;
-      var parts = [];
-      for (var i = 0; i < arguments.length; i++) parts.push(formatArg(arguments[i]));
-      var line = parts.join(' ');
+      var line = formatLine(arguments);
       S.consoleBytes += line.length;
       if (S.consoleBytes > CONSOLE_LIMIT) {
         // A console flood ends the rule: the output is dropped and the login fails.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import pandas as pd
 import pytest
 
 import rulesim as rs
+from rulesim.execution.checkpoint import read_chunks
 from tests.frames import comparable
 
 SLOW = rs.RuleSet([rs.Rule.from_source("slow", (
@@ -45,6 +47,28 @@ def test_resume_refuses_a_folder_of_another_run(tmp_path: Path) -> None:
     rs.simulate(SLOW, pop, workers=1, progress=False, resume=tmp_path / "run")
     with pytest.raises(rs.UsageError, match="different run"):
         rs.simulate(SLOW, pop, workers=1, seed=9, progress=False, resume=tmp_path / "run")
+
+
+def test_a_checkpoint_of_an_older_chunk_format_is_refused(tmp_path: Path) -> None:
+    pop = rs.population(50, seed=2)
+    rs.simulate(SLOW, pop, workers=1, progress=False, resume=tmp_path / "run")
+    marker = tmp_path / "run" / "checkpoint.json"
+    old = json.loads(marker.read_text())
+    del old["chunk_format"]
+    marker.write_text(json.dumps(old))
+    with pytest.raises(rs.UsageError, match="chunk_format"):
+        rs.simulate(SLOW, pop, workers=1, progress=False, resume=tmp_path / "run")
+
+
+def test_read_chunks_gives_each_chunks_logins_and_coverage(tmp_path: Path) -> None:
+    pop = rs.population(300, seed=2)
+    rs.simulate(SLOW, pop, workers=1, chunk_size=100, progress=False, coverage=True,
+                resume=tmp_path / "run")
+    chunks = read_chunks(tmp_path / "run")
+    assert sorted(chunks) == list(range(len(pop.chunk_bounds(100))))
+    ids = [i for c in chunks.values() for i in c.table("", "logins")["login_id"]]
+    assert sorted(ids) == sorted(pop.logins["login_id"])
+    assert all(c.sides[""].coverage["slow"] for c in chunks.values())
 
 
 @pytest.mark.slow
