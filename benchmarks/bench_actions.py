@@ -18,10 +18,8 @@ import time
 from typing import Any
 
 import rulesim as rs
-from rulesim._flow import flow_of
 from rulesim.records import Columns
-from rulesim.run import _spec
-from rulesim.runtime.worker import _build
+from rulesim.run import _job
 
 ACME = "datasets/tenants/acme"
 ACME_ACTIONS = "datasets/tenants/acme-actions"
@@ -29,7 +27,7 @@ ACME_ACTIONS = "datasets/tenants/acme-actions"
 
 def pipeline(tenant: Any, seed: int) -> Any:
     """The pipeline a worker builds for ``tenant`` (its services, configuration, secrets)."""
-    return _build(_spec(flow_of(tenant), None, None, None, seed, None, False, None))
+    return _job(tenant, None, None, None, seed, None, False, None).build()
 
 
 def rate(pipe: Any, pop: rs.Population) -> float:
