@@ -31,7 +31,6 @@ from rulesim.errors import (
     ServicesError,
     UsageError,
 )
-from rulesim.golden import GoldenFileError
 from rulesim.impact import Impact, compare
 from rulesim.population import Mix, Population, population
 from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
@@ -53,6 +52,7 @@ from rulesim.sources import (
     load_tenant,
 )
 from rulesim.testing import Counterexample, search
+from rulesim.testing.golden import GoldenFileError
 from rulesim.trace import LoginTrace
 
 __version__ = "0.1.0"

@@ -9,7 +9,7 @@ import pytest
 
 from rulesim.golden import GoldenFileError, find_files, load, run_files
 
-ACME_TESTS = Path(__file__).parents[1] / "datasets" / "tenants" / "acme" / "tests"
+ACME_TESTS = Path(__file__).parents[2] / "datasets" / "tenants" / "acme" / "tests"
 
 INLINE = """\
 rules:
