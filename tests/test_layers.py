@@ -5,7 +5,8 @@ with the modules that document leaves open placed as follows, lowest first:
 
 * ``base``: the exception tree and argument checks, importable by every module.
 * ``inputs``: what a run reads, none of which runs a rule: rule sources (parse), the Faker
-  providers and the populations they generate or read from logs (``_pop*``, ``_log*``).
+  providers and the populations they generate (the ``population`` package) or read from
+  logs (``logs``, ``_log*``).
 * ``runtime``: the sandbox, by package prefix, so new runtime modules are covered as they come.
 * ``pipeline``: the login policy, the paired pipeline, what runs at post-login (``_flow``: a
   tenant's Rules and Actions from whatever the caller passed), and ``records``: the columnar sink a
@@ -37,7 +38,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rulesim"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("rulesim.errors", "rulesim._validation", "rulesim._types")),
     ("inputs", ("rulesim.sources", "rulesim.sources.*", "rulesim.providers",
-                "rulesim.providers.*", "rulesim.population", "rulesim._pop*", "rulesim.logs",
+                "rulesim.providers.*", "rulesim.population", "rulesim.population.*", "rulesim.logs",
                 "rulesim._log*")),
     ("runtime", ("rulesim.runtime", "rulesim.runtime.*")),
     ("pipeline", ("rulesim.pipeline", "rulesim.paired", "rulesim.records", "rulesim._flow")),
