@@ -48,7 +48,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("impact", ("rulesim.impact", "rulesim._impact*")),
     ("testing", ("rulesim.testing", "rulesim.golden", "rulesim._golden_check",
                  "rulesim.strategies", "rulesim._search", "rulesim.literals")),
-    ("views", ("rulesim", "rulesim.__main__", "rulesim.widgets", "rulesim._widgets*",
+    ("views", ("rulesim", "rulesim.__main__", "rulesim.widgets", "rulesim.widgets.*",
                "rulesim.cli", "rulesim.cli.*", "rulesim.pytest_plugin")),
 ]
 RANK = {name: i for i, (name, _) in enumerate(LAYERS)}

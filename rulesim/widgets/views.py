@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rulesim._widgets_base import View, block_html, ipywidgets
-from rulesim._widgets_render import (
+from rulesim.errors import UsageError
+from rulesim.plots import SimulationPlots
+from rulesim.widgets.base import View, block_html, ipywidgets
+from rulesim.widgets.render import (
     PICK_LIST_CLASS,
     PICK_LIST_STYLE,
     error_code_table,
@@ -21,10 +23,8 @@ from rulesim._widgets_render import (
     rules_table_html,
     summary_text,
 )
-from rulesim._widgets_secrets import as_redactor
-from rulesim._widgets_trace import trace_html
-from rulesim.errors import UsageError
-from rulesim.plots import SimulationPlots
+from rulesim.widgets.secrets import as_redactor
+from rulesim.widgets.trace import trace_html
 
 if TYPE_CHECKING:
     from rulesim.simulation import Simulation

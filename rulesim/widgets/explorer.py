@@ -15,17 +15,17 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rulesim._flow import Flow, flow_of
-from rulesim._widgets_base import View, ipywidgets
-from rulesim._widgets_config import ConfigurationEditor
-from rulesim._widgets_impact import ImpactView
-from rulesim._widgets_render import outcome_counts_text, summary_text
-from rulesim._widgets_run import Job, Result, RunCancelledError, estimate_progress
-from rulesim._widgets_secrets import Redactor, secret_values
-from rulesim._widgets_views import LoginBrowser, SimulationView
 from rulesim.errors import UsageError
 from rulesim.population import Population, population
 from rulesim.run import simulate
 from rulesim.sources import RuleSet, load_configuration
+from rulesim.widgets.base import View, ipywidgets
+from rulesim.widgets.config import ConfigurationEditor
+from rulesim.widgets.impact import ImpactView
+from rulesim.widgets.render import outcome_counts_text, summary_text
+from rulesim.widgets.run import Job, Result, RunCancelledError, estimate_progress
+from rulesim.widgets.secrets import Redactor, secret_values
+from rulesim.widgets.views import LoginBrowser, SimulationView
 
 if TYPE_CHECKING:
     import pandas as pd
