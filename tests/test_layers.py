@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("pipeline", ("rulesim.pipeline", "rulesim.paired", "rulesim.records", "rulesim._flow")),
     ("execution", ("rulesim.execution", "rulesim.execution.*")),
     ("results", ("rulesim.run", "rulesim.simulation", "rulesim.trace", "rulesim.plots",
-                 "rulesim.coverage", "rulesim._coverage_actions")),
+                 "rulesim.coverage", "rulesim.coverage.*")),
     ("impact", ("rulesim.impact", "rulesim._impact*")),
     ("testing", ("rulesim.testing", "rulesim.golden", "rulesim._golden_check",
                  "rulesim.strategies", "rulesim._search", "rulesim.literals")),
