@@ -29,9 +29,13 @@ Examples
 --------
 >>> import rulesim as rs
 >>> from rulesim.coverage import Coverage, instrument_rules
->>> rules = instrument_rules(rs.load_rules("datasets/tenants/acme"))  # doctest: +SKIP
->>> sim = rs.simulate(rules, rs.population(10_000, seed=7))            # doctest: +SKIP
->>> print(Coverage.from_simulation(sim))                               # doctest: +SKIP
+>>> rules = instrument_rules(rs.load_rules("datasets/tenants/acme"))
+>>> sim = rs.simulate(rules, rs.population(300, seed=7), progress=False)
+>>> report = Coverage.from_simulation(sim)
+>>> print(report.table()[["rule", "statements", "branches"]].head(2).to_string(index=False))
+                  rule  statements  branches
+  block-password-grant           9         8
+email-domain-allowlist          19        18
 """
 
 from __future__ import annotations

@@ -375,7 +375,10 @@ class Population:
 
         Examples
         --------
-        >>> pop.where(country="DE", protocol=["samlp", "oidc-basic-profile"])  # doctest: +SKIP
+        >>> pop = population(200, seed=1)
+        >>> german = pop.where(country="DE", protocol=["samlp", "oidc-basic-profile"])
+        >>> len(german), set(german.logins["country"])
+        (5, {'DE'})
         """
         mask = np.ones(len(self), dtype=bool)
         clean: dict[str, Any] = {}

@@ -123,13 +123,8 @@ With ``legacy_globals=True`` the sandbox defines each global whose module it can
 MODULE_SPEC_PATTERN = r"((?:@[^/@\s]+/)?[^/@\s]+)(?:@([^/\s]+))?(?:/(.+))?"
 """A module spec, ``name[@version][/subpath]`` with an optional ``@scope/``: groups name,
 version and subpath. Unanchored, and written so that Python's ``re`` and JavaScript's
-``RegExp`` read it alike; both sides anchor it and strip a ``node:`` prefix first.
-
-Examples
---------
->>> import re
->>> re.fullmatch(MODULE_SPEC_PATTERN, "@auth0/rule-utilities@0.2.0/lib").groups()
-('@auth0/rule-utilities', '0.2.0', 'lib')
+``RegExp`` read it alike; both sides anchor it and strip a ``node:`` prefix first
+(:func:`parse_module_spec` is the Python side).
 """
 
 # The legacy globals that are real packages (shipped when legacy globals are on).

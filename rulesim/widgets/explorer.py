@@ -97,10 +97,19 @@ class Explorer(View):
 
     Examples
     --------
-    >>> ex = Explorer("datasets/tenants/acme", size=2_000, seed=7)  # doctest: +SKIP
-    >>> ex.run(); ex.pin()                                            # doctest: +SKIP
-    >>> ex.toggle("contextual-mfa"); ex.run()                         # doctest: +SKIP
-    >>> ex.impact.transitions["count"]                                # doctest: +SKIP
+    >>> ex = Explorer("datasets/tenants/acme", size=200, seed=7)
+    >>> baseline = ex.run(); pinned = ex.pin()
+    >>> ex.toggle("contextual-mfa")        # now disabled
+    False
+    >>> candidate = ex.run()
+    >>> ex.impact.transitions["count"]
+    candidate  allowed  denied  error  timeout  redirect
+    baseline
+    allowed         65       0      0        0         0
+    denied           0      25      0        0         0
+    error            0       0      0        0         0
+    timeout          0       0      0        0         0
+    redirect         0       0      0        0       110
     """
 
     def __init__(self, rules: Any, population: Population | None = None, *,

@@ -160,10 +160,15 @@ class LoginBrowser(View):
 
     Examples
     --------
-    >>> browser = LoginBrowser(sim)                       # doctest: +SKIP
-    >>> browser.filter(outcome="denied", country="DE")   # doctest: +SKIP
-    >>> browser.select(browser.page_rows.login_id.iloc[0])  # doctest: +SKIP
-    >>> print(browser.trace)                              # doctest: +SKIP
+    >>> import rulesim as rs
+    >>> sim = rs.simulate(rs.load_rules("datasets/tenants/acme"), rs.population(300, seed=7),
+    ...                   progress=False)
+    >>> browser = LoginBrowser(sim).filter(outcome="denied", country="US")
+    >>> print(browser.text().splitlines()[0])
+    LoginBrowser: 12 of 300 logins match; page 1/1
+    >>> trace = browser.select(browser.page_rows.login_id.iloc[0])
+    >>> print(str(trace).splitlines()[0])
+    login L0000029 (...): DENIED
     """
 
     def __init__(self, sim: Simulation, *, page_size: int = 20,
