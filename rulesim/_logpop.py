@@ -20,12 +20,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from rulesim import _logprofile as lp
-from rulesim._popgen import _dt
-from rulesim._popio import _connection_of, _read_export, _to_ms
-from rulesim._popmix import _FAMILIES
-from rulesim._poprender import _DUMP
 from rulesim.errors import PopulationError
 from rulesim.logs import _GEO, LOGIN_EVENTS, LogSummary, read_events
+from rulesim.population.files import connection_of as _connection_of
+from rulesim.population.files import read_export as _read_export
+from rulesim.population.files import to_ms as _to_ms
+from rulesim.population.generate import dt as _dt
+from rulesim.population.mix import FAMILIES as _FAMILIES
+from rulesim.population.render import DUMP as _DUMP
 from rulesim.providers import login_context as lcp
 
 _CLIENT_BY_ID = {c.client_id: c for c in lcp.CLIENTS}

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from rulesim._popgen import _name_pool
+from rulesim.population.generate import name_pool as _name_pool
 from rulesim.providers import identity as idp
 
 _KEY = b"rulesim-log-pseudonyms-v1"

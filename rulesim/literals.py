@@ -257,14 +257,14 @@ def mine(rules: Iterable[Rule]) -> list[Literal]:
     MissingExtraError
         Without tree-sitter (the ``coverage`` extra).
     """
-    from rulesim.coverage import _parser
+    from rulesim.coverage.instrumentation import parser
 
     found: list[Literal] = []
     seen: set[tuple[tuple[str, ...], Any, str, str]] = set()
     for rule in rules:
         if not rule.enabled:
             continue
-        tree = _parser().parse(b"(\n" + rule.source.encode() + b"\n)")
+        tree = parser().parse(b"(\n" + rule.source.encode() + b"\n)")
         fn = _function(tree.root_node)
         if fn is None:
             continue

@@ -33,7 +33,6 @@ from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, row_names
 from rulesim.runtime.engine import EngineError
 from rulesim.runtime.host import MANAGEMENT_LATENCY_MS, Host, RulePass
 from rulesim.runtime.limits import Limits
-from rulesim.runtime.management import ManagementApiError
 from rulesim.runtime.rows import LoginBlock
 from rulesim.runtime.sandbox import (
     NO_REDIRECT_PROTOCOLS,
@@ -43,6 +42,7 @@ from rulesim.runtime.sandbox import (
     Status,
 )
 from rulesim.runtime.services import Services
+from rulesim.runtime.services.management import ManagementApiError
 from rulesim.sources import Action, Rule
 
 __all__ = ["DEFAULT_BATCH_SIZE", "MANAGEMENT_LATENCY_MS", "NO_REDIRECT_PROTOCOLS",

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 import rulesim as rs
-from rulesim._widgets_secrets import PIECE
 from rulesim.widgets import secret_values
+from rulesim.widgets.secrets import PIECE
 from tests.jupyterlab import INSTALL_HINT, ROOT, JupyterLab, chromium_path, open_and_run_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

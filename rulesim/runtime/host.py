@@ -26,10 +26,10 @@ from typing import Any
 from rulesim.errors import ErrorCode
 from rulesim.runtime.engine import EngineError
 from rulesim.runtime.limits import Limits
-from rulesim.runtime.management import ManagementApiError, UserStore
 from rulesim.runtime.rows import LoginBlock, engine_failure_block
 from rulesim.runtime.sandbox import Sandbox, Status
 from rulesim.runtime.services import HttpRequest, ServiceHandlerError, Services
+from rulesim.runtime.services.management import ManagementApiError, UserStore
 
 __all__ = ["MANAGEMENT_LATENCY_MS", "Host", "LoginHost", "RulePass"]
 

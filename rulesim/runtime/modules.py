@@ -40,7 +40,9 @@ from rulesim.errors import RulesimError, UsageError
 
 __all__ = [
     "BUILTIN_MODULES",
+    "LEGACY_GLOBALS",
     "MODULES_DIR_ENV",
+    "MODULE_SPEC_PATTERN",
     "REAL_PACKAGES",
     "build_registry_js",
     "default_modules_dir",
@@ -95,16 +97,44 @@ REAL_PACKAGES: Mapping[str, str] = {
 }
 """Pure-JS npm packages rulesim runs as real code, with a known-good version of each.
 
-Keep in sync with ``REAL_PACKAGES`` in ``runtime/js/require.js`` (a test checks it).
+``require.js`` receives this table with the registry (:func:`module_tables`): it names the
+version to install when a rule requires one that is missing.
 """
 
-# Bare globals of the legacy (Node <= 12) runtimes that map to real packages.
-_LEGACY_REAL_PACKAGES = ("lodash", "async", "q", "xmldom", "xpath")
+LEGACY_GLOBALS: Mapping[str, str] = {
+    "_": "lodash",
+    "async": "async",
+    "crypto": "crypto",
+    "jwt": "jsonwebtoken",
+    "q": "q",
+    "querystring": "querystring",
+    "request": "request",
+    "uuid": "uuid",
+    "xmldom": "xmldom",
+    "xpath": "xpath",
+    "xtend": "xtend",
+}
+"""The bare globals the legacy (Node <= 12) runtimes defined, and the module each one is.
+
+With ``legacy_globals=True`` the sandbox defines each global whose module it can load (see
+:func:`module_tables`); the real packages among them are shipped without a ``require``.
+"""
+
+MODULE_SPEC_PATTERN = r"((?:@[^/@\s]+/)?[^/@\s]+)(?:@([^/\s]+))?(?:/(.+))?"
+"""A module spec, ``name[@version][/subpath]`` with an optional ``@scope/``: groups name,
+version and subpath. Unanchored, and written so that Python's ``re`` and JavaScript's
+``RegExp`` read it alike; both sides anchor it and strip a ``node:`` prefix first
+(:func:`parse_module_spec` is the Python side).
+"""
+
+# The legacy globals that are real packages (shipped when legacy globals are on).
+_LEGACY_REAL_PACKAGES = tuple(dict.fromkeys(
+    name for name in LEGACY_GLOBALS.values() if name in REAL_PACKAGES))
 
 _JS_DIR = Path(__file__).parent / "js"
 
 # name[@version][/subpath], with an optional @scope/ and an optional node: prefix.
-_SPEC_RE = re.compile(r"^(?:node:)?((?:@[^/@\s]+/)?[^/@\s]+)(?:@([^/\s]+))?(?:/(.+))?$")
+_SPEC_RE = re.compile(rf"^(?:node:)?{MODULE_SPEC_PATTERN}$")
 # require('x') / require("x") / require(`x`) with a literal argument.
 _REQUIRE_RE = re.compile(r"""require\s*\(\s*(['"`])([^'"`\s]+)\1\s*\)""")
 # require('./dir/' + name): a dynamic require under a literal folder (moment's locales, which
@@ -269,6 +299,24 @@ def _builtin_source(filename: str) -> str:
     return (_JS_DIR / "modules" / filename).read_text(encoding="utf-8").strip()
 
 
+def module_tables() -> dict[str, Any]:
+    """The tables ``require.js`` reads, as JSON data: kept here, handed over with the registry.
+
+    Returns
+    -------
+    dict
+        ``realPackages`` (:data:`REAL_PACKAGES`), ``legacyGlobals`` (:data:`LEGACY_GLOBALS`)
+        and ``specPattern`` (:data:`MODULE_SPEC_PATTERN`).
+
+    Examples
+    --------
+    >>> module_tables()["legacyGlobals"]["_"]
+    'lodash'
+    """
+    return {"realPackages": dict(REAL_PACKAGES), "legacyGlobals": dict(LEGACY_GLOBALS),
+            "specPattern": MODULE_SPEC_PATTERN}
+
+
 def build_registry_js(
     rule_sources: Sequence[str],
     supplied: Mapping[str, str | os.PathLike[str]] | None = None,
@@ -278,7 +326,7 @@ def build_registry_js(
 ) -> str:
     """Build the JS expression of the ``registry`` object that ``makeRequire`` takes.
 
-    The result evaluates, inside the sandbox, to ``{builtins, supplied, packages}``:
+    The result evaluates, inside the sandbox, to ``{builtins, supplied, packages, tables}``:
 
     * ``builtins``: every module of :data:`BUILTIN_MODULES`, as factory functions
       ``function (module, exports, require, host)``;
@@ -287,7 +335,8 @@ def build_registry_js(
     * ``packages``: the real npm packages the rules require literally (``require('lodash')``,
       ``require("moment-timezone@0.5.43")``) that are installed in ``modules_dir``, with the
       packages they depend on: ``{name: {main, version, files: {path: source}}}``. Only the
-      files reachable from ``main`` (and any subpath a rule requires) are shipped.
+      files reachable from ``main`` (and any subpath a rule requires) are shipped;
+    * ``tables``: :func:`module_tables`, the tables ``require.js`` shares with Python.
 
     Parameters
     ----------
@@ -346,6 +395,8 @@ def build_registry_js(
         + fakes
         + "\n},\npackages: "
         + json.dumps(packages, sort_keys=True)
+        + ",\ntables: "
+        + json.dumps(module_tables())
         + "})"
     )
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from rulesim.runtime.management import ManagementApiError, UserStore
 from rulesim.runtime.services import HttpRequest
+from rulesim.runtime.services.management import ManagementApiError, UserStore
 
 Args = Callable[[dict[str, str], dict[str, str], Any], dict[str, Any]]
 

@@ -28,8 +28,8 @@ from typing import Any
 from diff_mgmt import ManagementRest
 
 from rulesim.pipeline import MANAGEMENT_LATENCY_MS
-from rulesim.runtime.management import ManagementApiError, UserStore
 from rulesim.runtime.services import HttpRequest, Services
+from rulesim.runtime.services.management import ManagementApiError, UserStore
 
 NODE_DIR = Path(__file__).with_name("node")
 HARNESS_JS = NODE_DIR / "harness.js"

@@ -24,9 +24,9 @@ from diff_view import View, console_line, http_entry, tokens
 
 from rulesim.pipeline import Pipeline, login_seed
 from rulesim.records import Columns, frames_from_columns
-from rulesim.runtime.management import UserStore
 from rulesim.runtime.sandbox import SandboxOptions
 from rulesim.runtime.services import HttpRequest, HttpResult, Services
+from rulesim.runtime.services.management import UserStore
 from rulesim.sources import Rule
 
 PROBES_DIR = Path(__file__).with_name("probes")

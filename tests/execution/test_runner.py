@@ -26,9 +26,9 @@ def test_the_caller_renders_no_login_and_draws_no_population(
         raise AssertionError("the caller rendered or generated logins")
 
     # Workers are other processes: only the caller's copies of these refuse.
-    population_module = importlib.import_module("rulesim.population")
-    monkeypatch.setattr(population_module, "_render", refuse)
-    monkeypatch.setattr(population_module, "_generate", refuse)
+    population_module = importlib.import_module("rulesim.population.core")
+    monkeypatch.setattr(population_module, "render", refuse)
+    monkeypatch.setattr(population_module, "generate", refuse)
     pop = rs.population(3_000, seed=4)
     sim = rs.simulate(RULES, pop, workers=2, chunk_size=500, progress=False)
     assert len(sim) == 3_000

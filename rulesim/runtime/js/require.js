@@ -20,37 +20,17 @@
   var cache = Object.create(null);
   var warnings = [];
 
-  // Real npm packages rulesim runs as real code, with a known-good version for install hints.
-  var REAL_PACKAGES = {
-    lodash: '4.17.21',
-    moment: '2.29.4',
-    'moment-timezone': '0.5.43',
-    'ipaddr.js': '2.1.0',
-    xmldom: '0.6.0',
-    xpath: '0.0.32',
-    q: '1.5.1',
-    async: '3.2.4'
-  };
-
   // Node core names: inside a package they win over same-named packages, as in Node.
   var CORE = ['buffer', 'crypto', 'events', 'process', 'querystring', 'url', 'util'];
 
-  // Legacy (Node <= 12) runtimes exposed these modules as bare globals.
-  var LEGACY_GLOBALS = {
-    _: 'lodash',
-    async: 'async',
-    crypto: 'crypto',
-    jwt: 'jsonwebtoken',
-    q: 'q',
-    querystring: 'querystring',
-    request: 'request',
-    uuid: 'uuid',
-    xmldom: 'xmldom',
-    xpath: 'xpath',
-    xtend: 'xtend'
-  };
-
-  var SPEC_RE = /^((?:@[^/@\s]+\/)?[^/@\s]+)(?:@([^/\s]+))?(?:\/(.+))?$/;
+  // Tables that live in Python (rulesim.runtime.modules.module_tables), handed over with the
+  // registry: the real npm packages rulesim runs as real code (with a known-good version for
+  // install hints), the bare globals of legacy (Node <= 12) runtimes, and the module spec
+  // pattern 'name[@version][/subpath]' (groups: name, version, subpath).
+  var tables = registry.tables || {};
+  var REAL_PACKAGES = tables.realPackages || {};
+  var LEGACY_GLOBALS = tables.legacyGlobals || {};
+  var SPEC_RE = new RegExp('^' + tables.specPattern + '$');
 
   // 'name', 'name@1.2.3', '@scope/name@1.2.3', 'name/sub/path', 'node:crypto'.
   function parseSpec(spec) {

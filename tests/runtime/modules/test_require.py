@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 from module_harness import ModuleHarness
 
-from rulesim.runtime.modules import REAL_PACKAGES, parse_module_spec, require_js
+from rulesim.runtime.modules import (
+    LEGACY_GLOBALS,
+    REAL_PACKAGES,
+    parse_module_spec,
+    require_js,
+)
 
 
 def _error_of(h: ModuleHarness, spec: str) -> dict[str, str]:
@@ -39,11 +43,19 @@ def test_python_and_js_parse_module_specs_the_same_way(
     assert (js["name"], js["version"]) == expected
 
 
-def test_real_package_defaults_are_the_same_in_python_and_js() -> None:
-    body = re.search(r"var REAL_PACKAGES = (\{.*?\});", require_js(), re.S)
-    assert body is not None
-    js = dict(re.findall(r"'?([\w.-]+)'?: '([\d.]+)'", body.group(1)))
+def test_real_package_defaults_are_the_same_in_python_and_js(harness: ModuleHarness) -> None:
+    js = harness.eval("require.realPackages")
     assert js == dict(REAL_PACKAGES)
+
+
+def test_require_js_keeps_no_copy_of_the_tables_python_hands_it() -> None:
+    source = require_js()
+    for table in ("lodash: '", "jwt: 'jsonwebtoken'", "/^((?:@"):
+        assert table not in source
+
+
+def test_the_legacy_globals_js_defines_are_the_python_table(harness: ModuleHarness) -> None:
+    assert harness.eval("require.legacyGlobals") == dict(LEGACY_GLOBALS)
 
 
 def test_an_unknown_module_fails_with_module_not_allowed_and_says_how_to_fake_it(

@@ -3,9 +3,9 @@
 A population is generated in blocks of :data:`~rulesim.population.BLOCK_USERS` users; block
 ``b`` draws only from numpy generators seeded with ``(seed, b, stream)`` and from per-locale
 name pools, so any login range can be rebuilt by generating just the blocks that cover it.
-This module holds the generation spec (:class:`_Spec`), the per-block plan, the user and login
+This module holds the generation spec (:class:`Spec`), the per-block plan, the user and login
 draws, and the assembly of blocks into the ``users`` and ``logins`` DataFrames
-(:func:`_generate`). It renders no JSON and reads no files.
+(:func:`generate`). It renders no JSON and reads no files.
 """
 
 from __future__ import annotations
@@ -20,35 +20,35 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from rulesim._popmix import (
-    _CITY_COUNT,
-    _CITY_LAT,
-    _CITY_LON,
-    _CITY_NAMES,
-    _CITY_START,
-    _CLIENT_NAMES,
-    _CLIENTS,
-    _CODES,
-    _COMPAT,
-    _CONN,
-    _CONTINENT,
-    _COUNTRIES,
-    _DB,
-    _FAM_COUNT,
-    _FAM_START,
-    _FAMILIES,
-    _GOOGLE,
-    _MFA,
-    _MS_DAY,
-    _PROMPTS,
-    _PROTOCOLS,
-    _STRATS,
-    _UA_FAMILY,
-    _UAS,
-    _V4,
+from rulesim.population.mix import (
     BLOCK_USERS,
+    CITY_COUNT,
+    CITY_LAT,
+    CITY_LON,
+    CITY_NAMES,
+    CITY_START,
+    CLIENT_NAMES,
+    CLIENTS,
+    CODES,
+    COMPAT,
+    CONN,
+    CONTINENT,
+    COUNTRIES,
+    DB,
+    FAM_COUNT,
+    FAM_START,
+    FAMILIES,
+    GOOGLE,
     LOGIN_EDGE_CASES,
+    MFA,
+    MS_DAY,
+    PROMPTS,
+    PROTOCOLS,
+    STRATS,
+    UA_FAMILY,
+    UAS,
     USER_EDGE_CASES,
+    V4,
     IntArray,
     Mix,
 )
@@ -56,13 +56,13 @@ from rulesim.providers import identity as idp
 from rulesim.providers import login_context as lcp
 
 
-def _probs(weights: Mapping[Any, float], keys: Sequence[Any]) -> npt.NDArray[np.float64]:
+def probs(weights: Mapping[Any, float], keys: Sequence[Any]) -> npt.NDArray[np.float64]:
     p = np.array([float(weights.get(k, 0.0)) for k in keys])
     out: npt.NDArray[np.float64] = p / p.sum()
     return out
 
 
-def _draw(rng: np.random.Generator, p: npt.NDArray[np.float64], size: int) -> IntArray:
+def draw(rng: np.random.Generator, p: npt.NDArray[np.float64], size: int) -> IntArray:
     """Categorical draws by inverse CDF (fast, and stable across numpy versions)."""
     idx = np.searchsorted(np.cumsum(p), rng.random(size) * p.sum(), side="right")
     out: IntArray = np.minimum(idx, len(p) - 1).astype(np.int64)
@@ -70,7 +70,7 @@ def _draw(rng: np.random.Generator, p: npt.NDArray[np.float64], size: int) -> In
 
 
 @lru_cache(maxsize=8)
-def _name_pool(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def name_pool(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """First and last names for ``locale``: Faker runs once per process, with a fixed seed."""
     from faker import Faker
 
@@ -84,15 +84,15 @@ def _name_pool(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 class _Plan:
     """Per-block plan: what the generator knows about each user before drawing logins."""
 
-    def __init__(self, spec: _Spec, block: int) -> None:
+    def __init__(self, spec: Spec, block: int) -> None:
         mix, k = spec.mix, BLOCK_USERS
         rng = np.random.default_rng([spec.seed, block, 0])
         w = mix.edge_cases
         total = sum(w.values()) or 1.0
         p_user = [mix.edge_case_share * w.get(e, 0.0) / total for e in USER_EDGE_CASES]
-        self.user_edge = _draw(rng, np.array([1.0 - sum(p_user), *p_user]), k)
+        self.user_edge = draw(rng, np.array([1.0 - sum(p_user), *p_user]), k)
         lpu = sorted(mix.logins_per_user)
-        counts = np.array(lpu)[_draw(rng, _probs(mix.logins_per_user, lpu), k)]
+        counts = np.array(lpu)[draw(rng, probs(mix.logins_per_user, lpu), k)]
         counts[self.user_edge >= 1 + USER_EDGE_CASES.index("logins_count_0")] = 1
         fixed = {"first_login": 1, "impossible_travel": 2, "admin_new_country": 2,
                  "new_device": 3}.get(spec.scenario or "")
@@ -103,7 +103,7 @@ class _Plan:
 
 
 @dataclass(frozen=True)
-class _Spec:
+class Spec:
     n: int
     seed: int
     mix: Mix
@@ -113,7 +113,7 @@ class _Spec:
 
 def _ipv4(country: IntArray, rng: np.random.Generator) -> list[str]:
     m = len(country)
-    first = _V4[country, rng.integers(0, 6, m)]
+    first = V4[country, rng.integers(0, 6, m)]
     rest = rng.integers(0, 256, (m, 2)).tolist()
     last = rng.integers(1, 255, m).tolist()
     octets = zip(first.tolist(), rest, last, strict=True)
@@ -122,7 +122,7 @@ def _ipv4(country: IntArray, rng: np.random.Generator) -> list[str]:
 
 def _ipv6(country: IntArray, rng: np.random.Generator) -> list[str]:
     groups = rng.integers(1, 0x10000, (len(country), 6)).tolist()
-    return [f"{_COUNTRIES[c].ipv6_prefix}:{g[0]:x}:{g[1]:x}:{g[2]:x}:{g[3]:x}:{g[4]:x}:{g[5]:x}"
+    return [f"{COUNTRIES[c].ipv6_prefix}:{g[0]:x}:{g[1]:x}:{g[2]:x}:{g[3]:x}:{g[4]:x}:{g[5]:x}"
             for c, g in zip(country.tolist(), groups, strict=True)]
 
 
@@ -139,21 +139,21 @@ def _cat(codes: npt.ArrayLike, categories: Sequence[str]) -> pd.Categorical:
     return cat
 
 
-def _dt(ms: npt.ArrayLike) -> pd.DatetimeIndex:
+def dt(ms: npt.ArrayLike) -> pd.DatetimeIndex:
     index: pd.DatetimeIndex = pd.DatetimeIndex(np.asarray(ms, dtype="datetime64[ms]"))
     return index.tz_localize("UTC")
 
 
-def _generate_users(spec: _Spec, block: int, plan: _Plan) -> dict[str, Any]:
+def _generate_users(spec: Spec, block: int, plan: _Plan) -> dict[str, Any]:
     """Draw the users of one block (columns plus the private plan arrays for their logins)."""
     mix, k = spec.mix, BLOCK_USERS
     rng = np.random.default_rng([spec.seed, block, 1])
-    first_pool, last_pool = _name_pool(spec.locale)
+    first_pool, last_pool = name_pool(spec.locale)
     ue = plan.user_edge
     kind = {e: ue == i + 1 for i, e in enumerate(USER_EDGE_CASES)}
-    conn = _draw(rng, _probs(mix.connections, _CONN), k)
-    country = _draw(rng, _probs(mix.countries, _CODES), k)
-    city = _CITY_START[country] + (rng.random(k) * _CITY_COUNT[country]).astype(np.int64)
+    conn = draw(rng, probs(mix.connections, CONN), k)
+    country = draw(rng, probs(mix.countries, CODES), k)
+    city = CITY_START[country] + (rng.random(k) * CITY_COUNT[country]).astype(np.int64)
     corporate = (rng.random(k) < mix.email_domains.get("corporate", 0.0)
                  / max(sum(mix.email_domains.values()), 1e-12))
     dom_free, dom_corp = rng.integers(0, 1 << 30, k), rng.integers(0, 1 << 30, k)
@@ -165,46 +165,46 @@ def _generate_users(spec: _Spec, block: int, plan: _Plan) -> dict[str, Any]:
     verified = (rng.random(k) < mix.verification_rate) & ~kind["unverified_email"]
     has_app = (rng.random(k) < mix.app_metadata_rate) & ~kind["app_metadata_undefined"]
     role_keys = sorted(mix.roles)
-    roles = _draw(rng, _probs(mix.roles, role_keys), k)
+    roles = draw(rng, probs(mix.roles, role_keys), k)
     plan_keys = sorted(mix.plans)
-    plans = _draw(rng, _probs(mix.plans, plan_keys), k)
+    plans = draw(rng, probs(mix.plans, plan_keys), k)
     mfa = rng.random(k) < mix.mfa_enrolment
-    mfa_kind = rng.integers(0, len(_MFA), k)
+    mfa_kind = rng.integers(0, len(MFA), k)
     phone = rng.random(k) < mix.phone_rate
     phone_ok = rng.random(k) < 0.7
     phone_no = rng.integers(10**8, 10**10, k).tolist()
     linked = rng.random(k) < mix.linked_accounts_rate
     blocked = rng.random(k) < mix.blocked_rate
-    username = (conn == _DB) & (rng.random(k) < 0.2)
+    username = (conn == DB) & (rng.random(k) < 0.2)
     bits = (rng.random(k) < 0.5) * 2 + (rng.random(k) < 0.4) * 4 + (rng.random(k) < 0.2) * 8
     bits += rng.integers(0, 3, k) * 16 + kind["empty_identities"]
-    fam = _draw(rng, _probs(mix.user_agents, _FAMILIES), k)
-    ua = _FAM_START[fam] + (rng.random(k) * _FAM_COUNT[fam]).astype(np.int64)
-    fam2 = _draw(rng, _probs(mix.user_agents, _FAMILIES), k)
-    ua2 = _FAM_START[fam2] + (rng.random(k) * _FAM_COUNT[fam2]).astype(np.int64)
-    ua2 = np.where(ua2 == ua, (ua + 1) % len(_UAS), ua2)
+    fam = draw(rng, probs(mix.user_agents, FAMILIES), k)
+    ua = FAM_START[fam] + (rng.random(k) * FAM_COUNT[fam]).astype(np.int64)
+    fam2 = draw(rng, probs(mix.user_agents, FAMILIES), k)
+    ua2 = FAM_START[fam2] + (rng.random(k) * FAM_COUNT[fam2]).astype(np.int64)
+    ua2 = np.where(ua2 == ua, (ua + 1) % len(UAS), ua2)
     v6 = rng.random(k) < mix.ipv6_share
     start = int(pd.Timestamp(mix.start, tz="UTC").value // 1_000_000)
-    t0 = start + (rng.random(k) * 30 * _MS_DAY).astype(np.int64)
-    age = (1 + rng.gamma(2.0, 250.0, k)) * _MS_DAY
-    prior = 1 + np.floor(rng.exponential(age / _MS_DAY / 8)).astype(np.int64)
+    t0 = start + (rng.random(k) * 30 * MS_DAY).astype(np.int64)
+    age = (1 + rng.gamma(2.0, 250.0, k)) * MS_DAY
+    prior = 1 + np.floor(rng.exponential(age / MS_DAY / 8)).astype(np.int64)
     created = t0 - age.astype(np.int64)
     old = kind["very_old_account"]
     created[old] = 1_262_304_000_000 + (
-        rng.random(int(old.sum())) * 4 * 365 * _MS_DAY).astype(np.int64)
+        rng.random(int(old.sum())) * 4 * 365 * MS_DAY).astype(np.int64)
     new = kind["very_new_account"] | kind["logins_count_1"] | kind["logins_count_0"]
     prior[new] = 0
     prior[kind["logins_count_0"]] = -1
     fresh = kind["very_new_account"]
     created[fresh] = t0[fresh] - rng.integers(5_000, 120_000, int(fresh.sum()))
-    reset = (conn == _DB) & (rng.random(k) < 0.25)
+    reset = (conn == DB) & (rng.random(k) < 0.25)
     reset_ms = created + ((t0 - created) * rng.random(k)).astype(np.int64)
     org = corporate & (rng.random(k) < mix.organization_rate)
     travel = rng.random(k) < mix.travel_rate
     impossible = travel & (rng.random(k) < mix.impossible_travel_share)
     newdev = rng.random(k) < mix.new_device_rate
     known2 = rng.random(k) < 0.3
-    other = (country + 1 + rng.integers(0, len(_CODES) - 1, k)) % len(_CODES)
+    other = (country + 1 + rng.integers(0, len(CODES) - 1, k)) % len(CODES)
     far = rng.integers(0, 1 << 30, k)
     trip_frac, trip_len = rng.random(k), rng.integers(1, 4, k)
     newdev_frac = rng.random(k)
@@ -227,8 +227,8 @@ def _generate_users(spec: _Spec, block: int, plan: _Plan) -> dict[str, Any]:
         newdev[:], newdev_frac[:] = True, 0.99
     # a trip goes to another country; impossible trips go to another continent
     for i in np.flatnonzero(impossible).tolist():
-        home_continent = _CONTINENT[country[i]]
-        choices = np.flatnonzero(home_continent != _CONTINENT)
+        home_continent = CONTINENT[country[i]]
+        choices = np.flatnonzero(home_continent != CONTINENT)
         other[i] = choices[far[i] % len(choices)]
 
     base = block * BLOCK_USERS
@@ -242,31 +242,31 @@ def _generate_users(spec: _Spec, block: int, plan: _Plan) -> dict[str, Any]:
         else:
             g, f = first_pool[given[i]], last_pool[family[i]]
         if c >= 2:
-            ent = idp.ENTERPRISE_DOMAINS[_CONN[c]]
+            ent = idp.ENTERPRISE_DOMAINS[CONN[c]]
             domain = ent[int(dom_corp[i]) % len(ent)]
         elif kind["unicode_name"][i]:
             domain = idp.IDN_DOMAINS[idn[i]]
         elif corporate[i]:
             domain = idp.CORPORATE_DOMAINS[int(dom_corp[i]) % len(idp.CORPORATE_DOMAINS)]
-        elif c == _GOOGLE:
+        elif c == GOOGLE:
             domain = "gmail.com"
         else:
             domain = idp.FREE_MAIL_DOMAINS[int(dom_free[i]) % len(idp.FREE_MAIL_DOMAINS)]
         local = idp.email_local_part(g, f, pattern[i], u)
         email = "" if kind["no_email"][i] else f"{local}@{domain}"
-        uid = idp.user_id_for(_STRATS[c], _CONN[c], f"{spec.seed}:{u}", email or local)
+        uid = idp.user_id_for(STRATS[c], CONN[c], f"{spec.seed}:{u}", email or local)
         user_ids.append(uid)
         emails.append(email)
         domains.append(domain if email else "")
         names.append(f"{g} {f}")
         givens.append(g)
         families.append(f)
-        phones.append(f"+{_COUNTRIES[country[i]].calling_code}{phone_no[i]}" if phone[i] else "")
+        phones.append(f"+{COUNTRIES[country[i]].calling_code}{phone_no[i]}" if phone[i] else "")
         usernames.append(local.replace(".", "_")[:15] if username[i] else "")
         tenants.append(f"t_{domain.split('.')[0]}" if corporate[i] or c >= 2
                        else f"t_{(u * 2_654_435_761) % (1 << 32):08x}")
         orgs.append(domain if org[i] else "")
-        known = [_CODES[country[i]]] + ([_CODES[other[i]]] if known2[i] and not travel[i]
+        known = [CODES[country[i]]] + ([CODES[other[i]]] if known2[i] and not travel[i]
                                         else [])
         knowns.append(",".join(known))
     role_col = np.array(role_keys, dtype=object)[roles]
@@ -282,7 +282,7 @@ def _generate_users(spec: _Spec, block: int, plan: _Plan) -> dict[str, Any]:
         "has_app_metadata": has_app,
         "multifactor": np.where(mfa, mfa_kind + 1, 0), "phone_number": phones,
         "phone_verified": phone & phone_ok, "username": usernames,
-        "linked_connection": np.where(linked, np.where(conn == _GOOGLE, 1, 2), 0),
+        "linked_connection": np.where(linked, np.where(conn == GOOGLE, 1, 2), 0),
         "blocked": blocked, "organization": orgs, "tenant_id": tenants,
         "known_countries": knowns,
         "last_password_reset": np.where(reset, reset_ms, np.iinfo(np.int64).min),
@@ -294,7 +294,7 @@ def _generate_users(spec: _Spec, block: int, plan: _Plan) -> dict[str, Any]:
     }
 
 
-def _generate_logins(spec: _Spec, block: int, users: dict[str, Any], counts: IntArray,
+def generate_logins(spec: Spec, block: int, users: dict[str, Any], counts: IntArray,
                      login0: int) -> dict[str, Any]:
     """Draw the logins of one block's users (``users`` from :func:`_generate_users`)."""
     mix = spec.mix
@@ -317,8 +317,8 @@ def _generate_logins(spec: _Spec, block: int, users: dict[str, Any], counts: Int
     csum = np.cumsum(gaps)
     ts = users["_t0"][u] + (csum - csum[starts[u]]).astype(np.int64)
     home_city = users["home_city"][u]
-    trip_city = _CITY_START[users["_other"][u]] + (
-        rng.random(total) * _CITY_COUNT[users["_other"][u]]).astype(np.int64)
+    trip_city = CITY_START[users["_other"][u]] + (
+        rng.random(total) * CITY_COUNT[users["_other"][u]]).astype(np.int64)
     city = np.where(in_trip, trip_city, home_city)
     country = np.where(in_trip, users["_other"][u], users["country"][u])
     # devices: a user may switch to a second device once
@@ -330,7 +330,7 @@ def _generate_logins(spec: _Spec, block: int, users: dict[str, Any], counts: Int
     w = mix.edge_cases
     wsum = sum(w.values()) or 1.0
     p = [mix.edge_case_share * w.get(e, 0.0) / wsum for e in LOGIN_EDGE_CASES]
-    le = _draw(rng, np.array([1.0 - sum(p), *p]), total)
+    le = draw(rng, np.array([1.0 - sum(p), *p]), total)
     if spec.scenario:
         le[:] = 0
     prompt_none, force_v6 = le == 3, le == 2
@@ -344,22 +344,22 @@ def _generate_logins(spec: _Spec, block: int, users: dict[str, Any], counts: Int
     ips[f4] = _ipv4(country[f4], rng)
     ips[f6] = _ipv6(country[f6], rng)
     # protocol, then an application that speaks it
-    proto = _draw(rng, _probs(mix.protocols, _PROTOCOLS), total)
+    proto = draw(rng, probs(mix.protocols, PROTOCOLS), total)
     proto[prompt_none & (proto > 1)] = 0
-    weights = _COMPAT * _probs(mix.clients, _CLIENT_NAMES)
-    weights = np.where(weights.sum(1, keepdims=True) > 0, weights, _COMPAT)
+    weights = COMPAT * probs(mix.clients, CLIENT_NAMES)
+    weights = np.where(weights.sum(1, keepdims=True) > 0, weights, COMPAT)
     cdf = np.cumsum(weights / weights.sum(1, keepdims=True), axis=1)
-    client = np.minimum((rng.random(total)[:, None] > cdf[proto]).sum(1), len(_CLIENTS) - 1)
+    client = np.minimum((rng.random(total)[:, None] > cdf[proto]).sum(1), len(CLIENTS) - 1)
     if spec.scenario == "admin_new_country":
-        proto[:], client[:] = 0, _CLIENT_NAMES.index("Acme Admin Console")
+        proto[:], client[:] = 0, CLIENT_NAMES.index("Acme Admin Console")
     oidc = proto <= 1
-    prompt = np.where(oidc, _draw(rng, np.array([0.88, 0.09, 0.03]), total), 0)
+    prompt = np.where(oidc, draw(rng, np.array([0.88, 0.09, 0.03]), total), 0)
     prompt[prompt_none] = 3
     # Silent authentication (prompt=none) renews an existing session: a later OIDC login.
     silent = oidc & (j > 0) & (rng.random(total) < mix.silent_auth_rate) & (not spec.scenario)
     prompt[silent] = 3
     prompt_none = prompt_none | silent
-    scope = _draw(rng, np.array([0.6, 0.15, 0.2, 0.05]), total)
+    scope = draw(rng, np.array([0.6, 0.15, 0.2, 0.05]), total)
     audience = rng.random(total) < 0.3
     acr = oidc & (rng.random(total) < 0.03)
     # sessions: a login within 12 hours on the same device rides the SSO session
@@ -377,8 +377,8 @@ def _generate_logins(spec: _Spec, block: int, users: dict[str, Any], counts: Int
     mfa = np.where(sso, mfa[np.flatnonzero(new_session)][sid], mfa)
     # risk: distance per hour between consecutive logins of a user
     prev_city = np.concatenate([[0], city[:-1]])
-    dlat, dlon = _CITY_LAT[city] - _CITY_LAT[prev_city], _CITY_LON[city] - _CITY_LON[prev_city]
-    a = (np.sin(dlat / 2) ** 2 + np.cos(_CITY_LAT[city]) * np.cos(_CITY_LAT[prev_city])
+    dlat, dlon = CITY_LAT[city] - CITY_LAT[prev_city], CITY_LON[city] - CITY_LON[prev_city]
+    a = (np.sin(dlat / 2) ** 2 + np.cos(CITY_LAT[city]) * np.cos(CITY_LAT[prev_city])
          * np.sin(dlon / 2) ** 2)
     km = 2 * 6371 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
     hours = np.maximum(ts - prev_ts, 1) / 3_600_000
@@ -416,11 +416,11 @@ def _tag_table(scenario: str | None) -> list[str]:
     return out
 
 
-def _categorical(values: Sequence[str]) -> pd.Categorical:
+def categorical(values: Sequence[str]) -> pd.Categorical:
     return pd.Categorical(values, categories=sorted(set(values)))
 
 
-def _optional_categorical(values: Sequence[str]) -> pd.Categorical:
+def optional_categorical(values: Sequence[str]) -> pd.Categorical:
     """Categorical of a field a user may not have: ``""`` becomes missing."""
     return pd.Categorical([v if v else None for v in values],
                           categories=sorted(set(values) - {""}))
@@ -437,7 +437,7 @@ _ALL_DOMAINS = sorted({*idp.FREE_MAIL_DOMAINS, *idp.CORPORATE_DOMAINS, *idp.IDN_
                        *(d for ds in idp.ENTERPRISE_DOMAINS.values() for d in ds)})
 
 
-def _optional(values: Sequence[str]) -> pd.Series:
+def optional(values: Sequence[str]) -> pd.Series:
     """Text that a user may not have (email, phone, …): ``""`` becomes missing (``<NA>``)."""
     return pd.Series([v if v else None for v in values], dtype="string")
 
@@ -451,7 +451,7 @@ def _fixed(values: Sequence[str], categories: Sequence[str]) -> pd.Categorical:
     return pd.Categorical([v if v in known else None for v in values], categories=sorted(known))
 
 
-def _users_frame(cols: dict[str, Any], spec: _Spec) -> pd.DataFrame:
+def _users_frame(cols: dict[str, Any], spec: Spec) -> pd.DataFrame:
     scenario = spec.scenario
     conn = np.asarray(cols["connection"])
     roles = [*spec.mix.roles, "admin"] if scenario == "admin_new_country" else [*spec.mix.roles]
@@ -459,25 +459,25 @@ def _users_frame(cols: dict[str, Any], spec: _Spec) -> pd.DataFrame:
     reset = np.asarray(cols["last_password_reset"])
     # A profile field the user does not have is missing (<NA>), not an empty string.
     df: pd.DataFrame = pd.DataFrame({
-        "user_id": cols["user_id"], "email": _optional(cols["email"]),
+        "user_id": cols["user_id"], "email": optional(cols["email"]),
         "email_domain": _fixed(cols["email_domain"], _ALL_DOMAINS),
-        "connection": _cat(conn, _CONN), "strategy": _cat(conn, _STRATS),
-        "country": _cat(cols["country"], _CODES), "roles": _fixed(cols["roles"], roles),
+        "connection": _cat(conn, CONN), "strategy": _cat(conn, STRATS),
+        "country": _cat(cols["country"], CODES), "roles": _fixed(cols["roles"], roles),
         "plan": _fixed(cols["plan"], [*spec.mix.plans]),
         "mfa_enrolled": np.asarray(cols["mfa_enrolled"]),
-        "created_at": _dt(cols["created_at"]), "tags": _by_code(cols["user_edge"], tags),
+        "created_at": dt(cols["created_at"]), "tags": _by_code(cols["user_edge"], tags),
         "name": cols["name"], "given_name": cols["given_name"],
         "family_name": cols["family_name"], "email_verified": cols["email_verified"],
         "has_app_metadata": cols["has_app_metadata"],
-        "multifactor": _cat(np.asarray(cols["multifactor"]) - 1, _MFA),
-        "phone_number": _optional(cols["phone_number"]), "phone_verified": cols["phone_verified"],
-        "username": _optional(cols["username"]),
-        "linked_connection": _cat(np.asarray(cols["linked_connection"]) - 1, _CONN[:2]),
-        "blocked": cols["blocked"], "organization": _optional(cols["organization"]),
+        "multifactor": _cat(np.asarray(cols["multifactor"]) - 1, MFA),
+        "phone_number": optional(cols["phone_number"]), "phone_verified": cols["phone_verified"],
+        "username": optional(cols["username"]),
+        "linked_connection": _cat(np.asarray(cols["linked_connection"]) - 1, CONN[:2]),
+        "blocked": cols["blocked"], "organization": optional(cols["organization"]),
         "tenant_id": cols["tenant_id"], "known_countries": cols["known_countries"],
-        "last_password_reset": _dt(np.where(reset == np.iinfo(np.int64).min,
+        "last_password_reset": dt(np.where(reset == np.iinfo(np.int64).min,
                                             np.datetime64("NaT"), reset.astype("datetime64[ms]"))),
-        "prior_logins": cols["prior_logins"], "home_city": _cat(cols["home_city"], _CITY_NAMES),
+        "prior_logins": cols["prior_logins"], "home_city": _cat(cols["home_city"], CITY_NAMES),
         "_bits": cols["_bits"],
     })
     return df
@@ -490,7 +490,7 @@ def _take(users: pd.DataFrame, name: str, rows: IntArray) -> pd.Categorical:
     return _cat(col.cat.codes.to_numpy()[rows], list(col.cat.categories))
 
 
-def _logins_frame(cols: dict[str, Any], users: pd.DataFrame, scenario: str | None) -> pd.DataFrame:
+def logins_frame(cols: dict[str, Any], users: pd.DataFrame, scenario: str | None) -> pd.DataFrame:
     u = np.asarray(cols["_u"], dtype=np.int64)
     client = np.asarray(cols["client"], dtype=np.int64)
     edge_code = np.asarray(cols["user_edge"]) * (len(LOGIN_EDGE_CASES) + 1) + np.asarray(
@@ -498,24 +498,24 @@ def _logins_frame(cols: dict[str, Any], users: pd.DataFrame, scenario: str | Non
     df: pd.DataFrame = pd.DataFrame({
         "login_id": cols["login_id"],
         "user_id": users["user_id"].to_numpy(dtype=object)[u],
-        "timestamp": _dt(cols["timestamp"]),
+        "timestamp": dt(cols["timestamp"]),
         "connection": _take(users, "connection", u),
         "strategy": _take(users, "strategy", u),
         "client_id": _cat(client, [c.client_id for c in lcp.CLIENTS]),
-        "client_name": _cat(client, _CLIENT_NAMES),
-        "protocol": _cat(cols["protocol"], _PROTOCOLS),
-        "country": _cat(cols["country"], _CODES),
+        "client_name": _cat(client, CLIENT_NAMES),
+        "protocol": _cat(cols["protocol"], PROTOCOLS),
+        "country": _cat(cols["country"], CODES),
         "ip": np.asarray(cols["ip"], dtype=object),
         "ip_version": np.asarray(cols["ip_version"], dtype=np.int64),
-        "user_agent_family": _cat(_UA_FAMILY[np.asarray(cols["user_agent"])], _FAMILIES),
+        "user_agent_family": _cat(UA_FAMILY[np.asarray(cols["user_agent"])], FAMILIES),
         "email_domain": _take(users, "email_domain", u),
         "logins_count": np.asarray(cols["logins_count"], dtype=np.int64),
         "tags": _by_code(edge_code, _tag_table(scenario)),
-        "city": _cat(cols["city"], _CITY_NAMES),
-        "user_agent": _cat(cols["user_agent"], _UAS),
+        "city": _cat(cols["city"], CITY_NAMES),
+        "user_agent": _cat(cols["user_agent"], UAS),
         "session_id": np.asarray(cols["session_id"], dtype=object),
         "sso": cols["sso"], "has_request": cols["has_request"],
-        "prompt": _cat(cols["prompt"], _PROMPTS), "scope": _cat(cols["scope"], lcp.SCOPES),
+        "prompt": _cat(cols["prompt"], PROMPTS), "scope": _cat(cols["scope"], lcp.SCOPES),
         "audience": cols["audience"], "acr_values": cols["acr_values"], "mfa": cols["mfa"],
         "new_device": cols["new_device"], "impossible_travel": cols["impossible_travel"],
         "untrusted_ip": cols["untrusted_ip"], "_u": u.astype(np.int64),
@@ -524,13 +524,13 @@ def _logins_frame(cols: dict[str, Any], users: pd.DataFrame, scenario: str | Non
     return df
 
 
-def _low_card(df: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+def low_card(df: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     for name in names:
-        df[name] = _categorical(df[name].astype(str).tolist())
+        df[name] = categorical(df[name].astype(str).tolist())
     return df
 
 
-def _layout(spec: _Spec) -> tuple[IntArray, IntArray]:
+def layout_of(spec: Spec) -> tuple[IntArray, IntArray]:
     """Logins per block, and the index of each user's first login, without drawing logins.
 
     Only the per-block plans are drawn (a few microseconds per block), so a population's
@@ -549,11 +549,11 @@ def _layout(spec: _Spec) -> tuple[IntArray, IntArray]:
     return np.asarray(sizes, dtype=np.int64), first[first < spec.n]
 
 
-def _generate(spec: _Spec, start: int = 0, stop: int | None = None,
+def generate(spec: Spec, start: int = 0, stop: int | None = None,
               sizes: IntArray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate logins ``[start, stop)`` of ``spec``: only the blocks covering them.
 
-    ``sizes`` (logins per block, from :func:`_layout`) saves drawing the plans of the blocks
+    ``sizes`` (logins per block, from :func:`layout_of`) saves drawing the plans of the blocks
     before ``start``.
     """
     stop = spec.n if stop is None else min(stop, spec.n)
@@ -575,7 +575,7 @@ def _generate(spec: _Spec, start: int = 0, stop: int | None = None,
     first_block = chosen[0][0] if chosen else 0
     for block, plan, offset in chosen:
         users = _generate_users(spec, block, plan)
-        logins = _generate_logins(spec, block, users, plan.counts, offset)
+        logins = generate_logins(spec, block, users, plan.counts, offset)
         lo, hi = max(start - offset, 0), min(stop - offset, int(plan.counts.sum()))
         logins = {k: np.asarray(v, dtype=object if isinstance(v, list) else None)[lo:hi]
                   for k, v in logins.items()}
@@ -594,5 +594,5 @@ def _generate(spec: _Spec, start: int = 0, stop: int | None = None,
     ucols = {k: cat(user_parts, k) for k in [*keys, "_bits"]}
     users_df = _users_frame(ucols, spec)
     lcols = {k: cat(login_parts, k) for k in (login_parts[0] if login_parts else {})}
-    return users_df, _logins_frame(lcols, users_df, spec.scenario)
+    return users_df, logins_frame(lcols, users_df, spec.scenario)
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from rulesim.errors import UsageError
-from rulesim.runtime.management import ManagementApiError, MetadataChange, UserStore
+from rulesim.runtime.services.management import ManagementApiError, MetadataChange, UserStore
 
 UID = "auth0|5f1a"
 

@@ -1,10 +1,10 @@
 """File I/O for synthetic populations: parquet files, Auth0 user exports and explicit logins.
 
 This module turns outside data into the ``users``/``logins`` frames a
-:class:`~rulesim.population.Population` wraps, and back: :func:`_write_parquet` and
-:func:`_read_parquet` store a population in one parquet file, :func:`_read_export` and
-:func:`_export_frames` load an Auth0 user export (NDJSON or CSV) and synthesize its users'
-logins, and :func:`_complete` and :func:`_frames_from_payloads` turn explicit, possibly partial
+:class:`~rulesim.population.Population` wraps, and back: :func:`write_population` and
+:func:`read_population` store a population in one parquet file, :func:`read_export` and
+:func:`export_frames` load an Auth0 user export (NDJSON or CSV) and synthesize its users'
+logins, and :func:`complete` and :func:`frames_from_payloads` turn explicit, possibly partial
 logins into complete payloads and frames. The public entry points stay on ``Population``.
 """
 
@@ -20,32 +20,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rulesim._popgen import (
-    _categorical,
-    _draw,
-    _dt,
-    _generate_logins,
-    _logins_frame,
-    _low_card,
-    _optional,
-    _optional_categorical,
-    _probs,
-    _Spec,
-)
-from rulesim._popmix import (
-    _CITY_COUNT,
-    _CITY_START,
-    _CODES,
-    _FAM_COUNT,
-    _FAM_START,
-    _FAMILIES,
-    _MS_DAY,
-    _UA_FAMILY,
-    _UAS,
-    BLOCK_USERS,
-)
-from rulesim._poprender import _DUMP, _merge
 from rulesim.errors import PopulationError, UsageError
+from rulesim.population.generate import (
+    Spec,
+    categorical,
+    draw,
+    dt,
+    generate_logins,
+    logins_frame,
+    low_card,
+    optional,
+    optional_categorical,
+    probs,
+)
+from rulesim.population.mix import (
+    BLOCK_USERS,
+    CITY_COUNT,
+    CITY_START,
+    CODES,
+    FAM_COUNT,
+    FAM_START,
+    FAMILIES,
+    MS_DAY,
+    UA_FAMILY,
+    UAS,
+)
+from rulesim.population.render import DUMP, merge
 from rulesim.providers import identity as idp
 from rulesim.providers import login_context as lcp
 
@@ -53,7 +53,7 @@ from rulesim.providers import login_context as lcp
 # parquet files
 
 
-def _write_parquet(path: str | Path, users: pd.DataFrame, logins: pd.DataFrame,
+def write_population(path: str | Path, users: pd.DataFrame, logins: pd.DataFrame,
                    spec: dict[str, Any], overrides: tuple[list[dict[str, Any]], ...]) -> None:
     """Write a population's frames, spec and overrides (see ``Population.to_parquet``)."""
     import pyarrow as pa
@@ -78,10 +78,10 @@ def _write_parquet(path: str | Path, users: pd.DataFrame, logins: pd.DataFrame,
     pq.write_table(merged, str(path))
 
 
-def _read_parquet(path: str | Path
+def read_population(path: str | Path
                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any],
                              tuple[list[dict[str, Any]], ...]]:
-    """Read ``(users, logins, spec, overrides)`` from a file :func:`_write_parquet` wrote."""
+    """Read ``(users, logins, spec, overrides)`` from a file :func:`write_population` wrote."""
     import pyarrow.parquet as pq
 
     try:
@@ -126,7 +126,7 @@ def _parse_cell(text: str) -> Any:
     return text
 
 
-def _read_export(path: Path) -> list[dict[str, Any]]:
+def read_export(path: Path) -> list[dict[str, Any]]:
     import gzip
 
     opener: Any = gzip.open if path.suffix == ".gz" else open
@@ -164,7 +164,7 @@ def _read_export(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def _connection_of(user: Mapping[str, Any]) -> tuple[str, str]:
+def connection_of(user: Mapping[str, Any]) -> tuple[str, str]:
     idents = user.get("identities")
     if isinstance(idents, list) and idents and isinstance(idents[0], dict):
         conn = str(idents[0].get("connection", ""))
@@ -181,14 +181,14 @@ def _connection_of(user: Mapping[str, Any]) -> tuple[str, str]:
     return prefix, prefix
 
 
-def _to_ms(value: Any, default: int) -> int:
+def to_ms(value: Any, default: int) -> int:
     try:
         return int(pd.Timestamp(value).tz_localize(None).value // 1_000_000) if value else default
     except (ValueError, TypeError):
         return default
 
 
-def _export_frames(spec: _Spec, records: list[dict[str, Any]]
+def export_frames(spec: Spec, records: list[dict[str, Any]]
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     mix, k = spec.mix, BLOCK_USERS
     start = int(pd.Timestamp(mix.start, tz="UTC").value // 1_000_000)
@@ -199,7 +199,7 @@ def _export_frames(spec: _Spec, records: list[dict[str, Any]]
     mfa_list: list[bool] = []
     prior_list: list[int] = []
     for rec in records:
-        conn, strat = _connection_of(rec)
+        conn, strat = connection_of(rec)
         app: dict[str, Any] = rec["app_metadata"] if isinstance(
             rec.get("app_metadata"), dict) else {}
         meta: dict[str, Any] = rec["user_metadata"] if isinstance(
@@ -212,70 +212,70 @@ def _export_frames(spec: _Spec, records: list[dict[str, Any]]
                            ("connection", conn), ("strategy", strat), ("country", home),
                            ("roles", ",".join(map(str, roles))),
                            ("plan", str(app.get("plan", ""))),
-                           ("created", _to_ms(rec.get("created_at"), start - 365 * _MS_DAY))):
+                           ("created", to_ms(rec.get("created_at"), start - 365 * MS_DAY))):
             lists[key].append(value)
         mfa_list.append(bool(rec.get("multifactor")))
         prior_list.append(int(rec.get("logins_count") or 0))
         static = {k2: v for k2, v in rec.items() if k2 not in _EXPORT_DYNAMIC}
         if "identities" not in static:
             static["identities"] = idp.identities_for(rec["user_id"], conn, strat)
-        statics.append(_DUMP(static)[:-1])
-    p_country = _probs(mix.countries, _CODES)
+        statics.append(DUMP(static)[:-1])
+    p_country = probs(mix.countries, CODES)
     login_parts: list[dict[str, Any]] = []
     offset = 0
     for block in range(math.ceil(len(records) / k)):
         sl = slice(block * k, (block + 1) * k)
         m = len(records[sl])
         rng = np.random.default_rng([spec.seed, block, 1])
-        drawn = _draw(rng, p_country, m)
-        country = np.array([_CODES.index(c) if c in _CODES else d
+        drawn = draw(rng, p_country, m)
+        country = np.array([CODES.index(c) if c in CODES else d
                             for c, d in zip(lists["country"][sl], drawn.tolist(), strict=True)])
-        fam = _draw(rng, _probs(mix.user_agents, _FAMILIES), m)
-        fam2 = _draw(rng, _probs(mix.user_agents, _FAMILIES), m)
-        ua = _FAM_START[fam] + (rng.random(m) * _FAM_COUNT[fam]).astype(np.int64)
-        ua2 = _FAM_START[fam2] + (rng.random(m) * _FAM_COUNT[fam2]).astype(np.int64)
+        fam = draw(rng, probs(mix.user_agents, FAMILIES), m)
+        fam2 = draw(rng, probs(mix.user_agents, FAMILIES), m)
+        ua = FAM_START[fam] + (rng.random(m) * FAM_COUNT[fam]).astype(np.int64)
+        ua2 = FAM_START[fam2] + (rng.random(m) * FAM_COUNT[fam2]).astype(np.int64)
         created = np.array(lists["created"][sl], dtype=np.int64)
-        t0 = np.maximum(start + (rng.random(m) * 30 * _MS_DAY).astype(np.int64),
+        t0 = np.maximum(start + (rng.random(m) * 30 * MS_DAY).astype(np.int64),
                         created + 60_000)
         travel = rng.random(m) < mix.travel_rate
         users = {
             "country": country, "mfa_enrolled": np.array(mfa_list[sl]),
             "prior_logins": np.array(prior_list[sl], dtype=np.int64),
-            "home_city": _CITY_START[country] + (rng.random(m) * _CITY_COUNT[country]
+            "home_city": CITY_START[country] + (rng.random(m) * CITY_COUNT[country]
                                                  ).astype(np.int64),
-            "_ua": ua, "_ua2": np.where(ua2 == ua, (ua + 1) % len(_UAS), ua2),
+            "_ua": ua, "_ua2": np.where(ua2 == ua, (ua + 1) % len(UAS), ua2),
             "_v6": rng.random(m) < mix.ipv6_share, "_t0": t0, "_travel": travel,
             "_impossible": travel & (rng.random(m) < mix.impossible_travel_share),
-            "_other": (country + 1 + rng.integers(0, len(_CODES) - 1, m)) % len(_CODES),
+            "_other": (country + 1 + rng.integers(0, len(CODES) - 1, m)) % len(CODES),
             "_trip_frac": rng.random(m), "_trip_len": rng.integers(1, 4, m),
             "_newdev": rng.random(m) < mix.new_device_rate, "_newdev_frac": rng.random(m),
         }
-        lists["country"][sl] = [_CODES[c] for c in country.tolist()]
+        lists["country"][sl] = [CODES[c] for c in country.tolist()]
         crng = np.random.default_rng([spec.seed, block, 0])
         lpu = sorted(mix.logins_per_user)
-        counts = np.array(lpu)[_draw(crng, _probs(mix.logins_per_user, lpu), m)]
-        logins = _generate_logins(spec, block, users, counts.astype(np.int64), offset)
+        counts = np.array(lpu)[draw(crng, probs(mix.logins_per_user, lpu), m)]
+        logins = generate_logins(spec, block, users, counts.astype(np.int64), offset)
         logins["user_edge"] = np.zeros(len(logins["login_id"]), dtype=np.int64)
         offset += int(counts.sum())
         login_parts.append(logins)
     users_df = pd.DataFrame({
-        "user_id": lists["user_id"], "email": _optional(lists["email"]),
-        "email_domain": _optional_categorical(lists["email_domain"]),
-        "connection": _categorical(lists["connection"]),
-        "strategy": _categorical(lists["strategy"]),
-        "country": _categorical(lists["country"]), "roles": _categorical(lists["roles"]),
-        "plan": _optional_categorical(lists["plan"]), "mfa_enrolled": np.array(mfa_list),
-        "created_at": _dt(lists["created"]), "tags": _categorical([""] * len(records)),
+        "user_id": lists["user_id"], "email": optional(lists["email"]),
+        "email_domain": optional_categorical(lists["email_domain"]),
+        "connection": categorical(lists["connection"]),
+        "strategy": categorical(lists["strategy"]),
+        "country": categorical(lists["country"]), "roles": categorical(lists["roles"]),
+        "plan": optional_categorical(lists["plan"]), "mfa_enrolled": np.array(mfa_list),
+        "created_at": dt(lists["created"]), "tags": categorical([""] * len(records)),
         "prior_logins": np.array(prior_list, dtype=np.int64),
-        "organization": _optional([""] * len(records)), "_profile": statics,
+        "organization": optional([""] * len(records)), "_profile": statics,
     })
     lcols = {key: (np.concatenate([np.asarray(p[key], dtype=object if isinstance(p[key], list)
                                               else None) for p in login_parts]))
              for key in login_parts[0]}
-    return users_df, _logins_frame(lcols, users_df, None)
+    return users_df, logins_frame(lcols, users_df, None)
 
 
-def _complete(i: int, item: Mapping[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+def complete(i: int, item: Mapping[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(item, Mapping):
         raise UsageError(f"from_logins(): login {i} must be a dict, got {type(item).__name__}")
     unknown = set(item) - {"user", "context", "timestamp_ms", "login_id"}
@@ -285,16 +285,16 @@ def _complete(i: int, item: Mapping[str, Any], base: dict[str, Any]) -> dict[str
     user = dict(item.get("user") or {})
     ctx = dict(item.get("context") or {})
     if "user_id" in user and "identities" not in user:
-        conn, strat = _connection_of({"user_id": user["user_id"]})
+        conn, strat = connection_of({"user_id": user["user_id"]})
         base["user"]["identities"] = idp.identities_for(str(user["user_id"]), conn, strat)
         base["context"].update(lcp.connection_fields(conn, strat))
-    _merge(base["user"], user)
-    _merge(base["context"], ctx)
+    merge(base["user"], user)
+    merge(base["context"], ctx)
     if "connection" in ctx and "connectionStrategy" not in ctx:
         conn = str(ctx["connection"])
         base["context"].update(lcp.connection_fields(
             conn, idp.CONNECTIONS.get(conn, (conn, False))[0]))
-        _merge(base["context"], ctx)
+        merge(base["context"], ctx)
     if "logins_count" in user and "stats" not in ctx:
         base["context"]["stats"] = {"loginsCount": user["logins_count"]}
     elif "stats" in ctx and "logins_count" not in user:
@@ -305,11 +305,11 @@ def _complete(i: int, item: Mapping[str, Any], base: dict[str, Any]) -> dict[str
     return base
 
 
-def _frames_from_payloads(payloads: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def frames_from_payloads(payloads: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     first: dict[str, int] = {}
     first_row: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
-    fam_of = {ua: _FAMILIES[f] for ua, f in zip(_UAS, _UA_FAMILY.tolist(), strict=True)}
+    fam_of = {ua: FAMILIES[f] for ua, f in zip(UAS, UA_FAMILY.tolist(), strict=True)}
     for p in payloads:
         user, ctx = p["user"], p["context"]
         req = ctx.get("request") if isinstance(ctx.get("request"), dict) else None
@@ -329,13 +329,13 @@ def _frames_from_payloads(payloads: list[dict[str, Any]]) -> tuple[pd.DataFrame,
             "user_agent_family": fam_of.get(str((req or {}).get("userAgent", "")), "other"),
             "email_domain": email.split("@")[-1] if "@" in email else "",
             "logins_count": int((ctx.get("stats") or {}).get("loginsCount", 0)),
-            "tags": "", "has_request": req is not None, "_u": u, "_payload": _DUMP(p),
+            "tags": "", "has_request": req is not None, "_u": u, "_payload": DUMP(p),
         })
     logins = pd.DataFrame(rows)
-    logins["timestamp"] = _dt(logins["timestamp"].to_numpy(dtype=np.int64))
-    logins = _low_card(logins, ["connection", "strategy", "client_id", "client_name", "protocol",
+    logins["timestamp"] = dt(logins["timestamp"].to_numpy(dtype=np.int64))
+    logins = low_card(logins, ["connection", "strategy", "client_id", "client_name", "protocol",
                                 "country", "user_agent_family", "tags"])
-    logins["email_domain"] = _optional_categorical(logins["email_domain"].tolist())
+    logins["email_domain"] = optional_categorical(logins["email_domain"].tolist())
     users = []
     for uid, i in first_row.items():
         p = payloads[i]
@@ -351,12 +351,12 @@ def _frames_from_payloads(payloads: list[dict[str, Any]]) -> tuple[pd.DataFrame,
             "country": rows[i]["country"],
             "roles": ",".join(map(str, roles)), "plan": str(app.get("plan", "")),
             "mfa_enrolled": bool(user.get("multifactor")),
-            "created_at": _to_ms(user.get("created_at"), p["timestamp_ms"]), "tags": "",
+            "created_at": to_ms(user.get("created_at"), p["timestamp_ms"]), "tags": "",
         })
     users_df = pd.DataFrame(users)
-    users_df["created_at"] = _dt(users_df["created_at"].to_numpy(dtype=np.int64))
-    users_df = _low_card(users_df, ["connection", "strategy", "country", "roles", "tags"])
-    users_df["email"] = _optional(users_df["email"].tolist())
+    users_df["created_at"] = dt(users_df["created_at"].to_numpy(dtype=np.int64))
+    users_df = low_card(users_df, ["connection", "strategy", "country", "roles", "tags"])
+    users_df["email"] = optional(users_df["email"].tolist())
     for name in ("email_domain", "plan"):
-        users_df[name] = _optional_categorical(users_df[name].tolist())
+        users_df[name] = optional_categorical(users_df[name].tolist())
     return users_df, logins

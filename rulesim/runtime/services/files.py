@@ -17,8 +17,8 @@ from typing import Any, Final, NoReturn
 import yaml  # type: ignore[import-untyped,unused-ignore]  # types-PyYAML is optional
 
 from rulesim.errors import ServicesError
-from rulesim.runtime._service_models import _failure, _FieldError, _keys, _latency
-from rulesim.runtime._service_route import Route
+from rulesim.runtime.services.models import FieldError, as_failure, as_latency, check_keys
+from rulesim.runtime.services.route import Route
 
 _ROUTE_KEYS: Final = ("name", "method", "url", "status", "headers", "json", "body", "latency",
                       "failure", "match")
@@ -26,7 +26,7 @@ _MATCH_KEYS: Final = ("headers", "body_contains")
 _Steps = tuple[str | int, ...]
 
 
-class _Source:
+class Source:
     """Where parsed data came from, to point error messages at the file and line."""
 
     def __init__(self, file: str | None, root: Any) -> None:
@@ -53,7 +53,7 @@ class _Source:
         raise ServicesError(where + (f" (line {line})" if line else "") + f": {message}")
 
 
-def _load_json(text: str, file: str) -> Any:
+def load_json(text: str, file: str) -> Any:
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
@@ -69,7 +69,7 @@ def _load_json(text: str, file: str) -> Any:
                             f"{exc.msg}") from None
 
 
-def _load_yaml(text: str, file: str) -> tuple[Any, Any]:
+def load_yaml(text: str, file: str) -> tuple[Any, Any]:
     """Parse YAML keeping the node tree (for line numbers) and refusing duplicate keys."""
     loader = yaml.SafeLoader(text)
     try:
@@ -105,7 +105,7 @@ def _load_yaml(text: str, file: str) -> tuple[Any, Any]:
         loader.dispose()
 
 
-def _parse(data: Any, src: _Source) -> tuple[str | None, list[Route]]:
+def parse_services(data: Any, src: Source) -> tuple[str | None, list[Route]]:
     """Validate the file form; return its ``name`` and routes, in order."""
     if not isinstance(data, Mapping):
         src.fail(f"expected a mapping with a `routes` list, got {type(data).__name__}", ())
@@ -133,7 +133,7 @@ def _parse(data: Any, src: _Source) -> tuple[str | None, list[Route]]:
     return name, routes
 
 
-def _parse_route(raw: Any, index: int, src: _Source) -> Route:
+def _parse_route(raw: Any, index: int, src: Source) -> Route:
     at: _Steps = ("routes", index)
     label = f"routes[{index}]"
     if not isinstance(raw, Mapping):
@@ -142,24 +142,24 @@ def _parse_route(raw: Any, index: int, src: _Source) -> Route:
         label = f"`{raw['name']}`"
     sub = ""  # the sub-mapping being read, to prefix its errors' field names
     try:
-        _keys(raw, _ROUTE_KEYS, "")
+        check_keys(raw, _ROUTE_KEYS, "")
         if "url" not in raw:
-            raise _FieldError("url", "is required")
+            raise FieldError("url", "is required")
         options = {k: raw[k] for k in ("method", "status", "headers", "json", "body") if k in raw}
-        for key, convert, example in (("latency", _latency, "{fixed_ms: 50}"),
-                                      ("failure", _failure, "{rate: 0.01, kind: 5xx}"),
+        for key, convert, example in (("latency", as_latency, "{fixed_ms: 50}"),
+                                      ("failure", as_failure, "{rate: 0.01, kind: 5xx}"),
                                       ("match", dict, "{headers: {x-api-key: k}}")):
             if key in raw:
                 if not isinstance(raw[key], Mapping):
-                    raise _FieldError(key, f"must be a mapping such as {example}")
+                    raise FieldError(key, f"must be a mapping such as {example}")
                 sub = f"{key}."
                 options[key] = convert(raw[key])
         sub = ""
         match = options.pop("match", {})
-        _keys(match, _MATCH_KEYS, "match.")
+        check_keys(match, _MATCH_KEYS, "match.")
         options.update({f"match_{k}" if k == "headers" else k: v for k, v in match.items()})
         name: Any = raw.get("name")  # Route checks it
         return Route(name, raw["url"], **options)
-    except _FieldError as exc:
+    except FieldError as exc:
         path = sub + exc.field
         src.fail(f"{path} {exc.reason}", (*at, *path.split(".")), label)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from rulesim.errors import UsageError
-from rulesim.runtime._management_access import ACCESS_OPS, AccessOps
+from rulesim.runtime.services.management_access import ACCESS_OPS, AccessOps
 
 __all__ = ["OPS", "ManagementApiError", "MetadataChange", "UserStore"]
 
@@ -39,7 +39,7 @@ OPS: Final = frozenset({
     "updateUserMetadata",
 }) | ACCESS_OPS
 """The operations :meth:`UserStore.call` understands (roles, permissions, linked identities,
-tickets and jobs: :mod:`rulesim.runtime._management_access`)."""
+tickets and jobs: :mod:`rulesim.runtime.services.management_access`)."""
 
 _METADATA: Final = ("app_metadata", "user_metadata")
 _STRING_ATTRS: Final = frozenset({
@@ -128,7 +128,7 @@ def _clone(value: Any) -> Any:
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _bad(message: str) -> ManagementApiError:
+def bad_request(message: str) -> ManagementApiError:
     return ManagementApiError(400, f"Payload validation error: {message}")
 
 
@@ -137,9 +137,9 @@ def _check_keys(value: Any, where: str) -> None:
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise _bad(f"'Invalid key {key!r}' on property {where}: keys must be strings")
+                raise bad_request(f"'Invalid key {key!r}' on property {where}: keys must be strings")
             if "." in key or "$" in key:
-                raise _bad(f"'Invalid key \"{key}\": metadata field names cannot contain "
+                raise bad_request(f"'Invalid key \"{key}\": metadata field names cannot contain "
                            f"\".\" or \"$\"' on property {where}")
             _check_keys(item, f"{where}.{key}")
     elif isinstance(value, (list, tuple)):
@@ -161,7 +161,7 @@ def _type_name(value: Any) -> str:
 
 def _expect_object(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise _bad(f"'Expected type object but found type {_type_name(value)}' on property "
+        raise bad_request(f"'Expected type object but found type {_type_name(value)}' on property "
                    f"{where}")
     return value
 
@@ -243,7 +243,7 @@ class UserStore:
             One of :data:`OPS`: ``getUser {id}``, ``getUsers {q?, per_page?, page?}``,
             ``getUsersByEmail {email}``, ``updateUser {id, data}``,
             ``updateAppMetadata {id, data}``, ``updateUserMetadata {id, data}``, and the
-            operations of :data:`~rulesim.runtime._management_access.ACCESS_OPS`
+            operations of :data:`~rulesim.runtime.services.management_access.ACCESS_OPS`
             (``assignRolesToUser {id, roles}``, ``linkUsers {id, provider, user_id}``, …).
         args : Mapping
             The operation's arguments (JSON data from the sandbox).
@@ -266,7 +266,7 @@ class UserStore:
         if op == "getUsersByEmail":
             email = args.get("email")
             if not isinstance(email, str):
-                raise _bad(f"'Expected type string but found type {_type_name(email)}' on "
+                raise bad_request(f"'Expected type string but found type {_type_name(email)}' on "
                            "property email")
             ids = self._by_email.get(email.lower(), [])
             return [self.get(i) for i in ids], []
@@ -318,14 +318,14 @@ class UserStore:
                 _check_keys(_expect_object(value, key), key)
             elif key in _BOOL_ATTRS:
                 if not isinstance(value, bool):
-                    raise _bad(f"'Expected type boolean but found type {_type_name(value)}' on "
+                    raise bad_request(f"'Expected type boolean but found type {_type_name(value)}' on "
                                f"property {key}")
             elif key in _STRING_ATTRS:
                 if not isinstance(value, str):
-                    raise _bad(f"'Expected type string but found type {_type_name(value)}' on "
+                    raise bad_request(f"'Expected type string but found type {_type_name(value)}' on "
                                f"property {key}")
             elif key not in _CONTROL_ATTRS:
-                raise _bad(f"'Additional properties not allowed: {key}' on property body")
+                raise bad_request(f"'Additional properties not allowed: {key}' on property body")
 
     def _current(self, user_id: str, key: str) -> Any:
         written = self._written.get(user_id)

@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import rulesim as rs
 from rulesim.widgets import Explorer, ImpactView, LoginBrowser, SimulationView, show
 
-ACME = Path(__file__).resolve().parents[1] / "datasets" / "tenants" / "acme"
+ACME = Path(__file__).resolve().parents[2] / "datasets" / "tenants" / "acme"
 N = 300
 
 
@@ -308,7 +308,7 @@ def test_a_denied_login_shows_no_tokens_and_an_allowed_one_shows_them(sim: rs.Si
 
 def test_a_leaked_secret_is_masked_in_the_traces_of_a_browser_given_the_secrets(
         sim: rs.Simulation) -> None:
-    from rulesim._widgets_secrets import MASK
+    from rulesim.widgets.secrets import MASK
 
     conf = rs.load_rules(ACME).configuration
     key = conf["ENRICH_API_KEY"]
@@ -328,7 +328,7 @@ def test_a_leaked_secret_is_masked_in_the_traces_of_a_browser_given_the_secrets(
 
 
 def test_the_explorer_masks_every_configuration_value_until_asked() -> None:
-    from rulesim._widgets_secrets import MASK
+    from rulesim.widgets.secrets import MASK
 
     ex = Explorer(ACME, size=N, seed=7, workers=1)
     conf = rs.load_rules(ACME).configuration
@@ -373,7 +373,7 @@ def test_explorer_rule_rows_line_up_and_the_ignored_population_controls_are_disa
 
 
 def test_the_progress_estimate_moves_between_chunk_reports_but_never_claims_the_end() -> None:
-    from rulesim._widgets_run import estimate_progress
+    from rulesim.widgets.run import estimate_progress
 
     # Before any run there is no speed to estimate from: only reported chunks count.
     assert estimate_progress(2_000, phase=1, phases=1, done=0, ran=3.0,
@@ -393,7 +393,7 @@ def test_the_progress_estimate_moves_between_chunk_reports_but_never_claims_the_
 
 @pytest.mark.slow
 def test_the_explorer_masks_leaked_secrets_in_the_traces_it_shows(explorer: Explorer) -> None:
-    from rulesim._widgets_secrets import MASK
+    from rulesim.widgets.secrets import MASK
 
     assert explorer.browser is not None and explorer.simulation is not None
     key = explorer.configuration["ENRICH_API_KEY"]
@@ -424,7 +424,7 @@ def test_impact_view_shows_both_rule_lists_in_one_table_row_by_row(explorer: Exp
 
 
 def test_the_redactor_masks_any_long_enough_run_of_a_secret_and_nothing_else() -> None:
-    from rulesim._widgets_secrets import MASK, Redactor, secret_values
+    from rulesim.widgets.secrets import MASK, Redactor, secret_values
 
     redact = Redactor(["s3cr3t-&-value-42-long", "pin-42", "short"])
     assert redact("key s3cr3t-&-value... ok") == f"key {MASK}... ok"  # a 15-character prefix

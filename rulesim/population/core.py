@@ -1,30 +1,7 @@
-"""Synthetic populations of Auth0 users and their logins: seeded, configurable, fast.
+"""The :class:`Population` table and :func:`population`, which generates one.
 
-A :class:`Population` is a table of logins (one row per login; a user's logins are contiguous
-and in time order) plus a table of users, generated from an explicit :class:`Mix` of
-distributions. The full ``user``/``context`` JSON a Rule sees is built **on demand** by
-:meth:`Population.payloads` from those columns, so a million logins fit in a few hundred MB.
-
-How generation stays fast and shard-able
-----------------------------------------
-Users are generated in blocks of :data:`BLOCK_USERS`. Block ``b`` draws everything from numpy
-generators seeded with ``(seed, b, stream)`` and from name pools Faker fills once per locale:
-
-* ``population(n, seed=s)`` is a prefix of ``population(m, seed=s)`` for ``m > n``;
-* any login range ``[a, b)`` can be rebuilt alone, generating only the blocks that cover it
-  (``Population.from_spec(pop.slice(a, b).spec)``): a worker rebuilds its chunk from a small
-  JSON spec instead of receiving payloads;
-* per-record Faker is avoided: values come from pools and vectorised sampling.
-
-Edge cases
-----------
-``Mix.edge_case_share`` of users (user-level kinds) and of logins (login-level kinds) carry one
-deliberate edge case, split between :data:`EDGE_CASES` by the ``Mix.edge_cases`` weights: kind
-``k`` has share ``edge_case_share * edge_cases[k] / sum(edge_cases.values())``, measured over
-users for :data:`USER_EDGE_CASES` and over logins for :data:`LOGIN_EDGE_CASES`. Those logins are
-tagged with the kind in ``tags``. The base mix produces some of the same properties on its
-own (an unverified email from ``verification_rate``, IPv6 from ``ipv6_share``, no
-``app_metadata`` from ``app_metadata_rate``); those are not tagged: use the columns.
+See :mod:`rulesim.population` for how generation stays fast and shard-able; this module holds
+the table, its views and selections, and its constructors.
 """
 
 from __future__ import annotations
@@ -37,70 +14,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rulesim._popgen import _generate, _layout, _Spec
-from rulesim._popio import (
-    _complete,
-    _export_frames,
-    _frames_from_payloads,
-    _read_export,
-    _read_parquet,
-    _write_parquet,
-)
-from rulesim._popmix import BLOCK_USERS, EDGE_CASES, LOGIN_EDGE_CASES, USER_EDGE_CASES, Mix
-from rulesim._popmix import BoolArray as BoolArray  # type aliases, kept importable from here
-from rulesim._popmix import IntArray as IntArray
-from rulesim._poprender import _DUMP, _merge, _render
 from rulesim.errors import UsageError
+from rulesim.population.checks import SCENARIOS, as_mix, check_int, check_locale
+from rulesim.population.files import (
+    complete,
+    export_frames,
+    frames_from_payloads,
+    read_export,
+    read_population,
+    write_population,
+)
+from rulesim.population.generate import Spec, generate, layout_of
+from rulesim.population.mix import EDGE_CASES, USER_EDGE_CASES, IntArray, Mix
+from rulesim.population.render import DUMP, merge, render
 
-__all__ = [
-    "BLOCK_USERS",
-    "EDGE_CASES",
-    "LOGIN_EDGE_CASES",
-    "SCENARIOS",
-    "USER_EDGE_CASES",
-    "Mix",
-    "Population",
-    "population",
-]
+__all__ = ["Population", "population"]
 
 _Patch = list[dict[str, Any]]  # [user_patch, context_patch]
-
-SCENARIOS: dict[str, str] = {
-    "first_login": "each user's very first login: loginsCount 1, account created seconds ago",
-    "impossible_travel": "a login at home, then one from another continent minutes later",
-    "admin_new_country": "an admin (app_metadata.roles) logs in to the Admin Console from a "
-                         "country missing from app_metadata.known_countries",
-    "new_device": "two logins on a known device, then one on a new device",
-}
-"""Named scenario generators for :meth:`Population.scenario` and what each produces."""
-
-
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        kind = "a positive int" if minimum == 1 else f"an int >= {minimum}"
-        raise UsageError(f"expected {name} to be {kind}, got {name}={value!r}")
-    return int(value)
-
-
-def _as_mix(mix: Mix | str | Mapping[str, Any] | None) -> Mix:
-    if mix is None:
-        return Mix()
-    if isinstance(mix, Mix):
-        return mix
-    if isinstance(mix, str):
-        return Mix.preset(mix)
-    if isinstance(mix, Mapping):
-        return Mix.from_dict(mix)
-    raise UsageError(f"expected mix to be a Mix, a preset name or a dict, got {mix!r}")
-
-
-def _check_locale(locale: str) -> str:
-    from faker.config import AVAILABLE_LOCALES
-
-    if locale not in AVAILABLE_LOCALES:
-        raise UsageError(f"expected locale to be a Faker locale such as 'en_US' or 'de_DE', "
-                         f"got locale={locale!r}")
-    return locale
 
 
 def population(n: int, *, seed: int = 0, mix: Mix | str | None = None,
@@ -129,8 +59,8 @@ def population(n: int, *, seed: int = 0, mix: Mix | str | None = None,
     >>> len(pop)
     1000
     """
-    spec = _Spec(_check_int("n", n, 1), _check_int("seed", seed, 0), _as_mix(mix),
-                 _check_locale(locale))
+    spec = Spec(check_int("n", n, 1), check_int("seed", seed, 0), as_mix(mix),
+                 check_locale(locale))
     return Population._generated(spec)
 
 
@@ -142,7 +72,7 @@ class _Lazy:
     alone, so a run over a million logins never holds them in the caller.
     """
 
-    def __init__(self, spec: _Spec) -> None:
+    def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
         self._layout: tuple[IntArray, IntArray] | None = None
@@ -150,19 +80,19 @@ class _Lazy:
     @property
     def layout(self) -> tuple[IntArray, IntArray]:
         if self._layout is None:
-            self._layout = _layout(self.spec)
+            self._layout = layout_of(self.spec)
         return self._layout
 
     def all(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         if self.frames is None:
-            self.frames = _generate(self.spec)
+            self.frames = generate(self.spec)
         return self.frames
 
     def part(self, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         if stop <= start:  # no login: empty frames with the right columns and dtypes
-            users, logins = _generate(self.spec, 0, 1, self.layout[0])
+            users, logins = generate(self.spec, 0, 1, self.layout[0])
             return users.iloc[:0], logins.iloc[:0]
-        return _generate(self.spec, start, stop, self.layout[0])
+        return generate(self.spec, start, stop, self.layout[0])
 
 
 class Population:
@@ -220,14 +150,14 @@ class Population:
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
-    def _generated(cls, spec: _Spec, start: int = 0, stop: int | None = None) -> Population:
+    def _generated(cls, spec: Spec, start: int = 0, stop: int | None = None) -> Population:
         base: dict[str, Any] = {"kind": "generated", "n": spec.n, "seed": spec.seed,
                                 "mix": spec.mix.to_dict(), "locale": spec.locale}
         if spec.scenario:
             base["scenario"] = spec.scenario
         if start == 0 and stop is None:
             return cls(None, None, base, lazy=_Lazy(spec))
-        users, logins = _generate(spec, start, stop)
+        users, logins = generate(spec, start, stop)
         return cls(users, logins, base)
 
     @classmethod
@@ -245,9 +175,9 @@ class Population:
         """
         if name not in SCENARIOS:
             raise UsageError(f"unknown scenario {name!r}; expected one of {sorted(SCENARIOS)}")
-        the_mix = _as_mix(mix) if mix is not None else Mix(edge_case_share=0.0)
-        spec = _Spec(_check_int("n", n, 1), _check_int("seed", seed, 0), the_mix,
-                     _check_locale(locale), name)
+        the_mix = as_mix(mix) if mix is not None else Mix(edge_case_share=0.0)
+        spec = Spec(check_int("n", n, 1), check_int("seed", seed, 0), the_mix,
+                     check_locale(locale), name)
         return cls._generated(spec)
 
     @property
@@ -267,7 +197,7 @@ class Population:
         ops = list(spec.pop("ops", []))
         kind = spec.get("kind")
         if kind == "generated":
-            s = _Spec(int(spec["n"]), int(spec["seed"]), Mix.from_dict(spec["mix"]),
+            s = Spec(int(spec["n"]), int(spec["seed"]), Mix.from_dict(spec["mix"]),
                       str(spec["locale"]), spec.get("scenario"))
             pop = cls._generated(s)  # lazy: a leading slice generates only its blocks
         elif kind == "users_export":
@@ -375,17 +305,17 @@ class Population:
         lazy = self._pending()
         if lazy is not None and stop - start < n:
             users, logins = lazy.part(start, stop)  # only the blocks covering the range
-            out = _render(users, logins, 0, stop - start)
+            out = render(users, logins, 0, stop - start)
         else:
-            out = _render(self._users, self._logins, start, stop)
+            out = render(self._users, self._logins, start, stop)
         if self._overrides:
             merged = []
             for text in out:
                 d = json.loads(text)
                 for user_patch, ctx_patch in self._overrides:
-                    _merge(d["user"], user_patch)
-                    _merge(d["context"], ctx_patch)
-                merged.append(_DUMP(d))
+                    merge(d["user"], user_patch)
+                    merge(d["context"], ctx_patch)
+                merged.append(DUMP(d))
             out = merged
         return out
 
@@ -413,7 +343,7 @@ class Population:
         A range never splits one user's logins, so a user with more than ``size`` logins gets a
         larger range. The result depends only on the population and ``size``.
         """
-        size = _check_int("size", size, 1)
+        size = check_int("size", size, 1)
         lazy = self._pending()
         if lazy is not None:
             n, starts = len(self), lazy.layout[1]
@@ -445,7 +375,10 @@ class Population:
 
         Examples
         --------
-        >>> pop.where(country="DE", protocol=["samlp", "oidc-basic-profile"])  # doctest: +SKIP
+        >>> pop = population(200, seed=1)
+        >>> german = pop.where(country="DE", protocol=["samlp", "oidc-basic-profile"])
+        >>> len(german), set(german.logins["country"])
+        (5, {'DE'})
         """
         mask = np.ones(len(self), dtype=bool)
         clean: dict[str, Any] = {}
@@ -486,12 +419,12 @@ class Population:
         The file holds the login rows followed by the user rows (columns prefixed ``l:`` and
         ``u:``), and the spec and overrides as file metadata, so other tools can read it too.
         """
-        _write_parquet(path, self._users, self._logins, self._spec, self._overrides)
+        write_population(path, self._users, self._logins, self._spec, self._overrides)
 
     @classmethod
     def read_parquet(cls, path: str | Path) -> Population:
         """Read a file written by :meth:`to_parquet`."""
-        users, logins, spec, overrides = _read_parquet(path)
+        users, logins, spec, overrides = read_population(path)
         return cls(users, logins, spec, overrides, exact_spec=False)
 
     @classmethod
@@ -517,24 +450,24 @@ class Population:
         ``last_login``, ``last_ip`` and ``updated_at``, which follow the synthesized logins);
         ``identities`` are synthesized from ``user_id`` when the export lacks them.
         """
-        the_mix = _as_mix(mix).replace(edge_cases={e: 0.0 if e in USER_EDGE_CASES else 1.0
+        the_mix = as_mix(mix).replace(edge_cases={e: 0.0 if e in USER_EDGE_CASES else 1.0
                                                    for e in EDGE_CASES})
         if isinstance(logins_per_user, int) and not isinstance(logins_per_user, bool):
             the_mix = the_mix.replace(logins_per_user={
-                _check_int("logins_per_user", logins_per_user, 1): 1.0})
+                check_int("logins_per_user", logins_per_user, 1): 1.0})
         elif isinstance(logins_per_user, Mapping):
             the_mix = the_mix.replace(logins_per_user=dict(logins_per_user))
         elif logins_per_user is not None:
             raise UsageError("expected logins_per_user to be an int or a {count: weight} dict, "
                              f"got {logins_per_user!r}")
-        records = _read_export(Path(path))
-        spec = _Spec(1, _check_int("seed", seed, 0), the_mix, "en_US")
-        users_df, logins_df = _export_frames(spec, records)
+        records = read_export(Path(path))
+        spec = Spec(1, check_int("seed", seed, 0), the_mix, "en_US")
+        users_df, logins_df = export_frames(spec, records)
         lpu = logins_per_user if not isinstance(logins_per_user, Mapping) else {
             str(k): v for k, v in logins_per_user.items()}
         return cls(users_df, logins_df, {
             "kind": "users_export", "path": str(path), "seed": seed, "logins_per_user": lpu,
-            "mix": _as_mix(mix).to_dict()})
+            "mix": as_mix(mix).to_dict()})
 
     @classmethod
     def from_logins(cls, logins: Sequence[Mapping[str, Any]]) -> Population:
@@ -553,11 +486,11 @@ class Population:
             raise UsageError("expected logins to be a non-empty list of dicts")
         defaults = population(len(logins), mix=Mix(logins_per_user={1: 1.0},
                                                    edge_case_share=0.0)).payloads()
-        payloads = [_complete(i, item, json.loads(defaults[i])) for i, item in enumerate(logins)]
+        payloads = [complete(i, item, json.loads(defaults[i])) for i, item in enumerate(logins)]
         ids = [p["login_id"] for p in payloads]
         if len(set(ids)) != len(ids):
             raise UsageError("from_logins(): login_id values must be unique")
-        users_df, logins_df = _frames_from_payloads(payloads)
+        users_df, logins_df = frames_from_payloads(payloads)
         spec = {"kind": "logins", "logins": json.loads(json.dumps(list(logins)))}
         return cls(users_df, logins_df, spec)
 
@@ -612,8 +545,8 @@ class Population:
         from rulesim._logpop import _log_frames
 
         if n is not None:
-            n = _check_int("n", n, 1)
-        seed = _check_int("seed", seed, 0)
+            n = check_int("n", n, 1)
+        seed = check_int("seed", seed, 0)
         if not isinstance(pseudonymize, bool):
             raise UsageError(f"expected pseudonymize to be True or False, got {pseudonymize!r}")
         paths = [str(p) for p in path] if isinstance(path, (list, tuple)) else str(path)

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rulesim._widgets_base import View, block_html, ipywidgets
-from rulesim._widgets_render import PICK_LIST_CLASS, PICK_LIST_STYLE, figure_png, frame_html, pick_list
-from rulesim._widgets_secrets import as_redactor
-from rulesim._widgets_trace import compare_html, trace_html
 from rulesim.errors import UsageError
 from rulesim.plots import ImpactPlots, claim_counts, transition_counts
+from rulesim.widgets.base import View, block_html, ipywidgets
+from rulesim.widgets.render import PICK_LIST_CLASS, PICK_LIST_STYLE, figure_png, frame_html, pick_list
+from rulesim.widgets.secrets import as_redactor
+from rulesim.widgets.trace import compare_html, trace_html
 
 if TYPE_CHECKING:
     from rulesim.impact import Impact

@@ -17,16 +17,16 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from rulesim.errors import ServicesError
-from rulesim.runtime._service_models import (
+from rulesim.runtime.services.models import (
     DEFAULT_HANG_MS,
     Failure,
+    FieldError,
     HttpRequest,
     HttpResponse,
     HttpResult,
     Latency,
     ServiceHandlerError,
     _dumps,
-    _FieldError,
     _headers,
     _status,
 )
@@ -37,35 +37,35 @@ _METHODS: Final = frozenset({"*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD
 def _compile_url(pattern: Any) -> tuple[bool, str, re.Pattern[str] | None]:
     """Return (regex on the full URL?, literal prefix, regex or None for an exact URL)."""
     if not isinstance(pattern, str) or not pattern:
-        raise _FieldError("url", f"must be a non-empty string, got {pattern!r}")
+        raise FieldError("url", f"must be a non-empty string, got {pattern!r}")
     if pattern.startswith("re:"):
         try:
             return True, "", re.compile(pattern[3:])
         except re.error as exc:
-            raise _FieldError("url", f"is not a valid regular expression: {exc}") from None
+            raise FieldError("url", f"is not a valid regular expression: {exc}") from None
     if any(c.isspace() for c in pattern):
-        raise _FieldError("url", f"glob must not contain whitespace, got {pattern!r}")
+        raise FieldError("url", f"glob must not contain whitespace, got {pattern!r}")
     if "?" in pattern or "#" in pattern:
         # Silently never matching would be worse: tell the author why.
-        raise _FieldError("url", f"glob {pattern!r} contains '?' or '#', but globs are matched "
+        raise FieldError("url", f"glob {pattern!r} contains '?' or '#', but globs are matched "
                           "against the URL without query and fragment: drop that part or use "
                           "a 're:' pattern")
     if not pattern.startswith(("http://", "https://", "*")):
-        raise _FieldError("url", "glob must be an absolute http(s) URL such as "
+        raise FieldError("url", "glob must be an absolute http(s) URL such as "
                           f"'https://api.example.com/v1/*', got {pattern!r}")
     parts = pattern.split("*")
     regex = re.compile(".*".join(map(re.escape, parts)), re.DOTALL) if len(parts) > 1 else None
     return False, parts[0], regex
 
 
-def _strip_query(url: str) -> str:
+def strip_query(url: str) -> str:
     cut = url.find("?")
     hash_at = url.find("#", 0, cut if cut >= 0 else len(url))
     cut = hash_at if hash_at >= 0 else cut
     return url if cut < 0 else url[:cut]
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
     try:
         return urlsplit(url).hostname or url
     except ValueError:
@@ -133,42 +133,42 @@ class Route:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise _FieldError("name", f"must be a non-empty string, got {self.name!r}")
+            raise FieldError("name", f"must be a non-empty string, got {self.name!r}")
         try:
             self._derive()
-        except _FieldError as exc:
-            raise _FieldError(exc.field, exc.reason, route=self.name) from None
+        except FieldError as exc:
+            raise FieldError(exc.field, exc.reason, route=self.name) from None
 
     def _derive(self) -> None:
         put = object.__setattr__
         full, prefix, regex = _compile_url(self.url)
         method = self.method.upper() if isinstance(self.method, str) else None
         if method not in _METHODS:
-            raise _FieldError("method", f"must be an HTTP method or '*', got {self.method!r}")
+            raise FieldError("method", f"must be an HTTP method or '*', got {self.method!r}")
         _status(self.status, "status")
         headers = _headers(self.headers, "headers")
         if self.body is not None and not isinstance(self.body, str):
-            raise _FieldError("body", f"must be a string, got {type(self.body).__name__}")
+            raise FieldError("body", f"must be a string, got {type(self.body).__name__}")
         if self.json is not None and self.body is not None:
-            raise _FieldError("body", "cannot be given together with json: choose one")
+            raise FieldError("body", "cannot be given together with json: choose one")
         if self.handler is not None and not callable(self.handler):
-            raise _FieldError("handler", f"must be callable, got {self.handler!r}")
+            raise FieldError("handler", f"must be callable, got {self.handler!r}")
         if self.handler is not None and (self.json is not None or self.body is not None):
-            raise _FieldError("handler", "cannot be given together with json or body")
+            raise FieldError("handler", "cannot be given together with json or body")
         text = self.body or ""
         if self.json is not None:
             try:
                 text = _dumps(self.json)
             except (TypeError, ValueError) as exc:
-                raise _FieldError("json", f"is not JSON-serialisable: {exc}") from None
+                raise FieldError("json", f"is not JSON-serialisable: {exc}") from None
             headers.setdefault("content-type", "application/json")
         if not isinstance(self.latency, Latency):
-            raise _FieldError("latency", f"must be a Latency, got {self.latency!r}")
+            raise FieldError("latency", f"must be a Latency, got {self.latency!r}")
         if self.failure is not None and not isinstance(self.failure, Failure):
-            raise _FieldError("failure", f"must be a Failure or None, got {self.failure!r}")
+            raise FieldError("failure", f"must be a Failure or None, got {self.failure!r}")
         needs = _headers(self.match_headers, "match.headers")
         if self.body_contains is not None and not isinstance(self.body_contains, str):
-            raise _FieldError("match.body_contains", f"must be a string, got "
+            raise FieldError("match.body_contains", f"must be a string, got "
                               f"{self.body_contains!r}")
         for name, value in (("_full", full), ("_prefix", prefix), ("_regex", regex),
                             ("_method", method), ("_answer", headers),
@@ -258,7 +258,7 @@ class Route:
     def _error(self, request: HttpRequest, code: str, latency: float) -> HttpResult:
         message = "read ECONNRESET" if code == "ECONNRESET" else f"connect {code} "
         if code != "ECONNRESET":
-            message += _host(request.url)
+            message += host_of(request.url)
         return HttpResult(None, {}, "", latency, self.name, code, message)
 
     def to_dict(self) -> dict[str, Any]:

@@ -38,31 +38,31 @@ LOGIN_EDGE_CASES: tuple[str, ...] = ("request_undefined", "ipv6", "prompt_none")
 """Edge cases that belong to one login."""
 EDGE_CASES: tuple[str, ...] = USER_EDGE_CASES + LOGIN_EDGE_CASES
 
-_MS_DAY = 86_400_000
-_CONN = tuple(idp.CONNECTIONS)
-_DB, _GOOGLE = 0, 1
-_STRATS = tuple(s for s, _ in idp.CONNECTIONS.values())
-_COUNTRIES = lcp.COUNTRIES
-_CODES = tuple(c.code for c in _COUNTRIES)
-_CITY_NAMES = tuple(city.name for c in _COUNTRIES for city in c.cities)
-_CITY_OF = {city.name: (c, city) for c in _COUNTRIES for city in c.cities}
-_CITY_COUNT = np.array([len(c.cities) for c in _COUNTRIES])
-_CITY_START = np.cumsum(_CITY_COUNT) - _CITY_COUNT
-_CITY_LAT = np.radians([city.latitude for c in _COUNTRIES for city in c.cities])
-_CITY_LON = np.radians([city.longitude for c in _COUNTRIES for city in c.cities])
-_V4 = np.array([[c.ipv4_octets[i % len(c.ipv4_octets)] for i in range(6)] for c in _COUNTRIES])
-_CONTINENT = np.array([c.continent for c in _COUNTRIES])
-_FAMILIES = tuple(lcp.USER_AGENTS)
-_UAS = tuple(ua for f in _FAMILIES for ua in lcp.USER_AGENTS[f])
-_UA_FAMILY = np.array([i for i, f in enumerate(_FAMILIES) for _ in lcp.USER_AGENTS[f]])
-_FAM_COUNT = np.array([len(lcp.USER_AGENTS[f]) for f in _FAMILIES])
-_FAM_START = np.cumsum(_FAM_COUNT) - _FAM_COUNT
-_CLIENTS = {c.name: c for c in lcp.CLIENTS}
-_CLIENT_NAMES = tuple(_CLIENTS)
-_PROTOCOLS = lcp.PROTOCOLS
-_COMPAT = np.array([[p in c.protocols for c in lcp.CLIENTS] for p in _PROTOCOLS], dtype=float)
-_PROMPTS = ("", "login", "consent", "none")
-_MFA = idp.MFA_PROVIDERS
+MS_DAY = 86_400_000
+CONN = tuple(idp.CONNECTIONS)
+DB, GOOGLE = 0, 1
+STRATS = tuple(s for s, _ in idp.CONNECTIONS.values())
+COUNTRIES = lcp.COUNTRIES
+CODES = tuple(c.code for c in COUNTRIES)
+CITY_NAMES = tuple(city.name for c in COUNTRIES for city in c.cities)
+CITY_OF = {city.name: (c, city) for c in COUNTRIES for city in c.cities}
+CITY_COUNT = np.array([len(c.cities) for c in COUNTRIES])
+CITY_START = np.cumsum(CITY_COUNT) - CITY_COUNT
+CITY_LAT = np.radians([city.latitude for c in COUNTRIES for city in c.cities])
+CITY_LON = np.radians([city.longitude for c in COUNTRIES for city in c.cities])
+V4 = np.array([[c.ipv4_octets[i % len(c.ipv4_octets)] for i in range(6)] for c in COUNTRIES])
+CONTINENT = np.array([c.continent for c in COUNTRIES])
+FAMILIES = tuple(lcp.USER_AGENTS)
+UAS = tuple(ua for f in FAMILIES for ua in lcp.USER_AGENTS[f])
+UA_FAMILY = np.array([i for i, f in enumerate(FAMILIES) for _ in lcp.USER_AGENTS[f]])
+FAM_COUNT = np.array([len(lcp.USER_AGENTS[f]) for f in FAMILIES])
+FAM_START = np.cumsum(FAM_COUNT) - FAM_COUNT
+CLIENTS = {c.name: c for c in lcp.CLIENTS}
+CLIENT_NAMES = tuple(CLIENTS)
+PROTOCOLS = lcp.PROTOCOLS
+COMPAT = np.array([[p in c.protocols for c in lcp.CLIENTS] for p in PROTOCOLS], dtype=float)
+PROMPTS = ("", "login", "consent", "none")
+MFA = idp.MFA_PROVIDERS
 
 
 def _w(**kw: float) -> dict[str, float]:
@@ -187,8 +187,8 @@ class Mix:
     mean_hours_between_logins: float = 72.0
 
     _KNOWN: ClassVar[dict[str, tuple[str, ...]]] = {
-        "connections": _CONN, "email_domains": ("free", "corporate"), "countries": _CODES,
-        "protocols": _PROTOCOLS, "clients": _CLIENT_NAMES, "user_agents": _FAMILIES,
+        "connections": CONN, "email_domains": ("free", "corporate"), "countries": CODES,
+        "protocols": PROTOCOLS, "clients": CLIENT_NAMES, "user_agents": FAMILIES,
         "edge_cases": EDGE_CASES,
     }
 

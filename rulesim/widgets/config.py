@@ -1,7 +1,7 @@
 """The Explorer's configuration editor: JSON in a text area, every value masked by default.
 
 A text area cannot be a password field, so masking is done in the kernel: while the values
-are hidden the browser only ever receives :data:`~rulesim._widgets_secrets.MASK` for each of
+are hidden the browser only ever receives :data:`~rulesim.widgets.secrets.MASK` for each of
 them. Editing works on the masked text: a value left as the mask keeps its hidden value, a
 value typed over it replaces it, a key deleted is removed.
 """
@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from rulesim._widgets_secrets import MASK
+from rulesim.widgets.secrets import MASK
 
 __all__ = ["ConfigurationEditor"]
 

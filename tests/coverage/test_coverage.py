@@ -13,7 +13,7 @@ import pytest
 import rulesim as rs
 from rulesim.coverage import Coverage, CoverageCollector, instrument, instrument_rules, probes_for
 
-ACME = Path(__file__).parents[1] / "datasets" / "tenants" / "acme"
+ACME = Path(__file__).parents[2] / "datasets" / "tenants" / "acme"
 
 DEAD_BRANCH = """function (user, context, callback) {
   'use strict';

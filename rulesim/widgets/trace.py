@@ -2,7 +2,7 @@
 (:func:`compare_html`). Plain strings, no ipywidgets; they only read :class:`LoginTrace`.
 
 Both take ``redact``, a function applied to the finished HTML (a
-:class:`~rulesim._widgets_secrets.Redactor`): rules write console lines, URLs and claims, and
+:class:`~rulesim.widgets.secrets.Redactor`): rules write console lines, URLs and claims, and
 whatever secret they leak there must not reach the screen.
 """
 
@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rulesim._widgets_render import MONO, html_table, missing, outcome_badge
+from rulesim.widgets.render import MONO, html_table, missing, outcome_badge
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -3,7 +3,7 @@
 :meth:`~rulesim.population.Population.payloads` builds each login's JSON on demand from the
 population's columns. Everything that repeats (clients, connections, cities, queries, risk
 assessments, a user's static profile) is rendered once into a cached JSON fragment and a login
-is one f-string over those fragments (:func:`_render`); :func:`_merge` applies overrides.
+is one f-string over those fragments (:func:`render`); :func:`merge` applies overrides.
 This module only reads the frames; it generates nothing.
 """
 
@@ -18,57 +18,57 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from rulesim._popmix import _CITY_OF, _CLIENTS, _CODES, _COUNTRIES
+from rulesim.population.mix import CITY_OF, CLIENTS, CODES, COUNTRIES
 from rulesim.providers import identity as idp
 from rulesim.providers import login_context as lcp
 
-_DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _DYNAMIC_USER_KEYS = ("updated_at", "last_login", "last_ip", "logins_count")
 
 
 @cache
 def _client_frag(name: str) -> str:
-    c = _CLIENTS.get(name) or lcp.Client(name, "", {}, "", ())
+    c = CLIENTS.get(name) or lcp.Client(name, "", {}, "", ())
     saml = lcp.saml_configuration(c)
-    return (f'"tenant":"{lcp.TENANT}","clientID":{_DUMP(c.client_id)},"clientName":'
-            f'{_DUMP(c.name)},"clientMetadata":{_DUMP(c.metadata)},'
-            + (f'"samlConfiguration":{_DUMP(saml)},' if saml is not None else ""))
+    return (f'"tenant":"{lcp.TENANT}","clientID":{DUMP(c.client_id)},"clientName":'
+            f'{DUMP(c.name)},"clientMetadata":{DUMP(c.metadata)},'
+            + (f'"samlConfiguration":{DUMP(saml)},' if saml is not None else ""))
 
 
 @cache
 def _conn_frag(connection: str, strategy: str) -> str:
-    return _DUMP(lcp.connection_fields(connection, strategy))[1:-1] + ","
+    return DUMP(lcp.connection_fields(connection, strategy))[1:-1] + ","
 
 
 @cache
 def _query_frag(client: str, protocol: str, scope: str, prompt: str, audience: bool,
                 acr: bool) -> str:
-    c = _CLIENTS.get(client) or lcp.Client(client, "", {}, "", ())
+    c = CLIENTS.get(client) or lcp.Client(client, "", {}, "", ())
     q, body = lcp.query(c, protocol, scope=scope, prompt=prompt,
                         audience=lcp.AUDIENCE if audience else "",
                         acr_values=lcp.ACR_MFA if acr else "")
-    return f'"query":{_DUMP(q)},"body":{_DUMP(body)},'
+    return f'"query":{DUMP(q)},"body":{DUMP(body)},'
 
 
 @cache
 def _geo_frag(city: str) -> str:
-    country, c = _CITY_OF[city]
-    return _DUMP(lcp.geoip(country, c))
+    country, c = CITY_OF[city]
+    return DUMP(lcp.geoip(country, c))
 
 
 @cache
 def _risk_frag(untrusted: bool, device: str, travel: str) -> str:
-    return _DUMP(lcp.risk_assessment("low" if untrusted else "high", device, travel))
+    return DUMP(lcp.risk_assessment("low" if untrusted else "high", device, travel))
 
 
 @lru_cache(maxsize=4096)
 def _roles_frag(roles: str) -> str:
-    return _DUMP([r for r in roles.split(",") if r])
+    return DUMP([r for r in roles.split(",") if r])
 
 
 @lru_cache(maxsize=4096)
 def _org_frag(domain: str) -> str:
-    return f'"organization":{_DUMP(lcp.organization(domain))},' if domain else ""
+    return f'"organization":{DUMP(lcp.organization(domain))},' if domain else ""
 
 
 def _iso(ms: npt.NDArray[np.int64]) -> list[str]:
@@ -110,10 +110,10 @@ def _user_static(r: dict[str, Any]) -> str:
         app["tenant_id"] = r["tenant_id"]
         app["known_countries"] = r["known_countries"].split(",")
         d["app_metadata"] = app
-    locale = _COUNTRIES[_CODES.index(r["country"])].locale if r["country"] in _CODES else "en-US"
+    locale = COUNTRIES[CODES.index(r["country"])].locale if r["country"] in CODES else "en-US"
     d["user_metadata"] = {} if bits & 8 else {"locale": locale, "preferences": {
         "newsletter": bool(bits & 4), "theme": idp.THEMES[(bits >> 4) % 3]}}
-    return _DUMP(d)[:-1]
+    return DUMP(d)[:-1]
 
 
 def _column_lists(df: pd.DataFrame, rows: npt.NDArray[np.int64] | slice) -> dict[str, list[Any]]:
@@ -143,7 +143,7 @@ def _codes(col: pd.Series) -> tuple[list[int], list[str]]:
     return col.cat.codes.tolist(), [str(c) for c in col.cat.categories]
 
 
-def _render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) -> list[str]:
+def render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) -> list[str]:
     """Build the payload JSON of logins ``[start, stop)`` (see :meth:`Population.payloads`).
 
     Everything that repeats (clients, connections, cities, user agents, queries, risk
@@ -166,7 +166,7 @@ def _render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) ->
         r = dict(zip(names, values, strict=True))
         prof = r.get("_profile")
         static = prof if isinstance(prof, str) else _user_static(r)
-        statics[row_u] = (static, _DUMP(r["user_id"]), _roles_frag(str(r["roles"])),
+        statics[row_u] = (static, DUMP(r["user_id"]), _roles_frag(str(r["roles"])),
                           _org_frag(str(r.get("organization") or "")))
     ts = lg["timestamp"].to_numpy(dtype="datetime64[ms]").view("int64")
     client_c, client_n = _codes(lg["client_name"])
@@ -177,8 +177,8 @@ def _render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) ->
     city_c, city_n = _codes(lg["city"])
     scope_c, scope_n = _codes(lg["scope"])
     prompt_c, prompt_n = _codes(lg["prompt"])
-    clients = [(_client_frag(c), _CLIENTS[c].client_id if c in _CLIENTS else "") for c in client_n]
-    uas = [_DUMP(x) for x in ua_n]
+    clients = [(_client_frag(c), CLIENTS[c].client_id if c in CLIENTS else "") for c in client_n]
+    uas = [DUMP(x) for x in ua_n]
     geos = [_geo_frag(x) for x in city_n]
     conn_frags: dict[tuple[int, int], str] = {}
     queries: dict[tuple[int, int, int, int, bool, bool], str] = {}
@@ -230,13 +230,13 @@ def _render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) ->
     return out
 
 
-def _merge(base: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+def merge(base: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge ``patch`` into ``base`` in place; a ``None`` value deletes the key."""
     for key, value in patch.items():
         if value is None:
             base.pop(key, None)
         elif isinstance(value, Mapping) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
+            merge(base[key], value)
         else:
             base[key] = json.loads(json.dumps(value))
     return base

@@ -50,7 +50,7 @@ class ServiceHandlerError(ServicesError):
                          f"{original}")
 
 
-class _FieldError(ServicesError):
+class FieldError(ServicesError):
     """One field of a route, latency or failure is malformed (``field`` is its dotted path)."""
 
     def __init__(self, field_: str, reason: str, route: str | None = None) -> None:
@@ -60,27 +60,27 @@ class _FieldError(ServicesError):
 
 def _number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _FieldError(name, f"must be a finite number, got {value!r}")
+        raise FieldError(name, f"must be a finite number, got {value!r}")
     if value < 0:
-        raise _FieldError(name, f"must be >= 0, got {value!r}")
+        raise FieldError(name, f"must be >= 0, got {value!r}")
     return float(value)
 
 
 def _status(value: Any, name: str, low: int = 100) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 599:
-        raise _FieldError(name, f"must be an HTTP status between {low} and 599, got {value!r}")
+        raise FieldError(name, f"must be an HTTP status between {low} and 599, got {value!r}")
     return value
 
 
 def _headers(value: Any, name: str) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise _FieldError(name, f"must be a mapping of header names to values, got {value!r}")
+        raise FieldError(name, f"must be a mapping of header names to values, got {value!r}")
     out: dict[str, str] = {}
     for key, val in value.items():
         if not isinstance(key, str) or isinstance(val, bool) or not isinstance(
             val, (str, int, float)
         ):
-            raise _FieldError(name, f"must map header names to strings, got {key!r}: {val!r}")
+            raise FieldError(name, f"must map header names to strings, got {key!r}: {val!r}")
         out[key.lower()] = str(val)
     return out
 
@@ -90,10 +90,10 @@ def _dumps(value: Any) -> str:
     return _json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def _keys(raw: Mapping[Any, Any], allowed: tuple[str, ...], prefix: str) -> None:
+def check_keys(raw: Mapping[Any, Any], allowed: tuple[str, ...], prefix: str) -> None:
     for key in raw:
         if key not in allowed:
-            raise _FieldError(f"{prefix}{key}", f"is not a known key; use {', '.join(allowed)}")
+            raise FieldError(f"{prefix}{key}", f"is not a known key; use {', '.join(allowed)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +189,9 @@ class Latency:
         median = _number(self.median_ms, "median_ms")
         p95 = median if self.p95_ms is None else _number(self.p95_ms, "p95_ms")
         if p95 < median:
-            raise _FieldError("p95_ms", f"must be >= median_ms ({median:g}), got {p95:g}")
+            raise FieldError("p95_ms", f"must be >= median_ms ({median:g}), got {p95:g}")
         if median == 0 and p95 > 0:  # a lognormal with median 0 would only ever give 0
-            raise _FieldError("median_ms", "must be > 0 when p95_ms is above it")
+            raise FieldError("median_ms", "must be > 0 when p95_ms is above it")
         object.__setattr__(self, "median_ms", median)
         object.__setattr__(self, "p95_ms", p95)
         sigma = math.log(p95 / median) / _Z95 if p95 > median else 0.0
@@ -248,10 +248,10 @@ class Failure:
     def __post_init__(self) -> None:
         rate = _number(self.rate, "rate")
         if rate > 1:
-            raise _FieldError("rate", f"must be between 0 and 1, got {self.rate!r}")
+            raise FieldError("rate", f"must be between 0 and 1, got {self.rate!r}")
         if not isinstance(self.kind, str) or self.kind not in FAILURE_KINDS:
             kinds = ", ".join(sorted(FAILURE_KINDS))
-            raise _FieldError("kind", f"must be one of {kinds}, got {self.kind!r}")
+            raise FieldError("kind", f"must be one of {kinds}, got {self.kind!r}")
         _status(self.status, "status", low=400)
         object.__setattr__(self, "rate", rate)
 
@@ -261,29 +261,29 @@ class Failure:
         return out if self.status == 503 else {**out, "status": self.status}
 
 
-def _latency(value: Any) -> Latency:
+def as_latency(value: Any) -> Latency:
     """Accept a Latency, a number of ms, or the file mapping."""
     if isinstance(value, Latency):
         return value
     if not isinstance(value, Mapping):
         return Latency.fixed(_number(value, "latency"))
-    _keys(value, _LATENCY_KEYS, "")
+    check_keys(value, _LATENCY_KEYS, "")
     if "fixed_ms" in value:
         if "median_ms" in value or "p95_ms" in value:
-            raise _FieldError("fixed_ms", "cannot be combined with median_ms/p95_ms")
+            raise FieldError("fixed_ms", "cannot be combined with median_ms/p95_ms")
         return Latency.fixed(_number(value["fixed_ms"], "fixed_ms"))
     if "median_ms" not in value or "p95_ms" not in value:
-        raise _FieldError("median_ms", "and p95_ms must be given together (or use fixed_ms)")
+        raise FieldError("median_ms", "and p95_ms must be given together (or use fixed_ms)")
     return Latency(value["median_ms"], value["p95_ms"])
 
 
-def _failure(value: Any) -> Failure | None:
+def as_failure(value: Any) -> Failure | None:
     """Accept None, a Failure, a rate, or the file mapping."""
     if value is None or isinstance(value, Failure):
         return value
     if not isinstance(value, Mapping):
         return Failure(value)
-    _keys(value, _FAILURE_KEYS, "")
+    check_keys(value, _FAILURE_KEYS, "")
     if "rate" not in value:
-        raise _FieldError("rate", "is required")
+        raise FieldError("rate", "is required")
     return Failure(value["rate"], value.get("kind", "5xx"), value.get("status", 503))

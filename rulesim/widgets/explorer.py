@@ -15,17 +15,17 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rulesim._flow import Flow, flow_of
-from rulesim._widgets_base import View, ipywidgets
-from rulesim._widgets_config import ConfigurationEditor
-from rulesim._widgets_impact import ImpactView
-from rulesim._widgets_render import outcome_counts_text, summary_text
-from rulesim._widgets_run import Job, Result, RunCancelledError, estimate_progress
-from rulesim._widgets_secrets import Redactor, secret_values
-from rulesim._widgets_views import LoginBrowser, SimulationView
 from rulesim.errors import UsageError
 from rulesim.population import Population, population
 from rulesim.run import simulate
 from rulesim.sources import RuleSet, load_configuration
+from rulesim.widgets.base import View, ipywidgets
+from rulesim.widgets.config import ConfigurationEditor
+from rulesim.widgets.impact import ImpactView
+from rulesim.widgets.render import outcome_counts_text, summary_text
+from rulesim.widgets.run import Job, Result, RunCancelledError, estimate_progress
+from rulesim.widgets.secrets import Redactor, secret_values
+from rulesim.widgets.views import LoginBrowser, SimulationView
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,10 +97,19 @@ class Explorer(View):
 
     Examples
     --------
-    >>> ex = Explorer("datasets/tenants/acme", size=2_000, seed=7)  # doctest: +SKIP
-    >>> ex.run(); ex.pin()                                            # doctest: +SKIP
-    >>> ex.toggle("contextual-mfa"); ex.run()                         # doctest: +SKIP
-    >>> ex.impact.transitions["count"]                                # doctest: +SKIP
+    >>> ex = Explorer("datasets/tenants/acme", size=200, seed=7)
+    >>> baseline = ex.run(); pinned = ex.pin()
+    >>> ex.toggle("contextual-mfa")        # now disabled
+    False
+    >>> candidate = ex.run()
+    >>> ex.impact.transitions["count"]
+    candidate  allowed  denied  error  timeout  redirect
+    baseline
+    allowed         65       0      0        0         0
+    denied           0      25      0        0         0
+    error            0       0      0        0         0
+    timeout          0       0      0        0         0
+    redirect         0       0      0        0       110
     """
 
     def __init__(self, rules: Any, population: Population | None = None, *,

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rulesim._widgets_base import View, block_html, ipywidgets
-from rulesim._widgets_render import (
+from rulesim.errors import UsageError
+from rulesim.plots import SimulationPlots
+from rulesim.widgets.base import View, block_html, ipywidgets
+from rulesim.widgets.render import (
     PICK_LIST_CLASS,
     PICK_LIST_STYLE,
     error_code_table,
@@ -21,10 +23,8 @@ from rulesim._widgets_render import (
     rules_table_html,
     summary_text,
 )
-from rulesim._widgets_secrets import as_redactor
-from rulesim._widgets_trace import trace_html
-from rulesim.errors import UsageError
-from rulesim.plots import SimulationPlots
+from rulesim.widgets.secrets import as_redactor
+from rulesim.widgets.trace import trace_html
 
 if TYPE_CHECKING:
     from rulesim.simulation import Simulation
@@ -160,10 +160,15 @@ class LoginBrowser(View):
 
     Examples
     --------
-    >>> browser = LoginBrowser(sim)                       # doctest: +SKIP
-    >>> browser.filter(outcome="denied", country="DE")   # doctest: +SKIP
-    >>> browser.select(browser.page_rows.login_id.iloc[0])  # doctest: +SKIP
-    >>> print(browser.trace)                              # doctest: +SKIP
+    >>> import rulesim as rs
+    >>> sim = rs.simulate(rs.load_rules("datasets/tenants/acme"), rs.population(300, seed=7),
+    ...                   progress=False)
+    >>> browser = LoginBrowser(sim).filter(outcome="denied", country="US")
+    >>> print(browser.text().splitlines()[0])
+    LoginBrowser: 12 of 300 logins match; page 1/1
+    >>> trace = browser.select(browser.page_rows.login_id.iloc[0])
+    >>> print(str(trace).splitlines()[0])
+    login L0000029 (...): DENIED
     """
 
     def __init__(self, sim: Simulation, *, page_size: int = 20,

@@ -2,7 +2,7 @@
 
 Kept apart so the renderings can be tested and reused without a widget front end, and so
 the widget modules stay small. Every function only reads a Simulation or a frame; the traces
-(one login, or one login under two rule sets) are drawn by :mod:`rulesim._widgets_trace`.
+(one login, or one login under two rule sets) are drawn by :mod:`rulesim.widgets.trace`.
 
 Tables are styled inline, with JupyterLab's theme variables and plain fallbacks: inside a
 widget, JupyterLab's own table style (the one a DataFrame gets as a cell's value) does not

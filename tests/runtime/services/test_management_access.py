@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rulesim.runtime.management import ManagementApiError, MetadataChange, UserStore
+from rulesim.runtime.services.management import ManagementApiError, MetadataChange, UserStore
 
 PRIMARY = "auth0|p1"
 SECONDARY = "google-oauth2|99"

@@ -1,27 +1,6 @@
-"""Fake external services: the HTTP APIs rules call, answered in Python.
+"""The :class:`Services` table: fake HTTP endpoints tried in order, answered in Python.
 
-A rule in the sandbox reaches no network. Each HTTP request it makes (``request``, ``axios``,
-``node-fetch``, …) goes to :meth:`Services.handle`, which picks the first matching
-:class:`Route`, samples a simulated latency, maybe injects a failure and returns an
-:class:`HttpResult`. The sandbox advances its virtual clock by :attr:`HttpResult.latency_ms`, so a
-slow API shows in login latency and can hit the pipeline timeout without anyone waiting.
-
-Build services in Python::
-
-    services = Services().add(
-        "enrich-person", "https://enrich.acme-partners.example/v2/person*", method="GET",
-        json={"company": "Initech"}, latency={"median_ms": 120, "p95_ms": 400},
-    ).with_failure("enrich-person", 1.0)          # now every call answers 503
-
-or load the YAML/JSON file that lives beside a tenant with :meth:`Services.from_file`.
-
-All randomness comes from the ``random.Random`` passed to :meth:`Services.handle` (the sandbox
-passes one seeded per login), so a seed reproduces every latency and failure.
-
-**Shipping to worker processes**: a :class:`Services` object is immutable and is sent to workers
-by pickling it whole. A route ``handler`` must therefore be picklable (a module-level function or
-an instance of a module-level class, not a lambda or closure). :meth:`Services.to_dict` gives the
-file form and refuses routes with handlers, since code cannot be written as data.
+See :mod:`rulesim.runtime.services` for how rules reach it and how it ships to workers.
 """
 
 from __future__ import annotations
@@ -33,24 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from rulesim.errors import ServicesError, UsageError
-from rulesim.runtime._service_models import (
-    DEFAULT_HANG_MS,
-    FAILURE_KINDS,
-    Failure,
+from rulesim.runtime.services.files import Source, load_json, load_yaml, parse_services
+from rulesim.runtime.services.models import (
+    FieldError,
     HttpRequest,
-    HttpResponse,
     HttpResult,
-    Latency,
-    ServiceHandlerError,
-    _failure,
-    _FieldError,
-    _latency,
+    as_failure,
+    as_latency,
 )
-from rulesim.runtime._service_route import Route, _host, _strip_query
-from rulesim.runtime._services_file import _load_json, _load_yaml, _parse, _Source
+from rulesim.runtime.services.route import Route, host_of, strip_query
 
-__all__ = ["DEFAULT_HANG_MS", "FAILURE_KINDS", "Failure", "HttpRequest", "HttpResponse",
-           "HttpResult", "Latency", "Route", "ServiceHandlerError", "Services"]
+__all__ = ["Services"]
 
 
 class Services:
@@ -130,12 +102,12 @@ class Services:
             raise UsageError(f"expected a url for route `{route}`")
         try:
             if "latency" in options:
-                options["latency"] = _latency(options["latency"])
+                options["latency"] = as_latency(options["latency"])
             if "failure" in options:
-                options["failure"] = _failure(options["failure"])
+                options["failure"] = as_failure(options["failure"])
             new = Route(route, url, **options)
-        except _FieldError as exc:
-            raise _FieldError(exc.field, exc.reason, route=route) from None
+        except FieldError as exc:
+            raise FieldError(exc.field, exc.reason, route=route) from None
         except TypeError as exc:
             raise UsageError(f"route `{route}`: {exc}") from None
         return Services((*self._routes, new), name=self._name)
@@ -144,11 +116,11 @@ class Services:
         old = self.route(route_name)
         try:
             if key == "latency":
-                new = dataclasses.replace(old, latency=_latency(value))
+                new = dataclasses.replace(old, latency=as_latency(value))
             else:
-                new = dataclasses.replace(old, failure=_failure(value))
-        except _FieldError as exc:
-            raise _FieldError(exc.field, exc.reason, route=route_name) from None
+                new = dataclasses.replace(old, failure=as_failure(value))
+        except FieldError as exc:
+            raise FieldError(exc.field, exc.reason, route=route_name) from None
         return Services((new if r is old else r for r in self._routes), name=self._name)
 
     def with_failure(
@@ -199,13 +171,13 @@ class Services:
             When the route's handler raises or returns something that is not an answer.
         """
         url = request.url
-        base = _strip_query(url)
+        base = strip_query(url)
         method = request.method.upper()
         for route in self._routes:
             if route._matches(method, url, base, request):
                 return route._respond(request, rng)
         return HttpResult(None, {}, "", 0.0, None, "ENOTFOUND",
-                          f"getaddrinfo ENOTFOUND {_host(url)}")
+                          f"getaddrinfo ENOTFOUND {host_of(url)}")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-able file form, ``{"routes": [...]}`` (see :meth:`from_dict`).
@@ -228,7 +200,7 @@ class Services:
         ServicesError
             Naming the route (``route `name``` or ``route routes[i]``) and the bad field.
         """
-        name, routes = _parse(data, _Source(None, None))
+        name, routes = parse_services(data, Source(None, None))
         return Services(routes, name=name)
 
     @classmethod
@@ -246,8 +218,8 @@ class Services:
         except (OSError, UnicodeDecodeError) as exc:
             raise ServicesError(f"{path}: cannot read the services file: {exc}") from None
         if path.suffix.lower() == ".json":
-            name, routes = _parse(_load_json(text, str(path)), _Source(str(path), None))
+            name, routes = parse_services(load_json(text, str(path)), Source(str(path), None))
         else:
-            data, root = _load_yaml(text, str(path))
-            name, routes = _parse(data, _Source(str(path), root))
+            data, root = load_yaml(text, str(path))
+            name, routes = parse_services(data, Source(str(path), root))
         return Services(routes, name=name)

@@ -21,16 +21,24 @@ Every view keeps its root widget in ``.widget`` and exposes its parts as attribu
 drive it without a browser (``ex.toggle("contextual-mfa"); ex.run(); ex.impact``). Its
 ``text/plain`` form is deterministic (counts, never timings), for static notebook viewers and
 nbval.
+
+The views live in modules of this package: :mod:`~rulesim.widgets.views` (``show``'s summary
+and the login browser), :mod:`~rulesim.widgets.impact`, :mod:`~rulesim.widgets.explorer` (with
+:mod:`~rulesim.widgets.run` for its background runs and :mod:`~rulesim.widgets.config` for its
+configuration editor), :mod:`~rulesim.widgets.trace` (one login's story as HTML),
+:mod:`~rulesim.widgets.render` (tables, badges and figures as HTML),
+:mod:`~rulesim.widgets.secrets` (masking) and :mod:`~rulesim.widgets.base` (the lazy
+ipywidgets guard). Only the names below are public; the modules are internal.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rulesim._widgets_explorer import MIXES, Explorer, RunCancelledError
-from rulesim._widgets_impact import ImpactView
-from rulesim._widgets_secrets import secret_values
-from rulesim._widgets_views import LoginBrowser, SimulationView
+from rulesim.widgets.explorer import MIXES, Explorer, RunCancelledError
+from rulesim.widgets.impact import ImpactView
+from rulesim.widgets.secrets import secret_values
+from rulesim.widgets.views import LoginBrowser, SimulationView
 
 if TYPE_CHECKING:
     from rulesim.simulation import Simulation

@@ -1,7 +1,7 @@
 """The fake Management API's operations on access and accounts: roles, permissions, linked
 identities, deleted users, tickets and jobs.
 
-:class:`~rulesim.runtime.management.UserStore` answers user reads and profile writes itself
+:class:`~rulesim.runtime.services.management.UserStore` answers user reads and profile writes itself
 and hands these operations to :class:`AccessOps`, which keeps, per store, the role ids and
 permissions assigned through the API. Semantics follow the Management API v2 reference:
 
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from rulesim.runtime.management import MetadataChange, UserStore
+    from rulesim.runtime.services.management import MetadataChange, UserStore
 
 __all__ = ["ACCESS_OPS", "AccessOps"]
 
@@ -74,16 +74,16 @@ management.UserStore.call>` for the contract)."""
 
     # -- roles ---------------------------------------------------------------------------------
     def _role_ids(self, args: Mapping[str, Any]) -> list[str]:
-        from rulesim.runtime.management import _bad
+        from rulesim.runtime.services.management import bad_request
 
         roles = args.get("roles")
         if not isinstance(roles, (list, tuple)) or not roles or not all(
                 isinstance(r, str) and r for r in roles):
-            raise _bad("'Expected a non-empty array of role ids' on property roles")
+            raise bad_request("'Expected a non-empty array of role ids' on property roles")
         return list(dict.fromkeys(roles))
 
     def _set_roles(self, user_id: str, after: list[str]) -> tuple[Any, list[MetadataChange]]:
-        from rulesim.runtime.management import MetadataChange
+        from rulesim.runtime.services.management import MetadataChange
 
         before = self.roles.get(user_id, [])
         if after == before:
@@ -111,7 +111,7 @@ management.UserStore.call>` for the contract)."""
 
     # -- permissions ---------------------------------------------------------------------------
     def _permission_pairs(self, args: Mapping[str, Any]) -> list[tuple[str, str]]:
-        from rulesim.runtime.management import _bad
+        from rulesim.runtime.services.management import bad_request
 
         items = args.get("permissions")
         pairs: list[tuple[str, str]] = []
@@ -125,12 +125,12 @@ management.UserStore.call>` for the contract)."""
                 pairs.append((server, name))
             else:
                 return list(dict.fromkeys(pairs))
-        raise _bad("'Expected a non-empty array of {permission_name, "
+        raise bad_request("'Expected a non-empty array of {permission_name, "
                    "resource_server_identifier}' on property permissions")
 
     def _set_permissions(self, user_id: str, after: list[tuple[str, str]]
                          ) -> tuple[Any, list[MetadataChange]]:
-        from rulesim.runtime.management import MetadataChange
+        from rulesim.runtime.services.management import MetadataChange
 
         before = self.permissions.get(user_id, [])
         if after == before:
@@ -164,15 +164,15 @@ management.UserStore.call>` for the contract)."""
 
     # -- identities ----------------------------------------------------------------------------
     def _link_users(self, args: Mapping[str, Any]) -> tuple[Any, list[MetadataChange]]:
-        from rulesim.runtime.management import ManagementApiError, _bad
+        from rulesim.runtime.services.management import ManagementApiError, bad_request
 
         primary = self.store._user_id(args)
         if "link_with" in args:
-            raise _bad("'link_with' tokens cannot be verified by rulesim's fake Management "
+            raise bad_request("'link_with' tokens cannot be verified by rulesim's fake Management "
                        "API; link by provider and user_id")
         provider, sub = args.get("provider"), args.get("user_id")
         if not (isinstance(provider, str) and provider and isinstance(sub, str) and sub):
-            raise _bad("'Missing required property: provider, user_id' on property body")
+            raise bad_request("'Missing required property: provider, user_id' on property body")
         secondary_id = f"{provider}|{sub}"
         secondary = self.store.get(secondary_id)
         if secondary is None or secondary_id == primary:
@@ -209,7 +209,7 @@ management.UserStore.call>` for the contract)."""
         return kept, changes
 
     def _delete_user(self, args: Mapping[str, Any]) -> tuple[Any, list[MetadataChange]]:
-        from rulesim.runtime.management import MetadataChange
+        from rulesim.runtime.services.management import MetadataChange
 
         user_id = self.store._user_id(args)
         self.store._remove(user_id)
@@ -225,12 +225,12 @@ management.UserStore.call>` for the contract)."""
         return {"ticket": f"https://{domain}/{path}?ticket={digest}#"}
 
     def _ticket_user(self, args: Mapping[str, Any], email_ok: bool) -> None:
-        from rulesim.runtime.management import _bad
+        from rulesim.runtime.services.management import bad_request
 
         if isinstance(args.get("user_id"), str):
             self.store._user_id({"id": args["user_id"]})
         elif not (email_ok and isinstance(args.get("email"), str)):
-            raise _bad("'Missing required property: user_id' on property body")
+            raise bad_request("'Missing required property: user_id' on property body")
 
     def _create_password_change_ticket(self, args: Mapping[str, Any]
                                     ) -> tuple[Any, list[MetadataChange]]:

@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 
-from rulesim import coverage as cov
+from rulesim.coverage import instrumentation as cov
 from rulesim.errors import UsageError
 from rulesim.sources import Action, ActionSet, Rule
 
@@ -35,29 +35,29 @@ def instrument_module(code: str, *, key: str) -> tuple[str, tuple[cov.Probe, ...
     """
     prefix = b"\n"                                     # row r of the buffer is line r
     buf = prefix + code.encode()
-    root = cov._parser().parse(buf).root_node
+    root = cov.parser().parse(buf).root_node
     if root.has_error:
         raise UsageError(f"cannot instrument action {key!r}: its code does not parse")
-    inst = cov._Instrumenter(buf, len(prefix))
+    inst = cov.Instrumenter(buf, len(prefix))
     statements = list(root.named_children)
     inst._statements(statements, 0)
     for child in root.children:
         inst.walk(child, 1)
     n = len(inst.probes)
-    setup = (f"var {cov._C}=(function(){{var R=globalThis.{cov.GLOBAL_NAME};if(!R){{R={{}};"
+    setup = (f"var {cov.COUNTERS}=(function(){{var R=globalThis.{cov.GLOBAL_NAME};if(!R){{R={{}};"
              f"Object.defineProperty(globalThis,'{cov.GLOBAL_NAME}',{{value:R,configurable:true}});}}"
-             f"var c=R[{cov._js_string(key)}]=[];for(var i=0;i<{n};i++)c.push(0);return c;}})();"
-             f"function {cov._B}(v,k){{if(v){cov._C}[k]++;else {cov._C}[k+1]++;return v;}}"
-             f"function {cov._N}(v,k){{if(v===null||v===undefined){cov._C}[k]++;"
-             f"else {cov._C}[k+1]++;return v;}}")
+             f"var c=R[{cov.js_string(key)}]=[];for(var i=0;i<{n};i++)c.push(0);return c;}})();"
+             f"function {cov.TRUTHY}(v,k){{if(v){cov.COUNTERS}[k]++;else {cov.COUNTERS}[k+1]++;return v;}}"
+             f"function {cov.NULLISH}(v,k){{if(v===null||v===undefined){cov.COUNTERS}[k]++;"
+             f"else {cov.COUNTERS}[k+1]++;return v;}}")
     at = len(prefix)
     for stmt in statements:                            # after a 'use strict' prologue
-        if stmt.type != "comment" and not cov._is_directive(stmt):
+        if stmt.type != "comment" and not cov.is_directive(stmt):
             break
-        if cov._is_directive(stmt):
+        if cov.is_directive(stmt):
             at = stmt.end_byte
     inst.insert(at, 1, -1, setup)
-    return cov._splice(code, inst.inserts), tuple(inst.probes)
+    return cov.splice(code, inst.inserts), tuple(inst.probes)
 
 
 def instrument_actions(actions: ActionSet, names: Sequence[str] | None = None) -> ActionSet:
@@ -76,7 +76,7 @@ def instrument_actions(actions: ActionSet, names: Sequence[str] | None = None) -
         code, probes = instrument_module(action.code, key=row[action.name])
         new = dataclasses.replace(action, code=code)
         original = Rule(name=row[action.name], source=action.code, order=action.order)
-        cov._REGISTRY[_sha(code)] = (original, probes)
+        cov.REGISTRY[_sha(code)] = (original, probes)
         out.append(new)
     return actions._with(out)
 
@@ -86,4 +86,4 @@ def _sha(code: str) -> str:
 
 
 def _registered(code: str) -> bool:
-    return _sha(code) in cov._REGISTRY
+    return _sha(code) in cov.REGISTRY
