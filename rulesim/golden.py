@@ -7,6 +7,7 @@ completes them) and what must happen::
     rules: ../rules                      # a path relative to this file (an export with
                                          #   post-login Actions runs Rules then Actions), or
                                          #   a list of {name, source, order?, enabled?}
+    only: [add-roles]                    # keep only these Rules/Actions of `rules` (optional)
     configuration: {TOS_VERSION: "2024-06-01"}   # merged over the rules' own (or a file path)
     secrets: {TOS_VERSION: "2024-06-01"} # Action secrets over the export's (or a file path)
     on_redirect: stop                    # or continue: a case's `continue` is posted back
@@ -62,7 +63,7 @@ __all__ = ["CaseResult", "GoldenCase", "GoldenFile", "GoldenFileError", "GoldenR
 SUFFIX = ".rulesim.yaml"
 _OUTCOMES = ("allowed", "denied", "error", "timeout", "redirect")
 _TOP = ("description", "rules", "configuration", "services", "service_failures", "seed", "cases",
-        "secrets", "on_redirect")
+        "secrets", "on_redirect", "only")
 _CASE = ("description", "user", "context", "timestamp_ms", "services", "expect", "skip",
          "continue")
 _COMMAND_FIELDS = ("command", "action", "target", "path", "op", "after", "persisted", "flags")
@@ -380,6 +381,35 @@ def _load_rules(file: Path, doc: _Map) -> Any:
                           "non-empty list of {name, source}")
 
 
+def _keep_only(file: Path, doc: _Map, rules: Any) -> Any:
+    """``rules`` reduced to the Rules and Actions the file's ``only:`` names (all without it)."""
+    if "only" not in doc:
+        return rules
+    from rulesim._flow import flow_of
+    from rulesim.sources import ActionSet, RuleSet, Tenant
+
+    only = doc["only"]
+    if isinstance(only, str):
+        only = [only]
+    if not isinstance(only, list) or not only or not all(isinstance(n, str) for n in only):
+        raise GoldenFileError(file, _line(doc, "only"), "`only` must be a name or a non-empty "
+                              f"list of Rule/Action names, got {_plain(only)!r}")
+    flow = flow_of(rules)
+    actions = flow.actions if flow.actions is not None else ActionSet([])
+    present = {*flow.rules.names, *actions.names}
+    missing = [n for n in only if n not in present]
+    if missing:
+        raise GoldenFileError(file, _line(doc, "only"), f"`only` names {', '.join(missing)}, "
+                              f"which `rules` does not have (it has: {', '.join(sorted(present))})")
+    kept_rules = RuleSet([r for r in flow.rules if r.name in only], flow.rules.configuration)
+    kept_rules.services_file = flow.rules.services_file
+    kept_actions = ActionSet([a for a in actions if a.name in only], actions.secrets,
+                             action_secrets=actions.action_secrets,
+                             exported_secrets=actions.exported_secrets)
+    kept_actions.services_file = actions.services_file
+    return Tenant(kept_rules, kept_actions, services_file=flow.services_file)
+
+
 def _load_services(file: Path, doc: _Map, rules: Any) -> Any:
     from rulesim.runtime.services import Services
 
@@ -537,7 +567,7 @@ def load(path: str | Path) -> GoldenFile:
         raise GoldenFileError(file, _line(doc, "on_redirect"), "`on_redirect` must be stop or "
                               f"continue, got {on_redirect!r}")
     parsed = [_load_case(file, cases, i) for i in range(len(cases))]
-    rules = _load_rules(file, doc)
+    rules = _keep_only(file, doc, _load_rules(file, doc))
     return GoldenFile(file, rules, configuration, _load_services(file, doc, rules), parsed,
                       int(seed), secrets=secrets, on_redirect=str(on_redirect))
 
