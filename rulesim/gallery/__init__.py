@@ -207,6 +207,11 @@ class Template:
         """Options under which a generated population reaches every branch (for pair checks)."""
         return dict((self.raw.get("compare") or {}).get("options") or {})
 
+    def compare_failures(self) -> dict[str, float]:
+        """Failure rates per fake-service route under which its fallback branch is reached."""
+        return {str(k): float(v) for k, v in
+                ((self.raw.get("compare") or {}).get("failures") or {}).items()}
+
     def golden(self, kind: str, name: str | None = None, **options: Any) -> dict[str, Any]:
         """The golden-case file for one kind, as YAML data (see :mod:`rulesim.golden`).
 
