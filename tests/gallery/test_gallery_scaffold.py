@@ -134,3 +134,17 @@ def test_a_bad_name_is_refused_before_anything_is_written(tmp_path: Path) -> Non
     with pytest.raises(rs.UsageError, match="rule name 'no_underscores'"):
         write_rule("empty", tmp_path / "t", name="no_underscores")
     assert not (tmp_path / "t").exists()
+
+
+def test_an_actions_declared_dependencies_are_written_and_load_back(tmp_path: Path) -> None:
+    import dataclasses
+
+    from rulesim.gallery import find_template
+    from rulesim.sources.actions import Dependency
+
+    t = dataclasses.replace(find_template("empty"),
+                            dependencies=(Dependency("lodash", "4.17.21"),))
+    write_action(t, tmp_path, name="with-lodash")
+    meta = json.loads((tmp_path / "actions" / "with-lodash.json").read_text())
+    assert meta["dependencies"] == [{"name": "lodash", "version": "4.17.21"}]
+    assert rs.load_actions(tmp_path).dependencies == ["lodash@4.17.21"]
