@@ -12,6 +12,9 @@ The public API (everything else is private and may change)::
     sim.summary()                                     # per-rule table
     sim.trace(sim.logins.login_id[0])                 # one login's whole story
     rs.run_login(rules, user={...}, context={...})    # one login, like "Try this rule"
+    rs.templates()                                    # the gallery behind `rulesim new`
+    rs.new_rule("allow-email-domains", domains=["example.com"])     # a Rule from a template
+    rs.new_action("allow-email-domains", domains=["example.com"])   # the same job as an Action
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from rulesim.errors import (
     ServicesError,
     UsageError,
 )
+from rulesim.gallery import Template, new_action, new_rule, templates
 from rulesim.impact import Impact, compare
 from rulesim.population import Mix, Population, population
 from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
@@ -93,6 +97,7 @@ __all__ = [  # noqa: RUF022
     "ServicesError",
     "Simulation",
     "Summary",
+    "Template",
     "Tenant",
     "UsageError",
     "compare",
@@ -101,11 +106,14 @@ __all__ = [  # noqa: RUF022
     "load_configuration",
     "load_rules",
     "load_tenant",
+    "new_action",
+    "new_rule",
     "population",
     "run_login",
     "search",
     "simulate",
     "strategies",
+    "templates",
     "widgets",
 ]
 

@@ -42,7 +42,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("rulesim.errors", "rulesim._validation", "rulesim._types")),
     ("inputs", ("rulesim.sources", "rulesim.sources.*", "rulesim.providers",
                 "rulesim.providers.*", "rulesim.population", "rulesim.population.*", "rulesim.logs",
-                "rulesim._log*")),
+                "rulesim._log*", "rulesim.gallery", "rulesim.gallery.*")),
     ("runtime", ("rulesim.runtime", "rulesim.runtime.*")),
     ("pipeline", ("rulesim.pipeline", "rulesim.paired", "rulesim.records", "rulesim._flow")),
     ("execution", ("rulesim.execution", "rulesim.execution.*")),

@@ -49,3 +49,10 @@ def test_importing_rulesim_needs_no_test_or_notebook_extra() -> None:
             "print('ok')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_template_gallery_is_public() -> None:
+    assert {"Template", "templates", "new_rule", "new_action"} <= set(rulesim.__all__)
+    assert isinstance(rulesim.new_rule("empty"), rulesim.Rule)
+    assert isinstance(rulesim.new_action("empty"), rulesim.Action)
+    assert all(isinstance(t, rulesim.Template) for t in rulesim.templates())

@@ -40,7 +40,7 @@ def _register() -> None:
 
     for command in commands.COMMANDS:
         cli.add_command(command)
-    for optional in ("rulesim.cli.compare", "rulesim.cli.testing"):
+    for optional in ("rulesim.cli.compare", "rulesim.cli.testing", "rulesim.cli.new"):
         try:
             module = __import__(optional, fromlist=["COMMANDS"])
         except ModuleNotFoundError as exc:

@@ -7,6 +7,7 @@ completes them) and what must happen::
     rules: ../rules                      # a path relative to this file (an export with
                                          #   post-login Actions runs Rules then Actions), or
                                          #   a list of {name, source, order?, enabled?}
+    only: [add-roles]                    # keep only these Rules/Actions of `rules` (optional)
     configuration: {TOS_VERSION: "2024-06-01"}   # merged over the rules' own (or a file path)
     secrets: {TOS_VERSION: "2024-06-01"} # Action secrets over the export's (or a file path)
     on_redirect: stop                    # or continue: a case's `continue` is posted back
@@ -287,6 +288,32 @@ def _load_rules(file: Path, doc: Map) -> Any:
                           "non-empty list of {name, source}")
 
 
+def _keep_only(file: Path, doc: Map, rules: Any) -> Any:
+    """``rules`` reduced to the Rules and Actions the file's ``only:`` names (all without it)."""
+    if "only" not in doc:
+        return rules
+    from rulesim._flow import flow_of
+    from rulesim.sources import ActionSet, RuleSet, Tenant
+
+    only = doc["only"]
+    if isinstance(only, str):
+        only = [only]
+    flow = flow_of(rules)
+    actions = flow.actions if flow.actions is not None else ActionSet([])
+    present = {*flow.rules.names, *actions.names}
+    missing = [n for n in only if n not in present]
+    if missing:
+        raise GoldenFileError(file, line_of(doc, "only"), f"`only` names {', '.join(missing)}, "
+                              f"which `rules` does not have (it has: {', '.join(sorted(present))})")
+    kept_rules = RuleSet([r for r in flow.rules if r.name in only], flow.rules.configuration)
+    kept_rules.services_file = flow.rules.services_file
+    kept_actions = ActionSet([a for a in actions if a.name in only], actions.secrets,
+                             action_secrets=actions.action_secrets,
+                             exported_secrets=actions.exported_secrets)
+    kept_actions.services_file = actions.services_file
+    return Tenant(kept_rules, kept_actions, services_file=flow.services_file)
+
+
 def _load_services(file: Path, doc: Map, rules: Any) -> Any:
     from rulesim.runtime.services import Services
 
@@ -348,7 +375,7 @@ def load(path: str | Path) -> GoldenFile:
     secrets = _values(file, doc, "secrets")
     cases = doc["cases"]
     parsed = [_case(file, cases, i) for i in range(len(cases))]
-    rules = _load_rules(file, doc)
+    rules = _keep_only(file, doc, _load_rules(file, doc))
     return GoldenFile(file, rules, configuration, _load_services(file, doc, rules), parsed,
                       int(doc.get("seed", 0)), secrets=secrets,
                       on_redirect=str(doc.get("on_redirect", "stop")))

@@ -216,3 +216,38 @@ def test_a_command_expectation_must_name_the_command(tmp_path: Path) -> None:
     err = _error(_write(tenant / "tests", CONTINUED.replace(
         "[{command: api.user.setUserMetadata,", "[{name: api.user.setUserMetadata,")))
     assert "each command is a name" in str(err)
+
+
+ACME = ACME_TESTS.parent
+
+
+def test_only_runs_the_named_rules_of_the_tenant(tmp_path: Path) -> None:
+    path = _write(tmp_path, f"""\
+        rules: {ACME}
+        only: [block-password-grant]
+        cases:
+          - description: the password grant is refused by the one rule kept
+            context: {{protocol: oauth2-password, clientName: Acme Portal}}
+            expect: {{outcome: denied, rule: block-password-grant}}
+          - description: a gmail user is let in (email-domain-allowlist is not kept)
+            user: {{email: someone@gmail.com}}
+            context: {{protocol: oidc-basic-profile, clientName: Acme Portal}}
+            expect: {{outcome: allowed}}
+        """)
+    golden = load(path)
+    assert golden.rules.rules.names == ["block-password-grant"]
+    report = golden.run()
+    assert report.ok, str(report)
+
+
+def test_only_naming_what_the_tenant_lacks_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, f"""\
+        rules: {ACME}
+        only: [no-such-rule]
+        cases:
+          - description: x
+            expect: {{outcome: allowed}}
+        """)
+    err = _error(path)
+    assert err.line == 2
+    assert "no-such-rule" in str(err) and "block-password-grant" in str(err)

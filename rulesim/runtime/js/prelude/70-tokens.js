@@ -56,7 +56,9 @@
     var dropped = [];
     var scopes = requestedScopes(ctx);
     var idt = {};
-    if (scopes.indexOf('openid') >= 0) idt.sub = user.user_id;
+    // A rule that set context.primaryUser (account linking) has the tokens issued for that user.
+    var primaryV = unwrap(ctx.primaryUser);
+    if (scopes.indexOf('openid') >= 0) idt.sub = typeof primaryV === 'string' && primaryV ? primaryV : user.user_id;
     if (scopes.indexOf('profile') >= 0) profileClaims(user, idt);
     if (scopes.indexOf('email') >= 0) { if (user.email !== undefined) idt.email = user.email; if (user.email_verified !== undefined) idt.email_verified = user.email_verified; }
     if (scopes.indexOf('phone') >= 0) { if (user.phone_number !== undefined) idt.phone_number = user.phone_number; if (user.phone_verified !== undefined) idt.phone_number_verified = user.phone_verified; }
