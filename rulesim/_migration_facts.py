@@ -73,6 +73,8 @@ class LoginFacts:
     phases: dict[tuple[str, str], str] = field(default_factory=dict)
     fire_and_forget: set[str] = field(default_factory=set)
     after_deny: set[str] = field(default_factory=set)
+    after_resolve: set[str] = field(default_factory=set)
+    """Actions: what ``api`` calls made after the handler settled (ignored) would have set."""
     first_pass: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Rules: the claims and MFA the first pass set, before a ``/continue`` pass ran them again
     (``("id_token", claim)``, ``("mfa", "")``)."""
@@ -203,8 +205,11 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
         if facts is None:
             continue
         target, unit, path = cols["target"][i], cols["rule"][i], cols["path"][i]
-        if "after_deny" in flags[i].split(","):
+        row_flags = flags[i].split(",") if flags[i] else ()
+        if "after_deny" in row_flags:
             facts.after_deny.add(unit)
+        if "after_resolve" in row_flags:
+            facts.after_resolve.add(f"{target}.{path}" if path else target)
         if target in _TOKENS:
             claim = _claim_name(path)
             if claim == "scope" and target == "access_token":
@@ -228,8 +233,20 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
             facts.who.setdefault(("redirect", ""), unit)
         elif target == "access" and commands[i]:
             facts.who.setdefault(("deny", ""), unit)
+        elif target in _METADATA and not path:
+            # The whole object at once (``user.app_metadata = {...}``): one entry per key.
+            whole = _json(cols["after"][i])
+            for k, v in (whole.items() if isinstance(whole, dict) else ()):
+                key = f"{target}.{k}"
+                if persisted[i]:
+                    facts.metadata[key] = v
+                    facts.who[("metadata", key)] = unit
+                    facts.phases[("metadata", key)] = cols["phase"][i]
+                else:
+                    facts.memory[key] = v
+                    facts.who.setdefault(("memory", key), unit)
         elif target in _METADATA:
-            key = f"{target}.{path}" if path else target
+            key = f"{target}.{path}"
             if persisted[i]:
                 if cols["op"][i] == "remove":
                     facts.metadata[key] = None

@@ -256,7 +256,7 @@ def _appmeta_undef(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 
 def _deny_as_redirect(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     pair = {r.outcome, a.outcome}
-    if d.kind == "outcome" and pair == {"denied", "redirect"}:
+    if d.kind in ("outcome", "redirect") and pair == {"denied", "redirect"}:
         denier = r.deciding if r.outcome == "denied" else a.deciding
         redirector = a.who.get(("redirect", ""), "") if a.outcome == "redirect" else \
             r.who.get(("redirect", ""), "")
@@ -314,12 +314,10 @@ def _stdclaim(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 
 
 def _scopes(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
-    if d.kind == "scopes" and r.scope_list and not a.scope_list:
-        # The Rule's list dropped a scope it never named; the Action only removes what it names.
-        scope = d.field.partition(":")[2]
-        if d.before is False and d.after is True and scope not in r.access_token:
-            return "DIFF-SCOPES"
-    if d.kind == "outcome" and a.outcome == "error" and "scope" in a.description.lower():
+    # The Rule set a scope list (or a `scope` claim) Auth0 took; the Action's per-scope edit
+    # or `scope` claim threw (whitespace in a scope, the reserved claim name).
+    if d.kind == "outcome" and r.outcome == "allowed" and a.outcome == "error" and \
+            "scope" in a.description.lower():
         return "DIFF-SCOPES"
     return ""
 
@@ -331,7 +329,10 @@ def _mfa(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 
 
 def _fire_and_forget(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
-    if d.kind == "calls" and d.field.partition(":")[2] in r.fire_and_forget:
+    if d.kind == "calls" and d.field.partition(":")[2] in r.fire_and_forget and \
+            int(d.after or 0) < int(d.before or 0):
+        return "DIFF-FIRE-AND-FORGET"
+    if d.kind == "metadata" and d.field.partition(":")[2] in a.after_resolve:
         return "DIFF-FIRE-AND-FORGET"
     return ""
 
