@@ -12,6 +12,8 @@ The public API (everything else is private and may change)::
     sim.summary()                                     # per-rule table
     sim.trace(sim.logins.login_id[0])                 # one login's whole story
     rs.run_login(rules, user={...}, context={...})    # one login, like "Try this rule"
+    rs.compare(rules, actions, pop).regressions       # the migration proof (docs/migration.md)
+    rs.migration_plan(rules, actions).run(pop).drift  # last k Rules replaced by their Actions
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ from rulesim.errors import (
 )
 from rulesim.golden import GoldenFileError
 from rulesim.impact import Impact, compare
+from rulesim.migration import (
+    DIFF_CODES,
+    REGRESSION_KINDS,
+    MigrationPlan,
+    MigrationStage,
+    PlanResult,
+    migration_plan,
+    migration_report,
+)
 from rulesim.population import Mix, Population, population
 from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
 from rulesim.run import run_login, simulate
@@ -70,17 +81,22 @@ __all__ = [  # noqa: RUF022
     "ConfigurationError",
     "Counterexample",
     "Coverage",
+    "DIFF_CODES",
     "ErrorCode",
     "GoldenFileError",
     "Impact",
     "Limits",
     "LoginOutcome",
     "LoginTrace",
+    "MigrationPlan",
+    "MigrationStage",
     "MissingExtraError",
     "Mix",
     "MixError",
+    "PlanResult",
     "Population",
     "PopulationError",
+    "REGRESSION_KINDS",
     "Route",
     "Rule",
     "RuleLoadError",
@@ -101,6 +117,8 @@ __all__ = [  # noqa: RUF022
     "load_configuration",
     "load_rules",
     "load_tenant",
+    "migration_plan",
+    "migration_report",
     "population",
     "run_login",
     "search",

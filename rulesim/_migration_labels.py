@@ -294,7 +294,15 @@ def _visibility(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     if d.kind == "metadata":
         key = d.field.partition(":")[2]
         if d.before is None and key in r.memory and _same(value(r.memory[key]), d.after):
+            # A Rule changed it in memory only; the Action saves it.
             d.r_unit = d.r_unit or r.who.get(("memory", key), "")
+            return "DIFF-VISIBILITY"
+        changer = r.who.get(("memory", key), "")
+        if d.after is None and changer and changer != d.r_unit and \
+                _same(value(r.memory.get(key)), d.before):
+            # A later Rule saved what an earlier one changed in memory; its Action cannot see
+            # that change (nor the Action of the earlier Rule, which did not save it).
+            d.r_unit = changer
             return "DIFF-VISIBILITY"
         return ""
     if d.kind in ("id_token", "access_token", "mfa", "scopes"):
