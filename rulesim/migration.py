@@ -374,8 +374,8 @@ def migration_report(impact: Impact, plan: PlanResult | None = None, *,
     if not len(d):
         lines += ["The Actions do what the Rules did on every login.", ""]
     else:
-        lines += ["## Differences by code", "", "| label | code | kind | differences | logins |",
-                  "|---|---|---|---:|---:|"]
+        lines += ["## Differences by code", "", "| label | kind | differences | logins |",
+                  "|---|---|---:|---:|"]
         keyed = d.assign(code=d["code"].fillna("—"))
         grouped = keyed.groupby(["label", "code", "kind"], sort=False, observed=True)
         table = grouped.agg(differences=("field", "size"), logins=("login_id", "nunique"))
@@ -384,12 +384,11 @@ def migration_report(impact: Impact, plan: PlanResult | None = None, *,
         table = table.sort_values(["order", "differences"], ascending=[True, False],
                                   kind="stable")
         for row in table.itertuples(index=False):
-            lines.append(f"| {row.label} | {row.code} | {row.kind} | {row.differences} | "
-                         f"{row.logins} |")
+            lines.append(f"| {row.label} | {row.kind} | {row.differences} | {row.logins} |")
         lines += [""]
         lines += ["## Examples", ""]
         for (label, code), rows in keyed.groupby(["label", "code"], sort=True, observed=True):
-            lines += [f"### {label}" + (f" ({code})" if code != "—" else ""), ""]
+            lines += [f"### {label}", ""]
             why = rows["why"].iloc[0]
             lines += [f"{why}", "", "| login | field | before | after | rule | action |",
                       "|---|---|---|---|---|---|"]
