@@ -162,7 +162,9 @@ def _diffs(r: LoginFacts, a: LoginFacts) -> list[_Diff]:
             out.append(_Diff("metadata", f"metadata:{key}", None if vr is _MISSING else vr,
                              None if va is _MISSING else va, r.who.get(("metadata", key), ""),
                              a.who.get(("metadata", key), "")))
-    for call in sorted(set(r.calls) | set(a.calls)):
+    # When the outcome class differs, the calls that one side never reached follow from it.
+    calls = () if any(d.kind == "outcome" for d in out) else sorted(set(r.calls) | set(a.calls))
+    for call in calls:
         if r.calls[call] != a.calls[call]:
             out.append(_Diff("calls", f"calls:{call}", r.calls[call], a.calls[call],
                              r.who.get(("calls", call), ""), a.who.get(("calls", call), "")))
@@ -430,7 +432,8 @@ def label_differences(before: SideFacts, after: SideFacts, login_ids: list[str],
                 if not code and d.kind == "metadata" and (r.user_id, d.field) in carried:
                     code = carried[(r.user_id, d.field)]
                     inherited = bool(code)
-                if not code and r.user_id in diverged:
+                if not code and r.user_id in diverged and d.kind not in ("outcome", "error") \
+                        and not failed(a.outcome) and not failed(r.outcome):
                     code, inherited = diverged[r.user_id], True
             if d.kind == "metadata" and r.user_id:
                 carried[(r.user_id, d.field)] = code
