@@ -40,6 +40,8 @@ DIFF_CODES: dict[str, str] = {
                      "stored profile unless set with setCustomClaim",
     "DIFF-APPMETA-UNDEF": "the Rule crashed on user.app_metadata === undefined; Actions always "
                           "see {} (fixed by the migration)",
+    "DIFF-SHAPE": "the Rule crashed on an undefined context.request; event.request is always "
+                  "present in Actions (fixed by the migration)",
     "DIFF-REDIRECT-RERUN": "Rules run the whole pipeline again on /continue (protocol "
                            "redirect-callback); Actions resume in one place",
     "DIFF-SCOPES": "Rules replace the scope list wholesale; Actions edit one scope at a time",
@@ -129,7 +131,10 @@ def _diffs(r: LoginFacts, a: LoginFacts) -> list[_Diff]:
     rejected = {r.outcome, a.outcome} <= _REJECTED
     if r.outcome != a.outcome and not rejected:
         out.append(_Diff("outcome", "outcome", r.outcome, a.outcome, r.deciding, a.deciding))
-    elif failed(r.outcome) and (r.app_error != a.app_error or r.description != a.description):
+    elif failed(r.outcome) and (r.app_error != a.app_error or (
+            r.description != a.description and r.error_code != a.error_code)):
+        # The same error code on both sides is Auth0's own message (a redirect that cannot
+        # happen, a timeout): only the error the application receives is compared.
         out.append(_Diff("error", "error", f"{r.app_error}: {r.description}",
                          f"{a.app_error}: {a.description}", r.deciding, a.deciding))
     if r.outcome == a.outcome == "allowed":
@@ -148,7 +153,7 @@ def _diffs(r: LoginFacts, a: LoginFacts) -> list[_Diff]:
         if r.mfa != a.mfa:
             out.append(_Diff("mfa", "mfa", r.mfa, a.mfa, r.who.get(("mfa", ""), ""),
                              a.who.get(("mfa", ""), "")))
-    if r.outcome == a.outcome and r.redirect != a.redirect or (
+    if r.outcome == a.outcome != "error" and r.redirect != a.redirect or (
             r.outcome != a.outcome and "redirect" in (r.outcome, a.outcome)
             and r.redirect != a.redirect):
         out.append(_Diff("redirect", "redirect", r.redirect or None, a.redirect or None,
@@ -256,6 +261,14 @@ def _appmeta_undef(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     return "DIFF-APPMETA-UNDEF" if "app_metadata" in source else ""
 
 
+def _shape(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
+    if d.kind != "outcome" or r.outcome != "error" or a.outcome != "allowed":
+        return ""
+    if "undefined" in r.description and "context.request" in cx.rule_source(r.deciding):
+        return "DIFF-SHAPE"
+    return ""
+
+
 def _deny_as_redirect(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     pair = {r.outcome, a.outcome}
     if d.kind in ("outcome", "redirect") and pair == {"denied", "redirect"}:
@@ -318,7 +331,10 @@ def _stdclaim(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     if d.kind != "id_token":
         return ""
     claim = d.field.partition(":")[2]
-    if claim in _STANDARD_CLAIMS and not a.commands.get(("id_token", claim)):
+    if claim in _STANDARD_CLAIMS and (not a.commands.get(("id_token", claim))
+                                      or claim not in r.id_token):
+        # Not overridden by the Action; or set by it although the scopes did not ask for the
+        # profile (a Rule's change to `user` shows only in the claims the scopes grant).
         return "DIFF-STDCLAIM"
     return ""
 
@@ -355,7 +371,7 @@ def _mgmt(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 
 
 _DETECTORS: tuple[Callable[[_Diff, LoginFacts, LoginFacts, _Context], str], ...] = (
-    _rerun, _errcode, _appmeta_undef, _deny_as_redirect, _deny_continues, _visibility,
+    _rerun, _errcode, _appmeta_undef, _shape, _deny_as_redirect, _deny_continues, _visibility,
     _meta_timing, _stdclaim, _scopes, _mfa, _fire_and_forget, _mgmt)
 
 

@@ -452,3 +452,15 @@ def test_two_rule_sets_have_only_regressions() -> None:
     b = a.replace("r", "function (u, c, cb) { c.idToken['https://x/a'] = 2; cb(null, u, c); }")
     impact = rs.compare(a, b, pop, workers=1, progress=False)
     assert set(impact.differences["label"]) == {"regression"}
+
+
+def test_a_rule_crash_on_a_missing_context_request_is_diff_shape(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      if (context.request.query.prompt === 'login') context.idToken['https://x/p'] = 1;
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.request.query.prompt === 'login') api.idToken.setCustomClaim('https://x/p', 1);
+    };""")
+    d = only(impact, "known-difference:DIFF-SHAPE")
+    assert logins(d) == int((~pop.logins["has_request"]).sum()) == impact.moved("error", "allowed")
+    assert logins(d) > 0
