@@ -63,6 +63,7 @@ from rulesim.sources import (
     load_rules,
     load_tenant,
 )
+from rulesim.sources.draft import Draft, DraftTodo, draft_actions
 from rulesim.testing import Counterexample, search
 from rulesim.trace import LoginTrace
 
@@ -82,6 +83,8 @@ __all__ = [  # noqa: RUF022
     "Counterexample",
     "Coverage",
     "DIFF_CODES",
+    "Draft",
+    "DraftTodo",
     "ErrorCode",
     "GoldenFileError",
     "Impact",
@@ -112,6 +115,7 @@ __all__ = [  # noqa: RUF022
     "Tenant",
     "UsageError",
     "compare",
+    "draft_actions",
     "instrument_rules",
     "load_actions",
     "load_configuration",

@@ -153,7 +153,7 @@ def _diffs(r: LoginFacts, a: LoginFacts) -> list[_Diff]:
         if r.mfa != a.mfa:
             out.append(_Diff("mfa", "mfa", r.mfa, a.mfa, r.who.get(("mfa", ""), ""),
                              a.who.get(("mfa", ""), "")))
-    if r.outcome == a.outcome != "error" and r.redirect != a.redirect or (
+    if (r.outcome == a.outcome != "error" and r.redirect != a.redirect) or (
             r.outcome != a.outcome and "redirect" in (r.outcome, a.outcome)
             and r.redirect != a.redirect):
         out.append(_Diff("redirect", "redirect", r.redirect or None, a.redirect or None,
@@ -233,7 +233,7 @@ def _rerun(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
         if r.phases.get(what) == "continue" and unit != redirecting:
             return "DIFF-REDIRECT-RERUN"
         if d.kind == "calls" and int(d.before or 0) > int(d.after or 0) and \
-                unit != redirecting and "continue" == r.phases.get(what):
+                unit != redirecting and r.phases.get(what) == "continue":
             return "DIFF-REDIRECT-RERUN"
     return ""
 
@@ -255,7 +255,7 @@ def _appmeta_undef(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     if d.kind != "outcome" or r.outcome != "error" or a.outcome != "allowed":
         return ""
     text = r.description
-    if "undefined" not in text or "TypeError" not in text and "Cannot" not in text:
+    if "undefined" not in text or ("TypeError" not in text and "Cannot" not in text):
         return ""
     source = cx.rule_source(r.deciding)
     return "DIFF-APPMETA-UNDEF" if "app_metadata" in source else ""
@@ -464,7 +464,7 @@ def label_differences(before: SideFacts, after: SideFacts, login_ids: list[str],
             rows.append((login, d.kind, d.field, _text(vb), _text(va), label, code or None,
                          rule or None, _base(action) if action else None,
                          _why(code, d, rule, action, inherited)))
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in COLUMNS:
         frame[col] = frame[col].astype("string")
     return frame

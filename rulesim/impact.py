@@ -404,21 +404,24 @@ class Impact:
             from rulesim.migration import label_impact
 
             self._differences = label_impact(self)
-        return self._differences
+        out: pd.DataFrame = self._differences
+        return out
 
     @property
     def regressions(self) -> pd.DataFrame:
         """The :attr:`differences` labelled ``regression`` (all of them with ``strict``)."""
         d = self.differences
-        out: pd.DataFrame = d[(d["label"] == "regression").to_numpy(dtype=bool)]
-        return out.reset_index(drop=True)
+        out: pd.DataFrame = d[(d["label"] == "regression").to_numpy(dtype=bool)].reset_index(
+            drop=True)
+        return out
 
     @property
     def known_differences(self) -> pd.DataFrame:
         """The :attr:`differences` labelled ``known-difference:<code>``."""
         d = self.differences
-        out: pd.DataFrame = d[(d["label"] != "regression").to_numpy(dtype=bool)]
-        return out.reset_index(drop=True)
+        out: pd.DataFrame = d[(d["label"] != "regression").to_numpy(dtype=bool)].reset_index(
+            drop=True)
+        return out
 
     # -- numbers --------------------------------------------------------------------------------
     def __len__(self) -> int:

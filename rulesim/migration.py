@@ -68,13 +68,15 @@ def label_impact(impact: Impact) -> pd.DataFrame:
     >>> label_impact(impact)["label"].value_counts()        # doctest: +SKIP
     """
     if impact.baseline is impact.candidate:
-        return pd.DataFrame({c: pd.Series([], dtype="string") for c in COLUMNS})
+        empty: pd.DataFrame = pd.DataFrame({c: pd.Series([], dtype="string") for c in COLUMNS})
+        return empty
     login_ids = [str(x) for x in impact.baseline.logins["login_id"]]
     before = side_facts(impact.baseline, login_ids)
     after = side_facts(impact.candidate, login_ids)
-    return label_differences(before, after, login_ids, mapping=impact.mapping,
-                             rule_source=lambda name: impact._sources.get(name, ""),
-                             strict=impact.strict)
+    out: pd.DataFrame = label_differences(
+        before, after, login_ids, mapping=impact.mapping,
+        rule_source=lambda name: impact._sources.get(name, ""), strict=impact.strict)
+    return out
 
 
 # --- the stages ----------------------------------------------------------------------------------
@@ -131,7 +133,8 @@ class MigrationPlan:
         rows = [{"k": s.k, "rule": s.rule, "action": s.action,
                  "rules": len(s.tenant.rules.active), "actions": len(s.tenant.actions.active)}
                 for s in self.stages]
-        return pd.DataFrame(rows)
+        out: pd.DataFrame = pd.DataFrame(rows)
+        return out
 
     def run(self, population: Any, *, strict: bool = False,
             **simulate_kwargs: Any) -> PlanResult:
@@ -219,16 +222,17 @@ class PlanResult:
                          "known_differences": len(known),
                          "known_logins": int(known["login_id"].nunique()),
                          "codes": ",".join(sorted(set(known["code"].dropna())))})
-        return pd.DataFrame(rows)
+        out: pd.DataFrame = pd.DataFrame(rows)
+        return out
 
     @property
     def regressions(self) -> pd.DataFrame:
         """Every stage's regressions, with the stage (``k``) at which each one appears."""
         frames = [impact.regressions.assign(k=stage.k) for stage, impact
                   in zip(self.plan.stages[1:], self.impacts, strict=True)]
-        if not frames:
-            return pd.DataFrame(columns=[*COLUMNS, "k"])
-        return pd.concat(frames, ignore_index=True)
+        out: pd.DataFrame = (pd.concat(frames, ignore_index=True) if frames
+                             else pd.DataFrame(columns=[*COLUMNS, "k"]))
+        return out
 
     def first_regression(self) -> int | None:
         """The first stage ``k`` that adds a regression, or None."""
@@ -383,29 +387,31 @@ def migration_report(impact: Impact, plan: PlanResult | None = None, *,
         table["order"] = (table["label"] != "regression").astype(int)
         table = table.sort_values(["order", "differences"], ascending=[True, False],
                                   kind="stable")
-        for row in table.itertuples(index=False):
-            lines.append(f"| {row.label} | {row.kind} | {row.differences} | {row.logins} |")
+        for rec in table.to_dict("records"):
+            lines.append(f"| {rec['label']} | {rec['kind']} | {rec['differences']} | "
+                         f"{rec['logins']} |")
         lines += [""]
         lines += ["## Examples", ""]
-        for (label, code), rows in keyed.groupby(["label", "code"], sort=True, observed=True):
+        for (label, _code), rows in keyed.groupby(["label", "code"], sort=True, observed=True):
             lines += [f"### {label}", ""]
             why = rows["why"].iloc[0]
             lines += [f"{why}", "", "| login | field | before | after | rule | action |",
                       "|---|---|---|---|---|---|"]
             for login in list(dict.fromkeys(rows["login_id"]))[:examples]:
-                for r in rows[rows["login_id"] == login].head(4).itertuples(index=False):
-                    lines.append(f"| `{r.login_id}` | `{_cell(r.field, 50)}` | {_cell(r.before)} "
-                                 f"| {_cell(r.after)} | {_cell(r.rule)} | {_cell(r.action)} |")
+                for r in rows[rows["login_id"] == login].head(4).to_dict("records"):
+                    lines.append(f"| `{r['login_id']}` | `{_cell(r['field'], 50)}` | "
+                                 f"{_cell(r['before'])} | {_cell(r['after'])} | "
+                                 f"{_cell(r['rule'])} | {_cell(r['action'])} |")
             lines += [""]
     if plan is not None:
         lines += ["## Stage by stage", "",
                   "Stage k replaces the last k Rules by their Actions (the last Rule first).", "",
                   "| k | rule | action | regressions | regression logins | known differences "
                   "| codes |", "|---:|---|---|---:|---:|---:|---|"]
-        for row in plan.drift.itertuples(index=False):
-            lines.append(f"| {row.k} | {row.rule} | {row.action or '—'} | {row.regressions} | "
-                         f"{row.regression_logins} | {row.known_differences} | "
-                         f"{row.codes or '—'} |")
+        for rec in plan.drift.to_dict("records"):
+            lines.append(f"| {rec['k']} | {rec['rule']} | {rec['action'] or '—'} | "
+                         f"{rec['regressions']} | {rec['regression_logins']} | "
+                         f"{rec['known_differences']} | {rec['codes'] or '—'} |")
         first = plan.first_regression()
         lines += ["", "No stage adds a regression." if first is None else
                   f"The first regression appears at stage {first}: fix that Action before "

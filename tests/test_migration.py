@@ -115,7 +115,9 @@ def test_calls_made_after_a_deny_without_return_are_diff_deny_continues(pop: rs.
       callback(null, user, context);
     }""", """exports.onExecutePostLogin = async (event, api) => {
       if (event.connection.name === 'google-oauth2') api.access.deny('no');
-      if (event.connection.name === 'google-oauth2') await fetch('https://audit.example/denied').catch(() => null);
+      if (event.connection.name === 'google-oauth2') {
+        await fetch('https://audit.example/denied').catch(() => null);
+      }
     };""")
     d = impact.known_differences
     cont = d[d["code"] == "DIFF-DENY-CONTINUES"]
@@ -352,7 +354,8 @@ def test_strict_counts_known_differences_as_regressions(pop: rs.Population) -> N
       if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));
       callback(null, user, context);
     }""")])
-    actions = rs.ActionSet([rs.Action.from_code("gate", """exports.onExecutePostLogin = async (event, api) => {
+    actions = rs.ActionSet([rs.Action.from_code("gate", """
+    exports.onExecutePostLogin = async (event, api) => {
       if (event.connection.name === 'google-oauth2') return api.access.deny('no');
     };""")])
     impact = rs.compare(rules, actions, pop, workers=1, progress=False, strict=True)
@@ -366,7 +369,8 @@ def test_an_explicit_mapping_names_the_action_of_a_rule_named_otherwise(pop: rs.
       if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));
       callback(null, user, context);
     }""")])
-    actions = rs.ActionSet([rs.Action.from_code("new-gate", """exports.onExecutePostLogin = async (event, api) => {
+    actions = rs.ActionSet([rs.Action.from_code("new-gate", """
+    exports.onExecutePostLogin = async (event, api) => {
       if (event.connection.name === 'google-oauth2') return api.access.deny('no');
     };""")])
     impact = rs.compare(rules, actions, pop, workers=1, progress=False,
@@ -448,7 +452,8 @@ def test_a_difference_no_known_difference_explains_is_a_regression(pop: rs.Popul
 
 def test_two_rule_sets_have_only_regressions() -> None:
     pop = rs.population(60, seed=1)
-    a = rs.RuleSet([rs.Rule(name="r", source="function (u, c, cb) { c.idToken['https://x/a'] = 1; cb(null, u, c); }")])
+    a = rs.RuleSet([rs.Rule(name="r", source=(
+        "function (u, c, cb) { c.idToken['https://x/a'] = 1; cb(null, u, c); }"))])
     b = a.replace("r", "function (u, c, cb) { c.idToken['https://x/a'] = 2; cb(null, u, c); }")
     impact = rs.compare(a, b, pop, workers=1, progress=False)
     assert set(impact.differences["label"]) == {"regression"}

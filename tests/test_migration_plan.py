@@ -46,15 +46,18 @@ def test_a_mapping_pairs_differently_named_rules_and_rejects_unknown_names() -> 
 
 def test_the_plan_reports_the_stage_whose_action_regresses() -> None:
     pop = rs.population(150, seed=5)
-    rules = rs.RuleSet([
-        rs.Rule(name="a", order=1, source="function (u, c, cb) { c.idToken['https://x/a'] = 1; cb(null, u, c); }"),
-        rs.Rule(name="b", order=2, source="function (u, c, cb) { c.idToken['https://x/b'] = 1; cb(null, u, c); }"),
-        rs.Rule(name="c", order=3, source="function (u, c, cb) { c.idToken['https://x/c'] = 1; cb(null, u, c); }")])
-    actions = rs.ActionSet([
-        rs.Action.from_code("a", "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://x/a', 1); };", order=1),
-        # b's Action sets the wrong value
-        rs.Action.from_code("b", "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://x/b', 2); };", order=2),
-        rs.Action.from_code("c", "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://x/c', 1); };", order=3)])
+    def rule(name: str, value: int, order: int) -> rs.Rule:
+        return rs.Rule(name=name, order=order, source=(
+            f"function (u, c, cb) {{ c.idToken['https://x/{name}'] = {value}; cb(null, u, c); }}"))
+
+    def action(name: str, value: int, order: int) -> rs.Action:
+        return rs.Action.from_code(name, order=order, code=(
+            "exports.onExecutePostLogin = async (e, api) => { "
+            f"api.idToken.setCustomClaim('https://x/{name}', {value}); }};"))
+
+    rules = rs.RuleSet([rule("a", 1, 1), rule("b", 1, 2), rule("c", 1, 3)])
+    # b's Action sets the wrong value
+    actions = rs.ActionSet([action("a", 1, 1), action("b", 2, 2), action("c", 1, 3)])
     result = rs.migration_plan(rules, actions).run(pop, workers=1, progress=False)
     drift = result.drift
     assert drift["rule"].tolist() == ["c", "b", "a"]

@@ -49,3 +49,13 @@ def test_importing_rulesim_needs_no_test_or_notebook_extra() -> None:
             "print('ok')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_migration_proof_is_public() -> None:
+    # issue 16: labelled Rules -> Actions differences, the stage-by-stage plan, the drafts
+    for name in ("DIFF_CODES", "REGRESSION_KINDS", "MigrationPlan", "MigrationStage",
+                 "PlanResult", "migration_plan", "migration_report", "Draft", "DraftTodo",
+                 "draft_actions"):
+        assert name in rulesim.__all__, name
+    assert set(rulesim.DIFF_CODES) >= {"DIFF-ERRCODE", "DIFF-META-TIMING", "DIFF-VISIBILITY"}
+    assert "outcome" in rulesim.REGRESSION_KINDS

@@ -222,8 +222,7 @@ def draft_actions(rules: RuleSet | Iterable[Rule]) -> Draft:
     """
     parser = _parser()
     if parser is None:
-        raise MissingExtraError("drafting Actions needs tree-sitter: pip install "
-                                "'rulesim[coverage]'")
+        raise MissingExtraError("coverage", "tree-sitter-javascript", "Drafting Actions")
     rule_set = rules if isinstance(rules, RuleSet) else RuleSet(list(rules))
     actions, todos = [], []
     for rule in rule_set:
@@ -236,7 +235,7 @@ def draft_actions(rules: RuleSet | Iterable[Rule]) -> Draft:
     return Draft(action_set, todos, rule_set)
 
 
-class _Stop(Exception):
+class _NoTranslationError(Exception):
     """A construct with no safe translation: the enclosing statement becomes a TODO."""
 
     def __init__(self, why: str) -> None:
@@ -283,7 +282,7 @@ class _Translator:
         self.dependencies: list[Dependency] = []
         params = self.fn.child_by_field_name("parameters") if self.fn is not None else None
         names = [self.text(p) for p in params.named_children] if params is not None else []
-        self.user, self.context, self.callback = (names + ["user", "context", "callback"])[:3]
+        self.user, self.context, self.callback = [*names, "user", "context", "callback"][:3]
         self.direct = True
         self.async_rule = self.fn is not None and any(c.type == "async"
                                                        for c in self.fn.children)
@@ -406,9 +405,8 @@ class _Translator:
         args = call.child_by_field_name("arguments")
         values = list(args.named_children) if args is not None else []
         first = values[0] if values else None
-        ok = first is None or first.type in ("null", "undefined") or (
-            first.type == "identifier" and self.text(first) == "undefined")
-        if ok:
+        if first is None or first.type in ("null", "undefined") or (
+                first.type == "identifier" and self.text(first) == "undefined"):
             return "return;" if statement and self.direct else "resolve()"
         if first.type == "new_expression" and self.is_ident(
                 first.child_by_field_name("constructor"), "UnauthorizedError"):
@@ -428,7 +426,7 @@ class _Translator:
                 node.type.endswith("statement") or node.type.endswith("declaration")):
             try:
                 return self._emit(node)
-            except _Stop as stop:
+            except _NoTranslationError as stop:
                 return self.todo(node, stop.why)
         return self._emit(node)
 
@@ -446,7 +444,7 @@ class _Translator:
         out.append(self.src[pos:node.end_byte].decode("utf-8", "replace"))
         return "".join(out)
 
-    def rewrite(self, node: Any) -> str | None:  # noqa: C901 - one dispatch over node kinds
+    def rewrite(self, node: Any) -> str | None:
         t = node.type
         if t in ("expression_statement", "return_statement"):
             expr = node.named_children[0] if node.named_children else None
@@ -472,30 +470,30 @@ class _Translator:
                     self.helpers.add("rulesimSetMetadata")
                     data = self.emit(args[1]) if len(args) > 1 else "{}"
                     return f"rulesimSetMetadata(api, '{kind}', {data})"
-                raise _Stop("the auth0 Management client does not exist in Actions (DIFF-MGMT):"
+                raise _NoTranslationError("the auth0 Management client does not exist in Actions (DIFF-MGMT):"
                             " use a ManagementClient with client credentials from secrets")
             return None
         if t == "identifier":
             name = self.text(node)
             if name == self.callback:
                 if self.direct:
-                    raise _Stop("the callback is passed around as a value")
+                    raise _NoTranslationError("the callback is passed around as a value")
                 return "((err) => (err ? reject(err) : resolve()))"
             if name == self.user:
                 return "event.user"
             if name == self.context:
-                raise _Stop("the whole context object has no Actions counterpart")
+                raise _NoTranslationError("the whole context object has no Actions counterpart")
             if name == "configuration":
                 return "event.secrets"
             if name in ("global", "globalThis"):
-                raise _Stop("state or functions shared on global between Rules "
+                raise _NoTranslationError("state or functions shared on global between Rules "
                             "(DIFF-SHARED-CODE): move them to module scope, api.cache or an "
                             "Actions Module")
             if name == "UnauthorizedError":
-                raise _Stop("UnauthorizedError does not exist in Actions: use "
+                raise _NoTranslationError("UnauthorizedError does not exist in Actions: use "
                             "api.access.deny(reason)")
             if name == "auth0":
-                raise _Stop("the auth0 Management client does not exist in Actions (DIFF-MGMT)")
+                raise _NoTranslationError("the auth0 Management client does not exist in Actions (DIFF-MGMT)")
             return None
         if t == "assignment_expression":
             return self._assignment(node)
@@ -506,7 +504,7 @@ class _Translator:
             if target is not None and _chain(self, target)[:2] in ([self.context, "idToken"],
                                                                    [self.context,
                                                                     "accessToken"]):
-                raise _Stop("an Action cannot remove a claim an earlier Action set: do not set "
+                raise _NoTranslationError("an Action cannot remove a claim an earlier Action set: do not set "
                             "it there instead")
             return None
         if t in ("member_expression", "subscript_expression"):
@@ -549,10 +547,10 @@ class _Translator:
             return f"api.idToken.setCustomClaim('{chain[1]}', {self.emit(right)})"
         if len(chain) >= 2 and chain[0] == user and chain[1] not in ("app_metadata",
                                                                      "user_metadata"):
-            raise _Stop(f"a change to user.{chain[1]} is invisible to later Actions "
+            raise _NoTranslationError(f"a change to user.{chain[1]} is invisible to later Actions "
                         "(DIFF-VISIBILITY): pass it with api.transaction.setMetadata")
         if chain[:1] == [ctx]:
-            raise _Stop(f"context.{'.'.join(chain[1:]) or '…'} cannot be set from an Action")
+            raise _NoTranslationError(f"context.{'.'.join(chain[1:]) or '…'} cannot be set from an Action")
         return None
 
     def _key(self, node: Any) -> str:
@@ -569,18 +567,18 @@ class _Translator:
                 self.is_ident(node.child_by_field_name("object"), ctx):
             prop = chain[1] if len(chain) > 1 else ""
             if node.type == "subscript_expression":
-                raise _Stop("a computed context[...] read has no event counterpart")
+                raise _NoTranslationError("a computed context[...] read has no event counterpart")
             if prop in _CONTEXT:
                 return _CONTEXT[prop]
             if prop == "stats":
                 return "{ loginsCount: event.stats.logins_count }"
-            raise _Stop(_CONTEXT_TODO.get(prop, f"context.{prop} has no Actions counterpart"))
+            raise _NoTranslationError(_CONTEXT_TODO.get(prop, f"context.{prop} has no Actions counterpart"))
         if chain[0] == self.user and len(chain) > 1 and chain[1] in _USER_TODO and \
                 self.is_ident(node.child_by_field_name("object"), self.user):
-            raise _Stop(f"user.{chain[1]} is not in the Actions event (DIFF-USERFIELDS)")
+            raise _NoTranslationError(f"user.{chain[1]} is not in the Actions event (DIFF-USERFIELDS)")
         if chain[0] == self.user and len(chain) > 1 and chain[1] == "identities" and \
                 any(p in ("access_token", "refresh_token") for p in chain):
-            raise _Stop("the IdP tokens in user.identities are not in the Actions event "
+            raise _NoTranslationError("the IdP tokens in user.identities are not in the Actions event "
                         "(DIFF-USERFIELDS)")
         if node.type == "member_expression" and chain[:2] == [ctx, "request"]:
             prop = self.text(node.child_by_field_name("property"))
