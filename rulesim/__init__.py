@@ -15,6 +15,8 @@ The public API (everything else is private and may change)::
     rs.templates()                                    # the gallery behind `rulesim new`
     rs.new_rule("allow-email-domains", domains=["example.com"])     # a Rule from a template
     rs.new_action("allow-email-domains", domains=["example.com"])   # the same job as an Action
+    rs.compare(rules, actions, pop).regressions       # the migration proof (docs/migration.md)
+    rs.migration_plan(rules, actions).run(pop).drift  # last k Rules replaced by their Actions
 """
 
 from __future__ import annotations
@@ -36,6 +38,15 @@ from rulesim.errors import (
 )
 from rulesim.gallery import Template, new_action, new_rule, templates
 from rulesim.impact import Impact, compare
+from rulesim.migration import (
+    DIFF_CODES,
+    REGRESSION_KINDS,
+    MigrationPlan,
+    MigrationStage,
+    PlanResult,
+    migration_plan,
+    migration_report,
+)
 from rulesim.population import Mix, Population, population
 from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
 from rulesim.run import run_login, simulate
@@ -55,6 +66,7 @@ from rulesim.sources import (
     load_rules,
     load_tenant,
 )
+from rulesim.sources.draft import Draft, DraftTodo, draft_actions
 from rulesim.testing import Counterexample, search
 from rulesim.testing.golden import GoldenFileError
 from rulesim.trace import LoginTrace
@@ -74,17 +86,24 @@ __all__ = [  # noqa: RUF022
     "ConfigurationError",
     "Counterexample",
     "Coverage",
+    "DIFF_CODES",
+    "Draft",
+    "DraftTodo",
     "ErrorCode",
     "GoldenFileError",
     "Impact",
     "Limits",
     "LoginOutcome",
     "LoginTrace",
+    "MigrationPlan",
+    "MigrationStage",
     "MissingExtraError",
     "Mix",
     "MixError",
+    "PlanResult",
     "Population",
     "PopulationError",
+    "REGRESSION_KINDS",
     "Route",
     "Rule",
     "RuleLoadError",
@@ -101,11 +120,14 @@ __all__ = [  # noqa: RUF022
     "Tenant",
     "UsageError",
     "compare",
+    "draft_actions",
     "instrument_rules",
     "load_actions",
     "load_configuration",
     "load_rules",
     "load_tenant",
+    "migration_plan",
+    "migration_report",
     "new_action",
     "new_rule",
     "population",

@@ -142,7 +142,8 @@ def _check_same_logins(a: Sequence[str], b: Sequence[str], what: str) -> None:
                      "and a population to compare().")
 
 
-def compare(baseline: Any, candidate: Any, population: Any = None,
+def compare(baseline: Any, candidate: Any, population: Any = None, *,
+            strict: bool = False, mapping: Mapping[str, str] | None = None,
             **simulate_kwargs: Any) -> Impact:
     """Measure what changes, login by login, when ``candidate`` replaces ``baseline``.
 
@@ -158,6 +159,12 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
     population
         The logins to run (:func:`~rulesim.population`). Optional when a Simulation is given
         (its population is used); must match it when both are given.
+    strict
+        Count the known differences between Rules and the Actions that replace them as
+        regressions (:attr:`Impact.regressions`; the ``code`` column still names them).
+    mapping
+        Rule name → Action name, for the Actions not named like the Rule they replace (a
+        Rules → Actions comparison pairs them by name otherwise).
     **simulate_kwargs
         Passed to :func:`~rulesim.simulate` for every run (``configuration``, ``services``,
         ``seed``, ``workers``, ``limits``, …). ``seed`` defaults to the population's seed, or
@@ -166,6 +173,9 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
     Returns
     -------
     Impact
+        Across kinds (Rules on one side, the Actions that replace them on the other) its
+        :attr:`~Impact.differences` label each per-login difference ``regression`` or
+        ``known-difference:<code>`` (docs/migration.md).
 
     Raises
     ------
@@ -198,7 +208,8 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
         if seeds[0] != seeds[1]:
             notes.append(f"the simulations used different seeds ({seeds[0]} and {seeds[1]}): "
                          "random draws (service latencies, failures, Math.random) differ too")
-        return Impact(base_sim, cand_sim, notes=notes, reused=2)
+        return Impact(base_sim, cand_sim, notes=notes, reused=2, strict=strict,
+                      mapping=mapping)
 
     finished = base_sim or cand_sim
     if finished is not None:
@@ -215,7 +226,8 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
         other = flow_of(candidate if base_sim is not None else baseline)
         ran = simulate(other, population, **simulate_kwargs)
         pair = (finished, ran) if base_sim is not None else (ran, finished)
-        return Impact(*pair, notes=notes, reused=1, rulesets=(None, None))
+        return Impact(*pair, notes=notes, reused=1, rulesets=(None, None), strict=strict,
+                      mapping=mapping, sources=_sources(other))
 
     if population is None:
         raise UsageError("compare(): expected a population to run the rule sets over "
@@ -228,7 +240,8 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
     if _same_setup(base_flow, cand_flow):
         sim = simulate(base_flow, population, **simulate_kwargs)
         notes.append("the two rule sets are identical: run once, shared by both sides")
-        return Impact(sim, sim, notes=notes, reused=1, rulesets=(base_rules, cand_rules))
+        return Impact(sim, sim, notes=notes, reused=1, rulesets=(base_rules, cand_rules),
+                      strict=strict, mapping=mapping)
     # Sharing a prefix is for two rule sets; with Actions both sides run in full.
     k, safe, global_prefix = _prefix_plan(base_rules, cand_rules)
     if base_flow.has_actions or cand_flow.has_actions:
@@ -238,12 +251,20 @@ def compare(baseline: Any, candidate: Any, population: Any = None,
                                      global_prefix=global_prefix,
                                      safe_prefix=safe if global_prefix else None,
                                      **simulate_kwargs)
-        impact = Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules))
+        impact = Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules),
+                        strict=strict, mapping=mapping,
+                        sources=_sources(base_flow, cand_flow))
         impact.shared_rules, impact.shared_logins = k, shared
         return impact
     a = simulate(base_flow, population, **simulate_kwargs)
     b = simulate(cand_flow, population, **simulate_kwargs)
-    return Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules))
+    return Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules),
+                  strict=strict, mapping=mapping, sources=_sources(base_flow, cand_flow))
+
+
+def _sources(*flows: Flow) -> dict[str, str]:
+    """Every rule's source by name (the migration labels read some of them)."""
+    return {r.name: r.source for f in flows for r in f.rules}
 
 
 def _can_pair(a: RuleSet, b: RuleSet, simulate_kwargs: Mapping[str, Any]) -> bool:
@@ -332,12 +353,30 @@ class Impact:
         Plain-language list of what differs between the two rule sets (from the manifests).
     notes
         Caveats about the comparison (different seeds, a shared run, …).
+    differences
+        Across kinds (Rules → Actions or back), one row per field that differs per login,
+        labelled: ``login_id``, ``kind`` (one of :data:`~rulesim.REGRESSION_KINDS`),
+        ``field`` (``outcome``, ``error``, ``id_token:<claim>``, ``scope:<name>``, ``mfa``,
+        ``redirect``, ``metadata:<app_metadata.key>``, ``calls:<METHOD url>``), ``before``,
+        ``after``, ``label`` (``regression`` or ``known-difference:<code>``), ``code`` (the
+        ``DIFF-*`` code of the contract, section 9), ``rule``, ``action`` and ``why`` (one
+        sentence). Computed on first use.
+    regressions, known_differences
+        The rows of :attr:`differences` labelled ``regression`` / ``known-difference:*``.
+    strict
+        Whether known differences count as regressions.
     """
 
     def __init__(self, baseline: Simulation, candidate: Simulation, *,
                  notes: Sequence[str] = (), reused: int = 0,
-                 rulesets: tuple[RuleSet | None, RuleSet | None] = (None, None)) -> None:
+                 rulesets: tuple[RuleSet | None, RuleSet | None] = (None, None),
+                 strict: bool = False, mapping: Mapping[str, str] | None = None,
+                 sources: Mapping[str, str] | None = None) -> None:
         self.baseline = baseline
+        self.strict = bool(strict)
+        self.mapping: dict[str, str] = dict(mapping or {})
+        self._sources: dict[str, str] = dict(sources or {})
+        self._differences: pd.DataFrame | None = None
         self.candidate = candidate
         self.notes: list[str] = list(notes)
         self.runs_saved = reused
@@ -356,6 +395,33 @@ class Impact:
         self.latency: pd.DataFrame = latency_table(baseline, candidate)
         self.rule_changes: list[str] = _rule_changes(baseline.manifest, candidate.manifest,
                                                      rulesets)
+
+    # -- migration labels -----------------------------------------------------------------------
+    @property
+    def differences(self) -> pd.DataFrame:
+        """Every per-login difference, labelled ``regression`` or ``known-difference:<code>``."""
+        if self._differences is None:
+            from rulesim.migration import label_impact
+
+            self._differences = label_impact(self)
+        out: pd.DataFrame = self._differences
+        return out
+
+    @property
+    def regressions(self) -> pd.DataFrame:
+        """The :attr:`differences` labelled ``regression`` (all of them with ``strict``)."""
+        d = self.differences
+        out: pd.DataFrame = d[(d["label"] == "regression").to_numpy(dtype=bool)].reset_index(
+            drop=True)
+        return out
+
+    @property
+    def known_differences(self) -> pd.DataFrame:
+        """The :attr:`differences` labelled ``known-difference:<code>``."""
+        d = self.differences
+        out: pd.DataFrame = d[(d["label"] != "regression").to_numpy(dtype=bool)].reset_index(
+            drop=True)
+        return out
 
     # -- numbers --------------------------------------------------------------------------------
     def __len__(self) -> int:

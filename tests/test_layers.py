@@ -17,7 +17,8 @@ with the modules that document leaves open placed as follows, lowest first:
 * ``results``: ``simulate``/``run_login`` (``run``) and what they return: ``Simulation``, its
   ``trace``, its figures (``plots``: pure functions of results behind ``sim.plot`` and
   ``impact.plot``, no interaction) and rule ``coverage`` (instrumentation and its report).
-* ``impact``: ``compare`` and its private diff and report modules.
+* ``impact``: ``compare`` and its private diff and report modules; the migration proof
+  (``migration``: labelled Rules → Actions differences, the stage-by-stage plan, its report).
 * ``testing``: assertions, golden files, Hypothesis strategies and the search that mines
   rules for literals, for users' own tests.
 * ``views``: widgets, the command line, the pytest plugin and the ``rulesim`` facade itself.
@@ -48,7 +49,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("execution", ("rulesim.execution", "rulesim.execution.*")),
     ("results", ("rulesim.run", "rulesim.simulation", "rulesim.trace", "rulesim.plots",
                  "rulesim.coverage", "rulesim.coverage.*")),
-    ("impact", ("rulesim.impact", "rulesim._impact*")),
+    ("impact", ("rulesim.impact", "rulesim._impact*", "rulesim.migration",
+                "rulesim._migration*")),
     ("testing", ("rulesim.testing", "rulesim.testing.*", "rulesim.golden",
                  "rulesim.strategies", "rulesim.literals")),
     ("views", ("rulesim", "rulesim.__main__", "rulesim.widgets", "rulesim.widgets.*",

@@ -13,7 +13,8 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 @pytest.mark.slow
 @pytest.mark.notebook
-@pytest.mark.parametrize("name", ["01-quickstart.ipynb", "05-actions.ipynb"])
+@pytest.mark.parametrize("name", ["01-quickstart.ipynb", "05-actions.ipynb",
+                                  "06-migrate-to-actions.ipynb"])
 def test_re_executing_a_committed_notebook_reproduces_its_checked_outputs(name: str) -> None:
     """Run nbval on the notebook in a subprocess (its own kernel, its own warnings policy)."""
     result = subprocess.run(
@@ -30,7 +31,8 @@ def test_every_notebook_is_committed_with_outputs_and_under_400_kb() -> None:
     notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
     assert [p.name for p in notebooks] == [
         "01-quickstart.ipynb", "02-audit-a-tenant.ipynb", "03-impact-of-a-rule-change.ipynb",
-        "04-testing-rules.ipynb", "05-actions.ipynb", "07-your-own-traffic.ipynb"]
+        "04-testing-rules.ipynb", "05-actions.ipynb", "06-migrate-to-actions.ipynb",
+        "07-your-own-traffic.ipynb"]
     for path in notebooks:
         assert path.stat().st_size < 400_000, path.name
         cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]

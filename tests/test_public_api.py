@@ -56,3 +56,13 @@ def test_the_template_gallery_is_public() -> None:
     assert isinstance(rulesim.new_rule("empty"), rulesim.Rule)
     assert isinstance(rulesim.new_action("empty"), rulesim.Action)
     assert all(isinstance(t, rulesim.Template) for t in rulesim.templates())
+
+
+def test_the_migration_proof_is_public() -> None:
+    # issue 16: labelled Rules -> Actions differences, the stage-by-stage plan, the drafts
+    for name in ("DIFF_CODES", "REGRESSION_KINDS", "MigrationPlan", "MigrationStage",
+                 "PlanResult", "migration_plan", "migration_report", "Draft", "DraftTodo",
+                 "draft_actions"):
+        assert name in rulesim.__all__, name
+    assert set(rulesim.DIFF_CODES) >= {"DIFF-ERRCODE", "DIFF-META-TIMING", "DIFF-VISIBILITY"}
+    assert "outcome" in rulesim.REGRESSION_KINDS

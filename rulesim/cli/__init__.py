@@ -6,7 +6,7 @@ Exit codes (a contract for CI jobs):
 0     success
 1     rulesim itself failed (unreadable rules or files, a sandbox failure, a bug)
 2     usage error (bad options or arguments); the message shows the right syntax
-3     ``rulesim compare``: a ``--fail-on`` threshold was crossed
+3     ``rulesim compare`` / ``rulesim migrate check``: a ``--fail-on`` threshold was crossed
 ====  ==============================================================================
 
 ``rulesim test`` exits 1 when a golden case fails.
@@ -40,7 +40,8 @@ def _register() -> None:
 
     for command in commands.COMMANDS:
         cli.add_command(command)
-    for optional in ("rulesim.cli.compare", "rulesim.cli.testing", "rulesim.cli.new"):
+    for optional in ("rulesim.cli.compare", "rulesim.cli.testing", "rulesim.cli.new",
+                     "rulesim.cli.migrate"):
         try:
             module = __import__(optional, fromlist=["COMMANDS"])
         except ModuleNotFoundError as exc:

@@ -36,8 +36,11 @@
   }
   var scopeLists = new MapCtor();   // scope string -> its list (a few distinct strings)
   function requestedScopes(ctx) {
-    var q = ctx.request && ctx.request.query;
-    var s = q && typeof q.scope === 'string' ? q.scope : 'openid profile email';
+    // The scope a login asked for: in the query, or in the POSTed body (resource-owner and
+    // refresh-token grants), as the Actions' event.transaction.requested_scopes reads it.
+    var q = ctx.request && ctx.request.query, b = ctx.request && ctx.request.body;
+    var s = q && typeof q.scope === 'string' ? q.scope
+      : (b && typeof b.scope === 'string' ? b.scope : 'openid profile email');
     var list = scopeLists.get(s);
     if (list === undefined) {
       list = s.split(/\s+/).filter(function (x) { return x; });

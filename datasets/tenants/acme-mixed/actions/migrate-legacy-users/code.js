@@ -53,9 +53,21 @@ exports.onExecutePostLogin = async (event, api) => {
 
   // add-role-claims has already run for this login: set its claims again with the migrated roles.
   // Where add-role-claims is still a Rule (halfway through the migration), its roles are not in
-  // transaction metadata: start from the stored and RBAC roles instead.
+  // transaction metadata: rebuild its list from the stored and RBAC roles instead, trimmed and
+  // without duplicates as the Rule builds it (a role both stored and in RBAC appeared twice).
   const raw = event.transaction?.metadata?.acme_roles;
-  const claimed = raw ? JSON.parse(raw) : [].concat(current, event.authorization?.roles || []);
+  const claimed = raw ? JSON.parse(raw) : [];
+  if (!raw) {
+    let stored = appMetadata.roles || [];
+    if (typeof stored === 'string') {
+      stored = stored.split(',');
+    }
+    for (let role of [].concat(stored, event.authorization?.roles || [])) {
+      if (typeof role !== 'string') continue;
+      role = role.trim();
+      if (role && !claimed.includes(role)) claimed.push(role);
+    }
+  }
   const roles = claimed.concat(merged.filter((r) => !claimed.includes(r)));
   api.idToken.setCustomClaim('https://acme.com/roles', roles);
   api.accessToken.setCustomClaim('https://acme.com/roles', roles);

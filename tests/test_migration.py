@@ -1,0 +1,471 @@
+"""compare() across kinds: every per-login difference between Rules and the Actions that replace
+them is labelled ``regression`` or ``known-difference:<code>`` (contract section 9).
+
+Each test builds a small Rule and the Action that "migrates" it, runs them over one population
+in both directions (Rules → Actions and Actions → Rules: the transitions are the transpose and
+the labels the same), and checks the code, the Rule and the Action named, and the number of
+logins, counted independently from the population or the simulated frames.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rulesim as rs
+
+INTERACTIVE = ["oidc-basic-profile", "oidc-implicit-profile", "samlp", "wsfed"]
+GOOGLE = "google-oauth2"
+
+
+@pytest.fixture(scope="module")
+def browser_pop() -> rs.Population:
+    # Logins a browser makes, no Rules-only protocol.
+    return rs.population(300, seed=3).where(protocol=INTERACTIVE)
+
+
+@pytest.fixture(scope="module")
+def pop(browser_pop: rs.Population) -> rs.Population:
+    # ... where a redirect can happen (the Rules runtime lets a rule redirect under
+    # prompt=none, the Actions runtime fails it with interaction_required).
+    prompts = sorted(set(browser_pop.logins["prompt"]) - {"none"})
+    return browser_pop.where(prompt=prompts)
+
+
+def _key(d: pd.DataFrame) -> list[tuple[str, ...]]:
+    return sorted(zip(d["login_id"], d["field"], d["label"], d["rule"].fillna(""),
+                      d["action"].fillna(""), strict=True))
+
+
+def migrate(pop: rs.Population, rules: str | list[tuple[str, str]],
+            actions: str | list[tuple[str, str]], **kwargs: object) -> rs.Impact:
+    """Compare the Rules with their Actions both ways; return the forward comparison."""
+    if isinstance(rules, str):
+        rules = [("gate", rules)]
+    if isinstance(actions, str):
+        actions = [("gate", actions)]
+    rule_set = rs.RuleSet([rs.Rule(name=n, source=s, order=i + 1)
+                           for i, (n, s) in enumerate(rules)])
+    action_set = rs.ActionSet([rs.Action.from_code(n, s, order=i + 1)
+                               for i, (n, s) in enumerate(actions)])
+    forward = rs.compare(rule_set, action_set, pop, workers=1, progress=False, **kwargs)
+    reverse = rs.compare(action_set, rule_set, pop, workers=1, progress=False, **kwargs)
+    assert np.array_equal(reverse.transitions["count"].to_numpy(),
+                          forward.transitions["count"].to_numpy().T)
+    assert _key(reverse.differences) == _key(forward.differences)
+    back = reverse.differences.set_index(["login_id", "field"])
+    fwd = forward.differences.set_index(["login_id", "field"])
+    if len(fwd):
+        assert back.loc[fwd.index, "before"].fillna("").tolist() == fwd["after"].fillna("").tolist()
+    return forward
+
+
+def only(impact: rs.Impact, label: str) -> pd.DataFrame:
+    """The differences with ``label``; every other difference must be absent."""
+    d = impact.differences
+    assert set(d["label"]) <= {label}, d.groupby(["label", "field"]).size()
+    return d
+
+
+def logins(d: pd.DataFrame) -> int:
+    return int(d["login_id"].nunique())
+
+
+def google(pop: rs.Population) -> int:
+    return int((pop.logins["connection"] == GOOGLE).sum())
+
+
+def _claims(sim: rs.Simulation, token: str = "id_token") -> list[dict[str, object]]:
+    return [json.loads(t) if isinstance(t, str) else {} for t in sim.logins[token]]
+
+
+# --- known differences -------------------------------------------------------------------------
+
+def test_an_unauthorized_error_that_became_access_denied_is_diff_errcode(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no google'));
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.connection.name === 'google-oauth2') return api.access.deny('no google');
+    };""")
+    d = only(impact, "known-difference:DIFF-ERRCODE")
+    assert set(d["kind"]) == {"error"} and set(d["rule"]) == {"gate"} == set(d["action"])
+    assert logins(d) == google(pop) > 0
+    assert len(impact.regressions) == 0 and len(impact.known_differences) == len(d)
+
+
+def test_a_callback_error_and_a_deny_with_the_same_description_are_equivalent(
+        pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      if (context.connection === 'google-oauth2') return callback(new Error('try later'));
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.connection.name === 'google-oauth2') return api.access.deny('try later');
+    };""")
+    assert impact.moved("error", "denied") == google(pop)
+    assert len(impact.differences) == 0
+
+
+def test_calls_made_after_a_deny_without_return_are_diff_deny_continues(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.connection.name === 'google-oauth2') api.access.deny('no');
+      if (event.connection.name === 'google-oauth2') {
+        await fetch('https://audit.example/denied').catch(() => null);
+      }
+    };""")
+    d = impact.known_differences
+    cont = d[d["code"] == "DIFF-DENY-CONTINUES"]
+    assert set(cont["kind"]) == {"calls"} and set(cont["action"]) == {"gate"}
+    assert logins(cont) == google(pop) > 0
+    assert set(d["code"]) == {"DIFF-DENY-CONTINUES", "DIFF-ERRCODE"}
+    assert len(impact.regressions) == 0
+
+
+def test_a_deny_that_became_a_redirect_to_an_error_page_is_diff_deny_as_redirect(
+        browser_pop: rs.Population) -> None:
+    pop = browser_pop
+    impact = migrate(pop, """function (user, context, callback) {
+      if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('blocked'));
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.connection.name === 'google-oauth2') api.redirect.sendUserTo('https://acme.example/blocked');
+    };
+    exports.onContinuePostLogin = async (event, api) => { api.access.deny('blocked'); };""",
+        on_redirect="continue")
+    d = impact.known_differences
+    redirect = d[d["code"] == "DIFF-DENY-AS-REDIRECT"]
+    assert set(redirect["kind"]) == {"redirect"} and set(redirect["rule"]) == {"gate"}
+    silent = (pop.logins["connection"] == GOOGLE) & (pop.logins["prompt"] == "none")
+    assert logins(redirect) == google(pop) - int(silent.sum()) > 0
+    # Under prompt=none the Action cannot redirect: the application gets interaction_required
+    # where the Rule said `blocked`. That is a regression.
+    reg = impact.regressions
+    assert set(reg["login_id"]) == set(pop.logins["login_id"][silent]) != set()
+    assert set(reg["kind"]) == {"error"}
+    assert reg["after"].str.startswith("interaction_required").all()
+
+
+def test_a_deny_against_a_redirect_not_yet_continued_is_diff_deny_as_redirect(
+        browser_pop: rs.Population) -> None:
+    pop = browser_pop
+    impact = migrate(pop, """function (user, context, callback) {
+      if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('blocked'));
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.connection.name === 'google-oauth2') api.redirect.sendUserTo('https://acme.example/blocked');
+    };
+    exports.onContinuePostLogin = async (event, api) => { api.access.deny('blocked'); };""")
+    d = impact.known_differences
+    assert set(d["code"]) == {"DIFF-DENY-AS-REDIRECT"}
+    assert set(d["kind"]) == {"outcome", "redirect"}
+    silent = (pop.logins["connection"] == GOOGLE) & (pop.logins["prompt"] == "none")
+    assert logins(d) == google(pop) - int(silent.sum()) == impact.moved("denied", "redirect")
+    assert set(impact.regressions["login_id"]) == set(pop.logins["login_id"][silent])
+
+
+def test_metadata_a_rule_saved_before_failing_is_diff_meta_timing(pop: rs.Population) -> None:
+    impact = migrate(pop, """async function (user, context, callback) {
+      user.app_metadata = user.app_metadata || {};
+      user.app_metadata.visits = (user.app_metadata.visits || 0) + 1;
+      await auth0.users.updateAppMetadata(user.user_id, user.app_metadata);
+      if (context.connection === 'google-oauth2') return callback(new Error('boom'));
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      api.user.setAppMetadata('visits', (event.user.app_metadata.visits || 0) + 1);
+      if (event.connection.name === 'google-oauth2') throw new Error('boom');
+    };""")
+    d = only(impact, "known-difference:DIFF-META-TIMING")
+    assert set(d["field"]) == {"metadata:app_metadata.visits"} and set(d["action"]) == {"gate"}
+    # Every Google login: the Rule counted it, the failed flow dropped the write.
+    assert logins(d) == google(pop) > 0
+
+
+def test_metadata_a_rule_changed_in_memory_only_is_diff_visibility(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      user.app_metadata = user.app_metadata || {};
+      user.app_metadata.last_client = context.clientName;
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      api.user.setAppMetadata('last_client', event.client.name);
+    };""")
+    d = only(impact, "known-difference:DIFF-VISIBILITY")
+    written = impact.candidate.changes
+    written = written[written["persisted"].to_numpy(dtype=bool)
+                      & (written["before"].fillna("") != written["after"].fillna(""))]
+    assert logins(d) == written["login_id"].nunique() > 0
+    assert set(d["rule"]) == {"gate"} == set(d["action"])
+
+
+def test_a_claim_a_rule_computed_from_another_rules_claim_is_diff_visibility(
+        pop: rs.Population) -> None:
+    impact = migrate(pop, [
+        ("roles", """function (user, context, callback) {
+          context.idToken['https://x/roles'] = ['user'];
+          callback(null, user, context);
+        }"""),
+        ("count", """function (user, context, callback) {
+          context.idToken['https://x/n'] = (context.idToken['https://x/roles'] || []).length;
+          callback(null, user, context);
+        }""")], [
+        ("roles", """exports.onExecutePostLogin = async (event, api) => {
+          api.idToken.setCustomClaim('https://x/roles', ['user']);
+        };"""),
+        ("count", """exports.onExecutePostLogin = async (event, api) => {
+          api.idToken.setCustomClaim('https://x/n', 0);   // claims cannot be read back
+        };""")])
+    d = only(impact, "known-difference:DIFF-VISIBILITY")
+    assert set(d["field"]) == {"id_token:https://x/n"}
+    assert set(d["rule"]) == {"count"} == set(d["action"])
+    assert logins(d) == int((impact.baseline.logins["outcome"] == "allowed").sum())
+
+
+def test_a_standard_claim_a_rule_changed_on_user_is_diff_stdclaim(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      user.nickname = 'changed';
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {};""")
+    d = impact.differences
+    assert set(d["label"]) == {"known-difference:DIFF-STDCLAIM"}
+    assert set(d["field"]) == {"id_token:nickname"}
+    expected = sum(1 for c in _claims(impact.baseline) if c.get("nickname") == "changed")
+    assert logins(d) == expected > 0
+
+
+def test_a_rule_crash_on_undefined_app_metadata_is_diff_appmeta_undef(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      if (user.app_metadata.plan === 'gold') context.idToken['https://x/gold'] = true;
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.user.app_metadata.plan === 'gold') api.idToken.setCustomClaim('https://x/gold', true);
+    };""")
+    d = only(impact, "known-difference:DIFF-APPMETA-UNDEF")
+    crashed = int((impact.baseline.logins["outcome"] == "error").sum())
+    assert logins(d) == crashed == impact.moved("error", "allowed") > 0
+    assert set(d["kind"]) == {"outcome"}
+
+
+TOS_RULES = [
+    ("ping", """function (user, context, callback) {
+      const request = require('request');
+      request.get({url: 'https://ping.example/hello'}, function () { callback(null, user, context); });
+    }"""),
+    ("tos", """function (user, context, callback) {
+      if (context.protocol !== 'redirect-callback') context.redirect = {url: 'https://acme.example/tos'};
+      callback(null, user, context);
+    }""")]
+TOS_ACTIONS = [
+    ("ping", """exports.onExecutePostLogin = async (event, api) => {
+      await fetch('https://ping.example/hello').catch(() => null);
+    };"""),
+    ("tos", """exports.onExecutePostLogin = async (event, api) => {
+      api.redirect.sendUserTo('https://acme.example/tos');
+    };
+    exports.onContinuePostLogin = async (event, api) => {};""")]
+
+
+def test_rules_before_a_redirect_running_again_on_continue_is_diff_redirect_rerun(
+        pop: rs.Population) -> None:
+    impact = migrate(pop, TOS_RULES, TOS_ACTIONS, on_redirect="continue")
+    d = only(impact, "known-difference:DIFF-REDIRECT-RERUN")
+    assert set(d["field"]) == {"calls:GET https://ping.example/hello"}
+    assert set(d["rule"]) == {"ping"} == set(d["action"])
+    assert logins(d) == len(pop)
+    assert set(d["before"]) == {"2"} and set(d["after"]) == {"1"}
+
+
+def test_a_rules_only_redirect_callback_login_is_diff_redirect_rerun() -> None:
+    pop = rs.population(300, seed=3).where(protocol="redirect-callback")
+    impact = migrate(pop, """function (user, context, callback) {
+      if (context.protocol === 'redirect-callback') return callback(new UnauthorizedError('x'));
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {};""")
+    d = only(impact, "known-difference:DIFF-REDIRECT-RERUN")
+    assert logins(d) == len(pop) > 0
+
+
+def test_a_scope_claim_an_action_may_not_set_is_diff_scopes(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      context.accessToken.scope = ['openid', 'read:reports'];
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      api.accessToken.setCustomClaim('scope', 'openid read:reports');
+    };""")
+    d = only(impact, "known-difference:DIFF-SCOPES")
+    assert logins(d) == len(pop) == impact.moved("allowed", "error")
+
+
+def test_mfa_a_later_rule_deleted_is_diff_mfa(pop: rs.Population) -> None:
+    impact = migrate(pop, [
+        ("mfa", """function (user, context, callback) {
+          context.multifactor = {provider: 'any', allowRememberBrowser: false};
+          callback(null, user, context);
+        }"""),
+        ("trusted", """function (user, context, callback) {
+          if (context.connection === 'google-oauth2') delete context.multifactor;
+          callback(null, user, context);
+        }""")], [
+        ("mfa", """exports.onExecutePostLogin = async (event, api) => {
+          api.multifactor.enable('any', {allowRememberBrowser: false});
+        };"""),
+        ("trusted", """exports.onExecutePostLogin = async (event, api) => {};""")])
+    d = only(impact, "known-difference:DIFF-MFA")
+    assert logins(d) == google(pop) > 0
+    assert set(d["before"]) == {"none"} and set(d["after"]) == {"any"}
+
+
+def test_a_write_after_the_handler_settled_is_diff_fire_and_forget(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      const request = require('request');
+      request.post({url: 'https://hook.example/x'}, function () {
+        user.app_metadata = user.app_metadata || {};
+        user.app_metadata.pinged = (user.app_metadata.pinged || 0) + 1;
+        auth0.users.updateAppMetadata(user.user_id, user.app_metadata);
+      });
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      fetch('https://hook.example/x', {method: 'POST'}).catch(() => null).then(() => {
+        api.user.setAppMetadata('pinged', (event.user.app_metadata.pinged || 0) + 1);
+      });
+    };""")
+    d = only(impact, "known-difference:DIFF-FIRE-AND-FORGET")
+    assert logins(d) == len(pop)
+
+
+def test_a_client_credentials_token_call_an_action_adds_is_diff_mgmt(pop: rs.Population) -> None:
+    impact = migrate(pop, """async function (user, context, callback) {
+      await auth0.users.updateAppMetadata(user.user_id, {seen: true});
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      await fetch('https://acme.eu.auth0.com/oauth/token', {method: 'POST'}).catch(() => null);
+      api.user.setAppMetadata('seen', true);
+    };""")
+    d = only(impact, "known-difference:DIFF-MGMT")
+    assert set(d["kind"]) == {"calls"} and logins(d) == len(pop)
+
+
+def test_strict_counts_known_differences_as_regressions(pop: rs.Population) -> None:
+    rules = rs.RuleSet([rs.Rule(name="gate", source="""function (user, context, callback) {
+      if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));
+      callback(null, user, context);
+    }""")])
+    actions = rs.ActionSet([rs.Action.from_code("gate", """
+    exports.onExecutePostLogin = async (event, api) => {
+      if (event.connection.name === 'google-oauth2') return api.access.deny('no');
+    };""")])
+    impact = rs.compare(rules, actions, pop, workers=1, progress=False, strict=True)
+    assert len(impact.known_differences) == 0
+    assert set(impact.regressions["code"]) == {"DIFF-ERRCODE"}
+    assert logins(impact.regressions) == google(pop)
+
+
+def test_an_explicit_mapping_names_the_action_of_a_rule_named_otherwise(pop: rs.Population) -> None:
+    rules = rs.RuleSet([rs.Rule(name="old-gate", source="""function (user, context, callback) {
+      if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));
+      callback(null, user, context);
+    }""")])
+    actions = rs.ActionSet([rs.Action.from_code("new-gate", """
+    exports.onExecutePostLogin = async (event, api) => {
+      if (event.connection.name === 'google-oauth2') return api.access.deny('no');
+    };""")])
+    impact = rs.compare(rules, actions, pop, workers=1, progress=False,
+                        mapping={"old-gate": "new-gate"})
+    d = impact.known_differences
+    assert set(d["rule"]) == {"old-gate"} and set(d["action"]) == {"new-gate"}
+
+
+# --- regressions -------------------------------------------------------------------------------
+
+REGRESSIONS = {
+    "outcome": ("""function (user, context, callback) { callback(null, user, context); }""",
+                """exports.onExecutePostLogin = async (event, api) => {
+                  if (event.connection.name === 'google-oauth2') api.access.deny('no');
+                };""", {}, "outcome", lambda pop, i: google(pop)),
+    "error": ("""function (user, context, callback) {
+                if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));
+                callback(null, user, context);
+              }""", """exports.onExecutePostLogin = async (event, api) => {
+                if (event.connection.name === 'google-oauth2') api.access.deny('not allowed');
+              };""", {}, "error", lambda pop, i: google(pop)),
+    "id_token": ("""function (user, context, callback) {
+                   context.idToken['https://x/tier'] = 'gold'; callback(null, user, context);
+                 }""", """exports.onExecutePostLogin = async (event, api) => {
+                   api.idToken.setCustomClaim('https://x/tier', 'silver');
+                 };""", {}, "id_token:https://x/tier", lambda pop, i: len(pop)),
+    "access_token": ("""function (user, context, callback) {
+                       context.accessToken['https://x/tier'] = 'gold'; callback(null, user, context);
+                     }""", """exports.onExecutePostLogin = async (event, api) => {};""", {},
+                     "access_token:https://x/tier", lambda pop, i: len(pop)),
+    "scopes": ("""function (user, context, callback) {
+                 context.accessToken.scope = ['openid']; callback(null, user, context);
+               }""", """exports.onExecutePostLogin = async (event, api) => {
+                 api.accessToken.removeScope('profile');
+               };""", {}, "scope:email",
+               lambda pop, i: sum("email" in str(s).split() for s in i.candidate.logins["scopes"])),
+    "mfa": ("""function (user, context, callback) {
+              if (context.connection === 'google-oauth2') context.multifactor = {provider: 'any'};
+              callback(null, user, context);
+            }""", """exports.onExecutePostLogin = async (event, api) => {};""", {}, "mfa",
+            lambda pop, i: google(pop)),
+    "redirect": ("""function (user, context, callback) {
+                   context.redirect = {url: 'https://acme.example/a'}; callback(null, user, context);
+                 }""", """exports.onExecutePostLogin = async (event, api) => {
+                   api.redirect.sendUserTo('https://acme.example/b');
+                 };
+                 exports.onContinuePostLogin = async () => {};""", {}, "redirect",
+                 lambda pop, i: len(pop)),
+    "metadata": ("""async function (user, context, callback) {
+                   await auth0.users.updateAppMetadata(user.user_id, {plan: 'gold'});
+                   callback(null, user, context);
+                 }""", """exports.onExecutePostLogin = async (event, api) => {
+                   api.user.setAppMetadata('plan', 'silver');
+                 };""", {}, "metadata:app_metadata.plan",
+                 # the first login of each user saves the value; later ones write it again
+                 lambda pop, i: int(pop.logins["user_id"].nunique())),
+    "calls": ("""function (user, context, callback) {
+                const request = require('request');
+                request.get({url: 'https://a.example/x'}, function () { callback(null, user, context); });
+              }""", """exports.onExecutePostLogin = async (event, api) => {
+                await fetch('https://b.example/x').catch(() => null);
+              };""", {}, "calls:GET https://a.example/x", lambda pop, i: len(pop)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(REGRESSIONS))
+def test_a_difference_no_known_difference_explains_is_a_regression(pop: rs.Population,
+                                                                   kind: str) -> None:
+    rule, action, kwargs, field, expected = REGRESSIONS[kind]
+    impact = migrate(pop, rule, action, **kwargs)
+    reg = impact.regressions
+    assert set(reg["kind"]) == {kind}, reg.groupby(["kind", "field"]).size()
+    assert len(impact.known_differences) == 0
+    assert set(reg["rule"]) == {"gate"} == set(reg["action"])
+    hits = reg[reg["field"] == field]
+    assert logins(hits) == expected(pop, impact) > 0
+    assert hits["why"].str.contains("no known difference").all()
+
+
+def test_two_rule_sets_have_only_regressions() -> None:
+    pop = rs.population(60, seed=1)
+    a = rs.RuleSet([rs.Rule(name="r", source=(
+        "function (u, c, cb) { c.idToken['https://x/a'] = 1; cb(null, u, c); }"))])
+    b = a.replace("r", "function (u, c, cb) { c.idToken['https://x/a'] = 2; cb(null, u, c); }")
+    impact = rs.compare(a, b, pop, workers=1, progress=False)
+    assert set(impact.differences["label"]) == {"regression"}
+
+
+def test_a_rule_crash_on_a_missing_context_request_is_diff_shape(pop: rs.Population) -> None:
+    impact = migrate(pop, """function (user, context, callback) {
+      if (context.request.query.prompt === 'login') context.idToken['https://x/p'] = 1;
+      callback(null, user, context);
+    }""", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.request.query.prompt === 'login') api.idToken.setCustomClaim('https://x/p', 1);
+    };""")
+    d = only(impact, "known-difference:DIFF-SHAPE")
+    assert logins(d) == int((~pop.logins["has_request"]).sum()) == impact.moved("error", "allowed")
+    assert logins(d) > 0
