@@ -21,7 +21,7 @@ import pandas as pd
 
 from rulesim import _logprofile as lp
 from rulesim.errors import PopulationError
-from rulesim.logs import _GEO, LOGIN_EVENTS, LogSummary, read_events
+from rulesim.logs import _GEO, LOGIN_EVENTS, LogSummary, _encoded, _read_table, _to_frame
 from rulesim.population.files import connection_of as _connection_of
 from rulesim.population.files import read_export as _read_export
 from rulesim.population.files import to_ms as _to_ms
@@ -147,7 +147,7 @@ def _user_rows(ev: pd.DataFrame, first_rows: npt.NDArray[np.int64], uids: list[s
                ) -> list[dict[str, Any]]:
     """One dict per user (in first-login order): the contract columns and the profile dict."""
     rows = []
-    sub = ev.iloc[first_rows]
+    sub = ev[["_ms", "logins_count", "connection", "strategy", "user_name"]].iloc[first_rows]
     ms, lc = sub["_ms"].to_numpy(dtype=np.int64), sub["logins_count"].to_numpy(dtype=float)
     conns = sub["connection"].astype(object).where(sub["connection"].notna(), "").tolist()
     strats = sub["strategy"].astype(object).where(sub["strategy"].notna(), "").tolist()
@@ -195,6 +195,8 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
     out: dict[str, list[Any]] = {k: [] for k in (
         "user_id", "email", "email_domain", "connection", "strategy", "country", "roles", "plan",
         "mfa_enrolled", "created_at", "tags", "in_export", "_profile")}
+    user_id, email_col, domain, profiles = out["user_id"], out["email"], out["email_domain"], []
+    roles_col, plan, mfa, created = out["roles"], out["plan"], out["mfa_enrolled"], out["created_at"]
     for src, copy in copies:
         row = rows[src]
         profile = row["profile"]
@@ -210,17 +212,22 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
         app = profile.get("app_metadata") if isinstance(profile.get("app_metadata"), dict) else {}
         roles: list[Any] = app["roles"] if isinstance(app.get("roles"), list) else []
         email = str(profile.get("email") or "")
-        for key, value in (
-                ("user_id", str(profile["user_id"])), ("email", email),
-                ("email_domain", email.rsplit("@", 1)[1] if "@" in email else ""),
-                ("connection", row["connection"]), ("strategy", row["strategy"]),
-                ("country", home[src]), ("roles", ",".join(map(str, roles))),
-                ("plan", str(app.get("plan", ""))),
-                ("mfa_enrolled", bool(profile.get("multifactor"))),
-                ("created_at", _created_ms(profile.get("created_at")) if row["created"] is None
-                 else row["created"]), ("tags", ""),
-                ("in_export", row["in_export"]), ("_profile", _DUMP(profile)[:-1])):
-            out[key].append(value)
+        user_id.append(str(profile["user_id"]))
+        email_col.append(email)
+        domain.append(email.rsplit("@", 1)[1] if "@" in email else "")
+        roles_col.append(",".join(map(str, roles)))
+        plan.append(str(app.get("plan", "")))
+        mfa.append(bool(profile.get("multifactor")))
+        created.append(_created_ms(profile.get("created_at")) if row["created"] is None
+                       else row["created"])
+        profiles.append(profile)
+    srcs = [src for src, _ in copies]
+    out["connection"] = [rows[s]["connection"] for s in srcs]
+    out["strategy"] = [rows[s]["strategy"] for s in srcs]
+    out["country"] = [home[s] for s in srcs]
+    out["tags"] = [""] * len(copies)
+    out["in_export"] = [rows[s]["in_export"] for s in srcs]
+    out["_profile"] = [_DUMP(p)[:-1] for p in profiles]
     df: pd.DataFrame = pd.DataFrame(out)
     df["created_at"] = _dt(df["created_at"].to_numpy(dtype=np.int64))
     for name in ("email_domain", "connection", "strategy", "country", "roles", "plan", "tags"):
@@ -298,23 +305,30 @@ def _sequence_flags(u: npt.NDArray[np.int64], ts: npt.NDArray[np.int64], ua: npt
 
 def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None, n: int | None,
                 seed: int, pseudonymize: bool) -> tuple[pd.DataFrame, pd.DataFrame, LogSummary]:
-    events, summary = read_events(path)
-    keep = np.flatnonzero(events["type"].isin(list(LOGIN_EVENTS)).to_numpy())
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table, summary = _read_table(path, None)
+    table, all_ms = _encoded(table)  # categories in order of first appearance over every event
+    keep = np.flatnonzero(pc.is_in(table.column("type"), pa.array(list(LOGIN_EVENTS))).to_numpy(
+        zero_copy_only=False))
     if not len(keep):
         raise PopulationError(f"no login events ({', '.join(LOGIN_EVENTS)}) in the log export; "
                               f"it holds:\n{summary.counts.to_string(index=False)}")
-    for column, what in (("user_id", "user_id; a login needs its user"),
-                         ("ms", "date; a login needs its time")):
-        missing = events[column].isna().to_numpy()[keep]
+    login_uids = table.column("user_id").take(pa.array(keep))
+    ms = all_ms[keep]
+    for missing, what in ((login_uids.is_null().to_numpy(zero_copy_only=False),
+                           "user_id; a login needs its user"),
+                          (pd.isna(ms), "date; a login needs its time")):
         if missing.any():
-            bad = events["log_id"].iat[int(keep[np.flatnonzero(missing)[0]])]
+            bad = table.column("log_id")[int(keep[np.flatnonzero(missing)[0]])].as_py()
             raise PopulationError(f"login event {bad!r} has no {what}")
-    ms = events["ms"].to_numpy(dtype=np.int64)[keep]
-    codes, uids_index = pd.factorize(events["user_id"].take(keep))
+    ms = ms.astype(np.int64)
+    codes, uids_index = pd.factorize(pd.Series(login_uids, dtype="str"))
     first_ms = pd.Series(ms).groupby(codes).transform("min").to_numpy()
     order = np.lexsort((np.arange(len(keep)), ms, codes, first_ms))
-    events = events.drop(columns=["date", "strategy_type"])
-    ev = events.take(keep[order]).reset_index(drop=True)  # the login events, in user order
+    ev = _to_frame(table.drop_columns(["date", "strategy_type"]).take(pa.array(keep[order])),
+                   ms[order])  # the login events, in user order
     ev["_ms"] = ms[order]
     codes = codes[order]
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])).astype(np.int64)

@@ -30,8 +30,16 @@ _DYNAMIC = ("logins_count", "last_login", "last_ip", "updated_at")
 _HEX = frozenset("0123456789abcdef")
 
 
+_KEYED: dict[int, Any] = {}
+
+
 def _digest(text: str, size: int = 16) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=size, key=_KEY).digest()
+    base = _KEYED.get(size)
+    if base is None:  # keying a hasher costs more than copying a keyed one
+        base = _KEYED[size] = hashlib.blake2b(digest_size=size, key=_KEY)
+    h = base.copy()
+    h.update(text.encode())
+    return bytes(h.digest())
 
 
 _URLSAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")

@@ -361,39 +361,37 @@ def _to_table(cols: dict[str, Any]) -> Any:
     return pa.table(arrays)
 
 
-def _to_frame(table: Any) -> pd.DataFrame:
-    """The event table: repetitive strings as categoricals, the date also as ``ms`` (int64)."""
+def _encoded(table: Any) -> tuple[Any, np.ndarray[Any, Any]]:
+    """The event table with repetitive strings dictionary-encoded (categories in order of first
+    appearance over every event), and the date in epoch milliseconds (int64)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arrays = {name: table.column(name) if name in _HIGH_CARDINALITY
               else table.column(name).dictionary_encode() for name in table.column_names}
     try:
-        ms = pc.cast(pc.cast(arrays["date"], pa.timestamp("ms", "UTC")), pa.int64())
+        ms = pc.cast(pc.cast(arrays["date"], pa.timestamp("ms", "UTC")), pa.int64()).to_numpy(
+            zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        ms = None
-    frame: pd.DataFrame = pa.table(arrays).to_pandas()
-    if ms is None:
         try:
-            parsed = pd.to_datetime(frame["date"], utc=True, format="ISO8601")
+            parsed = pd.to_datetime(table.column("date").to_pandas(), utc=True, format="ISO8601")
         except (ValueError, TypeError) as exc:
             raise PopulationError(f"an event's date is not ISO 8601 ({exc})") from None
-        frame["ms"] = parsed.to_numpy(dtype="datetime64[ms]").view(np.int64)
-    else:
-        frame["ms"] = ms.to_numpy(zero_copy_only=False)
+        ms = parsed.to_numpy(dtype="datetime64[ms]").view(np.int64)
+    return pa.table(arrays), ms
+
+
+def _to_frame(table: Any, ms: np.ndarray[Any, Any]) -> pd.DataFrame:
+    """An encoded event table (see :func:`_encoded`) as a frame, the date also as ``ms``."""
+    frame: pd.DataFrame = table.to_pandas()
+    frame["ms"] = ms
     return frame
 
 
-def read_events(path: str | Path | Sequence[str | Path], types: Iterable[str] | None = None
-                ) -> tuple[pd.DataFrame, LogSummary]:
-    """Read the events of a log export: the table of :data:`EVENT_COLUMNS` (only the events of
-    ``types``, when given) and the summary of every event.
-
-    Raises
-    ------
-    PopulationError
-        When a file cannot be read, or an event is malformed (naming the file and line).
-    """
+def _read_table(path: str | Path | Sequence[str | Path], types: Iterable[str] | None
+                ) -> tuple[Any, LogSummary]:
+    """The events of a log export as an arrow table of :data:`EVENT_COLUMNS` (only the events
+    of ``types``, when given), and the summary of every event."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -422,10 +420,24 @@ def read_events(path: str | Path | Sequence[str | Path], types: Iterable[str] | 
     if summary.unknown:
         warnings.warn(UnknownLogEventWarning(
             f"{sum(summary.unknown.values()):,} events of unknown types were not read as "
-            f"logins: {summary.unknown}"), stacklevel=3)
+            f"logins: {summary.unknown}"), stacklevel=4)
     if types is not None:
         table = table.filter(pc.is_in(table.column("type"), pa.array(list(types), pa.string())))
-    return _to_frame(table), summary
+    return table, summary
+
+
+def read_events(path: str | Path | Sequence[str | Path], types: Iterable[str] | None = None
+                ) -> tuple[pd.DataFrame, LogSummary]:
+    """Read the events of a log export: the table of :data:`EVENT_COLUMNS` (only the events of
+    ``types``, when given) and the summary of every event.
+
+    Raises
+    ------
+    PopulationError
+        When a file cannot be read, or an event is malformed (naming the file and line).
+    """
+    table, summary = _read_table(path, types)
+    return _to_frame(*_encoded(table)), summary
 
 
 def scan(path: str | Path | Sequence[str | Path]) -> LogSummary:
