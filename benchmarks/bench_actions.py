@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 import rulesim as rs
+from rulesim.options import RunOptions
 from rulesim.records import Columns
 from rulesim.run import _job
 
@@ -27,7 +28,7 @@ ACME_ACTIONS = "datasets/tenants/acme-actions"
 
 def pipeline(tenant: Any, seed: int) -> Any:
     """The pipeline a worker builds for ``tenant`` (its services, configuration, secrets)."""
-    return _job(tenant, None, None, None, seed, None, False, None).build()
+    return _job(tenant, RunOptions(seed=seed)).build()
 
 
 def rate(pipe: Any, pop: rs.Population) -> float:

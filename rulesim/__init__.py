@@ -47,6 +47,7 @@ from rulesim.migration import (
     migration_plan,
     migration_report,
 )
+from rulesim.options import RunOptions
 from rulesim.population import Mix, Population, population
 from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
 from rulesim.run import run_login, simulate
@@ -111,6 +112,7 @@ __all__ = [  # noqa: RUF022
     "RuleSet",
     "RuleSourceWarning",
     "RulesimError",
+    "RunOptions",
     "SandboxError",
     "Services",
     "ServicesError",

@@ -45,6 +45,7 @@ import pandas as pd
 from rulesim._flow import Flow, flow_of
 from rulesim._impact_diff import KINDS, OUTCOMES, diff_simulations, latency_table, transitions_table
 from rulesim.errors import UsageError
+from rulesim.options import DEFAULT_CHUNK_SIZE, RunOptions
 from rulesim.run import simulate, simulate_pair
 from rulesim.simulation import Simulation
 from rulesim.sources import RuleSet
@@ -144,7 +145,7 @@ def _check_same_logins(a: Sequence[str], b: Sequence[str], what: str) -> None:
 
 def compare(baseline: Any, candidate: Any, population: Any = None, *,
             strict: bool = False, mapping: Mapping[str, str] | None = None,
-            **simulate_kwargs: Any) -> Impact:
+            options: RunOptions | None = None, **simulate_kwargs: Any) -> Impact:
     """Measure what changes, login by login, when ``candidate`` replaces ``baseline``.
 
     Parameters
@@ -165,10 +166,11 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
     mapping
         Rule name → Action name, for the Actions not named like the Rule they replace (a
         Rules → Actions comparison pairs them by name otherwise).
-    **simulate_kwargs
-        Passed to :func:`~rulesim.simulate` for every run (``configuration``, ``services``,
-        ``seed``, ``workers``, ``limits``, …). ``seed`` defaults to the population's seed, or
-        to the seed recorded by a Simulation given as one side.
+    options, **simulate_kwargs
+        The options of every run (a :class:`~rulesim.RunOptions`, and keywords of
+        :func:`~rulesim.simulate` over it: ``configuration``, ``services``, ``seed``,
+        ``workers``, ``limits``, …), checked once before anything runs. ``seed`` defaults to
+        the population's seed, or to the seed recorded by a Simulation given as one side.
 
     Returns
     -------
@@ -191,13 +193,14 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
         slow = services.with_latency("enrich-person", fixed_ms=900)
         rs.compare(rs.simulate(rules, pop), rs.simulate(rules, pop, services=slow))
     """
+    opts = RunOptions.from_kwargs(options, **simulate_kwargs)
     notes: list[str] = []
     base_sim = baseline if isinstance(baseline, Simulation) else None
     cand_sim = candidate if isinstance(candidate, Simulation) else None
     if base_sim is not None and cand_sim is not None:
-        if simulate_kwargs:
+        if opts.given():
             raise UsageError("compare(): simulate options "
-                             f"({', '.join(sorted(simulate_kwargs))}) have no effect when both "
+                             f"({', '.join(sorted(opts.given()))}) have no effect when both "
                              "sides are finished Simulations; pass rule sets to run them")
         _check_same_logins(_login_ids(base_sim.logins), _login_ids(cand_sim.logins),
                            "compare(): the two simulations")
@@ -221,10 +224,12 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
         else:
             _check_same_logins(_login_ids(finished.logins), _login_ids(population.logins),
                                "compare(): the Simulation and the population")
-        simulate_kwargs.setdefault("seed", finished.manifest.get("seed"))
-        simulate_kwargs.setdefault("chunk_size", finished.manifest.get("chunk_size", 2_000))
+        if opts.seed is None:
+            opts = opts.replace(seed=finished.manifest.get("seed"))
+        if "chunk_size" not in opts.given():
+            opts = opts.replace(chunk_size=finished.manifest.get("chunk_size", DEFAULT_CHUNK_SIZE))
         other = flow_of(candidate if base_sim is not None else baseline)
-        ran = simulate(other, population, **simulate_kwargs)
+        ran = simulate(other, population, options=opts)
         pair = (finished, ran) if base_sim is not None else (ran, finished)
         return Impact(*pair, notes=notes, reused=1, rulesets=(None, None), strict=strict,
                       mapping=mapping, sources=_sources(other))
@@ -234,11 +239,11 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
                          "(rs.population(n, seed=...)), got population=None")
     base_flow, cand_flow = flow_of(baseline), flow_of(candidate)
     base_rules, cand_rules = base_flow.rules, cand_flow.rules
-    if simulate_kwargs.get("seed") is None:
+    if opts.seed is None:
         spec = getattr(population, "spec", None)
-        simulate_kwargs["seed"] = int(spec.get("seed", 0)) if isinstance(spec, Mapping) else 0
+        opts = opts.replace(seed=int(spec.get("seed", 0)) if isinstance(spec, Mapping) else 0)
     if _same_setup(base_flow, cand_flow):
-        sim = simulate(base_flow, population, **simulate_kwargs)
+        sim = simulate(base_flow, population, options=opts)
         notes.append("the two rule sets are identical: run once, shared by both sides")
         return Impact(sim, sim, notes=notes, reused=1, rulesets=(base_rules, cand_rules),
                       strict=strict, mapping=mapping)
@@ -246,18 +251,17 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
     k, safe, global_prefix = _prefix_plan(base_rules, cand_rules)
     if base_flow.has_actions or cand_flow.has_actions:
         k = 0
-    if k and _can_pair(base_rules, cand_rules, simulate_kwargs):
+    if k and _can_pair(base_rules, cand_rules, opts):
         a, b, shared = simulate_pair(base_rules, cand_rules, population, prefix=k,
                                      global_prefix=global_prefix,
-                                     safe_prefix=safe if global_prefix else None,
-                                     **simulate_kwargs)
+                                     safe_prefix=safe if global_prefix else None, options=opts)
         impact = Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules),
                         strict=strict, mapping=mapping,
                         sources=_sources(base_flow, cand_flow))
         impact.shared_rules, impact.shared_logins = k, shared
         return impact
-    a = simulate(base_flow, population, **simulate_kwargs)
-    b = simulate(cand_flow, population, **simulate_kwargs)
+    a = simulate(base_flow, population, options=opts)
+    b = simulate(cand_flow, population, options=opts)
     return Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules),
                   strict=strict, mapping=mapping, sources=_sources(base_flow, cand_flow))
 
@@ -267,17 +271,17 @@ def _sources(*flows: Flow) -> dict[str, str]:
     return {r.name: r.source for f in flows for r in f.rules}
 
 
-def _can_pair(a: RuleSet, b: RuleSet, simulate_kwargs: Mapping[str, Any]) -> bool:
-    """Whether :func:`simulate_pair` can run both sides (same services; no coverage, resume)."""
-    if simulate_kwargs.get("coverage") or simulate_kwargs.get("resume") is not None:
+def _can_pair(a: RuleSet, b: RuleSet, options: RunOptions) -> bool:
+    """Whether :func:`simulate_pair` can run both sides (same services; only options it takes:
+    no coverage, resume, secrets or Actions' settings)."""
+    if not set(options.given()) <= _PAIR_OPTIONS:
         return False
-    if not set(simulate_kwargs) <= _PAIR_OPTIONS:
-        return False
-    return simulate_kwargs.get("services") is not None or a.services_file == b.services_file
+    return options.services is not None or a.services_file == b.services_file
 
 
 _PAIR_OPTIONS = frozenset(inspect.signature(simulate_pair).parameters) - {
-    "baseline", "candidate", "population", "prefix", "global_prefix", "safe_prefix"}
+    "baseline", "candidate", "population", "prefix", "global_prefix", "safe_prefix", "options",
+    "_crash_at"}
 
 
 def _rule_changes(base: Mapping[str, Any], cand: Mapping[str, Any],

@@ -10,23 +10,21 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from rulesim._flow import Flow, flow_of
-from rulesim._validation import check_int, check_one_of
 from rulesim.errors import UsageError
 from rulesim.execution.chunks import Chunk, PopulationRef
 from rulesim.execution.jobs import Job, PairJob, PipelineJob
 from rulesim.execution.results import SPILL_BYTES
 from rulesim.execution.runner import RunOutput, run_job
+from rulesim.options import DEFAULT_CHUNK_SIZE, RunOptions, merge
 from rulesim.population import Population
 from rulesim.runtime.limits import Limits
 from rulesim.simulation import Simulation, versions
 from rulesim.sources import Rule, RuleSet, load_rules
 from rulesim.trace import LoginTrace
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "SIMULATION_OBSERVERS", "SPILL_BYTES", "run_login", "simulate"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "SIMULATION_OBSERVERS", "SPILL_BYTES", "RunOptions", "run_login",
+           "simulate"]
 
-DEFAULT_CHUNK_SIZE = 2_000
-"""Logins per chunk. Part of the result's identity: ``global`` and the fake user store start
-empty at each chunk, so the chunk size (never the worker count) is recorded in the manifest."""
 
 
 def _ruleset(rules: Any) -> RuleSet:
@@ -42,15 +40,10 @@ def _ruleset(rules: Any) -> RuleSet:
                      f"got {type(rules).__name__}")
 
 
-def _job(ruleset: RuleSet | Flow, configuration: Any, services: Any, limits: Limits | None,
-         seed: int, modules: Mapping[str, str] | None, legacy_globals: bool,
-         modules_dir: Any, on_redirect: str = "stop", continue_handler: Any = None, *,
-         secrets: Any = None, action_settings: Mapping[str, Any] | None = None) -> PipelineJob:
-    return PipelineJob.from_ruleset(
-        ruleset, configuration=configuration, services=services, limits=limits, seed=seed,
-        modules=modules, legacy_globals=legacy_globals, modules_dir=modules_dir,
-        on_redirect=on_redirect, continue_handler=continue_handler, secrets=secrets,
-        action_settings=action_settings)
+def _job(ruleset: RuleSet | Flow, options: RunOptions) -> PipelineJob:
+    """The job a worker builds its pipeline from: the rules and the options of :data:`JOB_FIELDS`
+    (``options.seed`` already resolved)."""
+    return PipelineJob.from_ruleset(ruleset, **options.job_options())
 
 
 def _check_population(population: Any) -> None:
@@ -70,7 +63,7 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
              on_progress: Callable[[int, int], None] | None = None,
              spill: bool | None = None,
              secrets: Any = None, action_settings: Mapping[str, Any] | None = None,
-             _crash_at: int | None = None) -> Simulation:
+             options: RunOptions | None = None, _crash_at: int | None = None) -> Simulation:
     """Run a rule set (or a tenant's Rules and Actions) over a population and record
     everything each login did.
 
@@ -149,6 +142,9 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         ``prompt:<form id>`` for a form and answers its fields); an MFA challenge always
         completes. ``continue_handler`` may also be the body itself (a dict), posted back
         after every redirect.
+    options
+        A :class:`~rulesim.RunOptions` holding any of the options above; a keyword given here
+        (other than at its default) is laid over it. Checked once, before anything runs.
 
     Returns
     -------
@@ -156,34 +152,40 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         ``logins``, ``rule_runs``, ``changes``, ``calls``, ``logs`` frames and a manifest.
         ``len(sim.logins) == len(population)`` unless interrupted (then ``complete=False``).
     """
-    check_one_of("on_redirect", on_redirect, ("stop", "continue"))
-    check_int("chunk_size", chunk_size, minimum=1)
+    opts = merge(options, {
+        "configuration": configuration, "services": services, "limits": limits, "seed": seed,
+        "workers": workers, "executor": executor, "progress": progress,
+        "on_redirect": on_redirect, "continue_handler": continue_handler, "modules": modules,
+        "legacy_globals": legacy_globals, "modules_dir": modules_dir, "chunk_size": chunk_size,
+        "resume": resume, "cancel": cancel, "coverage": coverage, "on_progress": on_progress,
+        "spill": spill, "secrets": secrets, "action_settings": action_settings})
+    return _simulate(rules, population, opts, _crash_at)
+
+
+def _simulate(rules: Any, population: Any, opts: RunOptions,
+              crash_at: int | None = None) -> Simulation:
     flow = flow_of(rules)
-    if coverage:
+    if opts.coverage:
         from rulesim.coverage import instrument_flow
 
         flow = instrument_flow(flow)
     _check_population(population)
     pop_spec = population.spec
-    if seed is None:
-        seed = int(pop_spec.get("seed", 0))
-    check_int("seed", seed)
-    job = _job(flow, configuration, services, limits, seed, modules, legacy_globals,
-               modules_dir, on_redirect, continue_handler, secrets=secrets,
-               action_settings=action_settings)
+    if opts.seed is None:
+        opts = opts.replace(seed=int(pop_spec.get("seed", 0)))
+    seed = int(opts.seed or 0)
+    job = _job(flow, opts)
     started = _dt.datetime.now(_dt.timezone.utc)
     checkpoint = None
-    if resume is not None:
+    if opts.resume is not None:
         from rulesim.execution.checkpoint import Checkpoint
 
-        checkpoint = Checkpoint(resume, identity={
-            "seed": seed, "chunk_size": chunk_size, "ruleset_sha256": flow.sha256,
+        checkpoint = Checkpoint(opts.resume, identity={
+            "seed": seed, "chunk_size": opts.chunk_size, "ruleset_sha256": flow.sha256,
             "configuration_keys": sorted(job.configuration), "population": pop_spec,
             "logins": len(population)})
-    out = run_job(job, population, chunk_size=chunk_size, workers=workers, executor=executor,
-                  progress=progress, cancel=cancel, on_progress=on_progress,
-                  crash_at=_crash_at, checkpoint=checkpoint, spill=spill)
-    (sim,) = _simulations(job, out, [flow], seed, chunk_size, population, started)
+    out = run_job(job, population, opts, crash_at=crash_at, checkpoint=checkpoint)
+    (sim,) = _simulations(job, out, [flow], seed, opts.chunk_size, population, started)
     if checkpoint is not None and sim.complete:
         sim.to_parquet(checkpoint.folder)
     return sim
@@ -227,7 +229,8 @@ def _manifest(ruleset: RuleSet | Flow, job: PipelineJob, seed: int, chunk_size: 
 def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, prefix: int,
                   global_prefix: bool = False, safe_prefix: int | None = None,
                   configuration: Any = None, services: Any = None,
-                  limits: Limits | None = None, seed: int = 0, workers: int | None = None,
+                  limits: Limits | None = None, seed: int | None = None,
+                  workers: int | None = None,
                   executor: Any = None, progress: bool | None = None,
                   on_redirect: str = "stop", continue_handler: Any = None,
                   modules: Mapping[str, str] | None = None, legacy_globals: bool = False,
@@ -235,7 +238,7 @@ def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, pre
                   chunk_size: int = DEFAULT_CHUNK_SIZE,
                   cancel: threading.Event | None = None,
                   on_progress: Callable[[int, int], None] | None = None,
-                  spill: bool | None = None,
+                  spill: bool | None = None, options: RunOptions | None = None,
                   _crash_at: int | None = None) -> tuple[Simulation, Simulation, int]:
     """Simulate two rule sets over one population, running their first ``prefix`` rules once.
 
@@ -250,18 +253,21 @@ def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, pre
         The baseline's and the candidate's simulations, and how many logins continued from
         the shared prefix (the others ran both sides in full).
     """
-    check_one_of("on_redirect", on_redirect, ("stop", "continue"))
-    check_int("chunk_size", chunk_size, minimum=1)
-    check_int("seed", seed)
+    opts = merge(options, {
+        "configuration": configuration, "services": services, "limits": limits, "seed": seed,
+        "workers": workers, "executor": executor, "progress": progress,
+        "on_redirect": on_redirect, "continue_handler": continue_handler, "modules": modules,
+        "legacy_globals": legacy_globals, "modules_dir": modules_dir, "chunk_size": chunk_size,
+        "cancel": cancel, "on_progress": on_progress, "spill": spill})
+    if opts.seed is None:
+        opts = opts.replace(seed=0)
     _check_population(population)
-    jobs = [_job(rs_, configuration, services, limits, seed, modules, legacy_globals,
-                 modules_dir, on_redirect, continue_handler) for rs_ in (baseline, candidate)]
+    jobs = [_job(rs_, opts) for rs_ in (baseline, candidate)]
     started = _dt.datetime.now(_dt.timezone.utc)
     job = PairJob(jobs[0], jobs[1], prefix, global_prefix, safe_prefix)
-    out = run_job(job, population, chunk_size=chunk_size, workers=workers, executor=executor,
-                  progress=progress, cancel=cancel, on_progress=on_progress,
-                  crash_at=_crash_at, spill=spill)
-    a, b = _simulations(job, out, [baseline, candidate], seed, chunk_size, population, started)
+    out = run_job(job, population, opts, crash_at=_crash_at)
+    a, b = _simulations(job, out, [baseline, candidate], int(opts.seed or 0), opts.chunk_size,
+                        population, started)
     return a, b, out.store.shared
 
 
@@ -271,11 +277,12 @@ SIMULATION_OBSERVERS: list[Callable[[Simulation], None]] = []
 
 def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
               context: Mapping[str, Any] | None = None, configuration: Any = None,
-              services: Any = None, seed: int = 0, limits: Limits | None = None,
+              services: Any = None, seed: int | None = None, limits: Limits | None = None,
               modules: Mapping[str, str] | None = None,
               timestamp_ms: int | None = None, on_redirect: str = "stop",
               continue_handler: Any = None, secrets: Any = None,
-              action_settings: Mapping[str, Any] | None = None) -> LoginTrace:
+              action_settings: Mapping[str, Any] | None = None,
+              options: RunOptions | None = None) -> LoginTrace:
     """Run one login through the rules, like Auth0's "Try this rule" for the whole pipeline.
 
     Parameters
@@ -286,8 +293,9 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
     user, context
         The login's ``user`` and ``context``, partial: missing fields are filled from
         realistic defaults (the population providers), so a test states only what matters.
-    configuration, services, seed, limits, modules, secrets, action_settings
-        As for :func:`simulate`.
+    configuration, services, seed, limits, modules, secrets, action_settings, options
+        As for :func:`simulate` (of the options, those that shape a login count here:
+        :data:`rulesim.options.JOB_FIELDS`).
     timestamp_ms
         Virtual time of the login (default: the population default).
 
@@ -301,11 +309,15 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
         login["timestamp_ms"] = int(timestamp_ms)
     pop = Population.from_logins([login])
     flow = flow_of(rules)
-    job = _job(flow, configuration, services, limits, seed, modules, False, None,
-               check_one_of("on_redirect", on_redirect, ("stop", "continue")), continue_handler,
-               secrets=secrets, action_settings=action_settings)
+    opts = merge(options, {
+        "configuration": configuration, "services": services, "seed": seed, "limits": limits,
+        "modules": modules, "on_redirect": on_redirect, "continue_handler": continue_handler,
+        "secrets": secrets, "action_settings": action_settings})
+    if opts.seed is None:
+        opts = opts.replace(seed=0)
+    job = _job(flow, opts)
     columns = _session().run(job, PopulationRef.of(pop), Chunk(0, 0, 1))
-    manifest = {"seed": seed, "ruleset_sha256": flow.sha256, "logins": 1, **flow.manifest(),
+    manifest = {"seed": opts.seed, "ruleset_sha256": flow.sha256, "logins": 1, **flow.manifest(),
                 "configuration_keys": sorted(job.configuration), "versions": versions()}
     sim = Simulation.from_columns(columns, job.rule_names(), manifest, population=pop)
     for observer in SIMULATION_OBSERVERS:

@@ -20,6 +20,7 @@ from rulesim.execution.checkpoint import Checkpoint
 from rulesim.execution.chunks import Chunk, PopulationRef
 from rulesim.execution.jobs import Job
 from rulesim.execution.results import EncodedChunk, ResultStore
+from rulesim.options import RunOptions
 
 __all__ = ["RunOutput", "run_job"]
 
@@ -54,23 +55,30 @@ def _in_notebook() -> bool:
     return "ipykernel" in sys.modules
 
 
-def run_job(job: Job, population: Any, *, chunk_size: int, workers: int | None,
-            executor: Any, progress: bool | None, cancel: threading.Event | None = None,
-            on_progress: Callable[[int, int], None] | None = None,
+def run_job(job: Job, population: Any, options: RunOptions | None = None, *,
             crash_at: int | None = None, checkpoint: Checkpoint | None = None,
-            spill: bool | None = None) -> RunOutput:
+            **keywords: Any) -> RunOutput:
     """Run ``job`` over every chunk of ``population`` not already in the ``checkpoint``.
 
-    Parameters are those of :func:`rulesim.simulate`; ``spill`` is passed to the
-    :class:`~rulesim.execution.results.ResultStore` when there is no checkpoint.
+    Parameters
+    ----------
+    job, population
+        What to run, and over which logins.
+    options
+        The run's :class:`~rulesim.options.RunOptions`; of them the executor reads
+        ``chunk_size``, ``workers``, ``executor``, ``progress``, ``cancel``, ``on_progress``
+        and ``spill`` (passed to the :class:`~rulesim.execution.results.ResultStore` when there
+        is no checkpoint). ``keywords`` are laid over them (``run_job(job, pop, workers=2)``).
+    crash_at, checkpoint
+        A test hook (the login at which a worker dies) and the checkpoint to resume.
     """
+    opts = RunOptions.from_kwargs(options, **keywords)
+    chunk_size, workers, executor = opts.chunk_size, opts.workers, opts.executor
+    progress, cancel, on_progress, spill = opts.progress, opts.cancel, opts.on_progress, opts.spill
     if not (executor in (None, "local", "dask")
             or (hasattr(executor, "submit") and hasattr(executor, "scatter"))):
         raise UsageError(f"expected executor to be None, 'local', 'dask' or a dask Client, "
                          f"got {executor!r}")
-    if spill is not None and not isinstance(spill, bool):
-        raise UsageError(f"expected spill to be None (automatic), True or False, got "
-                         f"spill={spill!r}")
     total = len(population)
     bounds = population.chunk_bounds(chunk_size) if total else []
     store = checkpoint.store if checkpoint is not None else ResultStore(spill=spill)

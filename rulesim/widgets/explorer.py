@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rulesim._flow import Flow, flow_of
 from rulesim.errors import UsageError
+from rulesim.options import RunOptions
 from rulesim.population import Population, population
 from rulesim.run import simulate
 from rulesim.sources import RuleSet, load_configuration
@@ -70,8 +71,10 @@ class Explorer(View):
         Initial population controls (ignored while ``population`` is selected).
     workers
         Worker processes per run (default: every core).
-    **simulate_kwargs
-        Further :func:`~rulesim.simulate` options (``limits``, ``modules``, …).
+    options, **simulate_kwargs
+        Further options of every run (a :class:`~rulesim.RunOptions`, and
+        :func:`~rulesim.simulate` keywords over it: ``limits``, ``modules``, …), checked
+        when the Explorer is built.
 
     Attributes
     ----------
@@ -115,7 +118,7 @@ class Explorer(View):
     def __init__(self, rules: Any, population: Population | None = None, *,
                  configuration: Any = None, services: Any = None, size: int = 2_000,
                  mix: str = "b2c", seed: int = 7, workers: int | None = None,
-                 **simulate_kwargs: Any) -> None:
+                 options: RunOptions | None = None, **simulate_kwargs: Any) -> None:
         w = ipywidgets()
         flow = flow_of(rules)
         base = flow.rules
@@ -137,7 +140,7 @@ class Explorer(View):
         self._seconds_per_login: float | None = None
         self._given = population
         self._services = services
-        self._simulate_kwargs = dict(simulate_kwargs)
+        self._options = RunOptions.from_kwargs(options, **simulate_kwargs)
         self._populations: dict[tuple[Any, ...], Population] = {}
         self._lock = threading.Lock()
         self._job: Job | None = None
@@ -464,10 +467,11 @@ class Explorer(View):
             job.phases += 1
             job.done = 0
             job.phase_started = time.monotonic()
-        return simulate(rules, job.population, services=self._services, workers=job.workers,
-                        progress=False, cancel=job.cancelled,
-                        on_progress=lambda done, total: self._report(job, done, total),
-                        **self._simulate_kwargs)
+        services = self._services if self._services is not None else self._options.services
+        options = self._options.replace(
+            services=services, workers=job.workers, progress=False, cancel=job.cancelled,
+            on_progress=lambda done, total: self._report(job, done, total))
+        return simulate(rules, job.population, options=options)
 
     def _running_text(self, job: Job, elapsed: float) -> str:
         total = len(job.population)
