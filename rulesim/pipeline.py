@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rulesim.errors import ErrorCode
+from rulesim.outcomes import LoginOutcome
 from rulesim.records import Columns
 from rulesim.runtime._node_errors import reword_block
 from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, row_names
@@ -239,7 +240,7 @@ class Pipeline:
         block = self._block(first)
         self._write_metadata(first)
         result = block.login(0)
-        if result["outcome"] == "redirect" and self.on_redirect == "continue" and \
+        if result["outcome"] == LoginOutcome.REDIRECT and self.on_redirect == "continue" and \
                 not self._actions_suspended(first):
             self._add(sink, block, first, [login_id], [user_id], "initial", logins=False)
             body = self._answer(payload, result["redirect_url"])
@@ -261,10 +262,10 @@ class Pipeline:
             again["rules_run"] += result["rules_run"]
             again["flags"] = ",".join(sorted({*result["flags"].split(","),
                                               *again["flags"].split(","), "continued"} - {""}))
-            if again["outcome"] == "redirect":
+            if again["outcome"] == LoginOutcome.REDIRECT:
                 # context.redirect is ignored on /continue: one redirect per login.
-                again["outcome"] = "allowed"
-            if again["outcome"] in ("error", "timeout"):
+                again["outcome"] = LoginOutcome.ALLOWED.value
+            if again["outcome"] in (LoginOutcome.ERROR, LoginOutcome.TIMEOUT):
                 again["app_error"] = self.limits.error_mapping
             pos = again["deciding_rule"]
             again["deciding_rule"] = self._names[pos] if pos >= 0 else None

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from rulesim.outcomes import RuleOutcome
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -170,7 +172,7 @@ class SimulationPlots:
             group of bars per rule that ran, plus a ``(whole login)`` group on top.
         """
         rr = self._sim.rule_runs
-        ran = rr[rr["outcome"].astype(str) != "skipped"]
+        ran = rr[rr["outcome"].astype(str) != RuleOutcome.SKIPPED.value]
         rules = [r for r in self._rule_order() if (ran["rule"].astype(str) == r).any()]
         fig = _figure(10.0, _height(len(rules) + 1) * 1.2)
         ax = fig.subplots()

@@ -17,9 +17,10 @@ one per ``api`` command of an Action
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from rulesim.outcomes import ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,56 +43,6 @@ __all__ = [
     "join_attributes",
     "shared_categories",
 ]
-
-
-class LoginOutcome(str, enum.Enum):
-    """What the application finally got for a login."""
-
-    ALLOWED = "allowed"
-    DENIED = "denied"
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    REDIRECT = "redirect"
-
-
-class RuleOutcome(str, enum.Enum):
-    """How one rule ended within one login."""
-
-    OK = "ok"
-    DENIED = "denied"
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    SKIPPED = "skipped"
-
-
-class ChangeTarget(str, enum.Enum):
-    """The watched part of ``user``/``context`` a change touched."""
-
-    USER = "user"
-    APP_METADATA = "app_metadata"
-    USER_METADATA = "user_metadata"
-    ID_TOKEN = "id_token"
-    ACCESS_TOKEN = "access_token"
-    MULTIFACTOR = "multifactor"
-    REDIRECT = "redirect"
-    SAML = "saml"
-    PRIMARY_USER = "primary_user"
-    # Targets only Actions' commands have (docs/actions.md).
-    ACCESS = "access"
-    TRANSACTION_METADATA = "transaction_metadata"
-    SESSION = "session"
-    REFRESH_TOKEN = "refresh_token"
-    CACHE = "cache"
-    PROMPT = "prompt"
-    AUTHENTICATION = "authentication"
-
-
-class ChangeOp(str, enum.Enum):
-    """Kind of change at a JSON path."""
-
-    ADD = "add"
-    REPLACE = "replace"
-    REMOVE = "remove"
 
 
 _LOGIN_OUTCOMES = [o.value for o in LoginOutcome]

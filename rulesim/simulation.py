@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 import pandas as pd
 
 from rulesim.errors import UsageError
+from rulesim.outcomes import RuleOutcome
 from rulesim.records import COLUMNS, Columns, LoginOutcome, conform, join_attributes
 from rulesim.trace import LoginTrace
 
@@ -231,8 +232,8 @@ class Simulation:
         first = rr.drop_duplicates("rule").set_index("rule")
         orders = first["order"]
         counts = pd.crosstab(rr["rule"], rr["outcome"]).reindex(
-            index=rules, columns=["ok", "denied", "error", "timeout", "skipped"], fill_value=0)
-        ran = rr[rr["outcome"] != "skipped"]
+            index=rules, columns=[o.value for o in RuleOutcome], fill_value=0)
+        ran = rr[rr["outcome"] != RuleOutcome.SKIPPED.value]
         grouped = ran.groupby("rule", observed=False)
         cpu = grouped["cpu_us"].quantile([0.5, 0.95]).unstack().reindex(rules)
         io = grouped["io_ms"].quantile([0.95]).unstack().reindex(rules)
@@ -241,13 +242,14 @@ class Simulation:
             "kind": (first["kind"].astype(str).reindex(rules).fillna("rule").to_numpy()
                      if "kind" in first else ["rule"] * len(rules)),
             "rule": rules,
-            "runs": (counts.sum(axis=1) - counts["skipped"]).to_numpy(),
+            "runs": (counts.sum(axis=1) - counts[RuleOutcome.SKIPPED.value]).to_numpy(),
         })
         for col in counts.columns:
             table[col] = counts[col].to_numpy()
         runs = table["runs"].where(table["runs"] > 0, 1)
-        table["deny_rate"] = table["denied"] / runs
-        table["error_rate"] = (table["error"] + table["timeout"]) / runs
+        table["deny_rate"] = table[RuleOutcome.DENIED.value] / runs
+        table["error_rate"] = (table[RuleOutcome.ERROR.value]
+                               + table[RuleOutcome.TIMEOUT.value]) / runs
         table["cpu_us_p50"] = cpu[0.5].to_numpy() if 0.5 in cpu else 0.0
         table["cpu_us_p95"] = cpu[0.95].to_numpy() if 0.95 in cpu else 0.0
         table["cpu_us_max"] = grouped["cpu_us"].max().reindex(rules).to_numpy()

@@ -6,6 +6,8 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
+from rulesim.outcomes import LoginOutcome
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -99,12 +101,12 @@ class LoginTrace:
     @property
     def denied(self) -> bool:
         """True when a rule denied the login (``UnauthorizedError``)."""
-        return self.outcome == "denied"
+        return self.outcome == LoginOutcome.DENIED
 
     @property
     def allowed(self) -> bool:
         """True when the login succeeded (a pending redirect counts as not yet allowed)."""
-        return self.outcome == "allowed"
+        return self.outcome == LoginOutcome.ALLOWED
 
     def claims(self, token: str = "id_token") -> dict[str, Any]:
         """Claims of ``'id_token'`` or ``'access_token'``."""

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from rulesim.errors import ErrorCode, UsageError
+from rulesim.outcomes import RuleOutcome
 from rulesim.records import Columns, PairColumns
 from rulesim.runtime.actions import row_names
 from rulesim.runtime.limits import Limits
@@ -259,7 +260,7 @@ class PipelineJob(Job):
             mfa_required=False, mfa_provider=None, redirect_url=None, id_token="{}",
             access_token="{}", scopes="", saml=None, primary_user=None, dropped_claims="[]",
             cpu_ms=0.0, latency_ms=0.0, rules_run=0, flags=flag)
-        sink.add_rule_runs(login_id, names, orders, ["skipped"] * n, [None] * n, [None] * n,
+        sink.add_rule_runs(login_id, names, orders, [RuleOutcome.SKIPPED.value] * n, [None] * n, [None] * n,
                            [0] * n, [0.0] * n, [0.0] * n, [0] * n, [0] * n, [""] * n,
                            kinds=self.row_kinds())
         return sink

@@ -16,13 +16,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from rulesim.outcomes import LoginOutcome, RuleOutcome
+
 __all__ = ["CHANGE_FIELDS", "LOGIN_FIELDS", "LOGIN_OUTCOMES", "LOG_FIELDS", "RULE_OUTCOMES",
            "LoginBlock", "decode_block", "engine_failure_block"]
 
-LOGIN_OUTCOMES = ("allowed", "denied", "error", "timeout", "redirect")
-"""Login outcomes by the index the prelude writes."""
-RULE_OUTCOMES = ("ok", "denied", "error", "timeout", "skipped")
-"""Rule outcomes by the index the prelude writes."""
+LOGIN_OUTCOMES = tuple(o.value for o in LoginOutcome)
+"""Login outcomes by the index the prelude writes (the order of :class:`LoginOutcome`)."""
+RULE_OUTCOMES = tuple(o.value for o in RuleOutcome)
+"""Rule outcomes by the index the prelude writes (the order of :class:`RuleOutcome`)."""
 
 LOGIN_FIELDS = ("outcome", "error_code", "error_message", "app_error", "deciding_rule",
                 "mfa_required", "mfa_provider", "redirect_url", "id_token", "access_token",

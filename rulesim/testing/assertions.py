@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rulesim.errors import UsageError
+from rulesim.outcomes import LoginOutcome, RuleOutcome
 from rulesim.trace import LoginTrace
 
 __all__ = ["RuleAssertionError", "assert_allowed", "assert_claim", "assert_denied",
@@ -37,7 +38,7 @@ class RuleAssertionError(AssertionError):
 
 
 def _ran(trace: LoginTrace) -> str:
-    names = [str(r.rule) for r in trace.rule_runs.itertuples() if r.outcome != "skipped"]
+    names = [str(r.rule) for r in trace.rule_runs.itertuples() if r.outcome != RuleOutcome.SKIPPED]
     return ", ".join(f"`{n}`" for n in names) or "none"
 
 
@@ -87,9 +88,10 @@ def assert_allowed(trace: LoginTrace, *, allow_redirect: bool = False) -> None:
         Also accept a login that ended with a pending ``context.redirect``.
     """
     __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
-    if trace.outcome == "allowed" or (allow_redirect and trace.outcome == "redirect"):
+    if trace.outcome == LoginOutcome.ALLOWED or (allow_redirect
+                                                 and trace.outcome == LoginOutcome.REDIRECT):
         return
-    if trace.outcome == "redirect":
+    if trace.outcome == LoginOutcome.REDIRECT:
         by = writers(trace, "redirect")
         raise RuleAssertionError(f"expected the login to be allowed, but {blame(by) or 'a rule'} "
                                  f"redirected it to {trace.redirect}", trace, by[0] if by else None)
@@ -112,8 +114,8 @@ def assert_denied(trace: LoginTrace, reason: str | None = None, *, code: str | N
         The rule expected to deny it.
     """
     __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
-    if trace.outcome != "denied":
-        if trace.outcome in ("error", "timeout"):
+    if trace.outcome != LoginOutcome.DENIED:
+        if trace.outcome in (LoginOutcome.ERROR, LoginOutcome.TIMEOUT):
             raise RuleAssertionError(
                 f"expected the login to be denied, but rule `{trace.deciding_rule}` failed it with "
                 f"{trace.outcome} ({trace.error_code}): {trace.error_message}", trace,

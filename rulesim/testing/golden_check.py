@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from rulesim.outcomes import LoginOutcome
 from rulesim.testing import assertions as t
 from rulesim.testing.assertions import RuleAssertionError
 from rulesim.trace import LoginTrace
@@ -83,9 +84,9 @@ def _fail(trace: LoginTrace, message: str) -> None:
 
 def _outcome(trace: LoginTrace, outcome: str) -> None:
 
-    if outcome == "allowed":
+    if outcome == LoginOutcome.ALLOWED:
         t.assert_allowed(trace)
-    elif outcome == "denied":
+    elif outcome == LoginOutcome.DENIED:
         t.assert_denied(trace)
     elif trace.outcome != outcome:
         _fail(trace, f"expected outcome {outcome}, got {trace.outcome} (deciding rule: "

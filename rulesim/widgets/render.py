@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from rulesim.outcomes import LoginOutcome, RuleOutcome
 from rulesim.plots import OUTCOME_COLORS
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ def figure_png(fig: Figure, *, dpi: int = 80) -> bytes:
 def outcome_counts_text(logins: pd.DataFrame) -> str:
     """``"2,000 logins: allowed 540, denied 210, …"`` with the outcomes that occur."""
     counts = logins["outcome"].astype(str).value_counts()
-    order = [o for o in ("allowed", "denied", "error", "timeout", "redirect") if counts.get(o)]
+    order = [o.value for o in LoginOutcome if counts.get(o.value)]
     parts = ", ".join(f"{o} {int(counts[o]):,}" for o in order)
     return f"{len(logins):,} logins: {parts}" if parts else f"{len(logins):,} logins"
 
@@ -246,7 +247,7 @@ def rules_table_html(table: pd.DataFrame) -> str:
     shows them once, above its tabs.
     """
     # Timeouts are rare: a column of zeros would only push the claims out of view.
-    counted = [c for c in _RULE_COUNTS if c != "timeout" or table[c].any()]
+    counted = [c for c in _RULE_COUNTS if c != RuleOutcome.TIMEOUT or table[c].any()]
     header = ["#", "rule", *counted, *(t for _, t in _RULE_TIMES), "claims", "error codes"]
     claims = [c.strip() for text in table.get("claims", pd.Series(dtype=str)).dropna()
               for c in str(text).split(",") if c.strip()]

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rulesim.outcomes import LoginOutcome, RuleOutcome
 from rulesim.widgets.render import MONO, html_table, missing, outcome_badge
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def tokens_html(trace: LoginTrace) -> str:
     if trace.mfa:
         tokens["multifactor"] = trace.mfa
     note = ("<i>not issued yet: the login waits on a redirect; these are the claims so far</i>"
-            if trace.outcome == "redirect" else "")
+            if trace.outcome == LoginOutcome.REDIRECT else "")
     body = html.escape(json.dumps(tokens, indent=2, sort_keys=True))
     return (f'{note}<pre style="{MONO};font-size:12px;white-space:pre-wrap;'
             f'overflow-wrap:anywhere;margin:2px 0">{body}</pre>')
@@ -139,7 +140,7 @@ def _headline(trace: LoginTrace) -> str:
 
 
 def _rule_cell(r: Any, column: str) -> str:
-    if str(r.outcome) == "skipped":
+    if str(r.outcome) == RuleOutcome.SKIPPED:
         return ""
     return str(int(getattr(r, column)))
 
