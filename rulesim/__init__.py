@@ -35,7 +35,6 @@ from rulesim.errors import (
     UsageError,
 )
 from rulesim.gallery import Template, new_action, new_rule, templates
-from rulesim.golden import GoldenFileError
 from rulesim.impact import Impact, compare
 from rulesim.population import Mix, Population, population
 from rulesim.records import COLUMNS, ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
@@ -57,6 +56,7 @@ from rulesim.sources import (
     load_tenant,
 )
 from rulesim.testing import Counterexample, search
+from rulesim.testing.golden import GoldenFileError
 from rulesim.trace import LoginTrace
 
 __version__ = "0.1.0"

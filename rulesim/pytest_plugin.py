@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from rulesim.golden import SUFFIX, CaseResult, GoldenCase, GoldenFileError, GoldenReport
+from rulesim.testing.golden import SUFFIX, CaseResult, GoldenCase, GoldenFileError, GoldenReport
 
 __all__ = [
     "GoldenItem",
@@ -145,7 +145,7 @@ class GoldenYamlFile(pytest.File):
 
     def collect(self) -> Iterator[GoldenItem]:
         """Load the file (a bad file is a collection error naming the file and line)."""
-        from rulesim.golden import load
+        from rulesim.testing.golden import load
 
         self.golden = load(self.path)
         for case in self.golden.cases:

@@ -45,8 +45,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("results", ("rulesim.run", "rulesim.simulation", "rulesim.trace", "rulesim.plots",
                  "rulesim.coverage", "rulesim._coverage_actions")),
     ("impact", ("rulesim.impact", "rulesim._impact*")),
-    ("testing", ("rulesim.testing", "rulesim.golden", "rulesim._golden_check",
-                 "rulesim.strategies", "rulesim._search", "rulesim.literals")),
+    ("testing", ("rulesim.testing", "rulesim.testing.*", "rulesim.golden",
+                 "rulesim.strategies", "rulesim.literals")),
     ("views", ("rulesim", "rulesim.__main__", "rulesim.widgets", "rulesim._widgets*",
                "rulesim.cli", "rulesim.cli.*", "rulesim.pytest_plugin")),
 ]

@@ -22,7 +22,7 @@ __all__ = ["COMMANDS", "test_command"]
 def test_command(paths: tuple[str, ...], coverage: bool, coverage_html: str | None,
                  quiet: bool) -> int:
     """Run the golden cases in PATHS (``*.rulesim.yaml`` files, or folders holding them)."""
-    from rulesim.golden import find_files, load
+    from rulesim.testing.golden import find_files, load
 
     files = find_files(paths)
     if not files:
@@ -33,7 +33,7 @@ def test_command(paths: tuple[str, ...], coverage: bool, coverage_html: str | No
 
         collector = CoverageCollector()
     loaded = [load(f) for f in files]  # every file is checked before anything runs
-    from rulesim.golden import GoldenReport
+    from rulesim.testing.golden import GoldenReport
 
     results = []
     for golden in loaded:

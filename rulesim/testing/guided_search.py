@@ -20,9 +20,10 @@ import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rulesim import testing
 from rulesim.errors import MissingExtraError, UsageError
 from rulesim.sources import Rule, RuleSet
+from rulesim.testing.property_search import Counterexample, counterexample, draw, fails
+from rulesim.testing.runs import run_logins
 
 __all__ = ["SearchResult", "explore"]
 
@@ -45,7 +46,7 @@ class SearchResult:
         The literals mined from the rules (:class:`rulesim.literals.Literal`).
     """
 
-    counterexample: testing.Counterexample | None
+    counterexample: Counterexample | None
     coverage: Any
     examples: int
     literals: list[Any]
@@ -131,11 +132,11 @@ def _run(rules: Any, batch: list[dict[str, Any]], options: dict[str, Any], measu
          ) -> tuple[list[Any], list[dict[str, list[int]]]]:
     """Traces of a batch and, when measured, each login's coverage counters."""
     if not measured:
-        return testing.run_logins(rules, batch, **options), [{} for _ in batch]
+        return run_logins(rules, batch, **options), [{} for _ in batch]
     from rulesim.execution.checkpoint import read_chunks
 
     with tempfile.TemporaryDirectory(prefix="rulesim-search-") as folder:
-        traces = testing.run_logins(rules, batch, resume=folder, **options)
+        traces = run_logins(rules, batch, resume=folder, **options)
         by_login: dict[str, dict[str, list[int]]] = {}
         for chunk in read_chunks(folder).values():
             for login_id in chunk.table("", "logins")["login_id"]:
@@ -165,7 +166,7 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
     if strategy is None:
         strategy = strategies.logins(rules=ruleset) if mined else strategies.logins()
     options.setdefault("seed", seed)
-    fresh = testing._draw(strategy, max_examples, seed)
+    fresh = draw(strategy, max_examples, seed)
     run_rules: Any = ruleset
     branch_ids: dict[str, set[int]] = {}
     if measured:
@@ -201,7 +202,7 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
             if arms - covered:
                 covered |= arms
                 corpus.append(login)
-            if testing._fails(property, trace):
+            if fails(property, trace):
                 failures += 1
                 failing = failing or (login, trace)
     coverage = None
@@ -211,7 +212,7 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
         coverage = Coverage.from_counts(run_rules, totals)
     found = None
     if failing is not None:
-        found = testing._counterexample(ruleset, property, failing[0], shrink, options,
+        found = counterexample(ruleset, property, failing[0], shrink, options,
                                         len(tried), failures)
         found.coverage = coverage
     return SearchResult(found, coverage, len(tried), mined)

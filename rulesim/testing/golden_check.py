@@ -11,6 +11,8 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from rulesim.testing import assertions as t
+from rulesim.testing.assertions import RuleAssertionError
 from rulesim.trace import LoginTrace
 
 __all__ = ["check", "persisted"]
@@ -18,7 +20,6 @@ __all__ = ["check", "persisted"]
 
 def check(expect: Mapping[str, Any], trace: LoginTrace) -> list[str]:
     """Every expectation of ``expect`` the trace misses, as messages naming the rule."""
-    from rulesim import testing as t
 
     checks: list[Callable[[], None]] = []
     outcome = expect.get("outcome")
@@ -42,8 +43,8 @@ def check(expect: Mapping[str, Any], trace: LoginTrace) -> list[str]:
                                            f"({trace.outcome})"))
     for token, spec in (expect.get("claims") or {}).items():
         present = spec.get("present") or {}
-        items = ([(n, t._ANY if v is None else v) for n, v in present.items()]
-                 if isinstance(present, Mapping) else [(n, t._ANY) for n in present])
+        items = ([(n, t.ANY if v is None else v) for n, v in present.items()]
+                 if isinstance(present, Mapping) else [(n, t.ANY) for n in present])
         for name, value in items:
             checks.append(functools.partial(t.assert_claim, trace, token, name, value))
         for name in spec.get("absent") or []:
@@ -76,13 +77,11 @@ def check(expect: Mapping[str, Any], trace: LoginTrace) -> list[str]:
 
 
 def _fail(trace: LoginTrace, message: str) -> None:
-    from rulesim.testing import RuleAssertionError
 
     raise RuleAssertionError(message, trace)
 
 
 def _outcome(trace: LoginTrace, outcome: str) -> None:
-    from rulesim import testing as t
 
     if outcome == "allowed":
         t.assert_allowed(trace)
@@ -94,7 +93,6 @@ def _outcome(trace: LoginTrace, outcome: str) -> None:
 
 
 def _saml(trace: LoginTrace, want: Mapping[str, Any]) -> None:
-    from rulesim import testing as t
 
     raw = getattr(trace, "saml", None) or getattr(trace, "_row", {}).get("saml")
     got = json.loads(raw) if isinstance(raw, str) else (raw or {})
@@ -102,7 +100,7 @@ def _saml(trace: LoginTrace, want: Mapping[str, Any]) -> None:
         if got.get(key) != value:
             by = t.writers(trace, "saml")
             _fail(trace, f"expected samlConfiguration.{key} = {value!r}, got {got.get(key)!r} "
-                         f"(set by {t._blame(by) or 'no rule'})")
+                         f"(set by {t.blame(by) or 'no rule'})")
 
 
 def _call(trace: LoginTrace, pattern: str) -> None:
@@ -143,12 +141,11 @@ def _field(row: Mapping[str, Any], key: str, want: Any) -> bool:
 
 
 def _redirect(trace: LoginTrace, want: Any) -> None:
-    from rulesim import testing as t
 
     if want is False:
         if trace.redirect:
             by = t.writers(trace, "redirect")
-            _fail(trace, f"expected no redirect, but {t._blame(by) or 'a rule'} redirected to "
+            _fail(trace, f"expected no redirect, but {t.blame(by) or 'a rule'} redirected to "
                          f"{trace.redirect}")
         return
     t.assert_redirect(trace, None if want is True else str(want))
@@ -177,13 +174,12 @@ def _nested(current: Any, rest: Sequence[str], value: Any) -> Any:
 
 
 def _persisted(trace: LoginTrace, want: Any) -> None:
-    from rulesim import testing as t
 
     got = persisted(trace)
     if want is False or want == {}:
         if got:
             by = t.writers(trace, next(iter(got)))
-            _fail(trace, f"expected nothing persisted, but {t._blame(by) or 'a rule'} persisted "
+            _fail(trace, f"expected nothing persisted, but {t.blame(by) or 'a rule'} persisted "
                          f"{json.dumps(got, sort_keys=True)}")
         return
     for target, values in want.items():
@@ -192,6 +188,6 @@ def _persisted(trace: LoginTrace, want: Any) -> None:
             if key not in have or have[key] != value:
                 by = t.writers(trace, target, key)
                 _fail(trace, f"expected {target}.{key} = {value!r} to be persisted, but "
-                             + (f"{t._blame(by)} persisted {have[key]!r}" if key in have else
+                             + (f"{t.blame(by)} persisted {have[key]!r}" if key in have else
                                 f"no rule persisted it (persisted: "
                                 f"{json.dumps(got, sort_keys=True)})"))
