@@ -295,9 +295,8 @@ def _keep_only(file: Path, doc: Map, rules: Any) -> Any:
     from rulesim._flow import flow_of
     from rulesim.sources import ActionSet, RuleSet, Tenant
 
-    only = doc["only"]
-    if isinstance(only, str):
-        only = [only]
+    only = plain(doc["only"])
+    only = [only] if isinstance(only, str) else only
     flow = flow_of(rules)
     actions = flow.actions if flow.actions is not None else ActionSet([])
     present = {*flow.rules.names, *actions.names}

@@ -251,3 +251,16 @@ def test_only_naming_what_the_tenant_lacks_is_an_error_at_its_line(tmp_path: Pat
     err = _error(path)
     assert err.line == 2
     assert "no-such-rule" in str(err) and "block-password-grant" in str(err)
+
+
+def test_only_must_name_something(tmp_path: Path) -> None:
+    path = _write(tmp_path, f"""\
+        rules: {ACME}
+        only: []
+        cases:
+          - description: x
+            expect: {{outcome: allowed}}
+        """)
+    err = _error(path)
+    assert err.line == 2
+    assert "`only`" in str(err) and "non-empty" in str(err)
