@@ -40,8 +40,10 @@ def check_name(kind: str, name: str) -> None:
     Examples
     --------
     >>> check_name("rule", "allow-email-domains")
-    >>> check_name("rule", "allow_email")  # doctest: +SKIP
-    UsageError: rule name 'allow_email' would be refused by Auth0: use letters, digits, ...
+    >>> check_name("rule", "allow_email")
+    Traceback (most recent call last):
+    ...
+    rulesim.errors.UsageError: rule name 'allow_email' would be refused by Auth0: use letters, digits, ...
     """
     if not isinstance(name, str):
         raise UsageError(f"expected the {kind} name to be a string, got {name!r}")

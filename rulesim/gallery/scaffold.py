@@ -188,7 +188,11 @@ def write_rule(template: str | Template, tenant_dir: str | Path, *, name: str | 
 
     Examples
     --------
-    >>> write_rule("allow-email-domains", "my-tenant", domains=["example.com"])  # doctest: +SKIP
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tenant:
+    ...     done = write_rule("allow-email-domains", tenant, domains=["example.com"])
+    >>> done.kind, done.name, done.golden.name
+    ('rule', 'allow-email-domains', 'allow-email-domains.rulesim.yaml')
     """
     t = find_template(template)
     rule = new_rule(t, name=name, **options)
@@ -233,7 +237,11 @@ def write_action(template: str | Template, tenant_dir: str | Path, *, name: str 
 
     Examples
     --------
-    >>> write_action("enrich-profile", "my-tenant", url="https://hr.example.com/p")  # doctest: +SKIP
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tenant:
+    ...     done = write_action("enrich-profile", tenant, url="https://hr.example.com/p")
+    >>> done.kind, done.placeholders
+    ('action', ('PROFILE_API_KEY',))
     """
     t = find_template(template)
     action = new_action(t, name=name, **options)
