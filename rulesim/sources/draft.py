@@ -43,74 +43,19 @@ from pathlib import Path
 from typing import Any
 
 from rulesim.errors import ActionLoadError, MissingExtraError
+from rulesim.sources._draft_tables import (
+    CONTEXT_READS,
+    CONTEXT_TODO,
+    GEOIP,
+    HELPERS,
+    STANDARD_CLAIMS,
+    USER_TODO,
+)
 from rulesim.sources.actions import Action, ActionSet, Dependency
 from rulesim.sources.rules import Rule, RuleSet
 from rulesim.sources.syntax import _parser
 
 __all__ = ["Draft", "DraftTodo", "draft_actions"]
-
-_STANDARD = frozenset({"name", "given_name", "family_name", "nickname", "picture", "email",
-                       "email_verified", "phone_number", "locale", "zoneinfo", "website"})
-_GEO = {"country_code": "countryCode", "country_code3": "countryCode3",
-        "country_name": "countryName", "city_name": "cityName",
-        "continent_code": "continentCode", "subdivision_code": "subdivisionCode",
-        "subdivision_name": "subdivisionName", "time_zone": "timeZone"}
-# context.X -> event expression (contract section 5)
-_CONTEXT = {"clientID": "event.client.client_id", "clientName": "event.client.name",
-            "clientMetadata": "event.client.metadata", "connection": "event.connection.name",
-            "connectionID": "event.connection.id",
-            "connectionStrategy": "event.connection.strategy",
-            "connectionMetadata": "event.connection.metadata",
-            "protocol": "event.transaction?.protocol", "request": "event.request",
-            "tenant": "event.tenant.id", "authentication": "event.authentication",
-            "riskAssessment": "event.authentication?.riskAssessment",
-            "authorization": "event.authorization", "organization": "event.organization",
-            "sessionID": "event.session?.id"}
-_CONTEXT_TODO = {
-    "connectionOptions": "context.connectionOptions has no Actions counterpart (DIFF-USERFIELDS)",
-    "samlConfiguration": "SAML mappings are profile paths in Rules, literal values in Actions "
-                         "(api.samlResponse.setAttribute; DIFF-SAML-MAPPING)",
-    "idToken": "an Action cannot read back the claims earlier Actions set (DIFF-VISIBILITY): "
-               "pass the value with api.transaction.setMetadata",
-    "accessToken": "an Action cannot read back the claims or scopes earlier Actions set "
-                   "(DIFF-VISIBILITY): pass the value with api.transaction.setMetadata",
-    "multifactor": "an Action cannot read the MFA requirement earlier Actions set (DIFF-MFA)",
-    "sso": "context.sso has no direct counterpart: event.session.clients holds objects",
-}
-_USER_TODO = {"last_login", "last_ip", "logins_count", "blocked"}
-_HELPERS = {
-    "rulesimSetMetadata": """function rulesimSetMetadata(api, kind, data) {
-  // auth0.users.update{App,User}Metadata(id, obj) -> one set*Metadata(key, value) per key
-  for (const [key, value] of Object.entries(data || {})) {
-    if (kind === 'app') api.user.setAppMetadata(key, value);
-    else api.user.setUserMetadata(key, value);
-  }
-  return Promise.resolve();
-}""",
-    "rulesimSetScopes": """function rulesimSetScopes(api, event, scopes) {
-  // context.accessToken.scope = [...] -> per-scope edits from the requested scopes (DIFF-SCOPES)
-  const wanted = Array.isArray(scopes) ? scopes : String(scopes || '').split(' ').filter(Boolean);
-  for (const scope of event.transaction?.requested_scopes || []) {
-    if (!wanted.includes(scope)) api.accessToken.removeScope(scope);
-  }
-  for (const scope of wanted) api.accessToken.addScope(scope);
-}""",
-    "rulesimEnableMfa": """function rulesimEnableMfa(api, mfa) {
-  // context.multifactor = {provider, allowRememberBrowser, ...} -> api.multifactor.enable
-  if (!mfa) return api.multifactor.enable('none');
-  const options = { allowRememberBrowser: !!mfa.allowRememberBrowser };
-  if (mfa.host || mfa.ikey || mfa.skey) {
-    options.providerOptions = { host: mfa.host, ikey: mfa.ikey, skey: mfa.skey, username: mfa.username };
-  }
-  api.multifactor.enable(mfa.provider || 'any', options);
-}""",
-    "rulesimRedirect": """function rulesimRedirect(api, redirect) {
-  // context.redirect = {url} -> api.redirect.sendUserTo(url); the Rule's redirect-callback
-  // branch is onContinuePostLogin
-  if (redirect && redirect.url) api.redirect.sendUserTo(redirect.url);
-}""",
-}
-
 
 @dataclass(frozen=True)
 class DraftTodo:
@@ -126,6 +71,10 @@ class DraftTodo:
         The reason (the text of its ``TODO(rulesim):`` line).
     code
         The statement left commented out.
+
+    Examples
+    --------
+    >>> [(t.action, t.line) for t in rs.draft_actions(rules).todos]   # doctest: +SKIP
     """
 
     action: str
@@ -146,6 +95,11 @@ class Draft:
         Every ``TODO(rulesim)`` site.
     rules
         The Rules they were drafted from.
+
+    Examples
+    --------
+    >>> draft = rs.draft_actions(rs.load_rules("datasets/tenants/acme"))   # doctest: +SKIP
+    >>> draft.write("drafts/acme-actions"); draft.todo_actions()           # doctest: +SKIP
     """
 
     actions: ActionSet
@@ -332,7 +286,7 @@ class _Translator:
         elif "rulesimRedirect" in self.helpers:
             on_continue = "  // The Rule has no redirect-callback branch: nothing to resume.\n"
         for helper in sorted(self.helpers):
-            parts.append(_HELPERS[helper])
+            parts.append(HELPERS[helper])
         parts.append(f"exports.onExecutePostLogin = async (event, api) => {{\n{on_execute}}};")
         if on_continue is not None:
             parts.append(f"exports.onContinuePostLogin = async (event, api) => {{\n"
@@ -543,7 +497,7 @@ class _Translator:
             return f"rulesimRedirect(api, {self.emit(right)})"
         if chain == [ctx, "primaryUser"]:
             return f"api.authentication.setPrimaryUser({self.emit(right)})"
-        if len(chain) == 2 and chain[0] == user and chain[1] in _STANDARD:
+        if len(chain) == 2 and chain[0] == user and chain[1] in STANDARD_CLAIMS:
             return f"api.idToken.setCustomClaim('{chain[1]}', {self.emit(right)})"
         if len(chain) >= 2 and chain[0] == user and chain[1] not in ("app_metadata",
                                                                      "user_metadata"):
@@ -568,12 +522,12 @@ class _Translator:
             prop = chain[1] if len(chain) > 1 else ""
             if node.type == "subscript_expression":
                 raise _NoTranslationError("a computed context[...] read has no event counterpart")
-            if prop in _CONTEXT:
-                return _CONTEXT[prop]
+            if prop in CONTEXT_READS:
+                return CONTEXT_READS[prop]
             if prop == "stats":
                 return "{ loginsCount: event.stats.logins_count }"
-            raise _NoTranslationError(_CONTEXT_TODO.get(prop, f"context.{prop} has no Actions counterpart"))
-        if chain[0] == self.user and len(chain) > 1 and chain[1] in _USER_TODO and \
+            raise _NoTranslationError(CONTEXT_TODO.get(prop, f"context.{prop} has no Actions counterpart"))
+        if chain[0] == self.user and len(chain) > 1 and chain[1] in USER_TODO and \
                 self.is_ident(node.child_by_field_name("object"), self.user):
             raise _NoTranslationError(f"user.{chain[1]} is not in the Actions event (DIFF-USERFIELDS)")
         if chain[0] == self.user and len(chain) > 1 and chain[1] == "identities" and \
@@ -587,8 +541,8 @@ class _Translator:
                 node.child_by_field_name("object")))) != -1 else "."
             if prop == "userAgent" and len(chain) == 3:
                 return f"{obj}{sep}user_agent"
-            if prop in _GEO and "geoip" in chain:
-                return f"{obj}{sep}{_GEO[prop]}"
+            if prop in GEOIP and "geoip" in chain:
+                return f"{obj}{sep}{GEOIP[prop]}"
         return None
 
     def _is_redirect_callback(self, cond: Any) -> bool:
