@@ -252,6 +252,8 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
                     facts.metadata[key] = None
                 elif cols["before"][i] != cols["after"][i] or cols["op"][i] != "replace":
                     facts.metadata[key] = Raw(cols["after"][i])
+                else:
+                    continue   # the value already stored: no change, nobody to blame
                 facts.who[("metadata", key)] = unit
                 facts.phases[("metadata", key)] = cols["phase"][i]
             else:

@@ -161,11 +161,9 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
         The logins to run (:func:`~rulesim.population`). Optional when a Simulation is given
         (its population is used); must match it when both are given.
     strict
-        Count the known differences between Rules and the Actions that replace them as
-        regressions (:attr:`Impact.regressions`; the ``code`` column still names them).
+        Count the known differences between Rules and their Actions as regressions.
     mapping
-        Rule name → Action name, for the Actions not named like the Rule they replace (a
-        Rules → Actions comparison pairs them by name otherwise).
+        Rule name → Action name where an Action is not named like the Rule it replaces.
     options, **simulate_kwargs
         The options of every run (a :class:`~rulesim.RunOptions`, and keywords of
         :func:`~rulesim.simulate` over it: ``configuration``, ``services``, ``seed``,
@@ -175,9 +173,7 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
     Returns
     -------
     Impact
-        Across kinds (Rules on one side, the Actions that replace them on the other) its
-        :attr:`~Impact.differences` label each per-login difference ``regression`` or
-        ``known-difference:<code>`` (docs/migration.md).
+        Across kinds, :attr:`~Impact.regressions` / :attr:`~Impact.known_differences`.
 
     Raises
     ------
@@ -357,16 +353,9 @@ class Impact:
         Plain-language list of what differs between the two rule sets (from the manifests).
     notes
         Caveats about the comparison (different seeds, a shared run, …).
-    differences
-        Across kinds (Rules → Actions or back), one row per field that differs per login,
-        labelled: ``login_id``, ``kind`` (one of :data:`~rulesim.REGRESSION_KINDS`),
-        ``field`` (``outcome``, ``error``, ``id_token:<claim>``, ``scope:<name>``, ``mfa``,
-        ``redirect``, ``metadata:<app_metadata.key>``, ``calls:<METHOD url>``), ``before``,
-        ``after``, ``label`` (``regression`` or ``known-difference:<code>``), ``code`` (the
-        ``DIFF-*`` code of the contract, section 9), ``rule``, ``action`` and ``why`` (one
-        sentence). Computed on first use.
-    regressions, known_differences
-        The rows of :attr:`differences` labelled ``regression`` / ``known-difference:*``.
+    differences, regressions, known_differences
+        Across kinds (Rules → Actions or back): every per-login difference, labelled
+        ``regression`` or ``known-difference:<code>`` (columns and codes: docs/migration.md).
     strict
         Whether known differences count as regressions.
     """
@@ -403,7 +392,7 @@ class Impact:
     # -- migration labels -----------------------------------------------------------------------
     @property
     def differences(self) -> pd.DataFrame:
-        """Every per-login difference, labelled ``regression`` or ``known-difference:<code>``."""
+        """Every per-login difference, labelled (computed on first use)."""
         if self._differences is None:
             from rulesim.migration import label_impact
 

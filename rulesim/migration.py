@@ -96,6 +96,11 @@ class MigrationStage:
     tenant
         The post-login flow of this stage: the first ``n - k`` Rules, then the Actions of
         the last ``k``, in the Actions' flow order.
+
+    Examples
+    --------
+    >>> stage = rs.migration_plan(rules, actions).stages[1]      # doctest: +SKIP
+    >>> stage.rule, stage.action, stage.tenant                    # doctest: +SKIP
     """
 
     k: int
@@ -115,6 +120,11 @@ class MigrationPlan:
         Stage 0 (the Rules) to stage ``n`` (the Actions alone).
     mapping
         Rule name → Action name of every pair.
+
+    Examples
+    --------
+    >>> plan = rs.migration_plan(rules, actions)                  # doctest: +SKIP
+    >>> plan.table()                                              # doctest: +SKIP
     """
 
     stages: list[MigrationStage]
@@ -196,6 +206,11 @@ class PlanResult:
         :class:`~rulesim.Impact`).
     seconds
         Wall time of the run.
+
+    Examples
+    --------
+    >>> result = rs.migration_plan(rules, actions).run(pop)        # doctest: +SKIP
+    >>> result.drift, result.first_regression()                    # doctest: +SKIP
     """
 
     plan: MigrationPlan
