@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import rulesim as rs
-from rulesim.impact import Impact, _prefix_plan, compare
+from rulesim.impact import Impact, compare
+from rulesim.impact.planning import prefix_plan as _prefix_plan
 
 TENANT = Path(__file__).resolve().parents[1] / "datasets" / "tenants" / "acme"
 

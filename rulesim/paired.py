@@ -2,7 +2,7 @@
 
 :func:`rulesim.compare` asks what changes when a candidate rule set replaces a baseline. When
 both start with the same ``k`` rules (same names, sources and order, reading the same
-configuration, see :func:`rulesim.impact._shared_prefix`), those rules do the same thing on
+configuration, see :func:`rulesim.impact.planning.shared_prefix`), those rules do the same thing on
 both sides: the virtual clock, ``Math.random`` and the fake services' draws are seeded per
 login. A :class:`PairedPipeline` therefore runs them once, in the baseline's sandbox, then
 copies the login's state at that rule boundary into the candidate's sandbox and continues

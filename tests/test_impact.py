@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import rulesim as rs
-from rulesim.impact import KINDS, Impact, _shared_prefix, compare
+from rulesim.impact import KINDS, Impact, compare
+from rulesim.impact.planning import shared_prefix as _shared_prefix
 
 N = 1000
 SEED = 11

@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 import rulesim as rs
-from rulesim.impact import _prefix_plan, _shared_prefix, compare
+from rulesim.impact import compare
+from rulesim.impact.planning import prefix_plan as _prefix_plan
+from rulesim.impact.planning import shared_prefix as _shared_prefix
 from rulesim.run import simulate_pair
 from tests.frames import comparable
 

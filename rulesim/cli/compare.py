@@ -40,7 +40,7 @@ from typing import Any
 
 import click
 
-from rulesim._impact_diff import KINDS, OUTCOMES
+from rulesim.impact.diff import KINDS, OUTCOMES
 
 __all__ = ["COMMANDS", "THRESHOLD_SYNTAX", "Threshold", "compare_command", "parse_threshold"]
 

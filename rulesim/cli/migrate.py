@@ -35,7 +35,7 @@ from typing import Any
 
 import click
 
-from rulesim._migration_labels import DIFF_CODES, REGRESSION_KINDS
+from rulesim.migration.labels import DIFF_CODES, REGRESSION_KINDS
 
 __all__ = ["COMMANDS", "MIGRATE_THRESHOLD_SYNTAX", "MigrationThreshold", "migrate_group",
            "parse_migration_threshold"]

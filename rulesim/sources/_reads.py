@@ -1,6 +1,6 @@
 """Static questions about what a rule's source reads, answered on its syntax tree.
 
-Used by the migration comparison (:mod:`rulesim._migration_labels`) to tell a known
+Used by the migration comparison (:mod:`rulesim.migration.labels`) to tell a known
 difference from a regression: a Rule that reads ``context.idToken`` reads what earlier rules
 set in memory, which an Action can never read back (contract section 9, DIFF-VISIBILITY).
 tree-sitter (the ``coverage`` extra) parses; without it every answer is False.

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
-from rulesim._impact_diff import KINDS
+from rulesim.impact.diff import KINDS
 
 if TYPE_CHECKING:
-    from rulesim.impact import Impact
+    from rulesim.impact.result import Impact
 
 __all__ = ["SEGMENT_COLUMNS", "html_report", "summary_markdown", "text_report", "top_segments"]
 

@@ -17,7 +17,7 @@
 
 :func:`rulesim.compare` labels each per-login difference across kinds
 (:attr:`~rulesim.Impact.differences`); the detectors live in
-:mod:`rulesim._migration_labels`, the facts they read in :mod:`rulesim._migration_facts`.
+:mod:`rulesim.migration.labels`, the facts they read in :mod:`rulesim.migration.facts`.
 Auth0's advice is to migrate one Rule at a time, from the end of the pipeline backwards:
 :func:`migration_plan` lists those stages and :meth:`MigrationPlan.run` simulates each once
 and compares every stage with the one before it, so a team sees which Action to fix before
@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from rulesim._flow import flow_of
-from rulesim._migration_facts import side_facts
-from rulesim._migration_labels import COLUMNS, DIFF_CODES, REGRESSION_KINDS, label_differences
 from rulesim.errors import UsageError
+from rulesim.migration.facts import side_facts
+from rulesim.migration.labels import COLUMNS, DIFF_CODES, REGRESSION_KINDS, label_differences
 from rulesim.sources import ActionSet, RuleSet, Tenant
 
 if TYPE_CHECKING:
@@ -173,7 +173,8 @@ class MigrationPlan:
         >>> plan = rs.migration_plan(rules, actions)                  # doctest: +SKIP
         >>> plan.run(rs.population(2_000, seed=7), workers=2).drift   # doctest: +SKIP
         """
-        from rulesim.impact import Impact, _sources
+        from rulesim.impact import Impact
+        from rulesim.impact.comparison import sources_of
         from rulesim.run import simulate
 
         if simulate_kwargs.get("seed") is None:
@@ -187,7 +188,7 @@ class MigrationPlan:
             impacts.append(Impact(a, b, notes=[f"stage {stage.k}: `{stage.rule}` → "
                                                f"`{stage.action}`"], reused=2, strict=strict,
                                   mapping=self.mapping,
-                                  sources=_sources(flow_of(prev.tenant), flow_of(stage.tenant))))
+                                  sources=sources_of(flow_of(prev.tenant), flow_of(stage.tenant))))
         return PlanResult(self, sims, impacts, seconds=time.perf_counter() - started)
 
 

@@ -2,7 +2,7 @@
 differences of the Actions contract (section 9) (private to :mod:`rulesim.migration`).
 
 :func:`label_differences` walks the logins of two simulations of one population, compares
-what the application and the world saw (:mod:`rulesim._migration_facts`) field by field, and
+what the application and the world saw (:mod:`rulesim.migration.facts`) field by field, and
 gives each mismatch a label: ``known-difference:DIFF-…`` when one of the detectors below
 explains it, else ``regression``. Every row names the Rule and the Action responsible and says
 in one sentence why it got its label.
@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from rulesim._migration_facts import LoginFacts, Raw, SideFacts, failed, value
+from rulesim.migration.facts import LoginFacts, Raw, SideFacts, failed, value
 
 __all__ = ["COLUMNS", "DIFF_CODES", "REGRESSION_KINDS", "label_differences"]
 

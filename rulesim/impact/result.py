@@ -1,286 +1,27 @@
-"""`compare()`: what changes if we ship a rule edit, measured over a whole population.
-
-::
-
-    import rulesim as rs
-
-    rules = rs.load_rules("datasets/tenants/acme")
-    pop = rs.population(5_000, seed=7)
-    impact = rs.compare(rules, rules.disable("contextual-mfa"), pop, workers=2)
-    impact.transitions["count"]      # baseline outcome × candidate outcome
-    impact.changed                   # one row per login whose result differs
-    impact.by("connection")          # where the changes concentrate
-    print(impact.summary())          # Markdown for a pull-request comment
-
-Both sides run with the same seed over the same population, so every difference comes from the
-rules (or from what the caller changed on purpose, such as the fake services when two
-finished simulations are compared). Measured CPU time differs between any two runs: it is never
-treated as a change, only reported in :attr:`Impact.latency`.
-
-Speed: "do not re-run what cannot differ"
------------------------------------------
-* identical rule sets (same :attr:`~rulesim.RuleSet.sha256`, configuration and services file)
-  run once, and both sides share the result;
-* a finished :class:`~rulesim.Simulation` passed as one side is reused, never re-run;
-* when the candidate differs only from active rule ``k`` on (:func:`_shared_prefix`), the
-  first ``k`` rules run once per login and both pipelines continue from the state they
-  leave (:mod:`rulesim.paired`); a login whose state cannot be copied exactly runs both
-  sides in full. :attr:`Impact.shared_rules` and :attr:`Impact.shared_logins` say how much
-  was shared;
-* otherwise both sides run in full (always when either side has post-login Actions).
-
-Either side may be a tenant with Actions (:func:`~rulesim.load_tenant`, an
-:class:`~rulesim.ActionSet`, …): what the application receives is compared the same way.
-"""
+"""`Impact`: the difference a candidate makes, login by login, as plain data."""
 
 from __future__ import annotations
 
-import inspect
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rulesim._flow import Flow, flow_of
-from rulesim._impact_diff import KINDS, OUTCOMES, diff_simulations, latency_table, transitions_table
 from rulesim.errors import UsageError
-from rulesim.options import DEFAULT_CHUNK_SIZE, RunOptions
-from rulesim.run import simulate, simulate_pair
+from rulesim.impact.diff import KINDS, OUTCOMES, diff_simulations, latency_table, transitions_table
 from rulesim.simulation import Simulation
 from rulesim.sources import RuleSet
 
 if TYPE_CHECKING:
     from rulesim.plots import ImpactPlots
 
-__all__ = ["KINDS", "Impact", "compare"]
+__all__ = ["KINDS", "Impact"]
 
 _NONE = "(none)"
 _MISSING = "(missing)"
 
 
-def _shared_prefix(baseline: RuleSet, candidate: RuleSet) -> int:
-    """Index (in ``baseline.active``) of the first active rule whose behaviour may differ.
-
-    This is the seam for prefix sharing: the first ``k`` active rules are the same rules, in
-    the same order, reading the same configuration, so a pipeline resumed from their state
-    would give both sides the same result up to rule ``k``. Returns ``len(baseline.active)``
-    (and ``len(candidate.active)`` is then equal) when nothing differs.
-
-    Rules are compared by name and source hash, in the order they run. A configuration
-    difference is conservative: it moves ``k`` back to the first active rule that mentions
-    ``configuration`` at all, since a rule may read a key through a computed name the static
-    scan cannot see.
-
-    The prefix also stops before the first rule that mentions ``global`` (or
-    ``globalThis``): its writes would persist in the baseline's sandbox only. (:func:`compare`
-    still shares such rules when no later rule uses ``global``; see :func:`_prefix_plan`.)
-
-    Notes
-    -----
-    :func:`compare` runs ``active[:k]`` once per login and continues both pipelines from the
-    state at that boundary (:mod:`rulesim.paired`); the prefix is deterministic under the seed
-    (the virtual clock, ``Math.random``, service latencies and failures are seeded per login).
-    """
-    return _prefix_plan(baseline, candidate)[1]
-
-
-def _prefix_plan(baseline: RuleSet, candidate: RuleSet) -> tuple[int, int, bool]:
-    """How :func:`compare` shares rules: ``(prefix, safe_prefix, global_prefix)``.
-
-    ``safe_prefix`` stops before the first shared rule that mentions ``global``. When such
-    rules exist and no later active rule of either side mentions ``global``, the whole
-    identical prefix is shared with ``global_prefix`` set: only shared rules change
-    ``global``, and :mod:`rulesim.paired` keeps the candidate's copy in step.
-    """
-    a, b = baseline.active, candidate.active
-    k = 0
-    while k < min(len(a), len(b)) and a[k].name == b[k].name and a[k].sha256 == b[k].sha256:
-        k += 1
-    if len(a) != len(b):
-        k = min(k, len(a))
-    if dict(baseline.configuration) != dict(candidate.configuration):
-        reads = [i for i, r in enumerate(a) if "configuration" in r.source]
-        if reads:
-            k = min(k, reads[0])
-    uses = [i for i, r in enumerate(a[:k]) if _GLOBAL.search(r.source)]
-    if not uses:
-        return k, k, False
-    if any(_GLOBAL.search(r.source) for r in [*a[k:], *b[k:]]):
-        return uses[0], uses[0], False
-    return k, uses[0], True
-
-
-_GLOBAL = re.compile(r"\bglobal(This)?\b")
-"""A rule that may touch ``global``: the candidate's sandbox would miss its writes."""
-
-
-def _same_setup(a: Flow, b: Flow) -> bool:
-    return (a.sha256 == b.sha256 and dict(a.rules.configuration) == dict(b.rules.configuration)
-            and a.services_file == b.services_file and a.secrets() == b.secrets())
-
-
-def _login_ids(frame: pd.DataFrame) -> list[str]:
-    return [str(x) for x in frame["login_id"]]
-
-
-def _check_same_logins(a: Sequence[str], b: Sequence[str], what: str) -> None:
-    if len(a) == len(b) and (list(a) == list(b) or sorted(a) == sorted(b)):
-        if len(set(a)) != len(a):
-            raise UsageError(f"{what}: login ids must be unique to be matched")
-        return
-    only_a = sorted(set(a) - set(b))
-    only_b = sorted(set(b) - set(a))
-    detail = []
-    if only_a:
-        detail.append(f"{len(only_a)} only in the baseline (e.g. {only_a[0]})")
-    if only_b:
-        detail.append(f"{len(only_b)} only in the candidate (e.g. {only_b[0]})")
-    if not detail:
-        detail.append(f"{len(a)} vs {len(b)} logins")
-    raise UsageError(f"{what} must cover the same logins (same login ids): "
-                     f"{'; '.join(detail)}. Run both over one population, or pass rule sets "
-                     "and a population to compare().")
-
-
-def compare(baseline: Any, candidate: Any, population: Any = None, *,
-            strict: bool = False, mapping: Mapping[str, str] | None = None,
-            options: RunOptions | None = None, **simulate_kwargs: Any) -> Impact:
-    """Measure what changes, login by login, when ``candidate`` replaces ``baseline``.
-
-    Parameters
-    ----------
-    baseline, candidate
-        Rule sets (:class:`~rulesim.RuleSet`, a :class:`~rulesim.Rule`, a list of rules or a
-        path for :func:`~rulesim.load_rules`), tenants with post-login Actions (a
-        :class:`~rulesim.Tenant`, an :class:`~rulesim.ActionSet`, Actions, or the path of an
-        export that has them), or finished :class:`~rulesim.Simulation`\\ s of the same
-        population. A Simulation is reused as it is; anything else is run over the population
-        with the same seed as the other side.
-    population
-        The logins to run (:func:`~rulesim.population`). Optional when a Simulation is given
-        (its population is used); must match it when both are given.
-    strict
-        Count the known differences between Rules and their Actions as regressions.
-    mapping
-        Rule name → Action name where an Action is not named like the Rule it replaces.
-    options, **simulate_kwargs
-        The options of every run (a :class:`~rulesim.RunOptions`, and keywords of
-        :func:`~rulesim.simulate` over it: ``configuration``, ``services``, ``seed``,
-        ``workers``, ``limits``, …), checked once before anything runs. ``seed`` defaults to
-        the population's seed, or to the seed recorded by a Simulation given as one side.
-
-    Returns
-    -------
-    Impact
-        Across kinds, :attr:`~Impact.regressions` / :attr:`~Impact.known_differences`.
-
-    Raises
-    ------
-    UsageError
-        Two Simulations of different logins; no population to run a rule set over; simulate
-        options passed with two finished Simulations (they would have no effect).
-
-    Notes
-    -----
-    To measure a change outside the rules (a slower API, a failing service), simulate each
-    setup and compare the two Simulations::
-
-        slow = services.with_latency("enrich-person", fixed_ms=900)
-        rs.compare(rs.simulate(rules, pop), rs.simulate(rules, pop, services=slow))
-    """
-    opts = RunOptions.from_kwargs(options, **simulate_kwargs)
-    notes: list[str] = []
-    base_sim = baseline if isinstance(baseline, Simulation) else None
-    cand_sim = candidate if isinstance(candidate, Simulation) else None
-    if base_sim is not None and cand_sim is not None:
-        if opts.given():
-            raise UsageError("compare(): simulate options "
-                             f"({', '.join(sorted(opts.given()))}) have no effect when both "
-                             "sides are finished Simulations; pass rule sets to run them")
-        _check_same_logins(_login_ids(base_sim.logins), _login_ids(cand_sim.logins),
-                           "compare(): the two simulations")
-        if population is not None:
-            _check_same_logins(_login_ids(base_sim.logins), _login_ids(population.logins),
-                               "compare(): the simulations and the population")
-        seeds = (base_sim.manifest.get("seed"), cand_sim.manifest.get("seed"))
-        if seeds[0] != seeds[1]:
-            notes.append(f"the simulations used different seeds ({seeds[0]} and {seeds[1]}): "
-                         "random draws (service latencies, failures, Math.random) differ too")
-        return Impact(base_sim, cand_sim, notes=notes, reused=2, strict=strict,
-                      mapping=mapping)
-
-    finished = base_sim or cand_sim
-    if finished is not None:
-        if population is None:
-            population = finished.population
-            if population is None:
-                raise UsageError("compare(): the Simulation has no population attached (read "
-                                 "from parquet?); pass population= to run the other side")
-        else:
-            _check_same_logins(_login_ids(finished.logins), _login_ids(population.logins),
-                               "compare(): the Simulation and the population")
-        if opts.seed is None:
-            opts = opts.replace(seed=finished.manifest.get("seed"))
-        if "chunk_size" not in opts.given():
-            opts = opts.replace(chunk_size=finished.manifest.get("chunk_size", DEFAULT_CHUNK_SIZE))
-        other = flow_of(candidate if base_sim is not None else baseline)
-        ran = simulate(other, population, options=opts)
-        pair = (finished, ran) if base_sim is not None else (ran, finished)
-        return Impact(*pair, notes=notes, reused=1, rulesets=(None, None), strict=strict,
-                      mapping=mapping, sources=_sources(other))
-
-    if population is None:
-        raise UsageError("compare(): expected a population to run the rule sets over "
-                         "(rs.population(n, seed=...)), got population=None")
-    base_flow, cand_flow = flow_of(baseline), flow_of(candidate)
-    base_rules, cand_rules = base_flow.rules, cand_flow.rules
-    if opts.seed is None:
-        spec = getattr(population, "spec", None)
-        opts = opts.replace(seed=int(spec.get("seed", 0)) if isinstance(spec, Mapping) else 0)
-    if _same_setup(base_flow, cand_flow):
-        sim = simulate(base_flow, population, options=opts)
-        notes.append("the two rule sets are identical: run once, shared by both sides")
-        return Impact(sim, sim, notes=notes, reused=1, rulesets=(base_rules, cand_rules),
-                      strict=strict, mapping=mapping)
-    # Sharing a prefix is for two rule sets; with Actions both sides run in full.
-    k, safe, global_prefix = _prefix_plan(base_rules, cand_rules)
-    if base_flow.has_actions or cand_flow.has_actions:
-        k = 0
-    if k and _can_pair(base_rules, cand_rules, opts):
-        a, b, shared = simulate_pair(base_rules, cand_rules, population, prefix=k,
-                                     global_prefix=global_prefix,
-                                     safe_prefix=safe if global_prefix else None, options=opts)
-        impact = Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules),
-                        strict=strict, mapping=mapping,
-                        sources=_sources(base_flow, cand_flow))
-        impact.shared_rules, impact.shared_logins = k, shared
-        return impact
-    a = simulate(base_flow, population, options=opts)
-    b = simulate(cand_flow, population, options=opts)
-    return Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules),
-                  strict=strict, mapping=mapping, sources=_sources(base_flow, cand_flow))
-
-
-def _sources(*flows: Flow) -> dict[str, str]:
-    """Every rule's source by name (the migration labels read some of them)."""
-    return {r.name: r.source for f in flows for r in f.rules}
-
-
-def _can_pair(a: RuleSet, b: RuleSet, options: RunOptions) -> bool:
-    """Whether :func:`simulate_pair` can run both sides (same services; only options it takes:
-    no coverage, resume, secrets or Actions' settings)."""
-    if not set(options.given()) <= _PAIR_OPTIONS:
-        return False
-    return options.services is not None or a.services_file == b.services_file
-
-
-_PAIR_OPTIONS = frozenset(inspect.signature(simulate_pair).parameters) - {
-    "baseline", "candidate", "population", "prefix", "global_prefix", "safe_prefix", "options",
-    "_crash_at"}
-
-
-def _rule_changes(base: Mapping[str, Any], cand: Mapping[str, Any],
+def rule_changes_between(base: Mapping[str, Any], cand: Mapping[str, Any],
                   rulesets: tuple[RuleSet | None, RuleSet | None]) -> list[str]:
     """Plain-language differences between two manifests' rule lists (and Action lists, and
     configurations)."""
@@ -386,7 +127,7 @@ class Impact:
         self.transitions: pd.DataFrame = transitions_table(diff.frame["outcome_before"],
                                                            diff.frame["outcome_after"])
         self.latency: pd.DataFrame = latency_table(baseline, candidate)
-        self.rule_changes: list[str] = _rule_changes(baseline.manifest, candidate.manifest,
+        self.rule_changes: list[str] = rule_changes_between(baseline.manifest, candidate.manifest,
                                                      rulesets)
 
     # -- migration labels -----------------------------------------------------------------------
@@ -583,12 +324,12 @@ class Impact:
         Headline numbers, outcome transitions, claims, latency, the top segments and
         ``examples`` logins per kind of change, each with its login id for ``sim.trace``.
         """
-        from rulesim._impact_report import summary_markdown
+        from rulesim.impact.report import summary_markdown
 
         return summary_markdown(self, top=top, examples=examples)
 
     def __str__(self) -> str:
-        from rulesim._impact_report import text_report
+        from rulesim.impact.report import text_report
 
         return text_report(self)
 
@@ -598,7 +339,6 @@ class Impact:
                 f"{self.moved()} changed outcome>")
 
     def _repr_html_(self) -> str:
-        from rulesim._impact_report import html_report
+        from rulesim.impact.report import html_report
 
         return html_report(self)
-
