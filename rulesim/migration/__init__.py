@@ -308,7 +308,7 @@ def migration_plan(rules: Any, actions: Any = None, *,
     --------
     >>> plan = migration_plan("datasets/tenants/acme", "datasets/tenants/acme-actions")
     >>> len(plan), plan.stages[1].rule
-    (16, 'require-tos-acceptance')
+    (16, 'notify-first-login')
     """
     rule_set, action_set = _rules_and_actions(rules, actions)
     active = rule_set.active
