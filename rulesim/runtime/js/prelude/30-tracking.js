@@ -67,8 +67,44 @@
     }
     return jsonStringify(obj);
   }
+  // Whether the marked keys are already in the part's order (the order the rows are written
+  // in): nothing was deleted, no key is an array index (those sort first), and at most one key
+  // existed before, so the new keys follow each other in the order they were first written.
+  function markedInOrder(kd) {
+    var existed = 0, keys = kd.keys;
+    for (var i = 0; i < keys.length; i++) {
+      var c = keys[i].charCodeAt(0);
+      if (c >= 48 && c <= 57) return false;
+      if (kd.before[i] !== ABSENT && ++existed > 1) return false;
+    }
+    return true;
+  }
   function diffKeyed(out, rule, target, kd) {
     var raw = kd.raw, i, k, b, a;
+    if (kd.keys.length > 1 && kd.order === null && markedInOrder(kd)) {
+      // The same rows as below, read from the marked keys alone (no scan of every key).
+      var marked = kd.keys, before = kd.before;
+      for (i = 0; i < marked.length; i++) {
+        b = before[i];
+        if (b === ABSENT) continue;
+        k = marked[i];
+        a = keyJson(raw, k);
+        if (a === undefined) {
+          // Below, a key that is no longer enumerable is not among the keys scanned.
+          if (isEnumerable.call(raw, k)) out.push([rule, target, keyPath(k), 'remove', b, null, 0]);
+        } else if (a !== b) {
+          if (b.charCodeAt(0) === 123 && a.charCodeAt(0) === 123) diffInto(out, rule, target, keyPath(k), jsonParse(b), jsonParse(a));
+          else out.push([rule, target, keyPath(k), 'replace', b, a, 0]);
+        }
+      }
+      for (i = 0; i < marked.length; i++) {
+        if (before[i] !== ABSENT) continue;
+        k = marked[i];
+        a = keyJson(raw, k);
+        if (a !== undefined) out.push([rule, target, keyPath(k), 'add', null, a, 0]);
+      }
+      return;
+    }
     var keys = kd.keys.length === 1 ? kd.keys : objectKeys(raw);
     var order = kd.order !== null ? kd.order : keys;
     for (i = 0; i < order.length; i++) {

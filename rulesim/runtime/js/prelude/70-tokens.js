@@ -19,6 +19,18 @@
     if ((v = user.locale) !== undefined) idt.locale = v;
     if ((v = user.updated_at) !== undefined) idt.updated_at = v;
   }
+  // Claim name -> why Auth0 drops it ('': kept). Claim names repeat from login to login; the
+  // namespace test is a regular expression, which costs more than the lookup.
+  var claimVerdicts = new MapCtor();
+  function claimVerdict(k) {
+    var v = claimVerdicts.get(k);
+    if (v === undefined) {
+      v = hasOwn.call(RESTRICTED, k) ? 'restricted' : FORBIDDEN_NS.test(k) ? 'reserved_namespace' : '';
+      if (claimVerdicts.size >= 4096) claimVerdicts.clear();
+      claimVerdicts.set(k, v);
+    }
+    return v;
+  }
   function filterClaims(src, token, dropped, isAccess) {
     var out = {};
     if (!src || typeof src !== 'object') return out;
@@ -26,8 +38,8 @@
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i];
       if (isAccess && k === 'scope') continue;
-      if (hasOwn.call(RESTRICTED, k)) { dropped.push([token, k, 'restricted']); continue; }
-      if (FORBIDDEN_NS.test(k)) { dropped.push([token, k, 'reserved_namespace']); continue; }
+      var why = claimVerdict(k);
+      if (why !== '') { dropped.push([token, k, why]); continue; }
       var v = src[k];
       if (v === undefined || typeof v === 'function') continue;
       out[k] = v;

@@ -14,8 +14,9 @@
   // outcome (RULE_OUTCOME index), rn changes, rc engine ns, ri simulated I/O ms, rk calls; rx
   // the rule rows that are not a plain "ok" ([flat, code, message, line, flags]). lg console
   // rows [j, p, level, message]. Change rows: fields j, p, target, path, op, before, after
-  // (before/after: JSON text, '' for none) joined by U+0002, rows joined by U+0003 (no field
-  // holds a raw control character: paths of keys that are not identifiers are JSON-quoted).
+  // (before/after: JSON text, '' for none), every field of every row joined by U+0002 (no field
+  // holds a raw control character: paths of keys that are not identifiers are JSON-quoted);
+  // B.ch holds the fields flat, 7 a row, and B.nch counts the rows.
   var RULE_OUTCOME = { ok: 0, denied: 1, error: 2, timeout: 3, skipped: 4 };
   var NAMES = OPTIONS.ruleNames;        // every rule of the set in pipeline order (disabled too)
   var ACTIVE_POS = OPTIONS.activePos;   // position in NAMES of each compiled rule
@@ -26,7 +27,7 @@
 
   function newBlock() {
     return {
-      n: 0, lo: [], ec: [], em: [], ae: [], dr: [], mp: [], mj: [], ru: [], sc: [], dc: [], lf: [], rr: [],
+      n: 0, nch: 0, lo: [], ec: [], em: [], ae: [], dr: [], mp: [], mj: [], ru: [], sc: [], dc: [], lf: [], rr: [],
       cpu: [], io: [], ro: [], rn: [], rc: [], ri: [], rk: [], rx: [], ch: [], lg: [], tok: [],
     };
   }
@@ -34,7 +35,7 @@
   function encodeBlock(B, left) {
     var main = [B.n, B.lo, B.ec, B.em, B.ae, B.dr, B.mp, B.mj, B.ru, B.sc, B.dc, B.lf, B.rr, B.cpu, B.io,
       B.ro, B.rn, B.rc, B.ri, B.rk, B.rx, B.lg, left, left === null && memoryHit, B.ax || null];   // ax: Actions (85-actions.js)
-    return jsonStringify(main) + '\u0001' + B.ch.join('\u0003') + (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
+    return jsonStringify(main) + '\u0001' + B.ch.join('\u0002') + (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
   }
   // The MFA provider as Python's str() would print it, when JavaScript can say so exactly;
   // undefined sends the decision to Python (non-string values, throwing getters).
@@ -113,10 +114,7 @@
     var changes = S.changes, redirecting = -1, c;
     for (c = 0; c < changes.length; c++) {
       var ch = changes[c];
-      var cp = ch[0] >= 0 ? ACTIVE_POS[ch[0]] : -1;
-      if (ch[1] === 'redirect' && cp >= 0) redirecting = cp;
-      changes[c] = B.n + '\u0002' + cp + '\u0002' + ch[1] + '\u0002' + ch[2] + '\u0002' + ch[3] + '\u0002' +
-        (ch[4] === null ? '' : ch[4]) + '\u0002' + (ch[5] === null ? '' : ch[5]);
+      if (ch[1] === 'redirect' && ch[0] >= 0) redirecting = ACTIVE_POS[ch[0]];
     }
     if (outcome === 0 && out.redirect && !out.resumed) outcome = 4;   // resumed: an Actions redirect that was continued
     // A redirect in a flow that cannot redirect fails the login (rules contract §6).
@@ -148,7 +146,15 @@
     var base = j * N_ALL;
     for (p = 0; p < N_ALL; p++) { B.ro.push(ro[p]); B.rn.push(rn[p]); B.rc.push(rc[p]); B.ri.push(ri[p]); B.rk.push(rk[p]); }
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
-    for (c = 0; c < changes.length; c++) B.ch.push(changes[c]);
+    var bch = B.ch;
+    for (c = 0; c < changes.length; c++) {
+      var row = changes[c];
+      // Concatenating a row costs QuickJS a string per '+'; one join of every field does not.
+      // A field is written as '+' would write it ('' for a null before/after).
+      bch.push(j, row[0] >= 0 ? ACTIVE_POS[row[0]] : -1, '' + row[1], '' + row[2], '' + row[3],
+        row[4] === null ? '' : '' + row[4], row[5] === null ? '' : '' + row[5]);
+    }
+    B.nch += changes.length;
     var logs = S.logs;
     for (c = 0; c < logs.length; c++) B.lg.push([j, logs[c][0] >= 0 ? ACTIVE_POS[logs[c][0]] : -1, logs[c][1], logs[c][2]]);
     B.tok.push(out.idJson, out.atJson, out.samlJson === null ? '' : out.samlJson, out.primaryJson === null ? '' : out.primaryJson);

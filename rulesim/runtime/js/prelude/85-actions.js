@@ -356,7 +356,7 @@
   function commitActions(B, j) {
     var ax = B.ax || (B.ax = { xr: [], cx: [], lp: [], mw: [] }), n;
     for (n = 0; n < S.extraRows.length; n++) ax.xr.push([j].concat(S.extraRows[n]));
-    var ch0 = B.ch.length - S.changes.length;
+    var ch0 = B.nch - S.changes.length;
     for (n = 0; n < S.changeExtra.length; n++) {
       var e = S.changeExtra[n];
       ax.cx.push([ch0 + e[0], e[1], e[2], e[3], e[4]]);
