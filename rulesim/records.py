@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from rulesim.columns import COLUMNS
 from rulesim.outcomes import ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
 
 if TYPE_CHECKING:
@@ -45,107 +46,16 @@ __all__ = [
 ]
 
 
-_LOGIN_OUTCOMES = [o.value for o in LoginOutcome]
-_RULE_OUTCOMES = [o.value for o in RuleOutcome]
-_TARGETS = [t.value for t in ChangeTarget]
-_OPS = [o.value for o in ChangeOp]
-
-COLUMNS: dict[str, list[tuple[str, str, str]]] = {
-    "logins": [
-        ("login_id", "string", "the population's login id"),
-        ("user_id", "string", "Auth0 user id"),
-        ("outcome", "category", "allowed, denied, error, timeout or redirect"),
-        ("error_code", "category", "stable code (rulesim.errors.ErrorCode) when not allowed"),
-        ("error_message", "string", "message naming the rule and line"),
-        ("app_error", "category", "the error the application receives: unauthorized / "
-                                  "access_denied / interaction_required, or an Action's "
-                                  "api.validation.error code"),
-        ("deciding_rule", "category", "the rule or Action whose outcome decided the login"),
-        ("mfa_required", "bool", "context.multifactor was set, or an Action required MFA "
-                                 "(multifactor.enable, a challenge or an enrollment)"),
-        ("mfa_provider", "category", "context.multifactor.provider (an Action's: its provider, "
-                                     "or the first factor it challenged with)"),
-        ("redirect_url", "string", "context.redirect.url at the end of the pipeline, or the "
-                                   "first URL an Action sent the user to (a form: "
-                                   "prompt:<form id>)"),
-        ("id_token", "string", "JSON: final ID-token claims (standard + filtered custom)"),
-        ("access_token", "string", "JSON: final custom access-token claims"),
-        ("scopes", "string", "space-separated access-token scopes"),
-        ("saml", "string", "JSON: context.samlConfiguration, if set (with Actions: the "
-                           "configuration they set, and their attributes under `attributes`)"),
-        ("primary_user", "string", "JSON: context.primaryUser (or "
-                                   "api.authentication.setPrimaryUser), if set"),
-        ("dropped_claims", "string", "JSON: [[token, claim, reason]] Auth0 silently drops"),
-        ("cpu_ms", "float64", "measured engine time of the whole login"),
-        ("latency_ms", "float64", "cpu_ms plus simulated I/O latency until the last callback"),
-        ("rules_run", "int16", "rules and Actions that started (before any suspension)"),
-        ("flags", "category", "comma-separated warnings (callback_called_twice, …)"),
-    ],
-    "rule_runs": [
-        ("login_id", "string", "login"),
-        ("phase", "category", "initial, or continue (the rules' second run after a redirect, "
-                              "an Action's leg after a suspension)"),
-        ("rule", "category", "rule or Action name (an Action named like a rule: "
-                             "'<name> (action)')"),
-        ("order", "int16", "rule order (an Action's: its place in the flow)"),
-        ("outcome", "category", "ok, denied, error, timeout or skipped"),
-        ("error_code", "category", "stable code when not ok"),
-        ("error_message", "string", "message naming the rule and line"),
-        ("line", "int32", "rule source line of the error (0 when unknown)"),
-        ("cpu_us", "float32", "engine time spent in this rule"),
-        ("io_ms", "float32", "simulated time this rule waited (I/O, timers)"),
-        ("n_calls", "int16", "external and Management API calls made"),
-        ("n_changes", "int16", "changes to watched parts"),
-        ("flags", "category", "comma-separated warnings"),
-        ("kind", "category", "rule or action"),
-        ("handler", "category", "the Action's handler: onExecutePostLogin or onContinuePostLogin "
-                                "(missing for rules)"),
-    ],
-    "changes": [
-        ("login_id", "string", "login"),
-        ("phase", "category", "initial or continue"),
-        ("rule", "category", "rule that made the change"),
-        ("target", "category", "user, app_metadata, user_metadata, id_token, access_token, "
-                               "multifactor, redirect, saml, primary_user; for Actions also "
-                               "access, transaction_metadata, session, refresh_token, cache, "
-                               "prompt, authentication"),
-        ("path", "category", "JSON path inside the target ('' for the whole target)"),
-        ("op", "category", "add, replace or remove"),
-        ("before", "string", "JSON value before (null for add)"),
-        ("after", "string", "JSON value after (null for remove)"),
-        ("persisted", "bool", "written through the Management API (an Action's metadata "
-                              "command: its value was written to the user)"),
-        ("command", "category", "the Action's api command (idToken.setCustomClaim, …); missing "
-                                "for rules"),
-        ("flags", "category", "comma-separated: after_deny, after_resolve, ignored"),
-    ],
-    "calls": [
-        ("login_id", "string", "login"),
-        ("phase", "category", "initial or continue"),
-        ("rule", "category", "rule that made the call"),
-        ("kind", "category", "http or management"),
-        ("method", "category", "HTTP method or Management API operation"),
-        ("url", "string", "request URL"),
-        ("status", "Int16", "response status (missing on transport errors)"),
-        ("latency_ms", "float64", "simulated latency"),
-        ("route", "category", "matched fake-service route (missing: unmatched)"),
-        ("error", "category", "transport error: ECONNRESET, ETIMEDOUT, ENOTFOUND, handler_error"),
-        ("fire_and_forget", "bool", "the answer arrived after the rule had called back"),
-    ],
-    "logs": [
-        ("login_id", "string", "login"),
-        ("phase", "category", "initial or continue"),
-        ("rule", "category", "rule that wrote the line"),
-        ("level", "category", "log, info, warn, error or debug"),
-        ("message", "string", "the line"),
-    ],
-}
-
 def _error_codes() -> list[str]:
     from rulesim.errors import ErrorCode
 
     return [c.value for c in ErrorCode]
 
+
+_LOGIN_OUTCOMES = [o.value for o in LoginOutcome]
+_RULE_OUTCOMES = [o.value for o in RuleOutcome]
+_TARGETS = [t.value for t in ChangeTarget]
+_OPS = [o.value for o in ChangeOp]
 
 # Known categories, so that frames from different runs (and their parquet files) share dtypes.
 # Values outside a list (a custom MFA provider, say) are appended in sorted order.

@@ -40,7 +40,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rulesim"
 
 # Lowest layer first. Patterns are fnmatch patterns over dotted module names.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("rulesim.errors", "rulesim._validation", "rulesim._types", "rulesim.outcomes")),
+    ("base", ("rulesim.errors", "rulesim._validation", "rulesim._types", "rulesim.outcomes",
+              "rulesim.columns")),
     ("inputs", ("rulesim.sources", "rulesim.sources.*", "rulesim.providers",
                 "rulesim.providers.*", "rulesim.population", "rulesim.population.*", "rulesim.logs",
                 "rulesim._log*", "rulesim.gallery", "rulesim.gallery.*")),

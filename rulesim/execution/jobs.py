@@ -17,6 +17,7 @@ import pickle
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from rulesim.columns import failed_login_row
 from rulesim.errors import ErrorCode, UsageError
 from rulesim.outcomes import RuleOutcome
 from rulesim.records import Columns, PairColumns
@@ -254,12 +255,9 @@ class PipelineJob(Job):
             message = (f"the sandbox process died while running this login ({detail}); "
                        "the rule that was running is unknown")
             flag = "sandbox_crash"
-        sink.add_login(
-            login_id=login_id, user_id=user_id, outcome="error", error_code=code.value,
-            error_message=message, app_error=self.limits.error_mapping, deciding_rule=None,
-            mfa_required=False, mfa_provider=None, redirect_url=None, id_token="{}",
-            access_token="{}", scopes="", saml=None, primary_user=None, dropped_claims="[]",
-            cpu_ms=0.0, latency_ms=0.0, rules_run=0, flags=flag)
+        sink.add_login(login_id=login_id, user_id=user_id, **failed_login_row(
+            error_code=code.value, error_message=message, app_error=self.limits.error_mapping,
+            flags=flag))
         sink.add_rule_runs(login_id, names, orders, [RuleOutcome.SKIPPED.value] * n, [None] * n, [None] * n,
                            [0] * n, [0.0] * n, [0.0] * n, [0] * n, [0] * n, [""] * n,
                            kinds=self.row_kinds())

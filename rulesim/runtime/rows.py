@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from rulesim import columns
 from rulesim.outcomes import LoginOutcome, RuleOutcome
 
 __all__ = ["CHANGE_FIELDS", "LOGIN_FIELDS", "LOGIN_OUTCOMES", "LOG_FIELDS", "RULE_OUTCOMES",
@@ -26,11 +27,9 @@ LOGIN_OUTCOMES = tuple(o.value for o in LoginOutcome)
 RULE_OUTCOMES = tuple(o.value for o in RuleOutcome)
 """Rule outcomes by the index the prelude writes (the order of :class:`RuleOutcome`)."""
 
-LOGIN_FIELDS = ("outcome", "error_code", "error_message", "app_error", "deciding_rule",
-                "mfa_required", "mfa_provider", "redirect_url", "id_token", "access_token",
-                "scopes", "saml", "primary_user", "dropped_claims", "cpu_ms", "latency_ms",
-                "rules_run", "flags")
-"""The ``logins`` columns a block carries (all but ``login_id`` and ``user_id``)."""
+LOGIN_FIELDS = columns.LOGIN_FIELDS
+"""The ``logins`` columns a block carries (all but ``login_id`` and ``user_id``): the
+contract's (:data:`rulesim.columns.COLUMNS`)."""
 
 
 @dataclasses.dataclass
@@ -158,7 +157,7 @@ def engine_failure_block(n_rules: int, positions: Sequence[int], failed: int, co
     tokens): the rules before ``failed`` are ``ok``, ``failed`` is an error with ``code``, the
     rest are skipped. ``positions`` maps active rules to their positions among ``n_rules``.
     """
-    outcomes = ["skipped"] * n_rules
+    outcomes = [RuleOutcome.SKIPPED.value] * n_rules
     codes: list[str | None] = [None] * n_rules
     messages: list[str | None] = [None] * n_rules
     cpu = [0.0] * n_rules
@@ -167,18 +166,15 @@ def engine_failure_block(n_rules: int, positions: Sequence[int], failed: int, co
     for k, pos in enumerate(positions):
         cpu[pos], io[pos], n_calls[pos] = cpu_us[k], io_ms[k], calls[k]
         if k < failed:
-            outcomes[pos] = "ok"
+            outcomes[pos] = RuleOutcome.OK.value
     pos = positions[failed]
-    outcomes[pos], codes[pos], messages[pos] = "error", code, message
+    outcomes[pos], codes[pos], messages[pos] = RuleOutcome.ERROR.value, code, message
     cpu_ms = (sum(cpu_us) + cpu_begin_us) / 1000.0
-    logins: dict[str, list[Any]] = {
-        "outcome": ["error"], "error_code": [code], "error_message": [message],
-        "app_error": [error_mapping], "deciding_rule": [pos], "mfa_required": [False],
-        "mfa_provider": [None], "redirect_url": [None], "id_token": ["{}"],
-        "access_token": ["{}"], "scopes": [""], "saml": [None], "primary_user": [None],
-        "dropped_claims": ["[]"], "cpu_ms": [cpu_ms], "latency_ms": [io_total_ms + cpu_ms],
-        "rules_run": [sum(1 for o in outcomes if o != "skipped")], "flags": [""],
-    }
+    row = columns.failed_login_row(
+        error_code=code, error_message=message, app_error=error_mapping, deciding_rule=pos,
+        cpu_ms=cpu_ms, latency_ms=io_total_ms + cpu_ms,
+        rules_run=sum(1 for o in outcomes if o != RuleOutcome.SKIPPED))
+    logins: dict[str, list[Any]] = {name: [value] for name, value in row.items()}
     rule_runs: dict[str, list[Any]] = {
         "outcome": outcomes, "error_code": codes, "error_message": messages,
         "line": [0] * n_rules, "cpu_us": cpu, "io_ms": io, "n_calls": n_calls,
