@@ -12,7 +12,7 @@ import click
 __all__ = ["COMMANDS"]
 
 
-def _load_population(users: int | None, seed: int, mix: str | None, population_file: str | None,
+def load_population(users: int | None, seed: int, mix: str | None, population_file: str | None,
                      logins_per_user: float | None = None) -> Any:
     from rulesim.population import Population, population
 
@@ -26,7 +26,7 @@ def _load_population(users: int | None, seed: int, mix: str | None, population_f
     return pop
 
 
-def _load(path: str, config: str | None) -> Any:
+def load_source(path: str, config: str | None) -> Any:
     """The rules at ``path``, or the tenant (Rules and Actions) when the export has Actions."""
     from rulesim._flow import exports_actions
     from rulesim.sources import load_rules, load_tenant
@@ -42,7 +42,7 @@ def _load(path: str, config: str | None) -> Any:
     return rules
 
 
-def _describe(loaded: Any) -> str:
+def describe_loaded(loaded: Any) -> str:
     """``12 enabled of 14`` for rules; with Actions, also the bound Actions."""
     from rulesim._flow import flow_of
 
@@ -83,10 +83,10 @@ def run_command(path: str, users: int, seed: int, mix: str | None, population_fi
     per-rule summary."""
     from rulesim.run import simulate
 
-    rules = _load(path, config)
-    pop = _load_population(users, seed, mix, population_file)
+    rules = load_source(path, config)
+    pop = load_population(users, seed, mix, population_file)
     sim = simulate(rules, pop, services=services, seed=seed, workers=workers, progress=progress)
-    click.echo(f"rules: {path} ({_describe(rules)})  logins: {len(sim)}  seed: {seed}")
+    click.echo(f"rules: {path} ({describe_loaded(rules)})  logins: {len(sim)}  seed: {seed}")
     click.echo(str(sim.summary()))
     codes = sim.logins["error_code"].value_counts()
     codes = codes[codes > 0]
@@ -122,7 +122,7 @@ def try_command(path: str, user_file: str | None, context_file: str | None, conf
             raise click.BadParameter(f"{file} must hold a JSON object")
         return data
 
-    rules = _load(path, config)
+    rules = load_source(path, config)
     trace = run_login(rules, user=read(user_file), context=read(context_file),
                       services=services, seed=seed)
     click.echo(str(trace))

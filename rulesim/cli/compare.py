@@ -195,16 +195,16 @@ def compare_command(ctx: click.Context, old: str, new: str, users: int, seed: in
       e.g. --fail-on "denied>0.5%" --fail-on "claims_lost>0" --fail-on "latency_p95>200"
     """
     from rulesim.cli import EXIT_THRESHOLD
-    from rulesim.cli.commands import _describe, _load, _load_population
+    from rulesim.cli.commands import describe_loaded, load_population, load_source
     from rulesim.impact import compare
 
     thresholds = [parse_threshold(t) for t in fail_on]
-    old_rules, new_rules = _load(old, None), _load(new, None)
-    pop = _load_population(users, seed, mix, None)
+    old_rules, new_rules = load_source(old, None), load_source(new, None)
+    pop = load_population(users, seed, mix, None)
     impact = compare(old_rules, new_rules, pop, configuration=config, services=services,
                      seed=seed, workers=workers, progress=progress)
-    click.echo(f"baseline: {old} ({_describe(old_rules)})  candidate: {new} "
-               f"({_describe(new_rules)})  logins: {len(impact)}  seed: {seed}")
+    click.echo(f"baseline: {old} ({describe_loaded(old_rules)})  candidate: {new} "
+               f"({describe_loaded(new_rules)})  logins: {len(impact)}  seed: {seed}")
     click.echo(str(impact))
     crossed = [t for t in thresholds if t.crossed(impact)]
     if report:

@@ -174,7 +174,7 @@ def check_command(ctx: click.Context, before: str, after: str, users: int, seed:
            --fail-on "regressions>0" --report migration.md
     """
     from rulesim.cli import EXIT_THRESHOLD
-    from rulesim.cli.commands import _describe, _load, _load_population
+    from rulesim.cli.commands import describe_loaded, load_population, load_source
     from rulesim.impact import compare
     from rulesim.migration import migration_plan, migration_report
 
@@ -189,14 +189,14 @@ def check_command(ctx: click.Context, before: str, after: str, users: int, seed:
         if not isinstance(body, dict):
             raise click.UsageError(f"--continue-body: expected a JSON object, got "
                                    f"{continue_body!r}")
-    old, new = _load(before, None), _load(after, None)
-    pop = _load_population(users, seed, mix, None)
+    old, new = load_source(before, None), load_source(after, None)
+    pop = load_population(users, seed, mix, None)
     options: dict[str, Any] = {"seed": seed, "workers": workers, "progress": progress,
                                "on_redirect": on_redirect}
     if body is not None:
         options["continue_handler"] = body
     impact = compare(old, new, pop, strict=strict, **options)
-    click.echo(f"before: {before} ({_describe(old)})  after: {after} ({_describe(new)})  "
+    click.echo(f"before: {before} ({describe_loaded(old)})  after: {after} ({describe_loaded(new)})  "
                f"logins: {len(impact)}  seed: {seed}")
     reg, known = impact.regressions, impact.known_differences
     click.echo(f"{reg['login_id'].nunique()} logins with a regression ({len(reg)} differences), "
@@ -246,13 +246,13 @@ def draft_command(rules: str, out: str, users: int, seed: int, workers: int | No
     The translation works on a JavaScript syntax tree (docs/migration.md); what it cannot
     translate safely is left commented out under a TODO(rulesim) line and listed here.
     """
-    from rulesim.cli.commands import _load, _load_population
+    from rulesim.cli.commands import load_population, load_source
     from rulesim.impact import compare
     from rulesim.migration import migration_report
     from rulesim.sources import load_tenant
     from rulesim.sources.draft import draft_actions
 
-    flow = _flow(_load(rules, None))
+    flow = _flow(load_source(rules, None))
     draft = draft_actions(flow.rules)
     folder = draft.write(out)
     click.echo(f"drafted {len(draft.actions)} Actions into {folder} "
@@ -261,7 +261,7 @@ def draft_command(rules: str, out: str, users: int, seed: int, workers: int | No
         click.echo(f"  TODO {todo.action}:{todo.line}: {todo.why}")
     if not check:
         return
-    pop = _load_population(users, seed, None, None)
+    pop = load_population(users, seed, None, None)
     impact = compare(flow.rules, load_tenant(folder), pop, seed=seed, workers=workers,
                      progress=False, on_redirect="continue")
     reg, known = impact.regressions, impact.known_differences

@@ -195,7 +195,7 @@ class Translator:
     def _direct_callbacks(self, node: Any) -> bool:
         """Whether every use of ``callback`` under ``node`` is a whole statement (possibly
         ``return callback(...)``) outside any nested function."""
-        for n in _walk(node):
+        for n in walk_nodes(node):
             if not self.is_ident(n, self.callback):
                 continue
             call = n.parent
@@ -446,13 +446,13 @@ def _same_node(a: Any, b: Any) -> bool:
 
 
 def _first(node: Any, types: tuple[str, ...]) -> Any:
-    for n in _walk(node):
+    for n in walk_nodes(node):
         if n.type in types:
             return n
     return None
 
 
-def _walk(node: Any) -> Iterable[Any]:
+def walk_nodes(node: Any) -> Iterable[Any]:
     stack = [node]
     while stack:
         n = stack.pop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rulesim.sources.syntax import _parser, _text, _walk
+from rulesim.sources.syntax import node_text, tree_parser, walk_nodes
 
 __all__ = ["reads_members"]
 
@@ -36,13 +36,13 @@ def reads_members(source: str, obj: str, members: Sequence[str]) -> bool:
 
 @lru_cache(maxsize=256)
 def _reads(source: str, obj: str, members: tuple[str, ...]) -> bool:
-    parser = _parser()
+    parser = tree_parser()
     if parser is None:
         return False
     tree = parser.parse(source.encode("utf-8"))
     wanted = {f"{obj}.{m}" for m in members}
-    for node in _walk(tree.root_node):
-        if node.type != "member_expression" or _text(node).replace(" ", "") not in wanted:
+    for node in walk_nodes(tree.root_node):
+        if node.type != "member_expression" or node_text(node).replace(" ", "") not in wanted:
             continue
         # Climb the member chain (context.idToken -> context.idToken['x'] -> ...).
         top = node
@@ -56,7 +56,7 @@ def _reads(source: str, obj: str, members: tuple[str, ...]) -> bool:
                 and parent.child_by_field_name("left") == top:
             continue
         if parent is not None and parent.type == "unary_expression" and \
-                _text(parent).startswith("delete"):
+                node_text(parent).startswith("delete"):
             continue
         return True
     return False

@@ -45,7 +45,7 @@ from rulesim.errors import MissingExtraError
 from rulesim.sources._draft_translate import DraftTodo, Translator
 from rulesim.sources.actions import ActionSet
 from rulesim.sources.rules import Rule, RuleSet
-from rulesim.sources.syntax import _parser
+from rulesim.sources.syntax import tree_parser
 
 __all__ = ["Draft", "DraftTodo", "draft_actions"]
 
@@ -146,7 +146,7 @@ def draft_actions(rules: RuleSet | Iterable[Rule]) -> Draft:
     ...     len(rs.load_actions(folder))
     17
     """
-    parser = _parser()
+    parser = tree_parser()
     if parser is None:
         raise MissingExtraError("coverage", "tree-sitter-javascript", "Drafting Actions")
     rule_set = rules if isinstance(rules, RuleSet) else RuleSet(list(rules))

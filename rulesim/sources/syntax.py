@@ -175,7 +175,7 @@ class ExportCheck:
 
 
 @cache
-def _parser() -> Any:
+def tree_parser() -> Any:
     try:
         import tree_sitter
         import tree_sitter_javascript
@@ -189,11 +189,11 @@ _FUNCTION_NODES = frozenset({"function_expression", "function", "arrow_function"
                              "generator_function", "generator_function_declaration"})
 
 
-def _text(node: Any) -> str:
+def node_text(node: Any) -> str:
     return node.text.decode("utf-8", "replace") if node is not None else ""
 
 
-def _walk(node: Any) -> Iterator[Any]:
+def walk_nodes(node: Any) -> Iterator[Any]:
     stack = [node]
     while stack:
         n = stack.pop()
@@ -219,19 +219,19 @@ def _is_exports(node: Any) -> bool:
     if node is None:
         return False
     if node.type == "identifier":
-        return _text(node) == "exports"
-    return node.type == "member_expression" and _text(node).replace(" ", "") == "module.exports"
+        return node_text(node) == "exports"
+    return node.type == "member_expression" and node_text(node).replace(" ", "") == "module.exports"
 
 
 def _member_name(node: Any) -> str | None:
     """The property a ``member_expression`` / ``subscript_expression`` reads, when literal."""
     if node.type == "member_expression":
         prop = node.child_by_field_name("property")
-        return _text(prop)
+        return node_text(prop)
     if node.type == "subscript_expression":
         index = _strip(node.child_by_field_name("index"))
         if index is not None and index.type == "string":
-            return _text(index)[1:-1]
+            return node_text(index)[1:-1]
     return None
 
 
@@ -245,7 +245,7 @@ class _Exports:
         self.opaque = False                    # exports changed in a way we cannot follow
         for node in root.named_children:
             self._declaration(node)
-        for node in _walk(root):
+        for node in walk_nodes(root):
             if node.type == "assignment_expression":
                 self._assignment(node)
             elif node.type == "call_expression":
@@ -253,11 +253,11 @@ class _Exports:
 
     def _declaration(self, node: Any) -> None:
         if node.type in ("function_declaration", "generator_function_declaration"):
-            self.declared[_text(node.child_by_field_name("name"))] = node
+            self.declared[node_text(node.child_by_field_name("name"))] = node
         elif node.type in ("lexical_declaration", "variable_declaration"):
             for d in node.named_children:
                 if d.type == "variable_declarator" and d.child_by_field_name("value") is not None:
-                    self.declared[_text(d.child_by_field_name("name"))] = d.child_by_field_name("value")
+                    self.declared[node_text(d.child_by_field_name("name"))] = d.child_by_field_name("value")
         elif node.type == "export_statement":
             self.opaque = True
 
@@ -290,8 +290,8 @@ class _Exports:
         if value.type in _FUNCTION_NODES:
             return ("async" if _is_async(value) else "sync"), line
         if value.type in ("identifier", "shorthand_property_identifier") \
-                and _text(value) in self.declared:
-            return self.resolve(self.declared[_text(value)], depth + 1)
+                and node_text(value) in self.declared:
+            return self.resolve(self.declared[node_text(value)], depth + 1)
         if value.type == "assignment_expression":   # exports.a = exports.b = async () => …
             return self.resolve(value.child_by_field_name("right"), depth + 1)
         if value.type in ("number", "string", "template_string", "true", "false", "null",
@@ -314,21 +314,21 @@ class _Exports:
     def _from_object(self, obj: Any, name: str, depth: int = 0) -> ExportCheck | None:
         obj = _strip(obj)
         if obj is not None and obj.type == "identifier" and depth < 8:
-            target = self.declared.get(_text(obj))
+            target = self.declared.get(node_text(obj))
             return None if target is None else self._from_object(target, name, depth + 1)
         if obj is None or obj.type != "object":
             return None
         for prop in obj.named_children:
             if prop.type == "pair":
                 key = prop.child_by_field_name("key")
-                keyname = _text(key).strip("'\"")
+                keyname = node_text(key).strip("'\"")
                 if keyname == name:
                     status, line = self.resolve(prop.child_by_field_name("value"))
                     return ExportCheck(name, status, line)
-            elif prop.type == "method_definition" and _text(prop.child_by_field_name("name")) == name:
+            elif prop.type == "method_definition" and node_text(prop.child_by_field_name("name")) == name:
                 return ExportCheck(name, "async" if _is_async(prop) else "sync",
                                    prop.start_point[0] + 1)
-            elif prop.type == "shorthand_property_identifier" and _text(prop) == name:
+            elif prop.type == "shorthand_property_identifier" and node_text(prop) == name:
                 status, line = self.resolve(prop)
                 return ExportCheck(name, status, line or prop.start_point[0] + 1)
             elif prop.type == "spread_element":
@@ -338,7 +338,7 @@ class _Exports:
 
 def export_checks(src: str) -> list[ExportCheck] | None:
     """The :class:`ExportCheck` of each handler in :data:`HANDLERS`, or None without tree-sitter."""
-    parser = _parser()
+    parser = tree_parser()
     if parser is None:
         return None
     tree = parser.parse(src.encode("utf-8"))
