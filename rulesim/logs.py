@@ -110,9 +110,9 @@ EVENT_TYPES: dict[str, str] = {
 _STRINGS = ("date", "type", "client_id", "client_name", "connection", "connection_id",
             "strategy", "strategy_type", "ip", "user_agent", "user_id", "user_name",
             "hostname", "audience", "scope", "log_id")
-_GEO = ("country_code", "country_code3", "country_name", "city_name", "latitude", "longitude",
+GEO = ("country_code", "country_code3", "country_name", "city_name", "latitude", "longitude",
         "time_zone", "continent_code", "subdivision_code")
-EVENT_COLUMNS = (*_STRINGS, "session_id", "logins_count", "prompts", *_GEO)
+EVENT_COLUMNS = (*_STRINGS, "session_id", "logins_count", "prompts", *GEO)
 """Columns of the event table :func:`read_events` returns (``prompts``: stage names,
 comma-joined), besides ``ms``, the date in epoch milliseconds."""
 
@@ -220,7 +220,7 @@ def _arrow_schema(wrapped: bool) -> Any:
     import pyarrow as pa
 
     geo = pa.struct([(g, pa.float64() if g in ("latitude", "longitude") else pa.string())
-                     for g in _GEO])
+                     for g in GEO])
     details = pa.struct([("session_id", pa.string()),
                          ("stats", pa.struct([("loginsCount", pa.float64())])),
                          ("prompts", pa.list_(pa.struct([("name", pa.string())])))])
@@ -260,7 +260,7 @@ def _read_arrow(path: Path) -> dict[str, Any]:
         table = table.flatten()
     prefix = "data." if wrapped else ""
     cols: dict[str, Any] = {s: table.column(prefix + s) for s in _STRINGS}
-    for g in _GEO:
+    for g in GEO:
         cols[g] = table.column(f"{prefix}location_info.{g}")
     cols["session_id"] = table.column(prefix + "details.session_id")
     cols["logins_count"] = table.column(prefix + "details.stats.loginsCount")
@@ -331,7 +331,7 @@ def _read_python(path: Path) -> dict[str, Any]:
         for s in _STRINGS:
             cols[s].append(_text(event.get(s)))
         loc = _obj(event.get("location_info"))
-        for g in _GEO:
+        for g in GEO:
             v = loc.get(g)
             cols[g].append(_number(v) if g in ("latitude", "longitude") else _text(v))
         det = _obj(event.get("details"))
@@ -361,7 +361,7 @@ def _to_table(cols: dict[str, Any]) -> Any:
     return pa.table(arrays)
 
 
-def _encoded(table: Any) -> tuple[Any, np.ndarray[Any, Any]]:
+def encoded(table: Any) -> tuple[Any, np.ndarray[Any, Any]]:
     """The event table with repetitive strings dictionary-encoded (categories in order of first
     appearance over every event), and the date in epoch milliseconds (int64)."""
     import pyarrow as pa
@@ -381,14 +381,14 @@ def _encoded(table: Any) -> tuple[Any, np.ndarray[Any, Any]]:
     return pa.table(arrays), ms
 
 
-def _to_frame(table: Any, ms: np.ndarray[Any, Any]) -> pd.DataFrame:
-    """An encoded event table (see :func:`_encoded`) as a frame, the date also as ``ms``."""
+def to_frame(table: Any, ms: np.ndarray[Any, Any]) -> pd.DataFrame:
+    """An encoded event table (see :func:`encoded`) as a frame, the date also as ``ms``."""
     frame: pd.DataFrame = table.to_pandas()
     frame["ms"] = ms
     return frame
 
 
-def _read_table(path: str | Path | Sequence[str | Path], types: Iterable[str] | None
+def read_table(path: str | Path | Sequence[str | Path], types: Iterable[str] | None
                 ) -> tuple[Any, LogSummary]:
     """The events of a log export as an arrow table of :data:`EVENT_COLUMNS` (only the events
     of ``types``, when given), and the summary of every event."""
@@ -436,8 +436,8 @@ def read_events(path: str | Path | Sequence[str | Path], types: Iterable[str] | 
     PopulationError
         When a file cannot be read, or an event is malformed (naming the file and line).
     """
-    table, summary = _read_table(path, types)
-    return _to_frame(*_encoded(table)), summary
+    table, summary = read_table(path, types)
+    return to_frame(*encoded(table)), summary
 
 
 def scan(path: str | Path | Sequence[str | Path]) -> LogSummary:

@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
               "rulesim.columns")),
     ("inputs", ("rulesim.sources", "rulesim.sources.*", "rulesim.providers",
                 "rulesim.providers.*", "rulesim.population", "rulesim.population.*", "rulesim.logs",
-                "rulesim._log*", "rulesim.gallery", "rulesim.gallery.*")),
+                "rulesim.gallery", "rulesim.gallery.*")),
     ("runtime", ("rulesim.runtime", "rulesim.runtime.*")),
     ("pipeline", ("rulesim.pipeline", "rulesim.paired", "rulesim.records", "rulesim._flow",
                   "rulesim.options")),

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 import rulesim as rs
-from rulesim._logprofile import user_agent_family
 from rulesim.errors import PopulationError, UsageError
 from rulesim.logs import LOGIN_EVENTS
 from rulesim.population import Population
+from rulesim.population.log_profiles import user_agent_family
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "logs"
 LOGS, USERS = DATA / "acme-logs.ndjson.gz", DATA / "acme-users.ndjson"

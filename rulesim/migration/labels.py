@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from rulesim.migration.facts import LoginFacts, Raw, SideFacts, failed, value
+from rulesim.outcomes import LoginOutcome
 
 __all__ = ["COLUMNS", "DIFF_CODES", "REGRESSION_KINDS", "label_differences"]
 
@@ -137,7 +138,7 @@ def _diffs(r: LoginFacts, a: LoginFacts) -> list[_Diff]:
         # happen, a timeout): only the error the application receives is compared.
         out.append(_Diff("error", "error", f"{r.app_error}: {r.description}",
                          f"{a.app_error}: {a.description}", r.deciding, a.deciding))
-    if r.outcome == a.outcome == "allowed":
+    if r.outcome == a.outcome == LoginOutcome.ALLOWED:
         for token in ("id_token", "access_token"):
             tr, ta = getattr(r, token), getattr(a, token)
             for claim in sorted(set(tr) | set(ta)):
@@ -153,7 +154,7 @@ def _diffs(r: LoginFacts, a: LoginFacts) -> list[_Diff]:
         if r.mfa != a.mfa:
             out.append(_Diff("mfa", "mfa", r.mfa, a.mfa, r.who.get(("mfa", ""), ""),
                              a.who.get(("mfa", ""), "")))
-    if (r.outcome == a.outcome != "error" and r.redirect != a.redirect) or (
+    if (r.outcome == a.outcome != LoginOutcome.ERROR and r.redirect != a.redirect) or (
             r.outcome != a.outcome and "redirect" in (r.outcome, a.outcome)
             and r.redirect != a.redirect):
         out.append(_Diff("redirect", "redirect", r.redirect or None, a.redirect or None,
@@ -241,8 +242,8 @@ def _rerun(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 def _errcode(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     if d.kind not in ("outcome", "error"):
         return ""
-    if not (failed(r.outcome) and failed(a.outcome)) or r.outcome == "timeout" or \
-            a.outcome == "timeout":
+    if not (failed(r.outcome) and failed(a.outcome)) or r.outcome == LoginOutcome.TIMEOUT or \
+            a.outcome == LoginOutcome.TIMEOUT:
         return ""
     if r.description != a.description or r.app_error == a.app_error:
         return ""
@@ -252,7 +253,7 @@ def _errcode(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 
 
 def _appmeta_undef(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
-    if d.kind != "outcome" or r.outcome != "error" or a.outcome != "allowed":
+    if d.kind != "outcome" or r.outcome != LoginOutcome.ERROR or a.outcome != LoginOutcome.ALLOWED:
         return ""
     text = r.description
     if "undefined" not in text or ("TypeError" not in text and "Cannot" not in text):
@@ -262,7 +263,7 @@ def _appmeta_undef(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 
 
 def _shape(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
-    if d.kind != "outcome" or r.outcome != "error" or a.outcome != "allowed":
+    if d.kind != "outcome" or r.outcome != LoginOutcome.ERROR or a.outcome != LoginOutcome.ALLOWED:
         return ""
     if "undefined" in r.description and "context.request" in cx.rule_source(r.deciding):
         return "DIFF-SHAPE"
@@ -272,20 +273,20 @@ def _shape(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 def _deny_as_redirect(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     pair = {r.outcome, a.outcome}
     if d.kind in ("outcome", "redirect") and pair == {"denied", "redirect"}:
-        denier = r.deciding if r.outcome == "denied" else a.deciding
-        redirector = a.who.get(("redirect", ""), "") if a.outcome == "redirect" else \
+        denier = r.deciding if r.outcome == LoginOutcome.DENIED else a.deciding
+        redirector = a.who.get(("redirect", ""), "") if a.outcome == LoginOutcome.REDIRECT else \
             r.who.get(("redirect", ""), "")
         if denier and redirector and _base(denier) in (cx.pairs.rule_for(redirector),
                                                        _base(redirector)):
             return "DIFF-DENY-AS-REDIRECT"
         return ""
-    if d.kind == "redirect" and r.outcome == a.outcome == "denied":
+    if d.kind == "redirect" and r.outcome == a.outcome == LoginOutcome.DENIED:
         return "DIFF-DENY-AS-REDIRECT"
     return ""
 
 
 def _deny_continues(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
-    if a.outcome != "denied" or d.kind not in ("metadata", "calls"):
+    if a.outcome != LoginOutcome.DENIED or d.kind not in ("metadata", "calls"):
         return ""
     unit = d.a_unit
     if unit and unit in a.after_deny:
@@ -299,8 +300,8 @@ def _deny_continues(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str
 def _meta_timing(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     if d.kind != "metadata":
         return ""
-    if failed(r.outcome) or failed(a.outcome) or r.outcome == "redirect" or \
-            a.outcome == "redirect":
+    if failed(r.outcome) or failed(a.outcome) or r.outcome == LoginOutcome.REDIRECT or \
+            a.outcome == LoginOutcome.REDIRECT:
         return "DIFF-META-TIMING"
     return ""
 
@@ -342,7 +343,7 @@ def _stdclaim(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
 def _scopes(d: _Diff, r: LoginFacts, a: LoginFacts, cx: _Context) -> str:
     # The Rule set a scope list (or a `scope` claim) Auth0 took; the Action's per-scope edit
     # or `scope` claim threw (whitespace in a scope, the reserved claim name).
-    if d.kind == "outcome" and r.outcome == "allowed" and a.outcome == "error" and \
+    if d.kind == "outcome" and r.outcome == LoginOutcome.ALLOWED and a.outcome == LoginOutcome.ERROR and \
             "scope" in a.description.lower():
         return "DIFF-SCOPES"
     return ""

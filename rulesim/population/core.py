@@ -542,7 +542,7 @@ class Population:
         >>> len(pop), pop.spec["kind"]
         (500, 'logs')
         """
-        from rulesim._logpop import _log_frames
+        from rulesim.population.from_logs import log_frames
 
         if n is not None:
             n = check_int("n", n, 1)
@@ -550,7 +550,7 @@ class Population:
         if not isinstance(pseudonymize, bool):
             raise UsageError(f"expected pseudonymize to be True or False, got {pseudonymize!r}")
         paths = [str(p) for p in path] if isinstance(path, (list, tuple)) else str(path)
-        users_df, logins_df, _ = _log_frames(path, users, n, seed, pseudonymize)
+        users_df, logins_df, _ = log_frames(path, users, n, seed, pseudonymize)
         return cls(users_df, logins_df, {
             "kind": "logs", "path": paths, "users": None if users is None else str(users),
             "n": n, "seed": seed, "pseudonymize": pseudonymize})

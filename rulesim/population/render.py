@@ -153,9 +153,9 @@ def render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) -> 
     if "_payload" in logins.columns:
         return [str(p) for p in logins["_payload"].iloc[start:stop].tolist()]
     if "_prompts" in logins.columns:  # a population read from login logs
-        from rulesim._logpop import _render_logs
+        from rulesim.population.from_logs import render_logs
 
-        return _render_logs(users, logins, start, stop)
+        return render_logs(users, logins, start, stop)
     lg = logins.iloc[start:stop]
     u_idx = lg["_u"].to_numpy()
     uniq = np.unique(u_idx)

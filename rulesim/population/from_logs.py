@@ -1,9 +1,9 @@
 """A population built from a tenant's own login logs (``Population.from_logs``).
 
-:func:`_log_frames` turns the login events of a log export (see :mod:`rulesim.logs`) into the
+:func:`log_frames` turns the login events of a log export (see :mod:`rulesim.logs`) into the
 ``users``/``logins`` frames a :class:`~rulesim.Population` wraps: one login per event, users
 joined to a users export or generated, pseudonymized when asked, optionally resampled to ``n``
-logins. :func:`_render_logs` builds each login's Rules payload from those frames on demand
+logins. :func:`render_logs` builds each login's Rules payload from those frames on demand
 (the per-login context is rebuilt from the event: client, connection, IP, user agent, geoip,
 logins count, authentication methods from the prompts, the date).
 """
@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from rulesim import _logprofile as lp
 from rulesim.errors import PopulationError
-from rulesim.logs import _GEO, LOGIN_EVENTS, LogSummary, _encoded, _read_table, _to_frame
+from rulesim.logs import GEO, LOGIN_EVENTS, LogSummary, encoded, read_table, to_frame
+from rulesim.population import log_profiles as lp
 from rulesim.population.files import connection_of as _connection_of
 from rulesim.population.files import read_export as _read_export
 from rulesim.population.files import to_ms as _to_ms
@@ -68,7 +68,7 @@ def _protocol(event_type: str, client_id: str, client_name: str) -> str:
 
 
 def _geo_fragment(row: tuple[Any, ...]) -> str:
-    geo = {k: v for k, v in zip(_GEO, row, strict=True)
+    geo = {k: v for k, v in zip(GEO, row, strict=True)
            if v is not None and v == v and v != ""}  # v == v drops NaN
     return _DUMP(geo) if geo.get("country_code") else ""
 
@@ -303,13 +303,13 @@ def _sequence_flags(u: npt.NDArray[np.int64], ts: npt.NDArray[np.int64], ua: npt
     return new_device, travel
 
 
-def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None, n: int | None,
+def log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None, n: int | None,
                 seed: int, pseudonymize: bool) -> tuple[pd.DataFrame, pd.DataFrame, LogSummary]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table, summary = _read_table(path, None)
-    table, all_ms = _encoded(table)  # categories in order of first appearance over every event
+    table, summary = read_table(path, None)
+    table, all_ms = encoded(table)  # categories in order of first appearance over every event
     keep = np.flatnonzero(pc.is_in(table.column("type"), pa.array(list(LOGIN_EVENTS))).to_numpy(
         zero_copy_only=False))
     if not len(keep):
@@ -327,7 +327,7 @@ def _log_frames(path: str | Path | Sequence[str | Path], users: str | Path | Non
     codes, uids_index = pd.factorize(pd.Series(login_uids, dtype="str"))
     first_ms = pd.Series(ms).groupby(codes).transform("min").to_numpy()
     order = np.lexsort((np.arange(len(keep)), ms, codes, first_ms))
-    ev = _to_frame(table.drop_columns(["date", "strategy_type"]).take(pa.array(keep[order])),
+    ev = to_frame(table.drop_columns(["date", "strategy_type"]).take(pa.array(keep[order])),
                    ms[order])  # the login events, in user order
     ev["_ms"] = ms[order]
     codes = codes[order]
@@ -379,7 +379,7 @@ def _login_frame(ev: pd.DataFrame, u: npt.NDArray[np.int64], users: pd.DataFrame
                         or [0])
     fam = pd.Categorical.from_codes(fam_code[ua_cat.codes], categories=pd.Index(families))
     prompts = _category(_filled(ev["prompts"]))
-    geo = _per_unique(ev[list(_GEO)], lambda *row: _geo_fragment(row))
+    geo = _per_unique(ev[list(GEO)], lambda *row: _geo_fragment(row))
     methods_of = [_methods(p) for p in prompts.categories]
     first_factor = np.array([any(m in _FIRST_FACTORS for m in ms) for ms in methods_of] or [False])
     refresh, silent = (ev["type"] == "sertft").to_numpy(), (ev["type"] == "ssa").to_numpy()
@@ -453,7 +453,7 @@ def _methods_part(prompts: str, strategy: str, auth_ms: int) -> str:
     return ",".join(f'{{"name":"{m}","timestamp":{auth_ms}}}' for m in names)
 
 
-def _render_logs(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) -> list[str]:
+def render_logs(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) -> list[str]:
     """Payload JSON of logins ``[start, stop)`` of a log population (see ``Population.payloads``)."""
     lg = logins.iloc[start:stop]
     u_idx = lg["_u"].to_numpy()
