@@ -26,15 +26,14 @@ logins or a percentage of all logins). Metrics:
 from __future__ import annotations
 
 import json
-import operator
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
+from rulesim.cli.compare import Threshold
 from rulesim.migration.labels import DIFF_CODES, REGRESSION_KINDS
 
 __all__ = ["COMMANDS", "MIGRATE_THRESHOLD_SYNTAX", "MigrationThreshold", "migrate_group",
@@ -46,8 +45,6 @@ MIGRATE_THRESHOLD_SYNTAX = (
     "id_token, access_token, scopes, mfa, redirect, metadata, calls), a DIFF-* code. "
     "Examples: \"regressions>0\", \"regressions.outcome>=1\", \"DIFF-META-TIMING>5%\""
 )
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 _PATTERN = re.compile(
     r"^\s*(?P<metric>[A-Za-z_.\-]+)\s*(?P<op>>=|<=|>|<)\s*"
     r"(?P<value>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<pct>%)?\s*$")
@@ -56,28 +53,9 @@ _METRICS = ("regressions", "known_differences", "changed",
 
 
 @dataclass(frozen=True)
-class MigrationThreshold:
-    """One parsed ``--fail-on`` threshold of ``rulesim migrate check``.
-
-    Attributes
-    ----------
-    text
-        As written.
-    metric
-        One of the metrics of the module docstring.
-    op
-        ``>``, ``>=``, ``<`` or ``<=``.
-    value
-        The number; a share in [0, 1] when ``percent``.
-    percent
-        The value was written as a percentage.
-    """
-
-    text: str
-    metric: str
-    op: str
-    value: float
-    percent: bool
+class MigrationThreshold(Threshold):
+    """One parsed ``--fail-on`` threshold of ``rulesim migrate check``: the fields of
+    :class:`~rulesim.cli.compare.Threshold`, its metric one of the module docstring's."""
 
     def measure(self, impact: Any) -> float:
         """The metric on ``impact`` (logins, or their share when :attr:`percent`)."""
@@ -95,10 +73,6 @@ class MigrationThreshold:
             rows = d[d["code"] == self.metric]
         count = int(rows["login_id"].nunique())
         return count / max(len(impact), 1) if self.percent else float(count)
-
-    def crossed(self, impact: Any) -> bool:
-        """True when ``metric op value`` holds on ``impact``."""
-        return _OPS[self.op](self.measure(impact), self.value)
 
     def describe(self, impact: Any) -> str:
         """``regressions>0: 12 logins``-style text."""

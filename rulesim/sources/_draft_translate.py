@@ -3,7 +3,6 @@ syntax tree rebuilt as a post-login Action (see that module for the corresponden
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from rulesim.sources._draft_tables import (
 )
 from rulesim.sources.actions import Action, Dependency
 from rulesim.sources.rules import Rule
+from rulesim.sources.syntax import walk_nodes
 
 __all__ = ["DraftTodo", "Translator"]
 
@@ -450,14 +450,6 @@ def _first(node: Any, types: tuple[str, ...]) -> Any:
         if n.type in types:
             return n
     return None
-
-
-def walk_nodes(node: Any) -> Iterable[Any]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.children))
 
 
 def _reindent(text: str, pad: str, column: int) -> str:
