@@ -66,13 +66,13 @@ def _number(value: Any, name: str) -> float:
     return float(value)
 
 
-def _status(value: Any, name: str, low: int = 100) -> int:
+def checked_status(value: Any, name: str, low: int = 100) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 599:
         raise FieldError(name, f"must be an HTTP status between {low} and 599, got {value!r}")
     return value
 
 
-def _headers(value: Any, name: str) -> dict[str, str]:
+def checked_headers(value: Any, name: str) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise FieldError(name, f"must be a mapping of header names to values, got {value!r}")
     out: dict[str, str] = {}
@@ -85,7 +85,7 @@ def _headers(value: Any, name: str) -> dict[str, str]:
     return out
 
 
-def _dumps(value: Any) -> str:
+def json_text(value: Any) -> str:
     # Compact like JSON.stringify, keys in the mapping's own order: stable output.
     return _json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
@@ -252,7 +252,7 @@ class Failure:
         if not isinstance(self.kind, str) or self.kind not in FAILURE_KINDS:
             kinds = ", ".join(sorted(FAILURE_KINDS))
             raise FieldError("kind", f"must be one of {kinds}, got {self.kind!r}")
-        _status(self.status, "status", low=400)
+        checked_status(self.status, "status", low=400)
         object.__setattr__(self, "rate", rate)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,9 +26,9 @@ from rulesim.runtime.services.models import (
     HttpResult,
     Latency,
     ServiceHandlerError,
-    _dumps,
-    _headers,
-    _status,
+    checked_headers,
+    checked_status,
+    json_text,
 )
 
 _METHODS: Final = frozenset({"*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
@@ -145,8 +145,8 @@ class Route:
         method = self.method.upper() if isinstance(self.method, str) else None
         if method not in _METHODS:
             raise FieldError("method", f"must be an HTTP method or '*', got {self.method!r}")
-        _status(self.status, "status")
-        headers = _headers(self.headers, "headers")
+        checked_status(self.status, "status")
+        headers = checked_headers(self.headers, "headers")
         if self.body is not None and not isinstance(self.body, str):
             raise FieldError("body", f"must be a string, got {type(self.body).__name__}")
         if self.json is not None and self.body is not None:
@@ -158,7 +158,7 @@ class Route:
         text = self.body or ""
         if self.json is not None:
             try:
-                text = _dumps(self.json)
+                text = json_text(self.json)
             except (TypeError, ValueError) as exc:
                 raise FieldError("json", f"is not JSON-serialisable: {exc}") from None
             headers.setdefault("content-type", "application/json")
@@ -166,7 +166,7 @@ class Route:
             raise FieldError("latency", f"must be a Latency, got {self.latency!r}")
         if self.failure is not None and not isinstance(self.failure, Failure):
             raise FieldError("failure", f"must be a Failure or None, got {self.failure!r}")
-        needs = _headers(self.match_headers, "match.headers")
+        needs = checked_headers(self.match_headers, "match.headers")
         if self.body_contains is not None and not isinstance(self.body_contains, str):
             raise FieldError("match.body_contains", f"must be a string, got "
                               f"{self.body_contains!r}")
@@ -245,11 +245,11 @@ class Route:
             raise TypeError(f"handler returned an invalid status {status!r}")
         headers = dict(self._answer)
         if extra is not None:
-            headers.update(_headers(extra, "headers"))
+            headers.update(checked_headers(extra, "headers"))
         if isinstance(value, str) or value is None:
             return status, headers, value or ""
         if isinstance(value, (Mapping, list)):
-            text = _dumps(dict(value) if isinstance(value, Mapping) else value)
+            text = json_text(dict(value) if isinstance(value, Mapping) else value)
             headers.setdefault("content-type", "application/json")
             return status, headers, text
         raise TypeError(f"handler returned {type(value).__name__}; expected a mapping, list, "
