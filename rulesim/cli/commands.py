@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "MIXES", "population_options"]
+
+MIXES = ("b2c", "b2b", "workforce")
+"""The population presets a verb's ``--mix`` offers."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def population_options(runs: str) -> Callable[[_F], _F]:
+    """``--users/-n``, ``--seed`` and ``--mix`` of a verb that runs ``runs`` over one synthetic
+    population (``rulesim compare``: "both runs"; ``rulesim migrate check``: "every run")."""
+    def apply(command: _F) -> _F:
+        command = click.option("--mix", type=click.Choice(MIXES), default=None,
+                               help="Population preset.")(command)
+        command = click.option("--seed", type=click.IntRange(min=0), default=0,
+                               show_default=True,
+                               help=f"Seed of the population and of {runs}.")(command)
+        return click.option("--users", "-n", type=click.IntRange(min=1), default=1000,
+                            show_default=True, help="Logins to simulate (a synthetic "
+                            "population of this many logins).")(command)
+    return apply
 
 
 def load_population(users: int | None, seed: int, mix: str | None, population_file: str | None,

@@ -40,6 +40,7 @@ from typing import Any
 
 import click
 
+from rulesim.cli.commands import population_options
 from rulesim.impact.diff import KINDS, OUTCOMES
 
 __all__ = ["COMMANDS", "THRESHOLD_SYNTAX", "Threshold", "compare_command", "parse_threshold"]
@@ -154,12 +155,7 @@ def _report(impact: Any, thresholds: Sequence[Threshold], crossed: Sequence[Thre
 @click.command("compare")
 @click.argument("old", type=click.Path(exists=True))
 @click.argument("new", type=click.Path(exists=True))
-@click.option("--users", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Logins to simulate (a synthetic population of this many logins).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed of the population and of both runs.")
-@click.option("--mix", type=click.Choice(["b2c", "b2b", "workforce"]), default=None,
-              help="Population preset.")
+@population_options("both runs")
 @click.option("--config", type=click.Path(exists=True), default=None,
               help="Configuration (secrets) for both sides: JSON or dotenv file, merged over "
                    "each side's own configuration.json (its values win).")

@@ -33,6 +33,7 @@ from typing import Any
 
 import click
 
+from rulesim.cli.commands import population_options
 from rulesim.cli.compare import Threshold
 from rulesim.migration.labels import DIFF_CODES, REGRESSION_KINDS
 
@@ -106,12 +107,7 @@ def migrate_group() -> None:
 @migrate_group.command("check")
 @click.argument("before", type=click.Path(exists=True))
 @click.argument("after", type=click.Path(exists=True))
-@click.option("--users", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Logins to simulate (a synthetic population of this many logins).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed of the population and of every run.")
-@click.option("--mix", type=click.Choice(["b2c", "b2b", "workforce"]), default=None,
-              help="Population preset.")
+@population_options("every run")
 @click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: every core).")
 @click.option("--on-redirect", type=click.Choice(["stop", "continue"]), default="continue",
