@@ -150,15 +150,19 @@ class RunOptions:
 
 
 def merge(options: RunOptions | None, keywords: Mapping[str, Any]) -> RunOptions:
-    """``options`` with every keyword that is not at its default laid over it.
+    """``options`` with every option in ``keywords`` that is not at its default laid over it.
 
     Functions with explicit keyword parameters (``simulate(..., workers=2, options=opts)``)
-    pass them all here; a keyword left at its default keeps the value from ``options``.
+    pass their ``locals()``: names that are not options are ignored, and a keyword left at
+    its default keeps the value from ``options``.
     """
     default = RunOptions()
     given = {k: v for k, v in keywords.items()
-             if k not in default.names() or not _same(v, getattr(default, k))}
+             if k in _NAMES and not _same(v, getattr(default, k))}
     return RunOptions.from_kwargs(options, **given)
+
+
+_NAMES = frozenset(RunOptions.names())
 
 
 def _same(value: Any, default: Any) -> bool:

@@ -152,13 +152,7 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
         ``logins``, ``rule_runs``, ``changes``, ``calls``, ``logs`` frames and a manifest.
         ``len(sim.logins) == len(population)`` unless interrupted (then ``complete=False``).
     """
-    opts = merge(options, {
-        "configuration": configuration, "services": services, "limits": limits, "seed": seed,
-        "workers": workers, "executor": executor, "progress": progress,
-        "on_redirect": on_redirect, "continue_handler": continue_handler, "modules": modules,
-        "legacy_globals": legacy_globals, "modules_dir": modules_dir, "chunk_size": chunk_size,
-        "resume": resume, "cancel": cancel, "coverage": coverage, "on_progress": on_progress,
-        "spill": spill, "secrets": secrets, "action_settings": action_settings})
+    opts = merge(options, locals())
     return _simulate(rules, population, opts, _crash_at)
 
 
@@ -253,12 +247,7 @@ def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, pre
         The baseline's and the candidate's simulations, and how many logins continued from
         the shared prefix (the others ran both sides in full).
     """
-    opts = merge(options, {
-        "configuration": configuration, "services": services, "limits": limits, "seed": seed,
-        "workers": workers, "executor": executor, "progress": progress,
-        "on_redirect": on_redirect, "continue_handler": continue_handler, "modules": modules,
-        "legacy_globals": legacy_globals, "modules_dir": modules_dir, "chunk_size": chunk_size,
-        "cancel": cancel, "on_progress": on_progress, "spill": spill})
+    opts = merge(options, locals())
     if opts.seed is None:
         opts = opts.replace(seed=0)
     _check_population(population)
@@ -309,10 +298,7 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
         login["timestamp_ms"] = int(timestamp_ms)
     pop = Population.from_logins([login])
     flow = flow_of(rules)
-    opts = merge(options, {
-        "configuration": configuration, "services": services, "seed": seed, "limits": limits,
-        "modules": modules, "on_redirect": on_redirect, "continue_handler": continue_handler,
-        "secrets": secrets, "action_settings": action_settings})
+    opts = merge(options, locals())
     if opts.seed is None:
         opts = opts.replace(seed=0)
     job = _job(flow, opts)

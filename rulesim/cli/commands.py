@@ -10,12 +10,16 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["COMMANDS", "MIXES", "population_options"]
+__all__ = ["COMMANDS", "MIXES", "population_options", "workers_option"]
 
 MIXES = ("b2c", "b2b", "workforce")
 """The population presets a verb's ``--mix`` offers."""
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+workers_option = click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
+                              help="Worker processes (default: every core).")
+"""``--workers/-w`` of every verb that simulates."""
 
 
 def population_options(runs: str) -> Callable[[_F], _F]:
@@ -90,8 +94,7 @@ def describe_loaded(loaded: Any) -> str:
               help="Configuration (secrets): JSON or dotenv file.")
 @click.option("--services", type=click.Path(exists=True), default=None,
               help="Fake external services (YAML/JSON). Default: services.yaml beside the rules.")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: every core).")
+@workers_option
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Write the result tables into this folder.")
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet",

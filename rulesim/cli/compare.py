@@ -40,7 +40,7 @@ from typing import Any
 
 import click
 
-from rulesim.cli.commands import population_options
+from rulesim.cli.commands import population_options, workers_option
 from rulesim.impact.diff import KINDS, OUTCOMES
 
 __all__ = ["COMMANDS", "THRESHOLD_SYNTAX", "Threshold", "compare_command", "parse_threshold"]
@@ -162,8 +162,7 @@ def _report(impact: Any, thresholds: Sequence[Threshold], crossed: Sequence[Thre
 @click.option("--services", type=click.Path(exists=True), default=None,
               help="Fake external services (YAML/JSON) for both sides. Default: the "
                    "services.yaml beside each rule set.")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: every core).")
+@workers_option
 @click.option("--fail-on", "fail_on", multiple=True, metavar="THRESHOLD",
               help="Exit 3 when this threshold is crossed; repeatable. Syntax: "
                    + THRESHOLD_SYNTAX + ".")

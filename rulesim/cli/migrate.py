@@ -33,7 +33,7 @@ from typing import Any
 
 import click
 
-from rulesim.cli.commands import population_options
+from rulesim.cli.commands import population_options, workers_option
 from rulesim.cli.compare import Threshold
 from rulesim.migration.labels import DIFF_CODES, REGRESSION_KINDS
 
@@ -108,8 +108,7 @@ def migrate_group() -> None:
 @click.argument("before", type=click.Path(exists=True))
 @click.argument("after", type=click.Path(exists=True))
 @population_options("every run")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: every core).")
+@workers_option
 @click.option("--on-redirect", type=click.Choice(["stop", "continue"]), default="continue",
               show_default=True,
               help="Whether the user comes back from a redirect (/continue), so that the "
@@ -203,8 +202,7 @@ def check_command(ctx: click.Context, before: str, after: str, users: int, seed:
 @click.option("--users", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Logins of the equivalence check run on the drafts.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: every core).")
+@workers_option
 @click.option("--check/--no-check", default=True, show_default=True,
               help="Run the equivalence check (rulesim migrate check) on the drafts.")
 @click.option("--report", type=click.Path(dir_okay=False, writable=True), default=None,

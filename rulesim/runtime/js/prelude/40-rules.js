@@ -71,18 +71,21 @@
       run.nChanges = collectChanges(i);
     };
   }
+  // The object rules see for a raw user or context: itself when nothing is recorded, else a
+  // tracking proxy over it with its watched parts wrapped.
+  function tracked(raw, parts, handler) {
+    if (S.bare) return raw;
+    wrapParts(raw, parts);
+    const proxy = new ProxyCtor(raw, handler);
+    rawOf.set(proxy, raw);
+    return proxy;
+  }
   function adoptUser(raw) {
-    if (S.bare) { S.userRaw = S.user = raw; return; }
-    wrapParts(raw, USER_PARTS);
     S.userRaw = raw;
-    S.user = new ProxyCtor(raw, userHandler);
-    rawOf.set(S.user, raw);
+    S.user = tracked(raw, USER_PARTS, userHandler);
   }
   function adoptContext(raw) {
-    if (S.bare) { S.contextRaw = S.context = raw; return; }
-    wrapParts(raw, CTX_PARTS);
     S.contextRaw = raw;
-    S.context = new ProxyCtor(raw, contextHandler);
-    rawOf.set(S.context, raw);
+    S.context = tracked(raw, CTX_PARTS, contextHandler);
   }
 
