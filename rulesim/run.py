@@ -19,25 +19,12 @@ from rulesim.options import DEFAULT_CHUNK_SIZE, RunOptions, merge
 from rulesim.population import Population
 from rulesim.runtime.limits import Limits
 from rulesim.simulation import Simulation, versions
-from rulesim.sources import Rule, RuleSet, load_rules
+from rulesim.sources import RuleSet
 from rulesim.trace import LoginTrace
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "SIMULATION_OBSERVERS", "SPILL_BYTES", "RunOptions", "run_login",
            "simulate"]
 
-
-
-def _ruleset(rules: Any) -> RuleSet:
-    if isinstance(rules, RuleSet):
-        return rules
-    if isinstance(rules, Rule):
-        return RuleSet([rules])
-    if isinstance(rules, (str, os.PathLike)):
-        return load_rules(os.fspath(rules))
-    if isinstance(rules, (list, tuple)) and all(isinstance(r, Rule) for r in rules):
-        return RuleSet(rules)
-    raise UsageError(f"expected rules to be a RuleSet, a Rule, a list of Rules or a path, "
-                     f"got {type(rules).__name__}")
 
 
 def _job(ruleset: RuleSet | Flow, options: RunOptions) -> PipelineJob:

@@ -20,8 +20,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rulesim._flow import flow_of
 from rulesim.errors import MissingExtraError, UsageError
-from rulesim.sources import Rule, RuleSet
 from rulesim.testing.property_search import Counterexample, counterexample, draw, fails
 from rulesim.testing.runs import run_logins
 
@@ -57,18 +57,6 @@ class SearchResult:
             raise UsageError("this search measured no coverage (the rules were not "
                              "instrumented: install the coverage extra, rulesim[coverage])")
         return self.coverage.missed_branches()
-
-
-def _ruleset(rules: Any) -> RuleSet:
-    if isinstance(rules, RuleSet):
-        return rules
-    if isinstance(rules, Rule):
-        return RuleSet([rules])
-    if isinstance(rules, (list, tuple)) and all(isinstance(r, Rule) for r in rules):
-        return RuleSet(list(rules))
-    from rulesim.sources import load_rules
-
-    return load_rules(rules)
 
 
 def _sync(login: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +146,7 @@ def explore(rules: Any, property: Callable[[Any], Any], strategy: Any = None,
         raise UsageError(f"expected property to be a callable taking a LoginTrace, got {property!r}")
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
         raise UsageError(f"expected max_examples to be a positive int, got {max_examples!r}")
-    ruleset = _ruleset(rules)
+    ruleset = flow_of(rules).rules
     try:
         mined, measured = literals.mine(ruleset), True
     except MissingExtraError:  # no tree-sitter: no literals, no coverage
