@@ -16,8 +16,11 @@
     result.drift                  # what each stage adds
 
 :func:`rulesim.compare` labels each per-login difference across kinds
-(:attr:`~rulesim.Impact.differences`); the detectors live in
-:mod:`rulesim.migration.labels`, the facts they read in :mod:`rulesim.migration.facts`.
+(:attr:`~rulesim.Impact.differences`) in :mod:`rulesim.migration.labels`, with the
+detectors of :mod:`~rulesim.migration.detect_flow` (how a login ends and moves),
+:mod:`~rulesim.migration.detect_state` (what it leaves behind) and
+:mod:`~rulesim.migration.detect_code` (what a source reads); the facts they read are in
+:mod:`rulesim.migration.facts`, their comparison per login in :mod:`rulesim.migration.diffs`.
 Auth0's advice is to migrate one Rule at a time, from the end of the pipeline backwards:
 :func:`migration_plan` lists those stages and :meth:`MigrationPlan.run` simulates each once
 and compares every stage with the one before it, so a team sees which Action to fix before
