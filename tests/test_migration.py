@@ -41,16 +41,21 @@ def _key(d: pd.DataFrame) -> list[tuple[str, ...]]:
 
 
 def migrate(pop: rs.Population, rules: str | list[tuple[str, str]],
-            actions: str | list[tuple[str, str]], **kwargs: object) -> rs.Impact:
-    """Compare the Rules with their Actions both ways; return the forward comparison."""
+            actions: str | list[tuple[str, str]], *, configuration: dict[str, str] | None = None,
+            secrets: dict[str, str] | None = None, **kwargs: object) -> rs.Impact:
+    """Compare the Rules with their Actions both ways; return the forward comparison.
+
+    ``configuration`` is the Rules' configuration, ``secrets`` the values of the secrets the
+    Actions declare (each Action declares the ones its code reads).
+    """
     if isinstance(rules, str):
         rules = [("gate", rules)]
     if isinstance(actions, str):
         actions = [("gate", actions)]
     rule_set = rs.RuleSet([rs.Rule(name=n, source=s, order=i + 1)
-                           for i, (n, s) in enumerate(rules)])
+                           for i, (n, s) in enumerate(rules)], configuration)
     action_set = rs.ActionSet([rs.Action.from_code(n, s, order=i + 1)
-                               for i, (n, s) in enumerate(actions)])
+                               for i, (n, s) in enumerate(actions)], secrets)
     forward = rs.compare(rule_set, action_set, pop, workers=1, progress=False, **kwargs)
     reverse = rs.compare(action_set, rule_set, pop, workers=1, progress=False, **kwargs)
     assert np.array_equal(reverse.transitions["count"].to_numpy(),
@@ -347,6 +352,66 @@ def test_a_client_credentials_token_call_an_action_adds_is_diff_mgmt(pop: rs.Pop
     };""")
     d = only(impact, "known-difference:DIFF-MGMT")
     assert set(d["kind"]) == {"calls"} and logins(d) == len(pop)
+
+
+def test_a_field_rules_have_and_event_user_lacks_is_diff_userfields(pop: rs.Population) -> None:
+    rule = """function (user, context, callback) {
+      if (user.logins_count > 1) context.idToken['https://x/returning'] = true;
+      callback(null, user, context);
+    }"""
+    impact = migrate(pop, rule, """exports.onExecutePostLogin = async (event, api) => {
+      if (event.user.logins_count > 1) api.idToken.setCustomClaim('https://x/returning', true);
+    };""")
+    d = only(impact, "known-difference:DIFF-USERFIELDS")
+    assert set(d["field"]) == {"id_token:https://x/returning"}
+    assert set(d["rule"]) == {"gate"} == set(d["action"])
+    returning = sum(1 for c in _claims(impact.baseline) if c.get("https://x/returning"))
+    assert logins(d) == returning > 0
+    # The Actions' counterpart of the count (event.stats) behaves as the Rule did.
+    fixed = migrate(pop, rule, """exports.onExecutePostLogin = async (event, api) => {
+      if (event.stats.logins_count > 1) api.idToken.setCustomClaim('https://x/returning', true);
+    };""")
+    assert len(fixed.differences) == 0
+
+
+def test_a_secret_the_action_does_not_get_is_diff_secrets(pop: rs.Population) -> None:
+    rule = """function (user, context, callback) {
+      context.idToken['https://x/partner'] = configuration.PARTNER_ID || 'none';
+      callback(null, user, context);
+    }"""
+    action = """exports.onExecutePostLogin = async (event, api) => {
+      api.idToken.setCustomClaim('https://x/partner', event.secrets.PARTNER_ID || 'none');
+    };"""
+    # The Action declares PARTNER_ID, but the secrets give it no value.
+    impact = migrate(pop, rule, action, configuration={"PARTNER_ID": "p-42"})
+    d = only(impact, "known-difference:DIFF-SECRETS")
+    assert set(d["rule"]) == {"gate"} == set(d["action"])
+    assert set(d["before"]) == {"p-42"} and set(d["after"]) == {"none"}
+    assert logins(d) == int((impact.baseline.logins["outcome"] == "allowed").sum()) == len(pop)
+    supplied = migrate(pop, rule, action, configuration={"PARTNER_ID": "p-42"},
+                       secrets={"PARTNER_ID": "p-42"})
+    assert len(supplied.differences) == 0
+
+
+def test_a_function_a_rule_shares_on_global_is_diff_shared_code(pop: rs.Population) -> None:
+    impact = migrate(pop, [
+        ("helpers", """function (user, context, callback) {
+          global.tierOf = function (email) { return /@acme\\.com$/.test(email || '') ? 'staff' : 'guest'; };
+          callback(null, user, context);
+        }"""),
+        ("tier", """function (user, context, callback) {
+          context.idToken['https://x/tier'] = global.tierOf(user.email);
+          callback(null, user, context);
+        }""")], [
+        ("helpers", """exports.onExecutePostLogin = async (event, api) => {};"""),
+        ("tier", """exports.onExecutePostLogin = async (event, api) => {
+          api.idToken.setCustomClaim('https://x/tier', global.tierOf(event.user.email));
+        };""")])
+    d = only(impact, "known-difference:DIFF-SHARED-CODE")
+    assert set(d["kind"]) == {"outcome"}
+    # Named: the Rule that defines the function and the Action that calls it.
+    assert set(d["rule"]) == {"helpers"} and set(d["action"]) == {"tier"}
+    assert logins(d) == impact.moved("allowed", "error") == len(pop)
 
 
 def test_strict_counts_known_differences_as_regressions(pop: rs.Population) -> None:

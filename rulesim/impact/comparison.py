@@ -15,7 +15,8 @@ from rulesim.options import DEFAULT_CHUNK_SIZE, RunOptions
 from rulesim.run import simulate, simulate_pair
 from rulesim.simulation import Simulation
 
-__all__ = ["check_same_logins", "compare", "login_ids", "sources_of"]
+__all__ = ["check_same_logins", "compare", "login_ids", "missing_secrets_of", "sources_of",
+           "units_of"]
 
 
 def login_ids(frame: pd.DataFrame) -> list[str]:
@@ -126,7 +127,7 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
         ran = simulate(other, population, options=opts)
         pair = (finished, ran) if base_sim is not None else (ran, finished)
         return Impact(*pair, notes=notes, reused=1, rulesets=(None, None), strict=strict,
-                      mapping=mapping, sources=sources_of(other))
+                      mapping=mapping, **units_of(other, secrets=opts.secrets))
 
     if population is None:
         raise UsageError("compare(): expected a population to run the rule sets over "
@@ -151,15 +152,38 @@ def compare(baseline: Any, candidate: Any, population: Any = None, *,
                                      safe_prefix=safe if global_prefix else None, options=opts)
         impact = Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules),
                         strict=strict, mapping=mapping,
-                        sources=sources_of(base_flow, cand_flow))
+                        **units_of(base_flow, cand_flow, secrets=opts.secrets))
         impact.shared_rules, impact.shared_logins = k, shared
         return impact
     a = simulate(base_flow, population, options=opts)
     b = simulate(cand_flow, population, options=opts)
     return Impact(a, b, notes=notes, reused=0, rulesets=(base_rules, cand_rules),
-                  strict=strict, mapping=mapping, sources=sources_of(base_flow, cand_flow))
+                  strict=strict, mapping=mapping, **units_of(base_flow, cand_flow, secrets=opts.secrets))
 
 
 def sources_of(*flows: Flow) -> dict[str, str]:
-    """Every rule's source by name (the migration labels read some of them)."""
-    return {r.name: r.source for f in flows for r in f.rules}
+    """Every rule's source by name, and every Action's code under ``"<name> (action)"`` (the
+    migration labels read some of them)."""
+    out = {r.name: r.source for f in flows for r in f.rules}
+    for f in flows:
+        out.update({f"{a.name} (action)": a.code for a in (f.actions or ())})
+    return out
+
+
+def missing_secrets_of(*flows: Flow, secrets: Any = None) -> dict[str, list[str]]:
+    """Per Action of ``flows``, the ``event.secrets`` keys its code reads that get no value
+    (with ``secrets``, the values a run adds, taken into account)."""
+    out: dict[str, list[str]] = {}
+    for f in flows:
+        if f.actions is None:
+            continue
+        actions = f.actions if secrets is None else f.actions.with_secrets(secrets)
+        out.update(actions.missing_secrets())
+    return out
+
+
+def units_of(*flows: Flow, secrets: Any = None) -> dict[str, Any]:
+    """What the migration labels read about the units of ``flows``, as :class:`Impact`
+    keywords: their sources and the secrets the Actions miss."""
+    return {"sources": sources_of(*flows),
+            "missing_secrets": missing_secrets_of(*flows, secrets=secrets)}

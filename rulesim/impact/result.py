@@ -105,11 +105,14 @@ class Impact:
                  notes: Sequence[str] = (), reused: int = 0,
                  rulesets: tuple[RuleSet | None, RuleSet | None] = (None, None),
                  strict: bool = False, mapping: Mapping[str, str] | None = None,
-                 sources: Mapping[str, str] | None = None) -> None:
+                 sources: Mapping[str, str] | None = None,
+                 missing_secrets: Mapping[str, Sequence[str]] | None = None) -> None:
         self.baseline = baseline
         self.strict = bool(strict)
         self.mapping: dict[str, str] = dict(mapping or {})
         self._sources: dict[str, str] = dict(sources or {})
+        self._missing_secrets: dict[str, list[str]] = {
+            k: list(v) for k, v in (missing_secrets or {}).items()}
         self._differences: pd.DataFrame | None = None
         self.candidate = candidate
         self.notes: list[str] = list(notes)

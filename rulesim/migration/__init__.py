@@ -79,7 +79,7 @@ def label_impact(impact: Impact) -> pd.DataFrame:
     after = side_facts(impact.candidate, login_ids)
     out: pd.DataFrame = label_differences(
         before, after, login_ids, mapping=impact.mapping,
-        rule_source=lambda name: impact._sources.get(name, ""), strict=impact.strict)
+        sources=impact._sources, missing_secrets=impact._missing_secrets, strict=impact.strict)
     return out
 
 
@@ -181,7 +181,7 @@ class MigrationPlan:
         (16, 9)
         """
         from rulesim.impact import Impact
-        from rulesim.impact.comparison import sources_of
+        from rulesim.impact.comparison import units_of
         from rulesim.run import simulate
 
         if simulate_kwargs.get("seed") is None:
@@ -195,7 +195,8 @@ class MigrationPlan:
             impacts.append(Impact(a, b, notes=[f"stage {stage.k}: `{stage.rule}` → "
                                                f"`{stage.action}`"], reused=2, strict=strict,
                                   mapping=self.mapping,
-                                  sources=sources_of(flow_of(prev.tenant), flow_of(stage.tenant))))
+                                  **units_of(flow_of(prev.tenant), flow_of(stage.tenant),
+                                             secrets=simulate_kwargs.get("secrets"))))
         return PlanResult(self, sims, impacts, seconds=time.perf_counter() - started)
 
 

@@ -4,8 +4,8 @@ where the Rules side and the Actions side disagree (:func:`diffs`), and what the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rulesim.migration.facts import LoginFacts, Raw, failed, value
@@ -150,9 +150,48 @@ class Missing:
 MISSING: Any = Missing()
 
 
+_ACTION = " (action)"
+
+
 @dataclass
 class Context:
-    """What the detectors know beside the two logins: the sources and the Rule ↔ Action pairs."""
+    """What the detectors know beside the two logins: the sources, the Rule ↔ Action pairs and
+    the secrets each Action misses.
 
-    rule_source: Callable[[str], str]
+    Attributes
+    ----------
+    sources
+        Every rule's source by name, every Action's code under ``"<name> (action)"``.
+    pairs
+        Rule ↔ Action names.
+    missing_secrets
+        Action name → the ``event.secrets`` keys its code reads that get no value.
+    """
+
+    sources: Mapping[str, str]
     pairs: Pairs
+    missing_secrets: Mapping[str, Collection[str]] = field(default_factory=dict)
+
+    def rule_source(self, name: str) -> str:
+        """The source of rule ``name`` ("" for an Action's row name or an unknown rule)."""
+        return "" if not name or name.endswith(_ACTION) else self.sources.get(name, "")
+
+    def action_source(self, name: str) -> str:
+        """The code of Action ``name`` (its row name or its own name; "" when unknown)."""
+        return self.sources.get(base(name) + _ACTION, "") if name else ""
+
+    def rules(self) -> list[tuple[str, str]]:
+        """Every rule as ``(name, source)``."""
+        return [(k, v) for k, v in self.sources.items() if not k.endswith(_ACTION)]
+
+    def units(self, d: Diff, r: LoginFacts, a: LoginFacts) -> tuple[str, str]:
+        """The Rule and the Action a difference is about: the units that produced it, else
+        the pair of the one that did, else the units that decided each side's login."""
+        rule = base(d.r_unit) if d.r_unit and not d.r_unit.endswith(_ACTION) else \
+            self.pairs.rule_for(d.a_unit)
+        action = d.a_unit or self.pairs.action_for(d.r_unit)
+        if not rule and not action:
+            rule = r.deciding if not r.deciding.endswith(_ACTION) else ""
+            action = a.deciding or self.pairs.action_for(rule)
+            rule = rule or self.pairs.rule_for(action)
+        return rule, base(action)

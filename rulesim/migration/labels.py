@@ -17,12 +17,12 @@ migration is never hidden behind a known difference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import pandas as pd
 
-from rulesim.migration.detect_code import appmeta_undef, shape
+from rulesim.migration.detect_code import appmeta_undef, secrets, shape, shared_code, userfields
 from rulesim.migration.detect_flow import deny_as_redirect, deny_continues, errcode, rerun, scopes
 from rulesim.migration.detect_state import fire_and_forget, meta_timing, mfa, mgmt, stdclaim, visibility
 from rulesim.migration.diffs import Context, Diff, Pairs, base, diffs, text
@@ -56,6 +56,13 @@ DIFF_CODES: dict[str, str] = {
                             "awaited in Actions",
     "DIFF-MGMT": "Actions have no auth0 object: Management calls need a client-credentials "
                  "token call",
+    "DIFF-USERFIELDS": "the Rule reads a field Actions do not have (last_login, last_ip, "
+                       "logins_count, blocked, IdP tokens, context.connectionOptions); on "
+                       "event.user it is undefined",
+    "DIFF-SECRETS": "the Rules share one configuration; the Action's own secrets do not supply "
+                    "a key it reads, so event.secrets gives undefined",
+    "DIFF-SHARED-CODE": "a rule defines a function on global for later rules; Actions share no "
+                        "global, so the Action calling it fails or behaves differently",
 }
 """The known differences rulesim detects (contract section 9), with a one-line reason."""
 
@@ -81,7 +88,9 @@ def orientation(before: SideFacts, after: SideFacts) -> str | None:
 
 _DETECTORS: tuple[Callable[[Diff, LoginFacts, LoginFacts, Context], str], ...] = (
     rerun, errcode, appmeta_undef, shape, deny_as_redirect, deny_continues, visibility,
-    meta_timing, stdclaim, scopes, mfa, fire_and_forget, mgmt)
+    meta_timing, stdclaim, scopes, mfa, fire_and_forget, mgmt,
+    # Last: the detectors that read sources explain what no observed mechanism above does.
+    shared_code, secrets, userfields)
 """The detectors, in the order they are asked (the first code given wins)."""
 
 
@@ -100,7 +109,8 @@ def _why(code: str, d: Diff, rule: str, action: str, inherited: bool = False) ->
 
 def label_differences(before: SideFacts, after: SideFacts, login_ids: list[str], *,
                       mapping: Mapping[str, str] | None = None,
-                      rule_source: Callable[[str], str] | None = None,
+                      sources: Mapping[str, str] | None = None,
+                      missing_secrets: Mapping[str, Collection[str]] | None = None,
                       strict: bool = False) -> pd.DataFrame:
     """One row per difference per login, labelled (see :data:`COLUMNS`).
 
@@ -110,14 +120,17 @@ def label_differences(before: SideFacts, after: SideFacts, login_ids: list[str],
         The facts of the two sides, in the order of ``login_ids``.
     mapping
         Rule name → Action name where they differ (default: the same name).
-    rule_source
-        Source of a rule by name (for the detectors that read it); "" when unknown.
+    sources
+        Every rule's source by name, every Action's code under ``"<name> (action)"`` (for the
+        detectors that read them).
+    missing_secrets
+        Action name → the ``event.secrets`` keys its code reads that get no value.
     strict
         Label known differences as regressions (the ``code`` column still names them).
     """
     direction = orientation(before, after)
     pairs = Pairs(mapping)
-    cx = Context(rule_source or (lambda _: ""), pairs)
+    cx = Context(dict(sources or {}), pairs, dict(missing_secrets or {}))
     rows: list[tuple[Any, ...]] = []
     # (user, metadata key) -> the code of the last difference on it: a stored value that
     # already differed makes later logins of the user differ for the same reason.
