@@ -414,6 +414,56 @@ def test_a_function_a_rule_shares_on_global_is_diff_shared_code(pop: rs.Populati
     assert logins(d) == impact.moved("allowed", "error") == len(pop)
 
 
+LINK_RULE = """async function (user, context, callback) {
+  if (context.connection !== 'google-oauth2') return callback(null, user, context);
+  context.primaryUser = 'auth0|' + user.user_id.split('|')[1];
+  user.user_metadata = user.user_metadata || {};
+  user.user_metadata.linked_from = context.connection;
+  await auth0.users.updateUserMetadata(user.user_id, user.user_metadata);
+  callback(null, user, context);
+}"""
+LINK_ACTION = """exports.onExecutePostLogin = async (event, api) => {
+  if (event.connection.name !== 'google-oauth2') return;
+  api.authentication.setPrimaryUser('auth0|' + event.user.user_id.split('|')[1]);
+  api.user.setUserMetadata('linked_from', event.connection.name);
+};"""
+
+
+def test_user_metadata_an_action_sets_beside_set_primary_user_is_diff_primary_user(
+        pop: rs.Population) -> None:
+    impact = migrate(pop, [("link", LINK_RULE)], [("link", LINK_ACTION)])
+    d = only(impact, "known-difference:DIFF-PRIMARY-USER")
+    assert set(d["field"]) == {"metadata:user_metadata.linked_from"}
+    assert set(d["rule"]) == {"link"} == set(d["action"])
+    # Every login where the Rule saved a new value (a user's later logins store it again).
+    saved = impact.baseline.changes
+    saved = saved[saved["persisted"].to_numpy(dtype=bool) & (saved["target"] == "user_metadata")
+                  & (saved["before"].fillna("") != saved["after"].fillna(""))]
+    assert logins(d) == saved["login_id"].nunique() > 0
+    # Both tokens name the primary user.
+    sub = {c.get("sub") for c, p in zip(_claims(impact.candidate), pop.logins["connection"],
+                                        strict=True) if p == GOOGLE}
+    assert all(str(s).startswith("auth0|") for s in sub)
+
+
+def test_a_second_primary_user_an_action_may_not_set_is_diff_primary_user(
+        pop: rs.Population) -> None:
+    support = ("support", """function (user, context, callback) {
+      if (context.connection === 'google-oauth2') context.primaryUser = 'auth0|support';
+      callback(null, user, context);
+    }""")
+    impact = migrate(pop, [("link", LINK_RULE), support], [
+        ("link", LINK_ACTION), ("support", """exports.onExecutePostLogin = async (event, api) => {
+          if (event.connection.name === 'google-oauth2') api.authentication.setPrimaryUser('auth0|support');
+        };""")])
+    d = impact.differences
+    once = d[d["kind"] == "outcome"]
+    assert set(once["label"]) == {"known-difference:DIFF-PRIMARY-USER"}
+    assert set(once["rule"]) == {"support"} == set(once["action"])
+    assert logins(once) == impact.moved("allowed", "error") == google(pop) > 0
+    assert len(impact.regressions) == 0
+
+
 def test_strict_counts_known_differences_as_regressions(pop: rs.Population) -> None:
     rules = rs.RuleSet([rs.Rule(name="gate", source="""function (user, context, callback) {
       if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));

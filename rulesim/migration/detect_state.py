@@ -11,7 +11,7 @@ from rulesim.migration.diffs import STANDARD_CLAIMS, TOKEN_CALLS, Context, Diff,
 from rulesim.migration.facts import LoginFacts, failed, value
 from rulesim.outcomes import LoginOutcome
 
-__all__ = ["fire_and_forget", "meta_timing", "mfa", "mgmt", "stdclaim", "visibility"]
+__all__ = ["fire_and_forget", "meta_timing", "mfa", "mgmt", "primary_user", "stdclaim", "visibility"]
 
 
 def visibility(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
@@ -85,3 +85,25 @@ def _reads_context(source: str) -> bool:
     from rulesim.sources._reads import reads_members
 
     return reads_members(source, "context", ("idToken", "accessToken", "multifactor"))
+
+
+_ONCE = "primary user can only be altered once"
+
+
+def primary_user(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
+    """DIFF-PRIMARY-USER: ``setPrimaryUser`` discards the user metadata its Action sets, may be
+    called once per transaction, and changes the tokens' ``sub`` as ``context.primaryUser``
+    did."""
+    if d.kind in ("id_token", "access_token") and d.field.partition(":")[2] == "sub":
+        return "DIFF-PRIMARY-USER" if r.primary_user or a.primary_user else ""
+    if d.kind in ("outcome", "error") and failed(a.outcome) and _ONCE in a.description:
+        return "DIFF-PRIMARY-USER"
+    if d.kind != "metadata" or not a.primary_user or d.after is not None:
+        return ""
+    key = d.field.partition(":")[2]
+    setter = a.who.get(("primary_user", ""), "")
+    if key.startswith("user_metadata.") and setter and a.who.get(("memory", key)) == setter:
+        # The Action asked for the write, and set the primary user: its write was dropped.
+        d.a_unit = d.a_unit or setter
+        return "DIFF-PRIMARY-USER"
+    return ""

@@ -81,6 +81,9 @@ class LoginFacts:
     mfa_writes: int = 0
     scope_list: bool = False
     """A unit replaced the scope list wholesale (``context.accessToken.scope = [...]``)."""
+    primary_user: str = ""
+    """The user the tokens were issued for, when a unit set one (``context.primaryUser``,
+    ``api.authentication.setPrimaryUser``)."""
 
 
 @dataclass
@@ -112,6 +115,12 @@ def _json(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+
+
+def _text_value(text: str) -> str:
+    """A JSON string's value ("" for none, the text itself when it is not a JSON string)."""
+    v = _json(text)
+    return v if isinstance(v, str) else ("" if v is None else text)
 
 
 @lru_cache(maxsize=65536)
@@ -152,7 +161,8 @@ def side_facts(sim: Any, login_ids: list[str]) -> SideFacts:
     cols = {c: _text(logins[c]) for c in ("outcome", "app_error", "error_code",
                                            "error_message", "deciding_rule", "flags",
                                            "id_token", "access_token", "scopes",
-                                           "mfa_provider", "redirect_url", "user_id")}
+                                           "mfa_provider", "redirect_url", "user_id",
+                                           "primary_user")}
     required = logins["mfa_required"].to_numpy(dtype=bool)
     out: list[LoginFacts] = []
     index: dict[str, LoginFacts] = {}
@@ -168,7 +178,8 @@ def side_facts(sim: Any, login_ids: list[str]) -> SideFacts:
             access_token=_json(cols["access_token"][i]) or {},
             scopes=frozenset(cols["scopes"][i].split()),
             mfa=provider if required[i] else "none",
-            redirect=normal_url(cols["redirect_url"][i]))
+            redirect=normal_url(cols["redirect_url"][i]),
+            primary_user=_text_value(cols["primary_user"][i]))
         out.append(facts)
         index[login] = facts
     _add_changes(sim.changes, index)
@@ -231,6 +242,8 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
                                                  if isinstance(after, dict) else "none")
         elif target == "redirect":
             facts.who.setdefault(("redirect", ""), unit)
+        elif target == "primary_user":
+            facts.who[("primary_user", "")] = unit
         elif target == "access" and commands[i]:
             facts.who.setdefault(("deny", ""), unit)
         elif target in _METADATA and not path:

@@ -24,7 +24,15 @@ import pandas as pd
 
 from rulesim.migration.detect_code import appmeta_undef, secrets, shape, shared_code, userfields
 from rulesim.migration.detect_flow import deny_as_redirect, deny_continues, errcode, rerun, scopes
-from rulesim.migration.detect_state import fire_and_forget, meta_timing, mfa, mgmt, stdclaim, visibility
+from rulesim.migration.detect_state import (
+    fire_and_forget,
+    meta_timing,
+    mfa,
+    mgmt,
+    primary_user,
+    stdclaim,
+    visibility,
+)
 from rulesim.migration.diffs import Context, Diff, Pairs, base, diffs, text
 from rulesim.migration.facts import LoginFacts, SideFacts, failed
 
@@ -56,6 +64,8 @@ DIFF_CODES: dict[str, str] = {
                             "awaited in Actions",
     "DIFF-MGMT": "Actions have no auth0 object: Management calls need a client-credentials "
                  "token call",
+    "DIFF-PRIMARY-USER": "setPrimaryUser may be called once, discards the user metadata its "
+                         "Action sets and changes the tokens' sub as context.primaryUser did",
     "DIFF-USERFIELDS": "the Rule reads a field Actions do not have (last_login, last_ip, "
                        "logins_count, blocked, IdP tokens, context.connectionOptions); on "
                        "event.user it is undefined",
@@ -87,7 +97,8 @@ def orientation(before: SideFacts, after: SideFacts) -> str | None:
 
 
 _DETECTORS: tuple[Callable[[Diff, LoginFacts, LoginFacts, Context], str], ...] = (
-    rerun, errcode, appmeta_undef, shape, deny_as_redirect, deny_continues, visibility,
+    rerun, errcode, appmeta_undef, shape, deny_as_redirect, deny_continues, primary_user,
+    visibility,
     meta_timing, stdclaim, scopes, mfa, fire_and_forget, mgmt,
     # Last: the detectors that read sources explain what no observed mechanism above does.
     shared_code, secrets, userfields)
