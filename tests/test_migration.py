@@ -464,6 +464,68 @@ def test_a_second_primary_user_an_action_may_not_set_is_diff_primary_user(
     assert len(impact.regressions) == 0
 
 
+CONSENT_RULE = """function (user, context, callback) {
+  const { Auth0RedirectRuleUtilities } = require('@auth0/rule-utilities@0.2.0');
+  const utils = new Auth0RedirectRuleUtilities(user, context, configuration);
+  if (utils.isRedirectCallback) {
+    const jwt = require('jsonwebtoken');
+    try {
+      const payload = jwt.verify(context.request.body.session_token, configuration.SESSION_TOKEN_SECRET,
+                                 {issuer: 'https://' + context.request.hostname + '/'});
+      context.idToken['https://x/consent'] = payload.sub === user.user_id;
+    } catch (e) { return callback(new UnauthorizedError('invalid session')); }
+    return callback(null, user, context);
+  }
+  if (utils.canRedirect && context.connection === 'google-oauth2') {
+    utils.doRedirect('https://consent.example/ask');
+  }
+  callback(null, user, context);
+}"""
+CONSENT_ACTION = """exports.onExecutePostLogin = async (event, api) => {
+  if (event.connection.name !== 'google-oauth2') return;
+  const token = api.redirect.encodeToken({secret: event.secrets.SESSION_TOKEN_SECRET, payload: {}});
+  api.redirect.sendUserTo('https://consent.example/ask', {query: {session_token: token}});
+};
+exports.onContinuePostLogin = async (event, api) => {
+  let payload;
+  try {
+    payload = api.redirect.validateToken({secret: event.secrets.SESSION_TOKEN_SECRET});
+  } catch (e) { return api.access.deny('invalid session'); }
+  api.idToken.setCustomClaim('https://x/consent', payload.sub === event.user.user_id);
+};"""
+SESSION = {"SESSION_TOKEN_SECRET": "s3cret"}
+
+
+def echo_session_token(login: dict[str, object], url: str) -> dict[str, str]:
+    """The consent page posts back the token it was given, as it came."""
+    from urllib.parse import parse_qs, urlsplit
+
+    return {"session_token": parse_qs(urlsplit(url).query)["session_token"][0]}
+
+
+def test_a_redirect_token_that_differs_only_in_iss_and_expiry_is_diff_sessiontoken(
+        pop: rs.Population) -> None:
+    impact = migrate(pop, CONSENT_RULE, CONSENT_ACTION, configuration=SESSION, secrets=SESSION)
+    d = only(impact, "known-difference:DIFF-SESSIONTOKEN")
+    assert set(d["kind"]) == {"redirect"} and set(d["rule"]) == {"gate"} == set(d["action"])
+    assert logins(d) == google(pop) == int((impact.candidate.logins["outcome"] == "redirect").sum())
+    assert logins(d) > 0
+    # A token whose payload differs otherwise is a regression.
+    other = CONSENT_ACTION.replace("payload: {}", "payload: {consent: 'v2'}")
+    assert set(migrate(pop, CONSENT_RULE, other, configuration=SESSION,
+                       secrets=SESSION).differences["label"]) == {"regression"}
+
+
+def test_a_returned_token_validate_token_rejects_for_its_missing_state_is_diff_sessiontoken(
+        pop: rs.Population) -> None:
+    impact = migrate(pop, CONSENT_RULE, CONSENT_ACTION, configuration=SESSION, secrets=SESSION,
+                     on_redirect="continue", continue_handler=echo_session_token)
+    d = only(impact, "known-difference:DIFF-SESSIONTOKEN")
+    assert set(d["kind"]) == {"outcome"} and set(d["rule"]) == {"gate"} == set(d["action"])
+    # The Rule accepted the token it had issued; the Action denied every redirected login.
+    assert logins(d) == google(pop) == impact.moved("allowed", "denied") > 0
+
+
 def test_strict_counts_known_differences_as_regressions(pop: rs.Population) -> None:
     rules = rs.RuleSet([rs.Rule(name="gate", source="""function (user, context, callback) {
       if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));

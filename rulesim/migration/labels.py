@@ -23,7 +23,14 @@ from typing import Any
 import pandas as pd
 
 from rulesim.migration.detect_code import appmeta_undef, secrets, shape, shared_code, userfields
-from rulesim.migration.detect_flow import deny_as_redirect, deny_continues, errcode, rerun, scopes
+from rulesim.migration.detect_flow import (
+    deny_as_redirect,
+    deny_continues,
+    errcode,
+    rerun,
+    scopes,
+    session_token,
+)
 from rulesim.migration.detect_state import (
     fire_and_forget,
     meta_timing,
@@ -64,6 +71,9 @@ DIFF_CODES: dict[str, str] = {
                             "awaited in Actions",
     "DIFF-MGMT": "Actions have no auth0 object: Management calls need a client-credentials "
                  "token call",
+    "DIFF-SESSIONTOKEN": "rule-utilities session tokens carry iss https://{host}/ and last 3 "
+                         "days; encodeToken's carry iss {host}, last 900 s, and validateToken "
+                         "requires a state claim",
     "DIFF-PRIMARY-USER": "setPrimaryUser may be called once, discards the user metadata its "
                          "Action sets and changes the tokens' sub as context.primaryUser did",
     "DIFF-USERFIELDS": "the Rule reads a field Actions do not have (last_login, last_ip, "
@@ -97,7 +107,8 @@ def orientation(before: SideFacts, after: SideFacts) -> str | None:
 
 
 _DETECTORS: tuple[Callable[[Diff, LoginFacts, LoginFacts, Context], str], ...] = (
-    rerun, errcode, appmeta_undef, shape, deny_as_redirect, deny_continues, primary_user,
+    rerun, errcode, appmeta_undef, shape, deny_as_redirect, deny_continues, session_token,
+    primary_user,
     visibility,
     meta_timing, stdclaim, scopes, mfa, fire_and_forget, mgmt,
     # Last: the detectors that read sources explain what no observed mechanism above does.

@@ -366,6 +366,10 @@
         else if (payload.iss !== event.request.hostname) reason = 'iss mismatch';
         else if (payload.state === undefined || payload.state !== params.state) reason = 'state mismatch';
       }
+      // A token the page sent back without Auth0's claims (its `state`, the host as `iss`)
+      // is what rule-utilities tokens look like: flagged for the migration comparison.
+      if (reason === 'state mismatch') U.flag(ax, 'session_token_state');
+      else if (reason === 'iss mismatch') U.flag(ax, 'session_token_iss');
       rec('redirect.validateToken', [{ valid: !reason, reason: reason }]);
       if (reason) throw bad('The session token is invalid: ' + reason);
       return payload;
