@@ -47,6 +47,10 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("scopes", "string", "space-separated access-token scopes"),
         ("saml", "string", "JSON: context.samlConfiguration, if set (with Actions: the "
                            "configuration they set, and their attributes under `attributes`)"),
+        ("saml_attributes", "string", "JSON: the SAML attributes the application receives, when "
+                                      "set: context.samlConfiguration.mappings resolved against "
+                                      "the final user (profile paths), with the Actions' "
+                                      "samlResponse.setAttribute values over them"),
         ("primary_user", "string", "JSON: context.primaryUser (or "
                                    "api.authentication.setPrimaryUser), if set"),
         ("dropped_claims", "string", "JSON: [[token, claim, reason]] Auth0 silently drops"),
@@ -128,7 +132,8 @@ LOGIN_FIELDS = fields("logins")
 
 _NOTHING_RECORDED: dict[str, Any] = {
     "mfa_required": False, "mfa_provider": None, "redirect_url": None, "id_token": "{}",
-    "access_token": "{}", "scopes": "", "saml": None, "primary_user": None,
+    "access_token": "{}", "scopes": "", "saml": None, "saml_attributes": None,
+    "primary_user": None,
     "dropped_claims": "[]", "cpu_ms": 0.0, "latency_ms": 0.0, "rules_run": 0, "flags": "",
 }
 

@@ -526,6 +526,49 @@ def test_a_returned_token_validate_token_rejects_for_its_missing_state_is_diff_s
     assert logins(d) == google(pop) == impact.moved("allowed", "denied") > 0
 
 
+PLAN = "http://schemas.acme.com/claims/plan"
+
+
+def _saml_attributes(sim: rs.Simulation) -> list[dict[str, object]]:
+    return [json.loads(t) if isinstance(t, str) else {} for t in sim.logins["saml_attributes"]]
+
+
+def test_a_saml_attribute_mapped_to_a_profile_path_is_diff_saml_mapping(
+        pop: rs.Population) -> None:
+    impact = migrate(pop, [
+        ("saml", """function (user, context, callback) {
+          context.samlConfiguration = context.samlConfiguration || {};
+          context.samlConfiguration.mappings = {
+            'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'email',
+            'http://schemas.acme.com/claims/plan': 'app_metadata.plan'
+          };
+          context.samlConfiguration.lifetimeInSeconds = 28800;
+          callback(null, user, context);
+        }"""),
+        ("trial", """function (user, context, callback) {
+          // Google users get a trial, for this login only: the mapping reads it at issue time.
+          if (context.connection === 'google-oauth2' && user.app_metadata) user.app_metadata.plan = 'trial';
+          callback(null, user, context);
+        }""")], [
+        ("saml", """exports.onExecutePostLogin = async (event, api) => {
+          const claims = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/';
+          api.samlResponse.setAttribute(claims + 'emailaddress', event.user.email);
+          api.samlResponse.setAttribute('http://schemas.acme.com/claims/plan', event.user.app_metadata.plan);
+          api.samlResponse.setLifetimeInSeconds(28800);
+        };"""),
+        ("trial", """exports.onExecutePostLogin = async (event, api) => {};""")])
+    d = only(impact, "known-difference:DIFF-SAML-MAPPING")
+    assert set(d["field"]) == {f"saml:attribute:{PLAN}"} and set(d["after"]) != {"trial"}
+    assert set(d["rule"]) == {"saml"} == set(d["action"])
+    rules, actions = _saml_attributes(impact.baseline), _saml_attributes(impact.candidate)
+    trials = sum(1 for x in rules if x.get(PLAN) == "trial")
+    assert logins(d) == trials == sum(1 for x, y in zip(rules, actions, strict=True)
+                                      if x.get(PLAN) != y.get(PLAN)) > 0
+    # The email the Rules map and the Action sets, and the lifetime, agree.
+    assert all(x.get("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress")
+               for x in rules)
+
+
 def test_strict_counts_known_differences_as_regressions(pop: rs.Population) -> None:
     rules = rs.RuleSet([rs.Rule(name="gate", source="""function (user, context, callback) {
       if (context.connection === 'google-oauth2') return callback(new UnauthorizedError('no'));
@@ -589,6 +632,11 @@ REGRESSIONS = {
               callback(null, user, context);
             }""", """exports.onExecutePostLogin = async (event, api) => {};""", {}, "mfa",
             lambda pop, i: google(pop)),
+    "saml": ("""function (user, context, callback) {
+               context.samlConfiguration = {lifetimeInSeconds: 28800}; callback(null, user, context);
+             }""", """exports.onExecutePostLogin = async (event, api) => {
+               api.samlResponse.setLifetimeInSeconds(3600);
+             };""", {}, "saml:config:lifetimeInSeconds", lambda pop, i: len(pop)),
     "redirect": ("""function (user, context, callback) {
                    context.redirect = {url: 'https://acme.example/a'}; callback(null, user, context);
                  }""", """exports.onExecutePostLogin = async (event, api) => {

@@ -43,7 +43,7 @@ __all__ = ["COMMANDS", "MIGRATE_THRESHOLD_SYNTAX", "MigrationThreshold", "migrat
 MIGRATE_THRESHOLD_SYNTAX = (
     "<metric><op><value>, op one of > >= < <=, value a number of logins or a percentage; "
     "metrics: regressions, known_differences, changed, regressions.<kind> (outcome, error, "
-    "id_token, access_token, scopes, mfa, redirect, metadata, calls), a DIFF-* code. "
+    "id_token, access_token, scopes, mfa, saml, redirect, metadata, calls), a DIFF-* code. "
     "Examples: \"regressions>0\", \"regressions.outcome>=1\", \"DIFF-META-TIMING>5%\""
 )
 _PATTERN = re.compile(

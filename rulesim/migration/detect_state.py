@@ -11,7 +11,8 @@ from rulesim.migration.diffs import STANDARD_CLAIMS, TOKEN_CALLS, Context, Diff,
 from rulesim.migration.facts import LoginFacts, failed, value
 from rulesim.outcomes import LoginOutcome
 
-__all__ = ["fire_and_forget", "meta_timing", "mfa", "mgmt", "primary_user", "stdclaim", "visibility"]
+__all__ = ["fire_and_forget", "meta_timing", "mfa", "mgmt", "primary_user", "saml_mapping",
+           "stdclaim", "visibility"]
 
 
 def visibility(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
@@ -106,4 +107,13 @@ def primary_user(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
         # The Action asked for the write, and set the primary user: its write was dropped.
         d.a_unit = d.a_unit or setter
         return "DIFF-PRIMARY-USER"
+    return ""
+
+
+def saml_mapping(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
+    """DIFF-SAML-MAPPING: a SAML attribute the Rules map to a profile path (resolved as the
+    assertion is issued) that the Action sets to another literal value, or not at all."""
+    if d.kind == "saml" and d.field.startswith("saml:attribute:") and \
+            d.field[len("saml:attribute:"):] in r.saml_mapped:
+        return "DIFF-SAML-MAPPING"
     return ""

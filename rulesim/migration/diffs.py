@@ -95,6 +95,12 @@ def diffs(r: LoginFacts, a: LoginFacts) -> list[Diff]:
                 out.append(Diff("scopes", f"scope:{scope}", scope in r.scopes,
                                  scope in a.scopes, r.who.get(("scopes", ""), ""),
                                  a.who.get(("scopes", ""), "")))
+        for key in sorted(set(r.saml) | set(a.saml)):
+            vr, va = r.saml.get(key, MISSING), a.saml.get(key, MISSING)
+            if not same(vr, va):
+                out.append(Diff("saml", f"saml:{key}", None if vr is MISSING else vr,
+                                None if va is MISSING else va, r.who.get(("saml", ""), ""),
+                                a.who.get(("saml", ""), "")))
         if r.mfa != a.mfa:
             out.append(Diff("mfa", "mfa", r.mfa, a.mfa, r.who.get(("mfa", ""), ""),
                              a.who.get(("mfa", ""), "")))

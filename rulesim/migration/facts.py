@@ -81,6 +81,11 @@ class LoginFacts:
     mfa_writes: int = 0
     scope_list: bool = False
     """A unit replaced the scope list wholesale (``context.accessToken.scope = [...]``)."""
+    saml: dict[str, Any] = field(default_factory=dict)
+    """The SAML response: ``attribute:<name>`` → the value the application receives,
+    ``config:<key>`` → a configuration value."""
+    saml_mapped: frozenset[str] = frozenset()
+    """Attributes the Rules map to a profile path (``context.samlConfiguration.mappings``)."""
     primary_user: str = ""
     """The user the tokens were issued for, when a unit set one (``context.primaryUser``,
     ``api.authentication.setPrimaryUser``)."""
@@ -182,6 +187,8 @@ def side_facts(sim: Any, login_ids: list[str]) -> SideFacts:
             primary_user=_text_value(cols["primary_user"][i]))
         out.append(facts)
         index[login] = facts
+    if "saml_attributes" in logins.columns:
+        _add_saml(out, _text(logins["saml"]), _text(logins["saml_attributes"]))
     _add_changes(sim.changes, index)
     _add_calls(sim.calls, index)
     runs = sim.rule_runs
@@ -192,6 +199,26 @@ def side_facts(sim: Any, login_ids: list[str]) -> SideFacts:
     else:
         kinds = {str(r): "rule" for r in runs["rule"].astype("object").unique()}
     return SideFacts(out, kinds)
+
+
+def _add_saml(out: list[LoginFacts], configs: list[str], attributes: list[str]) -> None:
+    """The SAML facts of each login: its attributes as the application receives them, its
+    configuration (without the Rules' ``mappings``), the attributes the Rules map."""
+    for facts, config_text, attr_text in zip(out, configs, attributes, strict=True):
+        if not config_text and not attr_text:
+            continue
+        config = _json(config_text) if config_text else {}
+        if not isinstance(config, dict):
+            config = {}
+        mappings = config.get("mappings")
+        if isinstance(mappings, dict):
+            facts.saml_mapped = frozenset(str(k) for k in mappings)
+        for k, v in config.items():
+            if k not in ("mappings", "attributes"):
+                facts.saml[f"config:{k}"] = v
+        attrs = _json(attr_text) if attr_text else {}
+        for k, v in (attrs.items() if isinstance(attrs, dict) else ()):
+            facts.saml[f"attribute:{k}"] = v
 
 
 @lru_cache(maxsize=4096)
@@ -242,6 +269,8 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
                                                  if isinstance(after, dict) else "none")
         elif target == "redirect":
             facts.who.setdefault(("redirect", ""), unit)
+        elif target == "saml":
+            facts.who[("saml", "")] = unit
         elif target == "primary_user":
             facts.who[("primary_user", "")] = unit
         elif target == "access" and commands[i]:

@@ -37,6 +37,7 @@ from rulesim.migration.detect_state import (
     mfa,
     mgmt,
     primary_user,
+    saml_mapping,
     stdclaim,
     visibility,
 )
@@ -71,6 +72,9 @@ DIFF_CODES: dict[str, str] = {
                             "awaited in Actions",
     "DIFF-MGMT": "Actions have no auth0 object: Management calls need a client-credentials "
                  "token call",
+    "DIFF-SAML-MAPPING": "Rules map SAML attributes to profile paths resolved as the assertion "
+                         "is issued; Actions set literal values (and often drop the metadata "
+                         "mappings)",
     "DIFF-SESSIONTOKEN": "rule-utilities session tokens carry iss https://{host}/ and last 3 "
                          "days; encodeToken's carry iss {host}, last 900 s, and validateToken "
                          "requires a state claim",
@@ -87,7 +91,7 @@ DIFF_CODES: dict[str, str] = {
 """The known differences rulesim detects (contract section 9), with a one-line reason."""
 
 REGRESSION_KINDS: tuple[str, ...] = ("outcome", "error", "id_token", "access_token", "scopes",
-                                     "mfa", "redirect", "metadata", "calls")
+                                     "mfa", "saml", "redirect", "metadata", "calls")
 """What a difference can be about (the ``kind`` column of the differences frames)."""
 
 COLUMNS: tuple[str, ...] = ("login_id", "kind", "field", "before", "after", "label", "code",
@@ -110,7 +114,7 @@ _DETECTORS: tuple[Callable[[Diff, LoginFacts, LoginFacts, Context], str], ...] =
     rerun, errcode, appmeta_undef, shape, deny_as_redirect, deny_continues, session_token,
     primary_user,
     visibility,
-    meta_timing, stdclaim, scopes, mfa, fire_and_forget, mgmt,
+    meta_timing, stdclaim, scopes, mfa, saml_mapping, fire_and_forget, mgmt,
     # Last: the detectors that read sources explain what no observed mechanism above does.
     shared_code, secrets, userfields)
 """The detectors, in the order they are asked (the first code given wins)."""

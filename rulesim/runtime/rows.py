@@ -120,9 +120,10 @@ def decode_block(text: str) -> LoginBlock:
     logins: dict[str, list[Any]] = {
         "outcome": [LOGIN_OUTCOMES[o] for o in lo], "error_code": ec, "error_message": em,
         "app_error": ae, "deciding_rule": dr, "mfa_required": required, "mfa_provider": mp,
-        "redirect_url": ru, "id_token": tokens[0::4], "access_token": tokens[1::4],
-        "scopes": sc, "saml": [t or None for t in tokens[2::4]],
-        "primary_user": [t or None for t in tokens[3::4]],
+        "redirect_url": ru, "id_token": tokens[0::5], "access_token": tokens[1::5],
+        "scopes": sc, "saml": [t or None for t in tokens[2::5]],
+        "saml_attributes": [t or None for t in tokens[4::5]],
+        "primary_user": [t or None for t in tokens[3::5]],
         "dropped_claims": ["[]" if d is None else _dropped_json(d) for d in dc],
         "cpu_ms": [ns / 1e6 for ns in cpu],
         "latency_ms": [i + ns / 1e6 for i, ns in zip(io, cpu, strict=True)],

@@ -35,7 +35,7 @@ __all__ = ["LoginBrowser", "SimulationView"]
 _RESULT_COLUMNS = frozenset({
     "login_id", "outcome", "error_code", "error_message", "app_error", "deciding_rule",
     "mfa_required", "mfa_provider", "redirect_url", "id_token", "access_token", "scopes", "saml",
-    "primary_user", "dropped_claims", "cpu_ms", "latency_ms", "rules_run", "flags",
+    "saml_attributes", "primary_user", "dropped_claims", "cpu_ms", "latency_ms", "rules_run", "flags",
 })
 _PAGE_COLUMNS = ("login_id", "outcome", "deciding_rule", "error_code", "mfa_required",
                  "connection", "client_name", "protocol", "country")

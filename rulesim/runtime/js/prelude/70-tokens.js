@@ -61,6 +61,24 @@
     }
     return list.slice();
   }
+  // The SAML attributes context.samlConfiguration.mappings give: each attribute's profile path
+  // ('app_metadata.plan') resolved against the user as the assertion is issued; a path that
+  // resolves to nothing leaves the attribute out. JSON, or null without mappings.
+  function samlAttributes(saml, user) {
+    var mappings = saml && typeof saml === 'object' ? unwrap(saml.mappings) : undefined;
+    if (!mappings || typeof mappings !== 'object') return null;
+    var out = {}, names = objectKeys(mappings);
+    for (var i = 0; i < names.length; i++) {
+      var path = unwrap(mappings[names[i]]);
+      if (typeof path !== 'string' || path === '') continue;
+      var v = user, parts = path.split('.');
+      for (var j = 0; j < parts.length && v !== undefined && v !== null; j++) {
+        v = typeof v === 'object' ? unwrap(v[parts[j]]) : undefined;
+      }
+      if (v !== undefined && v !== null && typeof v !== 'function') out[names[i]] = v;
+    }
+    return safeJson(out);
+  }
   // What the application receives from the login as it stands (tokens after Auth0's claim
   // filtering, scopes, MFA, redirect, SAML, account linking), plus the checks made at the end
   // of a login: claim size and prototype pollution.
@@ -97,6 +115,7 @@
       mfa: mfa,
       redirect: redirectV && typeof redirectV === 'object' && redirectV.url ? stringOf(redirectV.url) : null,
       samlJson: ctx.samlConfiguration !== undefined ? safeJson(unwrap(ctx.samlConfiguration)) : null,
+      samlAttrJson: samlAttributes(unwrap(ctx.samlConfiguration), user),
       primaryJson: ctx.primaryUser !== undefined ? safeJson(unwrap(ctx.primaryUser)) : null,
     };
   }

@@ -157,6 +157,7 @@
     B.nch += changes.length;
     var logs = S.logs;
     for (c = 0; c < logs.length; c++) B.lg.push([j, logs[c][0] >= 0 ? ACTIVE_POS[logs[c][0]] : -1, logs[c][1], logs[c][2]]);
-    B.tok.push(out.idJson, out.atJson, out.samlJson === null ? '' : out.samlJson, out.primaryJson === null ? '' : out.primaryJson);
+    B.tok.push(out.idJson, out.atJson, out.samlJson === null ? '' : out.samlJson, out.primaryJson === null ? '' : out.primaryJson,
+      out.samlAttrJson ? out.samlAttrJson : '');
     if (S.flow) commitActions(B, j);
   }

@@ -247,7 +247,7 @@
   // claims (what a failed flow leaves) and the requested scopes.
   function actionsOnlyOutputs() {
     return { idJson: null, atJson: '{}', tooLarge: null, scopes: null, dropped: [], pollution: pollutionCheck(),
-      mfa: null, redirect: null, samlJson: null, primaryJson: null };
+      mfa: null, redirect: null, samlJson: null, samlAttrJson: null, primaryJson: null };
   }
   // actionOutputs(out): what the application receives once the Actions ran, laid over the
   // Rules' view `out` (loginOutputs): on success the tokens (the Rules' claims with the
@@ -274,6 +274,14 @@
         for (var c in r.saml.config) saml[c] = r.saml.config[c];
         if (objectKeys(r.saml.attributes).length) saml.attributes = r.saml.attributes;
         out.samlJson = safeJson(saml);
+        // The attributes the application receives: the Rules' mapped ones, the Actions'
+        // literal values over them (null removes one).
+        var attrs = out.samlAttrJson ? jsonParse(out.samlAttrJson) : {};
+        for (var an in r.saml.attributes) {
+          if (r.saml.attributes[an] === null) delete attrs[an];
+          else attrs[an] = r.saml.attributes[an];
+        }
+        out.samlAttrJson = safeJson(attrs);
       }
       if (r.primaryUser) out.primaryJson = jsonStringify(r.primaryUser);
       for (var d = 0; d < r.droppedClaims.length; d++) out.dropped.push(r.droppedClaims[d].slice(0, 3));
