@@ -9,6 +9,7 @@ code of the known difference that explains it, or "".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rulesim.migration.diffs import Context, Diff
 from rulesim.migration.facts import LoginFacts
@@ -52,32 +53,34 @@ def _params(source: str) -> tuple[str, str]:
     return (m.group(1), m.group(2)) if m else ("user", "context")
 
 
-def _rule_user_fields(source: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _rule_user_fields(source: str) -> frozenset[str]:
     """The fields without an Actions counterpart a rule reads (``user.last_login``, …,
     ``context.connectionOptions``, an identity's IdP token)."""
     from rulesim.sources._reads import reads_members
 
     if not source:
-        return set()
+        return frozenset()
     user, context = _params(source)
     out = {f for f in _USER_FIELDS if reads_members(source, user, (f,))}
     if reads_members(source, context, ("connectionOptions",)):
         out.add("connectionOptions")
     if _IDP_TOKENS.search(source):
         out.add("identities")
-    return out
+    return frozenset(out)
 
 
-def _action_user_fields(source: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _action_user_fields(source: str) -> frozenset[str]:
     """The Rules-only fields an Action still reads on ``event.user`` (always undefined)."""
     from rulesim.sources._reads import reads_members
 
     if not source:
-        return set()
+        return frozenset()
     out = {f for f in _USER_FIELDS if reads_members(source, "event.user", (f,))}
     if _IDP_TOKENS.search(source):
         out.add("identities")
-    return out
+    return frozenset(out)
 
 
 def userfields(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
@@ -88,7 +91,7 @@ def userfields(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
     code = cx.action_source(action)
     if _action_user_fields(code):
         return "DIFF-USERFIELDS"
-    fields = _rule_user_fields(cx.rule_source(rule))
+    fields = set(_rule_user_fields(cx.rule_source(rule)))
     if "logins_count" in fields and "stats.logins_count" in code:
         fields.discard("logins_count")   # the Action reads the counterpart: not this difference
     return "DIFF-USERFIELDS" if fields and code else ""
@@ -108,8 +111,9 @@ def secrets(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
     return ""
 
 
-def _shared_functions(rules: list[tuple[str, str]]) -> dict[str, str]:
-    """Function name → the first rule that defines it on ``global``."""
+@lru_cache(maxsize=16)
+def _shared_functions(rules: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Function name → the first rule that defines it on ``global`` (do not change it)."""
     out: dict[str, str] = {}
     for name, source in rules:
         for m in _GLOBAL_FUNCTION.finditer(source):
@@ -123,9 +127,9 @@ def shared_code(d: Diff, r: LoginFacts, a: LoginFacts, cx: Context) -> str:
     Rule."""
     _, action = cx.units(d, r, a)
     code = cx.action_source(action)
-    if not code or "global" not in " ".join(s for _, s in cx.rules()):
+    if not code:
         return ""
-    for fn, definer in _shared_functions(cx.rules()).items():
+    for fn, definer in _shared_functions(tuple(cx.rules())).items():
         used = re.search(rf"(?<![\w$.])(?:global\.)?{re.escape(fn)}\s*\(|\bglobal\.{re.escape(fn)}\b",
                          code)
         own = re.search(rf"\bfunction\s+{re.escape(fn)}\b|\b(?:const|let|var)\s+{re.escape(fn)}\b|"
