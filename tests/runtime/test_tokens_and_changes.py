@@ -66,6 +66,22 @@ def test_mfa_redirect_saml_and_primary_user_are_recorded_as_outputs() -> None:
     assert json.loads(r.login["primary_user"]) == "auth0|main"
 
 
+def test_saml_mappings_resolve_on_the_final_user_and_a_throwing_getter_leaves_its_attribute_out() -> None:
+    body = ("  user.app_metadata = user.app_metadata || {};\n"
+            "  user.app_metadata.plan = 'gold';\n"
+            "  Object.defineProperty(user.app_metadata, 'trap',\n"
+            "    {get: function () { throw new Error('no'); }});\n"
+            "  context.samlConfiguration = {mappings: {\n"
+            "    'http://schemas.acme.com/plan': 'app_metadata.plan',\n"
+            "    'http://schemas.acme.com/trap': 'app_metadata.trap',\n"
+            "    'http://schemas.acme.com/none': 'app_metadata.missing.deeper',\n"
+            "    'http://schemas.acme.com/email': 'email'}};")
+    r = run_once([rule(body)])
+    assert r.outcome == "allowed"
+    assert json.loads(r.login["saml_attributes"]) == {
+        "http://schemas.acme.com/plan": "gold", "http://schemas.acme.com/email": "alice@acme.com"}
+
+
 def changes_of(r: object) -> list[tuple[str, str, str, str, object, object]]:
     ch = r.changes  # type: ignore[attr-defined]
     return [(row.rule, row.target, row.path, row.op,

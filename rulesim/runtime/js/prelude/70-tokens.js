@@ -72,9 +72,11 @@
       var path = unwrap(mappings[names[i]]);
       if (typeof path !== 'string' || path === '') continue;
       var v = user, parts = path.split('.');
-      for (var j = 0; j < parts.length && v !== undefined && v !== null; j++) {
-        v = typeof v === 'object' ? unwrap(v[parts[j]]) : undefined;
-      }
+      try {
+        for (var j = 0; j < parts.length && v !== undefined && v !== null; j++) {
+          v = typeof v === 'object' ? unwrap(v[parts[j]]) : undefined;
+        }
+      } catch (e) { v = undefined; }   // a getter a rule defined threw: the attribute is left out
       if (v !== undefined && v !== null && typeof v !== 'function') out[names[i]] = v;
     }
     return safeJson(out);
