@@ -56,8 +56,14 @@ def migrate(pop: rs.Population, rules: str | list[tuple[str, str]],
                            for i, (n, s) in enumerate(rules)], configuration)
     action_set = rs.ActionSet([rs.Action.from_code(n, s, order=i + 1)
                                for i, (n, s) in enumerate(actions)], secrets)
-    forward = rs.compare(rule_set, action_set, pop, workers=1, progress=False, **kwargs)
-    reverse = rs.compare(action_set, rule_set, pop, workers=1, progress=False, **kwargs)
+    return both_ways(pop, rule_set, action_set, **kwargs)
+
+
+def both_ways(pop: rs.Population, before: object, after: object, **kwargs: object) -> rs.Impact:
+    """Compare ``before`` with ``after`` and back (the transitions are the transpose, the labels
+    the same); return the forward comparison."""
+    forward = rs.compare(before, after, pop, workers=1, progress=False, **kwargs)
+    reverse = rs.compare(after, before, pop, workers=1, progress=False, **kwargs)
     assert np.array_equal(reverse.transitions["count"].to_numpy(),
                           forward.transitions["count"].to_numpy().T)
     assert _key(reverse.differences) == _key(forward.differences)
@@ -694,3 +700,153 @@ def test_a_rule_crash_on_a_missing_context_request_is_diff_shape(pop: rs.Populat
     d = only(impact, "known-difference:DIFF-SHAPE")
     assert logins(d) == int((~pop.logins["has_request"]).sum()) == impact.moved("error", "allowed")
     assert logins(d) > 0
+
+
+# --- DIFF-ORDER: mixed tenants run every Rule before every Action --------------------------------
+
+TIER_RULE = """async function (user, context, callback) {
+  context.idToken['https://x/tier'] = 'basic';
+  context.multifactor = {provider: 'any', allowRememberBrowser: true};
+  user.app_metadata = user.app_metadata || {};
+  user.app_metadata.tier = 'basic';
+  await auth0.users.updateAppMetadata(user.user_id, user.app_metadata);
+  callback(null, user, context);
+}"""
+TIER_ACTION = """exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim('https://x/tier', 'basic');
+  api.multifactor.enable('any', {allowRememberBrowser: true});
+  api.user.setAppMetadata('tier', 'basic');
+};"""
+GOLD_RULE = """async function (user, context, callback) {
+  // Google logins are staff: a later rule upgrades what the tier rule set.
+  if (context.connection !== 'google-oauth2') return callback(null, user, context);
+  context.idToken['https://x/tier'] = 'gold';
+  context.multifactor = {provider: 'guardian', allowRememberBrowser: false};
+  user.app_metadata = user.app_metadata || {};
+  user.app_metadata.tier = 'gold';
+  await auth0.users.updateAppMetadata(user.user_id, user.app_metadata);
+  callback(null, user, context);
+}"""
+GOLD_ACTION = """exports.onExecutePostLogin = async (event, api) => {
+  if (event.connection.name !== 'google-oauth2') return;
+  api.idToken.setCustomClaim('https://x/tier', 'gold');
+  api.multifactor.enable('guardian', {allowRememberBrowser: false});
+  api.user.setAppMetadata('tier', 'gold');
+};"""
+
+
+def half_way(rules: list[tuple[str, str]], actions: list[tuple[str, str]]) -> rs.Tenant:
+    """A mixed tenant: these Rules enabled, these Actions bound (each Action replaces the Rule
+    named like it)."""
+    return rs.Tenant(rs.RuleSet([rs.Rule(name=n, source=s, order=i + 1)
+                                 for i, (n, s) in enumerate(rules)]),
+                     rs.ActionSet([rs.Action.from_code(n, s, order=i + 1)
+                                   for i, (n, s) in enumerate(actions)]))
+
+
+def test_an_action_that_now_writes_after_a_later_rule_in_a_mixed_tenant_is_diff_order(
+        pop: rs.Population) -> None:
+    rules = rs.RuleSet([rs.Rule(name="tier", source=TIER_RULE, order=1),
+                        rs.Rule(name="gold", source=GOLD_RULE, order=2)])
+    # Half-way: `tier` is an Action, `gold` still a Rule. Rules run first, so the Action's
+    # basic tier claim, MFA and stored tier now overwrite the staff upgrade.
+    mixed = half_way([("gold", GOLD_RULE)], [("tier", TIER_ACTION)])
+    impact = both_ways(pop, rules, mixed)
+    d = only(impact, "known-difference:DIFF-ORDER")
+    assert set(d["field"]) == {"id_token:https://x/tier", "mfa", "metadata:app_metadata.tier"}
+    # Named: the Rule that wrote last in the Rules' order, the Action that wrote last mixed.
+    assert set(d["rule"]) == {"gold"} and set(d["action"]) == {"tier"}
+    assert logins(d) == google(pop) > 0 and len(d) == 3 * google(pop)
+    assert set(d.loc[d["field"] == "mfa", "before"]) == {"guardian"}
+    assert set(d.loc[d["field"] == "mfa", "after"]) == {"any"}
+    assert set(d.loc[d["field"] == "metadata:app_metadata.tier", "after"]) == {"basic"}
+    # The same Actions alone, in the Rules' order, do what the Rules did.
+    done = half_way([], [("tier", TIER_ACTION), ("gold", GOLD_ACTION)])
+    assert len(both_ways(pop, rules, done).differences) == 0
+    # From the mixed tenant to the Actions alone, the order flips back: DIFF-ORDER again.
+    back = only(both_ways(pop, mixed, done), "known-difference:DIFF-ORDER")
+    assert set(back["rule"]) == {"gold"} and set(back["action"]) == {"tier"}
+    assert logins(back) == google(pop) and len(back) == 3 * google(pop)
+
+
+def test_an_action_that_writes_another_value_after_a_later_rule_is_a_regression(
+        pop: rs.Population) -> None:
+    rules = rs.RuleSet([rs.Rule(name="tier", source=TIER_RULE, order=1),
+                        rs.Rule(name="gold", source=GOLD_RULE, order=2)])
+    wrong = TIER_ACTION.replace("'basic'", "'silver'")
+    impact = both_ways(pop, rules, half_way([("gold", GOLD_RULE)], [("tier", wrong)]))
+    d = impact.differences
+    claim = d[d["field"] == "id_token:https://x/tier"]
+    assert set(claim["label"]) == {"regression"} and logins(claim) == len(pop)
+    # The MFA the Action sets is the Rule's: only its order changed.
+    assert set(d.loc[d["field"] == "mfa", "label"]) == {"known-difference:DIFF-ORDER"}
+
+
+LEGACY_ROLES = """function (user, context, callback) {
+  context.idToken['https://x/roles'] = ['user'];
+  callback(null, user, context);
+}"""
+ROLES_RULE = """function (user, context, callback) {
+  context.idToken['https://x/roles'] = ['user'];
+  if (context.connection === 'google-oauth2') context.idToken['https://x/groups'] = ['staff'];
+  callback(null, user, context);
+}"""
+ROLES_ACTION = """// While the legacy rule still runs, it sets the roles: step aside.
+const LEGACY_ROLES_RULE = 'rul_legacyRoles0001';
+
+exports.onExecutePostLogin = async (event, api) => {
+  if (api.rules.wasExecuted(LEGACY_ROLES_RULE)) return;
+  api.idToken.setCustomClaim('https://x/roles', ['user']);
+  if (event.connection.name === 'google-oauth2') api.idToken.setCustomClaim('https://x/groups', ['staff']);
+};"""
+
+
+def test_work_an_action_skips_because_api_rules_was_executed_is_diff_order(
+        pop: rs.Population) -> None:
+    legacy = rs.Rule(name="legacy-roles", source=LEGACY_ROLES, order=1, id="rul_legacyRoles0001")
+    rules = rs.RuleSet([legacy, rs.Rule(name="roles", source=ROLES_RULE, order=2)])
+    mixed = rs.Tenant(rs.RuleSet([legacy]),
+                      rs.ActionSet([rs.Action.from_code("roles", ROLES_ACTION, order=1)]))
+    impact = both_ways(pop, rules, mixed)
+    d = only(impact, "known-difference:DIFF-ORDER")
+    assert set(d["field"]) == {"id_token:https://x/groups"}
+    # Named: the Action that stepped aside and the Rule it asks about.
+    assert set(d["action"]) == {"roles"} and set(d["rule"]) == {"legacy-roles"}
+    assert logins(d) == len(d) == google(pop) > 0
+    # Without the legacy Rule, the Action does what its Rule did.
+    only_roles = rs.RuleSet([rs.Rule(name="roles", source=ROLES_RULE, order=1)])
+    actions = rs.ActionSet([rs.Action.from_code("roles", ROLES_ACTION, order=1)])
+    assert len(both_ways(pop, only_roles, actions).differences) == 0
+
+
+COUNT_RULE = """async function (user, context, callback) {
+  user.app_metadata = user.app_metadata || {};
+  user.app_metadata.login_count = (user.app_metadata.login_count || 0) + 1;
+  await auth0.users.updateAppMetadata(user.user_id, user.app_metadata);
+  callback(null, user, context);
+}"""
+COUNT_ACTION = """// During the switch-over the Rule still counts: do not count a login twice.
+const COUNT_LOGINS_RULE = 'rul_countLogins0001';
+
+exports.onExecutePostLogin = async (event, api) => {
+  if (api.rules.wasExecuted(COUNT_LOGINS_RULE)) return;
+  api.user.setAppMetadata('login_count', (event.user.app_metadata.login_count || 0) + 1);
+};"""
+
+
+def test_an_action_whose_was_executed_guard_names_another_rule_id_is_diff_order(
+        pop: rs.Population) -> None:
+    rule = rs.Rule(name="count-logins", source=COUNT_RULE, order=1, id="rul_countLogins0001")
+    rules = rs.RuleSet([rule])
+    # Switch-over: the Rule and its Action both enabled. With the right id the Action steps
+    # aside and nothing differs.
+    guarded = rs.Tenant(rules, rs.ActionSet([rs.Action.from_code("count-logins", COUNT_ACTION)]))
+    assert len(both_ways(pop, rules, guarded).differences) == 0
+    # The Action asks about the id the Rule has in another tenant: every login counts twice.
+    dev = COUNT_ACTION.replace("rul_countLogins0001", "rul_devTenantRule01")
+    twice = rs.Tenant(rules, rs.ActionSet([rs.Action.from_code("count-logins", dev)]))
+    impact = both_ways(pop, rules, twice)
+    d = only(impact, "known-difference:DIFF-ORDER")
+    assert set(d["field"]) == {"metadata:app_metadata.login_count"}
+    assert set(d["rule"]) == {"count-logins"} == set(d["action"])
+    assert logins(d) == len(pop)

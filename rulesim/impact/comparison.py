@@ -15,8 +15,8 @@ from rulesim.options import DEFAULT_CHUNK_SIZE, RunOptions
 from rulesim.run import simulate, simulate_pair
 from rulesim.simulation import Simulation
 
-__all__ = ["check_same_logins", "compare", "login_ids", "missing_secrets_of", "sources_of",
-           "units_of"]
+__all__ = ["check_same_logins", "compare", "login_ids", "missing_secrets_of", "rule_ids_of",
+           "sources_of", "units_of"]
 
 
 def login_ids(frame: pd.DataFrame) -> list[str]:
@@ -170,6 +170,11 @@ def sources_of(*flows: Flow) -> dict[str, str]:
     return out
 
 
+def rule_ids_of(*flows: Flow) -> dict[str, str]:
+    """Every rule's id by name (``api.rules.wasExecuted`` asks by id)."""
+    return {r.name: r.id for f in flows for r in f.rules}
+
+
 def missing_secrets_of(*flows: Flow, secrets: Any = None) -> dict[str, list[str]]:
     """Per Action of ``flows``, the ``event.secrets`` keys its code reads that get no value
     (with ``secrets``, the values a run adds, taken into account)."""
@@ -184,6 +189,6 @@ def missing_secrets_of(*flows: Flow, secrets: Any = None) -> dict[str, list[str]
 
 def units_of(*flows: Flow, secrets: Any = None) -> dict[str, Any]:
     """What the migration labels read about the units of ``flows``, as :class:`Impact`
-    keywords: their sources and the secrets the Actions miss."""
-    return {"sources": sources_of(*flows),
+    keywords: their sources, the rules' ids and the secrets the Actions miss."""
+    return {"sources": sources_of(*flows), "rule_ids": rule_ids_of(*flows),
             "missing_secrets": missing_secrets_of(*flows, secrets=secrets)}

@@ -106,11 +106,13 @@ class Impact:
                  rulesets: tuple[RuleSet | None, RuleSet | None] = (None, None),
                  strict: bool = False, mapping: Mapping[str, str] | None = None,
                  sources: Mapping[str, str] | None = None,
-                 missing_secrets: Mapping[str, Sequence[str]] | None = None) -> None:
+                 missing_secrets: Mapping[str, Sequence[str]] | None = None,
+                 rule_ids: Mapping[str, str] | None = None) -> None:
         self.baseline = baseline
         self.strict = bool(strict)
         self.mapping: dict[str, str] = dict(mapping or {})
         self._sources: dict[str, str] = dict(sources or {})
+        self._rule_ids: dict[str, str] = dict(rule_ids or {})
         self._missing_secrets: dict[str, list[str]] = {
             k: list(v) for k, v in (missing_secrets or {}).items()}
         self._differences: pd.DataFrame | None = None

@@ -18,6 +18,7 @@
 :func:`rulesim.compare` labels each per-login difference across kinds
 (:attr:`~rulesim.Impact.differences`) in :mod:`rulesim.migration.labels`, with the
 detectors of :mod:`~rulesim.migration.detect_flow` (how a login ends and moves),
+:mod:`~rulesim.migration.detect_order` (a mixed tenant's Rules running first),
 :mod:`~rulesim.migration.detect_state` (what it leaves behind) and
 :mod:`~rulesim.migration.detect_code` (what a source reads); the facts they read are in
 :mod:`rulesim.migration.facts`, their comparison per login in :mod:`rulesim.migration.diffs`.
@@ -79,7 +80,8 @@ def label_impact(impact: Impact) -> pd.DataFrame:
     after = side_facts(impact.candidate, login_ids)
     out: pd.DataFrame = label_differences(
         before, after, login_ids, mapping=impact.mapping,
-        sources=impact._sources, missing_secrets=impact._missing_secrets, strict=impact.strict)
+        sources=impact._sources, missing_secrets=impact._missing_secrets,
+        rule_ids=impact._rule_ids, strict=impact.strict)
     return out
 
 

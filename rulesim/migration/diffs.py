@@ -161,8 +161,8 @@ _ACTION = " (action)"
 
 @dataclass
 class Context:
-    """What the detectors know beside the two logins: the sources, the Rule ↔ Action pairs and
-    the secrets each Action misses.
+    """What the detectors know beside the two logins: the sources, the Rule ↔ Action pairs,
+    the secrets each Action misses, the rules' ids and which units are rules on each side.
 
     Attributes
     ----------
@@ -172,11 +172,18 @@ class Context:
         Rule ↔ Action names.
     missing_secrets
         Action name → the ``event.secrets`` keys its code reads that get no value.
+    rule_ids
+        Rule name → its id (what ``api.rules.wasExecuted`` asks for).
+    r_kinds, a_kinds
+        Unit (row) name → ``rule`` or ``action``, on the Rules side and on the Actions side.
     """
 
     sources: Mapping[str, str]
     pairs: Pairs
     missing_secrets: Mapping[str, Collection[str]] = field(default_factory=dict)
+    rule_ids: Mapping[str, str] = field(default_factory=dict)
+    r_kinds: Mapping[str, str] = field(default_factory=dict)
+    a_kinds: Mapping[str, str] = field(default_factory=dict)
 
     def rule_source(self, name: str) -> str:
         """The source of rule ``name`` ("" for an Action's row name or an unknown rule)."""

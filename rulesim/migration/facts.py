@@ -89,6 +89,13 @@ class LoginFacts:
     primary_user: str = ""
     """The user the tokens were issued for, when a unit set one (``context.primaryUser``,
     ``api.authentication.setPrimaryUser``)."""
+    writers: dict[tuple[str, str], list[tuple[str, Any]]] = field(default_factory=dict)
+    """Every write of a claim (``("id_token", claim)``), a stored metadata key
+    (``("metadata", key)``) or the MFA requirement (``("mfa", "")``), in the order the units
+    made them: ``(unit, value)`` (a write of the value already stored, and an Action's
+    metadata command a later one replaced, included)."""
+    ran: tuple[str, ...] = ()
+    """The units (rules and Actions) that started in the login, in the order they ran."""
 
 
 @dataclass
@@ -192,6 +199,7 @@ def side_facts(sim: Any, login_ids: list[str]) -> SideFacts:
     _add_changes(sim.changes, index)
     _add_calls(sim.calls, index)
     runs = sim.rule_runs
+    _add_runs(runs, index)
     kinds = {}
     if "kind" in runs.columns:
         pairs = runs[["rule", "kind"]].astype("object").drop_duplicates()
@@ -229,9 +237,26 @@ def _claim_name(path: str) -> str:
     return path
 
 
+def _in_flow_order(changes: pd.DataFrame) -> pd.DataFrame:
+    """The change rows of a mixed flow in the order they took effect: per login and phase, the
+    Rules' rows before the Actions' (the Rules' Management API writes are listed at the end of
+    the login, after the commands of the Actions that ran after them)."""
+    if "command" not in changes.columns:
+        return changes
+    action = changes["command"].notna().to_numpy()
+    if action.all() or not action.any():
+        return changes
+    logins = pd.factorize(changes["login_id"])[0]
+    phase = (changes["phase"].astype("object") != "initial").to_numpy()
+    order = np.lexsort((action, phase, logins))
+    out: pd.DataFrame = changes.iloc[order].reset_index(drop=True)
+    return out
+
+
 def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
     if not len(changes):
         return
+    changes = _in_flow_order(changes)
     has_command = "command" in changes.columns
     cols = {c: _text(changes[c]) for c in ("login_id", "phase", "rule", "target", "path", "op",
                                            "before", "after")}
@@ -255,6 +280,8 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
                 facts.who[("scopes", "")] = unit
                 continue
             facts.who[(target, claim)] = unit
+            facts.writers.setdefault((target, claim), []).append(
+                (unit, None if cols["op"][i] == "remove" else Raw(cols["after"][i])))
             if cols["phase"][i] == "initial":
                 facts.first_pass[(target, claim)] = (None if cols["op"][i] == "remove"
                                                      else Raw(cols["after"][i]))
@@ -263,10 +290,14 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
         elif target == "multifactor":
             facts.who[("mfa", "")] = unit
             facts.mfa_writes += 1
+            after = _json(cols["after"][i])
+            provider = after.get("provider", "required") if isinstance(after, dict) else "none"
+            if path in ("", "provider"):
+                # The whole requirement, or (a rule changing one field) its provider.
+                facts.writers.setdefault(("mfa", ""), []).append(
+                    (unit, provider if not path else str(after)))
             if cols["phase"][i] == "initial":
-                after = _json(cols["after"][i])
-                facts.first_pass[("mfa", "")] = (after.get("provider", "required")
-                                                 if isinstance(after, dict) else "none")
+                facts.first_pass[("mfa", "")] = provider
         elif target == "redirect":
             facts.who.setdefault(("redirect", ""), unit)
         elif target == "saml":
@@ -283,12 +314,17 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
                 if persisted[i]:
                     facts.metadata[key] = v
                     facts.who[("metadata", key)] = unit
+                    facts.writers.setdefault(("metadata", key), []).append((unit, v))
                     facts.phases[("metadata", key)] = cols["phase"][i]
                 else:
                     facts.memory[key] = v
                     facts.who.setdefault(("memory", key), unit)
         elif target in _METADATA:
             key = f"{target}.{path}"
+            if persisted[i] or commands[i]:
+                # An Action's command a later one replaced in the merged write is a write too.
+                facts.writers.setdefault(("metadata", key), []).append(
+                    (unit, None if cols["op"][i] == "remove" else Raw(cols["after"][i])))
             if persisted[i]:
                 if cols["op"][i] == "remove":
                     facts.metadata[key] = None
@@ -301,6 +337,22 @@ def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
             else:
                 facts.memory[key] = Raw(cols["after"][i])
                 facts.who.setdefault(("memory", key), unit)
+
+
+def _add_runs(runs: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
+    """The units that started in each login (``api.rules.wasExecuted`` answers from them)."""
+    if not len(runs):
+        return
+    started = runs[runs["outcome"].astype("object") != "skipped"]
+    ran: dict[str, list[str]] = {}
+    for login, unit in zip(_text(started["login_id"]), _text(started["rule"]), strict=True):
+        units = ran.setdefault(login, [])
+        if unit not in units:
+            units.append(unit)
+    for login, units in ran.items():
+        facts = index.get(login)
+        if facts is not None:
+            facts.ran = tuple(units)
 
 
 def _add_calls(calls: pd.DataFrame, index: dict[str, LoginFacts]) -> None:

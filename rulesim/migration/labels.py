@@ -5,7 +5,8 @@ differences of the Actions contract (section 9) (private to :mod:`rulesim.migrat
 what the application and the world saw (:mod:`rulesim.migration.facts`) field by field, and
 gives each mismatch a label: ``known-difference:DIFF-…`` when one of the detectors
 (:data:`_DETECTORS`, from :mod:`~rulesim.migration.detect_flow`,
-:mod:`~rulesim.migration.detect_state` and :mod:`~rulesim.migration.detect_code`) explains it,
+:mod:`~rulesim.migration.detect_order`, :mod:`~rulesim.migration.detect_state` and
+:mod:`~rulesim.migration.detect_code`) explains it,
 else ``regression``. Every row names the Rule and the Action responsible and says
 in one sentence why it got its label.
 
@@ -31,6 +32,7 @@ from rulesim.migration.detect_flow import (
     scopes,
     session_token,
 )
+from rulesim.migration.detect_order import order
 from rulesim.migration.detect_state import (
     fire_and_forget,
     meta_timing,
@@ -87,6 +89,11 @@ DIFF_CODES: dict[str, str] = {
                     "a key it reads, so event.secrets gives undefined",
     "DIFF-SHARED-CODE": "a rule defines a function on global for later rules; Actions share no "
                         "global, so the Action calling it fails or behaves differently",
+    "DIFF-ORDER": "in a mixed tenant every Rule runs before every Action, so an Action now "
+                  "writes after a Rule that came after its own Rule, and an "
+                  "api.rules.wasExecuted guard skips the Action's work on purpose when the "
+                  "Rule it asks about ran (or lets it run beside its own Rule when the id "
+                  "differs)",
 }
 """The known differences rulesim detects (contract section 9), with a one-line reason."""
 
@@ -113,6 +120,7 @@ def orientation(before: SideFacts, after: SideFacts) -> str | None:
 _DETECTORS: tuple[Callable[[Diff, LoginFacts, LoginFacts, Context], str], ...] = (
     rerun, errcode, appmeta_undef, shape, deny_as_redirect, deny_continues, session_token,
     primary_user,
+    order,
     visibility,
     meta_timing, stdclaim, scopes, mfa, saml_mapping, fire_and_forget, mgmt,
     # Last: the detectors that read sources explain what no observed mechanism above does.
@@ -137,6 +145,7 @@ def label_differences(before: SideFacts, after: SideFacts, login_ids: list[str],
                       mapping: Mapping[str, str] | None = None,
                       sources: Mapping[str, str] | None = None,
                       missing_secrets: Mapping[str, Collection[str]] | None = None,
+                      rule_ids: Mapping[str, str] | None = None,
                       strict: bool = False) -> pd.DataFrame:
     """One row per difference per login, labelled (see :data:`COLUMNS`).
 
@@ -151,12 +160,16 @@ def label_differences(before: SideFacts, after: SideFacts, login_ids: list[str],
         detectors that read them).
     missing_secrets
         Action name → the ``event.secrets`` keys its code reads that get no value.
+    rule_ids
+        Rule name → its id (what ``api.rules.wasExecuted`` asks for).
     strict
         Label known differences as regressions (the ``code`` column still names them).
     """
     direction = orientation(before, after)
     pairs = Pairs(mapping)
-    cx = Context(dict(sources or {}), pairs, dict(missing_secrets or {}))
+    r_side, a_side = (after, before) if direction == "reverse" else (before, after)
+    cx = Context(dict(sources or {}), pairs, dict(missing_secrets or {}), dict(rule_ids or {}),
+                 r_side.kinds, a_side.kinds)
     rows: list[tuple[Any, ...]] = []
     # (user, metadata key) -> the code of the last difference on it: a stored value that
     # already differed makes later logins of the user differ for the same reason.
