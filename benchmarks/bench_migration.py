@@ -6,9 +6,11 @@ plain simulations of the same logins, all measured in one run.
 Reference (two plain simulations): ``simulate(acme)`` and ``simulate(acme-actions)`` over the
 logins, back to back. Then ``compare(acme, acme-actions)`` (the same two simulations plus
 the labelled differences, timed apart), then ``migration_plan(acme, acme-actions).run``:
-17 stage simulations (each reused by the two comparisons it takes part in) and 16 labelled
-comparisons. Every figure is wall time with the same workers and redirect options; the
-ratios are against the reference of this run, so a busy machine slows all alike.
+17 stages simulated together (the Rules a stage shares with stage 0 run once per login; each
+stage reused by the two comparisons it takes part in) and 16 labelled comparisons; with
+``--separate`` also the same plan with every stage simulated on its own (``share=False``).
+Every figure is wall time with the same workers and redirect options; the ratios are against
+the reference of this run, so a busy machine slows all alike.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--plan", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--separate", action="store_true",
+                        help="also run the plan with every stage simulated on its own")
     args = parser.parse_args()
     rules = rs.load_rules(ACME)
     actions = rs.load_tenant(ACME_ACTIONS)
@@ -58,15 +62,19 @@ def main() -> None:
     if not args.plan:
         return
     plan = rs.migration_plan(rules, actions)
-    t = time.perf_counter()
-    result = plan.run(pop, **opts)
-    drift = result.drift
-    elapsed = time.perf_counter() - t
-    print(f"{len(plan)}-stage plan                         {elapsed:8.1f} s  = "
-          f"{elapsed / reference:.2f}x ({len(result.simulations)} simulations, "
-          f"{elapsed / len(result.simulations):.1f} s per stage with its labels); "
-          f"first regression at stage {result.first_regression()}, "
-          f"{int(drift['known_differences'].sum())} known differences")
+    for share in (True, False) if args.separate else (True,):
+        t = time.perf_counter()
+        result = plan.run(pop, share=share, **opts)
+        drift = result.drift
+        elapsed = time.perf_counter() - t
+        how = "stages together" if share else "stages apart   "
+        print(f"{len(plan)}-stage plan, {how}        {elapsed:8.1f} s  = "
+              f"{elapsed / reference:.2f}x ({len(result.simulations)} simulations, "
+              f"{elapsed / len(result.simulations):.1f} s per stage with its labels; "
+              f"{result.shared} of {len(pop) * (len(result.simulations) - 1)} stage runs "
+              f"continued from stage 0); first regression at stage "
+              f"{result.first_regression()}, {int(drift['known_differences'].sum())} known "
+              f"differences")
 
 
 if __name__ == "__main__":

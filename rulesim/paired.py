@@ -131,7 +131,7 @@ class PairedPipeline:
                 snapshot = ""
             if snapshot:
                 res_b = b.host.fork_pass(res_a, snapshot)
-        a.host.run_rules(res_a, k, len(a.active))
+        a.run_from(res_a, pa, k)
         a.host.end_pass(res_a)
         a.complete(sinks.a, pa, res_a, login_id=login_id, user_id=user_id, seed=seed)
         if res_b is None:
@@ -140,7 +140,7 @@ class PairedPipeline:
             b.run_prepared(pb, sinks.b, login_id=login_id, user_id=user_id, seed=seed)
             return
         self.shared += 1
-        b.host.run_rules(res_b, k, len(b.active))
+        b.run_from(res_b, pb, k)
         b.host.end_pass(res_b)
         b.complete(sinks.b, pb, res_b, login_id=login_id, user_id=user_id, seed=seed)
 

@@ -273,6 +273,15 @@ class Pipeline:
             return
         self._add(sink, block, first, [login_id], [user_id], "initial")
 
+    def run_from(self, res: RulePass, payload: str, lo: int) -> None:
+        """Continue a pass from active rule ``lo``: the rest of the rules, then the Actions.
+
+        For a pass that another pipeline ran up to ``lo`` and this one took over
+        (:meth:`Host.fork_pass`; see :mod:`rulesim.paired` and :mod:`rulesim.staged`). Call
+        ``host.end_pass`` and :meth:`complete` after it, as :meth:`run_prepared` does.
+        """
+        self._steps(res, payload, lo)
+
     # --- the Actions ----------------------------------------------------------------------------
     def _steps(self, res: RulePass, payload: str, lo: int = 0,
                first_status: int | None = None) -> None:

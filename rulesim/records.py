@@ -36,6 +36,7 @@ __all__ = [
     "LoginOutcome",
     "PairColumns",
     "RuleOutcome",
+    "StageColumns",
     "column_contract_markdown",
     "concat_frames",
     "concat_table",
@@ -495,4 +496,48 @@ class PairColumns:
         """Append another paired sink's rows, side by side."""
         self.a.extend(other.a)
         self.b.extend(other.b)
+        self.shared += other.shared
+
+
+class StageColumns:
+    """The records of a staged run (:mod:`rulesim.staged`): one sink per stage.
+
+    Like :class:`PairColumns` it supports what the executors do with a :class:`Columns`
+    (``len``, ``extend``, ``pack``).
+
+    Attributes
+    ----------
+    sides
+        One :class:`Columns` per stage, stage 0 first.
+    shared
+        Stage runs that continued from the rules shared with stage 0 (the rest ran in full).
+    """
+
+    def __init__(self, n: int, sides: Sequence[Columns] | None = None) -> None:
+        self.sides = list(sides) if sides is not None else [Columns() for _ in range(n)]
+        self.shared = 0
+
+    def __len__(self) -> int:
+        return len(self.sides[0])
+
+    @property
+    def complete(self) -> bool:
+        """False when any stage was interrupted (setting it sets every stage)."""
+        return all(side.complete for side in self.sides)
+
+    @complete.setter
+    def complete(self, value: bool) -> None:
+        for side in self.sides:
+            side.complete = value
+
+    def pack(self, rule_names: Sequence[Sequence[str]]) -> StageColumns:
+        """Pack every stage (``rule_names``: each stage's names)."""
+        for side, names in zip(self.sides, rule_names, strict=True):
+            side.pack(names)
+        return self
+
+    def extend(self, other: StageColumns) -> None:
+        """Append another staged sink's rows, stage by stage."""
+        for side, more in zip(self.sides, other.sides, strict=True):
+            side.extend(more)
         self.shared += other.shared

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rulesim._flow import Flow, flow_of
 from rulesim.errors import UsageError
 from rulesim.execution.chunks import Chunk, PopulationRef
-from rulesim.execution.jobs import Job, PairJob, PipelineJob
+from rulesim.execution.jobs import Job, PairJob, PipelineJob, StagesJob
 from rulesim.execution.results import SPILL_BYTES
 from rulesim.execution.runner import RunOutput, run_job
 from rulesim.options import DEFAULT_CHUNK_SIZE, RunOptions, merge
@@ -245,6 +245,42 @@ def simulate_pair(baseline: RuleSet, candidate: RuleSet, population: Any, *, pre
     a, b = _simulations(job, out, [baseline, candidate], int(opts.seed or 0), opts.chunk_size,
                         population, started)
     return a, b, out.store.shared
+
+
+def simulate_stages(stages: Sequence[Any], population: Any, *, prefixes: Sequence[int],
+                    options: RunOptions | None = None) -> tuple[list[Simulation], int]:
+    """Simulate every stage of a migration plan over one population, sharing Rules with stage 0.
+
+    The engine behind :meth:`rulesim.MigrationPlan.run` (see :mod:`rulesim.staged`): stage
+    ``k`` continues from stage 0's state after its first ``prefixes[k]`` active rules, which
+    must be the same rules as stage 0's, reading the same configuration, none of them using
+    ``global`` (:func:`rulesim.impact.planning.prefix_plan`'s safe prefix). The results equal
+    one :func:`simulate` per stage. ``options`` are those of :func:`simulate` but
+    ``coverage`` and ``resume`` (which a staged run does not take).
+
+    Returns
+    -------
+    tuple of (list of Simulation, int)
+        One simulation per stage, stage 0 first, and how many stage runs continued from
+        stage 0's state (the others ran in full).
+    """
+    opts = options or RunOptions()
+    if opts.coverage or opts.resume is not None:
+        raise UsageError("a staged run records no coverage and takes no checkpoint: simulate "
+                         "the stages one by one (rs.simulate) for those")
+    if len(prefixes) != len(stages):
+        raise UsageError(f"expected one prefix per stage ({len(stages)}), got {len(prefixes)}")
+    _check_population(population)
+    if opts.seed is None:
+        spec = population.spec
+        opts = opts.replace(seed=int(spec.get("seed", 0)) if isinstance(spec, Mapping) else 0)
+    flows = [flow_of(s) for s in stages]
+    job = StagesJob(tuple(_job(f, opts) for f in flows), tuple(int(k) for k in prefixes))
+    started = _dt.datetime.now(_dt.timezone.utc)
+    out = run_job(job, population, opts)
+    sims = _simulations(job, out, list(flows), int(opts.seed or 0), opts.chunk_size, population,
+                        started)
+    return sims, out.store.shared
 
 
 SIMULATION_OBSERVERS: list[Callable[[Simulation], None]] = []

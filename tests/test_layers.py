@@ -8,7 +8,7 @@ with the modules that document leaves open placed as follows, lowest first:
   providers and the populations they generate (the ``population`` package) or read from
   logs (``logs``, ``_log*``).
 * ``runtime``: the sandbox, by package prefix, so new runtime modules are covered as they come.
-* ``pipeline``: the login policy, the paired pipeline, what runs at post-login (``_flow``: a
+* ``pipeline``: the login policy, the paired and staged pipelines, what runs at post-login (``_flow``: a
   tenant's Rules and Actions from whatever the caller passed), and ``records``: the columnar sink a
   pipeline appends to and the column contract (architecture.md draws "record" inside the
   pipeline box; the "records" of the layer order are the results below).
@@ -46,8 +46,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                 "rulesim.providers.*", "rulesim.population", "rulesim.population.*", "rulesim.logs",
                 "rulesim.gallery", "rulesim.gallery.*")),
     ("runtime", ("rulesim.runtime", "rulesim.runtime.*")),
-    ("pipeline", ("rulesim.pipeline", "rulesim.paired", "rulesim.records", "rulesim._flow",
-                  "rulesim.options")),
+    ("pipeline", ("rulesim.pipeline", "rulesim.paired", "rulesim.staged", "rulesim.records",
+                  "rulesim._flow", "rulesim.options")),
     ("execution", ("rulesim.execution", "rulesim.execution.*")),
     ("results", ("rulesim.run", "rulesim.simulation", "rulesim.trace", "rulesim.plots",
                  "rulesim.coverage", "rulesim.coverage.*")),

@@ -1,4 +1,5 @@
-"""What a worker runs over each chunk: one pipeline, or two side by side (``compare``).
+"""What a worker runs over each chunk: one pipeline, two side by side (``compare``), or the
+stages of a migration plan.
 
 A :class:`Job` is the picklable recipe a worker process receives once. It builds the runner (a
 :class:`~rulesim.pipeline.Pipeline` or a :class:`~rulesim.paired.PairedPipeline`), makes the
@@ -20,14 +21,14 @@ from typing import Any, Protocol
 from rulesim.columns import failed_login_row
 from rulesim.errors import ErrorCode, UsageError
 from rulesim.outcomes import RuleOutcome
-from rulesim.records import Columns, PairColumns
+from rulesim.records import Columns, PairColumns, StageColumns
 from rulesim.runtime.actions import row_names
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import SandboxOptions
 from rulesim.runtime.watchdog import EXIT_CPU_LIMIT
 from rulesim.sources import Action, Rule, load_configuration
 
-__all__ = ["Job", "PairJob", "PipelineJob", "Runner", "Sink"]
+__all__ = ["Job", "PairJob", "PipelineJob", "Runner", "Sink", "StagesJob"]
 
 
 class Sink(Protocol):
@@ -334,5 +335,71 @@ class PairJob(Job):
 
     def begin(self, runner: Runner, *, login_by_login: bool) -> None:
         """Pick the sharing mode (login by login shares only the safe prefix), then reset."""
+        runner.login_by_login(login_by_login)  # type: ignore[attr-defined]
+        runner.reset()
+
+
+@dataclasses.dataclass(frozen=True)
+class StagesJob(Job):
+    """The stages of a migration plan run on the same logins, sharing Rules with stage 0.
+
+    Attributes
+    ----------
+    stages
+        One pipeline per stage, stage 0 first (the same seed, limits, services and options).
+    prefixes
+        ``prefixes[k]``: the leading active rules stage ``k`` shares with stage 0 (see
+        :mod:`rulesim.staged`).
+    """
+
+    stages: tuple[PipelineJob, ...]
+    prefixes: tuple[int, ...]
+
+    @property
+    def key(self) -> str:
+        """Identity of the job, from every stage's and the sharing plan."""
+        keys = "|".join(job.key for job in self.stages)
+        return hashlib.sha256(f"{keys}|{self.prefixes}".encode()).hexdigest()
+
+    @property
+    def limits(self) -> Limits:
+        """The limits every stage runs under."""
+        return self.stages[0].limits
+
+    def build(self) -> Runner:
+        """Build every stage's pipeline and run them in lockstep."""
+        from rulesim.staged import StagedPipeline
+
+        return StagedPipeline([job.build() for job in self.stages],  # type: ignore[misc]
+                              self.prefixes)
+
+    def new_sink(self) -> StageColumns:
+        """An empty :class:`~rulesim.records.StageColumns`."""
+        return StageColumns(len(self.stages))
+
+    def rule_names(self) -> list[list[str]]:
+        """The rule names of each stage, in pipeline order."""
+        return [job.rule_names() for job in self.stages]
+
+    def columns(self, sink: Any) -> dict[str, Columns]:
+        """``{"0": stage 0's records, "1": …}``."""
+        return {str(k): side for k, side in enumerate(sink.sides)}
+
+    def side_jobs(self) -> dict[str, PipelineJob]:
+        """Stage ``k`` as ``str(k)``."""
+        return {str(k): job for k, job in enumerate(self.stages)}
+
+    def crash_rows(self, login_id: str, user_id: str | None, detail: str,
+                   exit_code: int | None = None) -> StageColumns:
+        """Crash rows in every stage (see :meth:`Job.crash_rows`)."""
+        return StageColumns(len(self.stages), [job.crash_rows(login_id, user_id, detail, exit_code)
+                                               for job in self.stages])
+
+    def shared(self, sink: Any) -> int:
+        """Stage runs that continued from stage 0's state."""
+        return int(sink.shared)
+
+    def begin(self, runner: Runner, *, login_by_login: bool) -> None:
+        """Reset every stage (the sharing is the same login by login)."""
         runner.login_by_login(login_by_login)  # type: ignore[attr-defined]
         runner.reset()

@@ -24,9 +24,10 @@ detectors of :mod:`~rulesim.migration.detect_flow` (how a login ends and moves),
 :mod:`rulesim.migration.facts`, their comparison per login in :mod:`rulesim.migration.diffs`.
 Auth0's advice is to migrate one Rule at a time, from the end of the pipeline backwards:
 :func:`migration_plan` lists those stages and :meth:`MigrationPlan.run` simulates each once
-and compares every stage with the one before it, so a team sees which Action to fix before
-it disables the next Rule. The Markdown report of ``rulesim migrate check`` is
-:func:`migration_report`.
+(or, with ``share=True``, all together, running the Rules a stage shares with stage 0 once
+per login: :mod:`rulesim.staged`) and compares every stage with the one before it, so a
+team sees which Action to fix before it disables the next Rule. The Markdown report of
+``rulesim migrate check`` is :func:`migration_report`.
 """
 
 from __future__ import annotations
@@ -154,7 +155,44 @@ class MigrationPlan:
         out: pd.DataFrame = pd.DataFrame(rows)
         return out
 
-    def run(self, population: Any, *, strict: bool = False,
+    def shared_rules(self, options: Any = None) -> list[int]:
+        """How many leading Rules each stage shares with stage 0 when the plan runs.
+
+        Stage ``k`` keeps stage 0's first ``n - k`` Rules; those before the first one that
+        mentions ``global`` (or reads a configuration that differs) run once, in stage 0,
+        and the stage continues from there (:mod:`rulesim.staged`). Nothing is shared with
+        a stage whose fake services differ from stage 0's.
+
+        Parameters
+        ----------
+        options
+            The run's :class:`~rulesim.RunOptions` (their ``services``, if any, apply to
+            every stage).
+
+        Returns
+        -------
+        list of int
+            One count per stage (0 for stage 0).
+
+        Examples
+        --------
+        >>> rs.migration_plan(rules, actions).shared_rules()[:4]
+        [0, 10, 10, 10]
+        """
+        from rulesim.impact.planning import prefix_plan
+
+        base = flow_of(self.stages[0].tenant)
+        given_services = options is not None and getattr(options, "services", None) is not None
+        out = [0]
+        for stage in self.stages[1:]:
+            flow = flow_of(stage.tenant)
+            if not given_services and flow.services_file != base.services_file:
+                out.append(0)
+                continue
+            out.append(prefix_plan(base.rules, flow.rules)[1])
+        return out
+
+    def run(self, population: Any, *, strict: bool = False, share: bool = False,
             **simulate_kwargs: Any) -> PlanResult:
         """Simulate every stage once over ``population`` and compare each with the one before.
 
@@ -168,6 +206,15 @@ class MigrationPlan:
             The logins (:func:`rulesim.population`).
         strict
             Count known differences as regressions.
+        share
+            Run the stages together, each continuing from stage 0's state after the Rules
+            it shares with it (:meth:`shared_rules`, :mod:`rulesim.staged`): the same
+            results. Off by default: on acme it is slower than simulating every stage on its
+            own (``benchmarks/bench_migration.py --separate``), because a stage that
+            continues from a copied state runs login by login, without the batching of
+            synchronous logins that a plain simulation gets, and the copies cost more than
+            the shared Rules. It pays when the shared Rules are expensive. Runs that record
+            coverage or checkpoint (``coverage``, ``resume``) never share.
         **simulate_kwargs
             Passed to :func:`rulesim.simulate` for every stage (``workers``,
             ``on_redirect``, ``continue_handler``, ``seed``, …).
@@ -184,14 +231,21 @@ class MigrationPlan:
         """
         from rulesim.impact import Impact
         from rulesim.impact.comparison import units_of
-        from rulesim.run import simulate
+        from rulesim.options import RunOptions
+        from rulesim.run import simulate, simulate_stages
 
         if simulate_kwargs.get("seed") is None:
             spec = getattr(population, "spec", None)
             simulate_kwargs["seed"] = int(spec.get("seed", 0)) if isinstance(spec, Mapping) else 0
+        options = RunOptions.from_kwargs(None, **simulate_kwargs)
         started = time.perf_counter()
-        sims: list[Simulation] = [simulate(s.tenant, population, **simulate_kwargs)
-                                  for s in self.stages]
+        shared = 0
+        sims: list[Simulation]
+        if not share or options.coverage or options.resume is not None:
+            sims = [simulate(s.tenant, population, options=options) for s in self.stages]
+        else:
+            sims, shared = simulate_stages([s.tenant for s in self.stages], population,
+                                           prefixes=self.shared_rules(options), options=options)
         impacts = []
         for prev, stage, a, b in zip(self.stages, self.stages[1:], sims, sims[1:], strict=False):
             impacts.append(Impact(a, b, notes=[f"stage {stage.k}: `{stage.rule}` → "
@@ -199,7 +253,8 @@ class MigrationPlan:
                                   mapping=self.mapping,
                                   **units_of(flow_of(prev.tenant), flow_of(stage.tenant),
                                              secrets=simulate_kwargs.get("secrets"))))
-        return PlanResult(self, sims, impacts, seconds=time.perf_counter() - started)
+        return PlanResult(self, sims, impacts, seconds=time.perf_counter() - started,
+                          shared=shared)
 
 
 @dataclass
@@ -217,6 +272,9 @@ class PlanResult:
         :class:`~rulesim.Impact`).
     seconds
         Wall time of the run.
+    shared
+        Stage runs (logins × stages) that continued from stage 0's state after the Rules
+        they share with it; the others ran in full.
 
     Examples
     --------
@@ -230,6 +288,7 @@ class PlanResult:
     simulations: list[Any]
     impacts: list[Any]
     seconds: float = 0.0
+    shared: int = 0
 
     @property
     def drift(self) -> pd.DataFrame:
