@@ -33,7 +33,9 @@ from rulesim.population.render import DUMP as _DUMP
 from rulesim.providers import login_context as lcp
 
 _CLIENT_BY_ID = {c.client_id: c for c in lcp.CLIENTS}
-_UNUSED = ("date", "strategy_type", "user_id", "user_name")
+_UNREAD = ("strategy_type",)
+"""Event columns a log population does not use: not even parsed."""
+_UNUSED = ("date", "user_id", "user_name")
 """Event columns the login table leaves out (the users come from ``user_id`` separately)."""
 _CLIENT_BY_NAME = {c.name: c for c in lcp.CLIENTS}
 _FIRST_FACTORS = ("pwd", "federated", "email", "sms")
@@ -326,7 +328,7 @@ def log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table, summary = read_table(path, None)
+    table, summary = read_table(path, None, _UNREAD)
     table, all_ms = encoded(table)  # categories in order of first appearance over every event
     keep = np.flatnonzero(pc.is_in(table.column("type"), pa.array(list(LOGIN_EVENTS))).to_numpy(
         zero_copy_only=False))
