@@ -248,10 +248,11 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
     out["tags"] = [""] * len(copies)
     out["in_export"] = [rows[s]["in_export"] for s in srcs]
     out["_profile"] = [_DUMP(p)[:-1] for p in profiles]
-    df: pd.DataFrame = pd.DataFrame(out)
-    df["created_at"] = _dt(df["created_at"].to_numpy(dtype=np.int64))
+    columns: dict[str, Any] = dict(out)
     for name in ("email_domain", "connection", "strategy", "country", "roles", "plan", "tags"):
-        df[name] = _category(df[name].tolist())
+        columns[name] = _category(out[name])
+    df: pd.DataFrame = pd.DataFrame(columns)
+    df["created_at"] = _dt(df["created_at"].to_numpy(dtype=np.int64))
     return df
 
 

@@ -106,9 +106,18 @@ def _make_pseudo_email(email: str, owner: str, names: tuple[str, str] | None) ->
 
 def iso_ms(ms: int) -> str:
     """Epoch milliseconds as Auth0 writes dates (``2024-05-01T12:00:00.000Z``), quickly."""
-    t = time.gmtime(ms // 1000)
-    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
-            f"{t.tm_sec:02d}.{ms % 1000:03d}Z")
+    day, rest = divmod(ms, 86_400_000)
+    seconds, millis = divmod(rest, 1000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{_iso_day(day)}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=1 << 12)
+def _iso_day(day: int) -> str:
+    """``YYYY-MM-DD`` of a day since the epoch (UTC)."""
+    t = time.gmtime(day * 86_400)
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
 
 
 def pseudo_user_id(user_id: str, copy: int = 0) -> str:
