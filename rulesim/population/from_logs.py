@@ -33,12 +33,12 @@ from rulesim.population.render import DUMP as _DUMP
 from rulesim.providers import login_context as lcp
 
 _CLIENT_BY_ID = {c.client_id: c for c in lcp.CLIENTS}
+_CLIENT_BY_NAME = {c.name: c for c in lcp.CLIENTS}
+_FIRST_FACTORS = ("pwd", "federated", "email", "sms")
 _UNREAD = ("strategy_type",)
 """Event columns a log population does not use: not even parsed."""
 _UNUSED = ("date", "user_id", "user_name")
 """Event columns the login table leaves out (the users come from ``user_id`` separately)."""
-_CLIENT_BY_NAME = {c.name: c for c in lcp.CLIENTS}
-_FIRST_FACTORS = ("pwd", "federated", "email", "sms")
 
 
 def _method(stage: str) -> str:
