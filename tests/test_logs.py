@@ -130,3 +130,17 @@ def test_a_folder_reads_every_log_file_in_it(tmp_path: Path) -> None:
     summary = scan(tmp_path)
     assert summary.events == 100
     assert len(summary.files) == 2
+
+
+def test_skipped_columns_are_left_out_and_change_nothing_else(tmp_path: Path) -> None:
+    from rulesim.logs import read_table
+
+    evs = events()[:300]
+    mixed = tmp_path / "mixed.ndjson"  # the line reader
+    mixed.write_text("".join(json.dumps({"data": e} if i % 2 else e) + "\n"
+                             for i, e in enumerate(evs)), encoding="utf-8")
+    for path in (LOGS, mixed):
+        full, _ = read_table(path, None)
+        part, _ = read_table(path, None, ("strategy_type", "type"))  # type is always read
+        assert part.column_names == [c for c in full.column_names if c != "strategy_type"]
+        assert part.to_pandas().equals(full.drop_columns(["strategy_type"]).to_pandas())  # NaN = NaN

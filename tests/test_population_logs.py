@@ -243,3 +243,15 @@ def test_bad_arguments_and_logs_without_logins_are_refused(tmp_path: Path) -> No
     only_failures.write_text(text[:text.rindex("\n") + 1], encoding="utf-8")
     with pytest.raises(PopulationError, match=r"no login events[\s\S]*fp"):
         Population.from_logs(only_failures)
+
+
+@pytest.mark.parametrize("ms", [0, 1, -1, 999, -86_400_000, 86_399_999, 951_782_400_000,
+                                1_740_787_202_318, -62_135_596_800_000, 253_402_300_799_999])
+def test_iso_ms_writes_dates_as_auth0_does(ms: int) -> None:
+    import time
+
+    from rulesim.population.log_profiles import iso_ms
+
+    t = time.gmtime(ms // 1000)
+    assert iso_ms(ms) == (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:"
+                          f"{t.tm_min:02d}:{t.tm_sec:02d}.{ms % 1000:03d}Z")

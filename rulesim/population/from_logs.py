@@ -10,7 +10,9 @@ logins count, authentication methods from the prompts, the date).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,10 @@ from rulesim.providers import login_context as lcp
 _CLIENT_BY_ID = {c.client_id: c for c in lcp.CLIENTS}
 _CLIENT_BY_NAME = {c.name: c for c in lcp.CLIENTS}
 _FIRST_FACTORS = ("pwd", "federated", "email", "sms")
+_UNREAD = ("strategy_type",)
+"""Event columns a log population does not use: not even parsed."""
+_UNUSED = ("date", "user_id", "user_name")
+"""Event columns the login table leaves out (the users come from ``user_id`` separately)."""
 
 
 def _method(stage: str) -> str:
@@ -79,6 +85,20 @@ def _truncate_ip(ip: str) -> str:
         return ":".join(groups[:3]) + "::" if len(groups) > 3 else ip
     head, dot, _ = ip.rpartition(".")
     return f"{head}.0" if dot else ip
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many short-lived objects that hold
+    no cycles: its passes over the growing heap cost more than the work itself, and objects
+    freed before the pause ends are never scanned at all."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _per_unique(frame: pd.DataFrame, func: Any) -> pd.Categorical:
@@ -143,15 +163,15 @@ def _take_category(col: pd.Series, rows: npt.NDArray[np.int64]) -> pd.Categorica
 
 
 def _user_rows(ev: pd.DataFrame, first_rows: npt.NDArray[np.int64], uids: list[str],
-               export: dict[str, dict[str, Any]], pseudonymize: bool
+               names: list[str], export: dict[str, dict[str, Any]], pseudonymize: bool
                ) -> list[dict[str, Any]]:
-    """One dict per user (in first-login order): the contract columns and the profile dict."""
+    """One dict per user (in first-login order): the contract columns and the profile dict
+    (``names``: the ``user_name`` of each user's first login, ``""`` when it has none)."""
     rows = []
-    sub = ev[["_ms", "logins_count", "connection", "strategy", "user_name"]].iloc[first_rows]
+    sub = ev[["_ms", "logins_count", "connection", "strategy"]].iloc[first_rows]
     ms, lc = sub["_ms"].to_numpy(dtype=np.int64), sub["logins_count"].to_numpy(dtype=float)
     conns = sub["connection"].astype(object).where(sub["connection"].notna(), "").tolist()
     strats = sub["strategy"].astype(object).where(sub["strategy"].notna(), "").tolist()
-    names = sub["user_name"].astype(object).where(sub["user_name"].notna(), "").tolist()
     for r, uid in enumerate(uids):
         conn, strat = str(conns[r]), str(strats[r])
         record = export.get(uid)
@@ -228,10 +248,11 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
     out["tags"] = [""] * len(copies)
     out["in_export"] = [rows[s]["in_export"] for s in srcs]
     out["_profile"] = [_DUMP(p)[:-1] for p in profiles]
-    df: pd.DataFrame = pd.DataFrame(out)
-    df["created_at"] = _dt(df["created_at"].to_numpy(dtype=np.int64))
+    columns: dict[str, Any] = dict(out)
     for name in ("email_domain", "connection", "strategy", "country", "roles", "plan", "tags"):
-        df[name] = _category(df[name].tolist())
+        columns[name] = _category(out[name])
+    df: pd.DataFrame = pd.DataFrame(columns)
+    df["created_at"] = _dt(df["created_at"].to_numpy(dtype=np.int64))
     return df
 
 
@@ -308,7 +329,7 @@ def log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table, summary = read_table(path, None)
+    table, summary = read_table(path, None, _UNREAD)
     table, all_ms = encoded(table)  # categories in order of first appearance over every event
     keep = np.flatnonzero(pc.is_in(table.column("type"), pa.array(list(LOGIN_EVENTS))).to_numpy(
         zero_copy_only=False))
@@ -327,8 +348,8 @@ def log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None
     codes, uids_index = pd.factorize(pd.Series(login_uids, dtype="str"))
     first_ms = pd.Series(ms).groupby(codes).transform("min").to_numpy()
     order = np.lexsort((np.arange(len(keep)), ms, codes, first_ms))
-    ev = to_frame(table.drop_columns(["date", "strategy_type"]).take(pa.array(keep[order])),
-                   ms[order])  # the login events, in user order
+    rows_in_order = keep[order]  # the login events, in user order
+    ev = to_frame(table.drop_columns(list(_UNUSED)).take(pa.array(rows_in_order)), ms[order])
     ev["_ms"] = ms[order]
     codes = codes[order]
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])).astype(np.int64)
@@ -339,11 +360,7 @@ def log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None
     lc = pd.Series(ev["logins_count"].to_numpy()).groupby(u).ffill().fillna(1).to_numpy()
     lc = pd.Series(np.maximum(lc, 1).astype(np.int64)).groupby(u).cummax().to_numpy()
     ev["logins_count"] = lc
-    export: dict[str, dict[str, Any]] = {}
-    if users is not None:
-        export = {str(r["user_id"]): r for r in _read_export(Path(users))}
     home = _home_countries(u, _category(_filled(ev["country_code"])))
-    rows = _user_rows(ev, starts, uids, export, pseudonymize)
     first = ev.iloc[starts]
     agents = _category(_filled(first["user_agent"]))
     family = np.array([lp.user_agent_family(a) for a in agents.categories] or [""])[agents.codes]
@@ -351,7 +368,14 @@ def log_frames(path: str | Path | Sequence[str | Path], users: str | Path | None
         "c": first["client_name"].to_numpy(), "n": first["connection"].to_numpy(),
         "k": first["country_code"].to_numpy(), "f": family}), index=False).to_numpy()
     chosen, take = _resample(starts, counts, pd.factorize(stratum)[0], n, seed)
-    users_df = _user_frame(rows, chosen, home)
+    names = pc.fill_null(table.column("user_name").take(pa.array(rows_in_order[starts])), "")
+    with _gc_paused():  # a dict per user and per exported record, all dropped before it ends
+        export: dict[str, dict[str, Any]] = {}
+        if users is not None:
+            export = {str(r["user_id"]): r for r in _read_export(Path(users))}
+        rows = _user_rows(ev, starts, uids, names.to_pylist(), export, pseudonymize)
+        users_df = _user_frame(rows, chosen, home)
+        del rows, export
     new_u = np.repeat(np.arange(len(chosen)), [counts[s] for s, _ in chosen])[:len(take)]
     if len(take) != len(ev) or (take != np.arange(len(ev))).any():
         ev = ev.iloc[take].reset_index(drop=True)

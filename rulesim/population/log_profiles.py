@@ -15,6 +15,7 @@ carries (``app_metadata``, ``user_metadata``) is kept as it is.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import time
@@ -39,7 +40,7 @@ def _digest(text: str, size: int = 16) -> bytes:
         base = _KEYED[size] = hashlib.blake2b(digest_size=size, key=_KEY)
     h = base.copy()
     h.update(text.encode())
-    return bytes(h.digest())
+    return h.digest()
 
 
 _URLSAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -54,11 +55,10 @@ def _shape_like(tail: str, salt: str) -> str:
         stream += _digest(f"{salt}#{len(stream)}:{tail}", 64)
     if tail.isdigit():
         return str(int.from_bytes(stream, "big") % 10**len(tail)).zfill(len(tail))
-    if set(tail) <= _HEX:
+    chars = set(tail)
+    if chars <= _HEX:
         return stream.hex()[:len(tail)]
-    if set(tail) <= _URLSAFE:
-        import base64
-
+    if chars <= _URLSAFE:
         return base64.urlsafe_b64encode(stream).decode()[:len(tail)]
     out = []
     for ch, b in zip(tail, stream, strict=False):
@@ -84,6 +84,18 @@ def names_for(key: str) -> tuple[str, str]:
 def pseudo_email(email: str, owner: str, names: tuple[str, str] | None = None) -> str:
     """A pseudonym of ``email`` at the same domain, built from ``owner``'s pseudonymous name
     (``names``, when the caller has them already)."""
+    if names is None:
+        return _pseudo_email(email, owner)
+    return _make_pseudo_email(email, owner, names)
+
+
+@lru_cache(maxsize=1 << 12)
+def _pseudo_email(email: str, owner: str) -> str:
+    """:func:`pseudo_email`, remembered: a user's email is often its id's tail too."""
+    return _make_pseudo_email(email, owner, None)
+
+
+def _make_pseudo_email(email: str, owner: str, names: tuple[str, str] | None) -> str:
     if "@" not in email:
         return _shape_like(email, "email")
     domain = email.rsplit("@", 1)[1]
@@ -94,9 +106,18 @@ def pseudo_email(email: str, owner: str, names: tuple[str, str] | None = None) -
 
 def iso_ms(ms: int) -> str:
     """Epoch milliseconds as Auth0 writes dates (``2024-05-01T12:00:00.000Z``), quickly."""
-    t = time.gmtime(ms // 1000)
-    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
-            f"{t.tm_sec:02d}.{ms % 1000:03d}Z")
+    day, rest = divmod(ms, 86_400_000)
+    seconds, millis = divmod(rest, 1000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{_iso_day(day)}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=1 << 12)
+def _iso_day(day: int) -> str:
+    """``YYYY-MM-DD`` of a day since the epoch (UTC)."""
+    t = time.gmtime(day * 86_400)
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
 
 
 def pseudo_user_id(user_id: str, copy: int = 0) -> str:
@@ -167,7 +188,7 @@ def pseudonymize_profile(record: Mapping[str, Any], user_id: str) -> dict[str, A
     d = dict(record)
     d["user_id"] = user_id
     if isinstance(d.get("email"), str):
-        d["email"] = pseudo_email(d["email"], owner, names)
+        d["email"] = pseudo_email(d["email"], owner)  # names: names_for(owner), remembered
     _pseudo_names(d, names)
     if isinstance(d.get("username"), str):
         d["username"] = _shape_like(d["username"], "username")
@@ -202,7 +223,9 @@ def pseudonymize_profile(record: Mapping[str, Any], user_id: str) -> dict[str, A
 
 def export_profile(record: Mapping[str, Any], connection: str, strategy: str) -> dict[str, Any]:
     """An exported user as the ``user`` object: without the per-login keys, with identities."""
-    d = {k: v for k, v in record.items() if k not in _DYNAMIC}
+    d = dict(record)
+    for key in _DYNAMIC:
+        d.pop(key, None)
     if not isinstance(d.get("identities"), list):
         d["identities"] = idp.identities_for(str(d["user_id"]), connection, strategy)
     return d
