@@ -210,7 +210,7 @@ class MigrationPlan:
             Run the stages together, each continuing from stage 0's state after the Rules
             it shares with it (:meth:`shared_rules`, :mod:`rulesim.staged`): the same
             results. Off by default: on acme it is slower than simulating every stage on its
-            own (``benchmarks/bench_migration.py --separate``), because a stage that
+            own (``benchmarks/bench_migration.py --shared``), because a stage that
             continues from a copied state runs login by login, without the batching of
             synchronous logins that a plain simulation gets, and the copies cost more than
             the shared Rules. It pays when the shared Rules are expensive. Runs that record
