@@ -263,6 +263,15 @@ def simulate_stages(stages: Sequence[Any], population: Any, *, prefixes: Sequenc
     tuple of (list of Simulation, int)
         One simulation per stage, stage 0 first, and how many stage runs continued from
         stage 0's state (the others ran in full).
+
+    Examples
+    --------
+    >>> plan = rs.migration_plan(rules, actions)
+    >>> sims, shared = simulate_stages([s.tenant for s in plan.stages[:3]], rs.population(30),
+    ...                                prefixes=plan.shared_rules()[:3],
+    ...                                options=rs.RunOptions(workers=1, progress=False))
+    >>> len(sims), [len(s.logins) for s in sims], 0 < shared <= 60
+    (3, [30, 30, 30], True)
     """
     opts = options or RunOptions()
     if opts.coverage or opts.resume is not None:
