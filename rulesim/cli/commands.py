@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["COMMANDS", "MIXES", "population_options", "workers_option"]
+__all__ = ["COMMANDS", "MIXES", "gate_options", "population_options", "workers_option"]
 
 MIXES = ("b2c", "b2b", "workforce")
 """The population presets a verb's ``--mix`` offers."""
@@ -20,6 +20,21 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 workers_option = click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
                               help="Worker processes (default: every core).")
 """``--workers/-w`` of every verb that simulates."""
+
+
+def gate_options(threshold_syntax: str, report_help: str) -> Callable[[_F], _F]:
+    """``--fail-on``, ``--report`` and ``--progress`` of a verb that gates CI on a comparison
+    (``rulesim compare``, ``rulesim migrate check``): its threshold syntax, and what its
+    Markdown report is for."""
+    def apply(command: _F) -> _F:
+        command = click.option("--progress/--no-progress", default=False,
+                               help="Show progress bars.")(command)
+        command = click.option("--report", type=click.Path(dir_okay=False, writable=True),
+                               default=None, help=report_help)(command)
+        return click.option("--fail-on", "fail_on", multiple=True, metavar="THRESHOLD",
+                            help="Exit 3 when this threshold is crossed; repeatable. Syntax: "
+                            + threshold_syntax + ".")(command)
+    return apply
 
 
 def population_options(runs: str) -> Callable[[_F], _F]:

@@ -40,7 +40,7 @@ from typing import Any
 
 import click
 
-from rulesim.cli.commands import population_options, workers_option
+from rulesim.cli.commands import gate_options, population_options, workers_option
 from rulesim.impact.diff import KINDS, OUTCOMES
 
 __all__ = ["COMMANDS", "THRESHOLD_SYNTAX", "Threshold", "compare_command", "parse_threshold"]
@@ -163,12 +163,8 @@ def _report(impact: Any, thresholds: Sequence[Threshold], crossed: Sequence[Thre
               help="Fake external services (YAML/JSON) for both sides. Default: the "
                    "services.yaml beside each rule set.")
 @workers_option
-@click.option("--fail-on", "fail_on", multiple=True, metavar="THRESHOLD",
-              help="Exit 3 when this threshold is crossed; repeatable. Syntax: "
-                   + THRESHOLD_SYNTAX + ".")
-@click.option("--report", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the Markdown report (for a pull-request comment) to this file.")
-@click.option("--progress/--no-progress", default=False, help="Show progress bars.")
+@gate_options(THRESHOLD_SYNTAX,
+              "Write the Markdown report (for a pull-request comment) to this file.")
 @click.pass_context
 def compare_command(ctx: click.Context, old: str, new: str, users: int, seed: int,
                     mix: str | None, config: str | None, services: str | None,

@@ -33,7 +33,7 @@ from typing import Any
 
 import click
 
-from rulesim.cli.commands import population_options, workers_option
+from rulesim.cli.commands import gate_options, population_options, workers_option
 from rulesim.cli.compare import Threshold
 from rulesim.migration.labels import DIFF_CODES, REGRESSION_KINDS
 
@@ -122,12 +122,7 @@ def migrate_group() -> None:
               help="Also simulate the stage-by-stage plan (the last k Rules replaced by their "
                    "Actions) to show the stage at which each regression appears. Default: "
                    "when there is a regression.")
-@click.option("--fail-on", "fail_on", multiple=True, metavar="THRESHOLD",
-              help="Exit 3 when this threshold is crossed; repeatable. Syntax: "
-                   + MIGRATE_THRESHOLD_SYNTAX + ".")
-@click.option("--report", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the Markdown report to this file.")
-@click.option("--progress/--no-progress", default=False, help="Show progress bars.")
+@gate_options(MIGRATE_THRESHOLD_SYNTAX, "Write the Markdown report to this file.")
 @click.pass_context
 def check_command(ctx: click.Context, before: str, after: str, users: int, seed: int,
                   mix: str | None, workers: int | None, on_redirect: str,
