@@ -398,8 +398,9 @@ class Pipeline:
              login_ids: Sequence[str], user_ids: Sequence[str | None], phase: str, *,
              logins: bool = True) -> None:
         """Append a block's rows, and for a pass the host drove, its calls and persisted writes
-        (after the login's own changes)."""
+        (after the rules' own changes; in a mixed tenant, before the Actions' commands)."""
         reword_block(block, self._sources)  # V8's wording and line for QuickJS's (fidelity)
+        start = len(sink.data["changes"]["login_id"])
         sink.add_block(block, login_ids, user_ids, self._names, self._orders, phase,
                        logins=logins, kinds=self._kinds)
         if res is None:
@@ -418,6 +419,9 @@ class Pipeline:
                      if (c[1] >= later) is continued]
             if calls:
                 sink.add_calls(login_id, self._names, calls, leg_phase)
+        if self.n_actions and self.active:
+            # The Rules' persisted writes were appended after the Actions' commands.
+            sink.changes_in_flow_order(start)
 
     # --- many logins ----------------------------------------------------------------------------
     def run_many(self, payloads: Sequence[str], start: int, sink: Columns, *,

@@ -274,6 +274,26 @@ class Columns:
             if name not in fields:
                 c[name].extend([default] * n)
 
+    def changes_in_flow_order(self, start: int) -> None:
+        """Reorder the change rows from row ``start`` on (one login's) as they took effect:
+        the first pass before the continued one, and in each the Rules' rows (their own
+        changes, then what they persisted through the Management API) before the Actions'
+        commands, which run after every Rule. A stable sort: rows of one kind keep their
+        order, and a login without Action commands is left as it is."""
+        c = self.data["changes"]
+        commands = c["command"][start:]
+        if all(x is None for x in commands):
+            return
+        phases = c["phase"][start:]
+        keys = [(ph != "initial", cmd is not None) for ph, cmd in zip(phases, commands,
+                                                                      strict=True)]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        if order == list(range(len(keys))):
+            return
+        for values in c.values():
+            tail = values[start:]
+            values[start:] = [tail[i] for i in order]
+
     def add_coverage(self, counts: dict[str, list[int]]) -> None:
         """Add hit counters of instrumented rules (element-wise sums per rule)."""
         for rule, hits in counts.items():

@@ -160,3 +160,24 @@ def test_coverage_counts_the_lines_each_action_ran(tenant: rs.Tenant) -> None:
     # Instrumentation changes nothing the Actions do.
     plain = rs.simulate(tenant, rs.population(200, seed=4), workers=1, progress=False)
     pd.testing.assert_frame_equal(comparable(plain.logins), comparable(sim.logins))
+
+
+def test_a_mixed_login_records_the_rules_persisted_writes_before_the_actions_commands() -> None:
+    rule = rs.Rule.from_source("count", """async function (user, context, callback) {
+  user.app_metadata = user.app_metadata || {};
+  user.app_metadata.n = 1;
+  await auth0.users.updateAppMetadata(user.user_id, user.app_metadata);
+  callback(null, user, context);
+}""", order=1)
+    action = rs.Action.from_code("count-again", """exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim('https://x/n', event.user.app_metadata.n);
+  api.user.setAppMetadata('n', 2);
+};""", order=1)
+    sim = rs.simulate(rs.Tenant(rs.RuleSet([rule]), rs.ActionSet([action])),
+                      rs.population(5, seed=1), workers=1, progress=False)
+    for _, rows in sim.changes.groupby("login_id", sort=False):
+        writers = rows[rows["target"] == "app_metadata"]
+        # The Rule's Management API write took effect first; the Action's single write last.
+        assert writers["rule"].tolist() == ["count", "count", "count-again"]
+        assert writers["persisted"].tolist() == [False, True, True]
+        assert writers["command"].isna().tolist() == [True, True, False]

@@ -43,6 +43,7 @@ from rulesim._flow import flow_of
 from rulesim.errors import UsageError
 from rulesim.migration.facts import side_facts
 from rulesim.migration.labels import COLUMNS, DIFF_CODES, REGRESSION_KINDS, label_differences
+from rulesim.options import RunOptions
 from rulesim.sources import ActionSet, RuleSet, Tenant
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class MigrationPlan:
         out: pd.DataFrame = pd.DataFrame(rows)
         return out
 
-    def shared_rules(self, options: Any = None) -> list[int]:
+    def shared_rules(self, options: RunOptions | None = None) -> list[int]:
         """How many leading Rules each stage shares with stage 0 when the plan runs.
 
         Stage ``k`` keeps stage 0's first ``n - k`` Rules; those before the first one that
@@ -182,7 +183,7 @@ class MigrationPlan:
         from rulesim.impact.planning import prefix_plan
 
         base = flow_of(self.stages[0].tenant)
-        given_services = options is not None and getattr(options, "services", None) is not None
+        given_services = options is not None and options.services is not None
         out = [0]
         for stage in self.stages[1:]:
             flow = flow_of(stage.tenant)
@@ -231,7 +232,6 @@ class MigrationPlan:
         """
         from rulesim.impact import Impact
         from rulesim.impact.comparison import units_of
-        from rulesim.options import RunOptions
         from rulesim.run import simulate, simulate_stages
 
         if simulate_kwargs.get("seed") is None:

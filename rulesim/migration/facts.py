@@ -237,26 +237,9 @@ def _claim_name(path: str) -> str:
     return path
 
 
-def _in_flow_order(changes: pd.DataFrame) -> pd.DataFrame:
-    """The change rows of a mixed flow in the order they took effect: per login and phase, the
-    Rules' rows before the Actions' (the Rules' Management API writes are listed at the end of
-    the login, after the commands of the Actions that ran after them)."""
-    if "command" not in changes.columns:
-        return changes
-    action = changes["command"].notna().to_numpy()
-    if action.all() or not action.any():
-        return changes
-    logins = pd.factorize(changes["login_id"])[0]
-    phase = (changes["phase"].astype("object") != "initial").to_numpy()
-    order = np.lexsort((action, phase, logins))
-    out: pd.DataFrame = changes.iloc[order].reset_index(drop=True)
-    return out
-
-
 def _add_changes(changes: pd.DataFrame, index: dict[str, LoginFacts]) -> None:
     if not len(changes):
         return
-    changes = _in_flow_order(changes)
     has_command = "command" in changes.columns
     cols = {c: _text(changes[c]) for c in ("login_id", "phase", "rule", "target", "path", "op",
                                            "before", "after")}
