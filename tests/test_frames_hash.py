@@ -1,5 +1,6 @@
-"""The acme tenant's result frames are pinned by hash: refactors of the engine room must not
-change a single value (timings aside), whatever the number of workers.
+"""The acme tenant's result frames (and its Actions and mixed versions') are pinned by hash:
+refactors of the engine room must not change a single value (timings aside), whatever the
+number of workers.
 
 If a change *means* to alter results (a fidelity fix, a new column), regenerate the hash with
 ``python tests/test_frames_hash.py`` and say why in the commit message.
@@ -18,7 +19,8 @@ import pytest
 import rulesim as rs
 from tests.frames import comparable
 
-ACME = Path(__file__).resolve().parents[1] / "datasets" / "tenants" / "acme"
+TENANTS = Path(__file__).resolve().parents[1] / "datasets" / "tenants"
+ACME = TENANTS / "acme"
 HASHES = Path(__file__).with_name("golden_hashes")
 HASH_FILE = HASHES / "acme_20000_seed7.txt"
 TABLES = ("logins", "rule_runs", "changes", "calls", "logs")
@@ -108,6 +110,36 @@ def _run_sync(on_redirect: str, workers: int = 2) -> dict[str, str]:
     return frames_digest(sim)
 
 
+def actions_digest(sim: rs.Simulation) -> dict[str, str]:
+    """sha256 of each frame's CSV form over every column of the contract but the timings
+    (the Actions tenants were pinned with the Actions columns in place)."""
+    return {table: hashlib.sha256(comparable(getattr(sim, table)).to_csv(index=False).encode())
+            .hexdigest() for table in TABLES}
+
+
+ACTIONS_TENANTS = ("acme-actions", "acme-mixed")
+ACTIONS_LOGINS = 5_000
+
+
+def _actions_hash_file(tenant: str) -> Path:
+    return HASHES / f"{tenant.replace('-', '_')}_{ACTIONS_LOGINS}_seed7.txt"
+
+
+def _run_actions(tenant: str, workers: int = 2) -> dict[str, str]:
+    os.environ.setdefault("TZ", "UTC")
+    sim = rs.simulate(rs.load_tenant(TENANTS / tenant), rs.population(ACTIONS_LOGINS, seed=7),
+                      workers=workers, progress=False)
+    return actions_digest(sim)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tenant", ACTIONS_TENANTS)
+def test_the_frames_of_the_actions_tenants_match_their_pinned_hash(tenant: str) -> None:
+    path = _actions_hash_file(tenant)
+    expected = dict(line.split() for line in path.read_text().splitlines() if line.strip())
+    assert _run_actions(tenant) == expected
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_acme_frames_for_20000_logins_match_their_pinned_hash(workers: int) -> None:
@@ -125,6 +157,8 @@ if __name__ == "__main__":
     outputs = {HASH_FILE: _run(2)}
     for mode in ("stop", "continue"):
         outputs[HASHES / f"acme_sync_{mode}_20000_seed7.txt"] = _run_sync(mode)
+    for name in ACTIONS_TENANTS:
+        outputs[_actions_hash_file(name)] = _run_actions(name)
     for path, digests in outputs.items():
         path.write_text("".join(f"{t} {d}\n" for t, d in digests.items()))
         sys.stdout.write(f"{path.name}\n{path.read_text()}")
