@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rulesim.sources import Action
 
-__all__ = ["JS_FILES", "MAX_LEGS", "SETTINGS", "ActionsSetup", "actions_js", "row_names"]
+__all__ = ["JS_FILES", "MAX_LEGS", "SETTINGS", "ActionsSetup", "actions_js", "node_major", "row_names"]
 
 _DIR = Path(__file__).parent / "js" / "actions"
 
@@ -131,7 +132,20 @@ class ActionsSetup:
             "ruleIds": list(self.rule_ids),
             "settings": settings,
             "perCall": settings.get("module_scope", SETTINGS["module_scope"]) == "per-call",
+            "node22": any(node_major(a.runtime) >= 22 for a in self.actions),
         }
+
+
+def node_major(runtime: str) -> int:
+    """The Node major version of an Action's ``runtime`` (0 when it names none).
+
+    Examples
+    --------
+    >>> node_major("node22"), node_major("node18-actions"), node_major("python")
+    (22, 18, 0)
+    """
+    m = re.match(r"node(\d+)", runtime)
+    return int(m.group(1)) if m else 0
 
 
 @functools.cache

@@ -39,6 +39,233 @@
     }
   }
 
+  // ---------------------------------------------------------------- ES2023-ES2025 (Node 22)
+  // What Node 22 has and QuickJS 2021 lacks, for Actions on the node22 runtime (installNode22):
+  // the copying array methods, Object/Map.groupBy, Promise.withResolvers, Array.fromAsync,
+  // well-formed strings and the Set methods, with V8's error wording. Node 18 has none of them.
+  var MAX_LENGTH = 9007199254740991;
+  function toInteger(v) { var n = Math.trunc(Number(v)); return n === n ? n : 0; }
+  function lengthOf(o) { var n = toInteger(o.length); return n <= 0 ? 0 : Math.min(n, MAX_LENGTH); }
+  function objectOf(v) {
+    if (v === null || v === undefined) throw new TypeError('Cannot convert undefined or null to object');
+    return Object(v);
+  }
+  function checkCompare(fn) {
+    if (fn !== undefined && typeof fn !== 'function') {
+      throw new TypeError('The comparison function must be either a function or undefined: ' + String(fn));
+    }
+  }
+  function denseCopy(o, len) {
+    var out = [];
+    for (var i = 0; i < len; i++) out.push(o[i]);
+    return out;
+  }
+  function toSorted(comparefn) {
+    checkCompare(comparefn);
+    var o = objectOf(this);
+    return denseCopy(o, lengthOf(o)).sort(comparefn);
+  }
+  function toReversed() {
+    var o = objectOf(this), len = lengthOf(o), out = [];
+    for (var i = len - 1; i >= 0; i--) out.push(o[i]);
+    return out;
+  }
+  function toSpliced(start, skipCount) {
+    var o = objectOf(this), len = lengthOf(o), rel = toInteger(start);
+    var from = rel < 0 ? Math.max(len + rel, 0) : Math.min(rel, len);
+    var skip = arguments.length === 0 ? 0
+      : arguments.length === 1 ? len - from : Math.min(Math.max(toInteger(skipCount), 0), len - from);
+    var out = [], i;
+    for (i = 0; i < from; i++) out.push(o[i]);
+    for (i = 2; i < arguments.length; i++) out.push(arguments[i]);
+    for (i = from + skip; i < len; i++) out.push(o[i]);
+    return out;
+  }
+  function withAt(len, index) {
+    var rel = toInteger(index), actual = rel >= 0 ? rel : len + rel;
+    return actual >= len || actual < 0 ? -1 : actual;
+  }
+  var arrayWith = { with: function (index, value) {
+    var o = objectOf(this), len = lengthOf(o), at = withAt(len, index);
+    if (at < 0) throw new RangeError('Invalid index : ' + index);
+    var out = denseCopy(o, len);
+    out[at] = value;
+    return out;
+  } }.with;
+  // Typed arrays copy into a new array of the same type (not the species).
+  function sameType(ta) {
+    var proto = Object.getPrototypeOf(ta);
+    while (proto && !Object.prototype.hasOwnProperty.call(proto, 'BYTES_PER_ELEMENT')) proto = Object.getPrototypeOf(proto);
+    if (!proto) throw new TypeError('this is not a typed array.');
+    return new proto.constructor(ta.length);
+  }
+  function typedCopy(ta) { var out = sameType(ta); out.set(ta); return out; }
+  var typed = {
+    toSorted: function toSorted(comparefn) { checkCompare(comparefn); return typedCopy(this).sort(comparefn); },
+    toReversed: function toReversed() { return typedCopy(this).reverse(); },
+    with: function (index, value) {
+      var out = typedCopy(this), v = out instanceof BigInt64Array || out instanceof BigUint64Array ? BigInt(value) : Number(value);
+      var at = withAt(out.length, index);
+      if (at < 0) throw new RangeError('Invalid typed array index');
+      out[at] = v;
+      return out;
+    },
+  };
+  function groupInto(items, callbackfn, add, method) {
+    if (items === null || items === undefined) throw new TypeError(method + ' called on null or undefined');
+    if (typeof callbackfn !== 'function') throw new TypeError(String(callbackfn) + ' is not a function');
+    var k = 0;
+    for (var value of items) add(callbackfn(value, k++), value);
+  }
+  var groupBy = {
+    groupBy: function (items, callbackfn) {
+      var out = Object.create(null);
+      groupInto(items, callbackfn, function (key, value) {
+        if (typeof key !== 'symbol') key = String(key);
+        if (Object.prototype.hasOwnProperty.call(out, key)) out[key].push(value); else out[key] = [value];
+      }, 'Object.groupBy');
+      return out;
+    },
+  }.groupBy;
+  var mapGroupBy = {
+    groupBy: function (items, callbackfn) {
+      var out = new Map();
+      groupInto(items, callbackfn, function (key, value) {
+        var list = out.get(key);
+        if (list) list.push(value); else out.set(key, [value]);
+      }, 'Map.groupBy');
+      return out;
+    },
+  }.groupBy;
+  var withResolvers = { withResolvers: function () {
+    var resolve, reject;
+    var promise = new this(function (a, b) { resolve = a; reject = b; });
+    return { promise: promise, resolve: resolve, reject: reject };
+  } }.withResolvers;
+  var fromAsync = { fromAsync: function (asyncItems) {
+    var mapfn = arguments[1], thisArg = arguments[2];
+    return (async function () {
+      if (mapfn !== undefined && typeof mapfn !== 'function') throw new TypeError(String(mapfn) + ' is not a function');
+      var out = [], k = 0, v;
+      if (asyncItems !== null && asyncItems !== undefined &&
+          (typeof asyncItems[Symbol.asyncIterator] === 'function' || typeof asyncItems[Symbol.iterator] === 'function')) {
+        var iterable = typeof asyncItems[Symbol.asyncIterator] === 'function' ? asyncItems
+          : { [Symbol.asyncIterator]: function () {
+            var it = asyncItems[Symbol.iterator]();
+            return { next: async function () { var r = it.next(); return r.done ? r : { done: false, value: await r.value }; } };
+          } };
+        for await (v of iterable) out.push(mapfn ? await mapfn.call(thisArg, v, k++) : v);
+        return out;
+      }
+      var o = objectOf(asyncItems), len = lengthOf(o);
+      for (k = 0; k < len; k++) { v = await o[k]; out.push(mapfn ? await mapfn.call(thisArg, v, k) : v); }
+      return out;
+    })();
+  } }.fromAsync;
+  function isLead(c) { return c >= 0xd800 && c <= 0xdbff; }
+  function isTrail(c) { return c >= 0xdc00 && c <= 0xdfff; }
+  function wellFormed(s, fix) {
+    var out = '', from = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (isLead(c) && i + 1 < s.length && isTrail(s.charCodeAt(i + 1))) { i++; continue; }
+      if (isLead(c) || isTrail(c)) {
+        if (!fix) return false;
+        out += s.slice(from, i) + '\ufffd';
+        from = i + 1;
+      }
+    }
+    return fix ? out + s.slice(from) : true;
+  }
+  function stringThis(v, method) {
+    if (v === null || v === undefined) throw new TypeError('String.prototype.' + method + ' called on null or undefined');
+    return String(v);
+  }
+  var strings = {
+    isWellFormed: function isWellFormed() { return wellFormed(stringThis(this, 'isWellFormed'), false); },
+    toWellFormed: function toWellFormed() { return wellFormed(stringThis(this, 'toWellFormed'), true); },
+  };
+  // The Set methods take any set-like `other`: {size, has(), keys()} (GetSetRecord).
+  function setRecord(other, method) {
+    if (other === null || (typeof other !== 'object' && typeof other !== 'function')) {
+      throw new TypeError('Set.prototype.' + method + ' argument must be an object');
+    }
+    var size = Number(other.size);
+    if (size !== size) throw new TypeError('The .size property is NaN');
+    var has = other.has, keys = other.keys;
+    if (typeof has !== 'function') throw new TypeError('string "has" is not a function');
+    if (typeof keys !== 'function') throw new TypeError('string "keys" is not a function');
+    return { size: size, has: function (v) { return !!has.call(other, v); },
+      each: function (fn) {
+        var it = keys.call(other);
+        for (var r = it.next(); !r.done; r = it.next()) if (fn(r.value) === false) return false;
+        return true;
+      } };
+  }
+  function thisSet(s, method) {
+    if (!(s instanceof Set)) {
+      throw new TypeError('Method Set.prototype.' + method + ' called on incompatible receiver ' + Object.prototype.toString.call(s).replace(/^\[object (.*)\]$/, '#<$1>'));
+    }
+    return s;
+  }
+  var setMethods = {
+    union: function union(other) {
+      var out = new Set(thisSet(this, 'union')), r = setRecord(other, 'union');
+      r.each(function (v) { out.add(v); });
+      return out;
+    },
+    intersection: function intersection(other) {
+      var me = thisSet(this, 'intersection'), r = setRecord(other, 'intersection'), out = new Set();
+      if (me.size <= r.size) me.forEach(function (v) { if (r.has(v)) out.add(v); });
+      else r.each(function (v) { if (me.has(v)) out.add(v); });
+      return out;
+    },
+    difference: function difference(other) {
+      var me = thisSet(this, 'difference'), r = setRecord(other, 'difference'), out = new Set(me);
+      if (me.size <= r.size) me.forEach(function (v) { if (r.has(v)) out.delete(v); });
+      else r.each(function (v) { out.delete(v); });
+      return out;
+    },
+    symmetricDifference: function symmetricDifference(other) {
+      var me = thisSet(this, 'symmetricDifference'), r = setRecord(other, 'symmetricDifference'), out = new Set(me);
+      r.each(function (v) { if (me.has(v)) out.delete(v); else out.add(v); });
+      return out;
+    },
+    isSubsetOf: function isSubsetOf(other) {
+      var me = thisSet(this, 'isSubsetOf'), r = setRecord(other, 'isSubsetOf');
+      if (me.size > r.size) return false;
+      var all = true;
+      me.forEach(function (v) { if (all && !r.has(v)) all = false; });
+      return all;
+    },
+    isSupersetOf: function isSupersetOf(other) {
+      var me = thisSet(this, 'isSupersetOf'), r = setRecord(other, 'isSupersetOf');
+      if (me.size < r.size) return false;
+      return r.each(function (v) { return me.has(v); });
+    },
+    isDisjointFrom: function isDisjointFrom(other) {
+      var me = thisSet(this, 'isDisjointFrom'), r = setRecord(other, 'isDisjointFrom');
+      if (me.size <= r.size) {
+        var none = true;
+        me.forEach(function (v) { if (none && r.has(v)) none = false; });
+        return none;
+      }
+      return r.each(function (v) { return !me.has(v); });
+    },
+  };
+  function installNode22(G) {
+    var TypedArrayProto = Object.getPrototypeOf(G.Uint8Array.prototype);
+    var arrayMethods = { toSorted: toSorted, toReversed: toReversed, toSpliced: toSpliced, with: arrayWith };
+    Object.keys(arrayMethods).forEach(function (k) { if (!G.Array.prototype[k]) define(G.Array.prototype, k, arrayMethods[k]); });
+    Object.keys(typed).forEach(function (k) { if (!TypedArrayProto[k]) define(TypedArrayProto, k, typed[k]); });
+    if (!G.Object.groupBy) define(G.Object, 'groupBy', groupBy);
+    if (!G.Map.groupBy) define(G.Map, 'groupBy', mapGroupBy);
+    if (!G.Promise.withResolvers) define(G.Promise, 'withResolvers', withResolvers);
+    if (!G.Array.fromAsync) define(G.Array, 'fromAsync', fromAsync);
+    Object.keys(strings).forEach(function (k) { if (!G.String.prototype[k]) define(G.String.prototype, k, strings[k]); });
+    Object.keys(setMethods).forEach(function (k) { if (!G.Set.prototype[k]) define(G.Set.prototype, k, setMethods[k]); });
+  }
+
   // ---------------------------------------------------------------- structuredClone
   function DataCloneError(message) {
     var e = new Error(message);
@@ -270,4 +497,5 @@
     return names;
   };
   module.exports.jsonErrorMessage = jsonErrorMessage;
+  module.exports.installNode22 = installNode22;
 })

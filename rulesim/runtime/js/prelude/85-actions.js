@@ -38,6 +38,9 @@
       require: requireFn, http: host.http,
     }, AOPT.settings);
     AX.installGlobals(G);
+    // Node 22's newer built-ins (toSorted, Object.groupBy, the Set methods, …) when an Action
+    // runs on node22: one engine, so a mixed tenant's Rules see them too (docs/actions.md).
+    if (AOPT.node22 && requireFn && requireFn.builtin) requireFn.builtin('internal/globals').installNode22(G);
     // Actions have no Rules globals: reading one throws ReferenceError. Without rules they are
     // removed; beside rules they are removed while the login's Actions run (beginActions to
     // the login's record).
