@@ -369,15 +369,14 @@ class Pipeline:
         if block is None or block.actions is None or not block.actions["mw"]:
             return
         store = self.host.store
-        user = json.loads(res.state.payload).get("user") or {}
-        store.observe(user)
+        self.host.observe_login_user(res.state.payload)
         for _, user_id, writes in block.actions["mw"]:
             for write in writes:
                 for field, op in (("app_metadata", "updateAppMetadata"),
                                   ("user_metadata", "updateUserMetadata")):
                     if write.get(field):
                         with contextlib.suppress(ManagementApiError):
-                            store.call(op, {"id": user_id, "data": write[field]})
+                            store.update(op, {"id": user_id, "data": write[field]})
             self.host.written.add(user_id)
             res.state.wrote.add(user_id)
 

@@ -100,6 +100,7 @@ class Host:
         self.written: set[str] = set()
         """Users whose metadata a rule persisted since the last :meth:`reset_store`."""
         self._store: UserStore | None = None
+        self._observed: str | None = None   # the payload with_persisted made last
 
     @property
     def store(self) -> UserStore:
@@ -112,12 +113,23 @@ class Host:
         """Forget persisted metadata (a new chunk of users starts)."""
         self._store = None
         self.written = set()
+        self._observed = None
 
     def with_persisted(self, payload: str) -> str:
         """``payload`` with its user as the store holds it (metadata persisted earlier)."""
         login = json.loads(payload)
         login["user"] = self.store.observe(login.get("user") or {})
-        return json.dumps(login, separators=(",", ":"))
+        out = json.dumps(login, separators=(",", ":"))
+        self._observed = out
+        return out
+
+    def observe_login_user(self, payload: str) -> None:
+        """Let the store learn the user of the login running ``payload`` (see
+        :meth:`UserStore.observe`), unless :meth:`with_persisted` made that payload just now
+        (it observed the user already: the payload is not parsed again)."""
+        if payload is self._observed:
+            return
+        self.store.observe(json.loads(payload).get("user") or {})
 
     # --- passes ---------------------------------------------------------------------------------
     def begin_pass(self, payload: str, login_id: str, seed: int, *,

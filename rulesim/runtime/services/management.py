@@ -53,6 +53,7 @@ _CONTROL_ATTRS: Final = frozenset({
     "client_id",
 })
 _PHRASES: Final = {400: "Bad Request", 404: "Not Found"}
+_UPDATES: Final = frozenset({"updateUser", "updateAppMetadata", "updateUserMetadata"})
 
 
 class ManagementApiError(Exception):
@@ -272,21 +273,37 @@ class UserStore:
             return [self.get(i) for i in ids], []
         if op == "getUsers":
             return self._search(args), []
-        if op in ("updateAppMetadata", "updateUserMetadata"):
-            target = "app_metadata" if op == "updateAppMetadata" else "user_metadata"
-            user_id = self._user_id(args)
-            data = _expect_object(args.get("data"), target)
-            _check_keys(data, target)
-            return self._write(user_id, {target: data})
-        if op == "updateUser":
-            user_id = self._user_id(args)
-            data = _expect_object(args.get("data"), "body")
-            self._check_user_update(data)
-            return self._write(user_id, data)
+        if op in _UPDATES:
+            changes = self.update(op, args)
+            return self._require(args), changes
         if op in ACCESS_OPS:
             return self._access.call(op, args)
         raise UsageError(f"unknown Management API op {op!r}; expected one of "
                          f"{', '.join(sorted(OPS))}")
+
+    def update(self, op: str, args: Mapping[str, Any]) -> list[MetadataChange]:
+        """Apply an ``updateUser``/``updateAppMetadata``/``updateUserMetadata`` as :meth:`call`
+        does, and return only the persisted changes (no copy of the user is made for an answer
+        nobody reads: the Actions' metadata writes).
+
+        Raises
+        ------
+        ManagementApiError
+            As :meth:`call`; nothing is written then.
+        UsageError
+            For any other ``op``.
+        """
+        user_id = self._user_id(args)
+        if op == "updateUser":
+            data = _expect_object(args.get("data"), "body")
+            self._check_user_update(data)
+            return self._write(user_id, data)
+        if op not in _UPDATES:
+            raise UsageError(f"update() applies {', '.join(sorted(_UPDATES))}, not {op!r}")
+        target = "app_metadata" if op == "updateAppMetadata" else "user_metadata"
+        data = _expect_object(args.get("data"), target)
+        _check_keys(data, target)
+        return self._write(user_id, {target: data})
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -333,7 +350,7 @@ class UserStore:
             return written[key]
         return self._seen[user_id].get(key)
 
-    def _write(self, user_id: str, data: Mapping[str, Any]) -> tuple[Any, list[MetadataChange]]:
+    def _write(self, user_id: str, data: Mapping[str, Any]) -> list[MetadataChange]:
         changes: list[MetadataChange] = []
         updates: dict[str, Any] = {}
         old_email = self._current(user_id, "email")
@@ -355,7 +372,7 @@ class UserStore:
             self._written.setdefault(user_id, {}).update(updates)
             if "email" in updates:
                 self._index_email(user_id, old_email, updates["email"])
-        return self._require({"id": user_id}), changes
+        return changes
 
     def roles(self, user_id: str) -> list[str]:
         """Return the role ids assigned to ``user_id`` through ``assignRolesToUser``."""

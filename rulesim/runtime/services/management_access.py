@@ -185,7 +185,7 @@ management.UserStore.call>` for the contract)."""
         for identity in moved:
             identity["profileData"] = profile
         identities = [*(self.store.get(primary) or {}).get("identities", []), *moved]
-        _, changes = self.store._write(primary, {"identities": identities})
+        changes = self.store._write(primary, {"identities": identities})
         self.store._remove(secondary_id)
         return identities, changes
 
@@ -201,7 +201,7 @@ management.UserStore.call>` for the contract)."""
             (freed if same and k > 0 else kept).append(identity)
         if not freed:
             return kept, []
-        _, changes = self.store._write(primary, {"identities": kept})
+        changes = self.store._write(primary, {"identities": kept})
         for identity in freed:
             account = {"user_id": f"{provider}|{sub}", **dict(identity.get("profileData") or {}),
                        "identities": [{k: v for k, v in identity.items() if k != "profileData"}]}
