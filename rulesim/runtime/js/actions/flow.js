@@ -565,7 +565,8 @@
       return /\/api\/v2\/?$/.test(rs) || /\/mfa\/?$/.test(rs) || rs.indexOf('https://' + O.domain + '/api/v2') === 0;
     }
     // finishFlow(flow, lean): lean leaves out `actions` and `commands` (null), which the
-    // prelude reads from the flow itself.
+    // prelude reads from the flow itself, and gives `changes` flat (CHANGE_FIELDS a row,
+    // changes.js flatRows): the prelude reads them field by field.
     function finishFlow(flow, lean) {
       var P = flow.pending;
       if (flow.state === 'running') {
@@ -639,7 +640,7 @@
         validationError: flow.deny && flow.deny.kind === 'validation' ? { code: flow.deny.code, message: flow.deny.reason } : null,
         cache: (P.cacheWrites),
         commands: lean ? null : flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, CH.argsJson(c), c.flags]; }),
-        changes: CH.rows(flow),
+        changes: lean ? CH.flatRows(flow) : CH.rows(flow),
         legs: flow.leg + 1,
       };
     }
@@ -647,6 +648,7 @@
     return {
       settings: O, newFlow: newFlow, next: next, event: event, api: api, handler: handler,
       afterAction: afterAction, resume: resume, finishFlow: finishFlow, release: release,
+      CHANGE_FIELDS: CH.ROW,   // fields a change row of finishFlow(flow, true).changes
       // The standard ID-token claims of the login (what a failed flow leaves).
       standardClaims: function (flow) { return standardClaims(flow, requestedScopes(flow)); },
       requestedScopes: requestedScopes,

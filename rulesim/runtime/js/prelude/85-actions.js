@@ -303,13 +303,13 @@
         if (owner.flags.indexOf(cmdFlags[cf]) < 0) owner.flags.push(cmdFlags[cf]);
       }
     }
-    // The commands as change rows (changes.js), with what only Actions rows carry.
-    var rows = r.changes;
+    // The commands as change rows (changes.js, flat), with what only Actions rows carry.
+    var x = r.changes, W = AX.CHANGE_FIELDS;
     S.changeExtra = [];
-    for (var n = 0; n < rows.length; n++) {
-      var x = rows[n], step = NRULES + x[1] * NA + x[0];
-      S.changeExtra.push([S.changes.length, x[7], x[8], x[9], x[1] > 0 ? 1 : 0]);
-      S.changes.push([step, x[2], x[3], x[4], x[5], x[6]]);
+    for (var n = 0; n < x.length; n += W) {
+      var step = NRULES + x[n + 1] * NA + x[n];
+      S.changeExtra.push([S.changes.length, x[n + 7], x[n + 8], x[n + 9], x[n + 1] > 0 ? 1 : 0]);
+      S.changes.push([step, x[n + 2], x[n + 3], x[n + 4], x[n + 5], x[n + 6]]);
       if (S.runs[step] !== undefined) S.runs[step].nChanges++;
     }
   }
