@@ -303,14 +303,15 @@
         if (owner.flags.indexOf(cmdFlags[cf]) < 0) owner.flags.push(cmdFlags[cf]);
       }
     }
-    // The commands as change rows (changes.js, flat), with what only Actions rows carry.
+    // The commands' change rows (changes.js, flat; commitActions writes them after the Rules'
+    // rows) count for the runs of the steps that issued them. The last redirect among them is
+    // the login's last (recordLogin's `redirecting`).
     var x = r.changes, W = AX.CHANGE_FIELDS;
-    S.changeExtra = [];
+    S.actionsRedirecting = -1;
     for (var n = 0; n < x.length; n += W) {
       var step = NRULES + x[n + 1] * NA + x[n];
-      S.changeExtra.push([S.changes.length, x[n + 7], x[n + 8], x[n + 9], x[n + 1] > 0 ? 1 : 0]);
-      S.changes.push([step, x[n + 2], x[n + 3], x[n + 4], x[n + 5], x[n + 6]]);
       if (S.runs[step] !== undefined) S.runs[step].nChanges++;
+      if (x[n + 2] === 'redirect') S.actionsRedirecting = ACTIVE_POS[step];
     }
   }
   // actionRows(host, rows): the Actions' rule_runs rows. Leg 0 fills its row of each Action in
@@ -359,19 +360,28 @@
     return [outcome, run.code, run.text, pos, r.error.error];
   }
   // commitActions(B, j): the rows only Actions have, for login j of block B (just recorded):
-  // rows of later legs, the change rows' extra fields, the console lines of later legs, and
+  // rows of later legs, the change rows of the commands, the console lines of later legs, and
   // the metadata writes the host applies to its user store.
   function commitActions(B, j) {
-    var ax = B.ax || (B.ax = { xr: [], cx: [], lp: [], mw: [] }), n;
+    var ax = B.ax || (B.ax = { xr: [], lp: [], mw: [] }), n;
     for (n = 0; n < S.extraRows.length; n++) ax.xr.push([j].concat(S.extraRows[n]));
-    var ch0 = B.nch - S.changes.length;
-    for (n = 0; n < S.changeExtra.length; n++) {
-      var e = S.changeExtra[n];
-      ax.cx.push([ch0 + e[0], e[1], e[2], e[3], e[4]]);
-    }
+    commitCommandRows(B, j);
     var lg0 = B.lg.length - S.logs.length;
     for (n = 0; n < S.logs.length; n++) if (S.logs[n][0] >= NRULES + NA) ax.lp.push(lg0 + n);
     var writes = S.flowResult.metadata.writes;
     if (writes.length) ax.mw.push([j, S.flow.base.user.user_id, writes]);
     AX.release(S.flow);
+  }
+  // The commands' change rows go to B.ch after the Rules' rows of login j (recordLogin wrote
+  // those), as recordLogin writes a row; the fields only they have go to B.cx, 5 a row: the
+  // row's index in the block, persisted and continued (0/1: a row of a later leg), the
+  // command and its flags (75-records.js).
+  function commitCommandRows(B, j) {
+    var x = S.flowResult.changes, W = AX.CHANGE_FIELDS, bch = B.ch, cx = B.cx || (B.cx = []);
+    for (var n = 0; n < x.length; n += W) {
+      var leg = x[n + 1];
+      bch.push(j, ACTIVE_POS[NRULES + leg * NA + x[n]], x[n + 2], x[n + 3], x[n + 4],
+        x[n + 5] === null ? '' : x[n + 5], x[n + 6] === null ? '' : x[n + 6]);
+      cx.push(B.nch++, x[n + 7], leg > 0 ? 1 : 0, x[n + 8], x[n + 9]);
+    }
   }
