@@ -62,20 +62,23 @@
   }
 
   // A keyed state as JSON texts: the value of key k the flow holds (null: none). Keys of
-  // `initial` become JSON only when a command touches them.
-  function Keyed(initial) { this.initial = U.isPlain(initial) ? initial : {}; this.json = {}; }
+  // `initial` become JSON only when a command touches them. A replay makes ten states and
+  // most flows touch a few: an untouched one holds no object of its own.
+  var NOTHING = {};   // never written to
+  function Keyed(initial) { this.initial = U.isPlain(initial) ? initial : NOTHING; this.json = null; }
   Keyed.prototype.get = function (k) {
-    if (hasOwn.call(this.json, k)) return this.json[k];
+    if (this.json !== null && hasOwn.call(this.json, k)) return this.json[k];
     return hasOwn.call(this.initial, k) ? js(this.initial[k]) : null;
   };
+  Keyed.prototype.set = function (k, json) { (this.json || (this.json = {}))[k] = json; };
 
   function flatRows(flow) {
     var base = flow.base.user || {};
     var state = {
-      idToken: new Keyed({}), accessToken: new Keyed({}),
+      idToken: new Keyed(NOTHING), accessToken: new Keyed(NOTHING),
       app: new Keyed(base.app_metadata), user: new Keyed(base.user_metadata),
-      transaction: new Keyed({}), saml: new Keyed({}), samlConfig: new Keyed({}),
-      session: new Keyed({}), refreshToken: new Keyed({}), single: new Keyed({}),
+      transaction: new Keyed(NOTHING), saml: new Keyed(NOTHING), samlConfig: new Keyed(NOTHING),
+      session: new Keyed(NOTHING), refreshToken: new Keyed(NOTHING), single: new Keyed(NOTHING),
     };
     var mfaNone = flow.options.mfa_none;
     var out = [];
@@ -88,7 +91,7 @@
     // takes the value unless the command was ignored (`apply`).
     function keyed(c, target, path, st, k, after, apply, persisted) {
       var before = st.get(k);
-      if (apply) st.json[k] = after;
+      if (apply) st.set(k, after);
       if (after !== null) row(c, target, path, before === null ? 'add' : 'replace', before, after, persisted);
       else if (before !== null) row(c, target, path, 'remove', before, null, persisted);
     }
@@ -184,7 +187,7 @@
           var all = {}, k;
           for (k in st.json) if (st.json[k] !== null) all[k] = JSON.parse(st.json[k]);
           row(c, target, 'metadata', 'remove', js(all), null);
-          if (apply) for (k in st.json) st.json[k] = null;
+          if (apply) for (k in st.json) st.set(k, null);
         } else if (method === 'setExpiresAt') row(c, target, 'expires_at', 'add', null, text(c, 0));
         else if (method === 'setIdleExpiresAt') row(c, target, 'idle_expires_at', 'add', null, text(c, 0));
         else if (method === 'setCookieMode') row(c, target, 'cookie.mode', 'add', null, text(c, 0));
