@@ -377,7 +377,7 @@ class Pipeline:
                                   ("user_metadata", "updateUserMetadata")):
                     if write.get(field):
                         with contextlib.suppress(ManagementApiError):
-                            store.call(op, {"id": user_id, "data": write[field]})
+                            store.update_metadata(op, {"id": user_id, "data": write[field]})
             self.host.written.add(user_id)
             res.state.wrote.add(user_id)
 

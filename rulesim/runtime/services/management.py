@@ -273,11 +273,8 @@ class UserStore:
         if op == "getUsers":
             return self._search(args), []
         if op in ("updateAppMetadata", "updateUserMetadata"):
-            target = "app_metadata" if op == "updateAppMetadata" else "user_metadata"
-            user_id = self._user_id(args)
-            data = _expect_object(args.get("data"), target)
-            _check_keys(data, target)
-            return self._write(user_id, {target: data})
+            user_id, update = self._metadata_update(op, args)
+            return self._write(user_id, update)
         if op == "updateUser":
             user_id = self._user_id(args)
             data = _expect_object(args.get("data"), "body")
@@ -288,7 +285,27 @@ class UserStore:
         raise UsageError(f"unknown Management API op {op!r}; expected one of "
                          f"{', '.join(sorted(OPS))}")
 
+    def update_metadata(self, op: str, args: Mapping[str, Any]) -> list[MetadataChange]:
+        """``call(op, args)`` for ``updateAppMetadata`` or ``updateUserMetadata``, for a caller
+        that only writes: the same checks and the same write, without the copy of the user
+        the API answers with (the Actions' metadata writes; the copy costs more than the write).
+
+        Returns the persisted changes; raises :class:`ManagementApiError` as :meth:`call` does.
+        """
+        if op not in ("updateAppMetadata", "updateUserMetadata"):
+            raise UsageError(f"update_metadata runs updateAppMetadata or updateUserMetadata, not {op!r}")
+        user_id, update = self._metadata_update(op, args)
+        return self._apply(user_id, update)
+
     # -- internals ------------------------------------------------------------------------------
+
+    def _metadata_update(self, op: str, args: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The user and the update of a metadata operation's arguments, checked."""
+        target = "app_metadata" if op == "updateAppMetadata" else "user_metadata"
+        user_id = self._user_id(args)
+        data = _expect_object(args.get("data"), target)
+        _check_keys(data, target)
+        return user_id, {target: data}
 
     def _index_email(self, user_id: str, old: Any, new: Any) -> None:
         if isinstance(old, str):
@@ -334,6 +351,11 @@ class UserStore:
         return self._seen[user_id].get(key)
 
     def _write(self, user_id: str, data: Mapping[str, Any]) -> tuple[Any, list[MetadataChange]]:
+        changes = self._apply(user_id, data)
+        return self._require({"id": user_id}), changes
+
+    def _apply(self, user_id: str, data: Mapping[str, Any]) -> list[MetadataChange]:
+        """Write ``data`` (checked) to a known user; the persisted changes, in order."""
         changes: list[MetadataChange] = []
         updates: dict[str, Any] = {}
         old_email = self._current(user_id, "email")
@@ -355,7 +377,7 @@ class UserStore:
             self._written.setdefault(user_id, {}).update(updates)
             if "email" in updates:
                 self._index_email(user_id, old_email, updates["email"])
-        return self._require({"id": user_id}), changes
+        return changes
 
     def roles(self, user_id: str) -> list[str]:
         """Return the role ids assigned to ``user_id`` through ``assignRolesToUser``."""
