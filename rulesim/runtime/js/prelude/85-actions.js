@@ -320,9 +320,12 @@
   function actionRows(host, rows) {
     var cpuTotal = 0, extra = S.extraRows = [], continued = false;
     if (S.rulesProtocol) rows.loginFlags.push('rules_protocol');
-    for (var i = NRULES; i < NRULES + NA * LEGS; i++) {
-      var run = S.runs[i], cpu = host ? host.cpu[i] || 0 : 0;
+    // S.runs ends at the last step that started: most flows end in their first leg of LEGS.
+    var end = S.runs.length < NRULES + NA * LEGS ? S.runs.length : NRULES + NA * LEGS;
+    for (var i = NRULES; i < end; i++) {
+      var run = S.runs[i];
       if (run === undefined || !run.started) continue;
+      var cpu = host ? host.cpu[i] || 0 : 0;
       if (run.chained) cpu = run.cpuUs;
       else cpu += (run.handover ? run.cpuUs : 0) - run.chainCpu;
       cpuTotal += cpu;
