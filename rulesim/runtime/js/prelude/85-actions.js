@@ -296,8 +296,10 @@
     else if (r.redirects.length) { out.redirect = r.redirects[0].url; out.resumed = true; }
     // Flags of commands issued after a step settled (after_resolve) go to that step's row.
     for (var m = 0; m < flow.commands.length; m++) {
-      var cmd = flow.commands[m], cmdFlags = cmd.flags, owner = S.runs[NRULES + cmd.leg * NA + cmd.action];
-      if (!cmdFlags.length || owner === undefined) continue;
+      var cmd = flow.commands[m], cmdFlags = cmd.flags;
+      if (!cmdFlags.length) continue;   // most commands
+      var owner = S.runs[NRULES + cmd.leg * NA + cmd.action];
+      if (owner === undefined) continue;
       for (var cf = 0; cf < cmdFlags.length; cf++) {
         if (owner.flags === null) owner.flags = [];
         if (owner.flags.indexOf(cmdFlags[cf]) < 0) owner.flags.push(cmdFlags[cf]);
