@@ -34,15 +34,16 @@
   function value(c, n) { var p = c.parts[n]; return p === undefined ? undefined : JSON.parse(p); }
   // A command's key (argument 0) as [key, its path segment]. Keys (claim names, metadata keys)
   // repeat from command to command and login to login: each JSON text is parsed and tested
-  // once (a bounded memo, as 70-tokens.js keeps claim verdicts).
-  var keyMemo = new Map();
+  // once. The memo is bounded in entries and in key length (an Action's keys must not fill
+  // the engine's memory across logins).
+  var keyMemo = new Map(), MEMO_KEY_CHARS = 256;
   function keyOf(c) {
     var p = c.parts[0], e = p === undefined ? undefined : keyMemo.get(p);
     if (e === undefined) {
       var k = value(c, 0);
       k = typeof k === 'string' ? k : String(k);
       e = [k, segment(k)];
-      if (p !== undefined) {
+      if (p !== undefined && p.length <= MEMO_KEY_CHARS) {
         if (keyMemo.size >= 4096) keyMemo.clear();
         keyMemo.set(p, e);
       }
@@ -68,7 +69,7 @@
   function Keyed(initial) { this.initial = U.isPlain(initial) ? initial : NOTHING; this.json = null; }
   Keyed.prototype.get = function (k) {
     if (this.json !== null && hasOwn.call(this.json, k)) return this.json[k];
-    return hasOwn.call(this.initial, k) ? js(this.initial[k]) : null;
+    return this.initial !== NOTHING && hasOwn.call(this.initial, k) ? js(this.initial[k]) : null;
   };
   Keyed.prototype.set = function (k, json) { (this.json || (this.json = {}))[k] = json; };
 

@@ -160,12 +160,14 @@
   var NAMESPACED = /^https?:\/\//i;
   // Claim name -> why Auth0 drops it whatever the flow ('restricted', 'reserved_namespace'; '':
   // not for that). Claim names repeat from login to login; the namespace test is a regular
-  // expression, which costs more than the lookup (as the prelude's claimVerdict).
+  // expression, which costs more than the lookup (as the prelude's claimVerdict). Long names
+  // are not kept: an Action's claim names must not fill the engine's memory across logins.
   var claimVerdicts = new MapCtor();
   function claimVerdict(k) {
     var v = claimVerdicts.get(k);
     if (v === undefined) {
       v = hasOwn.call(RESTRICTED, k) ? 'restricted' : FORBIDDEN_NS.test(k) ? 'reserved_namespace' : '';
+      if (k.length > 256) return v;
       if (claimVerdicts.size >= 4096) claimVerdicts.clear();
       claimVerdicts.set(k, v);
     }
