@@ -181,7 +181,7 @@ class Columns:
         if block.actions is not None:
             self._add_action_rows(block.actions, login_ids, names, orders, starts)
 
-    def _add_action_rows(self, extra: dict[str, list[Any]], login_ids: Sequence[str],
+    def _add_action_rows(self, extra: dict[str, Any], login_ids: Sequence[str],
                          names: Sequence[str], orders: Sequence[int],
                          starts: dict[str, int]) -> None:
         """The rows only Actions have (see :class:`~rulesim.runtime.rows.LoginBlock`): rows of
@@ -200,13 +200,17 @@ class Columns:
                                 ("kind", "action"), ("handler", handler)):
                 r[name].append(value)
         ch = self.data["changes"]
-        for k, persisted, command, flags, continued in extra["cx"]:
-            at = starts["changes"] + k
-            ch["persisted"][at] = bool(persisted)
-            ch["command"][at] = command
-            ch["flags"][at] = flags
+        ch_persisted, ch_command, ch_flags, ch_phase = (ch["persisted"], ch["command"],
+                                                        ch["flags"], ch["phase"])
+        cx, base = extra["cx"], starts["changes"]
+        for k, persisted, command, command_flags, continued in zip(
+                cx["at"], cx["persisted"], cx["command"], cx["flags"], cx["continued"], strict=True):
+            at = base + k
+            ch_persisted[at] = persisted
+            ch_command[at] = command
+            ch_flags[at] = command_flags
             if continued:
-                ch["phase"][at] = "continue"
+                ch_phase[at] = "continue"
         for k in extra["lp"]:
             self.data["logs"]["phase"][starts["logs"] + k] = "continue"
 

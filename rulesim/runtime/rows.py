@@ -19,7 +19,7 @@ from typing import Any
 from rulesim import columns
 from rulesim.outcomes import LoginOutcome, RuleOutcome
 
-__all__ = ["CHANGE_FIELDS", "LOGIN_FIELDS", "LOGIN_OUTCOMES", "LOG_FIELDS", "RULE_OUTCOMES",
+__all__ = ["CHANGE_FIELDS", "COMMAND_FIELDS", "LOGIN_FIELDS", "LOGIN_OUTCOMES", "LOG_FIELDS", "RULE_OUTCOMES",
            "LoginBlock", "decode_block", "engine_failure_block"]
 
 LOGIN_OUTCOMES = tuple(o.value for o in LoginOutcome)
@@ -47,10 +47,11 @@ class LoginBlock:
 
     ``actions`` holds what only logins whose Actions ran have (``js/prelude/85-actions.js``),
     or None: ``xr``, rows of the legs after a suspension ``[j, position, handler, outcome,
-    code, message, line, cpu ns, io ms, calls, changes, flags]``; ``cx``, the change rows that
-    are Actions' commands ``[change index, persisted, command, flags, continued]``; ``lp``, the
-    console rows written after a suspension; ``mw``, the metadata writes ``[j, user_id,
-    [{leg, app_metadata, user_metadata}]]`` the host applies to its user store.
+    code, message, line, cpu ns, io ms, calls, changes, flags]``; ``cx``, the fields of the
+    change rows that are Actions' commands, as columns (:data:`COMMAND_FIELDS`: the row's
+    index in ``changes``, persisted, continued, command, flags); ``lp``, the console rows
+    written after a suspension; ``mw``, the metadata writes ``[j, user_id, [{leg,
+    app_metadata, user_metadata}]]`` the host applies to its user store.
     """
 
     n: int
@@ -60,7 +61,7 @@ class LoginBlock:
     logs: dict[str, list[Any]]
     left: list[Any] | None = None
     rebuild: bool = False
-    actions: dict[str, list[Any]] | None = None
+    actions: dict[str, Any] | None = None
 
     def login(self, j: int) -> dict[str, Any]:
         """Login ``j``'s fields as a dict (to merge the two passes of a redirected login)."""
@@ -76,6 +77,7 @@ def _mfa_provider(text: str) -> str:
 
 
 CHANGE_FIELDS = ("login", "rule", "target", "path", "op", "before", "after")
+COMMAND_FIELDS = ("at", "persisted", "continued", "command", "flags")
 LOG_FIELDS = ("login", "rule", "level", "message")
 
 
@@ -86,6 +88,17 @@ def _changes(segment: str) -> dict[str, list[Any]]:
     return {"login": list(map(int, flat[0::7])), "rule": list(map(int, flat[1::7])),
             "target": flat[2::7], "path": flat[3::7], "op": flat[4::7],
             "before": [b or None for b in flat[5::7]], "after": [a or None for a in flat[6::7]]}
+
+
+def _commands(segment: str) -> dict[str, list[Any]]:
+    """The fields only the change rows of Actions' commands have, 5 a row (``at``: the row's
+    index among the block's change rows; persisted and continued as ``0``/``1``)."""
+    if not segment:
+        return {name: [] for name in COMMAND_FIELDS}
+    flat = segment.split("\x02")
+    return {"at": list(map(int, flat[0::5])), "persisted": [p == "1" for p in flat[1::5]],
+            "continued": [c == "1" for c in flat[2::5]], "command": flat[3::5],
+            "flags": flat[4::5]}
 
 
 _DROPPED: dict[tuple[tuple[Any, ...], ...], str] = {}
@@ -110,7 +123,7 @@ def _rows(rows: list[list[Any]], fields: Sequence[str]) -> dict[str, list[Any]]:
 
 def decode_block(text: str) -> LoginBlock:
     """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``)."""
-    main, changes, *tokens = text.split("\x01")
+    main, changes, commands, *tokens = text.split("\x01")
     (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, io,
      ro, rn, rc, ri, rk, rx, lg, left, rebuild, *rest) = json.loads(main)
     required = [p is not None for p in mp]
@@ -144,8 +157,11 @@ def decode_block(text: str) -> LoginBlock:
         "error_message": messages, "line": lines, "cpu_us": [ns / 1000 for ns in rc], "io_ms": ri,
         "n_calls": rk, "n_changes": rn, "flags": flags,
     }
+    actions = rest[0] if rest else None
+    if actions is not None:
+        actions["cx"] = _commands(commands)
     return LoginBlock(n, logins, rule_runs, _changes(changes), _rows(lg, LOG_FIELDS), left,
-                      rebuild, rest[0] if rest else None)
+                      rebuild, actions)
 
 
 def engine_failure_block(n_rules: int, positions: Sequence[int], failed: int, code: str,

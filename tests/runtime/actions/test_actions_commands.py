@@ -130,3 +130,27 @@ def test_commands_after_the_handler_settled_are_recorded_flagged_and_ignored() -
                                                           "after_resolve,ignored")]
     assert "https://acme.com/late" not in r.id_token
     assert set(r.run("action1")["flags"].split(",")) >= {"after_resolve", "ignored"}
+
+
+def test_keys_give_the_same_rows_at_every_login_whatever_their_form_or_length() -> None:
+    # Keys are parsed once and remembered across logins (changes.js keyOf); a long key is not
+    # remembered. Every login must still give the first login's rows.
+    long_key = "k" * 300
+    h = Harness([], actions=[
+        "exports.onExecutePostLogin = async (event, api) => {\n"
+        "  api.idToken.setCustomClaim('plain', 1);\n"
+        "  api.idToken.setCustomClaim('not an identifier', 2);\n"
+        "  api.accessToken.setCustomClaim('42', 3);\n"
+        f"  api.idToken.setCustomClaim('{long_key}', 4);\n"
+        "  api.idToken.setCustomClaim('plain', 5);\n"
+        "};\n"])
+    expected = [("idToken.setCustomClaim", "id_token", "plain", "add", None, "1"),
+                ("idToken.setCustomClaim", "id_token", '["not an identifier"]', "add", None, "2"),
+                ("accessToken.setCustomClaim", "access_token", '["42"]', "add", None, "3"),
+                ("idToken.setCustomClaim", "id_token", long_key, "add", None, "4"),
+                ("idToken.setCustomClaim", "id_token", "plain", "replace", "1", "5")]
+    for _ in range(3):
+        r = h.login()
+        got = [(c["command"], c["target"], c["path"], c["op"], c["before"], c["after"])
+               for c in r.changes_of("action1")]
+        assert got == expected, r.login["error_message"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -165,6 +166,39 @@ def test_metadata_that_is_not_an_object_is_refused_with_400(data: Any) -> None:
     assert info.value.status_code == 400
     assert info.value.to_dict() == {"statusCode": 400, "error": "Bad Request",
                                     "message": info.value.message, "errorCode": "invalid_body"}
+
+
+@pytest.mark.parametrize("op", ["updateAppMetadata", "updateUserMetadata"])
+@pytest.mark.parametrize("data", [{"plan": "pro", "tags": ["a"]}, {"plan": None}, {}, {"a.b": 1},
+                                  "plan=pro"])
+def test_update_writes_and_refuses_as_call_does_without_the_user_copy(
+    op: str, data: Any
+) -> None:
+    # The Actions' metadata writes (Pipeline._write_metadata) only write: same checks, same store.
+    by_call, by_update = (store_with(app_metadata={"plan": "free"}, user_metadata={"plan": "x"})
+                          for _ in range(2))
+    args = {"id": UID, "data": data}
+    try:
+        _, expected = by_call.call(op, args)
+    except ManagementApiError as exc:
+        with pytest.raises(ManagementApiError, match=re.escape(exc.message)):
+            by_update.update(op, args)
+    else:
+        assert by_update.update(op, args) == expected
+    assert by_update.persisted(UID) == by_call.persisted(UID)
+    assert by_update.get(UID) == by_call.get(UID)
+
+
+def test_update_runs_only_the_write_operations() -> None:
+    with pytest.raises(UsageError, match="getUser"):
+        store_with().update("getUser", {"id": UID})
+    with pytest.raises(ManagementApiError) as info:
+        store_with().update("updateAppMetadata", {"id": "auth0|nobody", "data": {}})
+    assert info.value.status_code == 404
+    store = store_with()
+    assert [c.path for c in store.update("updateUser", {"id": UID, "data": {"name": "J"}})] == [
+        "name"]
+    assert store.get(UID)["name"] == "J"
 
 
 # -- updateUser and other operations ------------------------------------------------------------

@@ -158,6 +158,21 @@
     roles: 1, permissions: 1, groups: 1, client_id: 1, may_act: 1 };
   var FORBIDDEN_NS = /^https?:\/\/([^\/]*\.)?(auth0\.com|webtask\.io|webtask\.run)(\/|$)/i;
   var NAMESPACED = /^https?:\/\//i;
+  // Claim name -> why Auth0 drops it whatever the flow ('restricted', 'reserved_namespace'; '':
+  // not for that). Claim names repeat from login to login; the namespace test is a regular
+  // expression, which costs more than the lookup (as the prelude's claimVerdict). Long names
+  // are not kept: an Action's claim names must not fill the engine's memory across logins.
+  var claimVerdicts = new MapCtor();
+  function claimVerdict(k) {
+    var v = claimVerdicts.get(k);
+    if (v === undefined) {
+      v = hasOwn.call(RESTRICTED, k) ? 'restricted' : FORBIDDEN_NS.test(k) ? 'reserved_namespace' : '';
+      if (k.length > 256) return v;
+      if (claimVerdicts.size >= 4096) claimVerdicts.clear();
+      claimVerdicts.set(k, v);
+    }
+    return v;
+  }
   var PROFILE = ['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile',
     'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'];
   var STANDARD = { email: 1, email_verified: 1, phone_number: 1, phone_number_verified: 1 };
@@ -534,19 +549,20 @@
     function filterClaims(flow, src, token, dropped, auth0Api) {
       var out = {};
       for (var k in src) {
-        var who = flow.actions[src[k].action].name;
-        if (hasOwn.call(RESTRICTED, k)) { dropped.push([token, k, 'restricted', who]); continue; }
-        if (FORBIDDEN_NS.test(k)) { dropped.push([token, k, 'reserved_namespace', who]); continue; }
-        if (auth0Api && !NAMESPACED.test(k)) { dropped.push([token, k, 'auth0_api_audience', who]); continue; }
-        if (O.override_profile_claims === 'drop' && hasOwn.call(STANDARD, k)) { dropped.push([token, k, 'standard_claim', who]); continue; }
+        var why = claimVerdict(k);
+        if (why === '' && auth0Api && !NAMESPACED.test(k)) why = 'auth0_api_audience';
+        if (why === '' && O.override_profile_claims === 'drop' && hasOwn.call(STANDARD, k)) why = 'standard_claim';
+        if (why !== '') { dropped.push([token, k, why, flow.actions[src[k].action].name]); continue; }
         out[k] = jsonParse(src[k].json);
       }
       return out;
     }
     function standardClaims(flow, scopes) {
-      var u = flow.base.user, t = {};
+      var u = flow.base.user, t = {}, lu = flow.login.user;
       if (scopes.indexOf('openid') >= 0) t.sub = flow.pending.primaryUser ? flow.pending.primaryUser.id : u.user_id;
-      if (scopes.indexOf('profile') >= 0) PROFILE.forEach(function (k) { if (flow.login.user && flow.login.user[k] !== undefined) t[k] = U.clone(flow.login.user[k]); });
+      if (scopes.indexOf('profile') >= 0 && lu) {
+        for (var p = 0; p < PROFILE.length; p++) { var v = lu[PROFILE[p]]; if (v !== undefined) t[PROFILE[p]] = U.clone(v); }
+      }
       if (scopes.indexOf('email') >= 0) { if (u.email !== undefined) t.email = u.email; if (u.email_verified !== undefined) t.email_verified = u.email_verified; }
       if (scopes.indexOf('phone') >= 0) { if (u.phone_number !== undefined) t.phone_number = u.phone_number; if (u.phone_verified !== undefined) t.phone_number_verified = u.phone_verified; }
       return t;
@@ -565,7 +581,8 @@
       return /\/api\/v2\/?$/.test(rs) || /\/mfa\/?$/.test(rs) || rs.indexOf('https://' + O.domain + '/api/v2') === 0;
     }
     // finishFlow(flow, lean): lean leaves out `actions` and `commands` (null), which the
-    // prelude reads from the flow itself.
+    // prelude reads from the flow itself, and gives `changes` flat (CHANGE_FIELDS a row,
+    // changes.js flatRows): the prelude reads them field by field.
     function finishFlow(flow, lean) {
       var P = flow.pending;
       if (flow.state === 'running') {
@@ -639,7 +656,7 @@
         validationError: flow.deny && flow.deny.kind === 'validation' ? { code: flow.deny.code, message: flow.deny.reason } : null,
         cache: (P.cacheWrites),
         commands: lean ? null : flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, CH.argsJson(c), c.flags]; }),
-        changes: CH.rows(flow),
+        changes: lean ? CH.flatRows(flow) : CH.rows(flow),
         legs: flow.leg + 1,
       };
     }
@@ -647,6 +664,7 @@
     return {
       settings: O, newFlow: newFlow, next: next, event: event, api: api, handler: handler,
       afterAction: afterAction, resume: resume, finishFlow: finishFlow, release: release,
+      CHANGE_FIELDS: CH.ROW,   // fields a change row of finishFlow(flow, true).changes
       // The standard ID-token claims of the login (what a failed flow leaves).
       standardClaims: function (flow) { return standardClaims(flow, requestedScopes(flow)); },
       requestedScopes: requestedScopes,

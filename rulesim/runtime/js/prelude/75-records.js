@@ -1,10 +1,11 @@
   // ---------------------------------------------------------------- login records
   // A block holds the records of one or more logins (a batch, or the one login finish()
   // ends) column by column, in the layout rulesim/runtime/rows.py decodes: one JSON text,
-  // then the change rows, then each login's token texts, each part after a U+0001. Parts
-  // that are JSON texts (tokens, a change's before/after) are appended raw: JSON text never
-  // contains a raw control character, so nothing is escaped twice. Times are integers (ns):
-  // QuickJS writes a long double far more slowly than an integer.
+  // then the change rows, then the Actions' fields of change rows, then each login's token
+  // texts, each part after a U+0001. Parts that are JSON texts (tokens, a change's
+  // before/after) are appended raw: JSON text never contains a raw control character, so
+  // nothing is escaped twice. Times are integers (ns): QuickJS writes a long double far more
+  // slowly than an integer.
   //
   // Per login (index j in the block): lo outcome (LOGIN_OUTCOME index), ec error code, em
   // error message, ae the error the application receives, dr deciding rule (position, -1),
@@ -16,7 +17,9 @@
   // rows [j, p, level, message]. Change rows: fields j, p, target, path, op, before, after
   // (before/after: JSON text, '' for none), every field of every row joined by U+0002 (no field
   // holds a raw control character: paths of keys that are not identifiers are JSON-quoted);
-  // B.ch holds the fields flat, 7 a row, and B.nch counts the rows.
+  // B.ch holds the fields flat, 7 a row, and B.nch counts the rows. The change rows of the
+  // Actions' commands carry more fields (85-actions.js commitCommandRows): B.cx holds them the
+  // same way, 5 a row (the row's index in the block, persisted, continued, command, flags).
   var RULE_OUTCOME = { ok: 0, denied: 1, error: 2, timeout: 3, skipped: 4 };
   var NAMES = OPTIONS.ruleNames;        // every rule of the set in pipeline order (disabled too)
   var ACTIVE_POS = OPTIONS.activePos;   // position in NAMES of each compiled rule
@@ -35,7 +38,8 @@
   function encodeBlock(B, left) {
     var main = [B.n, B.lo, B.ec, B.em, B.ae, B.dr, B.mp, B.mj, B.ru, B.sc, B.dc, B.lf, B.rr, B.cpu, B.io,
       B.ro, B.rn, B.rc, B.ri, B.rk, B.rx, B.lg, left, left === null && memoryHit, B.ax || null];   // ax: Actions (85-actions.js)
-    return jsonStringify(main) + '\u0001' + B.ch.join('\u0002') + (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
+    return jsonStringify(main) + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
+      (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
   }
   // The MFA provider as Python's str() would print it, when JavaScript can say so exactly;
   // undefined sends the decision to Python (non-string values, throwing getters).
@@ -116,6 +120,7 @@
       var ch = changes[c];
       if (ch[1] === 'redirect' && ch[0] >= 0) redirecting = ACTIVE_POS[ch[0]];
     }
+    if (S.flow && S.actionsRedirecting >= 0) redirecting = S.actionsRedirecting;   // the Actions' rows come last
     if (outcome === 0 && out.redirect && !out.resumed) outcome = 4;   // resumed: an Actions redirect that was continued
     // A redirect in a flow that cannot redirect fails the login (rules contract §6).
     var appError = outcome === 1 ? 'unauthorized' : null;

@@ -299,21 +299,24 @@
     else if (r.redirects.length) { out.redirect = r.redirects[0].url; out.resumed = true; }
     // Flags of commands issued after a step settled (after_resolve) go to that step's row.
     for (var m = 0; m < flow.commands.length; m++) {
-      var cmd = flow.commands[m], cmdFlags = cmd.flags, owner = S.runs[NRULES + cmd.leg * NA + cmd.action];
-      if (!cmdFlags.length || owner === undefined) continue;
+      var cmd = flow.commands[m], cmdFlags = cmd.flags;
+      if (!cmdFlags.length) continue;   // most commands
+      var owner = S.runs[NRULES + cmd.leg * NA + cmd.action];
+      if (owner === undefined) continue;
       for (var cf = 0; cf < cmdFlags.length; cf++) {
         if (owner.flags === null) owner.flags = [];
         if (owner.flags.indexOf(cmdFlags[cf]) < 0) owner.flags.push(cmdFlags[cf]);
       }
     }
-    // The commands as change rows (changes.js), with what only Actions rows carry.
-    var rows = r.changes;
-    S.changeExtra = [];
-    for (var n = 0; n < rows.length; n++) {
-      var x = rows[n], step = NRULES + x[1] * NA + x[0];
-      S.changeExtra.push([S.changes.length, x[7], x[8], x[9], x[1] > 0 ? 1 : 0]);
-      S.changes.push([step, x[2], x[3], x[4], x[5], x[6]]);
+    // The commands' change rows (changes.js, flat; commitActions writes them after the Rules'
+    // rows) count for the runs of the steps that issued them. The last redirect among them is
+    // the login's last (recordLogin's `redirecting`).
+    var x = r.changes, W = AX.CHANGE_FIELDS;
+    S.actionsRedirecting = -1;
+    for (var n = 0; n < x.length; n += W) {
+      var step = NRULES + x[n + 1] * NA + x[n];
       if (S.runs[step] !== undefined) S.runs[step].nChanges++;
+      if (x[n + 2] === 'redirect') S.actionsRedirecting = ACTIVE_POS[step];
     }
   }
   // actionRows(host, rows): the Actions' rule_runs rows. Leg 0 fills its row of each Action in
@@ -322,9 +325,12 @@
   function actionRows(host, rows) {
     var cpuTotal = 0, extra = S.extraRows = [], continued = false;
     if (S.rulesProtocol) rows.loginFlags.push('rules_protocol');
-    for (var i = NRULES; i < NRULES + NA * LEGS; i++) {
-      var run = S.runs[i], cpu = host ? host.cpu[i] || 0 : 0;
+    // S.runs ends at the last step that started: most flows end in their first leg of LEGS.
+    var end = S.runs.length < NRULES + NA * LEGS ? S.runs.length : NRULES + NA * LEGS;
+    for (var i = NRULES; i < end; i++) {
+      var run = S.runs[i];
       if (run === undefined || !run.started) continue;
+      var cpu = host ? host.cpu[i] || 0 : 0;
       if (run.chained) cpu = run.cpuUs;
       else cpu += (run.handover ? run.cpuUs : 0) - run.chainCpu;
       cpuTotal += cpu;
@@ -362,19 +368,28 @@
     return [outcome, run.code, run.text, pos, r.error.error];
   }
   // commitActions(B, j): the rows only Actions have, for login j of block B (just recorded):
-  // rows of later legs, the change rows' extra fields, the console lines of later legs, and
+  // rows of later legs, the change rows of the commands, the console lines of later legs, and
   // the metadata writes the host applies to its user store.
   function commitActions(B, j) {
-    var ax = B.ax || (B.ax = { xr: [], cx: [], lp: [], mw: [] }), n;
+    var ax = B.ax || (B.ax = { xr: [], lp: [], mw: [] }), n;
     for (n = 0; n < S.extraRows.length; n++) ax.xr.push([j].concat(S.extraRows[n]));
-    var ch0 = B.nch - S.changes.length;
-    for (n = 0; n < S.changeExtra.length; n++) {
-      var e = S.changeExtra[n];
-      ax.cx.push([ch0 + e[0], e[1], e[2], e[3], e[4]]);
-    }
+    commitCommandRows(B, j);
     var lg0 = B.lg.length - S.logs.length;
     for (n = 0; n < S.logs.length; n++) if (S.logs[n][0] >= NRULES + NA) ax.lp.push(lg0 + n);
     var writes = S.flowResult.metadata.writes;
     if (writes.length) ax.mw.push([j, S.flow.base.user.user_id, writes]);
     AX.release(S.flow);
+  }
+  // The commands' change rows go to B.ch after the Rules' rows of login j (recordLogin wrote
+  // those), as recordLogin writes a row; the fields only they have go to B.cx, 5 a row: the
+  // row's index in the block, persisted and continued (0/1: a row of a later leg), the
+  // command and its flags (75-records.js).
+  function commitCommandRows(B, j) {
+    var x = S.flowResult.changes, W = AX.CHANGE_FIELDS, bch = B.ch, cx = B.cx || (B.cx = []);
+    for (var n = 0; n < x.length; n += W) {
+      var leg = x[n + 1];
+      bch.push(j, ACTIVE_POS[NRULES + leg * NA + x[n]], x[n + 2], x[n + 3], x[n + 4],
+        x[n + 5] === null ? '' : x[n + 5], x[n + 6] === null ? '' : x[n + 6]);
+      cx.push(B.nch++, x[n + 7], leg > 0 ? 1 : 0, x[n + 8], x[n + 9]);
+    }
   }
