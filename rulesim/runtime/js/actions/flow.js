@@ -125,6 +125,9 @@
       }
       return n;
     },
+    // over(s, max): whether s is more than max bytes in UTF-8, counted only when the length
+    // cannot tell (a UTF-16 unit is 1 to 3 bytes; a surrogate pair 4): counting is a loop in JS.
+    over: function (s, max) { return s.length > max || (s.length * 3 > max && U.bytes(s) > max); },
     flag: function (ax, f) { if (ax.flags.indexOf(f) < 0) ax.flags.push(f); },
     isoNow: function (flow) { return new Date(flow.host.now()).toISOString(); },
   };
@@ -494,8 +497,8 @@
           options = options || {};
           if (++flow.cacheSideEffects > L.sideEffects) return err('MaxSideEffectsExceeded');
           if (typeof key !== 'string' || typeof value !== 'string') return err('FailedToSetCacheRecord');
-          if (U.bytes(key) > L.keyBytes) return err('CacheKeySizeExceeded');
-          if (U.bytes(value) > L.valueBytes) return err('CacheValueSizeExceeded');
+          if (U.over(key, L.keyBytes)) return err('CacheKeySizeExceeded');
+          if (U.over(value, L.valueBytes)) return err('CacheValueSizeExceeded');
           var t = now(), expires = t + L.ttl;
           if (options.ttl !== undefined) {
             if (typeof options.ttl !== 'number' || !(options.ttl > 0) || options.ttl > L.maxTtl) return err('InvalidExpiry');
