@@ -18,6 +18,8 @@
   // A.next(flow) -> {index, name, handler} | null
   //   The next step: `onExecutePostLogin` of the next Action, or `onContinuePostLogin` of the
   //   suspended one after resume(). null when the flow is over or suspended.
+  // A.isNext(flow, i) -> whether next(flow) is Action i
+  // A.start(flow, i) -> {event, api, ...}: the step of Action i as event() and api() give it
   // A.event(flow, i) -> the `event` for this step of Action i (a fresh copy: writes to it are
   //   never seen by other Actions)
   // A.api(flow, i) -> the `api` for this step of Action i (commands recorded on the flow)
@@ -258,6 +260,10 @@
       if (c.index >= flow.actions.length) return null;
       return { index: c.index, name: flow.actions[c.index].name, handler: c.handler };
     }
+    // isNext(flow, i): whether next(flow) is Action i (without making the object).
+    function isNext(flow, i) {
+      return flow.state === 'running' && flow.cursor.index === i && i < flow.actions.length;
+    }
 
     // ---------------------------------------------------------------- one step
     function committedMeta(flow, target) {
@@ -276,7 +282,7 @@
     function startRun(flow, i) {
       var ax = flow.actions[i];
       if (ax.run && ax.run.leg === flow.leg && ax.run.handler === flow.cursor.handler && !ax.settled) return ax.run;
-      if (next(flow) === null || flow.cursor.index !== i) throw new Error('Action ' + i + ' is not the next step of this flow');
+      if (!isNext(flow, i)) throw new Error('Action ' + i + ' is not the next step of this flow');
       // The event's parts as the flow holds them (shared: the lazy copy never writes to them),
       // rebuilt only when something they show changed (flow.eventVersion), then this
       // Action's secrets (and a form's fields).
@@ -406,7 +412,9 @@
           ? { index: i, handler: 'onContinuePostLogin' } : { index: i + 1, handler: 'onExecutePostLogin' };
       } else {
         ax.status = 'ok';
-        flow.cursor = { index: i + 1, handler: 'onExecutePostLogin' };
+        var c = flow.cursor;   // only the flow holds it: moved on in place
+        c.index = i + 1;
+        c.handler = 'onExecutePostLogin';
       }
       if (flow.state !== 'running' && flow.state !== 'suspended') {
         for (var j = i + 1; j < flow.actions.length; j++) if (flow.actions[j].status === 'pending') flow.actions[j].status = 'skipped';
@@ -648,7 +656,7 @@
     }
 
     return {
-      settings: O, newFlow: newFlow, next: next, event: event, api: api, handler: handler,
+      settings: O, newFlow: newFlow, next: next, isNext: isNext, start: startRun, event: event, api: api, handler: handler,
       afterAction: afterAction, resume: resume, finishFlow: finishFlow, release: release,
       // The standard ID-token claims of the login (what a failed flow leaves).
       standardClaims: function (flow) { return standardClaims(flow, requestedScopes(flow)); },

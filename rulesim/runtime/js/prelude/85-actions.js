@@ -151,27 +151,40 @@
     S.driven = i;
     return startActionStep(i);
   }
+  // The run of an Action step: newRun's fields and the Actions' own, in one literal (one
+  // object shape for every step).
+  function newActionRun(leg, j) {
+    return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0,
+      flags: null, errName: null, leg: leg, action: j, handler: null, text: null, chained: false, handover: false,
+      cpuUs: 0, chainCpu: 0, flagsFrom: 0, t0: 0 };
+  }
   function startActionStep(i) {
     var s = i - NRULES, leg = (s / NA) | 0, j = s - leg * NA;
-    var run = S.runs[i] = newRun(i);
+    var run = S.runs[i] = newActionRun(leg, j);
     S.current = i;
-    run.leg = leg; run.action = j; run.handler = null; run.text = null;
-    run.chained = false; run.handover = false; run.cpuUs = 0; run.chainCpu = 0;
-    var flow = S.flow, step = flow ? AX.next(flow) : null;
-    if (step === null || step.index !== j) { run.done = true; return STATUS.FAILED; }
+    var flow = S.flow;
+    if (!flow || !AX.isNext(flow, j)) { run.done = true; return STATUS.FAILED; }
     run.started = true;
     run.outcome = 'ok';
-    run.handler = step.handler;
+    var handler = run.handler = flow.cursor.handler;
     run.flagsFrom = flow.actions[j].flags.length;
     var inst = instance(j), fn, p;
     if (inst.error !== null) { settleAction(i, { error: inst.error, kind: 'module' }); return actionStatus(i); }
-    try { fn = AX.handler(inst.module.exports, step.handler); } catch (e) { settleAction(i, { error: e, kind: 'invalid_handler' }); return actionStatus(i); }
-    var ev = AX.event(flow, j), api = AX.api(flow, j);
-    try { p = fn(ev, api); } catch (e) { settleAction(i, { error: e, kind: 'exception' }); return actionStatus(i); }
+    try { fn = AX.handler(inst.module.exports, handler); } catch (e) { settleAction(i, { error: e, kind: 'invalid_handler' }); return actionStatus(i); }
+    var r = AX.start(flow, j);
+    try { p = fn(r.event, r.api); } catch (e) { settleAction(i, { error: e, kind: 'exception' }); return actionStatus(i); }
     // An async function returns the intrinsic Promise: its settling is a promise job.
-    promiseThen.call(p, function () { settleAction(i, undefined); chainStep(i); },
-      function (e) { settleAction(i, { error: e, kind: 'rejected' }); chainStep(i); });
+    var react = reactions(i);
+    promiseThen.call(p, react[0], react[1]);
     return actionStatus(i);
+  }
+  // reactions(i): step i's promise reactions [resolved, rejected], made once per sandbox (the
+  // step numbers are the same for every login).
+  var stepReactions = [];
+  function reactions(i) {
+    return stepReactions[i] || (stepReactions[i] = [
+      function () { settleAction(i, undefined); chainStep(i); },
+      function (e) { settleAction(i, { error: e, kind: 'rejected' }); chainStep(i); }]);
   }
   // chainStep(i): when step i settled inside promise jobs and the flow goes on in the same leg,
   // start the next step at once, in the same jobs: a flow of Actions that do not wait costs
@@ -224,10 +237,12 @@
       }
     }
     AX.afterAction(flow, j, outcome);
-    var ax = flow.actions[j], label = 'action `' + NAMES[ACTIVE_POS[i]] + '`';
+    var ax = flow.actions[j];
     run.outcome = FLOW_OUTCOME[ax.status] || 'ok';
-    run.flags = ax.flags.slice(run.flagsFrom);
-    if (ax.status === 'suspended' && flow.suspension) run.flags.push(flow.suspension.kind);
+    // The flags this step added (null when none).
+    var flags = ax.flags.length > run.flagsFrom ? ax.flags.slice(run.flagsFrom) : null;
+    if (ax.status === 'suspended' && flow.suspension) (flags || (flags = [])).push(flow.suspension.kind);
+    run.flags = flags;
     if (ax.status === 'denied') {
       run.code = FLOW_CODES[flow.deny.kind] || flow.deny.kind;
       run.message = flow.deny.reason;
@@ -236,10 +251,9 @@
       run.message = ax.error.message;
     }
     if (run.message !== null) {
-      var text = stringOf(run.message);
+      var text = stringOf(run.message), label = 'action `' + NAMES[ACTIVE_POS[i]] + '`';
       run.text = text.indexOf(label) === 0 ? text : label + (run.line ? ' (line ' + run.line + ')' : '') + ': ' + text;
     }
-    if (!run.flags.length) run.flags = null;
   }
 
   // ---------------------------------------------------------------- the login's record
