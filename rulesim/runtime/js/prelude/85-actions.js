@@ -98,7 +98,7 @@
   function beginActions(loginJson) {
     if (S.failed || redirectPending()) return 1;
     var login = loginJson;
-    if (!login && NRULES === 0) login = { user: rawCopy(S.userRaw), context: rawCopy(S.contextRaw) };
+    if (!login && NRULES === 0) login = { user: S.userRaw, context: S.contextRaw };   // raw (beginLogin)
     var ran = [], granted = null, primary;
     for (var k = 0; k < NRULES; k++) if (S.runs[k] !== undefined && S.runs[k].started) ran.push(AOPT.ruleIds[k]);
     if (NRULES > 0) {
@@ -117,11 +117,6 @@
     S.flow = AX.newFlow(login, { actions: AOPT.flow, rulesExecuted: ran, primaryUser: typeof primary === 'string' ? primary : null, grantedScopes: granted });
     S.flowResult = null;
     return 0;
-  }
-  function rawCopy(raw) {   // a shallow copy with the watched parts unwrapped (30-tracking.js)
-    var out = {};
-    for (var k in raw) out[k] = unwrap(raw[k]);
-    return out;
   }
   function actionsState() {
     var f = S && S.flow;
