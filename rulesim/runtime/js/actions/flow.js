@@ -75,12 +75,29 @@
       d.get = function () {
         var copies = this[COPIES];
         if (hasOwn.call(copies, k)) return copies[k];
-        var v = this[SRC][k], keys = lazyKeys(v);
-        return (copies[k] = keys !== null ? lazyCopy(v, lazyDescriptors(keys)) : U.clone(v));
+        var src = this[SRC];
+        return (copies[k] = copyOf(src[k], src[SHAPES]));
       };
       d.set = function (v) { this[COPIES][k] = v; };
     }
     return d;
+  }
+  // The event's parts (eventParts) carry under SHAPES a map from each of their values that is
+  // copied lazily (the user, the request, the transaction) to its descriptors: those objects
+  // do not change while the parts are current, and every Action of the flow reads them. Below
+  // the top level there is no map (src[SHAPES] is undefined).
+  var SHAPES = Symbol('shapes');
+  // copyOf(v, shapes): what a lazy copy holds for source value v: a lazy copy of a large
+  // object, else a plain copy.
+  function copyOf(v, shapes) {
+    var descs;
+    if (shapes !== undefined && (descs = shapes.get(v)) !== undefined) return lazyCopy(v, descs);
+    var keys = lazyKeys(v);
+    if (keys === null) return U.clone(v);
+    descs = lazyDescriptors(keys);
+    // Only an object with six own keys is lazy whatever Object.prototype holds (lazyKeys).
+    if (shapes !== undefined && keys.length >= 6) shapes.set(v, descs);
+    return lazyCopy(v, descs);
   }
   function lazyDescriptors(keys) {
     var shape = keys.join('\u0000'), descs = lazyShapes.get(shape);
@@ -341,6 +358,7 @@
       }
       if (flow.carried.request) src.request = flow.carried.request;
       var keys = objectKeys(src);
+      src[SHAPES] = new MapCtor();
       return { version: flow.eventVersion, src: src, descs: lazyDescriptors(keys.concat(['secrets'])),
         withPrompt: lazyDescriptors(keys.concat(['prompt', 'secrets'])) };
     }
