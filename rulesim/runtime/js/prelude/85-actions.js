@@ -118,9 +118,11 @@
     S.flowResult = null;
     return 0;
   }
+  // actionsState(): the suspended flow's {state, kind, url, promptId} as JSON; '' when there is
+  // no flow or it is not suspended (all the host needs to know then: it stops).
   function actionsState() {
     var f = S && S.flow;
-    if (!f) return '';
+    if (!f || f.state !== 'suspended') return '';
     var susp = f.suspension;
     return jsonStringify({ state: f.state, kind: susp ? susp.kind : null, url: susp && susp.url ? susp.url : null,
       promptId: susp && susp.promptId ? susp.promptId : null });
