@@ -56,8 +56,14 @@
     'user', 'transaction', 'cache', 'redirect', 'prompt', 'samlResponse', 'session', 'refreshToken', 'groups', 'roles'];
   var defineProperty = Object.defineProperty;
   var API_PROTO = {};
+  // One descriptor for every namespace kept (its value set for the call): no prototype, so
+  // defineProperty's lookups of the fields it lacks end there.
+  var KEEP = Object.create(null);
+  KEEP.writable = true;
+  KEEP.enumerable = true;
+  KEEP.configurable = true;
   NAMESPACES.forEach(function (k) {
-    function keep(obj, v) { defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true }); return v; }
+    function keep(obj, v) { KEEP.value = v; defineProperty(obj, k, KEEP); KEEP.value = undefined; return v; }
     defineProperty(API_PROTO, k, { enumerable: true, configurable: true,
       get: function () {
         var c = this[NS];

@@ -232,10 +232,7 @@
       var base = EV.project(login, { userExtraFields: O.user_extra_fields === 'copy' ? 'copy' : 'absent', enterprise: O.enterprise });
       var flow = {
         host: host, options: O, login: login, base: base, storedUser: shallow(base.user, 'user_id', base.user.user_id),
-        actions: list.map(function (a, i) {
-          return { index: i, name: a.name, id: a.id || a.name, secrets: a.secrets || {}, status: 'pending',
-            runs: 0, flags: [], error: null, settled: false, run: null, redirectedThisRun: false, renderedThisRun: false };
-        }),
+        actions: actionRecords(list),
         commands: [], apiErrors: new SetCtor(),
         pending: {
           idClaims: {}, accessClaims: {}, scopeEdits: [], mfa: null, factors: [], mfaCommands: 0,
@@ -270,6 +267,16 @@
       };
       flow.cacheApi = function (i, rec, limits) { return cacheApi(flow, i, rec, limits); };
       return flow;
+    }
+
+    function actionRecords(list) {
+      var out = [];
+      for (var i = 0; i < list.length; i++) {
+        var a = list[i];
+        out.push({ index: i, name: a.name, id: a.id || a.name, secrets: a.secrets || {}, status: 'pending',
+          runs: 0, flags: [], error: null, settled: false, run: null, redirectedThisRun: false, renderedThisRun: false });
+      }
+      return out;
     }
 
     // release(flow): the flow is over and its result read: cut the reference cycles its
@@ -319,7 +326,7 @@
       var src = Object.create(parts.src), descs = parts.descs;
       if (flow.cursor.handler === 'onContinuePostLogin' && flow.carried.prompt) {
         src.prompt = flow.carried.prompt;
-        descs = parts.withPrompt;
+        descs = parts.withPrompt || (parts.withPrompt = lazyDescriptors(parts.keys.concat(['prompt', 'secrets'])));
       }
       src.secrets = ax.secrets;
       var ev = lazyCopy(src, descs);
@@ -359,8 +366,9 @@
       if (flow.carried.request) src.request = flow.carried.request;
       var keys = objectKeys(src);
       src[SHAPES] = new MapCtor();
-      return { version: flow.eventVersion, src: src, descs: lazyDescriptors(keys.concat(['secrets'])),
-        withPrompt: lazyDescriptors(keys.concat(['prompt', 'secrets'])) };
+      // withPrompt (a form's fields after prompt.render) is made when a step needs it.
+      return { version: flow.eventVersion, src: src, keys: keys, descs: lazyDescriptors(keys.concat(['secrets'])),
+        withPrompt: null };
     }
     function shallow(obj, key, value) {
       var out = {};
