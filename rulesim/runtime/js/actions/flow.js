@@ -82,22 +82,40 @@
     }
     return d;
   }
-  // The event's parts (eventParts) carry under SHAPES a map from each of their values that is
-  // copied lazily (the user, the request, the transaction) to its descriptors: those objects
-  // do not change while the parts are current, and every Action of the flow reads them. Below
-  // the top level there is no map (src[SHAPES] is undefined).
+  // The event's parts (eventParts) carry under SHAPES a map from each of their object values
+  // to what copying it needs: {keys: its own keys, descs: its descriptors when it is copied
+  // lazily (the user, the request) or null}. Those objects do not change while the parts are
+  // current, and every Action of the flow reads them. Below the top level there is no map
+  // (src[SHAPES] is undefined).
   var SHAPES = Symbol('shapes');
-  // copyOf(v, shapes): what a lazy copy holds for source value v: a lazy copy of a large
-  // object, else a plain copy.
+  // copyOf(v, shapes): what a lazy copy holds for source value v: a lazy copy of a large plain
+  // object (six keys or more, inherited enumerable ones counted: an Action reads a few of its
+  // fields), else a plain copy (U.clone).
   function copyOf(v, shapes) {
-    var descs;
-    if (shapes !== undefined && (descs = shapes.get(v)) !== undefined) return lazyCopy(v, descs);
-    var keys = lazyKeys(v);
-    if (keys === null) return U.clone(v);
-    descs = lazyDescriptors(keys);
-    // Only an object with six own keys is lazy whatever Object.prototype holds (lazyKeys).
-    if (shapes !== undefined && keys.length >= 6) shapes.set(v, descs);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return U.clone(v);
+    var known = shapes !== undefined ? shapes.get(v) : undefined;
+    if (known !== undefined && known.descs !== null) return lazyCopy(v, known.descs);
+    var keys = known !== undefined ? known.keys : objectKeys(v);
+    // The own keys decide when there are six; else the for-in count (what Object.prototype
+    // holds may change at any time).
+    if (keys.length < 6 && !sixEnumerable(v)) {
+      if (shapes !== undefined && known === undefined) shapes.set(v, { keys: keys, descs: null });
+      return cloneKeys(v, keys);
+    }
+    var descs = lazyDescriptors(keys);
+    if (shapes !== undefined && keys.length >= 6) shapes.set(v, { keys: keys, descs: descs });
     return lazyCopy(v, descs);
+  }
+  function sixEnumerable(v) {
+    var n = 0;
+    for (var k in v) if (++n >= 6) return true;
+    return false;
+  }
+  // U.clone(v) for a plain object v whose own keys are `keys`.
+  function cloneKeys(v, keys) {
+    var out = {};
+    for (var n = 0; n < keys.length; n++) out[keys[n]] = U.clone(v[keys[n]]);
+    return out;
   }
   function lazyDescriptors(keys) {
     var shape = keys.join('\u0000'), descs = lazyShapes.get(shape);
@@ -107,19 +125,6 @@
       if (lazyShapes.size < 512) lazyShapes.set(shape, descs);
     }
     return descs;
-  }
-  // A plain object with many keys (the user, the request) is copied lazily too: an Action
-  // reads a few of its fields. A small one is copied at once. lazyKeys(v): v's own keys when
-  // it is copied lazily (six keys or more, inherited enumerable ones counted), else null.
-  // The own keys are taken first: when there are six, the for-in count (slow in QuickJS)
-  // would only confirm it.
-  function lazyKeys(v) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
-    var keys = objectKeys(v);
-    if (keys.length >= 6) return keys;
-    var n = 0;
-    for (var k in v) if (++n >= 6) return keys;
-    return null;
   }
   // lazyCopy(src, descs): a lazy copy of src, whose keys (own or inherited) descs lists.
   function lazyCopy(src, descs) {
