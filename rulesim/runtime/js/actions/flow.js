@@ -82,11 +82,11 @@
     }
     return d;
   }
-  // The event's parts (eventParts) carry under SHAPES a map from each of their object values
-  // to what copying it needs: {keys: its own keys, descs: its descriptors when it is copied
-  // lazily (the user, the request) or null}. Those objects do not change while the parts are
-  // current, and every Action of the flow reads them. Below the top level there is no map
-  // (src[SHAPES] is undefined).
+  // The event's parts (eventParts) carry under SHAPES a map (one per flow) from each of their
+  // object values to what copying it needs: {keys: its own keys, descs: its descriptors when
+  // it is copied lazily (the user, the request) or null}. Those objects do not change while
+  // the flow runs, and every Action of the flow reads them. Below the top level there is no
+  // map (src[SHAPES] is undefined).
   var SHAPES = Symbol('shapes');
   // copyOf(v, shapes): what a lazy copy holds for source value v: a lazy copy of a large plain
   // object (six keys or more, inherited enumerable ones counted: an Action reads a few of its
@@ -257,7 +257,7 @@
         cacheStore: O.cache_mode === 'per-execution' ? new MapCtor() : workerCache,
         cacheSideEffects: 0,
         apis: [],   // every api object of the flow (release() unties them)
-        eventParts: null, eventVersion: 0,   // see startRun
+        eventParts: null, eventVersion: 0, shapes: null,   // see startRun and eventParts
       };
       flow.URL = urlCtor();
       flow.jwt = function () { if (jwtModule === null) jwtModule = host.require('jsonwebtoken'); return jwtModule; };
@@ -369,11 +369,20 @@
         src.authentication = shallow(auth, 'methods', (auth.methods || []).concat(flow.carried.methods));
       }
       if (flow.carried.request) src.request = flow.carried.request;
-      var keys = objectKeys(src);
-      src[SHAPES] = new MapCtor();
+      var keys = objectKeys(src), prev = flow.eventParts;
+      // The values of the parts are never changed while the flow runs (a change makes new
+      // parts with new objects for what it changed): what copying them needs holds for the
+      // whole flow (copyOf).
+      src[SHAPES] = flow.shapes || (flow.shapes = new MapCtor());
+      // The same keys as the parts before (the usual case): their descriptors too.
+      var descs = prev !== null && sameKeys(prev.keys, keys) ? prev.descs : lazyDescriptors(keys.concat(['secrets']));
       // withPrompt (a form's fields after prompt.render) is made when a step needs it.
-      return { version: flow.eventVersion, src: src, keys: keys, descs: lazyDescriptors(keys.concat(['secrets'])),
-        withPrompt: null };
+      return { version: flow.eventVersion, src: src, keys: keys, descs: descs, withPrompt: null };
+    }
+    function sameKeys(a, b) {
+      if (a.length !== b.length) return false;
+      for (var n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
+      return true;
     }
     function shallow(obj, key, value) {
       var out = {};
