@@ -189,8 +189,9 @@
   // (runActionStep). Its engine time is measured here (tick(), which also opens its own CPU
   // budget) and taken off the time of the step the host was driving.
   function chainStep(i) {
-    // When step i ran chained, settling it has just read the clock (chainTime): that reading
-    // starts the next step too, one native call fewer per step. Taken once.
+    // When step i ran chained, settling it has just read the clock (chainTime): that reading,
+    // and the CPU budget it opened, start the next step too (one native call fewer per step).
+    // Taken once.
     var settled = S !== null && S.runs[i] !== undefined ? S.runs[i] : null, t0 = 0;
     if (settled !== null) { t0 = settled.settledAt; settled.settledAt = 0; }
     if (S === null || S.ended || !S.flow || S.flow.state !== 'running' || S.failed) return;
