@@ -98,7 +98,7 @@
   function beginActions(loginJson) {
     if (S.failed || redirectPending()) return 1;
     var login = loginJson;
-    if (!login && NRULES === 0) login = { user: S.userRaw, context: S.contextRaw };   // raw (beginLogin)
+    if (!login && NRULES === 0) login = loginAsBegun();
     var ran = [], granted = null, primary;
     for (var k = 0; k < NRULES; k++) if (S.runs[k] !== undefined && S.runs[k].started) ran.push(AOPT.ruleIds[k]);
     if (NRULES > 0) {
@@ -117,6 +117,18 @@
     S.flow = AX.newFlow(login, { actions: AOPT.flow, rulesExecuted: ran, primaryUser: typeof primary === 'string' ? primary : null, grantedScopes: granted });
     S.flowResult = null;
     return 0;
+  }
+  // The login as it began, for a sandbox without rules: the raw user and context as begin()
+  // left them (no Rules view, beginLogin), or unwrapped copies when the login came from
+  // another sandbox's state (beginFrom adopts them: their watched parts are proxies).
+  function loginAsBegun() {
+    if (S.user === null) return { user: S.userRaw, context: S.contextRaw };
+    return { user: rawCopy(S.userRaw), context: rawCopy(S.contextRaw) };
+  }
+  function rawCopy(raw) {   // a shallow copy with the watched parts unwrapped (30-tracking.js)
+    var out = {};
+    for (var k in raw) out[k] = unwrap(raw[k]);
+    return out;
   }
   // actionsState(): the suspended flow's {state, kind, url, promptId} as JSON; '' when there is
   // no flow or it is not suspended (all the host needs to know then: it stops).
