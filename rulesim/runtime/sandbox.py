@@ -304,7 +304,8 @@ class Sandbox:
         return int(self._call("beginActions", payload)) == 0
 
     def actions_state(self) -> dict[str, Any]:
-        """The Actions flow of the running login: ``{state, kind, url, promptId}``."""
+        """The Actions flow of the running login while it is suspended: ``{state, kind, url,
+        promptId}``; ``{}`` when it is not (the host then stops)."""
         text = self._call("actionsState")
         return dict(json.loads(text)) if text else {}
 

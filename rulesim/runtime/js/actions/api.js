@@ -24,7 +24,7 @@
     maxTtl: 24 * 60 * 60 * 1000, sideEffects: 20 };
   var TX_META = { keyChars: 64, valueBytes: 8 * 1024, totalBytes: 16 * 1024 };
   // SAML configuration setters: name -> [config key, check].
-  function str(max) { return function (v) { return typeof v === 'string' && U.bytes(v) <= max ? '' : 'must be a string of at most ' + max + ' bytes'; }; }
+  function str(max) { return function (v) { return typeof v === 'string' && !U.over(v, max) ? '' : 'must be a string of at most ' + max + ' bytes'; }; }
   function bool(v) { return typeof v === 'boolean' ? '' : 'must be a boolean'; }
   function oneOf(list) { return function (v) { return list.indexOf(v) >= 0 ? '' : 'must be one of ' + list.join(', '); }; }
   var SAML_CONFIG = {
@@ -37,7 +37,7 @@
     setTypedAttributes: ['typedAttributes', bool],
     setNameIdentifierFormat: ['nameIdentifierFormat', str(1024)],
     setNameIdentifierProbes: ['nameIdentifierProbes', function (v) {
-      return (Array.isArray(v) && v.length <= 10 && v.every(function (x) { return typeof x === 'string' && U.bytes(x) <= 1024; })) ? '' : 'must be an array of at most 10 strings';
+      return (Array.isArray(v) && v.length <= 10 && v.every(function (x) { return typeof x === 'string' && !U.over(x, 1024); })) ? '' : 'must be an array of at most 10 strings';
     }],
     setAuthnContextClassRef: ['authnContextClassRef', str(1024)],
     setSignatureAlgorithm: ['signatureAlgorithm', oneOf(['rsa-sha256', 'rsa-sha1'])],
@@ -56,8 +56,14 @@
     'user', 'transaction', 'cache', 'redirect', 'prompt', 'samlResponse', 'session', 'refreshToken', 'groups', 'roles'];
   var defineProperty = Object.defineProperty;
   var API_PROTO = {};
+  // One descriptor for every namespace kept (its value set for the call): no prototype, so
+  // defineProperty's lookups of the fields it lacks end there.
+  var KEEP = Object.create(null);
+  KEEP.writable = true;
+  KEEP.enumerable = true;
+  KEEP.configurable = true;
   NAMESPACES.forEach(function (k) {
-    function keep(obj, v) { defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true }); return v; }
+    function keep(obj, v) { KEEP.value = v; defineProperty(obj, k, KEEP); KEEP.value = undefined; return v; }
     defineProperty(API_PROTO, k, { enumerable: true, configurable: true,
       get: function () {
         var c = this[NS];
@@ -278,12 +284,12 @@
         var t = typeof value;
         if (t !== 'string' && t !== 'number' && t !== 'boolean') throw bad('Invalid transaction metadata value: must be a string, number or boolean');
         if (t === 'number' && (!isFinite(value) || (Math.floor(value) === value && !Number.isSafeInteger(value)))) throw bad('Invalid transaction metadata value: numbers must be finite and integers safe');
-        if (U.bytes(String(value)) > TX_META.valueBytes) throw bad('Invalid transaction metadata value: at most ' + TX_META.valueBytes + ' bytes');
+        if (U.over(String(value), TX_META.valueBytes)) throw bad('Invalid transaction metadata value: at most ' + TX_META.valueBytes + ' bytes');
         var had = hasOwn.call(m, key), old = m[key];
         m[key] = value;
-        var total = U.bytes(JSON.stringify(m));
+        var over = U.over(JSON.stringify(m), TX_META.totalBytes);
         if (had) m[key] = old; else delete m[key];
-        if (total > TX_META.totalBytes) throw bad('Invalid transaction metadata: at most ' + TX_META.totalBytes + ' bytes in total');
+        if (over) throw bad('Invalid transaction metadata: at most ' + TX_META.totalBytes + ' bytes in total');
         if (rec('transaction.setMetadata', [key, value])) m[key] = value;
       }
       // The values are strings, numbers and booleans: a flat copy is a copy.
@@ -383,7 +389,7 @@
       var opts = promptOptions || {};
       if (typeof promptId !== 'string' || !promptId) throw bad('Invalid promptId: must be a non-empty string');
       if (typeof opts !== 'object' || Array.isArray(opts)) throw bad('Invalid prompt options: must be an object');
-      if (U.bytes(JSON.stringify(opts)) > MAX_PROMPT_OPTIONS) throw bad('The total size of the prompt options exceeds the limit of ' + MAX_PROMPT_OPTIONS + ' bytes.');
+      if (U.over(JSON.stringify(opts), MAX_PROMPT_OPTIONS)) throw bad('The total size of the prompt options exceeds the limit of ' + MAX_PROMPT_OPTIONS + ' bytes.');
       if (rec('prompt.render', [promptId, opts])) {
         ax.renderedThisRun = true;
         flow.suspendAfter(i, { kind: 'prompt', promptId: promptId, fields: U.clone(opts.fields || {}), vars: U.clone(opts.vars || {}) });
@@ -396,15 +402,15 @@
     var s = {
     setAttribute: function setAttribute(attribute, value) {
       if (value === undefined) value = null;
-      if (typeof attribute !== 'string' || !attribute || U.bytes(attribute) > SAML_ATTRIBUTE_NAME) throw bad('Invalid SAML attribute name: must be a string of 1 to ' + SAML_ATTRIBUTE_NAME + ' bytes');
+      if (typeof attribute !== 'string' || !attribute || U.over(attribute, SAML_ATTRIBUTE_NAME)) throw bad('Invalid SAML attribute name: must be a string of 1 to ' + SAML_ATTRIBUTE_NAME + ' bytes');
       var items = Array.isArray(value) ? value : [value];
       for (var k = 0; k < items.length; k++) {
         var v = items[k], t = typeof v;
         if (!(v === null || t === 'string' || t === 'number' || t === 'boolean')) throw bad('Invalid SAML attribute value: a string, number, boolean, null or an array of those');
-        if (t === 'string' && U.bytes(v) > SAML_ATTRIBUTE_VALUE) throw bad('Invalid SAML attribute value: at most ' + SAML_ATTRIBUTE_VALUE + ' bytes');
+        if (t === 'string' && U.over(v, SAML_ATTRIBUTE_VALUE)) throw bad('Invalid SAML attribute value: at most ' + SAML_ATTRIBUTE_VALUE + ' bytes');
       }
       var next = U.clone(P.saml.attributes); next[attribute] = value;
-      if (U.bytes(JSON.stringify(next)) > O.saml_total_bytes) throw bad('The total size of the SAML attributes exceeds the limit of ' + O.saml_total_bytes + ' bytes.');
+      if (U.over(JSON.stringify(next), O.saml_total_bytes)) throw bad('The total size of the SAML attributes exceeds the limit of ' + O.saml_total_bytes + ' bytes.');
       if (!hasOwn.call(P.saml.attributes, attribute) && Object.keys(P.saml.attributes).length >= SAML_ATTRIBUTES) throw bad('Too many SAML attributes: at most ' + SAML_ATTRIBUTES);
       if (rec('samlResponse.setAttribute', [attribute, value])) P.saml.attributes[attribute] = U.clone(value);
       return api;

@@ -42,10 +42,18 @@
 
   // The words of a space-separated parameter (split by hand: a regular expression split costs
   // QuickJS a new RegExp per call).
+  // Without a whitespace character other than the space (a scope, a response type), the words
+  // are what a native split on spaces gives, less the empty strings.
+  var OTHER_SPACE = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
   function words(v) {
     if (v === undefined || v === null) return undefined;
     if (Array.isArray(v)) return v.map(String);
     var s = String(v), out = [], start = -1;
+    if (!OTHER_SPACE.test(s)) {
+      var parts = s.split(' ');
+      for (var p = 0; p < parts.length; p++) if (parts[p] !== '') out.push(parts[p]);
+      return out;
+    }
     for (var i = 0; i <= s.length; i++) {
       var c = i < s.length ? s.charCodeAt(i) : 32;
       var space = c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0xfeff || (c >= 0x2000 && (c <= 0x200a || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000)) || c === 0x1680;

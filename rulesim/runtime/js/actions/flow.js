@@ -18,6 +18,8 @@
   // A.next(flow) -> {index, name, handler} | null
   //   The next step: `onExecutePostLogin` of the next Action, or `onContinuePostLogin` of the
   //   suspended one after resume(). null when the flow is over or suspended.
+  // A.isNext(flow, i) -> whether next(flow) is Action i
+  // A.start(flow, i) -> {event, api, ...}: the step of Action i as event() and api() give it
   // A.event(flow, i) -> the `event` for this step of Action i (a fresh copy: writes to it are
   //   never seen by other Actions)
   // A.api(flow, i) -> the `api` for this step of Action i (commands recorded on the flow)
@@ -59,22 +61,61 @@
   // first time they are read (and keep the copy), so an Action pays only for the parts of its
   // `event` it reads, and nothing it does to them reaches the source. Own symbol properties
   // hold the source (SRC) and the copies made (COPIES); the accessors are shared by every
-  // lazy copy (one per key name), so making one costs a defineProperties call.
+  // lazy copy (one per key name), so making one costs a defineProperties call. The
+  // descriptors have no prototype: defineProperties looks up six fields in each, and a miss
+  // then ends at the descriptor instead of walking Object.prototype (a third of its time).
   var SRC = Symbol('source'), COPIES = Symbol('copies');
   var lazyGetters = {}, lazyShapes = new MapCtor();
   function lazyDescriptor(k) {
     var d = lazyGetters[k];
     if (d === undefined) {
-      d = lazyGetters[k] = { enumerable: true, configurable: true,
-        get: function () {
-          var copies = this[COPIES];
-          if (hasOwn.call(copies, k)) return copies[k];
-          var v = this[SRC][k];
-          return (copies[k] = lazyWorthIt(v) ? lazyCopy(v, lazyDescriptors(objectKeys(v))) : U.clone(v));
-        },
-        set: function (v) { this[COPIES][k] = v; } };
+      d = lazyGetters[k] = Object.create(null);
+      d.enumerable = true;
+      d.configurable = true;
+      d.get = function () {
+        var copies = this[COPIES];
+        if (hasOwn.call(copies, k)) return copies[k];
+        var src = this[SRC];
+        return (copies[k] = copyOf(src[k], src[SHAPES]));
+      };
+      d.set = function (v) { this[COPIES][k] = v; };
     }
     return d;
+  }
+  // The event's parts (eventParts) carry under SHAPES a map (one per flow) from each of their
+  // object values to what copying it needs: {keys: its own keys, descs: its descriptors when
+  // it is copied lazily (the user, the request) or null}. Those objects do not change while
+  // the flow runs, and every Action of the flow reads them. Below the top level there is no
+  // map (src[SHAPES] is undefined).
+  var SHAPES = Symbol('shapes');
+  // copyOf(v, shapes): what a lazy copy holds for source value v: a lazy copy of a large plain
+  // object (six keys or more, inherited enumerable ones counted: an Action reads a few of its
+  // fields), else a plain copy (U.clone).
+  function copyOf(v, shapes) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return U.clone(v);
+    var known = shapes !== undefined ? shapes.get(v) : undefined;
+    if (known !== undefined && known.descs !== null) return lazyCopy(v, known.descs);
+    var keys = known !== undefined ? known.keys : objectKeys(v);
+    // The own keys decide when there are six; else the for-in count (what Object.prototype
+    // holds may change at any time).
+    if (keys.length < 6 && !sixEnumerable(v)) {
+      if (shapes !== undefined && known === undefined) shapes.set(v, { keys: keys, descs: null });
+      return cloneKeys(v, keys);
+    }
+    var descs = lazyDescriptors(keys);
+    if (shapes !== undefined && keys.length >= 6) shapes.set(v, { keys: keys, descs: descs });
+    return lazyCopy(v, descs);
+  }
+  function sixEnumerable(v) {
+    var n = 0;
+    for (var k in v) if (++n >= 6) return true;
+    return false;
+  }
+  // U.clone(v) for a plain object v whose own keys are `keys`.
+  function cloneKeys(v, keys) {
+    var out = {};
+    for (var n = 0; n < keys.length; n++) out[keys[n]] = U.clone(v[keys[n]]);
+    return out;
   }
   function lazyDescriptors(keys) {
     var shape = keys.join('\u0000'), descs = lazyShapes.get(shape);
@@ -84,14 +125,6 @@
       if (lazyShapes.size < 512) lazyShapes.set(shape, descs);
     }
     return descs;
-  }
-  // A plain object with many keys (the user, the request) is copied lazily too: an Action
-  // reads a few of its fields. A small one is copied at once.
-  function lazyWorthIt(v) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-    var n = 0;
-    for (var k in v) if (++n >= 6) return true;
-    return false;
   }
   // lazyCopy(src, descs): a lazy copy of src, whose keys (own or inherited) descs lists.
   function lazyCopy(src, descs) {
@@ -104,11 +137,13 @@
 
   // ---------------------------------------------------------------- shared helpers
   var U = {
+    // An object's own enumerable keys, in the order for-in gives them: Object.keys costs
+    // QuickJS about half of a for-in loop with its hasOwnProperty test.
     clone: function clone(v) {
       if (v === null || typeof v !== 'object') return v;
       if (Array.isArray(v)) return v.map(clone);
-      var out = {};
-      for (var k in v) if (hasOwn.call(v, k)) out[k] = clone(v[k]);
+      var out = {}, keys = objectKeys(v);
+      for (var n = 0; n < keys.length; n++) out[keys[n]] = clone(v[keys[n]]);
       return out;
     },
     isPlain: function (v) { return v !== null && typeof v === 'object' && !Array.isArray(v); },
@@ -125,6 +160,9 @@
       }
       return n;
     },
+    // over(s, max): whether s is more than max bytes in UTF-8, counted only when the length
+    // cannot tell (a UTF-16 unit is 1 to 3 bytes; a surrogate pair 4): counting is a loop in JS.
+    over: function (s, max) { return s.length > max || (s.length * 3 > max && U.bytes(s) > max); },
     flag: function (ax, f) { if (ax.flags.indexOf(f) < 0) ax.flags.push(f); },
     isoNow: function (flow) { return new Date(flow.host.now()).toISOString(); },
   };
@@ -214,10 +252,7 @@
       var base = EV.project(login, { userExtraFields: O.user_extra_fields === 'copy' ? 'copy' : 'absent', enterprise: O.enterprise });
       var flow = {
         host: host, options: O, login: login, base: base, storedUser: shallow(base.user, 'user_id', base.user.user_id),
-        actions: list.map(function (a, i) {
-          return { index: i, name: a.name, id: a.id || a.name, secrets: a.secrets || {}, status: 'pending',
-            runs: 0, flags: [], error: null, settled: false, run: null, redirectedThisRun: false, renderedThisRun: false };
-        }),
+        actions: actionRecords(list),
         commands: [], apiErrors: new SetCtor(),
         pending: {
           idClaims: {}, accessClaims: {}, scopeEdits: [], mfa: null, factors: [], mfaCommands: 0,
@@ -237,7 +272,7 @@
         cacheStore: O.cache_mode === 'per-execution' ? new MapCtor() : workerCache,
         cacheSideEffects: 0,
         apis: [],   // every api object of the flow (release() unties them)
-        eventParts: null, eventVersion: 0,   // see startRun
+        eventParts: null, eventVersion: 0, shapes: null,   // see startRun and eventParts
       };
       flow.URL = urlCtor();
       flow.jwt = function () { if (jwtModule === null) jwtModule = host.require('jsonwebtoken'); return jwtModule; };
@@ -252,6 +287,16 @@
       };
       flow.cacheApi = function (i, rec, limits) { return cacheApi(flow, i, rec, limits); };
       return flow;
+    }
+
+    function actionRecords(list) {
+      var out = [];
+      for (var i = 0; i < list.length; i++) {
+        var a = list[i];
+        out.push({ index: i, name: a.name, id: a.id || a.name, secrets: a.secrets || {}, status: 'pending',
+          runs: 0, flags: [], error: null, settled: false, run: null, redirectedThisRun: false, renderedThisRun: false });
+      }
+      return out;
     }
 
     // release(flow): the flow is over and its result read: cut the reference cycles its
@@ -269,6 +314,10 @@
       var c = flow.cursor;
       if (c.index >= flow.actions.length) return null;
       return { index: c.index, name: flow.actions[c.index].name, handler: c.handler };
+    }
+    // isNext(flow, i): whether next(flow) is Action i (without making the object).
+    function isNext(flow, i) {
+      return flow.state === 'running' && flow.cursor.index === i && i < flow.actions.length;
     }
 
     // ---------------------------------------------------------------- one step
@@ -288,7 +337,7 @@
     function startRun(flow, i) {
       var ax = flow.actions[i];
       if (ax.run && ax.run.leg === flow.leg && ax.run.handler === flow.cursor.handler && !ax.settled) return ax.run;
-      if (next(flow) === null || flow.cursor.index !== i) throw new Error('Action ' + i + ' is not the next step of this flow');
+      if (!isNext(flow, i)) throw new Error('Action ' + i + ' is not the next step of this flow');
       // The event's parts as the flow holds them (shared: the lazy copy never writes to them),
       // rebuilt only when something they show changed (flow.eventVersion), then this
       // Action's secrets (and a form's fields).
@@ -297,7 +346,7 @@
       var src = Object.create(parts.src), descs = parts.descs;
       if (flow.cursor.handler === 'onContinuePostLogin' && flow.carried.prompt) {
         src.prompt = flow.carried.prompt;
-        descs = parts.withPrompt;
+        descs = parts.withPrompt || (parts.withPrompt = lazyDescriptors(parts.keys.concat(['prompt', 'secrets'])));
       }
       src.secrets = ax.secrets;
       var ev = lazyCopy(src, descs);
@@ -335,9 +384,20 @@
         src.authentication = shallow(auth, 'methods', (auth.methods || []).concat(flow.carried.methods));
       }
       if (flow.carried.request) src.request = flow.carried.request;
-      var keys = objectKeys(src);
-      return { version: flow.eventVersion, src: src, descs: lazyDescriptors(keys.concat(['secrets'])),
-        withPrompt: lazyDescriptors(keys.concat(['prompt', 'secrets'])) };
+      var keys = objectKeys(src), prev = flow.eventParts;
+      // The values of the parts are never changed while the flow runs (a change makes new
+      // parts with new objects for what it changed): what copying them needs holds for the
+      // whole flow (copyOf).
+      src[SHAPES] = flow.shapes || (flow.shapes = new MapCtor());
+      // The same keys as the parts before (the usual case): their descriptors too.
+      var descs = prev !== null && sameKeys(prev.keys, keys) ? prev.descs : lazyDescriptors(keys.concat(['secrets']));
+      // withPrompt (a form's fields after prompt.render) is made when a step needs it.
+      return { version: flow.eventVersion, src: src, keys: keys, descs: descs, withPrompt: null };
+    }
+    function sameKeys(a, b) {
+      if (a.length !== b.length) return false;
+      for (var n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
+      return true;
     }
     function shallow(obj, key, value) {
       var out = {};
@@ -418,7 +478,9 @@
           ? { index: i, handler: 'onContinuePostLogin' } : { index: i + 1, handler: 'onExecutePostLogin' };
       } else {
         ax.status = 'ok';
-        flow.cursor = { index: i + 1, handler: 'onExecutePostLogin' };
+        var c = flow.cursor;   // only the flow holds it: moved on in place
+        c.index = i + 1;
+        c.handler = 'onExecutePostLogin';
       }
       if (flow.state !== 'running' && flow.state !== 'suspended') {
         for (var j = i + 1; j < flow.actions.length; j++) if (flow.actions[j].status === 'pending') flow.actions[j].status = 'skipped';
@@ -509,8 +571,8 @@
           options = options || {};
           if (++flow.cacheSideEffects > L.sideEffects) return err('MaxSideEffectsExceeded');
           if (typeof key !== 'string' || typeof value !== 'string') return err('FailedToSetCacheRecord');
-          if (U.bytes(key) > L.keyBytes) return err('CacheKeySizeExceeded');
-          if (U.bytes(value) > L.valueBytes) return err('CacheValueSizeExceeded');
+          if (U.over(key, L.keyBytes)) return err('CacheKeySizeExceeded');
+          if (U.over(value, L.valueBytes)) return err('CacheValueSizeExceeded');
           var t = now(), expires = t + L.ttl;
           if (options.ttl !== undefined) {
             if (typeof options.ttl !== 'number' || !(options.ttl > 0) || options.ttl > L.maxTtl) return err('InvalidExpiry');
@@ -662,7 +724,7 @@
     }
 
     return {
-      settings: O, newFlow: newFlow, next: next, event: event, api: api, handler: handler,
+      settings: O, newFlow: newFlow, next: next, isNext: isNext, start: startRun, event: event, api: api, handler: handler,
       afterAction: afterAction, resume: resume, finishFlow: finishFlow, release: release,
       CHANGE_FIELDS: CH.ROW,   // fields a change row of finishFlow(flow, true).changes
       // The standard ID-token claims of the login (what a failed flow leaves).

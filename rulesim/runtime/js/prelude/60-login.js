@@ -50,6 +50,13 @@
     // Auth0 always hands rules empty token-claim objects to fill.
     if (ctx.idToken === undefined) ctx.idToken = {};
     if (ctx.accessToken === undefined) ctx.accessToken = {};
+    // A sandbox of Actions without rules has no Rules view: nothing would ever see the
+    // tracking proxies (beginActions reads the raw objects).
+    if (AOPT !== null && NRULES === 0) {
+      S.userRaw = login.user || {};
+      S.contextRaw = ctx;
+      return;
+    }
     adoptUser(login.user || {});
     adoptContext(ctx);
   }

@@ -101,7 +101,7 @@
   function beginActions(loginJson) {
     if (S.failed || redirectPending()) return 1;
     var login = loginJson;
-    if (!login && NRULES === 0) login = { user: rawCopy(S.userRaw), context: rawCopy(S.contextRaw) };
+    if (!login && NRULES === 0) login = loginAsBegun();
     var ran = [], granted = null, primary;
     for (var k = 0; k < NRULES; k++) if (S.runs[k] !== undefined && S.runs[k].started) ran.push(AOPT.ruleIds[k]);
     if (NRULES > 0) {
@@ -121,14 +121,23 @@
     S.flowResult = null;
     return 0;
   }
+  // The login as it began, for a sandbox without rules: the raw user and context as begin()
+  // left them (no Rules view, beginLogin), or unwrapped copies when the login came from
+  // another sandbox's state (beginFrom adopts them: their watched parts are proxies).
+  function loginAsBegun() {
+    if (S.user === null) return { user: S.userRaw, context: S.contextRaw };
+    return { user: rawCopy(S.userRaw), context: rawCopy(S.contextRaw) };
+  }
   function rawCopy(raw) {   // a shallow copy with the watched parts unwrapped (30-tracking.js)
     var out = {};
     for (var k in raw) out[k] = unwrap(raw[k]);
     return out;
   }
+  // actionsState(): the suspended flow's {state, kind, url, promptId} as JSON; '' when there is
+  // no flow or it is not suspended (all the host needs to know then: it stops).
   function actionsState() {
     var f = S && S.flow;
-    if (!f) return '';
+    if (!f || f.state !== 'suspended') return '';
     var susp = f.suspension;
     return jsonStringify({ state: f.state, kind: susp ? susp.kind : null, url: susp && susp.url ? susp.url : null,
       promptId: susp && susp.promptId ? susp.promptId : null });
@@ -154,27 +163,40 @@
     S.driven = i;
     return startActionStep(i);
   }
+  // The run of an Action step: newRun's fields and the Actions' own, in one literal (one
+  // object shape for every step).
+  function newActionRun(leg, j) {
+    return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0,
+      flags: null, errName: null, leg: leg, action: j, handler: null, text: null, chained: false, handover: false,
+      cpuUs: 0, chainCpu: 0, flagsFrom: 0, t0: 0, settledAt: 0 };
+  }
   function startActionStep(i) {
     var s = i - NRULES, leg = (s / NA) | 0, j = s - leg * NA;
-    var run = S.runs[i] = newRun(i);
+    var run = S.runs[i] = newActionRun(leg, j);
     S.current = i;
-    run.leg = leg; run.action = j; run.handler = null; run.text = null;
-    run.chained = false; run.handover = false; run.cpuUs = 0; run.chainCpu = 0;
-    var flow = S.flow, step = flow ? AX.next(flow) : null;
-    if (step === null || step.index !== j) { run.done = true; return STATUS.FAILED; }
+    var flow = S.flow;
+    if (!flow || !AX.isNext(flow, j)) { run.done = true; return STATUS.FAILED; }
     run.started = true;
     run.outcome = 'ok';
-    run.handler = step.handler;
+    var handler = run.handler = flow.cursor.handler;
     run.flagsFrom = flow.actions[j].flags.length;
     var inst = instance(j), fn, p;
     if (inst.error !== null) { settleAction(i, { error: inst.error, kind: 'module' }); return actionStatus(i); }
-    try { fn = AX.handler(inst.module.exports, step.handler); } catch (e) { settleAction(i, { error: e, kind: 'invalid_handler' }); return actionStatus(i); }
-    var ev = AX.event(flow, j), api = AX.api(flow, j);
-    try { p = fn(ev, api); } catch (e) { settleAction(i, { error: e, kind: 'exception' }); return actionStatus(i); }
+    try { fn = AX.handler(inst.module.exports, handler); } catch (e) { settleAction(i, { error: e, kind: 'invalid_handler' }); return actionStatus(i); }
+    var r = AX.start(flow, j);
+    try { p = fn(r.event, r.api); } catch (e) { settleAction(i, { error: e, kind: 'exception' }); return actionStatus(i); }
     // An async function returns the intrinsic Promise: its settling is a promise job.
-    promiseThen.call(p, function () { settleAction(i, undefined); chainStep(i); },
-      function (e) { settleAction(i, { error: e, kind: 'rejected' }); chainStep(i); });
+    var react = reactions(i);
+    promiseThen.call(p, react[0], react[1]);
     return actionStatus(i);
+  }
+  // reactions(i): step i's promise reactions [resolved, rejected], made once per sandbox (the
+  // step numbers are the same for every login).
+  var stepReactions = [];
+  function reactions(i) {
+    return stepReactions[i] || (stepReactions[i] = [
+      function () { settleAction(i, undefined); chainStep(i); },
+      function (e) { settleAction(i, { error: e, kind: 'rejected' }); chainStep(i); }]);
   }
   // chainStep(i): when step i settled inside promise jobs and the flow goes on in the same leg,
   // start the next step at once, in the same jobs: a flow of Actions that do not wait costs
@@ -182,10 +204,15 @@
   // (runActionStep). Its engine time is measured here (tick(), which also opens its own CPU
   // budget) and taken off the time of the step the host was driving.
   function chainStep(i) {
+    // When step i ran chained, settling it has just read the clock (chainTime): that reading,
+    // and the CPU budget it opened, start the next step too (one native call fewer per step).
+    // Taken once.
+    var settled = S !== null && S.runs[i] !== undefined ? S.runs[i] : null, t0 = 0;
+    if (settled !== null) { t0 = settled.settledAt; settled.settledAt = 0; }
     if (S === null || S.ended || !S.flow || S.flow.state !== 'running' || S.failed) return;
     var next = i + 1, s = next - NRULES;
     if (s % NA === 0 || S.runs[next] !== undefined) return;   // the leg is over, or it started
-    var t0 = tick();
+    if (t0 === 0) t0 = tick();
     startActionStep(next);
     var run = S.runs[next];
     run.chained = true;
@@ -193,10 +220,11 @@
     if (run.done) chainTime(run);
   }
   function chainTime(run) {
-    var t = tick() - run.t0;
+    var now = tick(), t = now - run.t0;
     run.cpuUs = t;
     var driven = S.runs[S.driven];
     if (driven !== undefined && driven !== run) driven.chainCpu += t;
+    return now;
   }
   function actionStatus(i) {
     var run = S.runs[i];
@@ -215,7 +243,7 @@
     var run = S.runs[i];
     if (run === undefined || run.done || S.ended) return;
     run.done = true;
-    if (run.chained) chainTime(run);
+    if (run.chained) run.settledAt = chainTime(run);
     var j = run.action, flow = S.flow;
     if (outcome && outcome.error !== undefined) {
       var c = classifyThrown(outcome.error, true);   // memory and stack limits, a module rulesim lacks
@@ -227,10 +255,12 @@
       }
     }
     AX.afterAction(flow, j, outcome);
-    var ax = flow.actions[j], label = 'action `' + NAMES[ACTIVE_POS[i]] + '`';
+    var ax = flow.actions[j];
     run.outcome = FLOW_OUTCOME[ax.status] || 'ok';
-    run.flags = ax.flags.slice(run.flagsFrom);
-    if (ax.status === 'suspended' && flow.suspension) run.flags.push(flow.suspension.kind);
+    // The flags this step added (null when none).
+    var flags = ax.flags.length > run.flagsFrom ? ax.flags.slice(run.flagsFrom) : null;
+    if (ax.status === 'suspended' && flow.suspension) (flags || (flags = [])).push(flow.suspension.kind);
+    run.flags = flags;
     if (ax.status === 'denied') {
       run.code = FLOW_CODES[flow.deny.kind] || flow.deny.kind;
       run.message = flow.deny.reason;
@@ -239,10 +269,9 @@
       run.message = ax.error.message;
     }
     if (run.message !== null) {
-      var text = stringOf(run.message);
+      var text = stringOf(run.message), label = 'action `' + NAMES[ACTIVE_POS[i]] + '`';
       run.text = text.indexOf(label) === 0 ? text : label + (run.line ? ' (line ' + run.line + ')' : '') + ': ' + text;
     }
-    if (!run.flags.length) run.flags = null;
   }
 
   // ---------------------------------------------------------------- the login's record
