@@ -39,6 +39,7 @@ MANAGEMENT_LATENCY_MS = 35.0
 _DONE, _PENDING, _FAILED, _PENDING_IO = (int(Status.DONE), int(Status.PENDING),
                                          int(Status.FAILED), int(Status.PENDING_IO))
 _JOBS_LEFT = int(Status.JOBS_LEFT)
+_CHAINED = int(Status.CHAINED)
 _perf = time.perf_counter_ns
 
 
@@ -182,7 +183,10 @@ class Host:
         invalid = sb.invalid
         run_rule = sb.run_rule   # the hot call: no wrapper frames
         perf = _perf
+        skip_to = lo   # Action steps before it ran chained after the one the host drove
         for i in range(lo, hi):
+            if i < skip_to:
+                continue
             if first_status is not None and i == lo:
                 st = first_status
                 rule_start = res.rule_start
@@ -202,6 +206,13 @@ class Host:
                         # The common case: the rule called back synchronously.
                         cpu_ns[i] += perf() - t
                         io_ms[i] = 0.0
+                        continue
+                    if st >= _CHAINED:
+                        # Done, and so are the next Action steps it chained (Status.CHAINED).
+                        cpu_ns[i] += perf() - t
+                        io_ms[i] = 0.0
+                        skip_to = i + 1 + st // _CHAINED
+                        state.current = skip_to - 1
                         continue
                 res.rule_start = rule_start
                 if st & _JOBS_LEFT:
@@ -237,7 +248,10 @@ class Host:
                 return
             cpu_ns[i] += _perf() - t
             io_ms[i] = state.now - rule_start
-            if st != _DONE:
+            if st >= _CHAINED:
+                skip_to = i + 1 + st // _CHAINED
+                state.current = skip_to - 1
+            elif st != _DONE:
                 res.stopped = True
                 return
 

@@ -65,6 +65,10 @@ class Status(enum.IntFlag):
     """The rule is waiting and host operations are queued in the outbox."""
     JOBS_LEFT = 4
     """Added to DONE or FAILED: promise jobs may be queued; run them before the next rule."""
+    CHAINED = 256
+    """The unit of an Action step's DONE that says how many of the next steps of its leg are
+    done too (``status // CHAINED``): they ran chained in promise jobs and the host has
+    nothing to drive in them (``85-actions.js``, ``Host.run_rules``)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -87,8 +87,21 @@
   }
 
   // ---------------------------------------------------------------- steps
-  function runStep(i) { return i < NRULES ? runRule(i) : runActionStep(i); }
-  function stepStatus(i) { return i < NRULES ? status(i) : actionStatus(i); }
+  function runStep(i) { return i < NRULES ? runRule(i) : withChained(i, runActionStep(i)); }
+  function stepStatus(i) { return i < NRULES ? status(i) : withChained(i, actionStatus(i)); }
+  // A DONE step tells the host how many of the next steps of its leg ran chained after it and
+  // are done too (STATUS.CHAINED units): the host skips them, it would only read DONE from
+  // each (their times are measured here). The flow still runs, so each of them was DONE.
+  function withChained(i, st) {
+    if (st !== STATUS.DONE) return st;
+    var end = NRULES + (((i - NRULES) / NA) | 0) * NA + NA, k = 0;
+    for (var j = i + 1; j < end; j++) {
+      var r = S.runs[j];
+      if (r === undefined || !r.chained || !r.done) break;
+      k++;
+    }
+    return k * STATUS.CHAINED;
+  }
   function stepHostFail(i, code, message) {
     if (i < NRULES) { hostFail(i, code, message); return; }
     if (!S || !S.flow || S.runs[i] === undefined || S.runs[i].done) return;
