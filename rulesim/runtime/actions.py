@@ -1,12 +1,14 @@
 """The JavaScript side of post-login Actions, as sources the sandbox evaluates.
 
-``runtime/js/actions/`` holds five function expressions:
+``runtime/js/actions/`` holds seven function expressions:
 
 * ``event.js``: the v3 ``event`` projected from rulesim's canonical login;
 * ``api.js``: the ``api`` object as a command recorder with Auth0's validators and limits;
 * ``flow.js``: the flow state machine (commands applied at the end, deny, suspension and
   resumption, optimistic metadata, the result the application receives);
 * ``changes.js``: the flow's ``api`` commands as rows of the ``changes`` table;
+* ``cache.js``: ``api.cache`` with Auth0's limits and result codes;
+* ``result.js``: what the application receives when a flow ends (``finishFlow``);
 * ``node_globals.js``: the Node 18/22 globals Actions use (``fetch`` over the host-operation
   outbox, ``URL``, ``TextEncoder``, ``structuredClone``, ``AbortController``, ``process``).
 
@@ -38,6 +40,8 @@ JS_FILES: Mapping[str, str] = {
     "api": "api.js",
     "globals": "node_globals.js",
     "changes": "changes.js",
+    "cache": "cache.js",
+    "result": "result.js",
     "flow": "flow.js",
 }
 """The parts of the Actions runtime, by the name ``flow.js`` receives them under."""
@@ -162,5 +166,6 @@ def actions_js() -> str:
     >>> src.startswith("(function makeInstallActions")
     True
     """
-    parts = ", ".join(f"{key}: {_source(JS_FILES[key])}" for key in ("event", "api", "globals", "changes"))
+    parts = ", ".join(f"{key}: {_source(JS_FILES[key])}"
+                      for key in ("event", "api", "globals", "changes", "cache", "result"))
     return f"{_source(JS_FILES['flow'])}({{{parts}}})"
