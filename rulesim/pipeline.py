@@ -322,8 +322,8 @@ class Pipeline:
                                  f"({host.labels[i]} was waiting)")
                 state.now = max(state.now, leg_start + deadline)
                 break
-            if res.fatal is not None:
-                break
+            if res.fatal is not None or not res.stopped:
+                break   # not stopped: every step was DONE, the flow ran to its end
             flow = sb.actions_state()
             if flow.get("state") != "suspended" or leg + 1 >= MAX_LEGS:
                 break
