@@ -369,7 +369,7 @@ class Pipeline:
         if block is None or block.actions is None or not block.actions["mw"]:
             return
         store = self.host.store
-        self.host.observe_login_user(res.state.payload)
+        res.state.observe_user()
         for _, user_id, writes in block.actions["mw"]:
             for write in writes:
                 for field, op in (("app_metadata", "updateAppMetadata"),

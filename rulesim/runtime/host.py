@@ -101,7 +101,7 @@ class Host:
         self.written: set[str] = set()
         """Users whose metadata a rule persisted since the last :meth:`reset_store`."""
         self._store: UserStore | None = None
-        self._observed: str | None = None   # the payload with_persisted made last
+        self._observed: str | None = None   # the payload with_persisted made last (observed)
 
     @property
     def store(self) -> UserStore:
@@ -123,14 +123,6 @@ class Host:
         out = json.dumps(login, separators=(",", ":"))
         self._observed = out
         return out
-
-    def observe_login_user(self, payload: str) -> None:
-        """Let the store learn the user of the login running ``payload`` (see
-        :meth:`UserStore.observe`), unless :meth:`with_persisted` made that payload just now
-        (it observed the user already: the payload is not parsed again)."""
-        if payload is self._observed:
-            return
-        self.store.observe(json.loads(payload).get("user") or {})
 
     # --- passes ---------------------------------------------------------------------------------
     def begin_pass(self, payload: str, login_id: str, seed: int, *,
@@ -207,13 +199,6 @@ class Host:
                         cpu_ns[i] += perf() - t
                         io_ms[i] = 0.0
                         continue
-                    if st >= _CHAINED:
-                        # Done, and so are the next Action steps it chained (Status.CHAINED).
-                        cpu_ns[i] += perf() - t
-                        io_ms[i] = 0.0
-                        skip_to = i + 1 + st // _CHAINED
-                        state.current = skip_to - 1
-                        continue
                 res.rule_start = rule_start
                 if st & _JOBS_LEFT:
                     st &= ~_JOBS_LEFT
@@ -249,6 +234,7 @@ class Host:
             cpu_ns[i] += _perf() - t
             io_ms[i] = state.now - rule_start
             if st >= _CHAINED:
+                # Done, and so are the next Action steps it chained (Status.CHAINED).
                 skip_to = i + 1 + st // _CHAINED
                 state.current = skip_to - 1
             elif st != _DONE:
@@ -349,7 +335,8 @@ class LoginHost:
     def __init__(self, host: Host, login_id: str, seed: int, payload: str) -> None:
         self.host = host
         self.payload = payload
-        self.observed = False
+        # The store knows the login's user already when with_persisted made this payload.
+        self.observed = payload is host._observed
         self.sb = host.sandbox
         self.login_id = login_id
         self.seed = seed
@@ -431,7 +418,7 @@ class LoginHost:
         op = str(payload.get("op"))
         args = payload.get("args") or {}
         self.mgmt_ops.append((op, args))
-        self._observe()
+        self.observe_user()
         url = f"/api/v2/users/{args.get('id', '')}" if "id" in args else "/api/v2/users"
         try:
             result, changes = self.host.store.call(op, args)
@@ -459,16 +446,17 @@ class LoginHost:
         heapq.heappush(self.events, (self.now + MANAGEMENT_LATENCY_MS, op_id,
                                      len(self.calls) - 1, err, resp))
 
-    def _observe(self) -> None:
+    def observe_user(self) -> None:
+        """Let the store learn this login's user (:meth:`UserStore.observe`), once a login:
+        the first time a rule talks to the API, or the Actions' metadata is written."""
         if not self.observed:
-            # The store learns the login's user the first time a rule talks to the API.
             self.observed = True
             self.host.store.observe(json.loads(self.payload).get("user") or {})
 
     def replay_mgmt(self, op: str, args: Any) -> None:
         """Apply to this host's store a Management API call another host answered."""
         self.mgmt_ops.append((op, args))
-        self._observe()
+        self.observe_user()
         with contextlib.suppress(ManagementApiError):
             _, changes = self.host.store.call(op, args)
             for ch in changes:
