@@ -395,3 +395,31 @@ def test_the_timeout_setting_is_each_legs_budget() -> None:
     r = run(slow, action_settings={"timeout_ms": 10_000})
     assert (r.outcome, r.code) == ("timeout", "pipeline_timeout")
     assert "within 10000 ms" in r.login["error_message"]
+
+
+# --- how the host drives a flow -------------------------------------------------------------
+
+
+def test_the_host_drives_only_the_first_step_of_actions_that_chain_and_skips_the_flow_state() -> None:
+    h = Harness([], actions=[module("api.idToken.setCustomClaim('https://x/a', 1);"),
+                             module("api.idToken.setCustomClaim('https://x/b', 2);"),
+                             module("api.idToken.setCustomClaim('https://x/c', 3);")])
+    sb = h.pipeline.sandbox
+    driven: list[int] = []
+    run_rule, actions_state = sb.run_rule, sb.actions_state
+
+    def counting_run_rule(i: int) -> int:
+        driven.append(i)
+        return run_rule(i)
+
+    def no_state() -> Any:
+        raise AssertionError("a flow whose steps were all DONE ran to its end")
+
+    sb.run_rule = counting_run_rule
+    sb.actions_state = no_state
+    r = h.login()
+    sb.run_rule, sb.actions_state = run_rule, actions_state
+    assert r.outcome == "allowed"
+    assert [r.id_token[f"https://x/{k}"] for k in "abc"] == [1, 2, 3]
+    # The second and third Actions ran chained in promise jobs after the first settled.
+    assert driven == [0]
