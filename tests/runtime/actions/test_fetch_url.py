@@ -29,6 +29,8 @@ TRICKY = [
     "https:a/b", "https:///a/b", "HTTPS://A/B", "https://a//b//", "https://a/?a=1&b=2&a=3",
     "https://a/b?q=1/2?3", "https://a/~x!$&'()*+,;=:@", "https://a/p`{}", "https://a/p<>",
     "https://a/%", "https://a/%ff", "https://a-b.c-d.example/", "https://a/b;c", "http://1.2.3.4/",
+    "http://0x10/", "http://1.2.3/", "http://010.1.1.1/", "http://1.2.3.4.5/", "http://0/",
+    "http://4294967295/", "http://999.1.1.1/", "http://1.2.3.0x4/",
     "file:///etc/passwd", "ftp://a/b", "ws://a/b", "foo:/.//p", "mailto:x@y", "data:text/plain,hi",
 ]
 
