@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 
 import pytest
 from module_harness import ModuleHarness
@@ -88,6 +91,43 @@ def test_whatwg_url_parses_and_resolves_like_node(
 ) -> None:
     args = json.dumps(href) + ("" if base is None else ", " + json.dumps(base))
     assert harness.eval(f"new (require('url').URL)({args}).href") == expected
+
+
+# Hosts of special URLs that end in a number are IPv4 addresses (WHATWG host parsing); Node's
+# answers (null: Node throws "Invalid URL").
+IPV4_HOSTS = [
+    ("http://0x10/", "http://0.0.0.16/"), ("http://1.2.3/", "http://1.2.0.3/"),
+    ("http://010.1.1.1/", "http://8.1.1.1/"), ("http://999.1.1.1/", None),
+    ("http://1.2.3.4.5/", None), ("http://4294967295/", "http://255.255.255.255/"),
+    ("http://0/", "http://0.0.0.0/"), ("http://1.2.3.0x4/", "http://1.2.3.4/"),
+    ("http://a.0x/", None), ("http://1.2.3.4./", "http://1.2.3.4/"), ("http://09.1.1.1/", None),
+    ("https://example.com/", "https://example.com/"), ("http://a.1/", None),
+    ("http://0x/", "http://0.0.0.0/"), ("http://1.256/", "http://1.0.1.0/"),
+    ("file://1.2.3/x", "file://1.2.0.3/x"), ("ws://0x7f.1/", "ws://127.0.0.1/"),
+    ("foo://0x10/", "foo://0x10/"),
+]
+IPV4_CHECK = """(function (inputs) {
+  return inputs.map(function (u) { try { return new URL(u).href; } catch (e) { return null; } });
+})(%s)"""
+
+
+def test_whatwg_url_reads_hosts_that_end_in_a_number_as_ipv4_like_node(
+        harness: ModuleHarness) -> None:
+    inputs = [u for u, _ in IPV4_HOSTS]
+    got = harness.eval(IPV4_CHECK.replace("URL(u)", "(require('url').URL)(u)") % json.dumps(inputs))
+    assert got == [href for _, href in IPV4_HOSTS]
+
+
+def test_the_ipv4_table_is_what_node_answers() -> None:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is required in CI")
+        pytest.skip("node is not installed")
+    script = "console.log(JSON.stringify(" + IPV4_CHECK % json.dumps([u for u, _ in IPV4_HOSTS]) + "))"
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True,
+                          timeout=60)
+    assert json.loads(done.stdout) == [href for _, href in IPV4_HOSTS]
 
 
 def test_url_search_params_are_live_and_form_encoded(harness: ModuleHarness) -> None:

@@ -65,6 +65,41 @@
     return joined.charAt(0) === '/' ? joined : '/' + joined;
   }
 
+  // WHATWG host parsing of a special URL: a host whose last label is a number (decimal, 0x
+  // hex or 0-led octal: "ends in a number") is an IPv4 address, written back in dotted
+  // decimal (http://0x10/ is http://0.0.0.16/); one that is not a valid address is invalid.
+  function endsInNumber(hostname) {
+    var labels = hostname.split('.');
+    if (labels[labels.length - 1] === '') {
+      if (labels.length === 1) return false;
+      labels.pop();
+    }
+    var last = labels[labels.length - 1];
+    return /^[0-9]+$/.test(last) || /^0x[0-9a-f]*$/i.test(last);
+  }
+  function ipv4Number(text) {
+    var radix = 10;
+    if (/^0x/i.test(text)) { text = text.slice(2); radix = 16; } else if (text.length > 1 && text.charAt(0) === '0') { text = text.slice(1); radix = 8; }
+    if (text === '') return radix === 10 ? NaN : 0;
+    var digits = radix === 16 ? /^[0-9a-f]+$/i : (radix === 8 ? /^[0-7]+$/ : /^[0-9]+$/);
+    return digits.test(text) ? parseInt(text, radix) : NaN;
+  }
+  function parseIPv4(hostname, input) {
+    var labels = hostname.split('.');
+    if (labels[labels.length - 1] === '') labels.pop();
+    if (labels.length > 4) throw invalid(input);
+    var numbers = labels.map(ipv4Number);
+    for (var i = 0; i < numbers.length; i++) {
+      if (numbers[i] !== numbers[i] || (i < numbers.length - 1 && numbers[i] > 255)) throw invalid(input);
+    }
+    var address = numbers[numbers.length - 1];
+    if (address >= Math.pow(256, 5 - numbers.length)) throw invalid(input);
+    for (i = 0; i < numbers.length - 1; i++) address += numbers[i] * Math.pow(256, 3 - i);
+    var out = [];
+    for (i = 0; i < 4; i++) { out.unshift(String(address % 256)); address = Math.floor(address / 256); }
+    return out.join('.');
+  }
+
   // Splits `rest` (after the scheme) into its parts, on its own.
   function parseAuthority(auth, rec, input) {
     var at = auth.lastIndexOf('@');
@@ -82,6 +117,7 @@
     hostname = hostname.toLowerCase();
     if (/[\s#%/:<>?@[\\\]^|]/.test(hostname.replace(/^\[.*\]$/, 'ipv6'))) throw invalid(input);
     if (rec.protocol !== 'file:' && SPECIAL[rec.protocol] !== undefined && hostname === '') throw invalid(input);
+    if (SPECIAL[rec.protocol] !== undefined && hostname !== '' && endsInNumber(hostname)) hostname = parseIPv4(hostname, input);
     var port = m[2] === undefined ? '' : m[2];
     if (port !== '') {
       if (!/^\d+$/.test(port) || Number(port) > 65535) throw invalid(input);
