@@ -76,8 +76,10 @@
       d.get = function () {
         var copies = this[COPIES];
         if (hasOwn.call(copies, k)) return copies[k];
-        var src = this[SRC];
-        return (copies[k] = copyOf(src[k], src[SHAPES]));
+        var src = this[SRC], v = src[k];
+        // A string, number, boolean or null is its own copy.
+        if (v === null || typeof v !== 'object') return (copies[k] = v);
+        return (copies[k] = copyOf(v, src[SHAPES]));
       };
       d.set = function (v) { this[COPIES][k] = v; };
     }
@@ -90,27 +92,16 @@
   // map (src[SHAPES] is undefined).
   var SHAPES = Symbol('shapes');
   // copyOf(v, shapes): what a lazy copy holds for source value v: a lazy copy of a large plain
-  // object (six keys or more, inherited enumerable ones counted: an Action reads a few of its
-  // fields), else a plain copy (U.clone).
+  // object (six own keys or more: an Action reads a few of its fields), else a plain copy
+  // (U.clone). Lazy or plain, the copy has v's own keys and the same values; which one it
+  // is only decides what the copy costs.
   function copyOf(v, shapes) {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return U.clone(v);
     var known = shapes !== undefined ? shapes.get(v) : undefined;
-    if (known !== undefined && known.descs !== null) return lazyCopy(v, known.descs);
-    var keys = known !== undefined ? known.keys : objectKeys(v);
-    // The own keys decide when there are six; else the for-in count (what Object.prototype
-    // holds may change at any time).
-    if (keys.length < 6 && !sixEnumerable(v)) {
-      if (shapes !== undefined && known === undefined) shapes.set(v, { keys: keys, descs: null });
-      return cloneKeys(v, keys);
-    }
-    var descs = lazyDescriptors(keys);
-    if (shapes !== undefined && keys.length >= 6) shapes.set(v, { keys: keys, descs: descs });
-    return lazyCopy(v, descs);
-  }
-  function sixEnumerable(v) {
-    var n = 0;
-    for (var k in v) if (++n >= 6) return true;
-    return false;
+    if (known !== undefined) return known.descs !== null ? lazyCopy(v, known.descs) : cloneKeys(v, known.keys);
+    var keys = objectKeys(v), descs = keys.length < 6 ? null : lazyDescriptors(keys);
+    if (shapes !== undefined) shapes.set(v, { keys: keys, descs: descs });
+    return descs === null ? cloneKeys(v, keys) : lazyCopy(v, descs);
   }
   // U.clone(v) for a plain object v whose own keys are `keys`.
   function cloneKeys(v, keys) {
