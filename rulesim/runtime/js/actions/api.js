@@ -74,25 +74,35 @@
       set: function (v) { keep(this, v); } });
   });
 
+  // The step's context: what build() knows; withCommands adds the rest when the first
+  // namespace is read (most steps read none or one).
   function build(flow, i, event, handler) {
     var api = Object.create(API_PROTO);
-    api[NS] = { flow: flow, i: i, event: event, handler: handler, api: api, ax: flow.actions[i], P: flow.pending,
-      O: flow.options, bad: null, rec: null, built: [] };
+    api[NS] = { flow: flow, i: i, event: event, handler: handler, api: api, rec: null };
     return api;
   }
 
-  // release(api): drop the namespaces (their methods refer to the api: a reference cycle).
+  // release(api): drop the namespaces (their methods refer to the api: a reference cycle) and
+  // the context's reference to the api (another).
   function release(api) {
     var c = api[NS];
     if (!c) return;
-    for (var n = 0; n < c.built.length; n++) delete api[c.built[n]];
-    c.flow = c.event = c.api = c.ax = c.P = c.bad = c.rec = null;
-    c.built = [];
+    if (c.rec !== null) {
+      for (var n = 0; n < c.built.length; n++) delete api[c.built[n]];
+      c.ax = c.P = c.bad = c.rec = null;
+      c.built = [];
+    }
+    c.flow = c.event = c.api = null;
   }
 
-  // withCommands(c): the two functions every namespace of one api uses, made once per api.
+  // withCommands(c): the two functions every namespace of one api uses, made once per api,
+  // and the parts of the flow the namespaces read (c.ax, c.P, c.O).
   function withCommands(c) {
-    var flow = c.flow, i = c.i, handler = c.handler, ax = c.ax, O = c.O;
+    // (An api read after its flow was released has no flow: its methods fail when called.)
+    var flow = c.flow, i = c.i, handler = c.handler, ax = c.ax = flow ? flow.actions[i] : null;
+    var O = c.O = flow ? flow.options : null;
+    c.P = flow ? flow.pending : null;
+    c.built = [];
 
     // An error thrown by an api method: the flow knows it came from an invalid argument.
     function bad(message, Ctor) {

@@ -93,20 +93,41 @@
   var SHAPES = Symbol('shapes');
   // copyOf(v, shapes): what a lazy copy holds for source value v: a lazy copy of a large plain
   // object (six own keys or more: an Action reads a few of its fields), else a plain copy
-  // (U.clone). Lazy or plain, the copy has v's own keys and the same values; which one it
+  // (copyData). Lazy or plain, the copy has v's own keys and the same values; which one it
   // is only decides what the copy costs.
   function copyOf(v, shapes) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return U.clone(v);
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return copyData(v);
     var known = shapes !== undefined ? shapes.get(v) : undefined;
     if (known !== undefined) return known.descs !== null ? lazyCopy(v, known.descs) : cloneKeys(v, known.keys);
     var keys = objectKeys(v), descs = keys.length < 6 ? null : lazyDescriptors(keys);
     if (shapes !== undefined) shapes.set(v, { keys: keys, descs: descs });
     return descs === null ? cloneKeys(v, keys) : lazyCopy(v, descs);
   }
-  // U.clone(v) for a plain object v whose own keys are `keys`.
+  // copyData(v) for a plain object v whose own keys are `keys`.
   function cloneKeys(v, keys) {
     var out = {};
-    for (var n = 0; n < keys.length; n++) out[keys[n]] = U.clone(v[keys[n]]);
+    for (var n = 0; n < keys.length; n++) {
+      var x = v[keys[n]];
+      out[keys[n]] = x === null || typeof x !== 'object' ? x : copyData(x);
+    }
+    return out;
+  }
+  // copyData(v): a deep copy of v, an object or array of the event's parts. Those are JSON
+  // data (the login, its projection, committed metadata: plain objects, arrays without holes),
+  // so this is U.clone without a call per string or number.
+  function copyData(v) {
+    var n, x;
+    if (Array.isArray(v)) {
+      var a = [];
+      for (n = 0; n < v.length; n++) { x = v[n]; a.push(x === null || typeof x !== 'object' ? x : copyData(x)); }
+      return a;
+    }
+    var out = {}, keys = objectKeys(v);
+    for (n = 0; n < keys.length; n++) {
+      x = v[keys[n]];
+      out[keys[n]] = x === null || typeof x !== 'object' ? x : copyData(x);
+    }
     return out;
   }
   function lazyDescriptors(keys) {
@@ -135,7 +156,10 @@
       if (v === null || typeof v !== 'object') return v;
       if (Array.isArray(v)) return v.map(clone);
       var out = {}, keys = objectKeys(v);
-      for (var n = 0; n < keys.length; n++) out[keys[n]] = clone(v[keys[n]]);
+      for (var n = 0; n < keys.length; n++) {
+        var x = v[keys[n]];
+        out[keys[n]] = x === null || typeof x !== 'object' ? x : clone(x);
+      }
       return out;
     },
     isPlain: function (v) { return v !== null && typeof v === 'object' && !Array.isArray(v); },
