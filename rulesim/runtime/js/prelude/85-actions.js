@@ -176,12 +176,13 @@
     S.driven = i;
     return startActionStep(i);
   }
-  // The run of an Action step: newRun's fields and the Actions' own, in one literal (one
-  // object shape for every step).
+  // The run of an Action step: the fields of newRun that Actions use and the Actions' own, in
+  // one literal (each field costs an object literal about 0.06 µs). Rules' `calls` and
+  // `errName` are absent (fail() may add errName); a chained step gets `t0`, `settledAt` and
+  // a handed-over one `handover` when they happen.
   function newActionRun(leg, j) {
-    return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0,
-      flags: null, errName: null, leg: leg, action: j, handler: null, text: null, chained: false, handover: false,
-      cpuUs: 0, chainCpu: 0, flagsFrom: 0, t0: 0, settledAt: 0 };
+    return { outcome: 'skipped', code: null, message: null, line: 0, done: false, started: false, nChanges: 0,
+      flags: null, leg: leg, action: j, handler: null, text: null, chained: false, cpuUs: 0, chainCpu: 0, flagsFrom: 0 };
   }
   function startActionStep(i) {
     var s = i - NRULES, leg = (s / NA) | 0, j = s - leg * NA;
@@ -221,7 +222,7 @@
     // and the CPU budget it opened, start the next step too (one native call fewer per step).
     // Taken once.
     var settled = S !== null && S.runs[i] !== undefined ? S.runs[i] : null, t0 = 0;
-    if (settled !== null) { t0 = settled.settledAt; settled.settledAt = 0; }
+    if (settled !== null && settled.settledAt) { t0 = settled.settledAt; settled.settledAt = 0; }
     if (S === null || S.ended || !S.flow || S.flow.state !== 'running' || S.failed) return;
     var next = i + 1, s = next - NRULES;
     if (s % NA === 0 || S.runs[next] !== undefined) return;   // the leg is over, or it started
