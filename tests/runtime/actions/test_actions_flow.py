@@ -80,6 +80,18 @@ def test_writes_to_the_event_are_invisible_to_later_actions() -> None:
     assert r["metadata"]["writes"] == []
 
 
+def test_an_action_sees_its_own_writes_into_the_events_arrays_and_later_actions_do_not() -> None:
+    write = ("event.user.app_metadata.roles.push('admin');\n"
+             "event.authentication.methods[0].name = 'changed';\n"
+             "event.user.identities[0].profileData = {x: 1};\n"
+             "console.log(event.user.app_metadata.roles.join(), event.authentication.methods[0].name, "
+             "JSON.stringify(event.user.identities[0].profileData));")
+    read = ("console.log(event.user.app_metadata.roles.join(), event.authentication.methods[0].name, "
+            "String(event.user.identities[0].profileData));")
+    r = run(action(write), action(read), the_login=login(user={"app_metadata": {"roles": ["user"]}}))
+    assert r["logs"] == ['user,admin changed {"x":1}', "user pwd undefined"]
+
+
 def test_metadata_is_written_on_deny_and_dropped_on_error_by_default() -> None:
     denied = run(action("api.user.setAppMetadata('tries', 1);\napi.access.deny('no');"))
     assert denied["metadata"]["writes"][0]["app_metadata"] == {"tries": 1}

@@ -113,14 +113,19 @@
     }
     return out;
   }
-  // copyData(v): a deep copy of v, an object or array of the event's parts. Those are JSON
-  // data (the login, its projection, committed metadata: plain objects, arrays without holes),
-  // so this is U.clone without a call per string or number.
+  // copyData(v): a deep copy of v, an object or array of the event's parts: U.clone without a
+  // call per string or number (the parts are data: the login, its projection, metadata, a
+  // form's fields). An array keeps its holes, as U.clone's map does.
   function copyData(v) {
     var n, x;
     if (Array.isArray(v)) {
       var a = [];
-      for (n = 0; n < v.length; n++) { x = v[n]; a.push(x === null || typeof x !== 'object' ? x : copyData(x)); }
+      for (n = 0; n < v.length; n++) {
+        x = v[n];
+        if (x === undefined && !(n in v)) continue;
+        a[n] = x === null || typeof x !== 'object' ? x : copyData(x);
+      }
+      if (a.length !== v.length) a.length = v.length;
       return a;
     }
     var out = {}, keys = objectKeys(v);
