@@ -59,10 +59,21 @@
       if (scopes.indexOf('phone') >= 0) { if (u.phone_number !== undefined) t.phone_number = u.phone_number; if (u.phone_verified !== undefined) t.phone_number_verified = u.phone_verified; }
       return t;
     }
-    // Whether a token's custom claims (JSON text) are over the limit in UTF-8 bytes (counted
-    // only when the text could be: a UTF-16 unit is at most 3 bytes).
-    function tooLarge(json) {
-      return json.length * 3 > O.claim_limit_bytes && U.bytes(json) > O.claim_limit_bytes;
+    // Whether a token's custom claims `claims` (filterClaims of `src`) are over the limit in
+    // UTF-8 bytes. Their JSON text is made and counted only when it could be: a value's text
+    // is its command's (src[k].json: JSON.stringify gives back the text it was parsed from),
+    // a name's at most 6 units a unit and its quotes, and a UTF-16 unit is at most 3 bytes.
+    function tooLarge(claims, src) {
+      var units = 2, limit = O.claim_limit_bytes;
+      for (var k in claims) if (hasOwn.call(claims, k)) units += k.length * 6 + 4 + src[k].json.length;
+      if (units * 3 <= limit) return false;
+      var json = jsonStringify(claims);
+      return json.length * 3 > limit && U.bytes(json) > limit;
+    }
+    // Whether an object has an own enumerable key (without the array Object.keys makes).
+    function hasKeys(obj) {
+      for (var k in obj) if (hasOwn.call(obj, k)) return true;
+      return false;
     }
     function requestedScopes(flow) {
       return (flow.base.transaction && flow.base.transaction.requested_scopes) || DEFAULT_SCOPES;
@@ -100,7 +111,7 @@
         idToken = standardClaims(flow, requested);
         var customId = filterClaims(flow, P.idClaims, 'id_token', dropped, false);
         var customAt = filterClaims(flow, P.accessClaims, 'access_token', dropped, isAuth0Api(flow));
-        over = tooLarge(jsonStringify(customId)) ? 'id_token' : (tooLarge(jsonStringify(customAt)) ? 'access_token' : null);
+        over = tooLarge(customId, P.idClaims) ? 'id_token' : (tooLarge(customAt, P.accessClaims) ? 'access_token' : null);
         for (var c in customId) idToken[c] = customId[c];
         accessToken = customAt;
         customIdClaims = customId;
@@ -124,7 +135,7 @@
       if (flow.state === 'success' && P.factors.length === 0 && P.mfa) {
         mfa = { provider: P.mfa.provider, allowRememberBrowser: P.mfa.allowRememberBrowser, providerOptions: P.mfa.providerOptions, action: flow.actions[P.mfa.action].name };
       }
-      var saml = (Object.keys(P.saml.attributes).length || Object.keys(P.saml.config).length) ? P.saml : null;
+      var saml = (hasKeys(P.saml.attributes) || hasKeys(P.saml.config)) ? P.saml : null;
       var stored = flow.storedUser;
       // Plain data that shares objects with the flow (read it, do not change it).
       return {
