@@ -95,6 +95,9 @@
     c.flow = c.event = c.api = null;
   }
 
+  // The flags of a command that has none: shared, and frozen so that nothing adds to it.
+  var NO_FLAGS = Object.freeze([]);
+
   // withCommands(c): the two functions every namespace of one api uses, made once per api,
   // and the parts of the flow the namespaces read (c.ax, c.P, c.O).
   function withCommands(c) {
@@ -112,15 +115,22 @@
     }
     // rec(op, args): record the command; returns it, or null when it must not take effect (the
     // handler already settled: actions.after_resolve_commands = ignore). The arguments are
-    // kept as JSON texts (`parts`, undefined for undefined) as they were when it was issued.
+    // kept as JSON texts (`parts`, undefined for undefined) as they were when it was issued:
+    // `args` is a fresh array the caller hands over, and becomes the parts (its values
+    // replaced by their texts: one array less per command). A command without flags (most)
+    // shares NO_FLAGS.
+    var json = U.json;
     function rec(op, args) {
-      var flags = [];
-      if (ax.settled) flags.push('after_resolve');
-      if (flow.deny && flow.deny.action === i && flow.deny.leg === flow.leg) flags.push('after_deny');
-      var parts = [];
-      for (var a = 0; a < args.length; a++) parts.push(U.json(args[a]));
-      var cmd = { action: i, leg: flow.leg, handler: handler, op: op, parts: parts, flags: flags };
+      var flags = NO_FLAGS;
+      if (ax.settled || (flow.deny && flow.deny.action === i && flow.deny.leg === flow.leg)) {
+        flags = [];
+        if (ax.settled) flags.push('after_resolve');
+        if (flow.deny && flow.deny.action === i && flow.deny.leg === flow.leg) flags.push('after_deny');
+      }
+      for (var a = 0; a < args.length; a++) args[a] = json(args[a]);
+      var cmd = { action: i, leg: flow.leg, handler: handler, op: op, parts: args, flags: flags };
       flow.commands.push(cmd);
+      if (flags === NO_FLAGS) return cmd;
       var applies = !(ax.settled && O.after_resolve_commands === 'ignore');
       if (!applies) flags.push('ignored');
       for (var f = 0; f < flags.length; f++) U.flag(ax, flags[f]);

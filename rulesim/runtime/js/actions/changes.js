@@ -74,13 +74,14 @@
   Keyed.prototype.set = function (k, json) { (this.json || (this.json = {}))[k] = json; };
 
   function flatRows(flow) {
+    if (flow.commands.length === 0) return [];
     var base = flow.base.user || {};
-    var state = {
-      idToken: new Keyed(NOTHING), accessToken: new Keyed(NOTHING),
-      app: new Keyed(base.app_metadata), user: new Keyed(base.user_metadata),
-      transaction: new Keyed(NOTHING), saml: new Keyed(NOTHING), samlConfig: new Keyed(NOTHING),
-      session: new Keyed(NOTHING), refreshToken: new Keyed(NOTHING), single: new Keyed(NOTHING),
-    };
+    // The keyed states by name (idToken, accessToken, app, user, transaction, saml, samlConfig,
+    // session, refreshToken, single), each made when a command first touches it.
+    var states = {};
+    function state(name) {
+      return states[name] || (states[name] = new Keyed(name === 'app' ? base.app_metadata : name === 'user' ? base.user_metadata : NOTHING));
+    }
     var mfaNone = flow.options.mfa_none;
     var out = [];
     // One row, its fields appended to `out` (an array per row would cost one allocation each).
@@ -102,11 +103,11 @@
       switch (op) {
         case 'idToken.setCustomClaim':
           key = keyOf(c);
-          keyed(c, 'id_token', key[1], state.idToken, key[0], c.parts[1] === undefined ? null : c.parts[1], apply);
+          keyed(c, 'id_token', key[1], state('idToken'), key[0], c.parts[1] === undefined ? null : c.parts[1], apply);
           break;
         case 'accessToken.setCustomClaim':
           key = keyOf(c);
-          keyed(c, 'access_token', key[1], state.accessToken, key[0], c.parts[1] === undefined ? null : c.parts[1], apply);
+          keyed(c, 'access_token', key[1], state('accessToken'), key[0], c.parts[1] === undefined ? null : c.parts[1], apply);
           break;
         case 'accessToken.addScope':
           row(c, 'access_token', 'scope', 'add', null, text(c, 0));
@@ -116,8 +117,8 @@
           break;
         case 'multifactor.enable':
           var provider = value(c, 0), options = value(c, 1) || {};
-          if (provider === 'none') { if (mfaNone === 'cancel') keyed(c, 'multifactor', '', state.single, 'mfa', null, apply); }
-          else keyed(c, 'multifactor', '', state.single, 'mfa', js({ provider: provider, allowRememberBrowser: options.allowRememberBrowser, providerOptions: options.providerOptions }), apply);
+          if (provider === 'none') { if (mfaNone === 'cancel') keyed(c, 'multifactor', '', state('single'), 'mfa', null, apply); }
+          else keyed(c, 'multifactor', '', state('single'), 'mfa', js({ provider: provider, allowRememberBrowser: options.allowRememberBrowser, providerOptions: options.providerOptions }), apply);
           break;
         case 'authentication.challengeWith':
         case 'authentication.challengeWithAny':
@@ -129,19 +130,19 @@
           row(c, 'authentication', 'methods', 'add', null, text(c, 0));
           break;
         case 'authentication.setPrimaryUser':
-          keyed(c, 'primary_user', '', state.single, 'primary', text(c, 0), apply);
+          keyed(c, 'primary_user', '', state('single'), 'primary', text(c, 0), apply);
           break;
         case 'user.setAppMetadata':
           key = keyOf(c);
-          keyed(c, 'app_metadata', key[1], state.app, key[0], text(c, 1), apply, c.persisted);
+          keyed(c, 'app_metadata', key[1], state('app'), key[0], text(c, 1), apply, c.persisted);
           break;
         case 'user.setUserMetadata':
           key = keyOf(c);
-          keyed(c, 'user_metadata', key[1], state.user, key[0], text(c, 1), apply, c.persisted);
+          keyed(c, 'user_metadata', key[1], state('user'), key[0], text(c, 1), apply, c.persisted);
           break;
         case 'transaction.setMetadata':
           key = keyOf(c);
-          keyed(c, 'transaction_metadata', key[1], state.transaction, key[0], text(c, 1), apply);
+          keyed(c, 'transaction_metadata', key[1], state('transaction'), key[0], text(c, 1), apply);
           break;
         case 'access.deny':
           row(c, 'access', 'deny', 'add', null, text(c, 0));
@@ -161,7 +162,7 @@
           break;
         case 'samlResponse.setAttribute':
           key = keyOf(c);
-          keyed(c, 'saml', child('attributes', key[1]), state.saml, key[0], text(c, 1), apply);
+          keyed(c, 'saml', child('attributes', key[1]), state('saml'), key[0], text(c, 1), apply);
           break;
         case 'cache.set':
           row(c, 'cache', keyOf(c)[1], 'add', null, text(c, 1));
@@ -170,18 +171,18 @@
           row(c, 'cache', keyOf(c)[1], 'remove', null, null);
           break;
         default:
-          other(c, op, state, apply);
+          other(c, op, apply);
       }
     }
     // The commands of the less common families (SAML configuration, session and refresh-token
     // settings, the transaction's target scopes).
-    function other(c, op, state, apply) {
+    function other(c, op, apply) {
       var dot = op.indexOf('.'), family = op.slice(0, dot), method = op.slice(dot + 1), key;
       if (family === 'samlResponse') {
         var name = API.SAML_CONFIG[method] ? API.SAML_CONFIG[method][0] : method;
-        keyed(c, 'saml', name, state.samlConfig, name, text(c, 0), apply);
+        keyed(c, 'saml', name, state('samlConfig'), name, text(c, 0), apply);
       } else if (family === 'session' || family === 'refreshToken') {
-        var target = family === 'session' ? 'session' : 'refresh_token', st = state[family];
+        var target = family === 'session' ? 'session' : 'refresh_token', st = state(family);
         if (method === 'setMetadata') { key = keyOf(c); keyed(c, target, child('metadata', key[1]), st, key[0], text(c, 1), apply); }
         else if (method === 'deleteMetadata') { key = keyOf(c); keyed(c, target, child('metadata', key[1]), st, key[0], null, apply); }
         else if (method === 'evictMetadata') {

@@ -59,10 +59,21 @@
       if (scopes.indexOf('phone') >= 0) { if (u.phone_number !== undefined) t.phone_number = u.phone_number; if (u.phone_verified !== undefined) t.phone_number_verified = u.phone_verified; }
       return t;
     }
-    // Whether a token's custom claims (JSON text) are over the limit in UTF-8 bytes (counted
-    // only when the text could be: a UTF-16 unit is at most 3 bytes).
-    function tooLarge(json) {
-      return json.length * 3 > O.claim_limit_bytes && U.bytes(json) > O.claim_limit_bytes;
+    // Whether a token's custom claims `claims` (filterClaims of `src`) are over the limit in
+    // UTF-8 bytes. Their JSON text is made and counted only when it could be: a value's text
+    // is its command's (src[k].json: JSON.stringify gives back the text it was parsed from),
+    // a name's at most 6 units a unit and its quotes, and a UTF-16 unit is at most 3 bytes.
+    function tooLarge(claims, src) {
+      var units = 2, limit = O.claim_limit_bytes;
+      for (var k in claims) if (hasOwn.call(claims, k)) units += k.length * 6 + 4 + src[k].json.length;
+      if (units * 3 <= limit) return false;
+      var json = jsonStringify(claims);
+      return json.length * 3 > limit && U.bytes(json) > limit;
+    }
+    // Whether an object has an own enumerable key (without the array Object.keys makes).
+    function hasKeys(obj) {
+      for (var k in obj) if (hasOwn.call(obj, k)) return true;
+      return false;
     }
     function requestedScopes(flow) {
       return (flow.base.transaction && flow.base.transaction.requested_scopes) || DEFAULT_SCOPES;
@@ -72,9 +83,12 @@
       if (typeof rs !== 'string') return false;
       return /\/api\/v2\/?$/.test(rs) || /\/mfa\/?$/.test(rs) || rs.indexOf('https://' + O.domain + '/api/v2') === 0;
     }
-    // finishFlow(flow, lean): lean leaves out `actions` and `commands` (null), which the
-    // prelude reads from the flow itself, and gives `changes` flat (CHANGE_FIELDS a row,
-    // changes.js flatRows): the prelude reads them field by field.
+    // finishFlow(flow, lean): lean gives only what the prelude reads (85-actions.js: outcome,
+    // error, idToken, accessToken, scopes, droppedClaims, customIdClaims, claimsTooLarge, mfa,
+    // factors, redirects, suspension, metadata: {writes}, saml, primaryUser, changes): the
+    // rest it reads from the flow itself, or not at all (a result is made for every login:
+    // the fields left out are objects it would make for nothing). Its `changes` are flat
+    // (CHANGE_FIELDS a row, changes.js flatRows): the prelude reads them field by field.
     function finishFlow(flow, lean) {
       var P = flow.pending;
       if (flow.state === 'running') {
@@ -100,7 +114,7 @@
         idToken = standardClaims(flow, requested);
         var customId = filterClaims(flow, P.idClaims, 'id_token', dropped, false);
         var customAt = filterClaims(flow, P.accessClaims, 'access_token', dropped, isAuth0Api(flow));
-        over = tooLarge(jsonStringify(customId)) ? 'id_token' : (tooLarge(jsonStringify(customAt)) ? 'access_token' : null);
+        over = tooLarge(customId, P.idClaims) ? 'id_token' : (tooLarge(customAt, P.accessClaims) ? 'access_token' : null);
         for (var c in customId) idToken[c] = customId[c];
         accessToken = customAt;
         customIdClaims = customId;
@@ -124,31 +138,40 @@
       if (flow.state === 'success' && P.factors.length === 0 && P.mfa) {
         mfa = { provider: P.mfa.provider, allowRememberBrowser: P.mfa.allowRememberBrowser, providerOptions: P.mfa.providerOptions, action: flow.actions[P.mfa.action].name };
       }
-      var saml = (Object.keys(P.saml.attributes).length || Object.keys(P.saml.config).length) ? P.saml : null;
-      var stored = flow.storedUser;
+      var saml = (hasKeys(P.saml.attributes) || hasKeys(P.saml.config)) ? P.saml : null;
+      var suspension = flow.state === 'suspended' ? (flow.suspension) : null, primaryUser = P.primaryUser ? P.primaryUser.id : null;
       // Plain data that shares objects with the flow (read it, do not change it).
+      if (lean) {
+        return {
+          outcome: outcome, error: error, idToken: idToken, accessToken: accessToken, scopes: scopes, droppedClaims: dropped,
+          customIdClaims: customIdClaims, claimsTooLarge: over || null, mfa: mfa, factors: (P.factors),
+          redirects: (flow.redirects), suspension: suspension, metadata: { writes: (flow.metadataWrites) }, saml: (saml),
+          primaryUser: primaryUser, changes: CH.flatRows(flow),
+        };
+      }
+      var stored = flow.storedUser;
       return {
         outcome: outcome,
         error: error,
-        actions: lean ? null : flow.actions.map(function (ax) {
+        actions: flow.actions.map(function (ax) {
           return { name: ax.name, status: ax.status, runs: ax.runs, flags: ax.flags.slice(), error: ax.error };
         }),
         idToken: idToken, accessToken: accessToken, scopes: scopes, droppedClaims: dropped, customIdClaims: customIdClaims,
         claimsTooLarge: over || null,
         mfa: mfa, mfaOverridden: !!(P.mfa && P.factors.length), factors: (P.factors),
         redirects: (flow.redirects), prompts: (flow.prompts),
-        suspension: flow.state === 'suspended' ? (flow.suspension) : null,
+        suspension: suspension,
         metadata: { writes: (flow.metadataWrites), app_metadata: (stored.app_metadata), user_metadata: (stored.user_metadata) },
         saml: (saml),
         session: { metadata: (P.session.metadata), expiresAt: P.session.expiresAt, idleExpiresAt: P.session.idleExpiresAt, cookieMode: P.session.cookieMode, revoked: (P.session.revoked) || null },
         refreshToken: { metadata: (P.refreshToken.metadata), expiresAt: P.refreshToken.expiresAt, idleExpiresAt: P.refreshToken.idleExpiresAt, revoked: (P.refreshToken.revoked) || null },
         transactionMetadata: (flow.carried.transactionMetadata),
         authenticationMethods: (flow.carried.methods),
-        primaryUser: P.primaryUser ? P.primaryUser.id : null,
+        primaryUser: primaryUser,
         validationError: flow.deny && flow.deny.kind === 'validation' ? { code: flow.deny.code, message: flow.deny.reason } : null,
         cache: (P.cacheWrites),
-        commands: lean ? null : flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, CH.argsJson(c), c.flags]; }),
-        changes: lean ? CH.flatRows(flow) : CH.rows(flow),
+        commands: flow.commands.map(function (c) { return [c.action, c.leg, c.handler, c.op, CH.argsJson(c), c.flags]; }),
+        changes: CH.rows(flow),
         legs: flow.leg + 1,
       };
     }

@@ -27,6 +27,10 @@
   var NO_REDIRECT = OPTIONS.noRedirectProtocols;
   var ERROR_MAPPING = OPTIONS.errorMapping;
   var CLAIMS_KB = OPTIONS.claimsKb;
+  // A login's per-row arrays start as copies of these (one slice each, not a push a row).
+  var ROWS_SKIPPED = [], ROWS_ZERO = [], ROWS_NULL = [];
+  for (var p0 = 0; p0 < N_ALL; p0++) { ROWS_SKIPPED.push(4); ROWS_ZERO.push(0); ROWS_NULL.push(null); }
+  var arrayPush = Array.prototype.push;
 
   function newBlock() {
     return {
@@ -67,8 +71,8 @@
       if (mp === undefined) { mp = null; mfaJson = safeJson(out.mfa); }
     }
     var nAct = rules.length, k, p;
-    var ro = [], rn = [], rc = [], ri = [], rk = [], rx = [], codes = [], messages = [];
-    for (p = 0; p < N_ALL; p++) { ro.push(4); rn.push(0); rc.push(0); ri.push(0); rk.push(0); codes.push(null); messages.push(null); }
+    var ro = ROWS_SKIPPED.slice(), rn = ROWS_ZERO.slice(), rc = ROWS_ZERO.slice(), ri = ROWS_ZERO.slice(),
+      rk = ROWS_ZERO.slice(), rx = [], codes = ROWS_NULL.slice(), messages = ROWS_NULL.slice();
     var loginFlags = [];
     var cpuTotal = host ? host.cpuBegin : S.cpuBegin;   // µs
     for (k = 0; k < nAct; k++) {
@@ -149,7 +153,8 @@
     B.ru.push(out.redirect); B.sc.push(out.scopes.join(' ')); B.dc.push(out.dropped.length ? out.dropped : null);
     B.lf.push(flags.join(',')); B.rr.push(rulesRun); B.cpu.push(cpuNs); B.io.push(host ? host.ioTotal : 0);
     var base = j * N_ALL;
-    for (p = 0; p < N_ALL; p++) { B.ro.push(ro[p]); B.rn.push(rn[p]); B.rc.push(rc[p]); B.ri.push(ri[p]); B.rk.push(rk[p]); }
+    // One push of all N_ALL values an array (apply spreads at most a few hundred rules).
+    arrayPush.apply(B.ro, ro); arrayPush.apply(B.rn, rn); arrayPush.apply(B.rc, rc); arrayPush.apply(B.ri, ri); arrayPush.apply(B.rk, rk);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
     var bch = B.ch;
     for (c = 0; c < changes.length; c++) {

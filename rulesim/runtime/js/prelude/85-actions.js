@@ -378,7 +378,8 @@
   // Returns the Actions' engine time (µs).
   function actionRows(host, rows) {
     var cpuTotal = 0, extra = S.extraRows = [], continued = false;
-    if (S.rulesProtocol) rows.loginFlags.push('rules_protocol');
+    var ro = rows.ro, rn = rows.rn, rc = rows.rc, ri = rows.ri, rk = rows.rk, loginFlags = rows.loginFlags;
+    if (S.rulesProtocol) loginFlags.push('rules_protocol');
     // S.runs ends at the last step that started: most flows end in their first leg of LEGS.
     var end = S.runs.length < NRULES + NA * LEGS ? S.runs.length : NRULES + NA * LEGS;
     for (var i = NRULES; i < end; i++) {
@@ -392,13 +393,13 @@
       var ns = mathRound(cpu * 1000), io = host ? host.io[i] || 0 : 0, calls = host ? host.calls[i] || 0 : 0;
       // A run's flags are the login's too, but for the suspension kinds (the outcome says
       // it); a flow that resumed is flagged `continued`, like the Rules' second pass.
-      if (run.flags) for (var f = 0; f < run.flags.length; f++) if (!SUSPENSIONS[run.flags[f]]) rows.loginFlags.push(run.flags[f]);
+      if (run.flags) for (var f = 0; f < run.flags.length; f++) if (!SUSPENSIONS[run.flags[f]]) loginFlags.push(run.flags[f]);
       if (run.leg > 0) {
-        if (run.leg === 1 && !continued) { rows.loginFlags.push('continued'); continued = true; }
+        if (run.leg === 1 && !continued) { loginFlags.push('continued'); continued = true; }
         extra.push([p, run.handler, o, run.code, run.text, run.line, ns, io, calls, run.nChanges, flags]);
         continue;
       }
-      rows.ro[p] = o; rows.rn[p] = run.nChanges; rows.rc[p] = ns; rows.ri[p] = io; rows.rk[p] = calls;
+      ro[p] = o; rn[p] = run.nChanges; rc[p] = ns; ri[p] = io; rk[p] = calls;
       if (o !== 0 || run.code !== null || run.flags !== null) {
         rows.codes[p] = run.code; rows.messages[p] = run.text;
         rows.rx.push([p, run.code, run.text, run.line, flags]);
