@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -134,3 +137,64 @@ def test_refresh_token_exchanges_carry_a_refresh_token_only_for_enterprise_tenan
     ev = event_of(exchange, settings={"enterprise": True})
     assert ev["refresh_token"]["client_id"] == "cid"
     assert ev["refresh_token"]["session_id"] == "sid1"
+
+
+# What an Action can do to its `event` and to a part of it (`event.user`): read, add integer,
+# string and symbol keys, delete and re-add, redefine, inherit from it, enumerate, freeze. The
+# same probe runs in rulesim on the Action's own (lazily copied) event, and in Node on the same
+# event as a plain object (from the JSON an earlier Action logged): the answers must agree.
+PROBE = r"""
+function probe(u) {
+  'use strict';
+  const out = [];
+  const keys = (o) => Reflect.ownKeys(o).map(String);
+  out.push(['keys0', Object.keys(u)]);
+  out.push(['read', typeof u.email, 'email' in u, u.hasOwnProperty('email'), 'nope' in u, 'toString' in u]);
+  u['10'] = 'a'; u['2'] = 'b'; u.zzz = 1; u[Symbol.for('s')] = 2;
+  out.push(['added', keys(u)]);
+  delete u.email;
+  out.push(['deleted', Object.keys(u), 'email' in u, String(u.email), u.hasOwnProperty('email')]);
+  u.email = 'again';
+  out.push(['readded', Object.keys(u)]);
+  out.push(['desc', JSON.stringify(Object.getOwnPropertyDescriptor(u, 'name')),
+            String(Object.getOwnPropertyDescriptor(u, 'nope'))]);
+  Object.defineProperty(u, 'nickname', { enumerable: false });
+  out.push(['hidden', Object.keys(u), JSON.stringify(Object.getOwnPropertyDescriptor(u, 'nickname')),
+            u.propertyIsEnumerable('nickname')]);
+  Object.defineProperty(u, 'acc', { get() { return String(this.name) + '!'; }, enumerable: true, configurable: true });
+  out.push(['accessor', u.acc, Object.keys(u).length, typeof Object.getOwnPropertyDescriptor(u, 'acc').get]);
+  const c = Object.create(u); c.name = 'child';
+  out.push(['child', String(u.name) !== 'child', c.name, Object.keys(c), c.acc, 'email' in c]);
+  const fi = []; for (const k in u) fi.push(k);
+  out.push(['forin', fi]);
+  out.push(['entries', Object.entries(u).length, Object.values(u).length, Object.keys({ ...u }),
+            JSON.stringify(Object.assign({}, u)).length]);
+  out.push(['proto', Object.getPrototypeOf(u) === Object.prototype, u instanceof Object, String(u),
+            Object.prototype.toString.call(u), Array.isArray(u)]);
+  Object.freeze(u);
+  let err = null; try { u.name = 'x'; } catch (e) { err = e.constructor.name; }
+  let err2 = null; try { u.brandNew = 1; } catch (e) { err2 = e.constructor.name; }
+  out.push(['frozen', Object.isFrozen(u), Object.isExtensible(u), err, err2, keys(u), JSON.stringify(u)]);
+  return out;
+}
+"""
+
+
+def test_an_actions_event_behaves_as_the_plain_object_node_gives_it() -> None:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is required in CI")
+        pytest.skip("node is not installed")
+    dump = "exports.onExecutePostLogin = async (event, api) => { console.log(JSON.stringify(event)); };"
+    check = ("exports.onExecutePostLogin = async (event, api) => {\n" + PROBE +
+             "console.log(JSON.stringify({user: probe(event.user), top: probe(event)}));\n};")
+    h = ActionsHarness({"dump": dump, "check": check})
+    logs = h.run(login(), secrets={"dump": {}, "check": {}})["logs"]
+    ours = json.loads(logs[1])
+    script = (PROBE + f"const ev = JSON.parse({json.dumps(logs[0])});\n"
+              "console.log(JSON.stringify({user: probe(ev.user), top: probe(ev)}));")
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True, timeout=60)
+    theirs = json.loads(done.stdout)
+    assert ours["user"] == theirs["user"]
+    assert ours["top"] == theirs["top"]

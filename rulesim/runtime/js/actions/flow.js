@@ -55,39 +55,128 @@
   var hasOwn = Object.prototype.hasOwnProperty;
   var jsonStringify = JSON.stringify, jsonParse = JSON.parse;
   var SetCtor = Set, MapCtor = Map;
-  var defineProperties = Object.defineProperties;
   var objectKeys = Object.keys;
 
-  // Lazy copies: an object whose properties are accessors that copy the source's value the
-  // first time they are read (and keep the copy), so an Action pays only for the parts of its
-  // `event` it reads, and nothing it does to them reaches the source. Own symbol properties
-  // hold the source (SRC) and the copies made (COPIES); the accessors are shared by every
-  // lazy copy (one per key name), so making one costs a defineProperties call. The
-  // descriptors have no prototype: defineProperties looks up six fields in each, and a miss
-  // then ends at the descriptor instead of walking Object.prototype (a third of its time).
-  var SRC = Symbol('source'), COPIES = Symbol('copies');
-  var lazyGetters = {}, lazyShapes = new MapCtor();
-  function lazyDescriptor(k) {
-    var d = lazyGetters[k];
-    if (d === undefined) {
-      d = lazyGetters[k] = Object.create(null);
-      d.enumerable = true;
-      d.configurable = true;
-      d.get = function () {
-        var copies = this[COPIES];
-        if (hasOwn.call(copies, k)) return copies[k];
-        var src = this[SRC], v = src[k];
-        // A string, number, boolean or null is its own copy.
-        if (v === null || typeof v !== 'object') return (copies[k] = v);
-        return (copies[k] = copyOf(v, src[SHAPES]));
-      };
-      d.set = function (v) { this[COPIES][k] = v; };
+  // Lazy copies: an object that copies a value of its source the first time it is read (and
+  // keeps the copy), so an Action pays only for the parts of its `event` it reads, and nothing
+  // it does to them reaches the source. A lazy copy is a Proxy over an empty object (the
+  // target): a key of the source that was not read yet is *virtual*; reading it, or asking for
+  // its descriptor, makes it a plain own property of the target (a data property, as in the
+  // object Node's Action receives). Its handler (one object per copy, its prototype LAZY holds
+  // the traps) knows the source, the source's keys ({list, has}, shared by every copy of the
+  // same keys) and the keys deleted. Every trap answers as the plain object with every
+  // virtual key read would: keys in the source's order, then the keys added, integer keys
+  // first (ownKeys); `in`, delete, defineProperty, preventExtensions; the prototype and
+  // extensibility are the target's. Making one costs QuickJS a tenth of what an object with
+  // an accessor per key costs (a user has nineteen keys).
+  var reflectGet = Reflect.get, reflectSet = Reflect.set, reflectOwnKeys = Reflect.ownKeys;
+  var reflectGOPD = Reflect.getOwnPropertyDescriptor, reflectDefine = Reflect.defineProperty;
+  var reflectDelete = Reflect.deleteProperty, reflectPrevent = Reflect.preventExtensions;
+  var ProxyCtor = Proxy;
+  var INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
+  var lazyShapes = new MapCtor();
+  var LAZY = {
+    // Whether key k is virtual: the source's, not read, not deleted.
+    virtual: function (t, k) {
+      return typeof k === 'string' && this.keys.has[k] === true && !hasOwn.call(t, k) &&
+        (this.gone === null || this.gone[k] !== true);
+    },
+    // take(t, k): read virtual key k: copy the source's value into the target.
+    take: function (t, k) {
+      var src = this.src, v = src[k];
+      // A string, number, boolean or null is its own copy.
+      if (v !== null && typeof v === 'object') v = copyOf(v, src[SHAPES]);
+      if (k === '__proto__') reflectDefine(t, k, { value: v, writable: true, enumerable: true, configurable: true });
+      else t[k] = v;
+      return v;
+    },
+    get: function (t, k, receiver) {
+      if (this.virtual(t, k)) return this.take(t, k);
+      if (!this.accessors && hasOwn.call(t, k)) return t[k];
+      return reflectGet(t, k, receiver);
+    },
+    // A write reads the key first (the plain object had it), then is an ordinary [[Set]] with
+    // the receiver (the copy itself, or an object that inherits from it). Writes are rare.
+    set: function (t, k, v, receiver) {
+      if (this.virtual(t, k)) this.take(t, k);
+      return reflectSet(t, k, v, receiver);
+    },
+    has: function (t, k) { return this.virtual(t, k) || k in t; },
+    getOwnPropertyDescriptor: function (t, k) {
+      if (this.virtual(t, k)) this.take(t, k);
+      return reflectGOPD(t, k);
+    },
+    defineProperty: function (t, k, d) {
+      if ('get' in d || 'set' in d) {
+        // QuickJS 2021 drops the get and set of an accessor that a getOwnPropertyDescriptor
+        // trap answers: once the copy has an accessor, every key is read into the target and
+        // the target answers that question itself (no trap).
+        this.takeAll(t);
+        this.accessors = true;
+        this.getOwnPropertyDescriptor = undefined;
+      } else if (this.virtual(t, k)) {
+        this.take(t, k);
+      }
+      return reflectDefine(t, k, d);
+    },
+    deleteProperty: function (t, k) {
+      var inSource = typeof k === 'string' && this.keys.has[k] === true;
+      if (inSource && this.gone !== null && this.gone[k] === true) return reflectDelete(t, k);
+      if (!reflectDelete(t, k)) return false;
+      if (inSource) (this.gone || (this.gone = Object.create(null)))[k] = true;
+      return true;
+    },
+    ownKeys: function (t) {
+      var list = this.keys.list, gone = this.gone, out = [], symbols = [], index = null, k, n;
+      for (n = 0; n < list.length; n++) if (gone === null || gone[list[n]] !== true) out.push(list[n]);
+      var own = reflectOwnKeys(t);
+      for (n = 0; n < own.length; n++) {
+        k = own[n];
+        if (typeof k === 'symbol') symbols.push(k);
+        else if (this.keys.has[k] !== true || (gone !== null && gone[k] === true)) out.push(k);
+      }
+      // Integer keys come first, in ascending order, as for any object.
+      for (n = 0; n < out.length; n++) if (INDEX_KEY.test(out[n]) && +out[n] < 4294967295) { index = []; break; }
+      if (index !== null) {
+        var names = [];
+        for (n = 0; n < out.length; n++) (INDEX_KEY.test(out[n]) && +out[n] < 4294967295 ? index : names).push(out[n]);
+        index.sort(function (a, b) { return a - b; });
+        out = index.concat(names);
+      }
+      return symbols.length ? out.concat(symbols) : out;
+    },
+    preventExtensions: function (t) {
+      this.takeAll(t);
+      return reflectPrevent(t);
+    },
+    takeAll: function (t) {
+      var list = this.keys.list;
+      for (var n = 0; n < list.length; n++) if (this.virtual(t, list[n])) this.take(t, list[n]);
+    },
+  };
+  // lazyKeys(keys): the {list, has} of a source with these own keys, shared by their copies.
+  function lazyKeys(keys) {
+    var shape = keys.join('\u0000'), known = lazyShapes.get(shape);
+    if (known === undefined) {
+      var has = Object.create(null);
+      for (var i = 0; i < keys.length; i++) has[keys[i]] = true;
+      known = { list: keys.slice(), has: has };
+      if (lazyShapes.size < 512) lazyShapes.set(shape, known);
     }
-    return d;
+    return known;
+  }
+  // lazyCopy(src, keys): a lazy copy of src, whose keys (own or inherited) `keys` (lazyKeys) lists.
+  function lazyCopy(src, keys) {
+    var h = Object.create(LAZY);
+    h.src = src;
+    h.keys = keys;
+    h.gone = null;
+    h.accessors = false;   // an accessor was defined on the copy: reads go through Reflect.get
+    return new ProxyCtor({}, h);
   }
   // The event's parts (eventParts) carry under SHAPES a map (one per flow) from each of their
-  // object values to what copying it needs: {keys: its own keys, descs: its descriptors when
-  // it is copied lazily (the user, the request) or null}. Those objects do not change while
+  // object values to what copying it needs: {keys: its own keys, lazy: its lazyKeys when it
+  // is copied lazily (the user, the request) or null}. Those objects do not change while
   // the flow runs, and every Action of the flow reads them. Below the top level there is no
   // map (src[SHAPES] is undefined).
   var SHAPES = Symbol('shapes');
@@ -99,10 +188,10 @@
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return copyData(v);
     var known = shapes !== undefined ? shapes.get(v) : undefined;
-    if (known !== undefined) return known.descs !== null ? lazyCopy(v, known.descs) : cloneKeys(v, known.keys);
-    var keys = objectKeys(v), descs = keys.length < 6 ? null : lazyDescriptors(keys);
-    if (shapes !== undefined) shapes.set(v, { keys: keys, descs: descs });
-    return descs === null ? cloneKeys(v, keys) : lazyCopy(v, descs);
+    if (known !== undefined) return known.lazy !== null ? lazyCopy(v, known.lazy) : cloneKeys(v, known.keys);
+    var keys = objectKeys(v), lazy = keys.length < 6 ? null : lazyKeys(keys);
+    if (shapes !== undefined) shapes.set(v, { keys: keys, lazy: lazy });
+    return lazy === null ? cloneKeys(v, keys) : lazyCopy(v, lazy);
   }
   // copyData(v) for a plain object v whose own keys are `keys`.
   function cloneKeys(v, keys) {
@@ -135,24 +224,6 @@
     }
     return out;
   }
-  function lazyDescriptors(keys) {
-    var shape = keys.join('\u0000'), descs = lazyShapes.get(shape);
-    if (descs === undefined) {
-      descs = {};
-      for (var i = 0; i < keys.length; i++) descs[keys[i]] = lazyDescriptor(keys[i]);
-      if (lazyShapes.size < 512) lazyShapes.set(shape, descs);
-    }
-    return descs;
-  }
-  // lazyCopy(src, descs): a lazy copy of src, whose keys (own or inherited) descs lists.
-  function lazyCopy(src, descs) {
-    var out = {};
-    out[SRC] = src;
-    out[COPIES] = {};
-    defineProperties(out, descs);
-    return out;
-  }
-
   // ---------------------------------------------------------------- shared helpers
   var U = {
     // An object's own enumerable keys, in the order for-in gives them: Object.keys costs
@@ -342,13 +413,13 @@
       // Action's secrets (and a form's fields).
       var parts = flow.eventParts;
       if (parts === null || parts.version !== flow.eventVersion) parts = flow.eventParts = eventParts(flow);
-      var src = Object.create(parts.src), descs = parts.descs;
+      var src = Object.create(parts.src), keys = parts.lazy;
       if (flow.cursor.handler === 'onContinuePostLogin' && flow.carried.prompt) {
         src.prompt = flow.carried.prompt;
-        descs = parts.withPrompt || (parts.withPrompt = lazyDescriptors(parts.keys.concat(['prompt', 'secrets'])));
+        keys = parts.withPrompt || (parts.withPrompt = lazyKeys(parts.keys.concat(['prompt', 'secrets'])));
       }
       src.secrets = ax.secrets;
-      var ev = lazyCopy(src, descs);
+      var ev = lazyCopy(src, keys);
       ax.settled = false;
       ax.redirectedThisRun = false;
       ax.renderedThisRun = false;
@@ -389,9 +460,9 @@
       // whole flow (copyOf).
       src[SHAPES] = flow.shapes || (flow.shapes = new MapCtor());
       // The same keys as the parts before (the usual case): their descriptors too.
-      var descs = prev !== null && sameKeys(prev.keys, keys) ? prev.descs : lazyDescriptors(keys.concat(['secrets']));
+      var lazy = prev !== null && sameKeys(prev.keys, keys) ? prev.lazy : lazyKeys(keys.concat(['secrets']));
       // withPrompt (a form's fields after prompt.render) is made when a step needs it.
-      return { version: flow.eventVersion, src: src, keys: keys, descs: descs, withPrompt: null };
+      return { version: flow.eventVersion, src: src, keys: keys, lazy: lazy, withPrompt: null };
     }
     function sameKeys(a, b) {
       if (a.length !== b.length) return false;
