@@ -91,8 +91,9 @@
       return v;
     },
     get: function (t, k, receiver) {
-      if (this.virtual(t, k)) return this.take(t, k);
-      if (!this.accessors && hasOwn.call(t, k)) return t[k];
+      if (hasOwn.call(t, k)) return this.accessors ? reflectGet(t, k, receiver) : t[k];
+      // virtual(t, k) without the own-key test just made (the hot path: every read)
+      if (typeof k === 'string' && this.keys.has[k] === true && (this.gone === null || this.gone[k] !== true)) return this.take(t, k);
       return reflectGet(t, k, receiver);
     },
     // A write reads the key first (the plain object had it), then is an ordinary [[Set]] with
