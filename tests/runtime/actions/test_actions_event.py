@@ -161,7 +161,8 @@ function probe(u) {
   Object.defineProperty(u, 'nickname', { enumerable: false });
   out.push(['hidden', Object.keys(u), JSON.stringify(Object.getOwnPropertyDescriptor(u, 'nickname')),
             u.propertyIsEnumerable('nickname')]);
-  Object.defineProperty(u, 'acc', { get() { return String(this.name) + '!'; }, enumerable: true, configurable: true });
+  Object.defineProperty(u, 'acc', { get() { return String(this.name) + '!'; },
+                                    enumerable: true, configurable: true });
   out.push(['accessor', u.acc, Object.keys(u).length, typeof Object.getOwnPropertyDescriptor(u, 'acc').get]);
   const c = Object.create(u); c.name = 'child';
   out.push(['child', String(u.name) !== 'child', c.name, Object.keys(c), c.acc, 'email' in c]);
