@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from typing import Any
 
@@ -181,12 +179,8 @@ function probe(u) {
 """
 
 
-def test_an_actions_event_behaves_as_the_plain_object_node_gives_it() -> None:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is required in CI")
-        pytest.skip("node is not installed")
+def test_an_actions_event_behaves_as_the_plain_object_node_gives_it(node_binary: str) -> None:
+    node = node_binary
     dump = "exports.onExecutePostLogin = async (event, api) => { console.log(JSON.stringify(event)); };"
     check = ("exports.onExecutePostLogin = async (event, api) => {\n" + PROBE +
              "console.log(JSON.stringify({user: probe(event.user), top: probe(event)}));\n};")
