@@ -460,7 +460,7 @@
       // parts with new objects for what it changed): what copying them needs holds for the
       // whole flow (copyOf).
       src[SHAPES] = flow.shapes || (flow.shapes = new MapCtor());
-      // The same keys as the parts before (the usual case): their descriptors too.
+      // The same keys as the parts before (the usual case): their lazyKeys too.
       var lazy = prev !== null && sameKeys(prev.keys, keys) ? prev.lazy : lazyKeys(keys.concat(['secrets']));
       // withPrompt (a form's fields after prompt.render) is made when a step needs it.
       return { version: flow.eventVersion, src: src, keys: keys, lazy: lazy, withPrompt: null };
