@@ -121,11 +121,11 @@
     // shares NO_FLAGS.
     var json = U.json;
     function rec(op, args) {
-      var flags = NO_FLAGS;
-      if (ax.settled || (flow.deny && flow.deny.action === i && flow.deny.leg === flow.leg)) {
+      var afterDeny = flow.deny && flow.deny.action === i && flow.deny.leg === flow.leg, flags = NO_FLAGS;
+      if (ax.settled || afterDeny) {
         flags = [];
         if (ax.settled) flags.push('after_resolve');
-        if (flow.deny && flow.deny.action === i && flow.deny.leg === flow.leg) flags.push('after_deny');
+        if (afterDeny) flags.push('after_deny');
       }
       for (var a = 0; a < args.length; a++) args[a] = json(args[a]);
       var cmd = { action: i, leg: flow.leg, handler: handler, op: op, parts: args, flags: flags };

@@ -74,6 +74,7 @@
   var reflectDelete = Reflect.deleteProperty, reflectPrevent = Reflect.preventExtensions;
   var ProxyCtor = Proxy;
   var INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
+  function isIndex(k) { return INDEX_KEY.test(k) && +k < 4294967295; }   // an array index
   var lazyShapes = new MapCtor();
   var LAZY = {
     // Whether key k is virtual: the source's, not read, not deleted.
@@ -137,10 +138,10 @@
         else if (this.keys.has[k] !== true || (gone !== null && gone[k] === true)) out.push(k);
       }
       // Integer keys come first, in ascending order, as for any object.
-      for (n = 0; n < out.length; n++) if (INDEX_KEY.test(out[n]) && +out[n] < 4294967295) { index = []; break; }
+      for (n = 0; n < out.length; n++) if (isIndex(out[n])) { index = []; break; }
       if (index !== null) {
         var names = [];
-        for (n = 0; n < out.length; n++) (INDEX_KEY.test(out[n]) && +out[n] < 4294967295 ? index : names).push(out[n]);
+        for (n = 0; n < out.length; n++) (isIndex(out[n]) ? index : names).push(out[n]);
         index.sort(function (a, b) { return a - b; });
         out = index.concat(names);
       }
@@ -203,9 +204,8 @@
     }
     return out;
   }
-  // copyData(v): a deep copy of v, an object or array of the event's parts: U.clone without a
-  // call per string or number (the parts are data: the login, its projection, metadata, a
-  // form's fields). An array keeps its holes, as U.clone's map does.
+  // copyData(v): a deep copy of an object or array, without a call per string or number; its
+  // own enumerable keys for an object, every index for an array (holes stay holes). U.clone.
   function copyData(v) {
     var n, x;
     if (Array.isArray(v)) {
@@ -218,27 +218,13 @@
       if (a.length !== v.length) a.length = v.length;
       return a;
     }
-    var out = {}, keys = objectKeys(v);
-    for (n = 0; n < keys.length; n++) {
-      x = v[keys[n]];
-      out[keys[n]] = x === null || typeof x !== 'object' ? x : copyData(x);
-    }
-    return out;
+    return cloneKeys(v, objectKeys(v));
   }
   // ---------------------------------------------------------------- shared helpers
   var U = {
     // An object's own enumerable keys, in the order for-in gives them: Object.keys costs
     // QuickJS about half of a for-in loop with its hasOwnProperty test.
-    clone: function clone(v) {
-      if (v === null || typeof v !== 'object') return v;
-      if (Array.isArray(v)) return v.map(clone);
-      var out = {}, keys = objectKeys(v);
-      for (var n = 0; n < keys.length; n++) {
-        var x = v[keys[n]];
-        out[keys[n]] = x === null || typeof x !== 'object' ? x : clone(x);
-      }
-      return out;
-    },
+    clone: function clone(v) { return v === null || typeof v !== 'object' ? v : copyData(v); },
     isPlain: function (v) { return v !== null && typeof v === 'object' && !Array.isArray(v); },
     json: function (v) { try { return jsonStringify(v); } catch (e) { return jsonStringify(String(v)); } },
     jsonSafe: function (v) { var s = U.json(v); return s === undefined ? null : jsonParse(s); },

@@ -183,12 +183,7 @@
   // before the next login begins.
   var actionRunPool = [];
   function newActionRun(i, leg, j) {
-    var run = actionRunPool[i];
-    if (run === undefined) {
-      return (actionRunPool[i] = { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false,
-        started: false, nChanges: 0, flags: null, errName: null, leg: leg, action: j, handler: null, text: null,
-        chained: false, handover: false, cpuUs: 0, chainCpu: 0, flagsFrom: 0, t0: 0, settledAt: 0 });
-    }
+    var run = actionRunPool[i] || (actionRunPool[i] = {});
     run.outcome = 'skipped'; run.code = null; run.message = null; run.line = 0; run.calls = 0; run.done = false;
     run.started = false; run.nChanges = 0; run.flags = null; run.errName = null; run.leg = leg; run.action = j;
     run.handler = null; run.text = null; run.chained = false; run.handover = false; run.cpuUs = 0; run.chainCpu = 0;
