@@ -56,6 +56,8 @@
   var jsonStringify = JSON.stringify, jsonParse = JSON.parse;
   var SetCtor = Set, MapCtor = Map;
   var objectKeys = Object.keys;
+  // A flat copy of a plain object: Object.assign costs QuickJS a third of a for-in loop.
+  var objectAssign = Object.assign;
 
   // Lazy copies: an object that copies a value of its source the first time it is read (and
   // keeps the copy), so an Action pays only for the parts of its `event` it reads, and nothing
@@ -77,6 +79,11 @@
   function isIndex(k) { return INDEX_KEY.test(k) && +k < 4294967295; }   // an array index
   var lazyShapes = new MapCtor();
   var LAZY = {
+    // A copy's handler has two own fields, src and keys (an object of two fields needs no
+    // room added: QuickJS gives every object two slots); gone and accessors are these
+    // defaults until the copy needs its own (a delete, an accessor: rare).
+    gone: null,       // the source's keys deleted from the copy (an object), or null
+    accessors: false, // an accessor was defined on the copy: reads go through Reflect.get
     // Whether key k is virtual: the source's, not read, not deleted.
     virtual: function (t, k) {
       return typeof k === 'string' && this.keys.has[k] === true && !hasOwn.call(t, k) &&
@@ -172,8 +179,6 @@
     var h = Object.create(LAZY);
     h.src = src;
     h.keys = keys;
-    h.gone = null;
-    h.accessors = false;   // an accessor was defined on the copy: reads go through Reflect.get
     return new ProxyCtor({}, h);
   }
   // The event's parts (eventParts) carry under SHAPES a map (one per flow) from each of their
@@ -309,7 +314,7 @@
       var base = EV.project(login, { userExtraFields: O.user_extra_fields === 'copy' ? 'copy' : 'absent', enterprise: O.enterprise });
       var flow = {
         host: host, options: O, login: login, base: base, storedUser: shallow(base.user, 'user_id', base.user.user_id),
-        actions: actionRecords(list),
+        actions: actionRecords(list), actionList: list, released: false,
         commands: [], apiErrors: new SetCtor(),
         pending: {
           idClaims: {}, accessClaims: {}, scopeEdits: [], mfa: null, factors: [], mfaCommands: 0,
@@ -346,12 +351,31 @@
       return flow;
     }
 
+    // actionRecords(list): the flow's record of each Action of `list` (its status, runs, flags,
+    // error; its step running now: runLeg and runHandler (-1 and null when none), its event
+    // and its api: startRun). The records of
+    // the last flow released for the same list are reused (reset): a pipeline's flows all run
+    // one list, one after the other, and a record costs QuickJS an object of twelve fields.
+    var recordPool = null;   // {list, records}: the records of the last flow released
     function actionRecords(list) {
-      var out = [];
-      for (var i = 0; i < list.length; i++) {
+      var pool = recordPool, out, i, ax;
+      if (pool !== null && pool.list === list) {
+        recordPool = null;
+        out = pool.records;
+        for (i = 0; i < out.length; i++) {
+          ax = out[i];
+          ax.status = 'pending'; ax.runs = 0; ax.flags.length = 0; ax.error = null; ax.settled = false;
+          ax.runLeg = -1; ax.runHandler = ax.event = ax.api = null;
+          ax.redirectedThisRun = false; ax.renderedThisRun = false;
+        }
+        return out;
+      }
+      out = [];
+      for (i = 0; i < list.length; i++) {
         var a = list[i];
         out.push({ index: i, name: a.name, id: a.id || a.name, secrets: a.secrets || {}, status: 'pending',
-          runs: 0, flags: [], error: null, settled: false, run: null, redirectedThisRun: false, renderedThisRun: false });
+          runs: 0, flags: [], error: null, settled: false, runLeg: -1, runHandler: null, event: null, api: null,
+          redirectedThisRun: false, renderedThisRun: false });
       }
       return out;
     }
@@ -359,11 +383,16 @@
     // release(flow): the flow is over and its result read: cut the reference cycles its
     // closures make (an api's methods refer to the api), so reference counting frees the whole
     // flow at once instead of leaving it to the engine's cycle collector.
+    // Its Action records go back to the pool (actionRecords); the flow has none after.
     function release(flow) {
+      if (flow.released) return;
+      flow.released = true;
       flow.suspendAfter = flow.abortAction = flow.cacheApi = null;
       for (var a = 0; a < flow.apis.length; a++) API.release(flow.apis[a]);
       flow.apis = [];
-      for (var r = 0; r < flow.actions.length; r++) flow.actions[r].run = null;
+      for (var r = 0; r < flow.actions.length; r++) flow.actions[r].event = flow.actions[r].api = null;
+      recordPool = { list: flow.actionList, records: flow.actions };
+      flow.actions = [];
     }
 
     function next(flow) {
@@ -393,7 +422,7 @@
     }
     function startRun(flow, i) {
       var ax = flow.actions[i];
-      if (ax.run && ax.run.leg === flow.leg && ax.run.handler === flow.cursor.handler && !ax.settled) return ax.run;
+      if (ax.runLeg === flow.leg && ax.runHandler === flow.cursor.handler && !ax.settled) return ax;
       if (!isNext(flow, i)) throw new Error('Action ' + i + ' is not the next step of this flow');
       // The event's parts as the flow holds them (shared: the lazy copy never writes to them),
       // rebuilt only when something they show changed (flow.eventVersion), then this
@@ -412,19 +441,19 @@
       ax.renderedThisRun = false;
       ax.runs++;
       ax.status = 'running';
-      ax.run = { leg: flow.leg, handler: flow.cursor.handler, event: ev, api: null };
-      ax.run.api = API.build(flow, i, ev, flow.cursor.handler);
-      flow.apis.push(ax.run.api);
-      return ax.run;
+      ax.runLeg = flow.leg;
+      ax.runHandler = flow.cursor.handler;
+      ax.event = ev;
+      ax.api = API.build(flow, i, ev, flow.cursor.handler);
+      flow.apis.push(ax.api);
+      return ax;
     }
     function eventParts(flow) {
-      var src = {}, k;
-      for (k in flow.base) src[k] = flow.base[k];
+      var src = objectAssign({}, flow.base);
       var user = flow.storedUser;
       var app = committedMeta(flow, 'app'), usr = committedMeta(flow, 'user');
       if (app || usr) {
-        user = {};
-        for (k in flow.storedUser) user[k] = flow.storedUser[k];
+        user = objectAssign({}, flow.storedUser);
         if (app) user.app_metadata = applyMeta(user.app_metadata, app);
         if (usr) user.user_metadata = applyMeta(user.user_metadata, usr);
       }
@@ -457,8 +486,7 @@
       return true;
     }
     function shallow(obj, key, value) {
-      var out = {};
-      for (var k in obj) out[k] = obj[k];
+      var out = objectAssign({}, obj);
       out[key] = value;
       return out;
     }
@@ -507,7 +535,7 @@
     function afterAction(flow, i, outcome) {
       var ax = flow.actions[i];
       if (flow.cursor.index !== i || flow.state !== 'running') throw new Error('Action ' + i + ' is not running');
-      if (!ax.run) startRun(flow, i);
+      if (ax.runLeg < 0) startRun(flow, i);
       ax.settled = true;
       for (var k = 0; k < flow.pending.meta.length; k++) {
         if (flow.pending.meta[k].action === i && !flow.pending.meta[k].committed) { flow.pending.meta[k].committed = true; flow.eventVersion++; }
