@@ -38,6 +38,8 @@
     city_name: 'cityName', continent_code: 'continentCode', subdivision_code: 'subdivisionCode',
     subdivision_name: 'subdivisionName', latitude: 'latitude', longitude: 'longitude', time_zone: 'timeZone',
   };
+  // GEOIP as two lists (an index loop costs QuickJS less than a for-in loop).
+  var GEOIP_FROM = Object.keys(GEOIP), GEOIP_TO = GEOIP_FROM.map(function (k) { return GEOIP[k]; });
   var NO_SUCH_PROTOCOL = { 'redirect-callback': 1, delegation: 1 };
 
   // The words of a space-separated parameter (split by hand: a regular expression split costs
@@ -66,8 +68,8 @@
   function projectUser(u, options) {
     var out = {};
     for (var i = 0; i < USER_FIELDS.length; i++) {
-      var k = USER_FIELDS[i];
-      if (hasOwn.call(u, k) && u[k] !== undefined) out[k] = (u[k]);
+      var k = USER_FIELDS[i], v = u[k];
+      if (v !== undefined && hasOwn.call(u, k)) out[k] = v;
     }
     if (out.app_metadata === undefined || out.app_metadata === null) out.app_metadata = {};
     if (out.user_metadata === undefined || out.user_metadata === null) out.user_metadata = {};
@@ -97,7 +99,11 @@
       geoip: {},
     };
     var g = r.geoip || {};
-    for (var k in GEOIP) if (hasOwn.call(g, k) && g[k] !== undefined) out.geoip[GEOIP[k]] = g[k];
+    var geoip = out.geoip;
+    for (var n = 0; n < GEOIP_FROM.length; n++) {
+      var v = g[GEOIP_FROM[n]];
+      if (v !== undefined && hasOwn.call(g, GEOIP_FROM[n])) geoip[GEOIP_TO[n]] = v;
+    }
     put(out, 'hostname', r.hostname);
     put(out, 'user_agent', r.userAgent !== undefined ? r.userAgent : r.user_agent);
     put(out, 'language', r.language);
