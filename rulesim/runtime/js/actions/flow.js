@@ -313,6 +313,7 @@
       for (var s = 0; s < 4; s++) stateParam += ('0000' + Math.floor(host.random() * 65536).toString(16)).slice(-4);
       var base = EV.project(login, { userExtraFields: O.user_extra_fields === 'copy' ? 'copy' : 'absent', enterprise: O.enterprise });
       var flow = {
+        __proto__: FLOW_METHODS,
         host: host, options: O, login: login, base: base, storedUser: shallow(base.user, 'user_id', base.user.user_id),
         actions: actionRecords(list), actionList: list, released: false,
         commands: [], apiErrors: new SetCtor(),
@@ -336,20 +337,23 @@
         apis: [],   // every api object of the flow (release() unties them)
         eventParts: null, eventVersion: 0, shapes: null,   // see startRun and eventParts
       };
-      flow.URL = urlCtor();
-      flow.jwt = function () { if (jwtModule === null) jwtModule = host.require('jsonwebtoken'); return jwtModule; };
-      flow.suspendAfter = function (i, what) {
-        what.action = i;
-        what.leg = flow.leg;
-        if (flow.suspension && flow.suspension.action === i && flow.suspension.leg === flow.leg) U.flag(flow.actions[i], 'multiple_suspensions');
-        flow.suspension = what;
-      };
-      flow.abortAction = function (i, message) {
-        if (!flow.abort) flow.abort = { action: i, code: 'action_aborted', message: message };
-      };
-      flow.cacheApi = function (i, rec, limits) { return cacheApi(flow, i, rec, limits); };
       return flow;
     }
+    // What api.js asks of a flow, shared by every flow (its prototype): no closures per flow.
+    var FLOW_METHODS = {
+      get URL() { return urlCtor(); },
+      jwt: function () { if (jwtModule === null) jwtModule = host.require('jsonwebtoken'); return jwtModule; },
+      suspendAfter: function (i, what) {
+        what.action = i;
+        what.leg = this.leg;
+        if (this.suspension && this.suspension.action === i && this.suspension.leg === this.leg) U.flag(this.actions[i], 'multiple_suspensions');
+        this.suspension = what;
+      },
+      abortAction: function (i, message) {
+        if (!this.abort) this.abort = { action: i, code: 'action_aborted', message: message };
+      },
+      cacheApi: function (i, rec, limits) { return cacheApi(this, i, rec, limits); },
+    };
 
     // actionRecords(list): the flow's record of each Action of `list` (its status, runs, flags,
     // error; its step running now: runLeg and runHandler (-1 and null when none), its event
@@ -383,16 +387,22 @@
     // release(flow): the flow is over and its result read: cut the reference cycles its
     // closures make (an api's methods refer to the api), so reference counting frees the whole
     // flow at once instead of leaving it to the engine's cycle collector.
-    // Its Action records go back to the pool (actionRecords); the flow has none after.
+    // Its Action records go back to the pool (actionRecords). An api method kept past the
+    // flow (in the module's scope: it still refers to this flow) must not reach them when the
+    // next flow uses them: the flow's records become ENDED_RECORD, a record that belongs to
+    // no flow (what such a method flags or sets there is never read).
+    var ENDED_RECORD = { index: -1, name: '', id: '', secrets: {}, status: 'ended', runs: 0, flags: [], error: null,
+      settled: true, runLeg: -1, runHandler: null, event: null, api: null, redirectedThisRun: false, renderedThisRun: false };
     function release(flow) {
       if (flow.released) return;
       flow.released = true;
-      flow.suspendAfter = flow.abortAction = flow.cacheApi = null;
       for (var a = 0; a < flow.apis.length; a++) API.release(flow.apis[a]);
       flow.apis = [];
       for (var r = 0; r < flow.actions.length; r++) flow.actions[r].event = flow.actions[r].api = null;
       recordPool = { list: flow.actionList, records: flow.actions };
-      flow.actions = [];
+      var ended = [];
+      for (var e = 0; e < flow.actionList.length; e++) ended.push(ENDED_RECORD);
+      flow.actions = ended;
     }
 
     function next(flow) {
