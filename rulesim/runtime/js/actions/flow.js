@@ -480,16 +480,18 @@
         src.authentication = shallow(auth, 'methods', (auth.methods || []).concat(flow.carried.methods));
       }
       if (flow.carried.request) src.request = flow.carried.request;
-      var keys = objectKeys(src), prev = flow.eventParts;
+      var keys = objectKeys(src);
       // The values of the parts are never changed while the flow runs (a change makes new
       // parts with new objects for what it changed): what copying them needs holds for the
       // whole flow (copyOf).
       src[SHAPES] = flow.shapes || (flow.shapes = new MapCtor());
-      // The same keys as the parts before (the usual case): their lazyKeys too.
-      var lazy = prev !== null && sameKeys(prev.keys, keys) ? prev.lazy : lazyKeys(keys.concat(['secrets']));
+      // The same keys as the parts made before, by this flow or the one before (the usual
+      // case): their lazyKeys too.
+      if (lastKeys === null || !sameKeys(lastKeys, keys)) { lastKeys = keys; lastLazy = lazyKeys(keys.concat(['secrets'])); }
       // withPrompt (a form's fields after prompt.render) is made when a step needs it.
-      return { version: flow.eventVersion, src: src, keys: keys, lazy: lazy, withPrompt: null };
+      return { version: flow.eventVersion, src: src, keys: keys, lazy: lastLazy, withPrompt: null };
     }
+    var lastKeys = null, lastLazy = null;   // the keys of the parts made last, and their lazyKeys
     function sameKeys(a, b) {
       if (a.length !== b.length) return false;
       for (var n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;

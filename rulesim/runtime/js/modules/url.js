@@ -210,10 +210,12 @@
 
   // --- URLSearchParams ---
 
+  // (The expressions and the replacer are made once: a regular expression literal is a new
+  // object each time it is evaluated.)
+  var SPACE_ESCAPE = /%20/g, FORM_RESERVED = /[!'()~]/g;
+  function percentOf(c) { return '%' + c.charCodeAt(0).toString(16).toUpperCase(); }
   function formEncode(s) {
-    return encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()~]/g, function (c) {
-      return '%' + c.charCodeAt(0).toString(16).toUpperCase();
-    });
+    return encodeURIComponent(s).replace(SPACE_ESCAPE, '+').replace(FORM_RESERVED, percentOf);
   }
   function formDecode(s) {
     return querystring.unescape(s.replace(/\+/g, ' '));
