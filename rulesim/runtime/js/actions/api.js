@@ -305,15 +305,14 @@
   BUILD.user = function (c) { return { setAppMetadata: metaSetter(c, 'app'), setUserMetadata: metaSetter(c, 'user') }; };
 
   // --- transaction metadata (visible at once) ----------------------------------------------
-  // earlyTx(c, name): a transaction method of early access (fails unless early_access).
-  function earlyTx(c, name) {
-    return function () {
-      if (!c.flow.options.early_access) throw bad(c, 'Method not implemented.');
-      rec(c, 'transaction.' + name, Array.prototype.slice.call(arguments));
-    };
+  // earlyTx(c, name, args): transaction.`name`(...args), a method of early access (it fails
+  // unless early_access).
+  function earlyTx(c, name, args) {
+    if (!c.flow.options.early_access) throw bad(c, 'Method not implemented.');
+    rec(c, 'transaction.' + name, Array.prototype.slice.call(args));
   }
   BUILD.transaction = function (c) {
-    return {
+    var t = {
       setMetadata: function setMetadata(key, value) {
         if (typeof key !== 'string' || key.length < 1 || key.length > TX_META.keyChars) throw bad(c, 'Invalid transaction metadata key: must be a string of 1 to ' + TX_META.keyChars + ' characters');
         var m = c.flow.carried.transactionMetadata, event = c.event;
@@ -337,11 +336,14 @@
         for (var mk in m) copy[mk] = m[mk];
         event.transaction.metadata = copy;
       },
-      addTargetScope: earlyTx(c, 'addTargetScope'),
-      removeTargetScope: earlyTx(c, 'removeTargetScope'),
-      setTargetScopes: earlyTx(c, 'setTargetScopes'),
-      clearTargetScopes: earlyTx(c, 'clearTargetScopes'),
     };
+    // The early-access methods, assigned (not in the literal: their names stay empty). Made
+    // here, they share this call's reference to c.
+    t.addTargetScope = function () { earlyTx(c, 'addTargetScope', arguments); };
+    t.removeTargetScope = function () { earlyTx(c, 'removeTargetScope', arguments); };
+    t.setTargetScopes = function () { earlyTx(c, 'setTargetScopes', arguments); };
+    t.clearTargetScopes = function () { earlyTx(c, 'clearTargetScopes', arguments); };
+    return t;
   };
 
   // --- cache -------------------------------------------------------------------------------
