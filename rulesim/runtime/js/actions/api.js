@@ -7,6 +7,7 @@
   // decided when the Action settles and when the flow ends (flow.js).
   //
   // build(flow, i, event, handler) -> api for Action i running `handler` on `event`.
+  // release(api): the flow is over: cut the api's reference cycles (flow.js release).
   'use strict';
 
   var hasOwn = Object.prototype.hasOwnProperty;
