@@ -423,3 +423,26 @@ def test_the_host_drives_only_the_first_step_of_actions_that_chain_and_skips_the
     assert [r.id_token[f"https://x/{k}"] for k in "abc"] == [1, 2, 3]
     # The second and third Actions ran chained in promise jobs after the first settled.
     assert driven == [0]
+
+
+def test_an_api_an_action_keeps_from_an_earlier_login_changes_nothing_in_a_later_one() -> None:
+    # The sandbox reuses a flow's records of its Actions for the next login: methods of an
+    # api kept in the module's scope must not reach them.
+    keeper = module("""
+if (globalThis.kept) {
+  globalThis.kept.access.deny(42);
+  globalThis.kept.idToken.setCustomClaim('stale', true);
+  globalThis.kept.user.setAppMetadata('stale', true);
+}
+api.idToken.setCustomClaim('fresh', true);
+globalThis.kept = { access: api.access, idToken: api.idToken, user: api.user };
+""")
+    h = Harness([], actions=[keeper, module("api.idToken.setCustomClaim('second', true);")],
+                services=SERVICES)
+    first = h.login()
+    for r in (first, h.login(), h.login()):
+        assert r.outcome == "allowed"
+        assert r.id_token == {**first.id_token, "fresh": True, "second": True}
+        assert "stale" not in r.id_token
+        assert [str(r.run(a)["flags"] or "") for a in ("action1", "action2")] == ["", ""]
+        assert [c for _, c, _, _ in commands(r)] == ["idToken.setCustomClaim"] * 2
