@@ -1,9 +1,11 @@
 """The JavaScript side of post-login Actions, as sources the sandbox evaluates.
 
-``runtime/js/actions/`` holds seven function expressions:
+``runtime/js/actions/`` holds nine function expressions:
 
 * ``event.js``: the v3 ``event`` projected from rulesim's canonical login;
-* ``api.js``: the ``api`` object as a command recorder with Auth0's validators and limits;
+* ``copies.js``: each Action's copy of it (lazy copies: an Action pays for what it reads);
+* ``api.js``: the ``api`` object as a command recorder with Auth0's validators and limits
+  (``api_session.js``: its ``session`` and ``refreshToken`` namespaces);
 * ``flow.js``: the flow state machine (commands applied at the end, deny, suspension and
   resumption, optimistic metadata, the result the application receives);
 * ``changes.js``: the flow's ``api`` commands as rows of the ``changes`` table;
@@ -37,7 +39,9 @@ _DIR = Path(__file__).parent / "js" / "actions"
 
 JS_FILES: Mapping[str, str] = {
     "event": "event.js",
+    "copies": "copies.js",
     "api": "api.js",
+    "session_api": "api_session.js",
     "globals": "node_globals.js",
     "changes": "changes.js",
     "cache": "cache.js",
@@ -167,5 +171,6 @@ def actions_js() -> str:
     True
     """
     parts = ", ".join(f"{key}: {_source(JS_FILES[key])}"
-                      for key in ("event", "api", "globals", "changes", "cache", "result"))
+                      for key in ("event", "copies", "api", "session_api", "globals", "changes", "cache",
+                                  "result"))
     return f"{_source(JS_FILES['flow'])}({{{parts}}})"
