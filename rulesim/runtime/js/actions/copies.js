@@ -114,7 +114,13 @@
     },
   };
   // lazyKeys(keys): the {list, has} of a source with these own keys, shared by their copies.
+  // The last one returned for each number of keys is tried first (comparing the keys costs
+  // less than joining them into the map's key: the same objects of the event, a user's
+  // app_metadata, a request's geoip, come back login after login).
+  var lastOfLength = [];
   function lazyKeys(keys) {
+    var last = lastOfLength[keys.length];
+    if (last !== undefined && sameList(last.list, keys)) return last;
     var shape = keys.join('\u0000'), known = lazyShapes.get(shape);
     if (known === undefined) {
       var has = Object.create(null);
@@ -122,7 +128,13 @@
       known = { list: keys.slice(), has: has };
       if (lazyShapes.size < 512) lazyShapes.set(shape, known);
     }
+    if (keys.length < 64) lastOfLength[keys.length] = known;
     return known;
+  }
+  // Whether lists a and b (of the same length) hold the same keys in the same order.
+  function sameList(a, b) {
+    for (var n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
+    return true;
   }
   // lazyCopy(src, keys): a lazy copy of src, whose keys (own or inherited) `keys` (lazyKeys) lists.
   function lazyCopy(src, keys) {
