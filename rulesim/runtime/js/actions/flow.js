@@ -148,8 +148,10 @@
       if (typeof login === 'string') login = jsonParse(login);
       flowOptions = flowOptions || {};
       var list = flowOptions.actions || [];
-      var stateParam = '';
-      for (var s = 0; s < 4; s++) stateParam += ('0000' + Math.floor(host.random() * 65536).toString(16)).slice(-4);
+      // The `state` of a redirect: 16 hex digits from four draws of 16 bits, kept as two numbers
+      // of 32 bits (stateParam makes the text when a redirect needs it).
+      var d0 = Math.floor(host.random() * 65536), d1 = Math.floor(host.random() * 65536);
+      var d2 = Math.floor(host.random() * 65536), d3 = Math.floor(host.random() * 65536);
       var base = EV.project(login, { userExtraFields: O.user_extra_fields === 'copy' ? 'copy' : 'absent', enterprise: O.enterprise });
       var flow = {
         __proto__: FLOW_METHODS,
@@ -166,7 +168,7 @@
         metadataWrites: [], redirects: [], prompts: [], suspensions: [],
         deny: null, abort: null, suspension: null, failure: null,
         state: 'running', leg: 0, cursor: { index: 0, handler: 'onExecutePostLogin' },
-        stateParam: stateParam,
+        stateHi: d0 * 65536 + d1, stateLo: d2 * 65536 + d3,
         rulesExecuted: (flowOptions.rulesExecuted || []).slice(),
         primaryUserFromRules: flowOptions.primaryUser || null,
         grantedScopes: flowOptions.grantedScopes ? flowOptions.grantedScopes.slice() : null,   // a mixed flow: the Rules' scopes
@@ -178,9 +180,11 @@
       };
       return flow;
     }
+    function hex8(n) { return ('0000000' + n.toString(16)).slice(-8); }
     // What api.js asks of a flow, shared by every flow (its prototype): no closures per flow.
     var FLOW_METHODS = {
       get URL() { return urlCtor(); },
+      get stateParam() { return hex8(this.stateHi) + hex8(this.stateLo); },
       jwt: function () { if (jwtModule === null) jwtModule = host.require('jsonwebtoken'); return jwtModule; },
       suspendAfter: function (i, what) {
         what.action = i;
