@@ -2,7 +2,8 @@
   // Copies of the event for each Action (flow.js startRun): lazy copies, and the deep copy
   // the runtime makes of plain data (copyData; flow.js's U.clone).
   //
-  // Returns {lazyCopy(src, keys), lazyKeys(keys), copyOf(v, shapes), copyData(v), SHAPES}.
+  // Returns {lazyCopy(src, keys), lazyKeys(keys), sameKeys(a, b), copyOf(v, shapes), copyData(v),
+  // SHAPES}.
   'use strict';
 
   var hasOwn = Object.prototype.hasOwnProperty;
@@ -120,7 +121,7 @@
   var lastOfLength = [];
   function lazyKeys(keys) {
     var last = lastOfLength[keys.length];
-    if (last !== undefined && sameList(last.list, keys)) return last;
+    if (last !== undefined && sameKeys(last.list, keys)) return last;
     var shape = keys.join('\u0000'), known = lazyShapes.get(shape);
     if (known === undefined) {
       var has = Object.create(null);
@@ -131,8 +132,9 @@
     if (keys.length < 64) lastOfLength[keys.length] = known;
     return known;
   }
-  // Whether lists a and b (of the same length) hold the same keys in the same order.
-  function sameList(a, b) {
+  // sameKeys(a, b): whether lists a and b hold the same keys in the same order.
+  function sameKeys(a, b) {
+    if (a.length !== b.length) return false;
     for (var n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
     return true;
   }
@@ -188,5 +190,6 @@
     return cloneKeys(v, objectKeys(v));
   }
 
-  return { lazyCopy: lazyCopy, lazyKeys: lazyKeys, copyOf: copyOf, copyData: copyData, SHAPES: SHAPES };
+  return { lazyCopy: lazyCopy, lazyKeys: lazyKeys, sameKeys: sameKeys, copyOf: copyOf, copyData: copyData,
+    SHAPES: SHAPES };
 })

@@ -62,12 +62,11 @@
 
   // Copies of the event (copies.js).
   var C = parts.copies();
-  var lazyCopy = C.lazyCopy, lazyKeys = C.lazyKeys, copyData = C.copyData, SHAPES = C.SHAPES;
+  var lazyCopy = C.lazyCopy, lazyKeys = C.lazyKeys, sameKeys = C.sameKeys, copyData = C.copyData, SHAPES = C.SHAPES;
 
   // ---------------------------------------------------------------- shared helpers
   var U = {
-    // An object's own enumerable keys, in the order for-in gives them: Object.keys costs
-    // QuickJS about half of a for-in loop with its hasOwnProperty test.
+    // A deep copy of plain data (copies.js copyData); other values as they are.
     clone: function clone(v) { return v === null || typeof v !== 'object' ? v : copyData(v); },
     isPlain: function (v) { return v !== null && typeof v === 'object' && !Array.isArray(v); },
     json: function (v) { try { return jsonStringify(v); } catch (e) { return jsonStringify(String(v)); } },
@@ -200,9 +199,9 @@
 
     // actionRecords(list): the flow's record of each Action of `list` (its status, runs, flags,
     // error; its step running now: runLeg and runHandler (-1 and null when none), its event
-    // and its api: startRun). The records of
-    // the last flow released for the same list are reused (reset): a pipeline's flows all run
-    // one list, one after the other, and a record costs QuickJS an object of twelve fields.
+    // and its api: startRun). The records of the last flow released for the same list are
+    // reused (reset): a pipeline's flows all run one list, one after the other, and a record
+    // costs QuickJS an object of fifteen fields.
     var recordPool = null;   // {list, records}: the records of the last flow released
     function actionRecords(list) {
       var pool = recordPool, out, i, ax;
@@ -335,11 +334,6 @@
       return { version: flow.eventVersion, src: src, keys: keys, lazy: lastLazy, withPrompt: null };
     }
     var lastKeys = null, lastLazy = null;   // the keys of the parts made last, and their lazyKeys
-    function sameKeys(a, b) {
-      if (a.length !== b.length) return false;
-      for (var n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
-      return true;
-    }
     function shallow(obj, key, value) {
       var out = objectAssign({}, obj);
       out[key] = value;
