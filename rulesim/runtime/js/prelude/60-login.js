@@ -23,8 +23,16 @@
     };
   }
 
-  function newRun(i) {
-    return { outcome: 'skipped', code: null, message: null, line: 0, calls: 0, done: false, started: false, nChanges: 0, flags: null, errName: null };
+  // newRun(i): rule i's run, one object per rule reset as the rule starts, login after login
+  // (as 85-actions.js does for the Actions' steps): only S.runs holds it, and a login's
+  // record is written (recordLogin copies its fields) before the next login starts.
+  // freshRun(run): run's fields as a rule that has not started has them (a new run: freshRun({})).
+  var ruleRunPool = [];
+  function newRun(i) { return freshRun(ruleRunPool[i] || (ruleRunPool[i] = {})); }
+  function freshRun(run) {
+    run.outcome = 'skipped'; run.code = null; run.message = null; run.line = 0; run.calls = 0; run.done = false;
+    run.started = false; run.nChanges = 0; run.flags = null; run.errName = null;
+    return run;
   }
 
   // begin(loginJson, seed, bare): bare = the no-recording baseline (benchmarks): the rules

@@ -183,9 +183,8 @@
   // before the next login begins.
   var actionRunPool = [];
   function newActionRun(i, leg, j) {
-    var run = actionRunPool[i] || (actionRunPool[i] = {});
-    run.outcome = 'skipped'; run.code = null; run.message = null; run.line = 0; run.calls = 0; run.done = false;
-    run.started = false; run.nChanges = 0; run.flags = null; run.errName = null; run.leg = leg; run.action = j;
+    var run = freshRun(actionRunPool[i] || (actionRunPool[i] = {}));
+    run.leg = leg; run.action = j;
     run.handler = null; run.text = null; run.chained = false; run.handover = false; run.cpuUs = 0; run.chainCpu = 0;
     run.flagsFrom = 0; run.t0 = 0; run.settledAt = 0;
     return run;

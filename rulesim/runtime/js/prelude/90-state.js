@@ -144,7 +144,7 @@
     return out;
   }
   function unpackRun(values) {
-    var run = newRun(0);
+    var run = freshRun({});
     for (var i = 0; i < RUN_FIELDS.length; i++) run[RUN_FIELDS[i]] = values[i];
     return run;
   }
