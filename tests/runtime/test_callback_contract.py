@@ -132,3 +132,26 @@ def test_a_callback_with_new_objects_passes_them_to_the_next_rule() -> None:
     first = "function (u, c, cb) { var nu = Object.assign({}, u, {tier: 'x'}); cb(null, nu, c); }"
     second = "function (u, c, cb) { cb(u.tier === 'x' ? null : new Error('old user'), u, c); }"
     assert run_once([first, second]).outcome == "allowed"
+
+
+def test_a_rule_that_failed_in_one_login_starts_clean_in_the_next() -> None:
+    # The sandbox reuses each rule's run record from login to login: nothing of a failed run
+    # (its code, message, line, flags, calls) may reach the next login's row.
+    flaky = ("function (user, context, callback) {\n"
+             "  if (user.email === 'twice@example.com') callback(null, user, context);\n"
+             "  if (user.email === 'bad@example.com') throw new Error('broke');\n"
+             "  callback(null, user, context);\n"
+             "}")
+    h = Harness([flaky, CONTINUE])
+    bad = h.login({"email": "bad@example.com"}).run("rule1")
+    assert (bad["outcome"], bad["error_code"], bad["line"]) == ("error", "rule_exception", 3)
+    assert "broke" in str(bad["error_message"])
+    assert h.login({"email": "twice@example.com"}).run("rule1")["flags"] == "callback_called_twice"
+    for good in (h.login({"email": "good@example.com"}), h.login()):
+        assert good.outcome == "allowed"
+        run = good.run("rule1")
+        assert run["outcome"] == "ok"
+        assert str(run["flags"] or "") == ""
+        assert run["error_code"] is None or str(run["error_code"]) == "nan"
+        assert run["error_message"] is None or str(run["error_message"]) == "nan"
+        assert run["line"] == 0

@@ -2,8 +2,7 @@
   // Copies of the event for each Action (flow.js startRun): lazy copies, and the deep copy
   // the runtime makes of plain data (copyData; flow.js's U.clone).
   //
-  // Returns {lazyCopy(src, keys), lazyKeys(keys), sameKeys(a, b), copyOf(v, shapes), copyData(v),
-  // SHAPES}.
+  // Returns {lazyCopy(src, keys), lazyKeys(keys), copyOf(v, shapes), copyData(v), SHAPES}.
   'use strict';
 
   var hasOwn = Object.prototype.hasOwnProperty;
@@ -132,9 +131,8 @@
     if (keys.length < 64) lastOfLength[keys.length] = known;
     return known;
   }
-  // sameKeys(a, b): whether lists a and b hold the same keys in the same order.
+  // sameKeys(a, b): whether lists a and b (of the same length) hold the same keys in order.
   function sameKeys(a, b) {
-    if (a.length !== b.length) return false;
     for (var n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
     return true;
   }
@@ -190,6 +188,5 @@
     return cloneKeys(v, objectKeys(v));
   }
 
-  return { lazyCopy: lazyCopy, lazyKeys: lazyKeys, sameKeys: sameKeys, copyOf: copyOf, copyData: copyData,
-    SHAPES: SHAPES };
+  return { lazyCopy: lazyCopy, lazyKeys: lazyKeys, copyOf: copyOf, copyData: copyData, SHAPES: SHAPES };
 })

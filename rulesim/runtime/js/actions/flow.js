@@ -62,7 +62,7 @@
 
   // Copies of the event (copies.js).
   var C = parts.copies();
-  var lazyCopy = C.lazyCopy, lazyKeys = C.lazyKeys, sameKeys = C.sameKeys, copyData = C.copyData, SHAPES = C.SHAPES;
+  var lazyCopy = C.lazyCopy, lazyKeys = C.lazyKeys, copyData = C.copyData, SHAPES = C.SHAPES;
 
   // ---------------------------------------------------------------- shared helpers
   var U = {
@@ -327,13 +327,11 @@
       // parts with new objects for what it changed): what copying them needs holds for the
       // whole flow (copyOf).
       src[SHAPES] = flow.shapes || (flow.shapes = new MapCtor());
-      // The same keys as the parts made before, by this flow or the one before (the usual
-      // case): their lazyKeys too.
-      if (lastKeys === null || !sameKeys(lastKeys, keys)) { lastKeys = keys; lastLazy = lazyKeys(keys.concat(['secrets'])); }
+      // (lazyKeys finds the keys of the parts made before, the usual case, without joining them.)
       // withPrompt (a form's fields after prompt.render) is made when a step needs it.
-      return { version: flow.eventVersion, src: src, keys: keys, lazy: lastLazy, withPrompt: null };
+      var lazy = lazyKeys(keys.concat(['secrets']));
+      return { version: flow.eventVersion, src: src, keys: keys, lazy: lazy, withPrompt: null };
     }
-    var lastKeys = null, lastLazy = null;   // the keys of the parts made last, and their lazyKeys
     function shallow(obj, key, value) {
       var out = objectAssign({}, obj);
       out[key] = value;

@@ -26,9 +26,9 @@
   // newRun(i): rule i's run, one object per rule reset as the rule starts, login after login
   // (as 85-actions.js does for the Actions' steps): only S.runs holds it, and a login's
   // record is written (recordLogin copies its fields) before the next login starts.
-  // freshRun(run): run's fields as a rule that has not started has them (a new run: freshRun({})).
   var ruleRunPool = [];
   function newRun(i) { return freshRun(ruleRunPool[i] || (ruleRunPool[i] = {})); }
+  // freshRun(run): run with the fields of a rule that has not started (a new run: freshRun({})).
   function freshRun(run) {
     run.outcome = 'skipped'; run.code = null; run.message = null; run.line = 0; run.calls = 0; run.done = false;
     run.started = false; run.nChanges = 0; run.flags = null; run.errName = null;
