@@ -138,14 +138,14 @@ class Host:
 
     def resume_pass(self, payload: str, login_id: str, seed: int, left: Sequence[Any]) -> RulePass:
         """The host's side of a login that left a batch: ``left`` as the batch returned it
-        (``[j, rule, status, clock, cpuBegin, cpu]``); the sandbox holds the login."""
+        (``[j, rule, status, clock, cpuBegin, cpu]``, times in ns); the sandbox holds the login."""
         _, rule, status, clock, cpu_begin, cpu = left
         res = RulePass(len(self.names), LoginHost(self, login_id, seed, payload))
         state = res.state
         state.start = state.now = float(clock)
-        state.cpu_begin = int(cpu_begin * 1000)
-        for k, us in enumerate(cpu):
-            res.cpu_ns[k] = int(us * 1000)
+        state.cpu_begin = int(cpu_begin)
+        for k, ns in enumerate(cpu):
+            res.cpu_ns[k] = int(ns)
         state.current = rule if status != _DONE else rule - 1
         res.rule_start = state.now
         return res
@@ -280,9 +280,12 @@ class Host:
         for c in res.state.calls:
             if c[1] >= 0:
                 calls[c[1]] += 1
+        # Times in integer ns, and no 0.0 for an I/O time of 0: the prelude reads and writes
+        # integers far faster than fractions.
         return json.dumps({
-            "cpuBegin": res.state.cpu_begin / 1000.0,
-            "cpu": [ns / 1000.0 for ns in res.cpu_ns[:n]], "io": res.io_ms[:n], "calls": calls,
+            "cpuBegin": int(res.state.cpu_begin),
+            "cpu": [int(ns) for ns in res.cpu_ns[:n]],
+            "io": [x if x else 0 for x in res.io_ms[:n]], "calls": calls,
             "ioTotal": res.io_total,
             "timedOut": res.timed_out[0] if res.timed_out is not None else -1,
         })

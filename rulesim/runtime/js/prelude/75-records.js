@@ -39,10 +39,19 @@
     };
   }
   // The block's last login hit the memory limit: the host rebuilds the engine after it.
+  //
+  // The main JSON text is written column by column: a column of numbers is joined (its numbers
+  // are all finite: integers, and the host's I/O times), which QuickJS does in about half the
+  // time JSON.stringify takes over the same array; a column that may hold strings or nulls is
+  // stringified. The parts are joined once (every '+' would copy the text so far).
+  function numbers(a) { return '[' + a.join(',') + ']'; }
   function encodeBlock(B, left) {
-    var main = [B.n, B.lo, B.ec, B.em, B.ae, B.dr, B.mp, B.mj, B.ru, B.sc, B.dc, B.lf, B.rr, B.cpu, B.io,
-      B.ro, B.rn, B.rc, B.ri, B.rk, B.rx, B.lg, left, left === null && memoryHit, B.ax || null];   // ax: Actions (85-actions.js)
-    return jsonStringify(main) + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
+    var main = ['[' + B.n, numbers(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), numbers(B.dr),
+      jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
+      jsonStringify(B.lf), numbers(B.rr), numbers(B.cpu), numbers(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
+      numbers(B.ri), numbers(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
+      left === null && memoryHit ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
+    return main.join(',') + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
       (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
   }
   // The MFA provider as Python's str() would print it, when JavaScript can say so exactly;
@@ -60,7 +69,8 @@
   // recordLogin(B, host): append the login S to block B. Everything that reads objects the
   // rules could have changed (tokens, MFA, SAML, pollution) is read before B is touched, so
   // a failure there leaves B as it was. `host` is null for a login that ran inside a batch
-  // (times measured here, no I/O), else {cpuBegin, cpu[], io[], calls[], ioTotal, timedOut}.
+  // (times measured here, no I/O), else {cpuBegin, cpu[], io[], calls[], ioTotal, timedOut}
+  // (cpuBegin and cpu in integer ns).
   function recordLogin(B, host) {
     S.ended = true;
     var out = loginOutputs();
@@ -74,12 +84,18 @@
     var ro = ROWS_SKIPPED.slice(), rn = ROWS_ZERO.slice(), rc = ROWS_ZERO.slice(), ri = ROWS_ZERO.slice(),
       rk = ROWS_ZERO.slice(), rx = [], codes = ROWS_NULL.slice(), messages = ROWS_NULL.slice();
     var loginFlags = [];
-    var cpuTotal = host ? host.cpuBegin : S.cpuBegin;   // µs
+    var cpuTotal = host ? host.cpuBegin / 1000 : S.cpuBegin;   // µs
     for (k = 0; k < nAct; k++) {
       p = ACTIVE_POS[k];
-      var cpuK = host ? host.cpu[k] : (S.cpu !== null && S.cpu[k] !== undefined ? S.cpu[k] : 0);
-      rc[p] = mathRound(cpuK * 1000);
-      cpuTotal += cpuK;
+      if (host) {
+        var ns = host.cpu[k] || 0;
+        rc[p] = ns;
+        cpuTotal += ns / 1000;
+      } else {
+        var cpuK = S.cpu !== null && S.cpu[k] !== undefined ? S.cpu[k] : 0;
+        rc[p] = mathRound(cpuK * 1000);
+        cpuTotal += cpuK;
+      }
       if (host) { ri[p] = host.io[k]; rk[p] = host.calls[k]; }
       var run = S.runs[k];
       if (run === undefined || !run.started) continue;

@@ -4,7 +4,8 @@
   // per batch instead of one per rule. A login leaves the batch as soon as the host has work
   // for it (a rule waits, left promise jobs or timers, queued a host operation) or, with
   // continueRedirects, when it ends on a redirect: the block of the logins done so far is
-  // returned with `left` = [j, rule, status, clock, cpuBegin, cpu[]] and Python continues
+  // returned with `left` = [j, rule, status, clock, cpuBegin, cpu[]] (times in integer ns:
+  // QuickJS writes a fractional number far more slowly than an integer) and Python continues
   // login j exactly where it stands (rule `rule` returned `status`), then calls
   // resumeBatch(j + 1). Per-rule times come from the native tick(), which also opens a new
   // CPU budget: each rule gets the same limit it has when the host drives it.
@@ -53,7 +54,9 @@
       if (!leaving && NA > 0 && !S.failed && !redirectPending()) { i = rules.length; st = STATUS.DONE; leaving = true; }
       if (leaving) {
         batch.j = -1;
-        return encodeBlock(B, [j, i, st, clock.now, S.cpuBegin, cpu]);
+        var cpuNs = [];
+        for (var k = 0; k < cpu.length; k++) cpuNs.push(mathRound(cpu[k] * 1000));
+        return encodeBlock(B, [j, i, st, clock.now, mathRound(S.cpuBegin * 1000), cpuNs]);
       }
       recordLogin(B, null);
       endLogin();

@@ -379,7 +379,7 @@
     for (var i = NRULES; i < end; i++) {
       var run = S.runs[i];
       if (run === undefined || !run.started) continue;
-      var cpu = host ? host.cpu[i] || 0 : 0;
+      var cpu = host ? (host.cpu[i] || 0) / 1000 : 0;   // the host's times are in ns
       if (run.chained) cpu = run.cpuUs;
       else cpu += (run.handover ? run.cpuUs : 0) - run.chainCpu;
       cpuTotal += cpu;
