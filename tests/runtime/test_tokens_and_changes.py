@@ -190,6 +190,17 @@ def test_nested_writes_are_recorded_under_their_top_level_key_with_deep_paths() 
     ]
 
 
+def test_writing_a_part_back_to_itself_records_only_the_keys_the_rule_changed() -> None:
+    body = ("  user.app_metadata = user.app_metadata || {};\n"
+            "  user.app_metadata.count = (user.app_metadata.count || 0) + 1;\n"
+            "  context.idToken = context.idToken;\n"
+            "  user.user_metadata = user.user_metadata;")
+    r = run_once([rule(body)], {"app_metadata": {"count": 4, "plan": "pro"}, "user_metadata": {"a": 1}})
+    assert changes_of(r) == [("rule1", "app_metadata", "count", "replace", 4, 5)]
+    r = run_once([rule(body)], {"user_metadata": {"a": 1}})
+    assert changes_of(r) == [("rule1", "app_metadata", "", "add", None, {"count": 1})]
+
+
 def test_a_part_replaced_after_a_key_write_is_diffed_against_its_state_before_the_rule() -> None:
     first = rule("  context.idToken.keep = 1; context.idToken.drop = 2;")
     second = rule("  context.idToken.keep = 5;\n"

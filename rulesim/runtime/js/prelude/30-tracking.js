@@ -189,8 +189,20 @@
       if (v !== null && typeof v === 'object') raw[k] = wrapDeep(unwrap(v), parts[k]);
     }
   }
+  // Writing a key the value it holds (`user.app_metadata = user.app_metadata || {}`, an idiom
+  // of real rules) changes nothing, so it marks nothing: the part keeps its cheaper per-key
+  // tracking. Only a writable own data property counts (an accessor's setter may do anything).
+  var ownDescriptor = Object.getOwnPropertyDescriptor;
+  function holds(t, k, v) {
+    var d = ownDescriptor(t, k);
+    return d !== undefined && d.value === v && d.writable === true;
+  }
   var userHandler = {
-    set: function (t, k, v) { touchUser(t, k); return Reflect.set(t, k, stored(USER_PARTS, k, v)); },
+    set: function (t, k, v) {
+      var sv = stored(USER_PARTS, k, v);
+      if (!holds(t, k, sv)) touchUser(t, k);
+      return Reflect.set(t, k, sv);
+    },
     deleteProperty: function (t, k) { touchUser(t, k); return Reflect.deleteProperty(t, k); },
     defineProperty: function (t, k, d) { touchUser(t, k); return Reflect.defineProperty(t, k, d); },
   };
@@ -202,7 +214,11 @@
     if (!hasOwn.call(S.userTouched, k)) S.userTouched[k] = hasOwn.call(t, k) ? snapshot(t[k]) : undefined;
   }
   var contextHandler = {
-    set: function (t, k, v) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.set(t, k, stored(CTX_PARTS, k, v)); },
+    set: function (t, k, v) {
+      var part = CTX_PARTS[k], sv = stored(CTX_PARTS, k, v);
+      if (part !== undefined && !holds(t, k, sv)) markPart(part);
+      return Reflect.set(t, k, sv);
+    },
     deleteProperty: function (t, k) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.deleteProperty(t, k); },
   };
 
