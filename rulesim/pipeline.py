@@ -26,6 +26,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from rulesim._fastjson import dumps
 from rulesim.errors import ErrorCode
 from rulesim.outcomes import LoginOutcome
 from rulesim.records import Columns
@@ -471,7 +472,7 @@ class Pipeline:
         seeds = [login_seed(self.seed, start + x) for x in range(lo, hi)]
         k = lo
         try:
-            block = sb.run_batch("[" + ",".join(prepared) + "]", json.dumps(seeds))
+            block = sb.run_batch("[" + ",".join(prepared) + "]", dumps(seeds))
             while True:
                 self._add(sink, block, None, login_ids[k:k + block.n], user_ids[k:k + block.n],
                           "initial")

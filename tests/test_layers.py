@@ -3,7 +3,7 @@
 The order follows ``architecture.md`` (parse → runtime → pipeline → records → impact → views),
 with the modules that document leaves open placed as follows, lowest first:
 
-* ``base``: the exception tree and argument checks, importable by every module.
+* ``base``: the exception tree, argument checks and the JSON codec, importable by every module.
 * ``inputs``: what a run reads, none of which runs a rule: rule sources (parse), the Faker
   providers and the populations they generate (the ``population`` package) or read from
   logs (``logs``, ``_log*``).
@@ -41,7 +41,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rulesim"
 # Lowest layer first. Patterns are fnmatch patterns over dotted module names.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("rulesim.errors", "rulesim._validation", "rulesim._types", "rulesim.outcomes",
-              "rulesim.columns")),
+              "rulesim.columns", "rulesim._fastjson")),
     ("inputs", ("rulesim.sources", "rulesim.sources.*", "rulesim.providers",
                 "rulesim.providers.*", "rulesim.population", "rulesim.population.*", "rulesim.logs",
                 "rulesim.gallery", "rulesim.gallery.*")),

@@ -18,11 +18,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from rulesim._fastjson import dumps
 from rulesim.population.mix import CITY_OF, CLIENTS, CODES, COUNTRIES
 from rulesim.providers import identity as idp
 from rulesim.providers import login_context as lcp
 
-DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+DUMP = dumps
 _DYNAMIC_USER_KEYS = ("updated_at", "last_login", "last_ip", "logins_count")
 
 

@@ -23,6 +23,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rulesim._fastjson import dumps, loads
 from rulesim.errors import ErrorCode
 from rulesim.runtime.engine import EngineError
 from rulesim.runtime.limits import Limits
@@ -118,9 +119,9 @@ class Host:
 
     def with_persisted(self, payload: str) -> str:
         """``payload`` with its user as the store holds it (metadata persisted earlier)."""
-        login = json.loads(payload)
+        login = loads(payload)
         login["user"] = self.store.observe(login.get("user") or {})
-        out = json.dumps(login, separators=(",", ":"))
+        out = dumps(login)
         self._observed = out
         return out
 
@@ -282,7 +283,7 @@ class Host:
                 calls[c[1]] += 1
         # Times in integer ns, and no 0.0 for an I/O time of 0: the prelude reads and writes
         # integers far faster than fractions.
-        return json.dumps({
+        return dumps({
             "cpuBegin": int(res.state.cpu_begin),
             "cpu": [int(ns) for ns in res.cpu_ns[:n]],
             "io": [x if x else 0 for x in res.io_ms[:n]], "calls": calls,
@@ -426,7 +427,7 @@ class LoginHost:
         try:
             result, changes = self.host.store.call(op, args)
             status, err = 200, ""
-            resp = json.dumps(result) if result is not None else ""
+            resp = dumps(result) if result is not None else ""
             for ch in changes:
                 # Paths are relative to the target, like the in-memory changes.
                 path = ch.path
@@ -454,7 +455,7 @@ class LoginHost:
         the first time a rule talks to the API, or the Actions' metadata is written."""
         if not self.observed:
             self.observed = True
-            self.host.store.observe(json.loads(self.payload).get("user") or {})
+            self.host.store.observe(loads(self.payload).get("user") or {})
 
     def replay_mgmt(self, op: str, args: Any) -> None:
         """Apply to this host's store a Management API call another host answered."""

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from rulesim import columns
+from rulesim._fastjson import loads
 from rulesim.outcomes import LoginOutcome, RuleOutcome
 
 __all__ = ["CHANGE_FIELDS", "COMMAND_FIELDS", "LOGIN_FIELDS", "LOGIN_OUTCOMES", "LOG_FIELDS", "RULE_OUTCOMES",
-           "LoginBlock", "decode_block", "engine_failure_block"]
+           "RULE_RUN_FIELDS", "LoginBlock", "decode_block", "engine_failure_block"]
 
 LOGIN_OUTCOMES = tuple(o.value for o in LoginOutcome)
 """Login outcomes by the index the prelude writes (the order of :class:`LoginOutcome`)."""
@@ -79,6 +80,8 @@ def _mfa_provider(text: str) -> str:
 CHANGE_FIELDS = ("login", "rule", "target", "path", "op", "before", "after")
 COMMAND_FIELDS = ("at", "persisted", "continued", "command", "flags")
 LOG_FIELDS = ("login", "rule", "level", "message")
+RULE_RUN_FIELDS = ("outcome", "error_code", "error_message", "line", "cpu_us", "io_ms", "n_calls",
+                   "n_changes", "flags")
 
 
 def _changes(segment: str) -> dict[str, list[Any]]:
@@ -123,9 +126,13 @@ def _rows(rows: list[list[Any]], fields: Sequence[str]) -> dict[str, list[Any]]:
 
 def decode_block(text: str) -> LoginBlock:
     """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``)."""
+    if text.startswith("\x03"):   # no login finished: only `left`
+        return LoginBlock(0, {name: [] for name in LOGIN_FIELDS},
+                          {name: [] for name in RULE_RUN_FIELDS}, _changes(""),
+                          _rows([], LOG_FIELDS), loads(text[1:]))
     main, changes, commands, *tokens = text.split("\x01")
     (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, io,
-     ro, rn, rc, ri, rk, rx, lg, left, rebuild, *rest) = json.loads(main)
+     ro, rn, rc, ri, rk, rx, lg, left, rebuild, *rest) = loads(main)
     required = [p is not None for p in mp]
     for j, mfa_json in mj:
         mp[j] = _mfa_provider(mfa_json)

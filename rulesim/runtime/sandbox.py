@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from rulesim._fastjson import loads
 from rulesim.errors import ErrorCode
 from rulesim.runtime import native, watchdog
 from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, actions_js
@@ -345,7 +346,7 @@ class Sandbox:
     def take_outbox(self) -> list[list[Any]]:
         """The host operations queued since the last call: ``[id, kind, rule, payload]``."""
         text = self._call("takeOutbox")
-        return list(json.loads(text)) if text else []
+        return list(loads(text)) if text else []
 
     def deliver(self, op_id: int, error_json: str, response_json: str, at_ms: float) -> None:
         """Answer host operation ``op_id`` at virtual time ``at_ms`` (JSON texts or '')."""

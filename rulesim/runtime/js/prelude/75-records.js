@@ -46,6 +46,8 @@
   // stringified. The parts are joined once (every '+' would copy the text so far).
   function numbers(a) { return '[' + a.join(',') + ']'; }
   function encodeBlock(B, left) {
+    // No login finished (the first one left the batch): U+0003 and `left` alone.
+    if (B.n === 0 && left !== null && !B.ax) return '\u0003' + jsonStringify(left);
     var main = ['[' + B.n, numbers(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), numbers(B.dr),
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
       jsonStringify(B.lf), numbers(B.rr), numbers(B.cpu), numbers(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
