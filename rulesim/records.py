@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from rulesim import _arrow_series as arrow_series
 from rulesim.columns import COLUMNS
 from rulesim.outcomes import ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
 
@@ -341,13 +342,9 @@ def _series(table: str, name: str, dtype: str, values: list[Any],
         cats = _CATEGORIES.get((table, name), [])
         if name in ("rule", "deciding_rule"):
             cats = list(dict.fromkeys(rule_names))
-        known = set(cats)
-        # Factorise in C, then put the contract's categories first and the rest after, sorted.
-        seen = pd.Categorical(values)
-        extra = sorted(str(c) for c in seen.categories if c not in known)
-        series = pd.Series(seen.set_categories([*cats, *extra]), name=name)
+        series = pd.Series(arrow_series.categorical(values, cats), name=name)
     elif dtype == "string":
-        series = pd.Series(values, dtype="string", name=name)
+        series = pd.Series(arrow_series.strings(values), dtype="string", name=name)
     elif dtype == "bool":
         series = pd.Series(np.asarray(values, dtype=bool), name=name)
     elif dtype == "Int16":

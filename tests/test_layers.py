@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                 "rulesim.gallery", "rulesim.gallery.*")),
     ("runtime", ("rulesim.runtime", "rulesim.runtime.*")),
     ("pipeline", ("rulesim.pipeline", "rulesim.paired", "rulesim.staged", "rulesim.records",
+                  "rulesim._arrow_series",
                   "rulesim._flow", "rulesim.options")),
     ("execution", ("rulesim.execution", "rulesim.execution.*")),
     ("results", ("rulesim.run", "rulesim.simulation", "rulesim.trace", "rulesim.plots",

@@ -1,0 +1,90 @@
+"""Typed pandas columns built from the Python lists a sink gathers, converted by Arrow.
+
+A worker turns every chunk's rows into typed DataFrames before it sends them (see
+:meth:`rulesim.records.Columns.pack`). Converting a list of Python strings is that step's main
+cost: Arrow converts a whole list in one pass and dictionary-encodes it several times faster
+than pandas factorises Python objects. Where a value is not a string (or None), these functions
+let pandas convert the list as before, so the result never depends on which path ran.
+
+Examples
+--------
+>>> cat = categorical(["ok", None, "zz", "denied", "ok"], ["ok", "denied", "error"])
+>>> list(cat.categories), cat.codes.tolist()
+(['ok', 'denied', 'error', 'zz'], [0, -1, 3, 1, 0])
+>>> str(strings(["a", None]).dtype), strings(["a", None]).dtype.storage
+('string', 'pyarrow')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+__all__ = ["categorical", "strings"]
+
+
+def strings(values: list[Any]) -> Any:
+    """``values`` as pandas' Arrow-backed strings (``dtype="string"``).
+
+    Parameters
+    ----------
+    values
+        Strings and None (missing).
+
+    Returns
+    -------
+    pandas.arrays.ArrowStringArray or list
+        The array, or ``values`` itself when one is not a string: ``pd.Series(...,
+        dtype="string")`` converts it then.
+
+    Examples
+    --------
+    >>> list(strings(["x", None, "y"]))
+    ['x', <NA>, 'y']
+    """
+    try:
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return values
+
+
+def categorical(values: list[Any], cats: list[str]) -> Any:
+    """``values`` as a Categorical whose categories are ``cats``, then the other values sorted.
+
+    Parameters
+    ----------
+    values
+        Strings and None (missing).
+    cats
+        The categories the column contract lists first, in order (present or not).
+
+    Returns
+    -------
+    pandas.Categorical
+        The same Categorical ``pd.Categorical(values)`` gives once its categories are set to
+        ``cats`` followed by the other values, sorted.
+
+    Examples
+    --------
+    >>> list(categorical(["b", "a"], ["a"]).categories)
+    ['a', 'b']
+    """
+    try:
+        encoded = pa.array(values, type=pa.string()).dictionary_encode()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        seen = pd.Categorical(values)
+        known = set(cats)
+        extra = sorted(str(c) for c in seen.categories if c not in known)
+        return seen.set_categories([*cats, *extra])
+    found = encoded.dictionary.to_pylist()
+    order = {c: i for i, c in enumerate(cats)}
+    extra = sorted(c for c in found if c not in order)
+    for c in extra:
+        order[c] = len(order)
+    # Each dictionary entry's position among the categories; a null indexes the trailing -1.
+    position = np.array([order[c] for c in found] + [-1], dtype=np.int64)
+    codes = position[encoded.indices.fill_null(len(found)).to_numpy()]
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype([*cats, *extra]))
