@@ -134,6 +134,24 @@ def test_a_callback_with_new_objects_passes_them_to_the_next_rule() -> None:
     assert run_once([first, second]).outcome == "allowed"
 
 
+def test_a_callback_kept_from_an_earlier_login_does_nothing_in_a_later_one() -> None:
+    keep = ("function (user, context, callback) {\n"
+            "  if (!global.firstCallback) global.firstCallback = callback;\n"
+            "  callback(null, user, context);\n"
+            "}")
+    stale = ("function (user, context, callback) {\n"
+             "  if (global.firstCallback !== callback && global.seen) {\n"
+             "    global.firstCallback(new UnauthorizedError('stale'));\n"
+             "  }\n"
+             "  global.seen = true;\n"
+             "  callback(null, user, context);\n"
+             "}")
+    h = Harness([keep, stale])
+    for login in (h.login(), h.login(), h.login()):
+        assert login.outcome == "allowed"
+        assert [str(f or "") for f in login.rule_runs["flags"]] == ["", ""]
+
+
 def test_a_rule_that_failed_in_one_login_starts_clean_in_the_next() -> None:
     # The sandbox reuses each rule's run record from login to login: nothing of a failed run
     # (its code, message, line, flags, calls) may reach the next login's row.

@@ -53,9 +53,13 @@
     if (d.name === null) { d.message = 'threw a non-Error value: ' + d.message; }
     return [isReject ? CODE.PROMISE_REJECTED : CODE.RULE_EXCEPTION, d];
   }
+  // A callback belongs to its login: one a rule kept (in `global`) and calls in a later login
+  // does nothing there, as the old login's callback does nothing to a new login in Node.
   function makeCallback(i) {
+    var login = S;
     return function callback(err, user, context) {
-      var run = S && S.runs[i];
+      if (S !== login) return;
+      var run = S.runs[i];
       if (!run || S.ended) return;
       run.calls++;
       if (run.calls > 1) return;
