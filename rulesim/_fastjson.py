@@ -1,8 +1,8 @@
 """JSON text on the hot paths between Python and the sandbox, written and read with orjson.
 
 A login crosses between Python and JavaScript as JSON text several times (its payload, the
-host's answers, the records the prelude writes), and the standard library's ``json`` was about
-a tenth of the host's time per login. orjson writes the same compact text as
+host's answers, the records the prelude writes): with the standard library's ``json``, reading
+and writing that text took about 13% of a login's time on the acme tenant. orjson writes the same compact text as
 ``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` for JSON values, about ten
 times faster, and reads about twice as fast. Where orjson refuses a value that ``json``
 accepts (keys that are not strings, integers beyond 64 bits, a lone surrogate, ``NaN`` in the
