@@ -1,0 +1,47 @@
+"""Typed columns built by Arrow are the ones pandas builds from the same lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rulesim._arrow_series import categorical, strings
+
+words = st.sampled_from(["ok", "denied", "error", "zeta", "alpha", "é", ""])
+cells = st.none() | words
+
+
+def _pandas_categorical(values: list[Any], cats: list[str]) -> pd.Categorical:
+    seen = pd.Categorical(values)
+    extra = sorted(str(c) for c in seen.categories if c not in set(cats))
+    return seen.set_categories([*cats, *extra])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cells, max_size=40), st.lists(words, unique=True, max_size=4))
+def test_a_categorical_matches_pandas_with_the_contract_categories_first(
+        values: list[Any], cats: list[str]) -> None:
+    got = categorical(values, cats)
+    want = _pandas_categorical(values, cats)
+    assert list(got.categories) == list(want.categories)
+    assert got.codes.tolist() == want.codes.tolist()
+    assert pd.Series(got).equals(pd.Series(want))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cells, max_size=40))
+def test_strings_match_pandas_string_columns(values: list[Any]) -> None:
+    got = pd.Series(strings(values), dtype="string")
+    want = pd.Series(values, dtype="string")
+    assert got.dtype == want.dtype
+    assert got.equals(want)
+
+
+def test_values_that_are_not_strings_take_pandas_path() -> None:
+    assert strings(["a", 1]) == ["a", 1]
+    cat = categorical(["b", 2, None], ["b"])
+    assert list(cat.categories)[:1] == ["b"]
+    assert cat.codes.tolist()[2] == -1
