@@ -4,8 +4,9 @@
   // then the change rows, then the Actions' fields of change rows, then each login's token
   // texts, each part after a U+0001. Parts that are JSON texts (tokens, a change's
   // before/after) are appended raw: JSON text never contains a raw control character, so
-  // nothing is escaped twice. Times are integers (ns): QuickJS writes a long double far more
-  // slowly than an integer.
+  // nothing is escaped twice. Times are integers (ns): QuickJS writes a fractional number
+  // far more slowly than an integer. A block of no login whose batch left (the common case
+  // when every login needs the host) is U+0003 followed by the JSON of `left` alone.
   //
   // Per login (index j in the block): lo outcome (LOGIN_OUTCOME index), ec error code, em
   // error message, ae the error the application receives, dr deciding rule (position, -1),
@@ -38,12 +39,12 @@
       cpu: [], io: [], ro: [], rn: [], rc: [], ri: [], rk: [], rx: [], ch: [], lg: [], tok: [],
     };
   }
-  // The block's last login hit the memory limit: the host rebuilds the engine after it.
-  //
   // The main JSON text is written column by column: a column of numbers is joined (its numbers
   // are all finite: integers, and the host's I/O times), which QuickJS does in about half the
   // time JSON.stringify takes over the same array; a column that may hold strings or nulls is
-  // stringified. The parts are joined once (every '+' would copy the text so far).
+  // stringified. The parts are joined once (every '+' would copy the text so far). Its next
+  // to last field says the block's last login hit the memory limit: the host rebuilds the
+  // engine after it.
   function numbers(a) { return '[' + a.join(',') + ']'; }
   function encodeBlock(B, left) {
     // No login finished (the first one left the batch): U+0003 and `left` alone.
