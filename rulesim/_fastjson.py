@@ -2,9 +2,9 @@
 
 A login crosses between Python and JavaScript as JSON text several times (its payload, the
 host's answers, the records the prelude writes): with the standard library's ``json``, reading
-and writing that text took about 13% of a login's time on the acme tenant. orjson writes the same compact text as
-``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` for JSON values, about ten
-times faster, and reads about twice as fast. Where orjson refuses a value that ``json``
+and writing that text took about 13% of a login's time on the acme tenant. orjson writes the
+same compact text as ``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` for JSON
+values, about ten times faster, and reads about twice as fast. Where orjson refuses a value that ``json``
 accepts (keys that are not strings, integers beyond 64 bits, a lone surrogate, ``NaN`` in the
 text), these functions fall back to ``json``, so nothing that worked before fails now.
 
