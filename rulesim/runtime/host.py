@@ -144,9 +144,8 @@ class Host:
         res = RulePass(len(self.names), LoginHost(self, login_id, seed, payload))
         state = res.state
         state.start = state.now = float(clock)
-        state.cpu_begin = int(cpu_begin)
-        for k, ns in enumerate(cpu):
-            res.cpu_ns[k] = int(ns)
+        state.cpu_begin = cpu_begin
+        res.cpu_ns[:len(cpu)] = cpu
         state.current = rule if status != _DONE else rule - 1
         res.rule_start = state.now
         return res
@@ -284,8 +283,7 @@ class Host:
         # Times in integer ns, and no 0.0 for an I/O time of 0: the prelude reads and writes
         # integers far faster than fractions.
         return dumps({
-            "cpuBegin": int(res.state.cpu_begin),
-            "cpu": [int(ns) for ns in res.cpu_ns[:n]],
+            "cpuBegin": res.state.cpu_begin, "cpu": res.cpu_ns[:n],
             "io": [x if x else 0 for x in res.io_ms[:n]], "calls": calls,
             "ioTotal": res.io_total,
             "timedOut": res.timed_out[0] if res.timed_out is not None else -1,

@@ -18,8 +18,8 @@
       dirty: [], keyed: [], userTouched: {}, marked: false,
       partValue: partValue, bare: bare,
       protocol: undefined,   // context.protocol as the login arrived (rules may change it)
-      cpu: null,             // batched logins: µs per rule, measured in JavaScript
-      cpuBegin: 0,
+      cpu: null,             // batched logins: ns per rule, measured in JavaScript
+      cpuBegin: 0,           // ns
     };
   }
 

@@ -48,7 +48,7 @@
   function numbers(a) { return '[' + a.join(',') + ']'; }
   function encodeBlock(B, left) {
     // No login finished (the first one left the batch): U+0003 and `left` alone.
-    if (B.n === 0 && left !== null && !B.ax) return '\u0003' + jsonStringify(left);
+    if (B.n === 0 && left !== null) return '\u0003' + jsonStringify(left);
     var main = ['[' + B.n, numbers(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), numbers(B.dr),
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
       jsonStringify(B.lf), numbers(B.rr), numbers(B.cpu), numbers(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
@@ -87,18 +87,13 @@
     var ro = ROWS_SKIPPED.slice(), rn = ROWS_ZERO.slice(), rc = ROWS_ZERO.slice(), ri = ROWS_ZERO.slice(),
       rk = ROWS_ZERO.slice(), rx = [], codes = ROWS_NULL.slice(), messages = ROWS_NULL.slice();
     var loginFlags = [];
-    var cpuTotal = host ? host.cpuBegin / 1000 : S.cpuBegin;   // µs
+    var times = host ? host.cpu : S.cpu;   // ns per rule: the host's, or the batch's
+    var cpuTotal = (host ? host.cpuBegin : S.cpuBegin) / 1000;   // µs
     for (k = 0; k < nAct; k++) {
       p = ACTIVE_POS[k];
-      if (host) {
-        var ns = host.cpu[k] || 0;
-        rc[p] = ns;
-        cpuTotal += ns / 1000;
-      } else {
-        var cpuK = S.cpu !== null && S.cpu[k] !== undefined ? S.cpu[k] : 0;
-        rc[p] = mathRound(cpuK * 1000);
-        cpuTotal += cpuK;
-      }
+      var ns = times !== null && times[k] !== undefined ? times[k] : 0;
+      rc[p] = ns;
+      cpuTotal += ns / 1000;
       if (host) { ri[p] = host.io[k]; rk[p] = host.calls[k]; }
       var run = S.runs[k];
       if (run === undefined || !run.started) continue;

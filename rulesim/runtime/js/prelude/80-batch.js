@@ -33,14 +33,14 @@
       logins[j] = null;               // the login's objects are the rules' now
       var cpu = S.cpu = [];
       var t = tick();
-      S.cpuBegin = t - t0;
+      S.cpuBegin = mathRound((t - t0) * 1000);
       var i = 0, st = STATUS.DONE, leaving = false;
       for (; i < rules.length; i++) {
         batch.rule = i;
         if (invalidRule[i] !== undefined) { hostFail(i, CODE.INVALID_RULE, invalidRule[i]); break; }
         st = runRule(i);
         var t2 = tick();
-        cpu[i] = t2 - t;
+        cpu[i] = mathRound((t2 - t) * 1000);
         t = t2;
         if (st === STATUS.DONE) {
           if (outbox.length || timers.length) { i++; leaving = true; break; }
@@ -54,9 +54,7 @@
       if (!leaving && NA > 0 && !S.failed && !redirectPending()) { i = rules.length; st = STATUS.DONE; leaving = true; }
       if (leaving) {
         batch.j = -1;
-        var cpuNs = [];
-        for (var k = 0; k < cpu.length; k++) cpuNs.push(mathRound(cpu[k] * 1000));
-        return encodeBlock(B, [j, i, st, clock.now, mathRound(S.cpuBegin * 1000), cpuNs]);
+        return encodeBlock(B, [j, i, st, clock.now, S.cpuBegin, cpu]);
       }
       recordLogin(B, null);
       endLogin();
