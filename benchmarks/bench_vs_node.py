@@ -41,6 +41,7 @@ from rulesim.pipeline import Pipeline
 from rulesim.runtime.modules import default_modules_dir
 
 sys.path.insert(0, os.path.dirname(__file__))
+from _allocator import as_workers
 from bench_runtime import synchronous_rules
 
 NODE_HARNESS = r"""
@@ -205,6 +206,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each")
     args = parser.parse_args()
+    print(f"allocator: {as_workers()}")
     acme = rs.load_rules("datasets/tenants/acme")
     rules = synchronous_rules(acme)
     pop = rs.population(args.logins, seed=args.seed)

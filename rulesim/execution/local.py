@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from rulesim.errors import SandboxError
 from rulesim.execution.chunks import Chunk, PopulationRef
 from rulesim.execution.jobs import Job
+from rulesim.execution.preload import worker_environment
 from rulesim.execution.results import EncodedChunk, encode_chunk
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ class _Worker:
         from_child_r, from_child_w = os.pipe()
         # The caller's import path, so picklable handlers defined in its modules resolve.
         path = os.pathsep.join(p for p in sys.path if p)
-        env = {**os.environ, "TZ": "UTC", "PYTHONPATH": path}
+        # The allocator: mimalloc when the system has it (see rulesim.execution.preload).
+        env = worker_environment({**os.environ, "TZ": "UTC", "PYTHONPATH": path})
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "rulesim.execution._worker_main", str(to_child_r),
              str(from_child_w), str(os.getpid())],
