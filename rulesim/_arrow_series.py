@@ -87,4 +87,21 @@ def categorical(values: list[Any], cats: list[str]) -> Any:
     # Each dictionary entry's position among the categories; a null indexes the trailing -1.
     position = np.array([order[c] for c in found] + [-1], dtype=np.int64)
     codes = position[encoded.indices.fill_null(len(found)).to_numpy()]
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype([*cats, *extra]))
+    return pd.Categorical.from_codes(codes, dtype=_dtype((*cats, *extra)))
+
+
+_DTYPES: dict[tuple[str, ...], pd.CategoricalDtype] = {}
+
+
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The CategoricalDtype of ``categories``, built (and its categories checked) once.
+
+    A worker converts the same few category lists chunk after chunk; building the dtype checks
+    its categories for duplicates and nulls every time.
+    """
+    dtype = _DTYPES.get(categories)
+    if dtype is None:
+        if len(_DTYPES) >= 256:
+            _DTYPES.clear()
+        dtype = _DTYPES[categories] = pd.CategoricalDtype(list(categories))
+    return dtype

@@ -468,8 +468,9 @@ def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str
     frames = {}
     for table, cols in COLUMNS.items():
         data = columns.data[table]
+        # The series are new: the frame takes them as they are (copy=False), not a copy.
         frames[table] = pd.DataFrame(
-            {n: _series(table, n, d, data[n], rule_names) for n, d, _ in cols})
+            {n: _series(table, n, d, data[n], rule_names) for n, d, _ in cols}, copy=False)
     return frames
 
 
