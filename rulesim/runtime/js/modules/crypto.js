@@ -82,10 +82,10 @@
     return d !== undefined ? d : 'hex';
   }
 
-  // The host's answer `s` (in hostEncoding(enc)) as the caller asked for it.
-  function output(s, enc, name, what) {
+  // The host's answer `s` (in hostEncoding(enc), `he`) as the caller asked for it.
+  function output(s, enc, he, name, what) {
     if (s === '') throw new Error('rulesim: the host could not compute the ' + name + ' ' + what);
-    if (enc !== undefined && hostEncoding(enc) !== 'hex') return s;
+    if (enc !== undefined && he !== 'hex') return s;
     var e = enc === undefined ? 'buffer' : String(enc).toLowerCase();
     if (e === 'hex') return s;
     var buf = Buffer.from(s, 'hex');
@@ -124,8 +124,8 @@
   Hash.prototype.digest = function (enc) {
     if (this._done) throw finalized();
     this._done = true;
-    return output(host.digest(this._name, this._enc || 'utf8', this._data, hostEncoding(enc)),
-      enc, this._name, 'digest');
+    var he = hostEncoding(enc);
+    return output(host.digest(this._name, this._enc || 'utf8', this._data, he), enc, he, this._name, 'digest');
   };
   Hash.prototype.copy = function () {
     if (this._done) throw finalized();
@@ -163,8 +163,9 @@
       return enc === undefined || enc === 'buffer' ? empty : empty.toString(enc);
     }
     this._done = true;
-    return output(host.hmac(this._name, this._keyEnc, this._key, this._enc || 'utf8', this._data,
-      hostEncoding(enc)), enc, this._name, 'HMAC');
+    var he = hostEncoding(enc);
+    var s = host.hmac(this._name, this._keyEnc, this._key, this._enc || 'utf8', this._data, he);
+    return enc === 'hex' && s !== '' ? s : output(s, enc, he, this._name, 'HMAC');
   };
 
   function createHash(algorithm) {
