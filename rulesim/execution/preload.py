@@ -6,9 +6,10 @@ of freed blocks it triggers) is about a sixth of a worker's time; with mimalloc 
 worker runs the acme tenant 10–15% faster (``benchmarks/bench_simulate.py`` prints both).
 Results do not depend on the allocator.
 
-Workers are separate processes started by rulesim, so they can preload another allocator
-(``LD_PRELOAD``, Linux only) without touching the caller's process. The environment variable
-``RULESIM_ALLOCATOR`` chooses, when a worker starts:
+Local workers are separate processes started by rulesim, so they can preload another
+allocator (``LD_PRELOAD``, Linux only) without touching the caller's process; Dask workers
+keep the allocator their cluster started them with. The environment variable
+``RULESIM_ALLOCATOR`` chooses, when a local worker starts:
 
 ``auto`` (the default)
     mimalloc when the system's dynamic loader finds it (Debian and Ubuntu:
