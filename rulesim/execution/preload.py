@@ -40,10 +40,15 @@ ALLOCATOR_VARIABLE = "RULESIM_ALLOCATOR"
 _CHOICES = "'auto', 'system', 'mimalloc' or the path of a shared library"
 
 
+def _on_linux() -> bool:
+    """Whether this system's dynamic loader reads ``LD_PRELOAD`` (Linux)."""
+    return sys.platform.startswith("linux")
+
+
 @functools.cache
 def _installed_mimalloc() -> str | None:
     """The file name of the system's mimalloc library, or None (looked up once)."""
-    if not sys.platform.startswith("linux"):
+    if not _on_linux():
         return None
     return ctypes.util.find_library("mimalloc")
 
@@ -60,7 +65,8 @@ def worker_preload(environ: Mapping[str, str] | None = None) -> str | None:
     ------
     UsageError
         When ``RULESIM_ALLOCATOR`` names mimalloc and it is not installed, names a file that
-        does not exist, or asks for a library on a system without ``LD_PRELOAD``.
+        does not exist or whose path ``LD_PRELOAD`` cannot carry, or asks for a library on a
+        system without ``LD_PRELOAD``.
 
     Examples
     --------
@@ -73,7 +79,7 @@ def worker_preload(environ: Mapping[str, str] | None = None) -> str | None:
         return _installed_mimalloc()
     if choice == "system":
         return None
-    if not sys.platform.startswith("linux"):
+    if not _on_linux():
         raise UsageError(f"{ALLOCATOR_VARIABLE}={choice!r}: workers can preload an allocator "
                          f"only on Linux; unset it or set it to 'system'")
     if choice == "mimalloc":
@@ -85,7 +91,12 @@ def worker_preload(environ: Mapping[str, str] | None = None) -> str | None:
         return found
     if not os.path.isfile(choice):
         raise UsageError(f"{ALLOCATOR_VARIABLE}={choice!r} is not a file; set it to {_CHOICES}")
-    return os.path.abspath(choice)
+    path = os.path.abspath(choice)
+    if any(c in path for c in " :\t\n"):
+        # LD_PRELOAD separates its libraries by spaces and colons.
+        raise UsageError(f"{ALLOCATOR_VARIABLE}={choice!r}: LD_PRELOAD cannot carry a path with "
+                         f"spaces or colons; link the library from a path without them")
+    return path
 
 
 def worker_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:

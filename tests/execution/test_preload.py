@@ -21,7 +21,7 @@ def loader_finds(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str | No
     """What the dynamic loader answers for 'mimalloc' (set ``found['mimalloc']``)."""
     found: dict[str, str | None] = {"mimalloc": None}
     preload._installed_mimalloc.cache_clear()
-    monkeypatch.setattr(preload.sys, "platform", "linux")
+    monkeypatch.setattr(preload, "_on_linux", lambda: True)
     monkeypatch.setattr(preload.ctypes.util, "find_library", lambda name: found.get(name))
     yield found
     preload._installed_mimalloc.cache_clear()
@@ -53,13 +53,18 @@ def test_asking_for_mimalloc_when_it_is_missing_says_how_to_install_it(
         worker_preload({ALLOCATOR_VARIABLE: "mimalloc"})
 
 
-def test_a_path_is_preloaded_and_a_missing_one_is_refused_with_the_choices(
+def test_a_path_is_preloaded_and_one_ld_preload_cannot_carry_is_refused(
         tmp_path: Path, loader_finds: dict[str, str | None]) -> None:
     library = tmp_path / "libjemalloc.so.2"
     library.write_bytes(b"")
     assert worker_preload({ALLOCATOR_VARIABLE: str(library)}) == str(library)
     with pytest.raises(rs.UsageError, match="'auto', 'system', 'mimalloc' or the path"):
         worker_preload({ALLOCATOR_VARIABLE: str(tmp_path / "nothing.so")})
+    spaced = tmp_path / "my libs" / "libjemalloc.so.2"
+    spaced.parent.mkdir()
+    spaced.write_bytes(b"")
+    with pytest.raises(rs.UsageError, match="spaces or colons"):
+        worker_preload({ALLOCATOR_VARIABLE: str(spaced)})
 
 
 def test_the_allocator_is_preloaded_first_and_the_callers_libraries_stay(
@@ -73,7 +78,7 @@ def test_the_allocator_is_preloaded_first_and_the_callers_libraries_stay(
 
 def test_only_linux_workers_can_preload_an_allocator(monkeypatch: pytest.MonkeyPatch) -> None:
     preload._installed_mimalloc.cache_clear()
-    monkeypatch.setattr(preload.sys, "platform", "darwin")
+    monkeypatch.setattr(preload, "_on_linux", lambda: False)
     try:
         assert worker_preload({}) is None
         with pytest.raises(rs.UsageError, match="only on Linux"):

@@ -125,7 +125,8 @@
     if (this._done) throw finalized();
     this._done = true;
     var he = hostEncoding(enc);
-    return output(host.digest(this._name, this._enc || 'utf8', this._data, he), enc, he, this._name, 'digest');
+    var s = host.digest(this._name, this._enc || 'utf8', this._data, he);
+    return output(s, enc, he, this._name, 'digest');
   };
   Hash.prototype.copy = function () {
     if (this._done) throw finalized();
