@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rulesim._fastjson import dumps
 from rulesim.errors import UsageError
 from rulesim.population.checks import SCENARIOS, as_mix, check_int, check_locale
 from rulesim.population.files import (
@@ -26,7 +27,7 @@ from rulesim.population.files import (
 )
 from rulesim.population.generate import Spec, generate, layout_of
 from rulesim.population.mix import EDGE_CASES, USER_EDGE_CASES, IntArray, Mix
-from rulesim.population.render import DUMP, merge, render
+from rulesim.population.render import merge, render
 
 __all__ = ["Population", "population"]
 
@@ -315,7 +316,7 @@ class Population:
                 for user_patch, ctx_patch in self._overrides:
                     merge(d["user"], user_patch)
                     merge(d["context"], ctx_patch)
-                merged.append(DUMP(d))
+                merged.append(dumps(d))
             out = merged
         return out
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rulesim._fastjson import dumps
 from rulesim.errors import PopulationError, UsageError
 from rulesim.population.generate import (
     Spec,
@@ -45,7 +46,7 @@ from rulesim.population.mix import (
     UA_FAMILY,
     UAS,
 )
-from rulesim.population.render import DUMP, merge
+from rulesim.population.render import merge
 from rulesim.providers import identity as idp
 from rulesim.providers import login_context as lcp
 
@@ -219,7 +220,7 @@ def export_frames(spec: Spec, records: list[dict[str, Any]]
         static = {k2: v for k2, v in rec.items() if k2 not in _EXPORT_DYNAMIC}
         if "identities" not in static:
             static["identities"] = idp.identities_for(rec["user_id"], conn, strat)
-        statics.append(DUMP(static)[:-1])
+        statics.append(dumps(static)[:-1])
     p_country = probs(mix.countries, CODES)
     login_parts: list[dict[str, Any]] = []
     offset = 0
@@ -329,7 +330,7 @@ def frames_from_payloads(payloads: list[dict[str, Any]]) -> tuple[pd.DataFrame, 
             "user_agent_family": fam_of.get(str((req or {}).get("userAgent", "")), "other"),
             "email_domain": email.split("@")[-1] if "@" in email else "",
             "logins_count": int((ctx.get("stats") or {}).get("loginsCount", 0)),
-            "tags": "", "has_request": req is not None, "_u": u, "_payload": DUMP(p),
+            "tags": "", "has_request": req is not None, "_u": u, "_payload": dumps(p),
         })
     logins = pd.DataFrame(rows)
     logins["timestamp"] = dt(logins["timestamp"].to_numpy(dtype=np.int64))

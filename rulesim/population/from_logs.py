@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from rulesim._fastjson import dumps
 from rulesim.errors import PopulationError
 from rulesim.logs import GEO, LOGIN_EVENTS, LogSummary, encoded, read_table, to_frame
 from rulesim.population import log_profiles as lp
@@ -29,7 +30,6 @@ from rulesim.population.files import read_export as _read_export
 from rulesim.population.files import to_ms as _to_ms
 from rulesim.population.generate import dt as _dt
 from rulesim.population.mix import FAMILIES as _FAMILIES
-from rulesim.population.render import DUMP as _DUMP
 from rulesim.providers import login_context as lcp
 
 _CLIENT_BY_ID = {c.client_id: c for c in lcp.CLIENTS}
@@ -76,7 +76,7 @@ def _protocol(event_type: str, client_id: str, client_name: str) -> str:
 def _geo_fragment(row: tuple[Any, ...]) -> str:
     geo = {k: v for k, v in zip(GEO, row, strict=True)
            if v is not None and v == v and v != ""}  # v == v drops NaN
-    return _DUMP(geo) if geo.get("country_code") else ""
+    return dumps(geo) if geo.get("country_code") else ""
 
 
 def _truncate_ip(ip: str) -> str:
@@ -247,7 +247,7 @@ def _user_frame(rows: list[dict[str, Any]], copies: list[tuple[int, int]],
     out["country"] = [home[s] for s in srcs]
     out["tags"] = [""] * len(copies)
     out["in_export"] = [rows[s]["in_export"] for s in srcs]
-    out["_profile"] = [_DUMP(p)[:-1] for p in profiles]
+    out["_profile"] = [dumps(p)[:-1] for p in profiles]
     columns: dict[str, Any] = dict(out)
     for name in ("email_domain", "connection", "strategy", "country", "roles", "plan", "tags"):
         columns[name] = _category(out[name])
@@ -467,7 +467,7 @@ def _conn_part(conn: str, strat: str, conn_id: str) -> str:
     fields = lcp.connection_fields(conn, strat)
     if conn_id:
         fields["connectionID"] = conn_id
-    return _DUMP(fields)[1:-1]
+    return dumps(fields)[1:-1]
 
 
 def _methods_part(prompts: str, strategy: str, auth_ms: int) -> str:
@@ -484,7 +484,7 @@ def render_logs(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int
     statics: dict[int, tuple[str, str]] = {}
     for row in np.unique(u_idx).tolist():
         role_list = [r for r in str(users["roles"].iat[row]).split(",") if r]
-        statics[row] = (str(users["_profile"].iat[row]), _DUMP(role_list))
+        statics[row] = (str(users["_profile"].iat[row]), dumps(role_list))
     cache: dict[Any, Any] = {}
 
     def part(key: Any, make: Any) -> Any:
@@ -507,31 +507,31 @@ def render_logs(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int
         static, roles = statics[u]
         client = part(("c", cid, cname), lambda c=cid, n=cname: _client(c, n))
         head = part(("h", cid, cname, host), lambda cl=client, h=host: (
-            f'"tenant":{_DUMP(h.split(".")[0] if h.endswith(".auth0.com") else lcp.TENANT)},'
-            f'"clientID":{_DUMP(cl.client_id)},"clientName":{_DUMP(cl.name)},'
-            f'"clientMetadata":{_DUMP(cl.metadata)},'))
+            f'"tenant":{dumps(h.split(".")[0] if h.endswith(".auth0.com") else lcp.TENANT)},'
+            f'"clientID":{dumps(cl.client_id)},"clientName":{dumps(cl.name)},'
+            f'"clientMetadata":{dumps(cl.metadata)},'))
         cpart = part(("n", conn, strat, conn_id), lambda a=conn, b=strat, c=conn_id:
                      _conn_part(a, b, c))
         query = part(("q", cid, cname, proto, scope, aud, etype), lambda cl=client, p=proto, s=scope,
                      a=aud, e=etype: ",".join(
-                         f'"{k}":{_DUMP(v)}' for k, v in zip(("query", "body"), lcp.query(
+                         f'"{k}":{dumps(v)}' for k, v in zip(("query", "body"), lcp.query(
                              cl, p, scope=s or lcp.SCOPES[0], audience=a,
                              prompt="none" if e == "ssa" else ""), strict=True)))
         geo_part = f',"geoip":{geo}' if geo else ""
         first = count <= 1
-        risk = part(("r", first, newdev, travel), lambda f=first, d=newdev, tr=travel: _DUMP(
+        risk = part(("r", first, newdev, travel), lambda f=first, d=newdev, tr=travel: dumps(
             lcp.risk_assessment("high", "neutral" if f else "low" if d else "high",
                                 "neutral" if f else "low" if tr else "high")))
         sso_part = (f'{{"with_auth0":true,"with_dbconn":{"true" if strat == "auth0" else "false"}'
-                    f',"current_clients":[{_DUMP(cid)}]}}' if sso else
+                    f',"current_clients":[{dumps(cid)}]}}' if sso else
                     '{"with_auth0":false,"with_dbconn":false,"current_clients":[]}')
         out.append(
-            f'{{"login_id":"{lid}","user_id":{_DUMP(uid)},"timestamp_ms":{t},"user":{static},'
-            f'"updated_at":"{when}","last_login":"{when}","last_ip":{_DUMP(ip)},'
+            f'{{"login_id":"{lid}","user_id":{dumps(uid)},"timestamp_ms":{t},"user":{static},'
+            f'"updated_at":"{when}","last_login":"{when}","last_ip":{dumps(ip)},'
             f'"logins_count":{count}}},"context":{{{head}{cpart},"protocol":"{proto}",'
-            f'"stats":{{"loginsCount":{count}}},"sso":{sso_part},"sessionID":{_DUMP(sid)},'
-            f'"request":{{"userAgent":{_DUMP(ua)},"ip":{_DUMP(ip)},"hostname":'
-            f'{_DUMP(host or lcp.HOSTNAME)},{query}{geo_part}}},'
+            f'"stats":{{"loginsCount":{count}}},"sso":{sso_part},"sessionID":{dumps(sid)},'
+            f'"request":{{"userAgent":{dumps(ua)},"ip":{dumps(ip)},"hostname":'
+            f'{dumps(host or lcp.HOSTNAME)},{query}{geo_part}}},'
             f'"authentication":{{"methods":[{_methods_part(prompts, strat, auth_ms)}]}},'
             f'"riskAssessment":{risk},"authorization":{{"roles":{roles}}},'
             f'"idToken":{{}},"accessToken":{{}}}}}}')

@@ -23,7 +23,6 @@ from rulesim.population.mix import CITY_OF, CLIENTS, CODES, COUNTRIES
 from rulesim.providers import identity as idp
 from rulesim.providers import login_context as lcp
 
-DUMP = dumps
 _DYNAMIC_USER_KEYS = ("updated_at", "last_login", "last_ip", "logins_count")
 
 
@@ -31,14 +30,14 @@ _DYNAMIC_USER_KEYS = ("updated_at", "last_login", "last_ip", "logins_count")
 def _client_frag(name: str) -> str:
     c = CLIENTS.get(name) or lcp.Client(name, "", {}, "", ())
     saml = lcp.saml_configuration(c)
-    return (f'"tenant":"{lcp.TENANT}","clientID":{DUMP(c.client_id)},"clientName":'
-            f'{DUMP(c.name)},"clientMetadata":{DUMP(c.metadata)},'
-            + (f'"samlConfiguration":{DUMP(saml)},' if saml is not None else ""))
+    return (f'"tenant":"{lcp.TENANT}","clientID":{dumps(c.client_id)},"clientName":'
+            f'{dumps(c.name)},"clientMetadata":{dumps(c.metadata)},'
+            + (f'"samlConfiguration":{dumps(saml)},' if saml is not None else ""))
 
 
 @cache
 def _conn_frag(connection: str, strategy: str) -> str:
-    return DUMP(lcp.connection_fields(connection, strategy))[1:-1] + ","
+    return dumps(lcp.connection_fields(connection, strategy))[1:-1] + ","
 
 
 @cache
@@ -48,28 +47,28 @@ def _query_frag(client: str, protocol: str, scope: str, prompt: str, audience: b
     q, body = lcp.query(c, protocol, scope=scope, prompt=prompt,
                         audience=lcp.AUDIENCE if audience else "",
                         acr_values=lcp.ACR_MFA if acr else "")
-    return f'"query":{DUMP(q)},"body":{DUMP(body)},'
+    return f'"query":{dumps(q)},"body":{dumps(body)},'
 
 
 @cache
 def _geo_frag(city: str) -> str:
     country, c = CITY_OF[city]
-    return DUMP(lcp.geoip(country, c))
+    return dumps(lcp.geoip(country, c))
 
 
 @cache
 def _risk_frag(untrusted: bool, device: str, travel: str) -> str:
-    return DUMP(lcp.risk_assessment("low" if untrusted else "high", device, travel))
+    return dumps(lcp.risk_assessment("low" if untrusted else "high", device, travel))
 
 
 @lru_cache(maxsize=4096)
 def _roles_frag(roles: str) -> str:
-    return DUMP([r for r in roles.split(",") if r])
+    return dumps([r for r in roles.split(",") if r])
 
 
 @lru_cache(maxsize=4096)
 def _org_frag(domain: str) -> str:
-    return f'"organization":{DUMP(lcp.organization(domain))},' if domain else ""
+    return f'"organization":{dumps(lcp.organization(domain))},' if domain else ""
 
 
 def _iso(ms: npt.NDArray[np.int64]) -> list[str]:
@@ -114,7 +113,7 @@ def _user_static(r: dict[str, Any]) -> str:
     locale = COUNTRIES[CODES.index(r["country"])].locale if r["country"] in CODES else "en-US"
     d["user_metadata"] = {} if bits & 8 else {"locale": locale, "preferences": {
         "newsletter": bool(bits & 4), "theme": idp.THEMES[(bits >> 4) % 3]}}
-    return DUMP(d)[:-1]
+    return dumps(d)[:-1]
 
 
 def _column_lists(df: pd.DataFrame, rows: npt.NDArray[np.int64] | slice) -> dict[str, list[Any]]:
@@ -167,7 +166,7 @@ def render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) -> 
         r = dict(zip(names, values, strict=True))
         prof = r.get("_profile")
         static = prof if isinstance(prof, str) else _user_static(r)
-        statics[row_u] = (static, DUMP(r["user_id"]), _roles_frag(str(r["roles"])),
+        statics[row_u] = (static, dumps(r["user_id"]), _roles_frag(str(r["roles"])),
                           _org_frag(str(r.get("organization") or "")))
     ts = lg["timestamp"].to_numpy(dtype="datetime64[ms]").view("int64")
     client_c, client_n = _codes(lg["client_name"])
@@ -179,7 +178,7 @@ def render(users: pd.DataFrame, logins: pd.DataFrame, start: int, stop: int) -> 
     scope_c, scope_n = _codes(lg["scope"])
     prompt_c, prompt_n = _codes(lg["prompt"])
     clients = [(_client_frag(c), CLIENTS[c].client_id if c in CLIENTS else "") for c in client_n]
-    uas = [DUMP(x) for x in ua_n]
+    uas = [dumps(x) for x in ua_n]
     geos = [_geo_frag(x) for x in city_n]
     conn_frags: dict[tuple[int, int], str] = {}
     queries: dict[tuple[int, int, int, int, bool, bool], str] = {}

@@ -127,8 +127,7 @@ def _rows(rows: list[list[Any]], fields: Sequence[str]) -> dict[str, list[Any]]:
 def decode_block(text: str) -> LoginBlock:
     """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``)."""
     if text.startswith("\x03"):   # no login finished: only `left`
-        return LoginBlock(0, {name: [] for name in LOGIN_FIELDS},
-                          {name: [] for name in RULE_RUN_FIELDS}, _changes(""),
+        return LoginBlock(0, _rows([], LOGIN_FIELDS), _rows([], RULE_RUN_FIELDS), _changes(""),
                           _rows([], LOG_FIELDS), loads(text[1:]))
     main, changes, commands, *tokens = text.split("\x01")
     (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, io,

@@ -85,7 +85,7 @@
   // The host's answer `s` (in hostEncoding(enc), `he`) as the caller asked for it.
   function output(s, enc, he, name, what) {
     if (s === '') throw new Error('rulesim: the host could not compute the ' + name + ' ' + what);
-    if (enc !== undefined && he !== 'hex') return s;
+    if (enc === 'hex' || (enc !== undefined && he !== 'hex')) return s;
     var e = enc === undefined ? 'buffer' : String(enc).toLowerCase();
     if (e === 'hex') return s;
     var buf = Buffer.from(s, 'hex');
@@ -166,7 +166,7 @@
     this._done = true;
     var he = hostEncoding(enc);
     var s = host.hmac(this._name, this._keyEnc, this._key, this._enc || 'utf8', this._data, he);
-    return enc === 'hex' && s !== '' ? s : output(s, enc, he, this._name, 'HMAC');
+    return output(s, enc, he, this._name, 'HMAC');
   };
 
   function createHash(algorithm) {
