@@ -11,19 +11,22 @@ The binding carries strings as C strings, so a NUL character cannot cross in eit
 direction (the string is cut there). Bytes therefore cross in the ``'bytes'`` encoding: one
 character per byte, whose code point is the byte plus one (1-256). Text given as ``'utf8'``
 crosses as the JavaScript string itself, when it has no NUL and no lone surrogate, and is
-encoded here. Results come back as ``'hex'``, ``'base64'`` or ``'base64url'`` text. A failure
+encoded here. Results come back as ``'hex'``, ``'base64'`` or ``'base64url'`` text. The hash
+and HMAC calls take the algorithm (or the key) and both encodings as one number
+(:func:`code_of`, :func:`hmac_key`): a number crosses far faster than a string. A failure
 (an unknown algorithm, a character out of range, a bad encoding) returns the empty string,
 which no successful call returns, and the JavaScript side raises the error Node would.
 
 Examples
 --------
->>> digest("sha256", "utf8", "abc", "hex")[:16]
+>>> digest(code_of("sha256", "utf8", "hex"), "abc")[:16]
 'ba7816bf8f01cfea'
->>> hmac_digest("sha256", "utf8", "key", "utf8", "The quick brown fox jumps over the lazy dog", "hex")[:16]
-'f7bc83f430538424'
->>> digest("sha1", "bytes", "".join(chr(b + 1) for b in b"abc"), "base64")
+>>> digest(code_of("sha1", "bytes", "base64"), "".join(chr(b + 1) for b in b"abc"))
 'qZk+NkcGgWq6PiVxeFDCbJzQ2J0='
->>> digest("whirlpool", "utf8", "abc", "hex")
+>>> key = hmac_key("sha256", "utf8", "key")
+>>> hmac_keyed(key, "The quick brown fox jumps over the lazy dog")[:16]
+'f7bc83f430538424'
+>>> digest(8 * len(ALGORITHMS), "abc")   # no such algorithm
 ''
 """
 
@@ -35,8 +38,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ALGORITHMS", "HOST_FUNCTIONS", "MAX_PBKDF2_WORK", "clock_us", "digest",
-           "hmac_digest", "pbkdf2"]
+__all__ = ["ALGORITHMS", "HOST_FUNCTIONS", "MAX_KEY_HANDLES", "MAX_PBKDF2_WORK", "clock_us",
+           "code_of", "digest", "hmac_digest", "hmac_key", "hmac_keyed", "pbkdf2"]
 
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
 """The hash algorithms of ``crypto.createHash`` / ``createHmac`` (Node's common names)."""
@@ -50,6 +53,8 @@ would run for many seconds is refused instead; real rules use well under a milli
 _ALGS = frozenset(ALGORITHMS)
 _CONSTRUCTORS = {name: getattr(hashlib, name) for name in ALGORITHMS}
 _UNSHIFT = {b + 1: b for b in range(256)}
+_OUTPUTS = ("hex", "base64", "base64url")
+_BY_INDEX = tuple(_CONSTRUCTORS[name] for name in ALGORITHMS)
 
 
 def _bytes(encoding: Any, data: Any) -> bytes:
@@ -75,25 +80,39 @@ def _out(raw: bytes, encoding: Any) -> str:
     raise ValueError("bad output encoding")
 
 
-def digest(algorithm: str, encoding: str, data: str, output: str) -> str:
-    """Hash ``data`` and return the digest in ``output`` encoding, or ``''`` on bad input.
+def code_of(algorithm: str, encoding: str, output: str) -> int:
+    """The number that names ``algorithm``, ``encoding`` and ``output`` in :func:`digest`.
+
+    8 × the algorithm's index in :data:`ALGORITHMS`, plus 4 for data in the ``'bytes'``
+    encoding (0 for ``'utf8'`` text), plus the output: 0 hex, 1 base64, 2 base64url. Numbers
+    cross into a host call far faster than strings do; the ``crypto`` module computes the same
+    sum. An HMAC's code is the same sum over its key handle (:func:`hmac_key`) instead.
+
+    >>> code_of("sha256", "bytes", "base64")
+    29
+    """
+    return 8 * ALGORITHMS.index(algorithm) + 4 * (encoding == "bytes") + _OUTPUTS.index(output)
+
+
+def digest(code: int = -1, data: object = None, *_: object) -> str:
+    """Hash ``data`` and return the digest as ``code`` says (:func:`code_of`), or ``''``.
 
     Parameters
     ----------
-    algorithm
-        One of :data:`ALGORITHMS`.
-    encoding
-        How ``data`` carries its bytes: ``'utf8'`` (text) or ``'bytes'`` (one character a
-        byte, shifted by one).
+    code
+        The algorithm, how ``data`` carries its bytes (``'utf8'`` text, or ``'bytes'``: one
+        character a byte, shifted by one) and the output encoding, in one number.
     data
         The message.
-    output
-        ``'hex'``, ``'base64'`` or ``'base64url'``.
+
+    Any further arguments are ignored; a bad code or message answers ``''`` (nothing raises).
     """
     try:
-        if algorithm not in _ALGS:
+        if code < 0 or type(data) is not str:
             return ""
-        return _out(_CONSTRUCTORS[algorithm](_bytes(encoding, data)).digest(), output)
+        h = _BY_INDEX[code >> 3](data.encode("utf-8") if not code & 4 else _bytes("bytes", data))
+        out = code & 3
+        return h.hexdigest() if out == 0 else _out(h.digest(), _OUTPUTS[out])
     except Exception:
         return ""
 
@@ -116,8 +135,9 @@ def hmac_digest(algorithm: str, key_encoding: str, key: str, encoding: str, data
                 output: str) -> str:
     """HMAC of ``data`` under ``key``, in ``output`` encoding, or ``''`` on bad input.
 
-    Parameters are as for :func:`digest`; ``key`` is carried like ``data``. Rules sign with
-    one key over and over, so each key's padded hash states are kept (a few hundred keys).
+    The call for a key without a handle (:func:`hmac_key` answered ``-1``: the table is full).
+    Encodings are named as in :func:`code_of`; ``key`` is carried like ``data``. Each key's
+    padded hash states are kept for the next call (a few hundred keys).
     """
     try:
         if algorithm not in _ALGS:
@@ -163,6 +183,58 @@ def pbkdf2(algorithm: str, password_encoding: str, password: str, salt_encoding:
         return ""
 
 
+_KEY_HANDLES: dict[tuple[str, str, str], int] = {}
+_KEYED: list[tuple[Any, Any]] = []
+MAX_KEY_HANDLES = 4096
+"""Most distinct HMAC keys given a handle in one process (beyond: :func:`hmac_digest`)."""
+
+
+def hmac_key(algorithm: str, key_encoding: str, key: str) -> int:
+    """A handle for HMACs under ``key`` (:func:`hmac_keyed`), or ``-1`` (bad input, full table).
+
+    The key's padded hash states are computed once; the handle, a multiple of 8, stays valid
+    for the life of the process, so an HMAC sends only a number and the message.
+
+    >>> h = hmac_key("sha256", "utf8", "key")
+    >>> hmac_keyed(h, "The quick brown fox jumps over the lazy dog")[:16]
+    'f7bc83f430538424'
+    >>> hmac_key("sha256", "utf8", "key") == h
+    True
+    """
+    try:
+        ident = (algorithm, key_encoding, key)
+        handle = _KEY_HANDLES.get(ident)
+        if handle is not None:
+            return handle
+        if algorithm not in _ALGS or len(_KEYED) >= MAX_KEY_HANDLES:
+            return -1
+        _KEYED.append(_pads(algorithm, _bytes(key_encoding, key)))
+        handle = _KEY_HANDLES[ident] = (len(_KEYED) - 1) * 8
+        return handle
+    except Exception:
+        return -1
+
+
+def hmac_keyed(code: int = -1, data: object = None, *_: object) -> str:
+    """HMAC of ``data`` under the key of handle ``code & ~7``, or ``''`` on bad input.
+
+    ``code`` is the handle plus 4 for ``data`` in the ``'bytes'`` encoding and the output
+    code, as in :func:`code_of`. Any further arguments are ignored; nothing raises.
+    """
+    try:
+        if code < 0 or type(data) is not str:
+            return ""
+        pads = _KEYED[code >> 3]
+        inner = pads[0].copy()
+        inner.update(data.encode("utf-8") if not code & 4 else _bytes("bytes", data))
+        outer = pads[1].copy()
+        outer.update(inner.digest())
+        out = code & 3
+        return str(outer.hexdigest()) if out == 0 else _out(outer.digest(), _OUTPUTS[out])
+    except Exception:
+        return ""
+
+
 _thread_ns = time.thread_time_ns
 
 
@@ -190,10 +262,13 @@ def _total(fn: Callable[..., Any], fallback: str | float) -> Callable[..., Any]:
 
 
 HOST_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "digest": _total(digest, ""),
-    "hmac": _total(hmac_digest, ""),
+    "digest": digest,
+    "hmacKey": _total(hmac_key, -1),
+    "hmac": hmac_keyed,
+    "hmacUnkeyed": _total(hmac_digest, ""),
     "pbkdf2": _total(pbkdf2, ""),
     "clockUs": _total(clock_us, 0.0),
 }
-"""The whole table, by the name the prelude knows each function by (each made total: a call
-with the wrong number of arguments answers the failure value too)."""
+"""The whole table, by the name the prelude knows each function by. Each is total: a call
+with the wrong number of arguments answers the failure value too (the two hot calls take
+any arguments themselves; the others through a wrapper)."""

@@ -208,6 +208,7 @@ class Sandbox:
             "consoleLineBytes": self.limits.console_line_bytes,
             "lineBlock": self.line_block,
             "domain": self.options.domain,
+            "hashAlgorithms": list(native.ALGORITHMS),
             "managementToken": "rulesim-management-api-token",
             "legacyGlobals": self.options.legacy_globals,
             "codes": {c.name: c.value for c in ErrorCode},

@@ -23,7 +23,7 @@ from rulesim.runtime.modules import (
     default_modules_dir,
     require_js,
 )
-from rulesim.runtime.native import HOST_FUNCTIONS
+from rulesim.runtime.native import ALGORITHMS, HOST_FUNCTIONS
 
 NOW_MS = 1_700_000_000_000  # the virtual clock's start: 2023-11-14T22:13:20Z
 
@@ -43,8 +43,11 @@ var host = {
   random: __rs_random,
   domain: DOMAIN,
   digest: __rs_native_digest,
+  hmacKey: __rs_native_hmacKey,
   hmac: __rs_native_hmac,
+  hmacUnkeyed: __rs_native_hmacUnkeyed,
   pbkdf2: __rs_native_pbkdf2,
+  hashes: HASHES,
   clockUs: __rs_native_clockUs,
   crossesAsText: function (s) {
     if (s.indexOf('\u0000') !== -1) return false;
@@ -232,6 +235,7 @@ class ModuleHarness:
             HOST_JS.replace("NOW_MS", str(NOW_MS))
             .replace("SEED", str(seed))
             .replace("DOMAIN", json.dumps(domain))
+            .replace("HASHES", json.dumps(list(ALGORITHMS)))
         )
         self.ctx.eval(host_js)
         registry = build_registry_js(

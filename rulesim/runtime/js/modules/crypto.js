@@ -92,7 +92,8 @@
     return e === 'buffer' ? buf : buf.toString(e);
   }
 
-  var HASHES = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
+  var HASHES = host.hashes;   // 8 × a name's index is its code (rulesim/runtime/native.py code_of)
+  var OUT_CODE = { hex: 0, base64: 1, base64url: 2 };
 
   var NAMES = Object.create(null);   // algorithm as given -> Node name, or null
 
@@ -118,6 +119,12 @@
   }
   Hash.prototype.update = function (data, enc) {
     if (this._done) throw finalized();
+    // The common first update, text in utf8, without append()'s bookkeeping.
+    if (this._enc === '' && typeof data === 'string' && enc === undefined && host.crossesAsText(data)) {
+      this._enc = 'utf8';
+      this._data = data;
+      return this;
+    }
     append(this, data, enc);
     return this;
   };
@@ -125,8 +132,8 @@
     if (this._done) throw finalized();
     this._done = true;
     var he = hostEncoding(enc);
-    var s = host.digest(this._name, this._enc || 'utf8', this._data, he);
-    return output(s, enc, he, this._name, 'digest');
+    var code = HASHES.indexOf(this._name) * 8 + (this._enc === 'bytes' ? 4 : 0) + OUT_CODE[he];
+    return output(host.digest(code, this._data), enc, he, this._name, 'digest');
   };
   Hash.prototype.copy = function () {
     if (this._done) throw finalized();
@@ -136,22 +143,25 @@
     return h;
   };
 
-  // Rules sign with the same secret over and over: how a text key crosses to the host is
-  // worked out once per key (a few distinct keys at most; the cache is bounded).
-  var textKeys = new Map();
-  function Hmac(name, key) {
-    var known = typeof key === 'string' ? textKeys.get(key) : undefined;
-    if (known === undefined) {
-      setPart(key, 'utf8');
-      known = [partEnc, partData];
-      if (typeof key === 'string') {
-        if (textKeys.size >= 64) textKeys.clear();
-        textKeys.set(key, known);
-      }
+  // Rules sign with the same secret over and over: the host keeps each key's padded hash
+  // states under a handle, and an HMAC sends only the handle and the message. How a text key
+  // crosses and its handle are worked out once per key and algorithm (a bounded cache).
+  var textKeys = Object.create(null);   // algorithm -> Map(text key -> [keyEnc, key, handle])
+  var nTextKeys = 0;
+  function keyOf(name, key) {
+    setPart(key, 'utf8');
+    var known = [partEnc, partData, host.hmacKey(name, partEnc, partData)];
+    if (typeof key === 'string') {
+      if (nTextKeys >= 64) { textKeys = Object.create(null); nTextKeys = 0; }
+      (textKeys[name] || (textKeys[name] = new Map())).set(key, known);
+      nTextKeys++;
     }
+    return known;
+  }
+  // `key`: [keyEnc, key as it crosses, handle or -1] (createHmac).
+  function Hmac(name, key) {
     this._name = name;
-    this._keyEnc = known[0];
-    this._key = known[1];
+    this._key = key;
     this._enc = '';
     this._data = '';
     this._done = false;
@@ -164,8 +174,9 @@
       return enc === undefined || enc === 'buffer' ? empty : empty.toString(enc);
     }
     this._done = true;
-    var he = hostEncoding(enc);
-    var s = host.hmac(this._name, this._keyEnc, this._key, this._enc || 'utf8', this._data, he);
+    var he = hostEncoding(enc), k = this._key, s;
+    if (k[2] >= 0) s = host.hmac(k[2] + (this._enc === 'bytes' ? 4 : 0) + OUT_CODE[he], this._data);
+    else s = host.hmacUnkeyed(this._name, k[0], k[1], this._enc || 'utf8', this._data, he);
     return output(s, enc, he, this._name, 'HMAC');
   };
 
@@ -176,16 +187,21 @@
   }
 
   function createHmac(algorithm, key) {
-    var name = hashName(algorithm);
+    var name = typeof algorithm === 'string' ? NAMES[algorithm] : undefined;
+    if (name === undefined) name = hashName(algorithm);
     if (!name) {
       var err = new Error('Invalid digest: ' + algorithm);
       err.code = 'ERR_CRYPTO_INVALID_DIGEST';
       throw err;
     }
-    if (typeof key !== 'string' && viewOf(key) === null) {
+    var known;
+    if (typeof key === 'string') {
+      var byKey = textKeys[name];
+      known = byKey !== undefined ? byKey.get(key) : undefined;
+    } else if (viewOf(key) === null) {
       throw invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey', key);
     }
-    return new Hmac(name, key);
+    return new Hmac(name, known !== undefined ? known : keyOf(name, key));
   }
 
   function pbkdf2Sync(password, salt, iterations, keylen, digest) {

@@ -31,9 +31,12 @@
     mgmt: function (op, args, cb) { hostCall('mgmt', { op: op, args: args }, cb); },
     random: function () { return seededRandom(); },
     domain: OPTIONS.domain,
-    digest: NATIVE.digest,    // (alg, enc, data, out) -> digest text
-    hmac: NATIVE.hmac,        // (alg, keyEnc, key, enc, data, out) -> HMAC text
-    pbkdf2: NATIVE.pbkdf2,    // (alg, pwEnc, pw, saltEnc, salt, iterations, keylen) -> hex
+    digest: NATIVE.digest,            // (code, data) -> digest text (native.code_of)
+    hmacKey: NATIVE.hmacKey,          // (alg, keyEnc, key) -> handle (a multiple of 8) or -1
+    hmac: NATIVE.hmac,                // (handle + data and output codes, data) -> HMAC text
+    hmacUnkeyed: NATIVE.hmacUnkeyed,  // (alg, keyEnc, key, enc, data, out): a key without handle
+    pbkdf2: NATIVE.pbkdf2,            // (alg, pwEnc, pw, saltEnc, salt, iterations, keylen) -> hex
+    hashes: OPTIONS.hashAlgorithms,   // the algorithms, in the order of their codes
     crossesAsText: crossesAsText,
   };
 
