@@ -46,13 +46,25 @@
   // to last field says the block's last login hit the memory limit: the host rebuilds the
   // engine after it.
   function numbers(a) { return '[' + a.join(',') + ']'; }
+  // A column of integers, most of them small (outcome indexes, counts, zeros): QuickJS writes
+  // every integer with snprintf, some twenty times the cost of reading its text from a table.
+  var INT_TEXT = [];                // INT_TEXT[v + 1]: the text of v, for -1 <= v < 1023
+  for (var it = -1; it < 1023; it++) INT_TEXT.push('' + it);
+  function ints(a) {
+    var n = a.length, out = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var v = a[i], t = v < 1023 && v >= -1 ? INT_TEXT[v + 1] : undefined;
+      out[i] = t !== undefined ? t : v;
+    }
+    return '[' + out.join(',') + ']';
+  }
   function encodeBlock(B, left) {
     // No login finished (the first one left the batch): U+0003 and `left` alone.
     if (B.n === 0 && left !== null) return '\u0003' + jsonStringify(left);
-    var main = ['[' + B.n, numbers(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), numbers(B.dr),
+    var main = ['[' + B.n, ints(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), ints(B.dr),
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
-      jsonStringify(B.lf), numbers(B.rr), numbers(B.cpu), numbers(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
-      numbers(B.ri), numbers(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
+      jsonStringify(B.lf), ints(B.rr), numbers(B.cpu), numbers(B.io), ints(B.ro), ints(B.rn), ints(B.rc),
+      numbers(B.ri), ints(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
       left === null && memoryHit ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
     return main.join(',') + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
       (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
@@ -170,12 +182,12 @@
     // One push of all N_ALL values an array (apply spreads at most a few hundred rules).
     arrayPush.apply(B.ro, ro); arrayPush.apply(B.rn, rn); arrayPush.apply(B.rc, rc); arrayPush.apply(B.ri, ri); arrayPush.apply(B.rk, rk);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
-    var bch = B.ch;
+    var bch = B.ch, jText = j < 1022 ? INT_TEXT[j + 1] : '' + j;
     for (c = 0; c < changes.length; c++) {
-      var row = changes[c];
+      var row = changes[c], pos = row[0] >= 0 ? ACTIVE_POS[row[0]] : -1;
       // Concatenating a row costs QuickJS a string per '+'; one join of every field does not.
       // A field is written as '+' would write it ('' for a null before/after).
-      bch.push(j, row[0] >= 0 ? ACTIVE_POS[row[0]] : -1, '' + row[1], '' + row[2], '' + row[3],
+      bch.push(jText, pos < 1022 ? INT_TEXT[pos + 1] : pos, '' + row[1], '' + row[2], '' + row[3],
         row[4] === null ? '' : '' + row[4], row[5] === null ? '' : '' + row[5]);
     }
     B.nch += changes.length;
