@@ -94,6 +94,27 @@ def test_create_hmac_matches_python_hmac_for_short_and_long_keys(
             )
 
 
+def test_keys_beyond_the_hosts_handle_table_still_sign_in_every_encoding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rulesim.runtime import native
+
+    monkeypatch.setattr(native, "MAX_KEY_HANDLES", 0)   # every key takes the unkeyed call
+    monkeypatch.setattr(native, "_KEY_HANDLES", {})
+    h = ModuleHarness()
+    got = h.eval(
+        "(function () { var c = require('crypto'); var out = [];"
+        " ['hex', 'base64', 'base64url', 'latin1'].forEach(function (e) {"
+        "   out.push(c.createHmac('sha256', 'a fresh key').update('msg').digest(e)); });"
+        " out.push(Array.from(c.createHmac('sha1', Buffer.from([0, 1, 2])).update('m').digest()));"
+        " return out; })()"
+    )
+    mac = hmac.new(b"a fresh key", b"msg", "sha256").digest()
+    assert got == [mac.hex(), base64.b64encode(mac).decode(),
+                   base64.urlsafe_b64encode(mac).rstrip(b"=").decode(), mac.decode("latin-1"),
+                   list(hmac.new(b"\x00\x01\x02", b"m", "sha1").digest())]
+
+
 def test_a_signed_webhook_rule_computes_the_same_signature_as_python(
     harness: ModuleHarness,
 ) -> None:

@@ -174,7 +174,13 @@
       return enc === undefined || enc === 'buffer' ? empty : empty.toString(enc);
     }
     this._done = true;
-    var he = hostEncoding(enc), k = this._key, s;
+    var k = this._key, s;
+    if (enc === 'hex' && k[2] >= 0) {
+      // The common case, inline: a hex HMAC under a key with a handle.
+      s = host.hmac(k[2] + (this._enc === 'bytes' ? 4 : 0), this._data);
+      if (s !== '') return s;
+    }
+    var he = hostEncoding(enc);
     if (k[2] >= 0) s = host.hmac(k[2] + (this._enc === 'bytes' ? 4 : 0) + OUT_CODE[he], this._data);
     else s = host.hmacUnkeyed(this._name, k[0], k[1], this._enc || 'utf8', this._data, he);
     return output(s, enc, he, this._name, 'HMAC');
