@@ -118,6 +118,17 @@ def main() -> None:
     for _ in range(args.repeat):
         floors.append(floor())
         runs.append(full())
+    # Where the floor goes: the same floor without the one rule that signs with HMAC-SHA256
+    # (native since issue 14: what is left is the JavaScript around the digest). The share
+    # is a difference of two floors a few µs apart: they alternate, twice as often.
+    signing = [r.name for r in rules if "createHmac" in r.source]
+    light = Pipeline([r for r in rules if r.name not in signing], ruleset.configuration,
+                     seed=args.seed)
+    lights = []
+    for _ in range(2 * args.repeat):
+        lights.append(_floor_of(light, payloads))
+        floors.append(floor())
+    t_light = min(lights)
     t_floor = min(floors)
     t_full = min(t for t, _ in runs)
     sink = runs[0][1]
@@ -129,12 +140,6 @@ def main() -> None:
     print(f"full recording:         {n / t_full:10,.0f} logins/s  ({t_full / n * 1e6:6.1f} µs/login)")
     print(f"full / floor:           {t_floor / t_full:10.1%}   (target ≥ 40%)")
     print(f"floor / 8,000 per core: {n / t_floor / 8000:10.1%}   (recording cannot beat the floor)")
-    # Where the floor goes: the same floor without the one rule that signs with HMAC-SHA256
-    # (native since issue 14: what is left is the JavaScript around the digest).
-    signing = [r.name for r in rules if "createHmac" in r.source]
-    light = Pipeline([r for r in rules if r.name not in signing], ruleset.configuration,
-                     seed=args.seed)
-    t_light = min(_floor_of(light, payloads) for _ in range(args.repeat))
     print(f"floor without {', '.join(signing)}: {n / t_light:,.0f} logins/s "
           f"({t_light / n * 1e6:.1f} µs/login; the HMAC rule costs "
           f"{(t_floor - t_light) / n * 1e6:.1f} µs/login of the floor)")
