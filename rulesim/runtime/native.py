@@ -117,10 +117,6 @@ def digest(code: int = -1, data: object = None, *_: object) -> str:
         return ""
 
 
-_PADS: dict[tuple[str, str, str], tuple[Any, Any]] = {}
-_MAX_PADS = 256
-
-
 def _pads(algorithm: str, key: bytes) -> tuple[Any, Any]:
     """The HMAC inner and outer hash states of ``key`` (RFC 2104), computed once per key."""
     new = _CONSTRUCTORS[algorithm]
@@ -131,28 +127,28 @@ def _pads(algorithm: str, key: bytes) -> tuple[Any, Any]:
     return (new(bytes(b ^ 0x36 for b in key)), new(bytes(b ^ 0x5C for b in key)))
 
 
+def _sign(pads: tuple[Any, Any], message: bytes, output: int) -> str:
+    """The HMAC of ``message`` from a key's ``pads``, in output code ``output`` (0 is hex)."""
+    inner = pads[0].copy()
+    inner.update(message)
+    outer = pads[1].copy()
+    outer.update(inner.digest())
+    return str(outer.hexdigest()) if output == 0 else _out(outer.digest(), _OUTPUTS[output])
+
+
 def hmac_digest(algorithm: str, key_encoding: str, key: str, encoding: str, data: str,
                 output: str) -> str:
     """HMAC of ``data`` under ``key``, in ``output`` encoding, or ``''`` on bad input.
 
-    The call for a key without a handle (:func:`hmac_key` answered ``-1``: the table is full).
-    Encodings are named as in :func:`code_of`; ``key`` is carried like ``data``. Each key's
-    padded hash states are kept for the next call (a few hundred keys).
+    The call for a key without a handle (:func:`hmac_key` answered ``-1``: the table is
+    full), so the key's padded hash states are computed for this call alone. Encodings are
+    named as in :func:`code_of`; ``key`` is carried like ``data``.
     """
     try:
         if algorithm not in _ALGS:
             return ""
-        pads = _PADS.get((algorithm, key_encoding, key))
-        if pads is None:
-            pads = _pads(algorithm, _bytes(key_encoding, key))
-            if len(_PADS) >= _MAX_PADS:
-                _PADS.clear()
-            _PADS[(algorithm, key_encoding, key)] = pads
-        inner = pads[0].copy()
-        inner.update(_bytes(encoding, data))
-        outer = pads[1].copy()
-        outer.update(inner.digest())
-        return _out(outer.digest(), output)
+        return _sign(_pads(algorithm, _bytes(key_encoding, key)), _bytes(encoding, data),
+                     _OUTPUTS.index(output))
     except Exception:
         return ""
 
@@ -224,13 +220,8 @@ def hmac_keyed(code: int = -1, data: object = None, *_: object) -> str:
     try:
         if code < 0 or type(data) is not str:
             return ""
-        pads = _KEYED[code >> 3]
-        inner = pads[0].copy()
-        inner.update(data.encode("utf-8") if not code & 4 else _bytes("bytes", data))
-        outer = pads[1].copy()
-        outer.update(inner.digest())
-        out = code & 3
-        return str(outer.hexdigest()) if out == 0 else _out(outer.digest(), _OUTPUTS[out])
+        return _sign(_KEYED[code >> 3],
+                     data.encode("utf-8") if not code & 4 else _bytes("bytes", data), code & 3)
     except Exception:
         return ""
 

@@ -131,9 +131,9 @@
   Hash.prototype.digest = function (enc) {
     if (this._done) throw finalized();
     this._done = true;
-    var he = hostEncoding(enc);
-    var code = HASHES.indexOf(this._name) * 8 + (this._enc === 'bytes' ? 4 : 0) + OUT_CODE[he];
-    return output(host.digest(code, this._data), enc, he, this._name, 'digest');
+    var he = enc === 'hex' ? 'hex' : hostEncoding(enc);
+    var s = host.digest(HASHES.indexOf(this._name) * 8 + (this._enc === 'bytes' ? 4 : 0) + OUT_CODE[he], this._data);
+    return enc === 'hex' && s !== '' ? s : output(s, enc, he, this._name, 'digest');
   };
   Hash.prototype.copy = function () {
     if (this._done) throw finalized();
@@ -174,16 +174,11 @@
       return enc === undefined || enc === 'buffer' ? empty : empty.toString(enc);
     }
     this._done = true;
-    var k = this._key, s;
-    if (enc === 'hex' && k[2] >= 0) {
-      // The common case, inline: a hex HMAC under a key with a handle.
-      s = host.hmac(k[2] + (this._enc === 'bytes' ? 4 : 0), this._data);
-      if (s !== '') return s;
-    }
-    var he = hostEncoding(enc);
+    var k = this._key, he = enc === 'hex' ? 'hex' : hostEncoding(enc), s;
     if (k[2] >= 0) s = host.hmac(k[2] + (this._enc === 'bytes' ? 4 : 0) + OUT_CODE[he], this._data);
     else s = host.hmacUnkeyed(this._name, k[0], k[1], this._enc || 'utf8', this._data, he);
-    return output(s, enc, he, this._name, 'HMAC');
+    // The common case, hex, is the host's answer as it is.
+    return enc === 'hex' && s !== '' ? s : output(s, enc, he, this._name, 'HMAC');
   };
 
   function createHash(algorithm) {

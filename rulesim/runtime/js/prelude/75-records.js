@@ -48,12 +48,17 @@
   function numbers(a) { return '[' + a.join(',') + ']'; }
   // A column of integers, most of them small (outcome indexes, counts, zeros): QuickJS writes
   // every integer with snprintf, some twenty times the cost of reading its text from a table.
-  var INT_TEXT = [];                // INT_TEXT[v + 1]: the text of v, for -1 <= v < 1023
-  for (var it = -1; it < 1023; it++) INT_TEXT.push('' + it);
+  var INT_TEXT = [];                // INT_TEXT[v + 1]: the text of v, for -1 <= v <= 1022
+  for (var it = -1; it <= 1022; it++) INT_TEXT.push('' + it);
+  function intText(v) {
+    var t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
+    return t !== undefined ? t : '' + v;
+  }
   function ints(a) {
     var n = a.length, out = new Array(n);
     for (var i = 0; i < n; i++) {
-      var v = a[i], t = v < 1023 && v >= -1 ? INT_TEXT[v + 1] : undefined;
+      // intText(a[i]), inline: some ninety values a login.
+      var v = a[i], t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
       out[i] = t !== undefined ? t : v;
     }
     return '[' + out.join(',') + ']';
@@ -182,12 +187,12 @@
     // One push of all N_ALL values an array (apply spreads at most a few hundred rules).
     arrayPush.apply(B.ro, ro); arrayPush.apply(B.rn, rn); arrayPush.apply(B.rc, rc); arrayPush.apply(B.ri, ri); arrayPush.apply(B.rk, rk);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
-    var bch = B.ch, jText = j < 1022 ? INT_TEXT[j + 1] : '' + j;
+    var bch = B.ch, jText = intText(j);
     for (c = 0; c < changes.length; c++) {
-      var row = changes[c], pos = row[0] >= 0 ? ACTIVE_POS[row[0]] : -1;
+      var row = changes[c];
       // Concatenating a row costs QuickJS a string per '+'; one join of every field does not.
       // A field is written as '+' would write it ('' for a null before/after).
-      bch.push(jText, pos < 1022 ? INT_TEXT[pos + 1] : pos, '' + row[1], '' + row[2], '' + row[3],
+      bch.push(jText, intText(row[0] >= 0 ? ACTIVE_POS[row[0]] : -1), '' + row[1], '' + row[2], '' + row[3],
         row[4] === null ? '' : '' + row[4], row[5] === null ? '' : '' + row[5]);
     }
     B.nch += changes.length;
