@@ -86,10 +86,14 @@
 
   // Math.random: seeded per login (xorshift128+ on 32-bit halves, deterministic).
   var rs0 = 1, rs1 = 2, rs2 = 3, rs3 = 4;
+  var seedState = 0;       // seedRandom's generator (no closure a login)
+  function nextSeed() {
+    var s = seedState = (seedState + 0x6d2b79f5) | 0;
+    var t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return (t ^ (t >>> 14)) >>> 0;
+  }
   function seedRandom(seed) {
-    var s = (seed >>> 0) || 0x9e3779b9;
-    function next() { s = (s + 0x6d2b79f5) | 0; var t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return (t ^ (t >>> 14)) >>> 0; }
-    rs0 = next(); rs1 = next(); rs2 = next(); rs3 = next();
+    seedState = (seed >>> 0) || 0x9e3779b9;
+    rs0 = nextSeed(); rs1 = nextSeed(); rs2 = nextSeed(); rs3 = nextSeed();
   }
   function rotl(x, k) { return (x << k) | (x >>> (32 - k)); }
   function xo() {

@@ -1,12 +1,14 @@
   // ---------------------------------------------------------------- host operations
   var opSeq = 0;
   var pendingOps = {};     // id -> {cb, rule}
+  var opsQueued = false;   // whether pendingOps may hold entries (clearLoginState)
   var outbox = [];
   function hostCall(kind, payload, cb) {
     var id = ++opSeq;
     var rule = S ? S.current : -1;
     outbox.push([id, kind, rule, payload]);
     pendingOps[id] = { cb: cb, rule: rule };
+    opsQueued = true;
   }
   function makeHostError(err) {
     var e = new Error(err.message);

@@ -19,18 +19,21 @@
   function snapshot(value) { return value === undefined ? undefined : jsonStringify(unwrap(value)); }
   // The JSON of raw[k] as it appears inside raw's JSON (undefined when JSON leaves it out).
   function keyJson(raw, k) {
-    return (hasOwn.call(raw, k) && isEnumerable.call(raw, k)) ? snapshot(raw[k]) : undefined;
+    if (!hasOwn.call(raw, k) || !isEnumerable.call(raw, k)) return undefined;
+    var v = raw[k];
+    return v === true ? 'true' : v === false ? 'false' : snapshot(v);
   }
   function markPart(part) {
     S.marked = true;
-    if (part in S.dirty) return;
-    var kd = S.keyed[part];
+    var dirty = S.dirty !== null ? S.dirty : (S.dirty = []);
+    if (part in dirty) return;
+    var kd = S.keyed !== null ? S.keyed[part] : undefined;
     if (kd !== undefined) {
       S.keyed[part] = undefined;
-      S.dirty[part] = keyedBefore(kd);
+      dirty[part] = keyedBefore(kd);
       return;
     }
-    S.dirty[part] = snapshot(S.partValue(part));
+    dirty[part] = snapshot(S.partValue(part));
   }
   // Per part and rule: the marked top-level keys and their JSON before the first write
   // (arrays: a rule marks one or two keys). `order` is the part's key order before the rule,
@@ -38,12 +41,13 @@
   function markKey(part, k, deleting) {
     if (typeof k !== 'string') return;            // symbol keys never reach the JSON
     S.marked = true;
-    if (part in S.dirty) return;
-    var kd = S.keyed[part];
+    if (S.dirty !== null && part in S.dirty) return;
+    var keyed = S.keyed !== null ? S.keyed : (S.keyed = []);
+    var kd = keyed[part];
     if (kd === undefined) {
       var raw = S.partValue(part);
       if (!isPlain(raw)) { markPart(part); return; }
-      kd = S.keyed[part] = { raw: raw, order: null, keys: [], before: [] };
+      kd = keyed[part] = { raw: raw, order: null, keys: [], before: [] };
     }
     if (deleting && kd.order === null) kd.order = objectKeys(kd.raw);
     if (kd.keys.indexOf(k) < 0) {
@@ -211,7 +215,8 @@
     if (part !== undefined) { markPart(part); return; }
     if (typeof k !== 'string') return;
     S.marked = true;
-    if (!hasOwn.call(S.userTouched, k)) S.userTouched[k] = hasOwn.call(t, k) ? snapshot(t[k]) : undefined;
+    var touched = S.userTouched !== null ? S.userTouched : (S.userTouched = {});
+    if (!hasOwn.call(touched, k)) touched[k] = hasOwn.call(t, k) ? snapshot(t[k]) : undefined;
   }
   var contextHandler = {
     set: function (t, k, v) {
@@ -252,21 +257,22 @@
   function collectChanges(rule) {
     if (S.bare || !S.marked) return 0;
     S.marked = false;
-    var before = 0;
     var n = S.changes.length;
     var touched = S.userTouched;
-    for (var k in touched) {
-      var cur = hasOwn.call(S.userRaw, k) ? snapshot(S.userRaw[k]) : undefined;
-      if (cur !== touched[k]) diffInto(S.changes, rule, 'user', k, normalise(touched[k]), normalise(cur));
-      before++;
+    if (touched !== null) {
+      for (var k in touched) {
+        var cur = hasOwn.call(S.userRaw, k) ? snapshot(S.userRaw[k]) : undefined;
+        if (cur !== touched[k]) diffInto(S.changes, rule, 'user', k, normalise(touched[k]), normalise(cur));
+      }
+      S.userTouched = null;
     }
-    if (before) S.userTouched = {};
     var dirty = S.dirty, keyed = S.keyed;
+    if (dirty === null && keyed === null) return S.changes.length - n;
     for (var p = 1; p < PART_TARGETS.length; p++) {
       var old, now;
-      if (p in dirty) old = dirty[p];
+      if (dirty !== null && p in dirty) old = dirty[p];
       else {
-        var kd = keyed[p];
+        var kd = keyed !== null ? keyed[p] : undefined;
         if (kd === undefined) continue;
         if (S.partValue(p) === kd.raw) { diffKeyed(S.changes, rule, PART_TARGETS[p], kd); continue; }
         old = keyedBefore(kd);   // the part was swapped without a trap (callback with new objects)
@@ -274,8 +280,8 @@
       now = snapshot(S.partValue(p));
       if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
     }
-    S.dirty = [];
-    S.keyed = [];
+    S.dirty = null;
+    S.keyed = null;
     return S.changes.length - n;
   }
 

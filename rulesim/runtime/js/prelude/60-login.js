@@ -2,11 +2,11 @@
 
   // Drop what a login left in the sandbox (pending work, proxy maps); `global` stays.
   function clearLoginState() {
-    timers = [];
-    outbox = [];
-    pendingOps = {};
-    rawOf = new MapCtor();
-    proxyOf = new MapCtor();
+    if (timers.length) timers = [];
+    if (outbox.length) outbox = [];
+    if (opsQueued) { pendingOps = {}; opsQueued = false; }
+    if (rawOf.size) rawOf.clear();
+    if (proxyOf.size) proxyOf.clear();
   }
   // The state S of a login that starts (begin) or resumes after shared rules (beginFrom).
   function newLoginState(current, failed, changes, logs, consoleBytes, consoleOverflow, bare) {
@@ -15,7 +15,7 @@
       current: current, failed: failed, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: changes, logs: logs, consoleBytes: consoleBytes, consoleOverflow: consoleOverflow,
-      dirty: [], keyed: [], userTouched: {}, marked: false,
+      dirty: null, keyed: null, userTouched: null, marked: false,   // marks of the running rule (30-tracking.js)
       partValue: partValue, bare: bare,
       protocol: undefined,   // context.protocol as the login arrived (rules may change it)
       cpu: null,             // batched logins: ns per rule, measured in JavaScript

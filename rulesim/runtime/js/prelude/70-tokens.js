@@ -31,8 +31,11 @@
     }
     return v;
   }
-  function filterClaims(src, token, dropped, isAccess) {
-    var out = {};
+  // filterClaims(src, token, dropped, isAccess, out, kept): the claims of src Auth0 keeps,
+  // written into out (a new object when out is undefined) and their names appended to kept
+  // (when given); the dropped ones are appended to dropped.
+  function filterClaims(src, token, dropped, isAccess, out, kept) {
+    if (out === undefined) out = {};
     if (!src || typeof src !== 'object') return out;
     var keys = objectKeys(src);
     for (var i = 0; i < keys.length; i++) {
@@ -43,8 +46,15 @@
       var v = src[k];
       if (v === undefined || typeof v === 'function') continue;
       out[k] = v;
+      if (kept !== undefined) kept.push(k);
     }
     return out;
+  }
+  // The length of the JSON of the custom claims alone (names kept, values as in the token).
+  function customJsonLength(token, kept) {
+    var custom = {};
+    for (var i = 0; i < kept.length; i++) custom[kept[i]] = token[kept[i]];
+    return jsonStringify(custom).length;
   }
   var scopeLists = new MapCtor();   // scope string -> its list (a few distinct strings)
   function requestedScopes(ctx) {
@@ -97,14 +107,15 @@
     if (scopes.indexOf('profile') >= 0) profileClaims(user, idt);
     if (scopes.indexOf('email') >= 0) { if (user.email !== undefined) idt.email = user.email; if (user.email_verified !== undefined) idt.email_verified = user.email_verified; }
     if (scopes.indexOf('phone') >= 0) { if (user.phone_number !== undefined) idt.phone_number = user.phone_number; if (user.phone_verified !== undefined) idt.phone_number_verified = user.phone_verified; }
-    var customId = filterClaims(unwrap(ctx.idToken), 'id_token', dropped, false);
+    // The custom claims go straight into the token (they override standard ones).
+    var keptId = [];
+    filterClaims(unwrap(ctx.idToken), 'id_token', dropped, false, idt, keptId);
     var customAt = filterClaims(unwrap(ctx.accessToken), 'access_token', dropped, true);
-    for (var ck in customId) idt[ck] = customId[ck];
     // Serialise each token once; the custom claims alone are measured only when the whole
     // token is over the limit (it contains them, so it is never smaller).
     var idJson = safeJson(idt), atJson = safeJson(customAt);
     var tooLarge = null;
-    if (idJson.length > CLAIM_LIMIT && jsonStringify(customId).length > CLAIM_LIMIT) tooLarge = 'id_token';
+    if (idJson.length > CLAIM_LIMIT && customJsonLength(idt, keptId) > CLAIM_LIMIT) tooLarge = 'id_token';
     else if (atJson.length > CLAIM_LIMIT) tooLarge = 'access_token';
     var atScopes = scopes;
     if (ctx.accessToken && isArray(ctx.accessToken.scope)) atScopes = ctx.accessToken.scope.map(stringOf);

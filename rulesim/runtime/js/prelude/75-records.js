@@ -28,9 +28,14 @@
   var NO_REDIRECT = OPTIONS.noRedirectProtocols;
   var ERROR_MAPPING = OPTIONS.errorMapping;
   var CLAIMS_KB = OPTIONS.claimsKb;
-  // A login's per-row arrays start as copies of these (one slice each, not a push a row).
-  var ROWS_SKIPPED = [], ROWS_ZERO = [], ROWS_NULL = [];
-  for (var p0 = 0; p0 < N_ALL; p0++) { ROWS_SKIPPED.push(4); ROWS_ZERO.push(0); ROWS_NULL.push(null); }
+  // A login's per-rule values, written in place login after login (recordLogin resets them;
+  // the block gets copies): QuickJS allocates an array far more slowly than it fills one.
+  var ROWS = { ro: [], rn: [], rc: [], ri: [], rk: [], codes: [], messages: [] };
+  function resetRows() {
+    var ro = ROWS.ro, rn = ROWS.rn, rc = ROWS.rc, ri = ROWS.ri, rk = ROWS.rk, codes = ROWS.codes, messages = ROWS.messages;
+    for (var p = 0; p < N_ALL; p++) { ro[p] = 4; rn[p] = 0; rc[p] = 0; ri[p] = 0; rk[p] = 0; codes[p] = null; messages[p] = null; }
+    return ROWS;
+  }
   var arrayPush = Array.prototype.push;
 
   function newBlock() {
@@ -101,8 +106,8 @@
       if (mp === undefined) { mp = null; mfaJson = safeJson(out.mfa); }
     }
     var nAct = rules.length, k, p;
-    var ro = ROWS_SKIPPED.slice(), rn = ROWS_ZERO.slice(), rc = ROWS_ZERO.slice(), ri = ROWS_ZERO.slice(),
-      rk = ROWS_ZERO.slice(), rx = [], codes = ROWS_NULL.slice(), messages = ROWS_NULL.slice();
+    var rows = resetRows(), rx = [];
+    var ro = rows.ro, rn = rows.rn, rc = rows.rc, ri = rows.ri, rk = rows.rk, codes = rows.codes, messages = rows.messages;
     var loginFlags = [];
     var times = host ? host.cpu : S.cpu;   // ns per rule: the host's, or the batch's
     var cpuTotal = (host ? host.cpuBegin : S.cpuBegin) / 1000;   // µs
