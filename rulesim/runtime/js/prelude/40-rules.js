@@ -69,8 +69,9 @@
         fail(i, c[0], c[1]);
         if (c[0] === CODE.NON_STANDARD_ERROR) (run.flags || (run.flags = [])).push('non_standard_error');
       } else {
-        if (user && typeof user === 'object' && unwrap(user) !== S.userRaw) adoptUser(unwrap(user));
-        if (context && typeof context === 'object' && unwrap(context) !== S.contextRaw) adoptContext(unwrap(context));
+        // (The objects the rule was given, the common case, need no lookup.)
+        if (user !== S.user && user && typeof user === 'object' && unwrap(user) !== S.userRaw) adoptUser(unwrap(user));
+        if (context !== S.context && context && typeof context === 'object' && unwrap(context) !== S.contextRaw) adoptContext(unwrap(context));
       }
       run.nChanges = collectChanges(i);
     };

@@ -10,22 +10,28 @@
       return { keys: keys, descs: keys.map(function (k) { return Object.getOwnPropertyDescriptor(o, k); }) };
     });
   }
-  // The fast test run after every login, allocation-free: an enumerable key on any intrinsic
-  // (built-in properties are all non-enumerable, so `X.prototype.y = v` adds one), or a changed
-  // value of any data property of an intrinsic (`Math.random = ...`, `String.prototype.trim
-  // = ...` keep the property non-enumerable). The value test is generated code with static
-  // property names: QuickJS resolves those at compile time, a computed name costs a lookup.
-  var quickChanged = function () { return false; };
+  // The fast test run after every login: an enumerable key on any intrinsic (built-in
+  // properties are all non-enumerable, so `X.prototype.y = v` adds one), or a changed value of
+  // any data property of an intrinsic (`Math.random = ...`, `String.prototype.trim = ...` keep
+  // the property non-enumerable). It is generated code with static property names and one
+  // for-in a line: QuickJS resolves static names at compile time, a computed name or an
+  // element of an array costs a lookup.
+  var looksPolluted = function () {   // until snapshotQuick() has run: the enumerable test
+    for (var i = 0; i < intrinsicProtos.length; i++) for (var k in intrinsicProtos[i]) if (k !== undefined) return true;
+    return false;
+  };
   function snapshotQuick() {
     // Each intrinsic and each value is a variable of the generated closure: a variable costs
     // QuickJS less to read than an element of an array (about half the time of the test).
-    var tests = [], decls = [], values = [], symbols = [];
+    var tests = [], decls = [], values = [], symbols = [], enumerable = [];
     for (var i = 0; i < intrinsicProtos.length; i++) {
       var o = intrinsicProtos[i], keys = Reflect.ownKeys(o);
       decls.push('var p' + i + ' = P[' + i + '];');
+      enumerable.push('for (k in p' + i + ') return true;');
       for (var j = 0; j < keys.length; j++) {
         var k = keys[j], d = Object.getOwnPropertyDescriptor(o, k);
         if (!d || !('value' in d)) continue;
+        if (!d.writable && !d.configurable) continue;   // can never change (Math.PI)
         var access;
         if (typeof k === 'symbol') { access = 'p' + i + '[S[' + symbols.length + ']]'; symbols.push(k); }
         else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k)) access = 'p' + i + '.' + k;
@@ -35,15 +41,11 @@
         values.push(d.value);
       }
     }
-    quickChanged = new Function('P', 'V', 'S', '"use strict"; ' + decls.join('\n') +
-      ' return function quickChanged() { return ' + (tests.length ? tests.join(' || ') : 'false') + '; };')(
+    var made = new Function('P', 'V', 'S', '"use strict"; ' + decls.join('\n') +
+      ' function quickChanged() { return ' + (tests.length ? tests.join(' || ') : 'false') + '; }' +
+      ' return [quickChanged, function looksPolluted() { var k; ' + enumerable.join(' ') + ' return quickChanged(); }];')(
       intrinsicProtos.slice(), values, symbols);
-  }
-  function looksPolluted() {
-    for (var i = 0; i < intrinsicProtos.length; i++) {
-      for (var k in intrinsicProtos[i]) if (k !== undefined) return true;
-    }
-    return quickChanged();
+    looksPolluted = made[1];
   }
   function pollutionCheck() {
     // The exhaustive comparison (and restore) runs only when the fast test saw something.
