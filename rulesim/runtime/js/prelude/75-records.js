@@ -68,13 +68,28 @@
     }
     return '[' + out.join(',') + ']';
   }
+  // A login's values of a per-rule column (N_ALL of them) as text: the block's column is its
+  // logins' texts joined, the JSON a join of every value would give. A column of zeros (the
+  // host's I/O columns of a batched login, the changes of a login without any) is one text.
+  var ROW_TEXT = [], ZERO_ROW = '';
+  for (var z = 0; z < N_ALL; z++) ZERO_ROW += (z ? ',0' : '0');
+  function rowInts(a) {
+    var out = ROW_TEXT;
+    for (var i = 0; i < N_ALL; i++) {
+      var v = a[i], t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
+      out[i] = t !== undefined ? t : v;
+    }
+    return out.join(',');
+  }
+  function pushRow(column, text) { if (N_ALL > 0) column.push(text); }
+  function rowsText(column) { return '[' + column.join(',') + ']'; }
   function encodeBlock(B, left) {
     // No login finished (the first one left the batch): U+0003 and `left` alone.
     if (B.n === 0 && left !== null) return '\u0003' + jsonStringify(left);
     var main = ['[' + B.n, ints(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), ints(B.dr),
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
-      jsonStringify(B.lf), ints(B.rr), numbers(B.cpu), numbers(B.io), ints(B.ro), ints(B.rn), ints(B.rc),
-      numbers(B.ri), ints(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
+      jsonStringify(B.lf), ints(B.rr), numbers(B.cpu), numbers(B.io), rowsText(B.ro), rowsText(B.rn), rowsText(B.rc),
+      rowsText(B.ri), rowsText(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
       left === null && memoryHit ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
     return main.join(',') + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
       (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
@@ -175,8 +190,8 @@
     // The Actions decided (also after a suspension), and say what the application receives.
     var verdict = S.flow ? actionsVerdict() : null;
     if (verdict !== null) { outcome = verdict[0]; code = verdict[1]; errorMessage = verdict[2]; deciding = verdict[3]; appError = verdict[4]; }
-    var rulesRun = 0;
-    for (p = 0; p < N_ALL; p++) if (ro[p] !== 4) rulesRun++;
+    var rulesRun = 0, okRows = 0;
+    for (p = 0; p < N_ALL; p++) { var o = ro[p]; if (o !== 4) { rulesRun++; if (o === 0) okRows++; } }
     loginFlags.sort();
     var flags = [];
     for (c = 0; c < loginFlags.length; c++) if (c === 0 || loginFlags[c] !== loginFlags[c - 1]) flags.push(loginFlags[c]);
@@ -190,7 +205,12 @@
     B.lf.push(flags.join(',')); B.rr.push(rulesRun); B.cpu.push(cpuNs); B.io.push(host ? host.ioTotal : 0);
     var base = j * N_ALL;
     // One push of all N_ALL values an array (apply spreads at most a few hundred rules).
-    arrayPush.apply(B.ro, ro); arrayPush.apply(B.rn, rn); arrayPush.apply(B.rc, rc); arrayPush.apply(B.ri, ri); arrayPush.apply(B.rk, rk);
+    var general = host !== null || S.flow;   // batched logins: no I/O, calls or Actions' rows
+    pushRow(B.ro, okRows === N_ALL ? ZERO_ROW : rowInts(ro));
+    pushRow(B.rn, !general && changes.length === 0 ? ZERO_ROW : rowInts(rn));
+    pushRow(B.rc, rowInts(rc));
+    pushRow(B.ri, general ? ri.join(',') : ZERO_ROW);
+    pushRow(B.rk, general ? rowInts(rk) : ZERO_ROW);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
     var bch = B.ch, jText = intText(j);
     for (c = 0; c < changes.length; c++) {
