@@ -8,6 +8,7 @@
   var PART_TARGETS = ['user', 'app_metadata', 'user_metadata', 'id_token', 'access_token', 'multifactor', 'redirect', 'saml', 'primary_user'];
   var CTX_PARTS = { idToken: 3, accessToken: 4, multifactor: 5, redirect: 6, samlConfiguration: 7, primaryUser: 8 };
   var USER_PARTS = { app_metadata: 1, user_metadata: 2 };
+  var CTX_PART_KEYS = objectKeys(CTX_PARTS), USER_PART_KEYS = objectKeys(USER_PARTS);
   // Per-login maps (not WeakMaps: QuickJS cannot collect a WeakMap entry whose value refers to
   // its key, so proxies would leak across logins). Both are dropped when the login ends.
   var MapCtor = Map;
@@ -187,9 +188,11 @@
     v = unwrap(v);
     return (part !== undefined && v !== null && typeof v === 'object') ? wrapDeep(v, part) : v;
   }
-  function wrapParts(raw, parts) {
-    for (var k in parts) {
-      var v = raw[k];
+  // wrapParts(raw, parts, keys): keys = objectKeys(parts), taken once (a for-in costs an
+  // iterator a login).
+  function wrapParts(raw, parts, keys) {
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i], v = raw[k];
       if (v !== null && typeof v === 'object') raw[k] = wrapDeep(unwrap(v), parts[k]);
     }
   }

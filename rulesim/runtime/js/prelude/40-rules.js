@@ -78,19 +78,19 @@
   }
   // The object rules see for a raw user or context: itself when nothing is recorded, else a
   // tracking proxy over it with its watched parts wrapped.
-  function tracked(raw, parts, handler) {
+  function tracked(raw, parts, keys, handler) {
     if (S.bare) return raw;
-    wrapParts(raw, parts);
+    wrapParts(raw, parts, keys);
     const proxy = new ProxyCtor(raw, handler);
     rawOf.set(proxy, raw);
     return proxy;
   }
   function adoptUser(raw) {
     S.userRaw = raw;
-    S.user = tracked(raw, USER_PARTS, userHandler);
+    S.user = tracked(raw, USER_PARTS, USER_PART_KEYS, userHandler);
   }
   function adoptContext(raw) {
     S.contextRaw = raw;
-    S.context = tracked(raw, CTX_PARTS, contextHandler);
+    S.context = tracked(raw, CTX_PARTS, CTX_PART_KEYS, contextHandler);
   }
 

@@ -57,9 +57,11 @@
     return jsonStringify(custom).length;
   }
   var scopeLists = new MapCtor();   // scope string -> its list (a few distinct strings)
-  function requestedScopes(ctx) {
-    // The scope a login asked for: in the query, or in the POSTed body (resource-owner and
-    // refresh-token grants), as the Actions' event.transaction.requested_scopes reads it.
+  function requestedScopes(ctx) { return scopeList(ctx).slice(); }
+  // The scope a login asked for: in the query, or in the POSTed body (resource-owner and
+  // refresh-token grants), as the Actions' event.transaction.requested_scopes reads it. The
+  // list is shared by every login that asked for the same text: never change it.
+  function scopeList(ctx) {
     var q = ctx.request && ctx.request.query, b = ctx.request && ctx.request.body;
     var s = q && typeof q.scope === 'string' ? q.scope
       : (b && typeof b.scope === 'string' ? b.scope : 'openid profile email');
@@ -69,7 +71,7 @@
       if (scopeLists.size >= 256) scopeLists.clear();
       scopeLists.set(s, list);
     }
-    return list.slice();
+    return list;
   }
   // The SAML attributes context.samlConfiguration.mappings give: each attribute's profile path
   // ('app_metadata.plan') resolved against the user as the assertion is issued; a path that
@@ -99,7 +101,7 @@
     if (S.flow && NRULES === 0) return actionsOnlyOutputs();   // no Rules view (85-actions.js)
     var ctx = S.contextRaw, user = S.userRaw;
     var dropped = [];
-    var scopes = requestedScopes(ctx);
+    var scopes = scopeList(ctx);
     var idt = {};
     // A rule that set context.primaryUser (account linking) has the tokens issued for that user.
     var primaryV = unwrap(ctx.primaryUser);
@@ -118,8 +120,9 @@
     if (idJson.length > CLAIM_LIMIT && customJsonLength(idt, keptId) > CLAIM_LIMIT) tooLarge = 'id_token';
     else if (atJson.length > CLAIM_LIMIT) tooLarge = 'access_token';
     var atScopes = scopes;
-    if (ctx.accessToken && isArray(ctx.accessToken.scope)) atScopes = ctx.accessToken.scope.map(stringOf);
-    else if (ctx.accessToken && typeof ctx.accessToken.scope === 'string') atScopes = ctx.accessToken.scope.split(/\s+/).filter(Boolean);
+    var atV = unwrap(ctx.accessToken), atScope = atV ? atV.scope : undefined;
+    if (isArray(atScope)) atScopes = atScope.map(stringOf);
+    else if (typeof atScope === 'string') atScopes = atScope.split(/\s+/).filter(Boolean);
     var mfaV = unwrap(ctx.multifactor), redirectV = unwrap(ctx.redirect);
     var mfa = mfaV && typeof mfaV === 'object' ? mfaV : null;
     return {
