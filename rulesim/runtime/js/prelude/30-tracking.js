@@ -19,10 +19,13 @@
 
   function snapshot(value) { return value === undefined ? undefined : jsonStringify(unwrap(value)); }
   // The JSON of raw[k] as it appears inside raw's JSON (undefined when JSON leaves it out).
+  // (propertyIsEnumerable is true of own properties only.)
   function keyJson(raw, k) {
-    if (!hasOwn.call(raw, k) || !isEnumerable.call(raw, k)) return undefined;
+    if (!isEnumerable.call(raw, k)) return undefined;
     var v = raw[k];
-    return v === true ? 'true' : v === false ? 'false' : snapshot(v);
+    if (v === true) return 'true';
+    if (v === false) return 'false';
+    return v !== null && typeof v === 'object' ? jsonStringify(unwrap(v)) : v === undefined ? undefined : jsonStringify(v);
   }
   function markPart(part) {
     S.marked = true;
@@ -96,17 +99,17 @@
         a = keyJson(raw, k);
         if (a === undefined) {
           // Below, a key that is no longer enumerable is not among the keys scanned.
-          if (isEnumerable.call(raw, k)) out.push([rule, target, keyPath(k), 'remove', b, null, 0]);
+          if (isEnumerable.call(raw, k)) out.push(rule, target, keyPath(k), 'remove', b, null);
         } else if (a !== b) {
           if (b.charCodeAt(0) === 123 && a.charCodeAt(0) === 123) diffInto(out, rule, target, keyPath(k), jsonParse(b), jsonParse(a));
-          else out.push([rule, target, keyPath(k), 'replace', b, a, 0]);
+          else out.push(rule, target, keyPath(k), 'replace', b, a);
         }
       }
       for (i = 0; i < marked.length; i++) {
         if (before[i] !== ABSENT) continue;
         k = marked[i];
         a = keyJson(raw, k);
-        if (a !== undefined) out.push([rule, target, keyPath(k), 'add', null, a, 0]);
+        if (a !== undefined) out.push(rule, target, keyPath(k), 'add', null, a);
       }
       return;
     }
@@ -117,17 +120,17 @@
       b = beforeOf(kd, k);
       if (b === undefined || b === ABSENT) continue;
       a = keyJson(raw, k);
-      if (a === undefined) out.push([rule, target, keyPath(k), 'remove', b, null, 0]);
+      if (a === undefined) out.push(rule, target, keyPath(k), 'remove', b, null);
       else if (a !== b) {
         if (b.charCodeAt(0) === 123 && a.charCodeAt(0) === 123) diffInto(out, rule, target, keyPath(k), jsonParse(b), jsonParse(a));
-        else out.push([rule, target, keyPath(k), 'replace', b, a, 0]);
+        else out.push(rule, target, keyPath(k), 'replace', b, a);
       }
     }
     for (i = 0; i < keys.length; i++) {
       k = keys[i];
       if (beforeOf(kd, k) !== ABSENT) continue;
       a = keyJson(raw, k);
-      if (a !== undefined) out.push([rule, target, keyPath(k), 'add', null, a, 0]);
+      if (a !== undefined) out.push(rule, target, keyPath(k), 'add', null, a);
     }
   }
   var keyPaths = new MapCtor();   // top-level key -> its JSON path (claim names repeat)
@@ -241,20 +244,23 @@
     if (isPlain(before) && isPlain(after)) {
       var k;
       for (k in before) if (hasOwn.call(before, k)) {
-        if (!hasOwn.call(after, k)) out.push([rule, target, childPath(path, k), 'remove', jsonStringify(before[k]), null, 0]);
+        if (!hasOwn.call(after, k)) out.push(rule, target, childPath(path, k), 'remove', jsonStringify(before[k]), null);
         else diffInto(out, rule, target, childPath(path, k), before[k], after[k]);
       }
       for (k in after) if (hasOwn.call(after, k) && !hasOwn.call(before, k)) {
-        out.push([rule, target, childPath(path, k), 'add', null, jsonStringify(after[k]), 0]);
+        out.push(rule, target, childPath(path, k), 'add', null, jsonStringify(after[k]));
       }
       return;
     }
     var b = jsonStringify(before), a = jsonStringify(after);
     if (b === a) return;
-    if (b === undefined) out.push([rule, target, path, 'add', null, a, 0]);
-    else if (a === undefined) out.push([rule, target, path, 'remove', b, null, 0]);
-    else out.push([rule, target, path, 'replace', b, a, 0]);
+    if (b === undefined) out.push(rule, target, path, 'add', null, a);
+    else if (a === undefined) out.push(rule, target, path, 'remove', b, null);
+    else out.push(rule, target, path, 'replace', b, a);
   }
+  // S.changes holds a login's change rows flat, CHANGE_WIDTH fields a row (one push a row, no
+  // array): rule (active index), target, path, op, before, after (JSON text, null for none).
+  var CHANGE_WIDTH = 6;
   function normalise(json) { return json === undefined ? undefined : jsonParse(json); }
   // S.marked: a write barrier fired since the last collection (most rules write nothing).
   function collectChanges(rule) {
@@ -270,7 +276,7 @@
       S.userTouched = null;
     }
     var dirty = S.dirty, keyed = S.keyed;
-    if (dirty === null && keyed === null) return S.changes.length - n;
+    if (dirty === null && keyed === null) return (S.changes.length - n) / CHANGE_WIDTH;
     for (var p = 1; p < PART_TARGETS.length; p++) {
       var old, now;
       if (dirty !== null && p in dirty) old = dirty[p];
@@ -285,6 +291,6 @@
     }
     S.dirty = null;
     S.keyed = null;
-    return S.changes.length - n;
+    return (S.changes.length - n) / CHANGE_WIDTH;
   }
 

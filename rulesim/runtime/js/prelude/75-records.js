@@ -171,9 +171,8 @@
       }
     }
     var changes = S.changes, redirecting = -1, c;
-    for (c = 0; c < changes.length; c++) {
-      var ch = changes[c];
-      if (ch[1] === 'redirect' && ch[0] >= 0) redirecting = ACTIVE_POS[ch[0]];
+    for (c = 0; c < changes.length; c += CHANGE_WIDTH) {
+      if (changes[c + 1] === 'redirect' && changes[c] >= 0) redirecting = ACTIVE_POS[changes[c]];
     }
     if (S.flow && S.actionsRedirecting >= 0) redirecting = S.actionsRedirecting;   // the Actions' rows come last
     if (outcome === 0 && out.redirect && !out.resumed) outcome = 4;   // resumed: an Actions redirect that was continued
@@ -213,14 +212,14 @@
     pushRow(B.rk, general ? rowInts(rk) : ZERO_ROW);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
     var bch = B.ch, jText = intText(j);
-    for (c = 0; c < changes.length; c++) {
-      var row = changes[c];
+    for (c = 0; c < changes.length; c += CHANGE_WIDTH) {
       // Concatenating a row costs QuickJS a string per '+'; one join of every field does not.
       // A field is written as '+' would write it ('' for a null before/after).
-      bch.push(jText, intText(row[0] >= 0 ? ACTIVE_POS[row[0]] : -1), '' + row[1], '' + row[2], '' + row[3],
-        row[4] === null ? '' : '' + row[4], row[5] === null ? '' : '' + row[5]);
+      var before = changes[c + 4], after = changes[c + 5];
+      bch.push(jText, intText(changes[c] >= 0 ? ACTIVE_POS[changes[c]] : -1), '' + changes[c + 1], '' + changes[c + 2],
+        '' + changes[c + 3], before === null ? '' : '' + before, after === null ? '' : '' + after);
     }
-    B.nch += changes.length;
+    B.nch += changes.length / CHANGE_WIDTH;
     var logs = S.logs;
     for (c = 0; c < logs.length; c++) B.lg.push([j, logs[c][0] >= 0 ? ACTIVE_POS[logs[c][0]] : -1, logs[c][1], logs[c][2]]);
     B.tok.push(out.idJson, out.atJson, out.samlJson === null ? '' : out.samlJson, out.primaryJson === null ? '' : out.primaryJson,
