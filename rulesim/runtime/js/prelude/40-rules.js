@@ -73,7 +73,7 @@
         if (user !== S.user && user && typeof user === 'object' && unwrap(user) !== S.userRaw) adoptUser(unwrap(user));
         if (context !== S.context && context && typeof context === 'object' && unwrap(context) !== S.contextRaw) adoptContext(unwrap(context));
       }
-      run.nChanges = collectChanges(i);
+      run.nChanges = S.marked ? collectChanges(i) : 0;   // a rule that wrote nothing: no call
     };
   }
   // The object rules see for a raw user or context: itself when nothing is recorded, else a
