@@ -78,19 +78,20 @@
   }
   // The object rules see for a raw user or context: itself when nothing is recorded, else a
   // tracking proxy over it with its watched parts wrapped.
-  function tracked(raw, parts, keys, handler) {
+  function tracked(raw, parts, keys, handler, parsed) {
     if (S.bare) return raw;
-    wrapParts(raw, parts, keys);
+    wrapParts(raw, parts, keys, parsed);
     const proxy = new ProxyCtor(raw, handler);
     rawOf.set(proxy, raw);
     return proxy;
   }
-  function adoptUser(raw) {
+  // adoptUser(raw, parsed), adoptContext(raw, parsed): parsed, see wrapParts.
+  function adoptUser(raw, parsed) {
     S.userRaw = raw;
-    S.user = tracked(raw, USER_PARTS, USER_PART_KEYS, userHandler);
+    S.user = tracked(raw, USER_PARTS, USER_PART_KEYS, userHandler, parsed === true);
   }
-  function adoptContext(raw) {
+  function adoptContext(raw, parsed) {
     S.contextRaw = raw;
-    S.context = tracked(raw, CTX_PARTS, CTX_PART_KEYS, contextHandler);
+    S.context = tracked(raw, CTX_PARTS, CTX_PART_KEYS, contextHandler, parsed === true);
   }
 

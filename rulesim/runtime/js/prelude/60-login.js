@@ -65,8 +65,10 @@
       S.contextRaw = ctx;
       return;
     }
-    adoptUser(login.user || {});
-    adoptContext(ctx);
+    // The login's objects come from its JSON (runBatch, begin, replaceBatchLogin): distinct,
+    // and no proxy knows them yet.
+    adoptUser(login.user || {}, true);
+    adoptContext(ctx, true);
   }
   function partValue(p) {
     switch (p) {
