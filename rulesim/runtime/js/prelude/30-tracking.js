@@ -10,7 +10,7 @@
   var USER_PARTS = { app_metadata: 1, user_metadata: 2 };
   var CTX_PART_KEYS = objectKeys(CTX_PARTS), USER_PART_KEYS = objectKeys(USER_PARTS);
   // Per-login maps (not WeakMaps: QuickJS cannot collect a WeakMap entry whose value refers to
-  // its key, so proxies would leak across logins). Both are dropped when the login ends.
+  // its key, so proxies would leak across logins). Both are emptied when the login ends.
   var MapCtor = Map;
   var rawOf = new MapCtor();      // proxy -> raw
   var proxyOf = new MapCtor();    // raw -> {part, top, proxy}

@@ -41,11 +41,10 @@
         values.push(d.value);
       }
     }
-    var made = new Function('P', 'V', 'S', '"use strict"; ' + decls.join('\n') +
+    looksPolluted = new Function('P', 'V', 'S', '"use strict"; ' + decls.join('\n') +
       ' function quickChanged() { return ' + (tests.length ? tests.join(' || ') : 'false') + '; }' +
-      ' return [quickChanged, function looksPolluted() { var k; ' + enumerable.join(' ') + ' return quickChanged(); }];')(
+      ' return function looksPolluted() { var k; ' + enumerable.join(' ') + ' return quickChanged(); };')(
       intrinsicProtos.slice(), values, symbols);
-    looksPolluted = made[1];
   }
   function pollutionCheck() {
     // The exhaustive comparison (and restore) runs only when the fast test saw something.

@@ -13,7 +13,8 @@
   // mp MFA provider (null: no MFA, or see mj), mj [j, mfa JSON] where Python must derive the
   // provider, ru redirect URL, sc scopes, dc dropped claims (null: none), lf flags, rr rules
   // run, cpu engine ns, io simulated I/O ms. Per rule position, flat over j * N_ALL + p: ro
-  // outcome (RULE_OUTCOME index), rn changes, rc engine ns, ri simulated I/O ms, rk calls; rx
+  // outcome (RULE_OUTCOME index), rn changes, rc engine ns, ri simulated I/O ms, rk calls (in
+  // the block, B.ro and its kind hold one text a login: its N_ALL values joined); rx
   // the rule rows that are not a plain "ok" ([flat, code, message, line, flags]). lg console
   // rows [j, p, level, message]. Change rows: fields j, p, target, path, op, before, after
   // (before/after: JSON text, '' for none), every field of every row joined by U+0002 (no field
@@ -36,7 +37,6 @@
     for (var p = 0; p < N_ALL; p++) { ro[p] = 4; rn[p] = 0; rc[p] = 0; ri[p] = 0; rk[p] = 0; codes[p] = null; messages[p] = null; }
     return ROWS;
   }
-  var arrayPush = Array.prototype.push;
 
   function newBlock() {
     return {
@@ -62,7 +62,7 @@
   function ints(a) {
     var n = a.length, out = new Array(n);
     for (var i = 0; i < n; i++) {
-      // intText(a[i]), inline: some ninety values a login.
+      // intText(a[i]), inline (the per-login columns: lo, dr, rr).
       var v = a[i], t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
       out[i] = t !== undefined ? t : v;
     }
