@@ -118,7 +118,8 @@ def digest(code: int = -1, data: object = None, *_: object) -> str:
 
 
 def _pads(algorithm: str, key: bytes) -> tuple[Any, Any]:
-    """The HMAC inner and outer hash states of ``key`` (RFC 2104), computed once per key."""
+    """The HMAC inner and outer hash states of ``key`` (RFC 2104); :func:`hmac_key` keeps them
+    per key, :func:`hmac_digest` computes them for its one call."""
     new = _CONSTRUCTORS[algorithm]
     block = new().block_size
     if len(key) > block:

@@ -140,6 +140,19 @@ def test_prototype_pollution_fails_the_login_and_does_not_leak_into_the_next() -
     assert good.id_token["https://t/v"] is False
 
 
+@pytest.mark.parametrize("target", ["Map.prototype", "Math", "JSON", "Promise"])
+def test_an_enumerable_key_on_any_intrinsic_fails_the_login_and_is_removed(target: str) -> None:
+    # Each intrinsic has its own line in the generated check; the last (Promise) included.
+    evil = (f"function (u, c, cb) {{ if (u.email === 'm@e.com') {target}.pwned = 1; "
+            "cb(null, u, c); }")
+    check = claim_rule(f"'pwned' in {target}")
+    h = Harness([evil, check])
+    bad = h.login({"email": "m@e.com"})
+    assert (bad.outcome, bad.code) == ("error", "prototype_pollution")
+    assert f"{target}.pwned" in bad.login["error_message"]
+    assert h.login().id_token["https://t/v"] is False
+
+
 def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:
     evil = ("function (u, c, cb) { if (u.email === 'm@e.com') "
             "Array.prototype.includes = function () { return true; }; cb(null, u, c); }")

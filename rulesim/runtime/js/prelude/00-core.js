@@ -10,7 +10,6 @@
   // are defined once: CODE.UNAUTHORIZED === 'unauthorized', STATUS.DONE === 0, ...
   var CODE = OPTIONS.codes;
   var STATUS = OPTIONS.status;
-  var ST_DONE = STATUS.DONE, ST_FAILED = STATUS.FAILED;   // (read in every rule's run)
   var RealDate = Date;
   var jsonStringify = JSON.stringify;
   var jsonParse = JSON.parse;

@@ -179,10 +179,6 @@
     if (rawOf.has(raw)) return raw;
     var cache = proxyOf.get(raw);
     if (cache && cache.part === part && cache.top === top) return cache.proxy;
-    return newPartProxy(raw, part, top);
-  }
-  // A new proxy over raw, noted in both maps (wrapDeep, once it knows raw has none).
-  function newPartProxy(raw, part, top) {
     var p = new ProxyCtor(raw, handlerFor(part, top));
     rawOf.set(p, raw);
     proxyOf.set(raw, { part: part, top: top, proxy: p });
@@ -195,13 +191,12 @@
     v = unwrap(v);
     return (part !== undefined && v !== null && typeof v === 'object') ? wrapDeep(v, part) : v;
   }
-  // wrapParts(raw, parts, keys, parsed): keys = objectKeys(parts), taken once (a for-in costs
-  // an iterator a login). parsed: raw comes from the JSON of a login that starts, so none of
-  // its objects is a proxy or has one yet (nothing to look up).
-  function wrapParts(raw, parts, keys, parsed) {
+  // wrapParts(raw, parts, keys): keys = objectKeys(parts), taken once (a for-in costs an
+  // iterator a login).
+  function wrapParts(raw, parts, keys) {
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i], v = raw[k];
-      if (v !== null && typeof v === 'object') raw[k] = parsed ? newPartProxy(v, parts[k], undefined) : wrapDeep(unwrap(v), parts[k]);
+      if (v !== null && typeof v === 'object') raw[k] = wrapDeep(unwrap(v), parts[k]);
     }
   }
   // Writing a key the value it holds (`user.app_metadata = user.app_metadata || {}`, an idiom

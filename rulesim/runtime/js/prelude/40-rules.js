@@ -73,25 +73,24 @@
         if (user !== S.user && user && typeof user === 'object' && unwrap(user) !== S.userRaw) adoptUser(unwrap(user));
         if (context !== S.context && context && typeof context === 'object' && unwrap(context) !== S.contextRaw) adoptContext(unwrap(context));
       }
-      run.nChanges = S.marked ? collectChanges(i) : 0;   // a rule that wrote nothing: no call
+      run.nChanges = collectChanges(i);
     };
   }
   // The object rules see for a raw user or context: itself when nothing is recorded, else a
   // tracking proxy over it with its watched parts wrapped.
-  function tracked(raw, parts, keys, handler, parsed) {
+  function tracked(raw, parts, keys, handler) {
     if (S.bare) return raw;
-    wrapParts(raw, parts, keys, parsed);
+    wrapParts(raw, parts, keys);
     const proxy = new ProxyCtor(raw, handler);
     rawOf.set(proxy, raw);
     return proxy;
   }
-  // adoptUser(raw, parsed), adoptContext(raw, parsed): parsed, see wrapParts.
-  function adoptUser(raw, parsed) {
+  function adoptUser(raw) {
     S.userRaw = raw;
-    S.user = tracked(raw, USER_PARTS, USER_PART_KEYS, userHandler, parsed === true);
+    S.user = tracked(raw, USER_PARTS, USER_PART_KEYS, userHandler);
   }
-  function adoptContext(raw, parsed) {
+  function adoptContext(raw) {
     S.contextRaw = raw;
-    S.context = tracked(raw, CTX_PARTS, CTX_PART_KEYS, contextHandler, parsed === true);
+    S.context = tracked(raw, CTX_PARTS, CTX_PART_KEYS, contextHandler);
   }
 

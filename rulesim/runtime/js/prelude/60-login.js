@@ -65,10 +65,8 @@
       S.contextRaw = ctx;
       return;
     }
-    // The login's objects come from its JSON (runBatch, begin, replaceBatchLogin): distinct,
-    // and no proxy knows them yet.
-    adoptUser(login.user || {}, true);
-    adoptContext(ctx, true);
+    adoptUser(login.user || {});
+    adoptContext(ctx);
   }
   function partValue(p) {
     switch (p) {
@@ -90,12 +88,10 @@
   // when the rule may have left promise jobs queued (it is async, returned a thenable or
   // registered reactions): the host runs them before the next rule starts.
   function runRule(i) {
-    // newRun(i), started: runs are created as rules start (finish: -1 if absent).
-    var run = ruleRunPool[i] || (ruleRunPool[i] = freshRun({}));
-    run.outcome = 'ok'; run.code = null; run.message = null; run.line = 0; run.calls = 0; run.done = false;
-    run.started = true; run.nChanges = 0; run.flags = null; run.errName = null;
-    S.runs[i] = run;
+    var run = S.runs[i] = newRun(i);   // runs are created as rules start (finish: -1 if absent)
     S.current = i;
+    run.started = true;
+    run.outcome = 'ok';
     var result;
     thenCalled = false;
     try {
@@ -119,9 +115,8 @@
         });
       } catch (e) { /* a hostile thenable: ignore */ }
     }
-    // status(i), inline
-    var st = run.done ? (S.failed ? ST_FAILED : ST_DONE) : (outbox.length ? STATUS.PENDING_IO : STATUS.PENDING);
-    if ((st === ST_DONE || st === ST_FAILED) && (thenable || thenCalled || asyncRule[i])) st |= STATUS.JOBS_LEFT;
+    var st = status(i);
+    if ((st === STATUS.DONE || st === STATUS.FAILED) && (thenable || thenCalled || asyncRule[i])) st |= STATUS.JOBS_LEFT;
     return st;
   }
   function status(i) {

@@ -50,6 +50,7 @@
   // stringified. The parts are joined once (every '+' would copy the text so far). Its next
   // to last field says the block's last login hit the memory limit: the host rebuilds the
   // engine after it.
+  // (The per-rule columns hold texts of numbers, one a login: joined the same way.)
   function numbers(a) { return '[' + a.join(',') + ']'; }
   // A column of integers, most of them small (outcome indexes, counts, zeros): QuickJS writes
   // every integer with snprintf, some twenty times the cost of reading its text from a table.
@@ -59,37 +60,30 @@
     var t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
     return t !== undefined ? t : '' + v;
   }
-  function ints(a) {
-    var n = a.length, out = new Array(n);
+  // The first n values of a joined, each small integer written from the table (intText,
+  // inline) into out.
+  function intsJoined(a, n, out) {
     for (var i = 0; i < n; i++) {
-      // intText(a[i]), inline (the per-login columns: lo, dr, rr).
-      var v = a[i], t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
-      out[i] = t !== undefined ? t : v;
-    }
-    return '[' + out.join(',') + ']';
-  }
-  // A login's values of a per-rule column (N_ALL of them) as text: the block's column is its
-  // logins' texts joined, the JSON a join of every value would give. A column of zeros (the
-  // host's I/O columns of a batched login, the changes of a login without any) is one text.
-  var ROW_TEXT = [], ZERO_ROW = '';
-  for (var z = 0; z < N_ALL; z++) ZERO_ROW += (z ? ',0' : '0');
-  function rowInts(a) {
-    var out = ROW_TEXT;
-    for (var i = 0; i < N_ALL; i++) {
       var v = a[i], t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
       out[i] = t !== undefined ? t : v;
     }
     return out.join(',');
   }
+  function ints(a) { return '[' + intsJoined(a, a.length, new Array(a.length)) + ']'; }
+  // A login's values of a per-rule column (N_ALL of them) as text: the block's column is its
+  // logins' texts joined, the JSON a join of every value would give. A column of zeros (the
+  // host's I/O columns of a batched login, the changes of a login without any) is one text.
+  var ROW_TEXT = [], ZERO_ROW = '';
+  for (var z = 0; z < N_ALL; z++) ZERO_ROW += (z ? ',0' : '0');
+  function rowInts(a) { return intsJoined(a, N_ALL, ROW_TEXT); }
   function pushRow(column, text) { if (N_ALL > 0) column.push(text); }
-  function rowsText(column) { return '[' + column.join(',') + ']'; }
   function encodeBlock(B, left) {
     // No login finished (the first one left the batch): U+0003 and `left` alone.
     if (B.n === 0 && left !== null) return '\u0003' + jsonStringify(left);
     var main = ['[' + B.n, ints(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), ints(B.dr),
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
-      jsonStringify(B.lf), ints(B.rr), numbers(B.cpu), numbers(B.io), rowsText(B.ro), rowsText(B.rn), rowsText(B.rc),
-      rowsText(B.ri), rowsText(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
+      jsonStringify(B.lf), ints(B.rr), numbers(B.cpu), numbers(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
+      numbers(B.ri), numbers(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
       left === null && memoryHit ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
     return main.join(',') + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
       (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
