@@ -10,7 +10,9 @@ earlier logins of the same user persisted), when ``global`` is emptied, what a r
 Logins whose rules never need the host run in batches inside JavaScript
 (:meth:`Pipeline.run_many`): one engine call runs a batch through the whole rule set. A
 login that starts I/O or a timer leaves the batch where it stands and continues on the host
-loop; the results are the same as running every login on its own.
+loop; the results are the same as running every login on its own. The records of a batch's
+logins, those the host finished included, stay in the engine and cross as one block every few
+dozen logins (:mod:`rulesim.batches`).
 
 A tenant's post-login Actions run after its Rules, in the same login, on the host loop (a login
 the rules allowed leaves its batch there). The host drives each Action's handler as one more
@@ -26,7 +28,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from rulesim._fastjson import dumps
+from rulesim.batches import BatchRunner, login_seed
 from rulesim.errors import ErrorCode
 from rulesim.outcomes import LoginOutcome
 from rulesim.records import Columns
@@ -41,7 +43,6 @@ from rulesim.runtime.sandbox import (
     RecordLayout,
     Sandbox,
     SandboxOptions,
-    Status,
 )
 from rulesim.runtime.services import Services
 from rulesim.runtime.services.management import ManagementApiError
@@ -58,19 +59,6 @@ DEFAULT_BATCH_SIZE = 64
 """Logins per engine call when rules need no host work (see :meth:`Pipeline.run_many`)."""
 
 _CONTINUE_SEED = 0x5BD1E995
-
-
-def login_seed(seed: int, index: int) -> int:
-    """The 32-bit seed of one login, from the run seed and the login's population index.
-
-    It depends only on (seed, index), so results do not depend on how logins are split
-    over workers.
-    """
-    x = (seed * 0x9E3779B97F4A7C15 + index * 0xBF58476D1CE4E5B9 + 0x94D049BB133111EB) & (2**64 - 1)
-    x ^= x >> 31
-    x = (x * 0xD6E8FEB86659FD93) & (2**64 - 1)
-    x ^= x >> 32
-    return x & 0xFFFFFFFF
 
 
 class Pipeline:
@@ -171,6 +159,8 @@ class Pipeline:
                                actions=setup)
         self.host = Host(self.sandbox, services if services is not None else Services(),
                          self.limits)
+        self.batches = BatchRunner(self)
+        """Runs :meth:`run_many`'s batches (:mod:`rulesim.batches`)."""
 
     @property
     def services(self) -> Services:
@@ -430,110 +420,13 @@ class Pipeline:
         """Run consecutive logins (population indexes ``start``, ``start + 1``, …) into ``sink``.
 
         The same as calling :meth:`run` for each in turn. Logins run in batches of up to
-        ``batch_size`` inside one engine call; a login whose rules need the host leaves its
-        batch and continues on the host loop, and the batch then resumes after it. Batches
-        shrink while most of their logins leave (rules that call services for every login
-        gain nothing from a batch) and grow back when they do not. ``on_progress(done)`` is
-        called with the logins done so far between batches (it only reports).
+        ``batch_size`` inside one engine call (:class:`~rulesim.batches.BatchRunner`); a login
+        whose rules need the host leaves its batch and continues on the host loop, and the
+        batch then resumes after it. ``on_progress(done)`` is called with the logins done so
+        far between batches (it only reports).
         """
-        n = len(payloads)
-        k = 0
-        # Without rules every login leaves its batch at its first Action: no batches then.
-        one_by_one = self.batch_size <= 1 or (self.n_actions > 0 and not self.active)
-        while k < n:
-            if on_progress is not None and k:
-                on_progress(k)
-            if one_by_one:
-                self.run(payloads[k], start + k, sink, login_id=login_ids[k],
-                         user_id=user_ids[k])
-                k += 1
-                continue
-            end = min(n, k + self._batch_now)
-            # A batch never spans a reset of `global` (the reset runs before its first login).
-            for x in range(k + 1, end):
-                if self.limits.resets_global_before(start + x):
-                    end = x
-                    break
-            self._leaves = 0
-            done = self._run_batch(payloads, start, k, end, sink, login_ids, user_ids)
-            if self._leaves * 4 > done - k:
-                self._batch_now = max(1, self._batch_now // 2)
-            elif self._leaves == 0:
-                self._batch_now = min(self.batch_size, self._batch_now * 2)
-            k = done
-
-    def _run_batch(self, payloads: Sequence[str], start: int, lo: int, hi: int, sink: Columns,
-                   login_ids: Sequence[str], user_ids: Sequence[str | None]) -> int:
-        """Run logins ``lo`` to ``hi - 1`` as one batch; return the index to continue at."""
-        sb = self.sandbox
-        if self.limits.resets_global_before(start + lo):
-            sb.reset_global()
-        prepared = [self._persisted(payloads[x], user_ids[x]) for x in range(lo, hi)]
-        seeds = [login_seed(self.seed, start + x) for x in range(lo, hi)]
-        k = lo
-        try:
-            block = sb.run_batch("[" + ",".join(prepared) + "]", dumps(seeds))
-            while True:
-                self._add(sink, block, None, login_ids[k:k + block.n], user_ids[k:k + block.n],
-                          "initial")
-                k += block.n
-                if block.rebuild:
-                    # A rule ran out of memory: a fresh engine runs the next batch.
-                    self.host.engine_failed()
-                    return k
-                if block.left is None:
-                    return k
-                rebuilds = sb.rebuilds
-                self._leaves += 1
-                wrote = self._continue_left(block.left, prepared[k - lo], seeds[k - lo], sink,
-                                            login_ids[k], user_ids[k])
-                k += 1
-                if k >= hi or sb.rebuilds != rebuilds:
-                    # Done, or the engine failed while the host drove that login (the batch
-                    # went with it): the next batch starts at k.
-                    return k
-                # Later logins of a user whose metadata that login persisted run on it.
-                for x in range(k, hi):
-                    if user_ids[x] in wrote:
-                        prepared[x - lo] = self.host.with_persisted(payloads[x])
-                        sb.replace_batch_login(x - lo, prepared[x - lo])
-                block = sb.resume_batch(k - lo)
-        except EngineError as exc:
-            return self._batch_failed(exc, payloads, k, lo, hi, prepared, seeds, sink,
-                                      login_ids, user_ids)
-
-    def _continue_left(self, left: Sequence[Any], payload: str, seed: int, sink: Columns,
-                       login_id: str, user_id: str | None) -> set[str]:
-        """Finish on the host loop a login that left its batch; the users it persisted for."""
-        host = self.host
-        res = host.resume_pass(payload, login_id, seed, left)
-        rule, status = int(left[1]), int(left[2])
-        self._steps(res, payload, rule, None if status == int(Status.DONE) else status)
-        host.end_pass(res)
-        self.complete(sink, payload, res, login_id=login_id, user_id=user_id, seed=seed)
-        return res.state.wrote
-
-    def _batch_failed(self, exc: EngineError, payloads: Sequence[str], k: int, lo: int, hi: int,
-                      prepared: list[str], seeds: list[int], sink: Columns,
-                      login_ids: Sequence[str], user_ids: Sequence[str | None]) -> int:
-        """The engine failed inside a batch (a CPU, memory or stack limit): keep the logins it
-        finished, record the failing one as the host loop would, rebuild, continue after it."""
-        done = self.sandbox.take_batch()
-        if done is None or done.left is None:
-            # The engine cannot say how far it got: run the rest login by login (their
-            # `global` starts empty, as after any engine failure).
-            self.host.engine_failed()
-            for x in range(k, hi):
-                self.run_prepared(self._persisted(payloads[x], user_ids[x]), sink,
-                                  login_id=login_ids[x], user_id=user_ids[x], seed=seeds[x - lo])
-            return hi
-        self._add(sink, done, None, login_ids[k:k + done.n], user_ids[k:k + done.n], "initial")
-        k += done.n
-        res = self.host.failed_pass(prepared[k - lo], login_ids[k], seeds[k - lo],
-                                    max(0, int(done.left[1])), exc)
-        self.host.engine_failed()
-        self._add(sink, self._block(res), res, [login_ids[k]], [user_ids[k]], "initial")
-        return k + 1
+        self.batches.run_many(payloads, start, sink, login_ids=login_ids, user_ids=user_ids,
+                              on_progress=on_progress)
 
     # --- benchmarks -----------------------------------------------------------------------------
     def floor(self, payload: str) -> int:

@@ -279,6 +279,15 @@ class Columns:
             if name not in fields:
                 c[name].extend([default] * n)
 
+    def order_changes(self, start: int, keys: Sequence[Any]) -> None:
+        """Reorder the change rows from row ``start`` on by ``keys`` (one a row), stably."""
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        if order == list(range(len(keys))):
+            return
+        for values in self.data["changes"].values():
+            tail = values[start:]
+            values[start:] = [tail[i] for i in order]
+
     def changes_in_flow_order(self, start: int) -> None:
         """Reorder the change rows from row ``start`` on (one login's) as they took effect:
         the first pass before the continued one, and in each the Rules' rows (their own
@@ -290,14 +299,8 @@ class Columns:
         if all(x is None for x in commands):
             return
         phases = c["phase"][start:]
-        keys = [(ph != "initial", cmd is not None) for ph, cmd in zip(phases, commands,
-                                                                      strict=True)]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        if order == list(range(len(keys))):
-            return
-        for values in c.values():
-            tail = values[start:]
-            values[start:] = [tail[i] for i in order]
+        self.order_changes(start, [(ph != "initial", cmd is not None)
+                                   for ph, cmd in zip(phases, commands, strict=True)])
 
     def add_coverage(self, counts: dict[str, list[int]]) -> None:
         """Add hit counters of instrumented rules (element-wise sums per rule)."""

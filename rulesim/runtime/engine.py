@@ -72,6 +72,14 @@ class Engine:
         self._ctx.set_max_stack_size(limits.stack_kb * 1024)
         watchdog.install(self._ctx)
 
+    def lift_memory_limit(self, factor: int = 2) -> None:
+        """Let the runtime use ``factor`` times its memory limit from now on.
+
+        For an engine about to be thrown away after a failure: the one call that takes what
+        it still holds must not fail on the limit the rule exhausted.
+        """
+        self._ctx.set_memory_limit(factor * self.limits.memory_mb * 1024 * 1024)
+
     def add_host_function(self, name: str, fn: Any) -> None:
         """Make the Python callable ``fn`` the JS global ``name``.
 

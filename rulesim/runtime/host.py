@@ -241,8 +241,13 @@ class Host:
                 res.stopped = True
                 return
 
-    def end_pass(self, res: RulePass) -> None:
-        """Finish a pass: apply a timeout, complete fire-and-forget I/O, read the record."""
+    def end_pass(self, res: RulePass, *, pending: bool = False) -> None:
+        """Finish a pass: apply a timeout, complete fire-and-forget I/O, read the record.
+
+        With ``pending``, the record stays with the sandbox's deferred records
+        (:meth:`~rulesim.runtime.sandbox.Sandbox.finish_pending`): ``res.block`` is then None,
+        or every deferred record when the login hit the memory limit.
+        """
         sb = self.sandbox
         state = res.state
         start = state.start
@@ -258,7 +263,8 @@ class Host:
                     sb.host_fail(res.timed_out[0], res.timed_out[1], res.timed_out[2])
                 else:
                     state.drain_fire_and_forget(start + deadline)
-                res.block = sb.finish(self._host_json(res))
+                host_json = self._host_json(res)
+                res.block = sb.finish_pending(host_json) if pending else sb.finish(host_json)
             except EngineError as exc:
                 res.fatal = (state.current if state.current >= 0 else 0, exc)
         if res.fatal is not None or (res.block is not None and res.block.rebuild):

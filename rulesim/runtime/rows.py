@@ -125,10 +125,14 @@ def _rows(rows: list[list[Any]], fields: Sequence[str]) -> dict[str, list[Any]]:
 
 
 def decode_block(text: str) -> LoginBlock:
-    """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``)."""
-    if text.startswith("\x03"):   # no login finished: only `left`
+    """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``).
+
+    An empty text is a batch whose records were deferred (``runBatch``'s ``defer``): no
+    login in the block, none left.
+    """
+    if not text or text.startswith("\x03"):   # no login finished: only `left`, if any
         return LoginBlock(0, _rows([], LOGIN_FIELDS), _rows([], RULE_RUN_FIELDS), _changes(""),
-                          _rows([], LOG_FIELDS), loads(text[1:]))
+                          _rows([], LOG_FIELDS), loads(text[1:]) if text else None)
     main, changes, commands, *tokens = text.split("\x01")
     (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, io,
      ro, rn, rc, ri, rk, rx, lg, left, rebuild, *rest) = loads(main)

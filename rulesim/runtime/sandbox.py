@@ -11,6 +11,7 @@ processes (:mod:`rulesim.runtime.worker`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import json
@@ -41,7 +42,8 @@ block is chosen per sandbox, the smallest power of ten above every source the en
 evaluates (the prelude and modules included): padding costs parse time at every rebuild."""
 
 _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
-           "fireTimers", "finish", "finishBare", "floor", "adoptRule", "hostFail",
+           "fireTimers", "finish", "finishPending", "takeRecords", "finishBare", "floor",
+           "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
            "exportGlobal", "importGlobal", "setPaired", "markInvalid", "runBatch",
            "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch",
@@ -186,6 +188,10 @@ class Sandbox:
         self.options = options or SandboxOptions()
         self.invalid: dict[int, str] = {}
         self.rebuilds = 0
+        self.salvaged: LoginBlock | None = None
+        """The deferred records the engine held when it was last rebuilt (see :meth:`rebuild`);
+        the pipeline takes them (:meth:`take_salvaged`)."""
+        self._deferring = False
         self.paired = False
         self._registry: tuple[str, str] | None = None
         self.line_block = LINE_BLOCK
@@ -321,9 +327,32 @@ class Sandbox:
         return int(self._call("resumeActions", request_json))
 
     def rebuild(self) -> None:
-        """Throw the engine away and build a fresh one (``global`` starts empty)."""
+        """Throw the engine away and build a fresh one (``global`` starts empty).
+
+        Deferred records the engine still holds (:meth:`finish_pending`) are taken first, with
+        its memory limit lifted for that one call (the engine is thrown away after it), and
+        kept in :attr:`salvaged`: an engine failure never loses the logins before it.
+        """
+        salvaged = None
+        if self._deferring:
+            with contextlib.suppress(EngineError):
+                self.engine.lift_memory_limit()
+                salvaged = self.take_records()
+        self._deferring = False
+        if salvaged is not None:
+            self.salvaged = salvaged
         self.rebuilds += 1
         self._build()
+
+    @property
+    def deferring(self) -> bool:
+        """Whether the engine may hold deferred records (:meth:`take_records` hands them over)."""
+        return self._deferring
+
+    def take_salvaged(self) -> LoginBlock | None:
+        """The records :meth:`rebuild` saved from the engine it threw away (once), or None."""
+        block, self.salvaged = self.salvaged, None
+        return block
 
     def invalid_message(self, i: int) -> str:
         """What makes compiled rule ``i`` unusable, as its error message says it."""
@@ -374,18 +403,48 @@ class Sandbox:
         """
         return decode_block(self._call("finish", host_json))
 
+    def finish_pending(self, host_json: str) -> LoginBlock | None:
+        """End the running login as :meth:`finish` does, keeping its record with the deferred
+        records (see :meth:`run_batch`); None, or every deferred record when the login hit the
+        memory limit (the block says ``rebuild``)."""
+        self._deferring = True
+        text = self._call("finishPending", host_json)
+        if not text:
+            return None
+        self._deferring = False
+        return decode_block(text)
+
+    def take_records(self) -> LoginBlock | None:
+        """The deferred records gathered so far, in login order (None: none)."""
+        text = self._call("takeRecords")
+        self._deferring = False
+        return decode_block(text) if text else None
+
     def finish_bare(self) -> int:
         """End a bare login: 1 when it was allowed, 0 otherwise."""
         return int(self._call("finishBare"))
 
-    def run_batch(self, logins_json: str, seeds_json: str) -> LoginBlock:
+    def run_batch(self, logins_json: str, seeds_json: str, *, defer: bool = False) -> LoginBlock:
         """Run a batch of logins (a JSON array of payloads, and their seeds) while no rule
-        needs the host; the block of those done, with ``left`` set when one left the batch."""
-        return decode_block(self._call("runBatch", logins_json, seeds_json))
+        needs the host; the block of those done, with ``left`` set when one left the batch.
+
+        With ``defer``, the records of the logins done stay in the engine with the deferred
+        records (:meth:`finish_pending`, :meth:`take_records`): the block returned is empty,
+        with ``left`` set when a login left, unless the last login hit the memory limit (then
+        it holds every deferred record and says ``rebuild``).
+        """
+        self._deferring = self._deferring or defer
+        block = decode_block(self._call("runBatch", logins_json, seeds_json, defer))
+        if defer and block.rebuild:
+            self._deferring = False
+        return block
 
     def resume_batch(self, start: int) -> LoginBlock:
         """Continue the batch from its login ``start`` (after the host finished one that left)."""
-        return decode_block(self._call("resumeBatch", start))
+        block = decode_block(self._call("resumeBatch", start))
+        if block.rebuild:
+            self._deferring = False
+        return block
 
     def replace_batch_login(self, j: int, payload: str) -> None:
         """Give login ``j`` of the batch a new payload before it runs."""
@@ -398,6 +457,7 @@ class Sandbox:
             text = self._call("takeBatch")
         except EngineError:
             return None
+        self._deferring = False
         return decode_block(text) if text else None
 
     def reset_global(self) -> None:

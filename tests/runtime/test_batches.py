@@ -16,6 +16,8 @@ import pytest
 import rulesim as rs
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns, frames_from_columns
+from rulesim.runtime.rows import LoginBlock
+from rulesim.runtime.sandbox import Sandbox
 from tests.frames import comparable
 
 SERVICES = rs.Services.from_dict({"routes": [
@@ -206,3 +208,64 @@ def test_an_engine_failure_inside_a_batch_loses_no_other_login(pop: rs.Populatio
     assert len(failed) >= 2
     assert set(failed["outcome"]) == {"error"}
     assert failed.index[0] % 64 not in (0, 63)   # mid-batch: logins before it were finished
+
+
+@pytest.mark.parametrize(("hostile", "rebuilds"), [
+    ("while (true) {}", 2),                              # the engine is rebuilt
+    ("(function r() { return r() + 1; })();", 0),        # an error the callback's caller catches
+])
+def test_an_engine_failure_in_a_rule_the_host_drives_keeps_the_deferred_records(
+        pop: rs.Population, hostile: str, rebuilds: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The hostile code runs once a service has answered, in a rule the host drives, while the
+    # records of the logins before it wait in the engine (deferred): the sandbox takes them
+    # before it rebuilds the engine, and every login is recorded as on the host loop. (Two
+    # users with one login each: the logins before theirs are ordinary.)
+    by_user = dict(zip(pop.users["user_id"], pop.users["email"], strict=True))
+    user_ids = list(pop.logins["user_id"])
+    once = [i for i, u in enumerate(user_ids) if user_ids.count(u) == 1]
+    picked = [next(i for i in once if i > 60), next(i for i in once if i > 150)]
+    emails = [by_user[user_ids[i]] for i in picked]
+    rule = ("function hostile(user, context, callback) {\n"
+            f"  if ({emails!r}.indexOf(user.email) < 0) return callback(null, user, context);\n"
+            "  require('request').get({ url: 'https://risk.example/score', json: true },\n"
+            f"    function () {{ {hostile}\n      callback(null, user, context); }});\n}}")
+    rules = _rules(rule)
+    limits = rs.Limits(cpu_ms=200, memory_mb=64)
+    salvaged: list[int] = []
+    take = Sandbox.take_salvaged
+
+    def spy(self: Sandbox) -> LoginBlock | None:
+        block = take(self)
+        salvaged.append(0 if block is None else block.n)
+        return block
+
+    monkeypatch.setattr(Sandbox, "take_salvaged", spy)
+    batched = _frames(64, pop, rules, limits=limits)
+    assert len(salvaged) == rebuilds                   # records were waiting at each failure
+    assert all(n > 0 for n in salvaged)
+    monkeypatch.undo()
+    _assert_same(batched, _frames(1, pop, rules, limits=limits))
+    failed = batched["logins"][batched["logins"]["deciding_rule"] == "r0"]
+    assert list(failed.index) == picked
+    assert set(failed["outcome"]) == {"error"}
+
+
+def test_deferred_records_keep_each_logins_persisted_writes_after_its_own_changes(
+        pop: rs.Population) -> None:
+    # Every login the host drives persists metadata (its change rows and the API's come in
+    # that order), and the records of up to 64 logins cross at once.
+    rule = """function write(user, context, callback) {
+      context.idToken['https://x/before'] = 1;
+      user.app_metadata = user.app_metadata || {};
+      user.app_metadata.k = (user.app_metadata.k || 0) + 1;
+      auth0.users.updateAppMetadata(user.user_id, user.app_metadata)
+        .then(function () { context.idToken['https://x/after'] = 2; callback(null, user, context); });
+    }"""
+    rules = _rules(rule)
+    deferred = Pipeline(rules, {}, services=SERVICES, seed=11)
+    assert deferred.batches.defer
+    batched = _frames(64, pop, rules)
+    changes = batched["changes"]
+    assert changes["persisted"].sum() >= len(pop.logins)
+    _assert_same(batched, _frames(1, pop, rules))

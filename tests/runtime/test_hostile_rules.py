@@ -66,3 +66,58 @@ def test_each_hostile_rule_ends_as_an_error_or_timeout_row_with_a_stable_code(
 @pytest.mark.slow
 def test_ordinary_logins_in_the_same_run_complete_normally(hostile_sim: rs.Simulation) -> None:
     ordinary_rows(hostile_sim, HOSTILE)
+
+
+# The same hostile code once a service has answered: the host drives the rule, and the records
+# of the ordinary logins before it wait in the engine (deferred records) when it fails.
+# (io-next-*: the hostile code runs in the next rule, which the host runs as the login left
+# its batch for the service.)
+AFTER_IO = {f"io-{email}": HOSTILE[email]
+            for email in ("loop@evil.test", "memory@evil.test", "recursion@evil.test")}
+AFTER_IO["io-next-memory@evil.test"] = HOSTILE["memory@evil.test"]
+AFTER_IO_RULE = (
+    "function (user, context, callback) {\n"
+    + "".join(f"  if (user.email === '{email}') {{\n"
+              "    return require('request').get({ url: 'https://nowhere.example/x' },\n"
+              f"      function () {{ {'' if 'next' in email else body}\n"
+              "        callback(null, user, context); });\n  }\n"
+              for email, (body, _) in AFTER_IO.items())
+    + "  callback(null, user, context);\n}"
+)
+NEXT_RULE = ("function (user, context, callback) {\n"
+             f"  if (user.email === 'io-next-memory@evil.test') {{ {HOSTILE['memory@evil.test'][0]} }}\n"
+             "  callback(null, user, context);\n}")
+
+
+@pytest.fixture(scope="module")
+def after_io_sim() -> rs.Simulation:
+    rules = rs.RuleSet([rs.Rule.from_source("hostile", AFTER_IO_RULE, order=1),
+                        rs.Rule.from_source("next", NEXT_RULE, order=2),
+                        rs.Rule.from_source("check", CLAIM_RULE, order=3)])
+    return rs.simulate(rules, population(AFTER_IO), workers=1, limits=LIMITS, progress=False)
+
+
+@pytest.mark.slow
+def test_hostile_code_after_a_service_answer_ends_its_login_alone(
+        after_io_sim: rs.Simulation) -> None:
+    assert {hostile_row(after_io_sim, email)["outcome"] for email in AFTER_IO} == {"error"}
+    ordinary_rows(after_io_sim, AFTER_IO)
+
+
+# QuickJS throws null instead of its "out of memory" error when even that error finds no room,
+# which depends on the allocation that failed: the prelude cannot tell it from `throw null`.
+_NULL_OOM = pytest.mark.xfail(strict=True, reason="the engine threw null for out of memory: "
+                                                  "the login is a rule_exception")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("email", [
+    "io-loop@evil.test",
+    pytest.param("io-memory@evil.test", marks=_NULL_OOM),
+    "io-recursion@evil.test",
+    pytest.param("io-next-memory@evil.test", marks=_NULL_OOM),
+])
+def test_hostile_code_after_a_service_answer_gets_its_stable_code(
+        after_io_sim: rs.Simulation, email: str) -> None:
+    row = hostile_row(after_io_sim, email)
+    assert row["error_code"] == AFTER_IO[email][1], row["error_message"]

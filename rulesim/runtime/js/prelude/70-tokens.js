@@ -144,6 +144,17 @@
     endLogin();
     return encodeBlock(block, null);
   }
+  // finishPending(hostJson): end the login as finish() does, its record kept with the
+  // deferred records (80-batch.js): '' unless it hit the memory limit, when every pending
+  // record crosses (the host rebuilds the engine after it).
+  function finishPending(hostJson) {
+    var B = pending !== null ? pending : (pending = newBlock());
+    recordLogin(B, hostJson ? jsonParse(hostJson) : null);
+    endLogin();
+    if (!memoryHit) return '';
+    pending = null;
+    return encodeBlock(B, null);
+  }
   function endLogin() {
     S = null;
     clearLoginState();

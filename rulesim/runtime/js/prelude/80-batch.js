@@ -12,18 +12,25 @@
   var tick = NATIVE.tick;           // never reachable from rule code (not in `host`)
   var CONTINUE_REDIRECTS = !!OPTIONS.continueRedirects;
   var invalidRule = [];             // index -> the message of a rule that did not compile
-  var batch = null;                 // {logins, seeds, block, j, rule}
+  var batch = null;                 // {logins, seeds, block, j, rule, defer}
+  // Deferred records (runBatch's `defer`): the records of finished logins, batched or driven
+  // by the host (finishPending, 70-tokens.js), gather in one block across engine calls, in
+  // login order, and cross to Python when it takes them (takeRecords): one block for many
+  // logins, not one for each login the host drives. A login that leaves its batch then
+  // returns its `left` alone. Python keeps the logins' ids in the same order
+  // (rulesim/deferred.py).
+  var pending = null;
 
   function markInvalid(i, message) { invalidRule[i] = message; }
-  function runBatch(loginsJson, seedsJson) {
-    batch = { logins: jsonParse(loginsJson), seeds: jsonParse(seedsJson), block: null, j: -1, rule: -1 };
+  function runBatch(loginsJson, seedsJson, defer) {
+    batch = { logins: jsonParse(loginsJson), seeds: jsonParse(seedsJson), block: null, j: -1, rule: -1, defer: defer === true };
     return resumeBatch(0);
   }
   // replaceBatchLogin(j, loginJson): the host changed login j before it ran (metadata an
   // earlier login of the same user persisted through the Management API).
   function replaceBatchLogin(j, loginJson) { batch.logins[j] = jsonParse(loginJson); }
   function resumeBatch(from) {
-    var B = batch.block = newBlock();
+    var B = batch.block = !batch.defer ? newBlock() : (pending !== null ? pending : (pending = newBlock()));
     var logins = batch.logins, seeds = batch.seeds;
     for (var j = from; j < logins.length; j++) {
       batch.j = j;
@@ -54,13 +61,19 @@
       if (!leaving && NA > 0 && !S.failed && !redirectPending()) { i = rules.length; st = STATUS.DONE; leaving = true; }
       if (leaving) {
         batch.j = -1;
-        return encodeBlock(B, [j, i, st, clock.now, S.cpuBegin, cpu]);
+        var left = [j, i, st, clock.now, S.cpuBegin, cpu];
+        return batch.defer ? '\u0003' + jsonStringify(left) : encodeBlock(B, left);
       }
       recordLogin(B, null);
       endLogin();
       if (memoryHit) break;           // the host rebuilds the engine before the next login
     }
     batch.j = -1;
+    if (!batch.defer) return encodeBlock(B, null);
+    // Deferred: nothing crosses ('') unless the last login hit the memory limit; then every
+    // pending record does, and the host rebuilds the engine.
+    if (!memoryHit) return '';
+    pending = batch.block = null;
     return encodeBlock(B, null);
   }
   function redirectPending() {
@@ -73,5 +86,14 @@
     if (batch === null || batch.block === null) return '';
     var B = batch.block;
     batch.block = null;
+    if (B === pending) pending = null;   // deferred: the pending records come along
     return encodeBlock(B, [batch.j, batch.rule]);
+  }
+  // takeRecords(): the deferred records gathered so far ('' when none), handed over once.
+  function takeRecords() {
+    var B = pending;
+    if (B === null) return '';
+    pending = null;
+    if (batch !== null && batch.block === B) batch.block = null;
+    return B.n > 0 ? encodeBlock(B, null) : '';
   }

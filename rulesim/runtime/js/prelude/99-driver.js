@@ -58,7 +58,7 @@
     // With Actions, steps past the rules are Action steps (85-actions.js).
     begin: begin, runRule: AOPT ? runStep : runRule, status: AOPT ? stepStatus : status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, fireTimers: fireTimers,
-    finish: finish, finishBare: finishBare, floor: floor, floorBatch: floorBatch, exportState: exportState, beginFrom: beginFrom,
+    finish: finish, finishPending: finishPending, takeRecords: takeRecords, finishBare: finishBare, floor: floor, floorBatch: floorBatch, exportState: exportState, beginFrom: beginFrom,
     exportGlobal: exportGlobal, importGlobal: importGlobal, setPaired: setPaired, adoptRule: adoptRule, hostFail: AOPT ? stepHostFail : hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
     markInvalid: markInvalid, runBatch: runBatch, resumeBatch: resumeBatch, replaceBatchLogin: replaceBatchLogin, takeBatch: takeBatch,
     adoptModule: adoptModule, beginActions: beginActions, actionsState: actionsState, resumeActions: resumeActions,
