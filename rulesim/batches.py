@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rulesim._fastjson import dumps
-from rulesim.errors import ErrorCode
+from rulesim.errors import ErrorCode, SandboxError
 from rulesim.records import Columns
 from rulesim.runtime._node_errors import reword_block
 from rulesim.runtime.engine import EngineError
@@ -115,12 +115,12 @@ class DeferredRecords:
 
         Raises
         ------
-        RuntimeError
-            When the block does not hold one record per pending login (a bug, not a rule's
-            doing: the run stops rather than attribute rows to the wrong logins).
+        SandboxError
+            When the block does not hold one record per pending login (a fault of the
+            sandbox, not a rule's: the run stops rather than give rows to the wrong logins).
         """
         if block.n != len(self.login_ids):
-            raise RuntimeError(f"rulesim: the engine handed over {block.n} deferred records for "
+            raise SandboxError(f"the engine handed over {block.n} deferred records for "
                                f"{len(self.login_ids)} pending logins")
         reword_block(block, sources)  # V8's wording and line for QuickJS's (fidelity)
         start = len(sink.data["changes"]["login_id"])
@@ -171,6 +171,16 @@ class BatchRunner:
         redirects stop).
     pending
         The logins whose records the engine keeps.
+
+    Examples
+    --------
+    >>> import rulesim as rs
+    >>> from rulesim.pipeline import Pipeline
+    >>> pipe = Pipeline([rs.Rule.from_source("r", "function (u, c, cb) { cb(null, u, c); }")], {})
+    >>> pipe.batches.defer, pipe.batches.now
+    (True, 64)
+    >>> Pipeline(pipe.all_rules, {}, on_redirect="continue").batches.defer
+    False
     """
 
     def __init__(self, pipe: Pipeline) -> None:
@@ -367,10 +377,12 @@ class BatchRunner:
 
     def _drop_pending(self) -> None:
         """Forget deferred records an interrupted run left behind."""
-        if len(self.pending) or self.pipe.sandbox.deferring:
+        sandbox = self.pipe.sandbox
+        sandbox.take_salvaged()
+        if len(self.pending) or sandbox.deferring:
             self.pending.clear()
             with contextlib.suppress(EngineError):
-                self.pipe.sandbox.take_records()
+                sandbox.take_records()
 
     def _batch_failed(self, exc: EngineError, payloads: Sequence[str], k: int, lo: int, hi: int,
                       prepared: list[str], seeds: list[int], sink: Columns,

@@ -125,7 +125,8 @@ def _rows(rows: list[list[Any]], fields: Sequence[str]) -> dict[str, list[Any]]:
 
 
 def decode_block(text: str) -> LoginBlock:
-    """Decode a block written by the prelude (``finish``, ``runBatch``, ``takeBatch``).
+    """Decode a block written by the prelude (``finish``, ``finishPending``, ``runBatch``,
+    ``takeBatch``, ``takeRecords``).
 
     An empty text is a batch whose records were deferred (``runBatch``'s ``defer``): no
     login in the block, none left.

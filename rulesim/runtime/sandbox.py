@@ -331,7 +331,8 @@ class Sandbox:
 
         Deferred records the engine still holds (:meth:`finish_pending`) are taken first, with
         its memory limit lifted for that one call (the engine is thrown away after it), and
-        kept in :attr:`salvaged`: an engine failure never loses the logins before it.
+        kept in :attr:`salvaged`, so that an engine failure does not take the records of the
+        logins before it along.
         """
         salvaged = None
         if self._deferring:

@@ -1,5 +1,5 @@
   // ---------------------------------------------------------------- batches of logins
-  // runBatch(loginsJson, seedsJson) runs logins one after another inside one engine call, as
+  // runBatch(loginsJson, seedsJson, defer) runs logins one after another inside one engine call, as
   // long as no rule needs the host: the common case of synchronous rules costs one crossing
   // per batch instead of one per rule. A login leaves the batch as soon as the host has work
   // for it (a rule waits, left promise jobs or timers, queued a host operation) or, with
@@ -7,8 +7,9 @@
   // returned with `left` = [j, rule, status, clock, cpuBegin, cpu[]] (times in integer ns:
   // QuickJS writes a fractional number far more slowly than an integer) and Python continues
   // login j exactly where it stands (rule `rule` returned `status`), then calls
-  // resumeBatch(j + 1). Per-rule times come from the native tick(), which also opens a new
-  // CPU budget: each rule gets the same limit it has when the host drives it.
+  // resumeBatch(j + 1) (with `defer`, `left` comes alone and the records wait: see below).
+  // Per-rule times come from the native tick(), which also opens a new CPU budget: each rule
+  // gets the same limit it has when the host drives it.
   var tick = NATIVE.tick;           // never reachable from rule code (not in `host`)
   var CONTINUE_REDIRECTS = !!OPTIONS.continueRedirects;
   var invalidRule = [];             // index -> the message of a rule that did not compile
@@ -18,7 +19,7 @@
   // login order, and cross to Python when it takes them (takeRecords): one block for many
   // logins, not one for each login the host drives. A login that leaves its batch then
   // returns its `left` alone. Python keeps the logins' ids in the same order
-  // (rulesim/deferred.py).
+  // (rulesim/batches.py).
   var pending = null;
 
   function markInvalid(i, message) { invalidRule[i] = message; }
@@ -81,7 +82,8 @@
     return !!(r && typeof r === 'object' && r.url);
   }
   // takeBatch(): after the engine failed inside a batch (a CPU, memory or stack limit), the
-  // logins it had finished and [j, rule]: the login and rule that were running.
+  // logins it had finished (deferred: after the records pending before the batch) and
+  // [j, rule]: the login and rule that were running.
   function takeBatch() {
     if (batch === null || batch.block === null) return '';
     var B = batch.block;

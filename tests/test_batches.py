@@ -1,4 +1,5 @@
-"""Logins batched inside JavaScript give exactly the rows the host loop gives, login by login.
+"""Logins batched inside JavaScript (rulesim.batches) give exactly the rows the host loop gives,
+login by login.
 
 Every test runs the same logins through pipelines that differ only in their batch size: 1 (each
 login on the host loop, the reference) and sizes that make logins leave batches at every
@@ -237,13 +238,13 @@ def test_an_engine_failure_in_a_rule_the_host_drives_keeps_the_deferred_records(
 
     def spy(self: Sandbox) -> LoginBlock | None:
         block = take(self)
-        salvaged.append(0 if block is None else block.n)
+        if block is not None:
+            salvaged.append(block.n)
         return block
 
     monkeypatch.setattr(Sandbox, "take_salvaged", spy)
     batched = _frames(64, pop, rules, limits=limits)
-    assert len(salvaged) == rebuilds                   # records were waiting at each failure
-    assert all(n > 0 for n in salvaged)
+    assert len(salvaged) == rebuilds and all(salvaged)  # records were waiting at each failure
     monkeypatch.undo()
     _assert_same(batched, _frames(1, pop, rules, limits=limits))
     failed = batched["logins"][batched["logins"]["deciding_rule"] == "r0"]
