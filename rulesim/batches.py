@@ -237,22 +237,33 @@ class BatchRunner:
     def _run_batch(self, payloads: Sequence[str], start: int, lo: int, hi: int, sink: Columns,
                    login_ids: Sequence[str], user_ids: Sequence[str | None]) -> int:
         """Run logins ``lo`` to ``hi - 1`` as one batch; return the index to continue at."""
-        pipe = self.pipe
+        pipe, defer, pending = self.pipe, self.defer, self.pending
         sb = pipe.sandbox
         if pipe.limits.resets_global_before(start + lo):
             sb.reset_global()
         prepared = [pipe._persisted(payloads[x], user_ids[x]) for x in range(lo, hi)]
         seeds = [login_seed(pipe.seed, start + x) for x in range(lo, hi)]
-        if self.defer:
-            return self._run_deferred(payloads, prepared, seeds, lo, hi, sink, login_ids,
-                                      user_ids)
         k = lo
         try:
-            block = sb.run_batch("[" + ",".join(prepared) + "]", dumps(seeds))
+            block = sb.run_batch("[" + ",".join(prepared) + "]", dumps(seeds), defer=defer)
             while True:
-                pipe._add(sink, block, None, login_ids[k:k + block.n], user_ids[k:k + block.n],
-                          "initial")
-                k += block.n
+                # The logins the batch finished: their records, or (deferred) their ids, the
+                # records waiting in the engine unless the memory limit brought them all along.
+                if not defer:
+                    done = block.n
+                    pipe._add(sink, block, None, login_ids[k:k + done], user_ids[k:k + done],
+                              "initial")
+                elif block.rebuild:
+                    done = block.n - len(pending)
+                elif block.left is None:
+                    done = hi - k
+                else:
+                    done = lo + int(block.left[0]) - k
+                if defer:
+                    pending.extend(login_ids[k:k + done], user_ids[k:k + done])
+                    if block.rebuild:
+                        self._flush(sink, block)
+                k += done
                 if block.rebuild:
                     # A rule ran out of memory: a fresh engine runs the next batch.
                     pipe.host.engine_failed()
@@ -268,79 +279,32 @@ class BatchRunner:
                     # Done, or the engine failed while the host drove that login (the batch
                     # went with it): the next batch starts at k.
                     return k
-                self._replace_written(wrote, payloads, prepared, k, lo, hi, user_ids)
+                # Later logins of a user whose metadata that login persisted run on it.
+                for x in range(k, hi):
+                    if user_ids[x] in wrote:
+                        prepared[x - lo] = pipe.host.with_persisted(payloads[x])
+                        sb.replace_batch_login(x - lo, prepared[x - lo])
                 block = sb.resume_batch(k - lo)
         except EngineError as exc:
             return self._batch_failed(exc, payloads, k, lo, hi, prepared, seeds, sink,
                                       login_ids, user_ids)
 
-    def _replace_written(self, wrote: set[str], payloads: Sequence[str], prepared: list[str],
-                         k: int, lo: int, hi: int, user_ids: Sequence[str | None]) -> None:
-        """Later logins of a user whose metadata a login persisted run on it: give the batch
-        their new payloads."""
-        for x in range(k, hi):
-            if user_ids[x] in wrote:
-                prepared[x - lo] = self.pipe.host.with_persisted(payloads[x])
-                self.pipe.sandbox.replace_batch_login(x - lo, prepared[x - lo])
-
-    def _run_deferred(self, payloads: Sequence[str], prepared: list[str], seeds: list[int],
-                      lo: int, hi: int, sink: Columns, login_ids: Sequence[str],
-                      user_ids: Sequence[str | None]) -> int:
-        """:meth:`_run_batch` with the records deferred (see the module docstring)."""
-        sb, pending = self.pipe.sandbox, self.pending
-        k = lo
-        try:
-            block = sb.run_batch("[" + ",".join(prepared) + "]", dumps(seeds), defer=True)
-            while True:
-                if block.rebuild:
-                    # The last login hit the memory limit: every deferred record came along,
-                    # and a fresh engine runs the next batch.
-                    done = block.n - len(pending)
-                    pending.extend(login_ids[k:k + done], user_ids[k:k + done])
-                    self._flush(sink, block)
-                    self.pipe.host.engine_failed()
-                    return k + done
-                if block.left is None:
-                    pending.extend(login_ids[k:hi], user_ids[k:hi])
-                    return hi
-                j = lo + int(block.left[0])
-                pending.extend(login_ids[k:j], user_ids[k:j])
-                k = j
-                rebuilds = sb.rebuilds
-                self.leaves += 1
-                wrote = self._continue_deferred(block.left, prepared[k - lo], seeds[k - lo],
-                                                sink, login_ids[k], user_ids[k])
-                k += 1
-                if k >= hi or sb.rebuilds != rebuilds:
-                    return k
-                self._replace_written(wrote, payloads, prepared, k, lo, hi, user_ids)
-                block = sb.resume_batch(k - lo)
-        except EngineError as exc:
-            return self._batch_failed(exc, payloads, k, lo, hi, prepared, seeds, sink,
-                                      login_ids, user_ids, deferred=True)
-
     def _continue_left(self, left: Sequence[Any], payload: str, seed: int, sink: Columns,
                        login_id: str, user_id: str | None) -> set[str]:
-        """Finish on the host loop a login that left its batch; the users it persisted for."""
-        pipe = self.pipe
-        res = pipe.host.resume_pass(payload, login_id, seed, left)
-        rule, status = int(left[1]), int(left[2])
-        pipe._steps(res, payload, rule, None if status == int(Status.DONE) else status)
-        pipe.host.end_pass(res)
-        pipe.complete(sink, payload, res, login_id=login_id, user_id=user_id, seed=seed)
-        return res.state.wrote
+        """Finish on the host loop a login that left its batch; the users it persisted for.
 
-    def _continue_deferred(self, left: Sequence[Any], payload: str, seed: int, sink: Columns,
-                           login_id: str, user_id: str | None) -> set[str]:
-        """:meth:`_continue_left` for a login whose record joins the deferred records."""
+        Deferred, its record joins the pending ones: its calls go to the sink now, its
+        persisted writes wait with its id.
+        """
         pipe = self.pipe
         res = pipe.host.resume_pass(payload, login_id, seed, left)
         rule, status = int(left[1]), int(left[2])
         pipe._steps(res, payload, rule, None if status == int(Status.DONE) else status)
-        pipe.host.end_pass(res, pending=True)
-        if res.fatal is not None:
-            # The engine failed and was rebuilt: the records it held first, then this login's.
-            self._flush(sink, pipe.sandbox.take_salvaged())
+        pipe.host.end_pass(res, pending=self.defer)
+        if not self.defer or res.fatal is not None:
+            if self.defer:
+                # The engine failed and was rebuilt: the records it held first, then this one.
+                self._flush(sink, pipe.sandbox.take_salvaged())
             pipe.complete(sink, payload, res, login_id=login_id, user_id=user_id, seed=seed)
             return res.state.wrote
         state, pos_of = res.state, pipe._step_pos
@@ -386,16 +350,15 @@ class BatchRunner:
 
     def _batch_failed(self, exc: EngineError, payloads: Sequence[str], k: int, lo: int, hi: int,
                       prepared: list[str], seeds: list[int], sink: Columns,
-                      login_ids: Sequence[str], user_ids: Sequence[str | None], *,
-                      deferred: bool = False) -> int:
+                      login_ids: Sequence[str], user_ids: Sequence[str | None]) -> int:
         """The engine failed inside a batch (a CPU, memory or stack limit): keep the logins it
         finished, record the failing one as the host loop would, rebuild, continue after it.
 
-        ``deferred``: the batch kept its records in the engine (:meth:`_run_deferred`), so the
-        block the engine hands over starts with the records of the logins pending before it;
-        it is taken with the memory limit lifted (the engine is thrown away after it).
+        Deferred, the block the engine hands over starts with the records of the logins
+        pending before the batch; it is taken with the memory limit lifted (the engine is
+        thrown away after it).
         """
-        pipe = self.pipe
+        pipe, deferred = self.pipe, self.defer
         if deferred:
             with contextlib.suppress(EngineError):
                 pipe.sandbox.engine.lift_memory_limit()
