@@ -19,6 +19,7 @@ from rulesim.pipeline import Pipeline
 from rulesim.records import Columns, frames_from_columns
 from rulesim.runtime.rows import LoginBlock
 from rulesim.runtime.sandbox import Sandbox
+from rulesim.runtime.services import HttpRequest
 from tests.frames import comparable
 
 SERVICES = rs.Services.from_dict({"routes": [
@@ -270,3 +271,36 @@ def test_deferred_records_keep_each_logins_persisted_writes_after_its_own_change
     changes = batched["changes"]
     assert changes["persisted"].sum() >= len(pop.logins)
     _assert_same(batched, _frames(1, pop, rules))
+
+
+def test_a_run_interrupted_while_records_wait_leaves_none_to_the_next_run(
+        pop: rs.Population) -> None:
+    # A run stopped by Ctrl-C in the middle of a batch leaves deferred records in the engine;
+    # the pipeline's next run starts without them, so its rows are those of a fresh pipeline.
+    calls = 0
+
+    def stop_once(request: HttpRequest) -> dict[str, int]:
+        nonlocal calls
+        calls += 1
+        if calls == 40:
+            raise KeyboardInterrupt
+        return {"score": 7}
+
+    services = rs.Services().add("score", "https://risk.example/score*", handler=stop_once)
+    rules = _rules()
+    payloads = pop.payloads()
+    ids = [str(x) for x in pop.logins["login_id"]]
+    users = [str(x) for x in pop.logins["user_id"]]
+
+    def run(pipe: Pipeline) -> dict[str, pd.DataFrame]:
+        pipe.reset()
+        sink = Columns()
+        pipe.run_many(payloads, 0, sink, login_ids=ids, user_ids=users)
+        return frames_from_columns(sink, pipe._names)
+
+    interrupted = Pipeline(rules, {}, services=services, seed=11)
+    with pytest.raises(KeyboardInterrupt):
+        run(interrupted)
+    assert interrupted.sandbox.deferring or len(interrupted.batches.pending)
+    again = run(interrupted)
+    _assert_same(again, run(Pipeline(rules, {}, services=services, seed=11)))
