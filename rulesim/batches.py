@@ -60,6 +60,7 @@ def login_seed(seed: int, index: int) -> int:
     x ^= x >> 32
     return x & 0xFFFFFFFF
 
+
 FLUSH_LOGINS = 64
 """Most logins whose records wait in the engine (as many as one batch holds before it ends:
 what the records take from a login's memory limit is no more than without deferring)."""

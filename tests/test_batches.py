@@ -15,8 +15,11 @@ import pandas as pd
 import pytest
 
 import rulesim as rs
+from rulesim.batches import LOST_MESSAGE
+from rulesim.errors import ErrorCode
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns, frames_from_columns
+from rulesim.runtime.engine import EngineError
 from rulesim.runtime.rows import LoginBlock
 from rulesim.runtime.sandbox import Sandbox
 from rulesim.runtime.services import HttpRequest
@@ -304,3 +307,25 @@ def test_a_run_interrupted_while_records_wait_leaves_none_to_the_next_run(
     assert interrupted.sandbox.deferring or len(interrupted.batches.pending)
     again = run(interrupted)
     _assert_same(again, run(Pipeline(rules, {}, services=services, seed=11)))
+
+
+def test_deferred_records_the_engine_cannot_hand_over_become_crash_rows_not_gaps(
+        pop: rs.Population, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An engine that refuses to hand over its deferred records, even at its rebuild: every
+    # login still gets its rows, as a sandbox crash, and its persisted writes are kept.
+    rules = _rules()
+    reference = _frames(64, pop, rules)
+
+    def refuse(self: Sandbox) -> LoginBlock | None:
+        raise EngineError(ErrorCode.ENGINE_ERROR, "cannot answer", fatal=True)
+
+    monkeypatch.setattr(Sandbox, "take_records", refuse)
+    lost = _frames(64, pop, rules)
+    logins = lost["logins"]
+    assert list(logins["login_id"]) == list(reference["logins"]["login_id"])
+    assert set(logins["error_code"]) == {"sandbox_crash"}
+    assert set(logins["error_message"]) == {LOST_MESSAGE}
+    persisted = lost["changes"][lost["changes"]["persisted"]]
+    expected = reference["changes"][reference["changes"]["persisted"]]
+    assert len(persisted) == len(expected) > 0
+    assert list(persisted["login_id"]) == list(expected["login_id"])

@@ -138,22 +138,19 @@
   // finish(hostJson): end the login and return its record (see 75-records.js). hostJson
   // carries what only the host measured for a login it drove: per-rule time, simulated I/O
   // time and calls, the pass's I/O total and the rule that timed out.
-  function finish(hostJson) {
-    var block = newBlock();
-    recordLogin(block, hostJson ? jsonParse(hostJson) : null);
-    endLogin();
-    return encodeBlock(block, null);
-  }
+  function finish(hostJson) { return encodeBlock(endInto(newBlock(), hostJson), null); }
   // finishPending(hostJson): end the login as finish() does, its record kept with the
   // deferred records (80-batch.js): '' unless it hit the memory limit, when every pending
   // record crosses (the host rebuilds the engine after it).
   function finishPending(hostJson) {
-    var B = pending !== null ? pending : (pending = newBlock());
+    endInto(pendingBlock(), hostJson);
+    return memoryHit ? takeRecords() : '';
+  }
+  // endInto(B, hostJson): append the login's record to block B and end the login; B.
+  function endInto(B, hostJson) {
     recordLogin(B, hostJson ? jsonParse(hostJson) : null);
     endLogin();
-    if (!memoryHit) return '';
-    pending = null;
-    return encodeBlock(B, null);
+    return B;
   }
   function endLogin() {
     S = null;

@@ -14,7 +14,8 @@
   // provider, ru redirect URL, sc scopes, dc dropped claims (null: none), lf flags, rr rules
   // run, cpu engine ns, io simulated I/O ms. Per rule position, flat over j * N_ALL + p: ro
   // outcome (RULE_OUTCOME index), rn changes, rc engine ns, ri simulated I/O ms, rk calls (in
-  // the block, B.ro and its kind hold one text a login: its N_ALL values joined); rx
+  // the block, B.ro, B.rn, B.rc, B.ri and B.rk hold one text a login: its N_ALL values
+  // joined); rx
   // the rule rows that are not a plain "ok" ([flat, code, message, line, flags]). lg console
   // rows [j, p, level, message]. Change rows: fields j, p, target, path, op, before, after
   // (before/after: JSON text, '' for none), every field of every row joined by U+0002 (no field
@@ -197,7 +198,7 @@
     B.ru.push(out.redirect); B.sc.push(out.scopes.join(' ')); B.dc.push(out.dropped.length ? out.dropped : null);
     B.lf.push(flags.join(',')); B.rr.push(rulesRun); B.cpu.push(cpuNs); B.io.push(host ? host.ioTotal : 0);
     var base = j * N_ALL;
-    // One push of all N_ALL values an array (apply spreads at most a few hundred rules).
+    // One text a login and column (rowInts); a constant text where the values cannot vary.
     var general = host !== null || S.flow;   // batched logins: no I/O, calls or Actions' rows
     pushRow(B.ro, okRows === N_ALL ? ZERO_ROW : rowInts(ro));
     pushRow(B.rn, !general && changes.length === 0 ? ZERO_ROW : rowInts(rn));

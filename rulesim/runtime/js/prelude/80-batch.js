@@ -31,7 +31,7 @@
   // earlier login of the same user persisted through the Management API).
   function replaceBatchLogin(j, loginJson) { batch.logins[j] = jsonParse(loginJson); }
   function resumeBatch(from) {
-    var B = batch.block = !batch.defer ? newBlock() : (pending !== null ? pending : (pending = newBlock()));
+    var B = batch.block = batch.defer ? pendingBlock() : newBlock();
     var logins = batch.logins, seeds = batch.seeds;
     for (var j = from; j < logins.length; j++) {
       batch.j = j;
@@ -73,10 +73,9 @@
     if (!batch.defer) return encodeBlock(B, null);
     // Deferred: nothing crosses ('') unless the last login hit the memory limit; then every
     // pending record does, and the host rebuilds the engine.
-    if (!memoryHit) return '';
-    pending = batch.block = null;
-    return encodeBlock(B, null);
+    return memoryHit ? takeRecords() : '';
   }
+  function pendingBlock() { return pending !== null ? pending : (pending = newBlock()); }
   function redirectPending() {
     var r = unwrap(S.contextRaw.redirect);
     return !!(r && typeof r === 'object' && r.url);
