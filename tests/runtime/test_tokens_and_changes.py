@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from rulesim.runtime.services import Latency, Route, Services
-from tests.runtime.pipeline_helpers import run_once
+from tests.runtime.pipeline_helpers import Harness, run_once
 
 
 def rule(body: str) -> str:
@@ -240,4 +240,19 @@ def test_an_array_shared_by_two_claims_records_both_when_mutated_in_place() -> N
     assert changes_of(r)[2:] == [
         ("rule2", "id_token", '["https://acme.com/groups"]', "replace", ["a"], ["a", "b"]),
         ("rule2", "id_token", '["https://acme.com/teams"]', "replace", ["a"], ["a", "b"]),
+    ]
+
+
+def test_a_login_that_ends_with_writes_left_uncollected_lends_none_to_the_next_login() -> None:
+    # A part's tracking record is reused rule after rule: the writes of a rule that never
+    # called back are still marked when its login ends, and must not reach the next login
+    # (there the first rule would read its "before" from the previous login's claims).
+    first = rule("  context.idToken.a = user.email;")
+    second = ("function (user, context, callback) {\n  context.idToken.x = 1;\n"
+              "  if (user.email !== 'stuck@acme.com') callback(null, user, context);\n}")
+    h = Harness([first, second])
+    assert h.login({"email": "stuck@acme.com"}).code == "callback_not_called"
+    assert changes_of(h.login({"email": "bob@acme.com"})) == [
+        ("rule1", "id_token", "a", "add", None, "bob@acme.com"),
+        ("rule2", "id_token", "x", "add", None, 1),
     ]

@@ -31,27 +31,36 @@
     S.marked = true;
     var dirty = S.dirty !== null ? S.dirty : (S.dirty = []);
     if (part in dirty) return;
-    var kd = S.keyed !== null ? S.keyed[part] : undefined;
-    if (kd !== undefined) {
-      S.keyed[part] = undefined;
+    var kd = KEYED[part];
+    if (kd.on) {
+      kd.on = false;
       dirty[part] = keyedBefore(kd);
       return;
     }
     dirty[part] = snapshot(S.partValue(part));
   }
-  // Per part and rule: the marked top-level keys and their JSON before the first write
+  // Per part: the running rule's marked top-level keys and their JSON before the first write
   // (arrays: a rule marks one or two keys). `order` is the part's key order before the rule,
   // taken only when a top-level key is deleted (otherwise the current order is the same).
+  // One record a part, reused rule after rule (`on`: marked by the running rule; keyedOn
+  // lists the parts turned on): QuickJS allocates objects and arrays far more slowly than it
+  // refills them, and most rules that write mark a part or two.
+  var KEYED = [null], keyedOn = [];
+  for (var kp = 1; kp < PART_TARGETS.length; kp++) KEYED.push({ on: false, raw: null, order: null, keys: [], before: [] });
   function markKey(part, k, deleting) {
     if (typeof k !== 'string') return;            // symbol keys never reach the JSON
     S.marked = true;
     if (S.dirty !== null && part in S.dirty) return;
-    var keyed = S.keyed !== null ? S.keyed : (S.keyed = []);
-    var kd = keyed[part];
-    if (kd === undefined) {
+    var kd = KEYED[part];
+    if (!kd.on) {
       var raw = S.partValue(part);
       if (!isPlain(raw)) { markPart(part); return; }
-      kd = keyed[part] = { raw: raw, order: null, keys: [], before: [] };
+      kd.on = true;
+      kd.raw = raw;
+      kd.order = null;
+      kd.keys.length = 0;
+      kd.before.length = 0;
+      keyedOn.push(part);
     }
     if (deleting && kd.order === null) kd.order = objectKeys(kd.raw);
     if (kd.keys.indexOf(k) < 0) {
@@ -59,6 +68,16 @@
       kd.keys.push(k);
       kd.before.push(b === undefined ? ABSENT : b);
     }
+  }
+  // Turn every part's record off (the end of a collection, or of a login).
+  function releaseKeyed() {
+    for (var i = 0; i < keyedOn.length; i++) {
+      var kd = KEYED[keyedOn[i]];
+      kd.on = false;
+      kd.raw = null;
+      kd.order = null;
+    }
+    keyedOn.length = 0;
   }
   function beforeOf(kd, k) {
     var i = kd.keys.indexOf(k);
@@ -89,6 +108,19 @@
   }
   function diffKeyed(out, rule, target, kd) {
     var raw = kd.raw, i, k, b, a;
+    if (kd.keys.length === 1 && kd.order === null) {
+      // One marked key (the common case): the rows the loops below write for it.
+      k = kd.keys[0];
+      b = kd.before[0];
+      a = keyJson(raw, k);
+      if (b === ABSENT) { if (a !== undefined) out.push(rule, target, keyPath(k), 'add', null, a); }
+      else if (a === undefined) out.push(rule, target, keyPath(k), 'remove', b, null);
+      else if (a !== b) {
+        if (b.charCodeAt(0) === 123 && a.charCodeAt(0) === 123) diffInto(out, rule, target, keyPath(k), jsonParse(b), jsonParse(a));
+        else out.push(rule, target, keyPath(k), 'replace', b, a);
+      }
+      return;
+    }
     if (kd.keys.length > 1 && kd.order === null && markedInOrder(kd)) {
       // The same rows as below, read from the marked keys alone (no scan of every key).
       var marked = kd.keys, before = kd.before;
@@ -145,21 +177,35 @@
   }
   // A write to a top-level key of a part marks that key. A write inside an object (nested
   // under a key) marks the whole part: the object may hang under other keys too, and the
-  // whole-part diff records every key it changed.
-  function mark(part, top, k, deleting) {
-    if (top === undefined) markKey(part, k, deleting);
-    else markPart(part);
-  }
+  // whole-part diff records every key it changed. (Each handler has the trap of its kind:
+  // a write is the hot path, and a call saved there is saved for every claim a rule adds.)
   function partHandler(part, top) {
     // top: the part's top-level key this proxy's object hangs under (undefined: the part).
+    if (top === undefined) {
+      return {
+        get: function (t, k, r) {
+          var v = Reflect.get(t, k, r);
+          return (v !== null && typeof v === 'object') ? wrapDeep(v, part, k) : v;
+        },
+        set: function (t, k, v) {
+          markKey(part, k, false);
+          return Reflect.set(t, k, v !== null && typeof v === 'object' ? unwrap(v) : v);
+        },
+        deleteProperty: function (t, k) { markKey(part, k, true); return Reflect.deleteProperty(t, k); },
+        defineProperty: function (t, k, d) { markKey(part, k, false); return Reflect.defineProperty(t, k, d); },
+      };
+    }
     return {
       get: function (t, k, r) {
         var v = Reflect.get(t, k, r);
-        return (v !== null && typeof v === 'object') ? wrapDeep(v, part, top === undefined ? k : top) : v;
+        return (v !== null && typeof v === 'object') ? wrapDeep(v, part, top) : v;
       },
-      set: function (t, k, v) { mark(part, top, k, false); return Reflect.set(t, k, unwrap(v)); },
-      deleteProperty: function (t, k) { mark(part, top, k, true); return Reflect.deleteProperty(t, k); },
-      defineProperty: function (t, k, d) { mark(part, top, k, false); return Reflect.defineProperty(t, k, d); },
+      set: function (t, k, v) {
+        markPart(part);
+        return Reflect.set(t, k, v !== null && typeof v === 'object' ? unwrap(v) : v);
+      },
+      deleteProperty: function (t, k) { markPart(part); return Reflect.deleteProperty(t, k); },
+      defineProperty: function (t, k, d) { markPart(part); return Reflect.defineProperty(t, k, d); },
     };
   }
   var partHandlers = [], nestedHandlers = [];
@@ -176,9 +222,13 @@
   }
   function unwrap(v) { if (v !== null && typeof v === 'object') { var raw = rawOf.get(v); if (raw) return raw; } return v; }
   function wrapDeep(raw, part, top) {
-    if (rawOf.has(raw)) return raw;
+    // (A proxy is never a key of proxyOf: only a miss there can be one of ours.)
     var cache = proxyOf.get(raw);
-    if (cache && cache.part === part && cache.top === top) return cache.proxy;
+    if (cache !== undefined) { if (cache.part === part && cache.top === top) return cache.proxy; }
+    else if (rawOf.has(raw)) return raw;
+    return wrapNew(raw, part, top);
+  }
+  function wrapNew(raw, part, top) {
     var p = new ProxyCtor(raw, handlerFor(part, top));
     rawOf.set(p, raw);
     proxyOf.set(raw, { part: part, top: top, proxy: p });
@@ -191,12 +241,13 @@
     v = unwrap(v);
     return (part !== undefined && v !== null && typeof v === 'object') ? wrapDeep(v, part) : v;
   }
-  // wrapParts(raw, parts, keys): keys = objectKeys(parts), taken once (a for-in costs an
-  // iterator a login).
-  function wrapParts(raw, parts, keys) {
+  // wrapParts(raw, parts, keys, fresh): keys = objectKeys(parts), taken once (a for-in costs
+  // an iterator a login). fresh: raw was just parsed (a login's JSON is a tree: none of its
+  // objects is a proxy or wrapped yet, so nothing needs looking up).
+  function wrapParts(raw, parts, keys, fresh) {
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i], v = raw[k];
-      if (v !== null && typeof v === 'object') raw[k] = wrapDeep(unwrap(v), parts[k]);
+      if (v !== null && typeof v === 'object') raw[k] = fresh ? wrapNew(v, parts[k], undefined) : wrapDeep(unwrap(v), parts[k]);
     }
   }
   // Writing a key the value it holds (`user.app_metadata = user.app_metadata || {}`, an idiom
@@ -275,14 +326,14 @@
       }
       S.userTouched = null;
     }
-    var dirty = S.dirty, keyed = S.keyed;
-    if (dirty === null && keyed === null) return (S.changes.length - n) / CHANGE_WIDTH;
+    var dirty = S.dirty;
+    if (dirty === null && keyedOn.length === 0) return (S.changes.length - n) / CHANGE_WIDTH;
     for (var p = 1; p < PART_TARGETS.length; p++) {
       var old, now;
       if (dirty !== null && p in dirty) old = dirty[p];
       else {
-        var kd = keyed !== null ? keyed[p] : undefined;
-        if (kd === undefined) continue;
+        var kd = KEYED[p];
+        if (!kd.on) continue;
         if (S.partValue(p) === kd.raw) { diffKeyed(S.changes, rule, PART_TARGETS[p], kd); continue; }
         old = keyedBefore(kd);   // the part was swapped without a trap (callback with new objects)
       }
@@ -290,7 +341,7 @@
       if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
     }
     S.dirty = null;
-    S.keyed = null;
+    releaseKeyed();
     return (S.changes.length - n) / CHANGE_WIDTH;
   }
 

@@ -77,20 +77,21 @@
     };
   }
   // The object rules see for a raw user or context: itself when nothing is recorded, else a
-  // tracking proxy over it with its watched parts wrapped.
-  function tracked(raw, parts, keys, handler) {
+  // tracking proxy over it with its watched parts wrapped (fresh: see wrapParts).
+  function tracked(raw, parts, keys, handler, fresh) {
     if (S.bare) return raw;
-    wrapParts(raw, parts, keys);
+    wrapParts(raw, parts, keys, fresh === true);
     const proxy = new ProxyCtor(raw, handler);
     rawOf.set(proxy, raw);
     return proxy;
   }
-  function adoptUser(raw) {
+  // fresh: raw was just parsed from the login's JSON (beginLogin).
+  function adoptUser(raw, fresh) {
     S.userRaw = raw;
-    S.user = tracked(raw, USER_PARTS, USER_PART_KEYS, userHandler);
+    S.user = tracked(raw, USER_PARTS, USER_PART_KEYS, userHandler, fresh);
   }
-  function adoptContext(raw) {
+  function adoptContext(raw, fresh) {
     S.contextRaw = raw;
-    S.context = tracked(raw, CTX_PARTS, CTX_PART_KEYS, contextHandler);
+    S.context = tracked(raw, CTX_PARTS, CTX_PART_KEYS, contextHandler, fresh);
   }
 

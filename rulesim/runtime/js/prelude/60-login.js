@@ -7,6 +7,7 @@
     if (opsQueued) { pendingOps = {}; opsQueued = false; }
     if (rawOf.size) rawOf.clear();
     if (proxyOf.size) proxyOf.clear();
+    if (keyedOn.length) releaseKeyed();
   }
   // The state S of a login that starts (begin) or resumes after shared rules (beginFrom).
   function newLoginState(current, failed, changes, logs, consoleBytes, consoleOverflow, bare) {
@@ -15,7 +16,7 @@
       current: current, failed: failed, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: changes, logs: logs, consoleBytes: consoleBytes, consoleOverflow: consoleOverflow,
-      dirty: null, keyed: null, userTouched: null, marked: false,   // marks of the running rule (30-tracking.js)
+      dirty: null, userTouched: null, marked: false,   // marks of the running rule (30-tracking.js)
       partValue: partValue, bare: bare,
       protocol: undefined,   // context.protocol as the login arrived (rules may change it)
       cpu: null,             // batched logins: ns per rule, measured in JavaScript
@@ -65,8 +66,8 @@
       S.contextRaw = ctx;
       return;
     }
-    adoptUser(login.user || {});
-    adoptContext(ctx);
+    adoptUser(login.user || {}, true);
+    adoptContext(ctx, true);
   }
   function partValue(p) {
     switch (p) {
