@@ -196,7 +196,10 @@ class ErrorCode(str, enum.Enum):
     SERVICE_HANDLER_ERROR = "service_handler_error"
     """A Python handler of a fake external service raised."""
     PROTOTYPE_POLLUTION = "prototype_pollution"
-    """A rule changed a built-in prototype; it was restored after the login."""
+    """A rule changed a built-in (a prototype, ``Object``, ``Math``, ...): added or replaced a
+    property, enumerable or not, changed its attributes or prototype, or froze it. It is
+    restored after the login (or, when it cannot be, the engine is rebuilt), so no other login
+    sees it."""
     CONSOLE_LIMIT = "console_limit"
     """Console output exceeded the per-login limit (lines past it were dropped)."""
     REDIRECT_NOT_ALLOWED = "redirect_not_allowed"

@@ -43,8 +43,9 @@ class LoginBlock:
     in pipeline order. ``changes`` and ``logs`` are columns too; their ``login`` (0-based in
     the block) and ``rule`` (a position, -1: none) say whose rows they are. ``left`` describes a login
     that left a batch (see ``js/prelude/80-batch.js``), or the login and rule an engine failure
-    interrupted (:meth:`Sandbox.take_batch`). ``rebuild`` says the last login hit the memory
-    limit: the engine must be rebuilt before it runs anything else.
+    interrupted (:meth:`Sandbox.take_batch`). ``rebuild`` says the engine must be rebuilt
+    before it runs anything else (the last login hit the memory limit, or changed a built-in in
+    a way that cannot be undone).
 
     ``actions`` holds what only logins whose Actions ran have (``js/prelude/85-actions.js``),
     or None: ``xr``, rows of the legs after a suspension ``[j, position, handler, outcome,

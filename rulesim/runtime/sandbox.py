@@ -406,8 +406,9 @@ class Sandbox:
 
     def finish_pending(self, host_json: str) -> LoginBlock | None:
         """End the running login as :meth:`finish` does, keeping its record with the deferred
-        records (see :meth:`run_batch`); None, or every deferred record when the login hit the
-        memory limit (the block says ``rebuild``)."""
+        records (see :meth:`run_batch`); None, or every deferred record when the engine must be
+        rebuilt after the login (the memory limit, or a built-in it cannot restore: the block
+        says ``rebuild``)."""
         self._deferring = True
         text = self._call("finishPending", host_json)
         if not text:
@@ -431,8 +432,8 @@ class Sandbox:
 
         With ``defer``, the records of the logins done stay in the engine with the deferred
         records (:meth:`finish_pending`, :meth:`take_records`): the block returned is empty,
-        with ``left`` set when a login left, unless the last login hit the memory limit (then
-        it holds every deferred record and says ``rebuild``).
+        with ``left`` set when a login left, unless the engine must be rebuilt after the last
+        login (then it holds every deferred record and says ``rebuild``).
         """
         self._deferring = self._deferring or defer
         block = decode_block(self._call("runBatch", logins_json, seeds_json, defer))

@@ -21,6 +21,18 @@ HOSTILE = {
     "pollute@evil.test": ("Object.prototype.isAdmin = true;", "prototype_pollution"),
     "replace@evil.test": ("String.prototype.trim = function () { return 'pwned'; };\n"
                           "  Math.random = function () { return 0; };", "prototype_pollution"),
+    # What the fast test cannot see (no enumerable key, no changed value) is caught too: a
+    # property defined non-enumerable, a prototype swapped, a built-in frozen (the engine is
+    # rebuilt after it), and pollution that replaces the functions a check would call.
+    "hidden@evil.test": ("Object.defineProperty(Array.prototype, 'isAdmin', {value: true, "
+                         "writable: true, configurable: true});", "prototype_pollution"),
+    "reproto@evil.test": ("Array.prototype.__proto__ = Object.create(Object.prototype, "
+                          "{isAdmin: {value: true}});", "prototype_pollution"),
+    "freeze@evil.test": ("Object.freeze(Array.prototype);", "prototype_pollution"),
+    "unhook@evil.test": ("Object.getOwnPropertyDescriptor = function () { throw new Error('no'); };\n"
+                         "  Reflect.ownKeys = function () { throw new Error('no'); };\n"
+                         "  Object.defineProperty(Math, 'isAdmin', {value: true});",
+                         "prototype_pollution"),
     "fs@evil.test": ("require('fs').readFileSync('/etc/passwd');", "module_not_allowed"),
     "child@evil.test": ("require('child_process').execSync('id');", "module_not_allowed"),
     "env@evil.test": ("process.exit(0);", "rule_exception"),
@@ -41,8 +53,13 @@ HOSTILE_RULE = (
     + "  callback(null, user, context);\n}"
 )
 CLAIM_RULE = ("function (user, context, callback) {\n"
-              "  var polluted = ({}).isAdmin === true || ' x '.trim() !== 'x'"
-              " || Math.random() === 0;\n"
+              "  var polluted = true;\n"
+              "  try {\n"
+              "    polluted = ({}).isAdmin === true || ' x '.trim() !== 'x' || Math.random() === 0"
+              " || [].isAdmin === true || Math.isAdmin === true || Object.isFrozen(Array.prototype)"
+              " || Reflect.ownKeys({a: 1}).length !== 1"
+              " || Object.getOwnPropertyDescriptor({a: 1}, 'a').value !== 1;\n"
+              "  } catch (e) { /* a replaced built-in threw: polluted */ }\n"
               "  context.idToken['https://acme.com/checked'] = polluted ? 'polluted' : 'clean';\n"
               "  callback(null, user, context);\n}")
 

@@ -16,8 +16,8 @@ from tests.runtime.test_hostile_rules import HOSTILE as RULES_HOSTILE
 # handler is async, so `return new Promise` never settling is a timeout and a throw is an
 # action_exception), and what is the Actions' own: claims through the api, Rules' globals,
 # Node's process (its env is empty).
-SAME_BODY = ("loop", "memory", "recursion", "flood", "pollute", "replace", "fs", "child", "probe",
-             "null")
+SAME_BODY = ("loop", "memory", "recursion", "flood", "pollute", "replace", "hidden", "reproto",
+             "freeze", "unhook", "fs", "child", "probe", "null")
 ACTION_CODES = {"probe@evil.test": "action_exception", "null@evil.test": "action_exception"}
 HOSTILE = {email: (body, ACTION_CODES.get(email, code))
            for email, (body, code) in RULES_HOSTILE.items() if email.split("@")[0] in SAME_BODY}
@@ -36,7 +36,13 @@ HOSTILE_ACTION = (
     + "};\n")
 CHECK_ACTION = (
     "exports.onExecutePostLogin = async (event, api) => {\n"
-    "  const polluted = ({}).isAdmin === true || ' x '.trim() !== 'x' || Math.random() === 0;\n"
+    "  let polluted = true;\n"
+    "  try {\n"
+    "    polluted = ({}).isAdmin === true || ' x '.trim() !== 'x' || Math.random() === 0"
+    " || [].isAdmin === true || Math.isAdmin === true || Object.isFrozen(Array.prototype)"
+    " || Reflect.ownKeys({a: 1}).length !== 1"
+    " || Object.getOwnPropertyDescriptor({a: 1}, 'a').value !== 1;\n"
+    "  } catch (e) { /* a replaced built-in threw: polluted */ }\n"
     "  api.idToken.setCustomClaim('https://acme.com/checked', polluted ? 'polluted' : 'clean');\n"
     "};\n")
 

@@ -20,6 +20,11 @@
   var mathFloor = Math.floor;
   var mathRound = Math.round;
   var stringOf = String;
+  // Taken before anything wraps them (20-globals.js, 50-pollution.js) or a rule can replace
+  // them: the pollution check and restore call only these.
+  var reflectOwnKeys = Reflect.ownKeys, reflectApply = Reflect.apply, getOwnDescriptor = Object.getOwnPropertyDescriptor;
+  var realDefineProperty = Object.defineProperty, realSetPrototypeOf = Object.setPrototypeOf;
+  var realGetPrototypeOf = Object.getPrototypeOf, realIsExtensible = Object.isExtensible;
 
   // ---------------------------------------------------------------- per-login state
   var S = null;            // the login being run (see begin())

@@ -33,7 +33,7 @@
   var exotic = false;            // a defineProperty-family call happened during this login
   function flagging(owner, name) {
     var original = owner[name];
-    var wrapped = { [name]: function () { exotic = true; return original.apply(this, arguments); } }[name];
+    var wrapped = { [name]: function () { exotic = true; return reflectApply(original, this, arguments); } }[name];
     Object.defineProperty(wrapped, 'length', { value: original.length });
     Object.defineProperty(owner, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
   }

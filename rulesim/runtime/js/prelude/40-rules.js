@@ -1,8 +1,9 @@
   // ---------------------------------------------------------------- rules and outcomes
   var LINE_BLOCK = OPTIONS.lineBlock;
-  // Set when a rule ran out of memory: the engine is unreliable after that, so the host
-  // rebuilds it once the login is recorded (see `rebuild` in 75-records.js).
-  var memoryHit = false;
+  // Set when the engine is unreliable after this login (a rule ran out of memory, or changed a
+  // built-in in a way that cannot be undone: 50-pollution.js), so the host rebuilds it once
+  // the login is recorded (see `rebuild` in 75-records.js).
+  var rebuildAfter = false;
   function lineOf(err) {
     // Rule k is compiled starting at line (k + 1) * LINE_BLOCK, so a frame's line number says
     // which rule it belongs to. The first rule frame is the one that threw.
@@ -49,7 +50,7 @@
     var d = describe(err);
     if (d.code === CODE.MODULE_NOT_ALLOWED) return [CODE.MODULE_NOT_ALLOWED, d];
     if (d.message === 'stack overflow' || (d.name === 'RangeError' && /call stack/.test(d.message))) return [CODE.STACK_OVERFLOW, d];
-    if (d.message === 'out of memory') { memoryHit = true; return [CODE.MEMORY_LIMIT, d]; }
+    if (d.message === 'out of memory') { rebuildAfter = true; return [CODE.MEMORY_LIMIT, d]; }
     if (d.name === null) { d.message = 'threw a non-Error value: ' + d.message; }
     return [isReject ? CODE.PROMISE_REJECTED : CODE.RULE_EXCEPTION, d];
   }

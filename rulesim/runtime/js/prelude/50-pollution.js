@@ -2,34 +2,78 @@
   var intrinsicProtos = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype,
     Boolean.prototype, Error.prototype, Promise.prototype, RegExp.prototype, RealDate.prototype, Map.prototype, Set.prototype,
     Object, Array, JSON, Math, Promise];
+  // The check calls only functions taken before any rule ran (00-core.js): a rule may replace
+  // Object.getOwnPropertyDescriptor, Array.prototype.push, ... and the check must not call them.
+  function isIntrinsic(o) {
+    for (var i = 0; i < intrinsicProtos.length; i++) if (intrinsicProtos[i] === o) return true;
+    return false;
+  }
+  // What the fast test below cannot see (a property defined non-enumerable, attributes changed,
+  // a prototype swapped, an intrinsic frozen) is only done through a few functions: rules get
+  // them wrapped, and one aimed at an intrinsic sends the login to the full comparison.
+  var intrinsicsTouched = false;
+  function guard(holder, name) {
+    var real = holder[name];
+    // A method (as a built-in: no prototype, not a constructor) named after the original.
+    var fn = ({ [name](target) {
+      if (isIntrinsic(target)) intrinsicsTouched = true;
+      return reflectApply(real, this, arguments);
+    } })[name];
+    realDefineProperty(fn, 'length', { value: real.length });
+    realDefineProperty(holder, name, { value: fn, writable: true, enumerable: false, configurable: true });
+  }
+  guard(Object, 'defineProperty'); guard(Object, 'defineProperties'); guard(Object, 'setPrototypeOf');
+  guard(Object, 'preventExtensions'); guard(Object, 'seal'); guard(Object, 'freeze');
+  guard(Reflect, 'defineProperty'); guard(Reflect, 'setPrototypeOf'); guard(Reflect, 'preventExtensions');
+  (function () {   // `X.prototype.__proto__ = ...` (the setter's receiver is the target)
+    var d = getOwnDescriptor(Object.prototype, '__proto__');
+    if (!d || typeof d.set !== 'function') return;
+    var set = d.set;
+    var guardedSet = getOwnDescriptor({ set __proto__(proto) {
+      if (isIntrinsic(this)) intrinsicsTouched = true;
+      return reflectApply(set, this, arguments);
+    } }, '__proto__').set;
+    realDefineProperty(Object.prototype, '__proto__', { get: d.get, set: guardedSet, enumerable: false, configurable: true });
+  })();
+  // Per intrinsic: its own keys, their descriptors, its prototype and extensibility.
   var intrinsicKeys = [];
-  function protoKeys(o) { return Reflect.ownKeys(o); }
   function snapshotIntrinsics() {
-    intrinsicKeys = intrinsicProtos.map(function (o) {
-      var keys = protoKeys(o);
-      return { keys: keys, descs: keys.map(function (k) { return Object.getOwnPropertyDescriptor(o, k); }) };
-    });
+    intrinsicKeys = [];
+    for (var i = 0; i < intrinsicProtos.length; i++) {
+      var o = intrinsicProtos[i], keys = reflectOwnKeys(o), descs = [];
+      for (var j = 0; j < keys.length; j++) descs[j] = getOwnDescriptor(o, keys[j]);
+      intrinsicKeys[i] = { keys: keys, descs: descs, proto: realGetPrototypeOf(o), extensible: realIsExtensible(o) };
+    }
+    intrinsicsTouched = false;   // the sandbox's own set-up is the state to keep
   }
   // The fast test run after every login: an enumerable key on any intrinsic (built-in
   // properties are all non-enumerable, so `X.prototype.y = v` adds one), or a changed value of
   // any data property of an intrinsic (`Math.random = ...`, `String.prototype.trim = ...` keep
   // the property non-enumerable). It is generated code with static property names and one
   // for-in a line: QuickJS resolves static names at compile time, a computed name or an
-  // element of an array costs a lookup.
+  // element of an array costs a lookup. A for-in walks the prototype chain too, so an
+  // intrinsic on the chain of another (Object.prototype, Function.prototype) needs none of
+  // its own (a chain only changes through the guarded functions).
   var looksPolluted = function () {   // until snapshotQuick() has run: the enumerable test
     for (var i = 0; i < intrinsicProtos.length; i++) for (var k in intrinsicProtos[i]) if (k !== undefined) return true;
     return false;
   };
+  function onAnotherChain(o) {
+    for (var i = 0; i < intrinsicProtos.length; i++) {
+      for (var p = realGetPrototypeOf(intrinsicProtos[i]); p !== null; p = realGetPrototypeOf(p)) if (p === o) return true;
+    }
+    return false;
+  }
   function snapshotQuick() {
     // Each intrinsic and each value is a variable of the generated closure: a variable costs
     // QuickJS less to read than an element of an array (about half the time of the test).
     var tests = [], decls = [], values = [], symbols = [], enumerable = [];
     for (var i = 0; i < intrinsicProtos.length; i++) {
-      var o = intrinsicProtos[i], keys = Reflect.ownKeys(o);
+      var o = intrinsicProtos[i], keys = reflectOwnKeys(o);
       decls.push('var p' + i + ' = P[' + i + '];');
-      enumerable.push('for (k in p' + i + ') return true;');
+      if (!onAnotherChain(o)) enumerable.push('for (k in p' + i + ') return true;');
       for (var j = 0; j < keys.length; j++) {
-        var k = keys[j], d = Object.getOwnPropertyDescriptor(o, k);
+        var k = keys[j], d = getOwnDescriptor(o, k);
         if (!d || !('value' in d)) continue;
         if (!d.writable && !d.configurable) continue;   // can never change (Math.PI)
         var access;
@@ -46,26 +90,48 @@
       ' return function looksPolluted() { var k; ' + enumerable.join(' ') + ' return quickChanged(); };')(
       intrinsicProtos.slice(), values, symbols);
   }
+  // Whether the descriptor of a built-in property is still the one snapshotted.
+  function sameDescriptor(cur, was) {
+    return cur.value === was.value && cur.get === was.get && cur.set === was.set && cur.writable === was.writable &&
+      cur.enumerable === was.enumerable && cur.configurable === was.configurable;
+  }
+  function indexIn(list, k) {
+    for (var i = 0; i < list.length; i++) if (list[i] === k) return i;
+    return -1;
+  }
+  // Set when a rule changed a built-in in a way that cannot be undone (froze it, or changed a
+  // property it made non-configurable): the host rebuilds the engine after the login.
+  var intrinsicsBroken = false;
   function pollutionCheck() {
-    // The exhaustive comparison (and restore) runs only when the fast test saw something.
+    // The exhaustive comparison (and restore) runs only when the fast test saw something or
+    // a guarded function was aimed at an intrinsic. It calls no method a rule could replace.
     var found = [];
-    if (!looksPolluted()) return found;
+    if (!intrinsicsTouched && !looksPolluted()) return found;
+    intrinsicsTouched = false;
     for (var i = 0; i < intrinsicProtos.length; i++) {
       var o = intrinsicProtos[i], snap = intrinsicKeys[i];
-      var keys = protoKeys(o);
+      var keys = reflectOwnKeys(o);
       for (var a = 0; a < keys.length; a++) {
-        var idx = snap.keys.indexOf(keys[a]);
-        if (idx < 0) { found.push(protoName(i) + '.' + stringOf(keys[a])); try { delete o[keys[a]]; } catch (e) { /* keep going */ } }
+        if (indexIn(snap.keys, keys[a]) >= 0) continue;
+        found[found.length] = protoName(i) + '.' + stringOf(keys[a]);
+        try { if (!delete o[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
       }
       for (var b = 0; b < snap.keys.length; b++) {
-        var cur = Object.getOwnPropertyDescriptor(o, snap.keys[b]);
-        var was = snap.descs[b];
-        if (!cur || cur.value !== was.value || cur.get !== was.get || cur.set !== was.set) {
-          found.push(protoName(i) + '.' + stringOf(snap.keys[b]));
-          try { Object.defineProperty(o, snap.keys[b], was); } catch (e) { /* non-configurable: nothing to do */ }
-        }
+        var cur = getOwnDescriptor(o, snap.keys[b]), was = snap.descs[b];
+        if (cur && sameDescriptor(cur, was)) continue;
+        found[found.length] = protoName(i) + '.' + stringOf(snap.keys[b]);
+        try { realDefineProperty(o, snap.keys[b], was); } catch (e) { intrinsicsBroken = true; }
+      }
+      if (realGetPrototypeOf(o) !== snap.proto) {
+        found[found.length] = protoName(i) + '.__proto__';
+        try { realSetPrototypeOf(o, snap.proto); } catch (e) { intrinsicsBroken = true; }
+      }
+      if (realIsExtensible(o) !== snap.extensible) {
+        found[found.length] = protoName(i) + ' (made non-extensible)';
+        intrinsicsBroken = true;
       }
     }
+    if (intrinsicsBroken) rebuildAfter = true;   // the engine is rebuilt after this login
     return found;
   }
   var PROTO_NAMES = ['Object.prototype', 'Array.prototype', 'Function.prototype', 'String.prototype', 'Number.prototype',

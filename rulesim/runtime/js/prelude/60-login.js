@@ -45,7 +45,7 @@
   }
   function beginLogin(login, seed, bare) {
     exotic = false;
-    memoryHit = false;
+    rebuildAfter = false;
     if (trackPristine) { pristine = new SetCtor(); addPristine(login); }
     clock.now = +login.timestamp_ms || 0;
     seedRandom(seed);

@@ -140,11 +140,11 @@
   // time and calls, the pass's I/O total and the rule that timed out.
   function finish(hostJson) { return encodeBlock(endInto(newBlock(), hostJson), null); }
   // finishPending(hostJson): end the login as finish() does, its record kept with the
-  // deferred records (80-batch.js): '' unless it hit the memory limit, when every pending
-  // record crosses (the host rebuilds the engine after it).
+  // deferred records (80-batch.js): '' unless the engine must be rebuilt after it (the memory
+  // limit, a built-in it cannot restore: rebuildAfter), when every pending record crosses.
   function finishPending(hostJson) {
     endInto(pendingBlock(), hostJson);
-    return memoryHit ? takeRecords() : '';
+    return rebuildAfter ? takeRecords() : '';
   }
   // endInto(B, hostJson): append the login's record to block B and end the login; B.
   function endInto(B, hostJson) {

@@ -49,8 +49,8 @@
   // are all finite: integers, and the host's I/O times), which QuickJS does in about half the
   // time JSON.stringify takes over the same array; a column that may hold strings or nulls is
   // stringified. The parts are joined once (every '+' would copy the text so far). Its next
-  // to last field says the block's last login hit the memory limit: the host rebuilds the
-  // engine after it.
+  // to last field says the engine must be rebuilt after the block's last login (rebuildAfter:
+  // the memory limit, a built-in it cannot restore), which the host does.
   // (The per-rule columns hold texts of numbers, one a login: joined the same way.)
   function numbers(a) { return '[' + a.join(',') + ']'; }
   // A column of integers, most of them small (outcome indexes, counts, zeros): QuickJS writes
@@ -85,7 +85,7 @@
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
       jsonStringify(B.lf), ints(B.rr), numbers(B.cpu), numbers(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
       numbers(B.ri), numbers(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
-      left === null && memoryHit ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
+      left === null && rebuildAfter ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
     return main.join(',') + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
       (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
   }

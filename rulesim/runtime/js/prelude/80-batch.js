@@ -67,13 +67,13 @@
       }
       recordLogin(B, null);
       endLogin();
-      if (memoryHit) break;           // the host rebuilds the engine before the next login
+      if (rebuildAfter) break;           // the host rebuilds the engine before the next login
     }
     batch.j = -1;
     if (!batch.defer) return encodeBlock(B, null);
-    // Deferred: nothing crosses ('') unless the last login hit the memory limit; then every
-    // pending record does, and the host rebuilds the engine.
-    return memoryHit ? takeRecords() : '';
+    // Deferred: nothing crosses ('') unless the engine must be rebuilt after the last login
+    // (rebuildAfter); then every pending record does, and the host rebuilds the engine.
+    return rebuildAfter ? takeRecords() : '';
   }
   function pendingBlock() { return pending !== null ? pending : (pending = newBlock()); }
   function redirectPending() {
