@@ -140,9 +140,11 @@ def test_prototype_pollution_fails_the_login_and_does_not_leak_into_the_next() -
     assert good.id_token["https://t/v"] is False
 
 
-@pytest.mark.parametrize("target", ["Map.prototype", "Math", "JSON", "Promise"])
+@pytest.mark.parametrize("target", ["Object.prototype", "Function.prototype", "Map.prototype",
+                                    "Math", "JSON", "Promise"])
 def test_an_enumerable_key_on_any_intrinsic_fails_the_login_and_is_removed(target: str) -> None:
-    # Each intrinsic has its own line in the generated check; the last (Promise) included.
+    # Each intrinsic has its own line in the generated check (the last, Promise, included), or
+    # is on the prototype chain of one that has (Object.prototype, Function.prototype).
     evil = (f"function (u, c, cb) {{ if (u.email === 'm@e.com') {target}.pwned = 1; "
             "cb(null, u, c); }")
     check = claim_rule(f"'pwned' in {target}")
@@ -160,6 +162,50 @@ def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:
     h = Harness([evil, check])
     assert h.login({"email": "m@e.com"}).code == "prototype_pollution"
     assert h.login().id_token["https://t/v"] is False
+
+
+HIDDEN_CHANGES = {
+    # What no enumerable key and no changed value shows: each guarded way to make it.
+    "Object.defineProperty(Array.prototype, 'pwned', {value: 1, configurable: true})": "'pwned' in []",
+    "Reflect.defineProperty(Math, 'pwned', {value: 1, configurable: true})": "'pwned' in Math",
+    "Object.defineProperties(JSON, {pwned: {value: 1, configurable: true}})": "'pwned' in JSON",
+    "Object.setPrototypeOf(Map.prototype, Object.create(null, {pwned: {value: 1}}))":
+        "'pwned' in new Map()",
+    "Array.prototype.__proto__ = Object.create(Object.prototype, {pwned: {value: 1}})":
+        "'pwned' in []",
+    "Object.defineProperty(String.prototype, 'trim', {enumerable: false, writable: false})":
+        "!Object.getOwnPropertyDescriptor(String.prototype, 'trim').writable",
+    "Object.freeze(Math)": "Object.isFrozen(Math)",
+    "Reflect.preventExtensions(JSON)": "!Object.isExtensible(JSON)",
+}
+
+
+@pytest.mark.parametrize("change", list(HIDDEN_CHANGES))
+def test_a_hidden_change_to_a_builtin_fails_the_login_and_does_not_reach_the_next(
+        change: str) -> None:
+    evil = f"function (u, c, cb) {{ if (u.email === 'm@e.com') {change}; cb(null, u, c); }}"
+    h = Harness([evil, claim_rule(HIDDEN_CHANGES[change])])
+    bad = h.login({"email": "m@e.com"})
+    assert (bad.outcome, bad.code) == ("error", "prototype_pollution"), bad.login["error_message"]
+    assert h.login().id_token["https://t/v"] is False
+
+
+def test_the_guarded_object_functions_look_like_nodes_and_leave_a_rules_own_objects_alone() -> None:
+    own = claim_rule(
+        "(function () {\n"
+        "    var a = Object.defineProperty({}, 'x', {value: 1});\n"
+        "    var b = Object.freeze(Object.setPrototypeOf({y: 2}, a));\n"
+        "    var c = {}; c.__proto__ = b; Reflect.defineProperty(c, 'z', {value: 3, enumerable: true});\n"
+        "    return [a.x, b.x, Object.isFrozen(b), c.x + c.y + c.z,\n"
+        "      Object.defineProperty.name, Object.defineProperty.length,\n"
+        "      'prototype' in Object.defineProperty,\n"
+        "      Object.freeze.length, Reflect.setPrototypeOf.length,\n"
+        "      Object.getOwnPropertyDescriptor(Object.prototype, '__proto__').set.name];\n"
+        "  })()")
+    r = run_once([own])
+    assert r.outcome == "allowed"
+    assert r.id_token["https://t/v"] == [1, 1, True, 6, "defineProperty", 3, False, 1, 2,
+                                         "set __proto__"]
 
 
 def test_no_host_objects_are_reachable_from_rule_code() -> None:
