@@ -13,6 +13,16 @@ from typing import Any
 import rulesim as rs
 
 ORDINARY = 40
+# JavaScript statements that set `polluted` when anything the hostile suites change on a
+# built-in is still visible (a replaced built-in that throws counts too).
+POLLUTION_TEST = (
+    "  var polluted = true;\n"
+    "  try {\n"
+    "    polluted = ({}).isAdmin === true || ' x '.trim() !== 'x' || Math.random() === 0"
+    " || [].isAdmin === true || Math.isAdmin === true || Object.isFrozen(Array.prototype)"
+    " || Reflect.ownKeys({a: 1}).length !== 1"
+    " || Object.getOwnPropertyDescriptor({a: 1}, 'a').value !== 1;\n"
+    "  } catch (e) { /* a replaced built-in threw: polluted */ }\n")
 LIMITS = rs.Limits(cpu_ms=300, memory_mb=64)
 
 

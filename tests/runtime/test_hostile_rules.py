@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import rulesim as rs
-from tests.runtime.hostile import LIMITS, hostile_row, ordinary_rows, population
+from tests.runtime.hostile import LIMITS, POLLUTION_TEST, hostile_row, ordinary_rows, population
 
 HOSTILE = {
     "loop@evil.test": ("while (true) {}", "cpu_limit"),
@@ -53,13 +53,7 @@ HOSTILE_RULE = (
     + "  callback(null, user, context);\n}"
 )
 CLAIM_RULE = ("function (user, context, callback) {\n"
-              "  var polluted = true;\n"
-              "  try {\n"
-              "    polluted = ({}).isAdmin === true || ' x '.trim() !== 'x' || Math.random() === 0"
-              " || [].isAdmin === true || Math.isAdmin === true || Object.isFrozen(Array.prototype)"
-              " || Reflect.ownKeys({a: 1}).length !== 1"
-              " || Object.getOwnPropertyDescriptor({a: 1}, 'a').value !== 1;\n"
-              "  } catch (e) { /* a replaced built-in threw: polluted */ }\n"
+              + POLLUTION_TEST +
               "  context.idToken['https://acme.com/checked'] = polluted ? 'polluted' : 'clean';\n"
               "  callback(null, user, context);\n}")
 

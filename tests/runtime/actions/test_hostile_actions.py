@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import rulesim as rs
-from tests.runtime.hostile import LIMITS, hostile_row, ordinary_rows, population
+from tests.runtime.hostile import LIMITS, POLLUTION_TEST, hostile_row, ordinary_rows, population
 from tests.runtime.test_hostile_rules import HOSTILE as RULES_HOSTILE
 
 # The Rules suite's hostile code, in a handler: the same bodies contained the same way (a
@@ -36,13 +36,7 @@ HOSTILE_ACTION = (
     + "};\n")
 CHECK_ACTION = (
     "exports.onExecutePostLogin = async (event, api) => {\n"
-    "  let polluted = true;\n"
-    "  try {\n"
-    "    polluted = ({}).isAdmin === true || ' x '.trim() !== 'x' || Math.random() === 0"
-    " || [].isAdmin === true || Math.isAdmin === true || Object.isFrozen(Array.prototype)"
-    " || Reflect.ownKeys({a: 1}).length !== 1"
-    " || Object.getOwnPropertyDescriptor({a: 1}, 'a').value !== 1;\n"
-    "  } catch (e) { /* a replaced built-in threw: polluted */ }\n"
+    + POLLUTION_TEST +
     "  api.idToken.setCustomClaim('https://acme.com/checked', polluted ? 'polluted' : 'clean');\n"
     "};\n")
 
