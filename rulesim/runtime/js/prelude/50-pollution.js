@@ -106,6 +106,7 @@
     // The exhaustive comparison (and restore) runs only when the fast test saw something or
     // a guarded function was aimed at an intrinsic. It calls no method a rule could replace.
     var found = [];
+    if (intrinsicsBroken) rebuildAfter = true;   // (until the host has rebuilt the engine)
     if (!intrinsicsTouched && !looksPolluted()) return found;
     intrinsicsTouched = false;
     for (var i = 0; i < intrinsicProtos.length; i++) {
