@@ -249,24 +249,21 @@ class BatchRunner:
             block = sb.run_batch("[" + ",".join(prepared) + "]", dumps(seeds), defer=defer)
             while True:
                 # The logins the batch finished: their records, or (deferred) their ids, the
-                # records waiting in the engine unless the memory limit brought them all along.
+                # records waiting in the engine unless a rebuild brought them all along.
                 if not defer:
                     done = block.n
                     pipe._add(sink, block, None, login_ids[k:k + done], user_ids[k:k + done],
                               "initial")
-                elif block.rebuild:
-                    done = block.n - len(pending)
-                elif block.left is None:
-                    done = hi - k
                 else:
-                    done = lo + int(block.left[0]) - k
-                if defer:
+                    done = (block.n - len(pending) if block.rebuild
+                            else hi - k if block.left is None else lo + int(block.left[0]) - k)
                     pending.extend(login_ids[k:k + done], user_ids[k:k + done])
                     if block.rebuild:
                         self._flush(sink, block)
                 k += done
                 if block.rebuild:
-                    # A rule ran out of memory: a fresh engine runs the next batch.
+                    # The engine is unreliable after the last login (the memory limit, or a
+                    # built-in it could not restore): a fresh engine runs the next batch.
                     pipe.host.engine_failed()
                     return k
                 if block.left is None:
@@ -315,7 +312,7 @@ class BatchRunner:
         self.pending.add(login_id, user_id, [[pos_of[r], target, path, op, before, after, 1]
                                               for r, target, path, op, before, after
                                               in state.persisted])
-        if res.block is not None:   # the memory limit: every deferred record came along
+        if res.block is not None:   # a rebuild follows: every deferred record came along
             self._flush(sink, res.block)
         return state.wrote
 

@@ -27,21 +27,10 @@
   // ---------------------------------------------------------------- exactness bookkeeping
   // For paired runs (see exportState): the objects begin() parsed are plain data by
   // construction; only a defineProperty-family call can give one an accessor or hide a key,
-  // so those calls raise a per-login flag.
+  // so those calls raise a per-login flag (the functions are wrapped in 50-pollution.js).
   var trackPristine = false;
   var pristine = null;           // Set of the objects parsed by begin (paired runs only)
   var exotic = false;            // a defineProperty-family call happened during this login
-  function flagging(owner, name) {
-    var original = owner[name];
-    var wrapped = { [name]: function () { exotic = true; return reflectApply(original, this, arguments); } }[name];
-    Object.defineProperty(wrapped, 'length', { value: original.length });
-    Object.defineProperty(owner, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
-  }
-  flagging(Object, 'defineProperty');
-  flagging(Object, 'defineProperties');
-  flagging(Reflect, 'defineProperty');
-  flagging(Object.prototype, '__defineGetter__');
-  flagging(Object.prototype, '__defineSetter__');
   function addPristine(v) {
     if (v === null || typeof v !== 'object' || pristine.has(v)) return;
     pristine.add(v);

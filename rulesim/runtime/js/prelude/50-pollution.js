@@ -10,21 +10,27 @@
   }
   // What the fast test below cannot see (a property defined non-enumerable, attributes changed,
   // a prototype swapped, an intrinsic frozen) is only done through a few functions: rules get
-  // them wrapped, and one aimed at an intrinsic sends the login to the full comparison.
+  // them wrapped, and one aimed at an intrinsic sends the login to the full comparison. The
+  // defineProperty family also raises the paired runs' `exotic` flag (20-globals.js).
   var intrinsicsTouched = false;
-  function guard(holder, name) {
+  function watch(holder, name, definesProperties) {
     var real = holder[name];
+    var onThis = holder === Object.prototype;   // __defineGetter__ and __defineSetter__
     // A method (as a built-in: no prototype, not a constructor) named after the original.
     var fn = ({ [name](target) {
-      if (isIntrinsic(target)) intrinsicsTouched = true;
+      if (definesProperties) exotic = true;
+      if (isIntrinsic(onThis ? this : target)) intrinsicsTouched = true;
       return reflectApply(real, this, arguments);
     } })[name];
     realDefineProperty(fn, 'length', { value: real.length });
     realDefineProperty(holder, name, { value: fn, writable: true, enumerable: false, configurable: true });
   }
-  guard(Object, 'defineProperty'); guard(Object, 'defineProperties'); guard(Object, 'setPrototypeOf');
-  guard(Object, 'preventExtensions'); guard(Object, 'seal'); guard(Object, 'freeze');
-  guard(Reflect, 'defineProperty'); guard(Reflect, 'setPrototypeOf'); guard(Reflect, 'preventExtensions');
+  watch(Object, 'defineProperty', true); watch(Object, 'defineProperties', true);
+  watch(Reflect, 'defineProperty', true);
+  watch(Object.prototype, '__defineGetter__', true); watch(Object.prototype, '__defineSetter__', true);
+  watch(Object, 'setPrototypeOf', false); watch(Object, 'preventExtensions', false);
+  watch(Object, 'seal', false); watch(Object, 'freeze', false);
+  watch(Reflect, 'setPrototypeOf', false); watch(Reflect, 'preventExtensions', false);
   (function () {   // `X.prototype.__proto__ = ...` (the setter's receiver is the target)
     var d = getOwnDescriptor(Object.prototype, '__proto__');
     if (!d || typeof d.set !== 'function') return;
@@ -69,11 +75,11 @@
     // QuickJS less to read than an element of an array (about half the time of the test).
     var tests = [], decls = [], values = [], symbols = [], enumerable = [];
     for (var i = 0; i < intrinsicProtos.length; i++) {
-      var o = intrinsicProtos[i], keys = reflectOwnKeys(o);
+      var keys = intrinsicKeys[i].keys, descs = intrinsicKeys[i].descs;   // snapshotIntrinsics()
       decls.push('var p' + i + ' = P[' + i + '];');
-      if (!onAnotherChain(o)) enumerable.push('for (k in p' + i + ') return true;');
+      if (!onAnotherChain(intrinsicProtos[i])) enumerable.push('for (k in p' + i + ') return true;');
       for (var j = 0; j < keys.length; j++) {
-        var k = keys[j], d = getOwnDescriptor(o, k);
+        var k = keys[j], d = descs[j];
         if (!d || !('value' in d)) continue;
         if (!d.writable && !d.configurable) continue;   // can never change (Math.PI)
         var access;
