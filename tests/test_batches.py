@@ -10,6 +10,7 @@ redirect to continue, metadata persisted for the user's next login, an engine fa
 from __future__ import annotations
 
 import itertools
+import json
 
 import pandas as pd
 import pytest
@@ -329,3 +330,31 @@ def test_deferred_records_the_engine_cannot_hand_over_become_crash_rows_not_gaps
     expected = reference["changes"][reference["changes"]["persisted"]]
     assert len(persisted) == len(expected) > 0
     assert list(persisted["login_id"]) == list(expected["login_id"])
+
+
+def test_each_change_row_keeps_its_login_in_a_block_of_logins_with_none_some_and_commands(
+        pop: rs.Population) -> None:
+    # Login k of a block writes k % 3 claims (none, one, two); an Action adds a command row to
+    # every other login. The block carries the rows of all of them and their counts per login.
+    writes = """function writes(user, context, callback) {
+      var k = context.stats.loginsCount % 3;
+      for (var i = 0; i < k; i++) context.idToken['https://x/c' + i] = user.user_id;
+      callback(null, user, context);
+    }"""
+    action = rs.Action.from_code("tag", """exports.onExecutePostLogin = async (event, api) => {
+      if (event.stats.logins_count % 2 === 0) api.idToken.setCustomClaim('https://x/a', 1);
+    };""", order=1)
+    rules = [rs.Rule.from_source("writes", writes, order=1)]
+    frames = _frames(64, pop, rules, actions=[action])
+    logins, changes = frames["logins"], frames["changes"]
+    counts = dict(zip(logins["login_id"], pop.logins["logins_count"], strict=True))
+    got = changes.groupby("login_id", observed=True).size().to_dict()
+    want = {lid: n % 3 + (n % 2 == 0) for lid, n in counts.items() if n % 3 + (n % 2 == 0)}
+    assert got == want
+    # The rows of a login are its own: each claim carries the login's user.
+    by_user = dict(zip(pop.logins["login_id"], pop.logins["user_id"], strict=True))
+    rule_rows = changes[changes["rule"] == "writes"]
+    assert all(json.loads(after) == by_user[lid]
+               for lid, after in zip(rule_rows["login_id"], rule_rows["after"], strict=True))
+    assert set(changes.loc[changes["rule"] == "tag", "command"].astype(str)) == {
+        "idToken.setCustomClaim"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
+from itertools import chain, repeat
 from typing import Any
 
 from rulesim import columns
@@ -85,13 +86,16 @@ RULE_RUN_FIELDS = ("outcome", "error_code", "error_message", "line", "cpu_us", "
                    "n_changes", "flags")
 
 
-def _changes(segment: str) -> dict[str, list[Any]]:
+def _changes(segment: str, counts: Sequence[int]) -> dict[str, list[Any]]:
+    """The change rows of a block: 6 fields a row (the login comes from ``counts``, its rows
+    per login)."""
     if not segment:
         return {name: [] for name in CHANGE_FIELDS}
-    flat = segment.split("\x02")   # 7 fields a row, every field of the block in one pass
-    return {"login": list(map(int, flat[0::7])), "rule": list(map(int, flat[1::7])),
-            "target": flat[2::7], "path": flat[3::7], "op": flat[4::7],
-            "before": [b or None for b in flat[5::7]], "after": [a or None for a in flat[6::7]]}
+    flat = segment.split("\x02")   # every field of the block in one pass
+    return {"login": list(chain.from_iterable(map(repeat, range(len(counts)), counts))),
+            "rule": list(map(int, flat[0::6])), "target": flat[1::6], "path": flat[2::6],
+            "op": flat[3::6], "before": [b or None for b in flat[4::6]],
+            "after": [a or None for a in flat[5::6]]}
 
 
 def _commands(segment: str) -> dict[str, list[Any]]:
@@ -133,11 +137,11 @@ def decode_block(text: str) -> LoginBlock:
     login in the block, none left.
     """
     if not text or text.startswith("\x03"):   # no login finished: only `left`, if any
-        return LoginBlock(0, _rows([], LOGIN_FIELDS), _rows([], RULE_RUN_FIELDS), _changes(""),
+        return LoginBlock(0, _rows([], LOGIN_FIELDS), _rows([], RULE_RUN_FIELDS), _changes("", ()),
                           _rows([], LOG_FIELDS), loads(text[1:]) if text else None)
     main, changes, commands, *tokens = text.split("\x01")
     (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, io,
-     ro, rn, rc, ri, rk, rx, lg, left, rebuild, *rest) = loads(main)
+     ro, rn, rc, ri, rk, nc, rx, lg, left, rebuild, *rest) = loads(main)
     required = [p is not None for p in mp]
     for j, mfa_json in mj:
         mp[j] = _mfa_provider(mfa_json)
@@ -172,7 +176,7 @@ def decode_block(text: str) -> LoginBlock:
     actions = rest[0] if rest else None
     if actions is not None:
         actions["cx"] = _commands(commands)
-    return LoginBlock(n, logins, rule_runs, _changes(changes), _rows(lg, LOG_FIELDS), left,
+    return LoginBlock(n, logins, rule_runs, _changes(changes, nc), _rows(lg, LOG_FIELDS), left,
                       rebuild, actions)
 
 
@@ -209,4 +213,4 @@ def engine_failure_block(n_rules: int, positions: Sequence[int], failed: int, co
         "line": [0] * n_rules, "cpu_us": cpu, "io_ms": io, "n_calls": n_calls,
         "n_changes": [0] * n_rules, "flags": [""] * n_rules,
     }
-    return LoginBlock(1, logins, rule_runs, _changes(""), _rows([], LOG_FIELDS))
+    return LoginBlock(1, logins, rule_runs, _changes("", ()), _rows([], LOG_FIELDS))

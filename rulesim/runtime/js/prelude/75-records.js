@@ -17,12 +17,14 @@
   // the block, B.ro, B.rn, B.rc, B.ri and B.rk hold one text a login: its N_ALL values
   // joined); rx
   // the rule rows that are not a plain "ok" ([flat, code, message, line, flags]). lg console
-  // rows [j, p, level, message]. Change rows: fields j, p, target, path, op, before, after
+  // rows [j, p, level, message]. Change rows: fields p, target, path, op, before, after
   // (before/after: JSON text, '' for none), every field of every row joined by U+0002 (no field
   // holds a raw control character: paths of keys that are not identifiers are JSON-quoted);
-  // B.ch holds the fields flat, 7 a row, and B.nch counts the rows. The change rows of the
-  // Actions' commands carry more fields (85-actions.js commitCommandRows): B.cx holds them the
-  // same way, 5 a row (the row's index in the block, persisted, continued, command, flags).
+  // B.ch holds them login after login (a login's rule rows as one text, S.changes joined, then
+  // its commands' rows field by field; nothing for a login without rows: an empty text would
+  // be a field), nc counts each login's rows and B.nch all of them. The change rows of the
+  // Actions' commands carry more fields (85-actions.js commitCommandRows): B.cx holds them
+  // flat, 5 a row (the row's index in the block, persisted, continued, command, flags).
   var RULE_OUTCOME = { ok: 0, denied: 1, error: 2, timeout: 3, skipped: 4 };
   var NAMES = OPTIONS.ruleNames;        // every rule of the set in pipeline order (disabled too)
   var ACTIVE_POS = OPTIONS.activePos;   // position in NAMES of each compiled rule
@@ -42,7 +44,7 @@
   function newBlock() {
     return {
       n: 0, nch: 0, lo: [], ec: [], em: [], ae: [], dr: [], mp: [], mj: [], ru: [], sc: [], dc: [], lf: [], rr: [],
-      cpu: [], io: [], ro: [], rn: [], rc: [], ri: [], rk: [], rx: [], ch: [], lg: [], tok: [],
+      cpu: [], io: [], ro: [], rn: [], rc: [], ri: [], rk: [], nc: [], rx: [], ch: [], lg: [], tok: [],
     };
   }
   // The main JSON text is written column by column: a column of numbers is joined (its numbers
@@ -84,7 +86,7 @@
     var main = ['[' + B.n, ints(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), ints(B.dr),
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
       jsonStringify(B.lf), ints(B.rr), numbers(B.cpu), numbers(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
-      numbers(B.ri), numbers(B.rk), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
+      numbers(B.ri), numbers(B.rk), ints(B.nc), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
       left === null && rebuildAfter ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
     return main.join(',') + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
       (B.tok.length ? '\u0001' + B.tok.join('\u0001') : '');
@@ -206,15 +208,15 @@
     pushRow(B.ri, general ? ri.join(',') : ZERO_ROW);
     pushRow(B.rk, general ? rowInts(rk) : ZERO_ROW);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
-    var bch = B.ch, jText = intText(j);
-    for (c = 0; c < changes.length; c += CHANGE_WIDTH) {
-      // Concatenating a row costs QuickJS a string per '+'; one join of every field does not.
-      // A field is written as '+' would write it ('' for a null before/after).
-      var before = changes[c + 4], after = changes[c + 5];
-      bch.push(jText, intText(changes[c] >= 0 ? ACTIVE_POS[changes[c]] : -1), '' + changes[c + 1], '' + changes[c + 2],
-        '' + changes[c + 3], before === null ? '' : '' + before, after === null ? '' : '' + after);
+    var nc = changes.length / CHANGE_WIDTH;
+    if (nc > 0) {
+      // The rule's position as text in each row's first field, then one join for the login
+      // (join writes a null before/after as ''): far cheaper in QuickJS than a push a field.
+      for (c = 0; c < changes.length; c += CHANGE_WIDTH) changes[c] = intText(changes[c] >= 0 ? ACTIVE_POS[changes[c]] : -1);
+      B.ch.push(changes.join('\u0002'));
     }
-    B.nch += changes.length / CHANGE_WIDTH;
+    B.nc.push(nc);
+    B.nch += nc;
     var logs = S.logs;
     for (c = 0; c < logs.length; c++) B.lg.push([j, logs[c][0] >= 0 ? ACTIVE_POS[logs[c][0]] : -1, logs[c][1], logs[c][2]]);
     B.tok.push(out.idJson, out.atJson, out.samlJson === null ? '' : out.samlJson, out.primaryJson === null ? '' : out.primaryJson,

@@ -430,15 +430,16 @@
     AX.release(S.flow);
   }
   // The commands' change rows go to B.ch after the Rules' rows of login j (recordLogin wrote
-  // those), as recordLogin writes a row; the fields only they have go to B.cx, 5 a row: the
-  // row's index in the block, persisted and continued (0/1: a row of a later leg), the
-  // command and its flags (75-records.js).
+  // those and its count, B.nc[j]), as recordLogin writes a row; the fields only they have go
+  // to B.cx, 5 a row: the row's index in the block, persisted and continued (0/1: a row of a
+  // later leg), the command and its flags (75-records.js).
   function commitCommandRows(B, j) {
     var x = S.flowResult.changes, W = AX.CHANGE_FIELDS, bch = B.ch, cx = B.cx || (B.cx = []);
     for (var n = 0; n < x.length; n += W) {
       var leg = x[n + 1];
-      bch.push(j, ACTIVE_POS[NRULES + leg * NA + x[n]], x[n + 2], x[n + 3], x[n + 4],
+      bch.push(ACTIVE_POS[NRULES + leg * NA + x[n]], x[n + 2], x[n + 3], x[n + 4],
         x[n + 5] === null ? '' : x[n + 5], x[n + 6] === null ? '' : x[n + 6]);
       cx.push(B.nch++, x[n + 7], leg > 0 ? 1 : 0, x[n + 8], x[n + 9]);
+      B.nc[j]++;
     }
   }
