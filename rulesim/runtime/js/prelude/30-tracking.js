@@ -327,21 +327,32 @@
       S.userTouched = null;
     }
     var dirty = S.dirty;
-    if (dirty === null && keyedOn.length === 0) return (S.changes.length - n) / CHANGE_WIDTH;
-    for (var p = 1; p < PART_TARGETS.length; p++) {
-      var old, now;
-      if (dirty !== null && p in dirty) old = dirty[p];
-      else {
-        var kd = KEYED[p];
-        if (!kd.on) continue;
-        if (S.partValue(p) === kd.raw) { diffKeyed(S.changes, rule, PART_TARGETS[p], kd); continue; }
-        old = keyedBefore(kd);   // the part was swapped without a trap (callback with new objects)
+    if (dirty === null) {
+      if (keyedOn.length === 0) return (S.changes.length - n) / CHANGE_WIDTH;
+      // One part marked key by key (most rules that write): no walk over every part.
+      if (keyedOn.length === 1) {
+        collectPart(rule, keyedOn[0], null);
+        releaseKeyed();
+        return (S.changes.length - n) / CHANGE_WIDTH;
       }
-      now = snapshot(S.partValue(p));
-      if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
     }
+    for (var p = 1; p < PART_TARGETS.length; p++) if (KEYED[p].on || (dirty !== null && p in dirty)) collectPart(rule, p, dirty);
     S.dirty = null;
     releaseKeyed();
     return (S.changes.length - n) / CHANGE_WIDTH;
+  }
+  // The change rows of part p for the rule that ends: from its JSON before the rule (dirty)
+  // or from the keys it marked (nothing when neither).
+  function collectPart(rule, p, dirty) {
+    var old, now;
+    if (dirty !== null && p in dirty) old = dirty[p];
+    else {
+      var kd = KEYED[p];
+      if (!kd.on) return;
+      if (S.partValue(p) === kd.raw) { diffKeyed(S.changes, rule, PART_TARGETS[p], kd); return; }
+      old = keyedBefore(kd);   // the part was swapped without a trap (callback with new objects)
+    }
+    now = snapshot(S.partValue(p));
+    if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
   }
 
