@@ -72,6 +72,22 @@ def categorical(values: list[Any], cats: list[str]) -> Any:
     >>> list(categorical(["b", "a"], ["a"]).categories)
     ['a', 'b']
     """
+    first = values[0] if values else None
+    if (first is None or type(first) is str) and values.count(first) == len(values):
+        # One value throughout (a phase, a kind, no error code): the codes are known. (count
+        # compares by identity first, then equality: only str and None reach here.)
+        index = {c: i for i, c in enumerate(cats)}
+        if first is None or first in index:
+            code, every = (-1 if first is None else index[first]), tuple(cats)
+        else:
+            code, every = len(cats), (*cats, first)
+        return pd.Categorical.from_codes(np.full(len(values), code, dtype=np.int64),
+                                         dtype=_dtype(every))
+    k = len(cats)
+    if k and len(values) % k == 0 and values[:k] == cats and values == cats * (len(values) // k):
+        # The categories over and over (the rule of each rule_runs row, login after login).
+        return pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int64), len(values) // k),
+                                         dtype=_dtype(tuple(cats)))
     try:
         encoded = pa.array(values, type=pa.string()).dictionary_encode()
     except (pa.ArrowInvalid, pa.ArrowTypeError):

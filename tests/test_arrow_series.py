@@ -31,6 +31,30 @@ def test_a_categorical_matches_pandas_with_the_contract_categories_first(
     assert pd.Series(got).equals(pd.Series(want))
 
 
+@settings(max_examples=100, deadline=None)
+@given(cells, st.integers(0, 30), st.lists(words, unique=True, max_size=4))
+def test_a_column_of_one_value_matches_pandas_too(value: Any, n: int, cats: list[str]) -> None:
+    # One value throughout (a phase, a kind, no error code) takes a path of its own.
+    values = [value] * n
+    got = categorical(values, cats)
+    want = _pandas_categorical(values, cats)
+    assert list(got.categories) == list(want.categories)
+    assert got.codes.dtype == want.codes.dtype
+    assert pd.Series(got).equals(pd.Series(want))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(words, unique=True, min_size=1, max_size=4), st.integers(0, 5))
+def test_a_column_repeating_its_categories_matches_pandas_too(cats: list[str], n: int) -> None:
+    # The categories over and over (rule_runs' rule column) take a path of their own.
+    values: list[Any] = cats * n
+    got = categorical(values, cats)
+    want = _pandas_categorical(values, cats)
+    assert list(got.categories) == list(want.categories)
+    assert got.codes.dtype == want.codes.dtype
+    assert pd.Series(got).equals(pd.Series(want))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(cells, max_size=40))
 def test_strings_match_pandas_string_columns(values: list[Any]) -> None:
