@@ -141,7 +141,7 @@ def test_prototype_pollution_fails_the_login_and_does_not_leak_into_the_next() -
 
 
 @pytest.mark.parametrize("target", ["Object.prototype", "Function.prototype", "Map.prototype",
-                                    "Math", "JSON", "Promise"])
+                                    "Math", "JSON", "Promise", "Reflect"])
 def test_an_enumerable_key_on_any_intrinsic_fails_the_login_and_is_removed(target: str) -> None:
     # Each intrinsic has its own line in the generated check (the last, Promise, included), or
     # is on the prototype chain of one that has (Object.prototype, Function.prototype).
@@ -153,6 +153,23 @@ def test_an_enumerable_key_on_any_intrinsic_fails_the_login_and_is_removed(targe
     assert (bad.outcome, bad.code) == ("error", "prototype_pollution")
     assert f"{target}.pwned" in bad.login["error_message"]
     assert h.login().id_token["https://t/v"] is False
+
+
+def test_a_rule_replacing_reflect_set_neither_drops_nor_sees_the_writes_of_later_logins() -> None:
+    # The tracking proxies' traps once called the global Reflect.set: a rule that replaced it
+    # received the raw token objects and could drop every later login's claim writes unseen.
+    evil = ("function (u, c, cb) { if (u.email === 'm@e.com') Reflect.set = function (t) { "
+            "global.raw = t; return true; }; cb(null, u, c); }")
+    check = claim_rule("'written'")
+    h = Harness([evil, check])
+    bad = h.login({"email": "m@e.com"})
+    assert (bad.outcome, bad.code) == ("error", "prototype_pollution")
+    assert "Reflect.set" in bad.login["error_message"]
+    assert bad.id_token["https://t/v"] == "written"
+    good = h.login()
+    assert good.outcome == "allowed"
+    assert good.id_token["https://t/v"] == "written"
+    assert [c["path"] for c in good.changes_of("rule2")] == ['["https://t/v"]']
 
 
 def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:

@@ -25,6 +25,10 @@
   var reflectOwnKeys = Reflect.ownKeys, reflectApply = Reflect.apply, getOwnDescriptor = Object.getOwnPropertyDescriptor;
   var realDefineProperty = Object.defineProperty, realSetPrototypeOf = Object.setPrototypeOf;
   var realGetPrototypeOf = Object.getPrototypeOf, realIsExtensible = Object.isExtensible;
+  // The tracking proxies' traps (30-tracking.js) call these: a rule that replaces Reflect.set
+  // must not see the raw objects or drop the writes of every later login.
+  var reflectGet = Reflect.get, reflectSet = Reflect.set, reflectDeleteProperty = Reflect.deleteProperty;
+  var reflectDefineProperty = Reflect.defineProperty;
 
   // ---------------------------------------------------------------- per-login state
   var S = null;            // the login being run (see begin())

@@ -184,28 +184,28 @@
     if (top === undefined) {
       return {
         get: function (t, k, r) {
-          var v = Reflect.get(t, k, r);
+          var v = reflectGet(t, k, r);
           return (v !== null && typeof v === 'object') ? wrapDeep(v, part, k) : v;
         },
         set: function (t, k, v) {
           markKey(part, k, false);
-          return Reflect.set(t, k, v !== null && typeof v === 'object' ? unwrap(v) : v);
+          return reflectSet(t, k, v !== null && typeof v === 'object' ? unwrap(v) : v);
         },
-        deleteProperty: function (t, k) { markKey(part, k, true); return Reflect.deleteProperty(t, k); },
-        defineProperty: function (t, k, d) { markKey(part, k, false); return Reflect.defineProperty(t, k, d); },
+        deleteProperty: function (t, k) { markKey(part, k, true); return reflectDeleteProperty(t, k); },
+        defineProperty: function (t, k, d) { exotic = true; markKey(part, k, false); return reflectDefineProperty(t, k, d); },
       };
     }
     return {
       get: function (t, k, r) {
-        var v = Reflect.get(t, k, r);
+        var v = reflectGet(t, k, r);
         return (v !== null && typeof v === 'object') ? wrapDeep(v, part, top) : v;
       },
       set: function (t, k, v) {
         markPart(part);
-        return Reflect.set(t, k, v !== null && typeof v === 'object' ? unwrap(v) : v);
+        return reflectSet(t, k, v !== null && typeof v === 'object' ? unwrap(v) : v);
       },
-      deleteProperty: function (t, k) { markPart(part); return Reflect.deleteProperty(t, k); },
-      defineProperty: function (t, k, d) { markPart(part); return Reflect.defineProperty(t, k, d); },
+      deleteProperty: function (t, k) { markPart(part); return reflectDeleteProperty(t, k); },
+      defineProperty: function (t, k, d) { exotic = true; markPart(part); return reflectDefineProperty(t, k, d); },
     };
   }
   var partHandlers = [], nestedHandlers = [];
@@ -262,10 +262,10 @@
     set: function (t, k, v) {
       var sv = stored(USER_PARTS, k, v);
       if (!holds(t, k, sv)) touchUser(t, k);
-      return Reflect.set(t, k, sv);
+      return reflectSet(t, k, sv);
     },
-    deleteProperty: function (t, k) { touchUser(t, k); return Reflect.deleteProperty(t, k); },
-    defineProperty: function (t, k, d) { touchUser(t, k); return Reflect.defineProperty(t, k, d); },
+    deleteProperty: function (t, k) { touchUser(t, k); return reflectDeleteProperty(t, k); },
+    defineProperty: function (t, k, d) { exotic = true; touchUser(t, k); return reflectDefineProperty(t, k, d); },
   };
   function touchUser(t, k) {
     var part = USER_PARTS[k];
@@ -279,9 +279,9 @@
     set: function (t, k, v) {
       var part = CTX_PARTS[k], sv = stored(CTX_PARTS, k, v);
       if (part !== undefined && !holds(t, k, sv)) markPart(part);
-      return Reflect.set(t, k, sv);
+      return reflectSet(t, k, sv);
     },
-    deleteProperty: function (t, k) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return Reflect.deleteProperty(t, k); },
+    deleteProperty: function (t, k) { var part = CTX_PARTS[k]; if (part !== undefined) markPart(part); return reflectDeleteProperty(t, k); },
   };
 
   var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

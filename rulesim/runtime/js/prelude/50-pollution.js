@@ -1,7 +1,7 @@
   // ---------------------------------------------------------------- built-in prototypes: pollution check and restore
   var intrinsicProtos = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype,
     Boolean.prototype, Error.prototype, Promise.prototype, RegExp.prototype, RealDate.prototype, Map.prototype, Set.prototype,
-    Object, Array, JSON, Math, Promise];
+    Object, Array, JSON, Math, Promise, Reflect];
   // The check calls only functions taken before any rule ran (00-core.js): a rule may replace
   // Object.getOwnPropertyDescriptor, Array.prototype.push, ... and the check must not call them.
   function isIntrinsic(o) {
@@ -143,5 +143,5 @@
   }
   var PROTO_NAMES = ['Object.prototype', 'Array.prototype', 'Function.prototype', 'String.prototype', 'Number.prototype',
     'Boolean.prototype', 'Error.prototype', 'Promise.prototype', 'RegExp.prototype', 'Date.prototype', 'Map.prototype', 'Set.prototype',
-    'Object', 'Array', 'JSON', 'Math', 'Promise'];
+    'Object', 'Array', 'JSON', 'Math', 'Promise', 'Reflect'];
   function protoName(i) { return PROTO_NAMES[i]; }
