@@ -104,6 +104,27 @@ def test_one_worker_and_two_workers_give_equal_frames(sim: rs.Simulation, pop: r
                                       comparable(getattr(sim, table)))
 
 
+def test_what_a_rule_leaves_on_the_global_object_or_a_builtin_never_crosses_a_chunk() -> None:
+    # A global made in sloppy code and a replaced built-in live as long as `global` does (a
+    # chunk, or Limits.global_reset), as in Auth0's container: never into the next chunk, so
+    # the frames are the same whatever the workers, and on a rerun by the workers kept.
+    src = """function (user, context, callback) {
+      hits = (typeof hits === 'number' ? hits : 0) + 1;
+      if (hits === 1) Number.isInteger = function () { return true; };
+      context.idToken['https://x/hits'] = [hits, Number.isInteger(0.5)];
+      callback(null, user, context);
+    }"""
+    rules = rs.RuleSet([rs.Rule.from_source("count", src, order=1)])
+    pop = rs.population(600, seed=3)
+    runs = [rs.simulate(rules, pop, workers=w, chunk_size=150, progress=False)
+            for w in (1, 2, 1)]
+    hits = [[json.loads(t)["https://x/hits"] for t in r.logins["id_token"]] for r in runs]
+    assert hits[0] == hits[1] == hits[2]
+    starts = [a for a, _ in pop.chunk_bounds(150)]
+    assert [i for i, (n, _) in enumerate(hits[0]) if n == 1] == starts
+    assert all(replaced for _, replaced in hits[0])   # within a chunk it stays (as in Node)
+
+
 @pytest.mark.slow
 def test_a_crash_injected_into_a_worker_loses_no_login(pop: rs.Population) -> None:
     crashed = rs.simulate(RULES, pop, workers=2, chunk_size=400, progress=False, _crash_at=777)

@@ -44,7 +44,10 @@ class Limits:
         When ``global`` is emptied: ``"never"`` (it persists for the engine's life, like a warm
         Auth0 container), ``"login"`` (before every login) or an integer N (every N logins,
         counted on the population's login index so results do not depend on how logins are
-        spread over workers).
+        spread over workers). It is emptied at every chunk too. With it go the globals rules
+        made (a variable assigned undeclared in sloppy code) and every change to a built-in
+        that the check after each login does not undo (``Number.isInteger``, ``Date.now``, an
+        iterator's ``next``, ``parseInt``): as in a recycled container.
     error_mapping
         The ``error`` a failed (non-``UnauthorizedError``) login returns to the application.
         Current Auth0 documentation says ``access_denied``; older documents disagree.

@@ -172,6 +172,34 @@ def test_a_rule_replacing_reflect_set_neither_drops_nor_sees_the_writes_of_later
     assert [c["path"] for c in good.changes_of("rule2")] == ['["https://t/v"]']
 
 
+UNCHECKED_CHANGES = {
+    # Changes the check after each login does not look for: they last as long as `global`.
+    "Number.isInteger = function () { return true; }": "Number.isInteger(0.5)",
+    "String.fromCharCode = function () { return 'x'; }": "String.fromCharCode(65) === 'x'",
+    "Date.now = function () { return 5; }": "Date.now() === 5",
+    "parseInt = function () { return 42; }": "parseInt('1') === 42",
+    "Symbol.prototype.pwned = 1": "'pwned' in Object(Symbol())",
+    "TypeError.prototype.pwned = 1": "'pwned' in new TypeError()",
+    "Object.getPrototypeOf([][Symbol.iterator]()).next = function () { return {done: true}; }":
+        "[...[1, 2]].length === 0",
+    "hits = 1": "typeof hits === 'number'",
+    "globalThis.Map = null": "Map === null",
+}
+
+
+@pytest.mark.parametrize("change", list(UNCHECKED_CHANGES))
+def test_any_other_change_to_a_builtin_or_a_global_ends_when_global_is_reset(
+        change: str) -> None:
+    evil = f"function (u, c, cb) {{ if (u.email === 'm@e.com') {{ {change}; }} cb(null, u, c); }}"
+    check = claim_rule(UNCHECKED_CHANGES[change])
+    kept = Harness([evil, check])   # `global` never reset: the change stays, as in Node
+    kept.login({"email": "m@e.com"})
+    assert kept.login().id_token["https://t/v"] is True
+    reset = Harness([evil, check], limits=Limits(global_reset="login"))
+    assert reset.login({"email": "m@e.com"}).id_token["https://t/v"] is True
+    assert reset.login().id_token["https://t/v"] is False
+
+
 def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:
     evil = ("function (u, c, cb) { if (u.email === 'm@e.com') "
             "Array.prototype.includes = function () { return true; }; cb(null, u, c); }")

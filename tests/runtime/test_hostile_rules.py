@@ -117,8 +117,10 @@ def test_hostile_code_after_a_service_answer_ends_its_login_alone(
 
 # QuickJS throws null instead of its "out of memory" error when even that error finds no room,
 # which depends on the allocation that failed: the prelude cannot tell it from `throw null`.
-_NULL_OOM = pytest.mark.xfail(strict=True, reason="the engine threw null for out of memory: "
-                                                  "the login is a rule_exception")
+# Which allocation fails moves with everything else the engine holds (the built-ins' snapshot
+# of 50-pollution.js moved it for io-memory), so either result may come: not strict.
+_NULL_OOM = pytest.mark.xfail(strict=False, reason="the engine may throw null for out of "
+                                                   "memory: the login is then a rule_exception")
 
 
 @pytest.mark.slow

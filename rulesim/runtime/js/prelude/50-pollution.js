@@ -4,7 +4,13 @@
     Object, Array, JSON, Math, Promise, Reflect];
   // The check calls only functions taken before any rule ran (00-core.js): a rule may replace
   // Object.getOwnPropertyDescriptor, Array.prototype.push, ... and the check must not call them.
+  // Every built-in object (the world, snapshotIntrinsics): intrinsicProtos first, then the
+  // engine's other global objects and functions, their prototypes and the intrinsics no global
+  // names (the iterators' prototypes, generators', %TypedArray%). See restoreWorld.
+  var world = [], worldNames = [], worldSet = null;
+  var setHas = Set.prototype.has;
   function isIntrinsic(o) {
+    if (worldSet !== null) return reflectApply(setHas, worldSet, [o]);
     for (var i = 0; i < intrinsicProtos.length; i++) if (intrinsicProtos[i] === o) return true;
     return false;
   }
@@ -41,15 +47,57 @@
     } }, '__proto__').set;
     realDefineProperty(Object.prototype, '__proto__', { get: d.get, set: guardedSet, enumerable: false, configurable: true });
   })();
-  // Per intrinsic: its own keys, their descriptors, its prototype and extensibility.
-  var intrinsicKeys = [];
-  function snapshotIntrinsics() {
-    intrinsicKeys = [];
-    for (var i = 0; i < intrinsicProtos.length; i++) {
-      var o = intrinsicProtos[i], keys = reflectOwnKeys(o), descs = [];
-      for (var j = 0; j < keys.length; j++) descs[j] = getOwnDescriptor(o, keys[j]);
-      intrinsicKeys[i] = { keys: keys, descs: descs, proto: realGetPrototypeOf(o), extensible: realIsExtensible(o) };
+  function collectWorld() {
+    world = [];
+    worldNames = [];
+    worldSet = new SetCtor();
+    function add(o, name) {
+      // (The global object is restoreWorld's own: the keys rules give it are theirs to keep.)
+      if (o === null || (typeof o !== 'object' && typeof o !== 'function') || o === G || worldSet.has(o)) return;
+      worldSet.add(o);
+      world.push(o);
+      worldNames.push(name);
     }
+    for (var i = 0; i < intrinsicProtos.length; i++) add(intrinsicProtos[i], PROTO_NAMES[i]);
+    for (i = 0; i < ENGINE_GLOBALS.length; i++) {
+      var k = ENGINE_GLOBALS[i], d = getOwnDescriptor(G, k);
+      if (typeof k !== 'string' || !d || !('value' in d)) continue;
+      add(d.value, k);
+      var pd = typeof d.value === 'function' ? getOwnDescriptor(d.value, 'prototype') : undefined;
+      if (pd && 'value' in pd) add(pd.value, k + '.prototype');
+    }
+    var arrayIterator = realGetPrototypeOf([][Symbol.iterator]());
+    var generator = realGetPrototypeOf(function* () {}), asyncGenerator = realGetPrototypeOf(async function* () {});
+    add(arrayIterator, '%ArrayIteratorPrototype%');
+    add(realGetPrototypeOf(arrayIterator), '%IteratorPrototype%');
+    add(realGetPrototypeOf(''[Symbol.iterator]()), '%StringIteratorPrototype%');
+    add(realGetPrototypeOf(new Map().entries()), '%MapIteratorPrototype%');
+    add(realGetPrototypeOf(new Set().values()), '%SetIteratorPrototype%');
+    add(realGetPrototypeOf(/a/[Symbol.matchAll]('a')), '%RegExpStringIteratorPrototype%');
+    add(generator, '%GeneratorFunction.prototype%');
+    add(generator.prototype, '%GeneratorPrototype%');
+    add(realGetPrototypeOf(async function () {}), '%AsyncFunction.prototype%');
+    add(asyncGenerator, '%AsyncGeneratorFunction.prototype%');
+    add(asyncGenerator.prototype, '%AsyncGeneratorPrototype%');
+    add(realGetPrototypeOf(asyncGenerator.prototype), '%AsyncIteratorPrototype%');
+    add(realGetPrototypeOf(Int8Array), '%TypedArray%');
+    add(realGetPrototypeOf(Int8Array.prototype), '%TypedArray%.prototype');
+  }
+  // Per built-in: its own keys, their descriptors, its prototype and extensibility; and the
+  // global object's own keys and their descriptors.
+  var intrinsicKeys = [], globalKeys = [], globalDescs = [];
+  function snapshotObject(o) {
+    var keys = reflectOwnKeys(o), descs = [];
+    for (var j = 0; j < keys.length; j++) descs[j] = getOwnDescriptor(o, keys[j]);
+    return { keys: keys, descs: descs, proto: realGetPrototypeOf(o), extensible: realIsExtensible(o) };
+  }
+  function snapshotIntrinsics() {
+    collectWorld();
+    intrinsicKeys = [];
+    for (var i = 0; i < world.length; i++) intrinsicKeys[i] = snapshotObject(world[i]);
+    var g = snapshotObject(G);
+    globalKeys = g.keys;
+    globalDescs = g.descs;
     intrinsicsTouched = false;   // the sandbox's own set-up is the state to keep
   }
   // The fast test run after every login: an enumerable key on any intrinsic (built-in
@@ -110,38 +158,67 @@
   var intrinsicsBroken = false;
   function pollutionCheck() {
     // The exhaustive comparison (and restore) runs only when the fast test saw something or
-    // a guarded function was aimed at an intrinsic. It calls no method a rule could replace.
+    // a guarded function was aimed at a built-in. It calls no method a rule could replace.
     var found = [];
     if (intrinsicsBroken) rebuildAfter = true;   // (until the host has rebuilt the engine)
     if (!intrinsicsTouched && !looksPolluted()) return found;
     intrinsicsTouched = false;
-    for (var i = 0; i < intrinsicProtos.length; i++) {
-      var o = intrinsicProtos[i], snap = intrinsicKeys[i];
-      var keys = reflectOwnKeys(o);
-      for (var a = 0; a < keys.length; a++) {
-        if (indexIn(snap.keys, keys[a]) >= 0) continue;
-        found[found.length] = protoName(i) + '.' + stringOf(keys[a]);
+    restoreBuiltins(found);
+    if (intrinsicsBroken) rebuildAfter = true;   // the engine is rebuilt after this login
+    return found;
+  }
+  // Compare every built-in with its snapshot and restore it; the changes found are named in
+  // `found` (when given).
+  function restoreBuiltins(found) {
+    for (var i = 0; i < world.length; i++) {
+      var o = world[i], snap = intrinsicKeys[i];
+      var keys = reflectOwnKeys(o), known = snap.keys, same = keys.length === known.length;
+      for (var a = 0; same && a < keys.length; a++) same = keys[a] === known[a];   // (the usual case)
+      for (a = 0; !same && a < keys.length; a++) {
+        if (indexIn(known, keys[a]) >= 0) continue;
+        if (found) found[found.length] = worldNames[i] + '.' + stringOf(keys[a]);
         try { if (!delete o[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
       }
       for (var b = 0; b < snap.keys.length; b++) {
         var cur = getOwnDescriptor(o, snap.keys[b]), was = snap.descs[b];
         if (cur && sameDescriptor(cur, was)) continue;
-        found[found.length] = protoName(i) + '.' + stringOf(snap.keys[b]);
+        if (found) found[found.length] = worldNames[i] + '.' + stringOf(snap.keys[b]);
         try { realDefineProperty(o, snap.keys[b], was); } catch (e) { intrinsicsBroken = true; }
       }
       if (realGetPrototypeOf(o) !== snap.proto) {
-        found[found.length] = protoName(i) + '.__proto__';
+        if (found) found[found.length] = worldNames[i] + '.__proto__';
         try { realSetPrototypeOf(o, snap.proto); } catch (e) { intrinsicsBroken = true; }
       }
       if (realIsExtensible(o) !== snap.extensible) {
-        found[found.length] = protoName(i) + ' (made non-extensible)';
+        if (found) found[found.length] = worldNames[i] + ' (made non-extensible)';
         intrinsicsBroken = true;
       }
     }
-    if (intrinsicsBroken) rebuildAfter = true;   // the engine is rebuilt after this login
-    return found;
+  }
+  // restoreWorld(): a chunk starts (or the reset policy of Limits empties `global`). The check
+  // after each login covers the built-ins rules change most; any other change to a built-in
+  // (Number.isInteger, Date.now, Symbol.prototype, a TypeError's prototype, the iterators'
+  // prototypes) and every global a rule made (`hits = 1` in sloppy code) or replaced
+  // (`parseInt = ...`) lives on until here, as in Auth0's container, and goes here, as when
+  // Auth0 recycles it: a chunk never depends on the chunks its worker ran before, so results
+  // do not change with the number of workers or between runs on the workers a session keeps.
+  // (The objects of rulesim's Node globals, `console`, `process`, `Buffer`, keep what a rule
+  // did to them; their bindings on the global object are restored.)
+  function restoreWorld() {
+    restoreBuiltins(null);
+    var keys = reflectOwnKeys(G);
+    for (var a = 0; a < keys.length; a++) {
+      if (indexIn(globalKeys, keys[a]) >= 0) continue;
+      try { if (!delete G[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
+    }
+    for (var b = 0; b < globalKeys.length; b++) {
+      if (globalKeys[b] === 'global') continue;   // resetGlobal gives it a new object
+      var cur = getOwnDescriptor(G, globalKeys[b]), was = globalDescs[b];
+      if (cur && sameDescriptor(cur, was)) continue;
+      try { realDefineProperty(G, globalKeys[b], was); } catch (e) { intrinsicsBroken = true; }
+    }
+    intrinsicsTouched = false;
   }
   var PROTO_NAMES = ['Object.prototype', 'Array.prototype', 'Function.prototype', 'String.prototype', 'Number.prototype',
     'Boolean.prototype', 'Error.prototype', 'Promise.prototype', 'RegExp.prototype', 'Date.prototype', 'Map.prototype', 'Set.prototype',
     'Object', 'Array', 'JSON', 'Math', 'Promise', 'Reflect'];
-  function protoName(i) { return PROTO_NAMES[i]; }

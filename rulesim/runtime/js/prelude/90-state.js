@@ -56,7 +56,6 @@
     return out;
   }
   var NOT_EXACT = {};
-  var SetCtor = Set;
   // Whether object v itself (not what it holds) is plain data: extensible, a plain object or
   // array, only enumerable writable data properties with string keys. Objects begin() parsed
   // skip the descriptor reads unless a defineProperty-family call ran during this login.

@@ -42,7 +42,7 @@
     fail(i, code, { name: 'Error', message: message, loc: [-1, 0] });
     S.runs[i].done = true;
   }
-  function resetGlobal() { G.global = {}; resetActionScopes(); }   // Actions' module scopes too
+  function resetGlobal() { restoreWorld(); G.global = {}; resetActionScopes(); }   // Actions' module scopes too
   // takeCoverage(): the hit counters of instrumented rules ({rule: [count, ...]}), zeroed in
   // place (each instrumented rule keeps a reference to its own array).
   function takeCoverage() {
