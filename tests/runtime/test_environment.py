@@ -184,6 +184,8 @@ UNCHECKED_CHANGES = {
         "[...[1, 2]].length === 0",
     "hits = 1": "typeof hits === 'number'",
     "globalThis.Map = null": "Map === null",
+    "process.env.RULESIM_X = 'y'": "process.env.RULESIM_X === 'y'",
+    "console.pwned = 1": "'pwned' in console",
 }
 
 
@@ -232,6 +234,7 @@ def test_a_hidden_change_to_a_builtin_fails_the_login_and_does_not_reach_the_nex
     h = Harness([evil, claim_rule(HIDDEN_CHANGES[change])])
     bad = h.login({"email": "m@e.com"})
     assert (bad.outcome, bad.code) == ("error", "prototype_pollution"), bad.login["error_message"]
+    assert "NaN" not in bad.login["error_message"]   # (never === itself, never a change)
     assert h.login().id_token["https://t/v"] is False
 
 

@@ -3,9 +3,6 @@
   // is appended to an outbox that the Python driver reads, answers and delivers back.
   'use strict';
   var G = globalThis;
-  // The engine's own globals, before anything here adds one (50-pollution.js restores the
-  // built-in objects they hold between chunks).
-  var ENGINE_GLOBALS = Reflect.ownKeys(G);
   // QuickJS's own `__date_clock()` reads the real clock: rules live on the virtual one.
   delete G.__date_clock;
   var OPTIONS = JSON.parse(OPTIONS_JSON);

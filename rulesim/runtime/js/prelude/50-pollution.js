@@ -5,8 +5,8 @@
   // The check calls only functions taken before any rule ran (00-core.js): a rule may replace
   // Object.getOwnPropertyDescriptor, Array.prototype.push, ... and the check must not call them.
   // Every built-in object (the world, snapshotIntrinsics): intrinsicProtos first, then the
-  // engine's other global objects and functions, their prototypes and the intrinsics no global
-  // names (the iterators' prototypes, generators', %TypedArray%). See restoreWorld.
+  // other global objects and functions, their prototypes, process.env and the intrinsics no
+  // global names (the iterators' prototypes, generators', %TypedArray%). See restoreWorld.
   var world = [], worldNames = [], worldSet = null;
   var setHas = Set.prototype.has;
   function isIntrinsic(o) {
@@ -59,9 +59,12 @@
       worldNames.push(name);
     }
     for (var i = 0; i < intrinsicProtos.length; i++) add(intrinsicProtos[i], PROTO_NAMES[i]);
-    for (i = 0; i < ENGINE_GLOBALS.length; i++) {
-      var k = ENGINE_GLOBALS[i], d = getOwnDescriptor(G, k);
-      if (typeof k !== 'string' || !d || !('value' in d)) continue;
+    // Every global object and function as set-up left it: the engine's and rulesim's (console,
+    // process, Buffer, require, URL, ...), but not `global`, whose keys are the rules'.
+    var globals = reflectOwnKeys(G);
+    for (i = 0; i < globals.length; i++) {
+      var k = globals[i], d = getOwnDescriptor(G, k);
+      if (typeof k !== 'string' || k === 'global' || !d || !('value' in d)) continue;
       add(d.value, k);
       var pd = typeof d.value === 'function' ? getOwnDescriptor(d.value, 'prototype') : undefined;
       if (pd && 'value' in pd) add(pd.value, k + '.prototype');
@@ -82,6 +85,8 @@
     add(realGetPrototypeOf(asyncGenerator.prototype), '%AsyncIteratorPrototype%');
     add(realGetPrototypeOf(Int8Array), '%TypedArray%');
     add(realGetPrototypeOf(Int8Array.prototype), '%TypedArray%.prototype');
+    var env = G.process && typeof G.process === 'object' ? getOwnDescriptor(G.process, 'env') : undefined;
+    if (env && 'value' in env) add(env.value, 'process.env');
   }
   // Per built-in: its own keys, their descriptors, its prototype and extensibility; and the
   // global object's own keys and their descriptors.
@@ -146,7 +151,8 @@
   }
   // Whether the descriptor of a built-in property is still the one snapshotted.
   function sameDescriptor(cur, was) {
-    return cur.value === was.value && cur.get === was.get && cur.set === was.set && cur.writable === was.writable &&
+    // (NaN, Number.NaN: the same value, never ===.)
+    return (cur.value === was.value || (cur.value !== cur.value && was.value !== was.value)) && cur.get === was.get && cur.set === was.set && cur.writable === was.writable &&
       cur.enumerable === was.enumerable && cur.configurable === was.configurable;
   }
   function indexIn(list, k) {
@@ -202,12 +208,11 @@
   // (`parseInt = ...`) lives on until here, as in Auth0's container, and goes here, as when
   // Auth0 recycles it: a chunk never depends on the chunks its worker ran before, so results
   // do not change with the number of workers or between runs on the workers a session keeps.
-  // (The objects of rulesim's Node globals, `console`, `process`, `Buffer`, keep what a rule
-  // did to them; their bindings on the global object are restored.)
   function restoreWorld() {
     restoreBuiltins(null);
-    var keys = reflectOwnKeys(G);
-    for (var a = 0; a < keys.length; a++) {
+    var keys = reflectOwnKeys(G), same = keys.length === globalKeys.length;
+    for (var a = 0; same && a < keys.length; a++) same = keys[a] === globalKeys[a];
+    for (a = 0; !same && a < keys.length; a++) {
       if (indexIn(globalKeys, keys[a]) >= 0) continue;
       try { if (!delete G[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
     }
