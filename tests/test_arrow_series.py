@@ -20,15 +20,20 @@ def _pandas_categorical(values: list[Any], cats: list[str]) -> pd.Categorical:
     return seen.set_categories([*cats, *extra])
 
 
+def _assert_matches_pandas(values: list[Any], cats: list[str]) -> None:
+    got = categorical(values, cats)
+    want = _pandas_categorical(values, cats)
+    assert list(got.categories) == list(want.categories)
+    assert got.codes.dtype == want.codes.dtype
+    assert got.codes.tolist() == want.codes.tolist()
+    assert pd.Series(got).equals(pd.Series(want))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(cells, max_size=40), st.lists(words, unique=True, max_size=4))
 def test_a_categorical_matches_pandas_with_the_contract_categories_first(
         values: list[Any], cats: list[str]) -> None:
-    got = categorical(values, cats)
-    want = _pandas_categorical(values, cats)
-    assert list(got.categories) == list(want.categories)
-    assert got.codes.tolist() == want.codes.tolist()
-    assert pd.Series(got).equals(pd.Series(want))
+    _assert_matches_pandas(values, cats)
 
 
 @settings(max_examples=100, deadline=None)
@@ -36,11 +41,7 @@ def test_a_categorical_matches_pandas_with_the_contract_categories_first(
 def test_a_column_of_one_value_matches_pandas_too(value: Any, n: int, cats: list[str]) -> None:
     # One value throughout (a phase, a kind, no error code) takes a path of its own.
     values = [value] * n
-    got = categorical(values, cats)
-    want = _pandas_categorical(values, cats)
-    assert list(got.categories) == list(want.categories)
-    assert got.codes.dtype == want.codes.dtype
-    assert pd.Series(got).equals(pd.Series(want))
+    _assert_matches_pandas(values, cats)
 
 
 @settings(max_examples=100, deadline=None)
@@ -48,11 +49,7 @@ def test_a_column_of_one_value_matches_pandas_too(value: Any, n: int, cats: list
 def test_a_column_repeating_its_categories_matches_pandas_too(cats: list[str], n: int) -> None:
     # The categories over and over (rule_runs' rule column) take a path of their own.
     values: list[Any] = cats * n
-    got = categorical(values, cats)
-    want = _pandas_categorical(values, cats)
-    assert list(got.categories) == list(want.categories)
-    assert got.codes.dtype == want.codes.dtype
-    assert pd.Series(got).equals(pd.Series(want))
+    _assert_matches_pandas(values, cats)
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.sandbox import SandboxOptions
-from tests.runtime.pipeline_helpers import Harness, run_once
+from tests.runtime.pipeline_helpers import Harness, Result, run_once
 
 T0 = 1_700_000_000_000
 
@@ -140,33 +141,33 @@ def test_prototype_pollution_fails_the_login_and_does_not_leak_into_the_next() -
     assert good.id_token["https://t/v"] is False
 
 
+def polluted_then_next(change: str, probe: str, **kwargs: Any) -> tuple[Result, Result]:
+    """Two logins: rule 1 makes ``change`` in the first (m@e.com) only, rule 2 claims ``probe``
+    as ``https://t/v`` in both."""
+    evil = f"function (u, c, cb) {{ if (u.email === 'm@e.com') {{ {change}; }} cb(null, u, c); }}"
+    h = Harness([evil, claim_rule(probe)], **kwargs)
+    return h.login({"email": "m@e.com"}), h.login()
+
+
 @pytest.mark.parametrize("target", ["Object.prototype", "Function.prototype", "Map.prototype",
                                     "Math", "JSON", "Promise", "Reflect"])
 def test_an_enumerable_key_on_any_intrinsic_fails_the_login_and_is_removed(target: str) -> None:
     # Each intrinsic has its own line in the generated check (the last, Promise, included), or
     # is on the prototype chain of one that has (Object.prototype, Function.prototype).
-    evil = (f"function (u, c, cb) {{ if (u.email === 'm@e.com') {target}.pwned = 1; "
-            "cb(null, u, c); }")
-    check = claim_rule(f"'pwned' in {target}")
-    h = Harness([evil, check])
-    bad = h.login({"email": "m@e.com"})
+    bad, good = polluted_then_next(f"{target}.pwned = 1", f"'pwned' in {target}")
     assert (bad.outcome, bad.code) == ("error", "prototype_pollution")
     assert f"{target}.pwned" in bad.login["error_message"]
-    assert h.login().id_token["https://t/v"] is False
+    assert good.id_token["https://t/v"] is False
 
 
 def test_a_rule_replacing_reflect_set_neither_drops_nor_sees_the_writes_of_later_logins() -> None:
     # The tracking proxies' traps once called the global Reflect.set: a rule that replaced it
     # received the raw token objects and could drop every later login's claim writes unseen.
-    evil = ("function (u, c, cb) { if (u.email === 'm@e.com') Reflect.set = function (t) { "
-            "global.raw = t; return true; }; cb(null, u, c); }")
-    check = claim_rule("'written'")
-    h = Harness([evil, check])
-    bad = h.login({"email": "m@e.com"})
+    bad, good = polluted_then_next(
+        "Reflect.set = function (t) { global.raw = t; return true; }", "'written'")
     assert (bad.outcome, bad.code) == ("error", "prototype_pollution")
     assert "Reflect.set" in bad.login["error_message"]
     assert bad.id_token["https://t/v"] == "written"
-    good = h.login()
     assert good.outcome == "allowed"
     assert good.id_token["https://t/v"] == "written"
     assert [c["path"] for c in good.changes_of("rule2")] == ['["https://t/v"]']
@@ -192,14 +193,13 @@ UNCHECKED_CHANGES = {
 @pytest.mark.parametrize("change", list(UNCHECKED_CHANGES))
 def test_any_other_change_to_a_builtin_or_a_global_ends_when_global_is_reset(
         change: str) -> None:
-    evil = f"function (u, c, cb) {{ if (u.email === 'm@e.com') {{ {change}; }} cb(null, u, c); }}"
-    check = claim_rule(UNCHECKED_CHANGES[change])
-    kept = Harness([evil, check])   # `global` never reset: the change stays, as in Node
-    kept.login({"email": "m@e.com"})
-    assert kept.login().id_token["https://t/v"] is True
-    reset = Harness([evil, check], limits=Limits(global_reset="login"))
-    assert reset.login({"email": "m@e.com"}).id_token["https://t/v"] is True
-    assert reset.login().id_token["https://t/v"] is False
+    # `global` never reset: the change stays, as in Node.
+    _, kept = polluted_then_next(change, UNCHECKED_CHANGES[change])
+    assert kept.id_token["https://t/v"] is True
+    bad, reset = polluted_then_next(change, UNCHECKED_CHANGES[change],
+                                    limits=Limits(global_reset="login"))
+    assert bad.id_token["https://t/v"] is True
+    assert reset.id_token["https://t/v"] is False
 
 
 def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:
@@ -230,12 +230,10 @@ HIDDEN_CHANGES = {
 @pytest.mark.parametrize("change", list(HIDDEN_CHANGES))
 def test_a_hidden_change_to_a_builtin_fails_the_login_and_does_not_reach_the_next(
         change: str) -> None:
-    evil = f"function (u, c, cb) {{ if (u.email === 'm@e.com') {change}; cb(null, u, c); }}"
-    h = Harness([evil, claim_rule(HIDDEN_CHANGES[change])])
-    bad = h.login({"email": "m@e.com"})
+    bad, good = polluted_then_next(change, HIDDEN_CHANGES[change])
     assert (bad.outcome, bad.code) == ("error", "prototype_pollution"), bad.login["error_message"]
     assert "NaN" not in bad.login["error_message"]   # (never === itself, never a change)
-    assert h.login().id_token["https://t/v"] is False
+    assert good.id_token["https://t/v"] is False
 
 
 def test_the_guarded_object_functions_look_like_nodes_and_leave_a_rules_own_objects_alone() -> None:
