@@ -19,6 +19,11 @@ boundary:
   objects, ``undefined``, accessors, frozen objects, ``-0``); shared references are kept;
 * a rule polluted the built-in prototypes.
 
+A global a rule makes in sloppy code (``hits = 1``, no declaration) lives on the global object
+itself, which nothing carries from one sandbox to the other: once either side has one, the
+candidate's chunk is run again in full (when a chunk is run login by login after a crash, it
+cannot be, and such a global is not followed).
+
 ``global`` is the state rules share across logins. Shared rules may use it (a feed cached on
 ``global`` is the common case) when no rule after the shared ones does, on either side: then
 only the shared rules change ``global``, and the candidate's copy is brought in step with the
@@ -74,6 +79,7 @@ class PairedPipeline:
                    global_prefix and safe_prefix is None),
         }
         self.prefix, self.global_prefix = self._modes[False]
+        self._by_login = False
         # The baseline's sandbox notes which objects each login parsed (fast exact exports).
         baseline.sandbox.set_paired()
         self.shared = 0
@@ -86,6 +92,7 @@ class PairedPipeline:
     def login_by_login(self, on: bool) -> None:
         """Switch to the mode of runs that cannot redo a chunk (crash recovery) and back."""
         self.prefix, self.global_prefix = self._modes[on]
+        self._by_login = on
 
     def reset(self) -> None:
         """Empty ``global`` and the user stores of both sides (a new chunk starts)."""
@@ -97,6 +104,15 @@ class PairedPipeline:
     def run(self, payload: str, index: int, sinks: PairColumns, *, login_id: str,
             user_id: str | None = None) -> None:
         """Run one login on both sides, appending to ``sinks.a`` and ``sinks.b``."""
+        self._run(payload, index, sinks, login_id=login_id, user_id=user_id)
+        if not self.stuck and not self._by_login and self.prefix and (
+                self.a.sandbox.globals_moved() or self.b.sandbox.globals_moved()):
+            # A global made in sloppy code lives on the global object, which no export of
+            # `global` carries: the candidate's chunk is run again in full.
+            self.stuck = True
+
+    def _run(self, payload: str, index: int, sinks: PairColumns, *, login_id: str,
+             user_id: str | None = None) -> None:
         a, b, k = self.a, self.b, self.prefix
         seed = login_seed(a.seed, index)
         if self.stuck:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -228,6 +229,23 @@ def test_a_global_that_cannot_be_copied_makes_the_candidate_rerun_its_chunk_in_f
     _, shared = full_and_paired(base, cand, pop, k, seed=12, workers=1, chunk_size=60,
                                 global_prefix=True, safe_prefix=safe)
     assert shared < len(pop)
+
+
+def test_a_global_a_shared_rule_makes_in_sloppy_code_makes_the_candidate_rerun_in_full() -> None:
+    # `hits` lives on the global object, not on `global`: the candidate never ran the shared
+    # rule in the logins it shared, so it must run its chunk again to count them.
+    count = rule("count", "hits = (typeof hits === 'number' ? hits : 0) + 1;\n" + PASS_BODY, 1)
+    base = rs.RuleSet([count, rule("claim", "context.idToken['https://example.com/h'] = hits;\n"
+                                   + PASS_BODY, 2)])
+    cand = base.replace("claim", "function (u, c, cb) { c.idToken['https://example.com/h'] = "
+                                 "hits * 10; cb(null, u, c); }")
+    k, safe, global_prefix = _prefix_plan(base, cand)
+    assert k == 1
+    pop = rs.population(120, seed=12)
+    (_, b), shared = full_and_paired(base, cand, pop, k, seed=12, workers=1, chunk_size=60,
+                                     global_prefix=global_prefix, safe_prefix=safe)
+    assert json.loads(b.logins["id_token"].iloc[1])["https://example.com/h"] == 20
+    assert shared == 0
 
 
 def test_the_plan_keeps_global_rules_out_when_a_later_rule_uses_global() -> None:

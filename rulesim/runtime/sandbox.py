@@ -45,7 +45,7 @@ _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "finishPending", "takeRecords", "finishBare", "floor",
            "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
-           "exportGlobal", "importGlobal", "setPaired", "markInvalid", "runBatch",
+           "exportGlobal", "importGlobal", "globalsMoved", "setPaired", "markInvalid", "runBatch",
            "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch",
            # post-login Actions (js/prelude/85-actions.js)
            "adoptModule", "beginActions", "actionsState", "resumeActions")
@@ -482,6 +482,11 @@ class Sandbox:
     def import_global(self, state: str) -> None:
         """Replace ``global`` with another sandbox's :meth:`export_global`."""
         self._call("importGlobal", state)
+
+    def globals_moved(self) -> bool:
+        """Whether the global object has other own keys than set-up left it (a global a rule
+        made in sloppy code, or deleted): state that :meth:`export_global` does not carry."""
+        return bool(self._call("globalsMoved"))
 
     def run_jobs(self) -> int:
         """Run pending promise jobs."""

@@ -201,6 +201,9 @@
       }
     }
   }
+  // globalsMoved(): whether the global object has other own keys than set-up left it (a global
+  // a rule made in sloppy code, or one it deleted), which no export of `global` carries.
+  function globalsMoved() { return reflectOwnKeys(G).length !== globalKeys.length; }
   // restoreWorld(): a chunk starts (or the reset policy of Limits empties `global`). The check
   // after each login covers the built-ins rules change most; any other change to a built-in
   // (Number.isInteger, Date.now, Symbol.prototype, a TypeError's prototype, the iterators'
