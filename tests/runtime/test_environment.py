@@ -224,6 +224,10 @@ HIDDEN_CHANGES = {
         "!Object.getOwnPropertyDescriptor(String.prototype, 'trim').writable",
     "Object.freeze(Math)": "Object.isFrozen(Math)",
     "Reflect.preventExtensions(JSON)": "!Object.isExtensible(JSON)",
+    # What a reset of `global` could not undo on the global object.
+    "Object.defineProperty(globalThis, 'pinned', {value: 1})": "typeof pinned !== 'undefined'",
+    "Object.defineProperty(globalThis, 'parseFloat', {configurable: false})":
+        "!Object.getOwnPropertyDescriptor(globalThis, 'parseFloat').configurable",
 }
 
 

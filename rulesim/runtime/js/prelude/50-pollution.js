@@ -10,6 +10,7 @@
   var world = [], worldNames = [], worldSet = null;
   var setHas = Set.prototype.has;
   function isIntrinsic(o) {
+    if (o === G) return true;   // (what cannot be undone there: globalPinned)
     if (worldSet !== null) return reflectApply(setHas, worldSet, [o]);
     for (var i = 0; i < intrinsicProtos.length; i++) if (intrinsicProtos[i] === o) return true;
     return false;
@@ -170,8 +171,27 @@
     if (!intrinsicsTouched && !looksPolluted()) return found;
     intrinsicsTouched = false;
     restoreBuiltins(found);
+    globalPinned(found);
     if (intrinsicsBroken) rebuildAfter = true;   // the engine is rebuilt after this login
     return found;
+  }
+  // The global object's keys are the rules' to add (restoreWorld deletes them between
+  // chunks), but one made non-configurable, or the object made non-extensible, could not be
+  // undone there: such a login is polluting, and the engine is rebuilt after it.
+  function globalPinned(found) {
+    if (!realIsExtensible(G)) {
+      found[found.length] = 'globalThis (made non-extensible)';
+      intrinsicsBroken = true;
+    }
+    var keys = reflectOwnKeys(G);
+    for (var a = 0; a < keys.length; a++) {
+      var d = getOwnDescriptor(G, keys[a]);
+      if (!d || d.configurable !== false) continue;
+      var i = indexIn(globalKeys, keys[a]);
+      if (i >= 0 && globalDescs[i].configurable === false) continue;
+      found[found.length] = 'globalThis.' + stringOf(keys[a]) + ' (made non-configurable)';
+      intrinsicsBroken = true;
+    }
   }
   // Compare every built-in with its snapshot and restore it; the changes found are named in
   // `found` (when given).
