@@ -91,7 +91,7 @@
   }
   // Per built-in: its own keys, their descriptors, its prototype and extensibility; and the
   // global object's own keys and their descriptors.
-  var intrinsicKeys = [], globalKeys = [], globalDescs = [];
+  var intrinsicKeys = [], globalSnap = null;
   function snapshotObject(o) {
     var keys = reflectOwnKeys(o), descs = [];
     for (var j = 0; j < keys.length; j++) descs[j] = getOwnDescriptor(o, keys[j]);
@@ -101,9 +101,7 @@
     collectWorld();
     intrinsicKeys = [];
     for (var i = 0; i < world.length; i++) intrinsicKeys[i] = snapshotObject(world[i]);
-    var g = snapshotObject(G);
-    globalKeys = g.keys;
-    globalDescs = g.descs;
+    globalSnap = snapshotObject(G);
     intrinsicsTouched = false;   // the sandbox's own set-up is the state to keep
   }
   // The fast test run after every login: an enumerable key on any intrinsic (built-in
@@ -187,8 +185,8 @@
     for (var a = 0; a < keys.length; a++) {
       var d = getOwnDescriptor(G, keys[a]);
       if (!d || d.configurable !== false) continue;
-      var i = indexIn(globalKeys, keys[a]);
-      if (i >= 0 && globalDescs[i].configurable === false) continue;
+      var i = indexIn(globalSnap.keys, keys[a]);
+      if (i >= 0 && globalSnap.descs[i].configurable === false) continue;
       found[found.length] = 'globalThis.' + stringOf(keys[a]) + ' (made non-configurable)';
       intrinsicsBroken = true;
     }
@@ -196,34 +194,38 @@
   // Compare every built-in with its snapshot and restore it; the changes found are named in
   // `found` (when given).
   function restoreBuiltins(found) {
-    for (var i = 0; i < world.length; i++) {
-      var o = world[i], snap = intrinsicKeys[i];
-      var keys = reflectOwnKeys(o), known = snap.keys, same = keys.length === known.length;
-      for (var a = 0; same && a < keys.length; a++) same = keys[a] === known[a];   // (the usual case)
-      for (a = 0; !same && a < keys.length; a++) {
-        if (indexIn(known, keys[a]) >= 0) continue;
-        if (found) found[found.length] = worldNames[i] + '.' + stringOf(keys[a]);
-        try { if (!delete o[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
-      }
-      for (var b = 0; b < snap.keys.length; b++) {
-        var cur = getOwnDescriptor(o, snap.keys[b]), was = snap.descs[b];
-        if (cur && sameDescriptor(cur, was)) continue;
-        if (found) found[found.length] = worldNames[i] + '.' + stringOf(snap.keys[b]);
-        try { realDefineProperty(o, snap.keys[b], was); } catch (e) { intrinsicsBroken = true; }
-      }
-      if (realGetPrototypeOf(o) !== snap.proto) {
-        if (found) found[found.length] = worldNames[i] + '.__proto__';
-        try { realSetPrototypeOf(o, snap.proto); } catch (e) { intrinsicsBroken = true; }
-      }
-      if (realIsExtensible(o) !== snap.extensible) {
-        if (found) found[found.length] = worldNames[i] + ' (made non-extensible)';
-        intrinsicsBroken = true;
-      }
+    for (var i = 0; i < world.length; i++) restoreObject(world[i], intrinsicKeys[i], worldNames[i], found, null);
+  }
+  // Restore object o to its snapshot: keys added since are deleted, changed descriptors,
+  // prototype and extensibility put back (what cannot be sets intrinsicsBroken). `keep`: a key
+  // left as it is.
+  function restoreObject(o, snap, name, found, keep) {
+    var keys = reflectOwnKeys(o), known = snap.keys, same = keys.length === known.length;
+    for (var a = 0; same && a < keys.length; a++) same = keys[a] === known[a];   // (the usual case)
+    for (a = 0; !same && a < keys.length; a++) {
+      if (indexIn(known, keys[a]) >= 0) continue;
+      if (found) found[found.length] = name + '.' + stringOf(keys[a]);
+      try { if (!delete o[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
+    }
+    for (var b = 0; b < known.length; b++) {
+      if (known[b] === keep) continue;
+      var cur = getOwnDescriptor(o, known[b]), was = snap.descs[b];
+      if (cur && sameDescriptor(cur, was)) continue;
+      if (found) found[found.length] = name + '.' + stringOf(known[b]);
+      try { realDefineProperty(o, known[b], was); } catch (e) { intrinsicsBroken = true; }
+    }
+    if (realGetPrototypeOf(o) !== snap.proto) {
+      if (found) found[found.length] = name + '.__proto__';
+      try { realSetPrototypeOf(o, snap.proto); } catch (e) { intrinsicsBroken = true; }
+    }
+    if (realIsExtensible(o) !== snap.extensible) {
+      if (found) found[found.length] = name + ' (made non-extensible)';
+      intrinsicsBroken = true;
     }
   }
   // globalsMoved(): whether the global object has other own keys than set-up left it (a global
   // a rule made in sloppy code, or one it deleted), which no export of `global` carries.
-  function globalsMoved() { return reflectOwnKeys(G).length !== globalKeys.length; }
+  function globalsMoved() { return reflectOwnKeys(G).length !== globalSnap.keys.length; }
   // restoreWorld(): a chunk starts (or the reset policy of Limits empties `global`). The check
   // after each login covers the built-ins rules change most; any other change to a built-in
   // (Number.isInteger, Date.now, Symbol.prototype, a TypeError's prototype, the iterators'
@@ -233,18 +235,7 @@
   // do not change with the number of workers or between runs on the workers a session keeps.
   function restoreWorld() {
     restoreBuiltins(null);
-    var keys = reflectOwnKeys(G), same = keys.length === globalKeys.length;
-    for (var a = 0; same && a < keys.length; a++) same = keys[a] === globalKeys[a];
-    for (a = 0; !same && a < keys.length; a++) {
-      if (indexIn(globalKeys, keys[a]) >= 0) continue;
-      try { if (!delete G[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
-    }
-    for (var b = 0; b < globalKeys.length; b++) {
-      if (globalKeys[b] === 'global') continue;   // resetGlobal gives it a new object
-      var cur = getOwnDescriptor(G, globalKeys[b]), was = globalDescs[b];
-      if (cur && sameDescriptor(cur, was)) continue;
-      try { realDefineProperty(G, globalKeys[b], was); } catch (e) { intrinsicsBroken = true; }
-    }
+    restoreObject(G, globalSnap, 'globalThis', null, 'global');   // resetGlobal gives `global` a new object
     intrinsicsTouched = false;
   }
   var PROTO_NAMES = ['Object.prototype', 'Array.prototype', 'Function.prototype', 'String.prototype', 'Number.prototype',

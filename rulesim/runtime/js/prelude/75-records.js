@@ -210,8 +210,9 @@
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
     var nc = changes.length / CHANGE_WIDTH;
     if (nc > 0) {
-      // The rule's position as text in each row's first field, then one join for the login
-      // (join writes a null before/after as ''): far cheaper in QuickJS than a push a field.
+      // The rule's position as text in each row's first field (in place: the login is over,
+      // nothing reads S.changes again), then one join for the login (join writes a null
+      // before/after as ''): far cheaper in QuickJS than a push a field.
       for (c = 0; c < changes.length; c += CHANGE_WIDTH) changes[c] = intText(changes[c] >= 0 ? ACTIVE_POS[changes[c]] : -1);
       B.ch.push(changes.join('\u0002'));
     }
