@@ -406,7 +406,10 @@ def concat_table(table: str, pieces: list[pd.DataFrame],
                  rule_names: Sequence[str]) -> pd.DataFrame:
     """Concatenate pieces of one table (chunks, in order), unifying categorical columns.
 
-    ``pieces`` is emptied as it is consumed.
+    Column by column: a categorical column's codes are translated into its shared category
+    list (:func:`shared_categories`) and concatenated once. The result equals giving every
+    piece the shared categories and calling ``pd.concat`` (pieces whose columns differ take
+    that path). ``pieces`` is emptied as it is consumed.
     """
     import pandas as pd
 
@@ -417,14 +420,72 @@ def concat_table(table: str, pieces: list[pd.DataFrame],
             drop=True)
         return only
     first = pieces[0]
+    if any(list(p.columns) != list(first.columns) for p in pieces):
+        return _concat_unlike(table, pieces, rule_names)
+    columns: dict[str, Any] = {}
+    for name in first.columns:
+        parts = [p[name] for p in pieces]
+        dtype = parts[0].dtype
+        if not isinstance(dtype, pd.CategoricalDtype):
+            columns[name] = pd.concat(parts, ignore_index=True)
+            continue
+        arrays = [part.array for part in parts]
+        seen = [a.categories.tolist() for a in arrays]
+        if name not in _CONTRACT_NAMES[table] and all(s == seen[0] for s in seen):
+            if any(a.dtype != dtype or a.categories.dtype != dtype.categories.dtype
+                   for a in arrays):
+                columns[name] = pd.concat(parts, ignore_index=True)   # as pandas decides
+                continue
+            known = seen[0]
+        else:
+            known = shared_categories(table, name, seen, rule_names)
+        columns[name] = _concat_categorical(arrays, seen, known, bool(dtype.ordered))
+    pieces.clear()
+    out: pd.DataFrame = pd.DataFrame(columns)
+    return out
+
+
+def _concat_categorical(arrays: list[Any], seen: list[list[Any]], known: list[Any],
+                        ordered: bool) -> Any:
+    """Categoricals ``arrays`` (categories ``seen``) as one with categories ``known``.
+
+    Each array's codes are translated into positions in ``known`` (a value whose category is
+    not there becomes missing, as ``set_categories`` does) and concatenated once: neither
+    ``set_categories`` per array nor ``union_categoricals``, which validate every category
+    list again.
+    """
+    import numpy as np
+    import pandas as pd
+
+    position = {c: i for i, c in enumerate(known)}
+    codes = []
+    for array, cats in zip(arrays, seen, strict=True):
+        if cats == known:
+            codes.append(array.codes)
+            continue
+        # The last entry answers code -1 (missing), which stays missing.
+        recode = np.array([position.get(c, -1) for c in cats] + [-1], dtype=np.int64)
+        codes.append(recode[array.codes])
+    return pd.Categorical.from_codes(np.concatenate(codes),
+                                     dtype=pd.CategoricalDtype(known, ordered=ordered),
+                                     validate=False)
+
+
+def _concat_unlike(table: str, pieces: list[pd.DataFrame],
+                   rule_names: Sequence[str]) -> pd.DataFrame:
+    """:func:`concat_table` for pieces whose columns differ (pandas aligns them)."""
+    import pandas as pd
+
+    first = pieces[0]
     for name in first.columns:
         if not isinstance(first[name].dtype, pd.CategoricalDtype):
             continue
-        seen = [list(p[name].cat.categories) for p in pieces]
+        seen = [list(p[name].cat.categories) for p in pieces if name in p.columns]
         if name not in _CONTRACT_NAMES[table] and all(s == seen[0] for s in seen):
             continue
         known = shared_categories(table, name, seen, rule_names)
-        pieces[:] = [p.assign(**{name: p[name].cat.set_categories(known)}) for p in pieces]
+        pieces[:] = [p.assign(**{name: p[name].cat.set_categories(known)})
+                     if name in p.columns else p for p in pieces]
     out: pd.DataFrame = pd.concat(pieces, ignore_index=True)
     pieces.clear()
     return out
