@@ -21,8 +21,12 @@ boundary:
 
 A global a rule makes in sloppy code (``hits = 1``, no declaration) lives on the global object
 itself, which nothing carries from one sandbox to the other: once either side has one, the
-candidate's chunk is run again in full (when a chunk is run login by login after a crash, it
-cannot be, and such a global is not followed).
+candidate's chunk is run again in full. So is it when, at the end of a chunk, either side's
+built-ins or global object differ from set-up in a way the check after each login does not
+flag (``Number.isInteger`` or ``parseInt`` replaced, a key added to ``Number``): such a change
+lives on until the chunk ends, and the later rules of a full candidate run would have seen it.
+(When a chunk is run login by login after a crash, it cannot be run again, and neither kind of
+change is followed.)
 
 ``global`` is the state rules share across logins. Shared rules may use it (a feed cached on
 ``global`` is the common case) when no rule after the shared ones does, on either side: then
@@ -172,6 +176,11 @@ class PairedPipeline:
             if on_progress is not None and k:
                 on_progress(k)
             self.run(payload, start + k, sinks, login_id=login_ids[k], user_id=user_ids[k])
+        if not self.stuck and self.prefix and (self.a.sandbox.world_moved()
+                                               or self.b.sandbox.world_moved()):
+            # A built-in or a global's value changed during the chunk and lived on: the later
+            # rules of a full candidate run saw the change, the logins it shared did not.
+            self.stuck = True
         if self.stuck:
             sinks.b = self.rerun_candidate(payloads, start, login_ids=login_ids,
                                            user_ids=user_ids)

@@ -248,6 +248,39 @@ def test_a_global_a_shared_rule_makes_in_sloppy_code_makes_the_candidate_rerun_i
     assert shared == 0
 
 
+LASTING_CHANGES = {
+    # A shared rule's change the check after each login does not flag: it lives on in the
+    # baseline's sandbox until the chunk ends, and the later rules read it.
+    "Number.isInteger = function () { return true; };": "Number.isInteger(1.5)",
+    "parseInt = function () { return 42; };": "parseInt('1') === 42",
+    "Number.limit = 3;": "Number.limit === 3",
+    "delete Number.isSafeInteger;": "typeof Number.isSafeInteger === 'undefined'",
+}
+
+
+@pytest.mark.parametrize("change", list(LASTING_CHANGES))
+def test_a_builtin_a_shared_rule_changes_for_later_logins_makes_the_candidate_rerun_in_full(
+        change: str) -> None:
+    # The first login of each user makes the change; a full candidate run sees it in its
+    # later logins, so the paired candidate must too.
+    shared = rule("patch", f"if (user.email && user.email.charAt(0) < 'm') {{ {change} }}\n"
+                  + PASS_BODY, 1)
+    probe = LASTING_CHANGES[change]
+    base = rs.RuleSet([shared, rule("claim", f"context.idToken['{NS}v'] = {probe};\n"
+                                    + PASS_BODY, 2)])
+    cand = base.replace("claim", "function (u, c, cb) { c.idToken['" + NS + "v'] = ["
+                        + probe + "]; cb(null, u, c); }")
+    k, safe, global_prefix = _prefix_plan(base, cand)
+    assert k == 1
+    pop = rs.population(80, seed=4)
+    (_, b), shared_logins = full_and_paired(base, cand, pop, k, seed=4, workers=1,
+                                            chunk_size=40, global_prefix=global_prefix,
+                                            safe_prefix=safe)
+    seen = [json.loads(t)[NS + "v"] for t in b.logins["id_token"]]
+    assert [True] in seen and [False] in seen
+    assert shared_logins == 0
+
+
 def test_the_plan_keeps_global_rules_out_when_a_later_rule_uses_global() -> None:
     base = rs.RuleSet([CACHE_FEED, rule("mid", PASS_BODY, 2),
                        rule("reads-global", "var x = global.feed; callback(null, user, context);",

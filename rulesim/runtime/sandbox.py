@@ -45,8 +45,8 @@ _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "finishPending", "takeRecords", "finishBare", "floor",
            "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
-           "exportGlobal", "importGlobal", "globalsMoved", "setPaired", "markInvalid", "runBatch",
-           "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch",
+           "exportGlobal", "importGlobal", "globalsMoved", "worldMoved", "setPaired", "markInvalid",
+           "runBatch", "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch",
            # post-login Actions (js/prelude/85-actions.js)
            "adoptModule", "beginActions", "actionsState", "resumeActions")
 
@@ -487,6 +487,18 @@ class Sandbox:
         """Whether the global object has other own keys than set-up left it (a global a rule
         made in sloppy code, or deleted): state that :meth:`export_global` does not carry."""
         return bool(self._call("globalsMoved"))
+
+    def world_moved(self) -> str:
+        """What changed since set-up in the built-ins or the global object (``global`` aside).
+
+        Returns
+        -------
+        str
+            The changed properties, comma-separated (``'Number.isInteger, globalThis.hits'``),
+            or ``''``. Nothing is restored (:meth:`reset_global` does that); a paired run asks
+            at the end of a chunk whether the candidate could share the baseline's rules.
+        """
+        return str(self._call("worldMoved"))
 
     def run_jobs(self) -> int:
         """Run pending promise jobs."""

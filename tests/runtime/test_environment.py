@@ -202,6 +202,28 @@ def test_any_other_change_to_a_builtin_or_a_global_ends_when_global_is_reset(
     assert reset.id_token["https://t/v"] is False
 
 
+MOVED_NAMES = ["Number.isInteger", "String.fromCharCode", "Date.now", "globalThis.parseInt",
+               "Symbol.prototype.pwned", "TypeError.prototype.pwned",
+               "%ArrayIteratorPrototype%.next", "globalThis.hits", "globalThis.Map",
+               "process.env.RULESIM_X", "console.pwned"]
+
+
+@pytest.mark.parametrize(("change", "name"), list(zip(UNCHECKED_CHANGES, MOVED_NAMES, strict=True)))
+def test_the_sandbox_names_a_change_that_lives_on_until_global_is_reset(change: str,
+                                                                        name: str) -> None:
+    # What a paired run asks at the end of a chunk (rulesim.paired): nothing moved after
+    # set-up and clean logins, the change named after the login that made it, none after reset.
+    h = Harness([f"function (u, c, cb) {{ if (u.email === 'm@e.com') {{ {change}; }} "
+                 "cb(null, u, c); }"])
+    sandbox = h.pipeline.sandbox
+    h.login()
+    assert sandbox.world_moved() == ""
+    h.login({"email": "m@e.com"})
+    assert sandbox.world_moved() == name
+    sandbox.reset_global()
+    assert sandbox.world_moved() == ""
+
+
 def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:
     evil = ("function (u, c, cb) { if (u.email === 'm@e.com') "
             "Array.prototype.includes = function () { return true; }; cb(null, u, c); }")

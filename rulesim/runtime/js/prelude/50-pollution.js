@@ -198,13 +198,14 @@
   }
   // Restore object o to its snapshot: keys added since are deleted, changed descriptors,
   // prototype and extensibility put back (what cannot be sets intrinsicsBroken). `keep`: a key
-  // left as it is.
-  function restoreObject(o, snap, name, found, keep) {
+  // left as it is. `dry`: only name the changes in `found`, restore nothing (worldMoved).
+  function restoreObject(o, snap, name, found, keep, dry) {
     var keys = reflectOwnKeys(o), known = snap.keys, same = keys.length === known.length;
     for (var a = 0; same && a < keys.length; a++) same = keys[a] === known[a];   // (the usual case)
     for (a = 0; !same && a < keys.length; a++) {
-      if (indexIn(known, keys[a]) >= 0) continue;
+      if (indexIn(known, keys[a]) >= 0 || keys[a] === keep) continue;
       if (found) found[found.length] = name + '.' + stringOf(keys[a]);
+      if (dry) continue;
       try { if (!delete o[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
     }
     for (var b = 0; b < known.length; b++) {
@@ -212,16 +213,28 @@
       var cur = getOwnDescriptor(o, known[b]), was = snap.descs[b];
       if (cur && sameDescriptor(cur, was)) continue;
       if (found) found[found.length] = name + '.' + stringOf(known[b]);
+      if (dry) continue;
       try { realDefineProperty(o, known[b], was); } catch (e) { intrinsicsBroken = true; }
     }
     if (realGetPrototypeOf(o) !== snap.proto) {
       if (found) found[found.length] = name + '.__proto__';
-      try { realSetPrototypeOf(o, snap.proto); } catch (e) { intrinsicsBroken = true; }
+      if (!dry) { try { realSetPrototypeOf(o, snap.proto); } catch (e) { intrinsicsBroken = true; } }
     }
     if (realIsExtensible(o) !== snap.extensible) {
       if (found) found[found.length] = name + ' (made non-extensible)';
-      intrinsicsBroken = true;
+      if (!dry) intrinsicsBroken = true;
     }
+  }
+  // worldMoved(): the changes (names, none: '') since set-up to any built-in or to the global
+  // object's keys and values (`global` aside), restoring nothing. A paired run asks at the end
+  // of a chunk: the candidate never ran the shared rules of the logins it shared, so a change
+  // that lived on past its login (Number.isInteger or parseInt replaced, a key added to
+  // Number) was seen by the later rules of a full run and not by the candidate's.
+  function worldMoved() {
+    var found = [];
+    for (var i = 0; i < world.length; i++) restoreObject(world[i], intrinsicKeys[i], worldNames[i], found, null, true);
+    restoreObject(G, globalSnap, 'globalThis', found, 'global', true);
+    return found.join(', ');
   }
   // globalsMoved(): whether the global object has other own keys than set-up left it (a global
   // a rule made in sloppy code, or one it deleted), which no export of `global` carries.
