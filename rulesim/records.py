@@ -335,26 +335,25 @@ class Columns:
         return concat_frames(parts, rule_names)
 
 
-def _series(table: str, name: str, dtype: str, values: list[Any],
-            rule_names: Sequence[str]) -> pd.Series:
+def _column(table: str, name: str, dtype: str, values: list[Any],
+            rule_names: Sequence[str]) -> Any:
+    """Column ``name`` of ``table`` as the typed array :data:`COLUMNS` gives it."""
     import numpy as np
     import pandas as pd
 
-    series: pd.Series
     if dtype == "category":
         cats = _CATEGORIES.get((table, name), [])
         if name in ("rule", "deciding_rule"):
             cats = list(dict.fromkeys(rule_names))
-        series = pd.Series(arrow_series.categorical(values, cats), name=name)
-    elif dtype == "string":
-        series = pd.Series(arrow_series.strings(values), dtype="string", name=name)
-    elif dtype == "bool":
-        series = pd.Series(np.asarray(values, dtype=bool), name=name)
-    elif dtype == "Int16":
-        series = pd.Series(pd.array(values, dtype="Int16"), name=name)
-    else:
-        series = pd.Series(np.asarray(values, dtype=dtype), name=name)
-    return series
+        return arrow_series.categorical(values, cats)
+    if dtype == "string":
+        strings = arrow_series.strings(values)
+        return strings if strings is not values else pd.array(values, dtype="string")
+    if dtype == "bool":
+        return np.asarray(values, dtype=bool)
+    if dtype == "Int16":
+        return pd.array(values, dtype="Int16")
+    return np.asarray(values, dtype=dtype)
 
 
 def conform(frame: pd.DataFrame, table: str, rule_names: Sequence[str]) -> pd.DataFrame:
@@ -363,7 +362,7 @@ def conform(frame: pd.DataFrame, table: str, rule_names: Sequence[str]) -> pd.Da
     for name, dtype, _ in COLUMNS[table]:
         if name in out.columns and (dtype == "category" or str(out[name].dtype) != dtype):
             values = [None if v is None or v != v else v for v in out[name].tolist()]
-            out[name] = _series(table, name, dtype, values, rule_names).array
+            out[name] = _column(table, name, dtype, values, rule_names)
     return out
 
 
@@ -497,11 +496,15 @@ def _with_categories(table: str, frame: pd.DataFrame,
     import pandas as pd
 
     out = frame
-    for name in _CONTRACT_NAMES[table]:
-        if name in out.columns and isinstance(out[name].dtype, pd.CategoricalDtype):
-            known = shared_categories(table, name, [list(out[name].cat.categories)], rule_names)
-            if known != list(out[name].cat.categories):
-                out = out.assign(**{name: out[name].cat.set_categories(known)})
+    contract = _CONTRACT_NAMES[table]
+    # (The dtypes, not out[name]: a column of a frame is a new Series at every access.)
+    for name, dtype in frame.dtypes.items():
+        if name not in contract or not isinstance(dtype, pd.CategoricalDtype):
+            continue
+        cats = dtype.categories.tolist()
+        known = shared_categories(table, str(name), [cats], rule_names)
+        if known != cats:
+            out = out.assign(**{str(name): out[name].cat.set_categories(known)})
     return out
 
 
@@ -532,9 +535,10 @@ def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str
     frames = {}
     for table, cols in COLUMNS.items():
         data = columns.data[table]
-        # The series are new: the frame takes them as they are (copy=False), not a copy.
+        # The arrays are new: the frame takes them as they are (copy=False), not a copy, and
+        # arrays, not Series, have no index for pandas to align.
         frames[table] = pd.DataFrame(
-            {n: _series(table, n, d, data[n], rule_names) for n, d, _ in cols}, copy=False)
+            {n: _column(table, n, d, data[n], rule_names) for n, d, _ in cols}, copy=False)
     return frames
 
 

@@ -135,6 +135,14 @@ class EncodedChunk:
         return dataclasses.replace(self, sides=sides)
 
 
+def _categories(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """Each categorical column's categories (read from the dtypes: no column is built)."""
+    import pandas as pd
+
+    return {str(name): dtype.categories.tolist() for name, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.CategoricalDtype)}
+
+
 def encode_chunk(job: Job, index: int, sink: Any, attributes: pd.DataFrame | None) -> EncodedChunk:
     """Encode a finished chunk's records (``sink``), adding the population's rows to ``logins``.
 
@@ -155,8 +163,7 @@ def encode_chunk(job: Job, index: int, sink: Any, attributes: pd.DataFrame | Non
             rows={t: len(f) for t, f in frames.items()},
             outcomes={str(k): int(v) for k, v in outcomes.items() if v},
             coverage=dict(cols.coverage),
-            categories={t: {c: list(f[c].cat.categories) for c in f.columns
-                            if f[c].dtype == "category"} for t, f in frames.items()})
+            categories={t: _categories(f) for t, f in frames.items()})
     return EncodedChunk(index, logins, job.shared(sink), sides, codec)
 
 
