@@ -4,7 +4,8 @@
 the records check frames against it, ``docs/columns.md`` is generated from it, and the rows
 the runtime and the executor write by hand (a login whose engine failed, a login a dead worker
 never finished) are built here from its names, so a column added to the contract cannot be
-forgotten in one of them. It sits at the bottom of the layers so that every layer can read it.
+forgotten in one of them. :data:`KNOWN_CATEGORIES` gives the categories its categorical columns
+start with. It sits at the bottom of the layers so that every layer can read it.
 
 >>> from rulesim.columns import LOGIN_FIELDS, failed_login_row
 >>> LOGIN_FIELDS[:3]
@@ -17,11 +18,13 @@ forgotten in one of them. It sits at the bottom of the layers so that every laye
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from rulesim.outcomes import LoginOutcome
+from rulesim.outcomes import ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
 
-__all__ = ["COLUMNS", "LOGIN_FIELDS", "failed_login_row", "fields"]
+__all__ = ["COLUMNS", "CONTRACT_NAMES", "KNOWN_CATEGORIES", "LOGIN_FIELDS", "failed_login_row",
+           "fields", "known_categories"]
 
 
 COLUMNS: dict[str, list[tuple[str, str, str]]] = {
@@ -125,6 +128,59 @@ def fields(table: str, *, keyed: bool = False) -> tuple[str, ...]:
     ``user_id`` keys the pipeline adds unless ``keyed``."""
     names = tuple(name for name, _, _ in COLUMNS[table])
     return names if keyed else tuple(n for n in names if n not in ("login_id", "user_id"))
+
+
+def _error_codes() -> list[str]:
+    from rulesim.errors import ErrorCode
+
+    return [c.value for c in ErrorCode]
+
+
+_LOGIN_OUTCOMES = [o.value for o in LoginOutcome]
+_RULE_OUTCOMES = [o.value for o in RuleOutcome]
+_TARGETS = [t.value for t in ChangeTarget]
+_OPS = [o.value for o in ChangeOp]
+
+KNOWN_CATEGORIES: dict[tuple[str, str], list[str]] = {
+    ("logins", "outcome"): _LOGIN_OUTCOMES,
+    ("logins", "error_code"): _error_codes(),
+    ("logins", "mfa_provider"): ["any", "guardian", "google-authenticator", "duo"],
+    ("rule_runs", "outcome"): _RULE_OUTCOMES,
+    ("rule_runs", "error_code"): _error_codes(),
+    ("changes", "target"): _TARGETS,
+    ("changes", "op"): _OPS,
+    ("calls", "kind"): ["http", "management"],
+    ("calls", "method"): ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+    ("calls", "error"): ["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ENOTFOUND",
+                         "handler_error"],
+    ("logs", "level"): ["log", "info", "warn", "error", "debug"],
+    ("rule_runs", "kind"): ["rule", "action"],
+    ("rule_runs", "handler"): ["onExecutePostLogin", "onContinuePostLogin"],
+    **{(t, "phase"): ["initial", "continue"] for t in ("rule_runs", "changes", "calls", "logs")},
+    ("logins", "app_error"): ["unauthorized", "access_denied", "interaction_required"],
+}
+"""The known categories of categorical contract columns, by ``(table, column)``, so that frames
+from different chunks and runs (and their parquet files) share dtypes. Values outside a list (a
+custom MFA provider, say) follow it in sorted order; ``rule`` and ``deciding_rule`` take the
+rule set's names (:func:`known_categories`)."""
+
+
+def known_categories(table: str, name: str, rule_names: Sequence[str]) -> list[str]:
+    """The categories column ``name`` of ``table`` starts with (``[]``: none known).
+
+    >>> known_categories("logs", "level", [])
+    ['log', 'info', 'warn', 'error', 'debug']
+    >>> known_categories("rule_runs", "rule", ["a", "b", "a"])
+    ['a', 'b']
+    """
+    if name in ("rule", "deciding_rule"):
+        return list(dict.fromkeys(rule_names))
+    return KNOWN_CATEGORIES.get((table, name), [])
+
+
+CONTRACT_NAMES: dict[str, frozenset[str]] = {t: frozenset(c[0] for c in cols)
+                                             for t, cols in COLUMNS.items()}
+"""Each table's contract column names (a ``logins`` frame has the population's columns too)."""
 
 
 LOGIN_FIELDS = fields("logins")

@@ -25,8 +25,9 @@ candidate's chunk is run again in full. So is it when, at the end of a chunk, ei
 built-ins or global object differ from set-up in a way the check after each login does not
 flag (``Number.isInteger`` or ``parseInt`` replaced, a key added to ``Number``): such a change
 lives on until the chunk ends, and the later rules of a full candidate run would have seen it.
-(When a chunk is run login by login after a crash, it cannot be run again, and neither kind of
-change is followed.)
+(A rule that changes a built-in and, in a later login of the same chunk, changes it back
+leaves nothing to see at the end: such a round trip is not followed. When a chunk is run login
+by login after a crash, it cannot be run again, and neither kind of change is followed.)
 
 ``global`` is the state rules share across logins. Shared rules may use it (a feed cached on
 ``global`` is the common case) when no rule after the shared ones does, on either side: then

@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rulesim import _arrow_series as arrow_series
-from rulesim.columns import COLUMNS
+from rulesim.columns import COLUMNS, known_categories
 from rulesim.outcomes import ChangeOp, ChangeTarget, LoginOutcome, RuleOutcome
+from rulesim.tables import concat_frames, concat_table, join_attributes, shared_categories
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,39 +49,6 @@ __all__ = [
 ]
 
 
-def _error_codes() -> list[str]:
-    from rulesim.errors import ErrorCode
-
-    return [c.value for c in ErrorCode]
-
-
-_LOGIN_OUTCOMES = [o.value for o in LoginOutcome]
-_RULE_OUTCOMES = [o.value for o in RuleOutcome]
-_TARGETS = [t.value for t in ChangeTarget]
-_OPS = [o.value for o in ChangeOp]
-
-# Known categories, so that frames from different runs (and their parquet files) share dtypes.
-# Values outside a list (a custom MFA provider, say) are appended in sorted order.
-_CATEGORIES: dict[tuple[str, str], list[str]] = {
-    ("logins", "outcome"): _LOGIN_OUTCOMES,
-    ("logins", "error_code"): _error_codes(),
-    ("logins", "mfa_provider"): ["any", "guardian", "google-authenticator", "duo"],
-    ("rule_runs", "outcome"): _RULE_OUTCOMES,
-    ("rule_runs", "error_code"): _error_codes(),
-    ("changes", "target"): _TARGETS,
-    ("changes", "op"): _OPS,
-    ("calls", "kind"): ["http", "management"],
-    ("calls", "method"): ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
-    ("calls", "error"): ["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ENOTFOUND",
-                         "handler_error"],
-    ("logs", "level"): ["log", "info", "warn", "error", "debug"],
-    ("rule_runs", "kind"): ["rule", "action"],
-    ("rule_runs", "handler"): ["onExecutePostLogin", "onContinuePostLogin"],
-    **{(t, "phase"): ["initial", "continue"] for t in ("rule_runs", "changes", "calls", "logs")},
-    ("logins", "app_error"): ["unauthorized", "access_denied", "interaction_required"],
-}
-
-
 def column_contract_markdown() -> str:
     """The column contract as a Markdown table (for docs and ``rulesim columns``)."""
     out = []
@@ -91,7 +59,6 @@ def column_contract_markdown() -> str:
     return "\n".join(out)
 
 
-_CONTRACT_NAMES = {t: frozenset(c[0] for c in cols) for t, cols in COLUMNS.items()}
 _BOOL_FIELDS = frozenset({"persisted", "fire_and_forget"})
 _EXECUTE = "onExecutePostLogin"
 _DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {"changes": (("command", None), ("flags", ""))}
@@ -342,10 +309,7 @@ def _column(table: str, name: str, dtype: str, values: list[Any],
     import pandas as pd
 
     if dtype == "category":
-        cats = _CATEGORIES.get((table, name), [])
-        if name in ("rule", "deciding_rule"):
-            cats = list(dict.fromkeys(rule_names))
-        return arrow_series.categorical(values, cats)
+        return arrow_series.categorical(values, known_categories(table, name, rule_names))
     if dtype == "string":
         strings = arrow_series.strings(values)
         return strings if strings is not values else pd.array(values, dtype="string")
@@ -370,164 +334,6 @@ def _empty_data() -> dict[str, dict[str, list[Any]]]:
     return {t: {c[0]: [] for c in cols} for t, cols in COLUMNS.items()}
 
 
-def concat_frames(parts: Sequence[dict[str, pd.DataFrame]],
-                  rule_names: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """Concatenate packed chunks, giving every categorical column one shared category list.
-
-    Each table's pieces are released from ``parts`` once concatenated, so peak memory is
-    the run's frames plus one table, not twice the run.
-    """
-    if not parts:
-        return frames_from_columns(Columns(), rule_names)
-    return {table: concat_table(table, [p.pop(table) for p in parts], rule_names)
-            for table in COLUMNS}
-
-
-def shared_categories(table: str, name: str, seen: Sequence[Sequence[Any]],
-                      rule_names: Sequence[str]) -> list[Any]:
-    """The category list of column ``name`` of ``table`` for pieces with categories ``seen``.
-
-    Contract columns get their known list (:data:`COLUMNS`; the rule names for ``rule`` and
-    ``deciding_rule``) followed by the other values sorted; other columns (the population's
-    attributes) keep the categories in order of first appearance.
-    """
-    order = list(dict.fromkeys(c for cats in seen for c in cats))
-    if name not in _CONTRACT_NAMES[table]:
-        return order
-    base = _CATEGORIES.get((table, name), [])
-    if name in ("rule", "deciding_rule"):
-        base = list(dict.fromkeys(rule_names))
-    known = set(base)
-    return [*base, *sorted(str(c) for c in order if c not in known)]
-
-
-def concat_table(table: str, pieces: list[pd.DataFrame],
-                 rule_names: Sequence[str]) -> pd.DataFrame:
-    """Concatenate pieces of one table (chunks, in order), unifying categorical columns.
-
-    Column by column: a categorical column's codes are translated into its shared category
-    list (:func:`shared_categories`) and concatenated once. The result equals giving every
-    piece the shared categories and calling ``pd.concat`` (pieces whose columns differ take
-    that path). ``pieces`` is emptied as it is consumed.
-    """
-    import pandas as pd
-
-    if not pieces:
-        return frames_from_columns(Columns(), rule_names)[table]
-    if len(pieces) == 1:
-        only: pd.DataFrame = _with_categories(table, pieces.pop(), rule_names).reset_index(
-            drop=True)
-        return only
-    first = pieces[0]
-    if any(list(p.columns) != list(first.columns) for p in pieces):
-        return _concat_unlike(table, pieces, rule_names)
-    columns: dict[str, Any] = {}
-    for name in first.columns:
-        parts = [p[name] for p in pieces]
-        dtype = parts[0].dtype
-        if not isinstance(dtype, pd.CategoricalDtype):
-            columns[name] = pd.concat(parts, ignore_index=True)
-            continue
-        arrays = [part.array for part in parts]
-        seen = [a.categories.tolist() for a in arrays]
-        if name not in _CONTRACT_NAMES[table] and all(s == seen[0] for s in seen):
-            if any(a.dtype != dtype or a.categories.dtype != dtype.categories.dtype
-                   for a in arrays):
-                columns[name] = pd.concat(parts, ignore_index=True)   # as pandas decides
-                continue
-            known = seen[0]
-        else:
-            known = shared_categories(table, name, seen, rule_names)
-        columns[name] = _concat_categorical(arrays, seen, known, bool(dtype.ordered))
-    pieces.clear()
-    out: pd.DataFrame = pd.DataFrame(columns)
-    return out
-
-
-def _concat_categorical(arrays: list[Any], seen: list[list[Any]], known: list[Any],
-                        ordered: bool) -> Any:
-    """Categoricals ``arrays`` (categories ``seen``) as one with categories ``known``.
-
-    Each array's codes are translated into positions in ``known`` (a value whose category is
-    not there becomes missing, as ``set_categories`` does) and concatenated once: neither
-    ``set_categories`` per array nor ``union_categoricals``, which validate every category
-    list again.
-    """
-    import numpy as np
-    import pandas as pd
-
-    position = {c: i for i, c in enumerate(known)}
-    codes = []
-    for array, cats in zip(arrays, seen, strict=True):
-        if cats == known:
-            codes.append(array.codes)
-            continue
-        # The last entry answers code -1 (missing), which stays missing.
-        recode = np.array([position.get(c, -1) for c in cats] + [-1], dtype=np.int64)
-        codes.append(recode[array.codes])
-    return pd.Categorical.from_codes(np.concatenate(codes),
-                                     dtype=pd.CategoricalDtype(known, ordered=ordered),
-                                     validate=False)
-
-
-def _concat_unlike(table: str, pieces: list[pd.DataFrame],
-                   rule_names: Sequence[str]) -> pd.DataFrame:
-    """:func:`concat_table` for pieces whose columns differ (pandas aligns them)."""
-    import pandas as pd
-
-    first = pieces[0]
-    for name in first.columns:
-        if not isinstance(first[name].dtype, pd.CategoricalDtype):
-            continue
-        seen = [list(p[name].cat.categories) for p in pieces if name in p.columns]
-        if name not in _CONTRACT_NAMES[table] and all(s == seen[0] for s in seen):
-            continue
-        known = shared_categories(table, name, seen, rule_names)
-        pieces[:] = [p.assign(**{name: p[name].cat.set_categories(known)})
-                     if name in p.columns else p for p in pieces]
-    out: pd.DataFrame = pd.concat(pieces, ignore_index=True)
-    pieces.clear()
-    return out
-
-
-def _with_categories(table: str, frame: pd.DataFrame,
-                     rule_names: Sequence[str]) -> pd.DataFrame:
-    """``frame`` with the contract's category lists on its categorical contract columns."""
-    import pandas as pd
-
-    out = frame
-    contract = _CONTRACT_NAMES[table]
-    # (The dtypes, not out[name]: a column of a frame is a new Series at every access.)
-    for name, dtype in frame.dtypes.items():
-        if name not in contract or not isinstance(dtype, pd.CategoricalDtype):
-            continue
-        cats = dtype.categories.tolist()
-        known = shared_categories(table, str(name), [cats], rule_names)
-        if known != cats:
-            out = out.assign(**{str(name): out[name].cat.set_categories(known)})
-    return out
-
-
-def join_attributes(logins: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
-    """Add the population's key attributes to a ``logins`` frame.
-
-    Logins come back in population order, so a positional join is exact and costs no hash
-    table; a subset of the logins (an interrupted run) falls back to a join on ``login_id``.
-    """
-    import pandas as pd
-
-    keep = [c for c in attrs.columns if c not in logins.columns]
-    ids = attrs["login_id"].astype(str).to_numpy()
-    if len(ids) == len(logins) and (ids == logins["login_id"].astype(str).to_numpy()).all():
-        extra = attrs[keep].reset_index(drop=True)
-        out: pd.DataFrame = pd.concat([logins, extra], axis=1)
-        return out
-    joined = attrs[["login_id", *keep]].copy()
-    joined["login_id"] = joined["login_id"].astype("string")
-    merged: pd.DataFrame = logins.merge(joined, on="login_id", how="left", sort=False)
-    return merged
-
-
 def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str, pd.DataFrame]:
     """Build the typed DataFrames of every table from a sink, following :data:`COLUMNS`."""
     import pandas as pd
@@ -535,10 +341,15 @@ def frames_from_columns(columns: Columns, rule_names: Sequence[str]) -> dict[str
     frames = {}
     for table, cols in COLUMNS.items():
         data = columns.data[table]
+        arrays = {n: _column(table, n, d, data[n], rule_names) for n, d, _ in cols}
+        if len({len(a) for a in arrays.values()}) > 1:
+            # A column given for fewer rows (a hand-filled sink) is missing below them: Series
+            # aligned on their index, as pandas does.
+            frames[table] = pd.DataFrame({n: pd.Series(a) for n, a in arrays.items()})
+            continue
         # The arrays are new: the frame takes them as they are (copy=False), not a copy, and
         # arrays, not Series, have no index for pandas to align.
-        frames[table] = pd.DataFrame(
-            {n: _column(table, n, d, data[n], rule_names) for n, d, _ in cols}, copy=False)
+        frames[table] = pd.DataFrame(arrays, copy=False)
     return frames
 
 

@@ -16,7 +16,8 @@ import pandas as pd
 
 from rulesim.errors import UsageError
 from rulesim.outcomes import RuleOutcome
-from rulesim.records import COLUMNS, Columns, LoginOutcome, conform, join_attributes
+from rulesim.records import COLUMNS, Columns, LoginOutcome, conform
+from rulesim.tables import join_attributes
 from rulesim.trace import LoginTrace
 
 if TYPE_CHECKING:

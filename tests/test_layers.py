@@ -47,7 +47,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                 "rulesim.gallery", "rulesim.gallery.*")),
     ("runtime", ("rulesim.runtime", "rulesim.runtime.*")),
     ("pipeline", ("rulesim.pipeline", "rulesim.batches", "rulesim.paired", "rulesim.staged",
-                  "rulesim.records",
+                  "rulesim.records", "rulesim.tables",
                   "rulesim._arrow_series",
                   "rulesim._flow", "rulesim.options")),
     ("execution", ("rulesim.execution", "rulesim.execution.*")),

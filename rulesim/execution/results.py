@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rulesim.records import concat_table, join_attributes, shared_categories
+from rulesim.tables import concat_table, join_attributes, shared_categories
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,7 +8,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rulesim.records import _CONTRACT_NAMES, concat_table, shared_categories
+from rulesim.columns import CONTRACT_NAMES
+from rulesim.tables import concat_table, shared_categories
 
 RULES = ["alpha", "beta", "gamma"]
 
@@ -46,7 +47,7 @@ def _pandas_concat(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
         if not isinstance(frames[0][name].dtype, pd.CategoricalDtype):
             continue
         seen = [list(f[name].cat.categories) for f in frames]
-        if name not in _CONTRACT_NAMES[table] and all(s == seen[0] for s in seen):
+        if name not in CONTRACT_NAMES[table] and all(s == seen[0] for s in seen):
             continue
         known = shared_categories(table, name, seen, RULES)
         frames = [f.assign(**{name: f[name].cat.set_categories(known)}) for f in frames]
