@@ -173,6 +173,31 @@ def test_a_rule_replacing_reflect_set_neither_drops_nor_sees_the_writes_of_later
     assert [c["path"] for c in good.changes_of("rule2")] == ['["https://t/v"]']
 
 
+@pytest.mark.parametrize("trap", ["get", "has", "ownKeys", "getOwnPropertyDescriptor"])
+def test_a_proxy_trap_name_added_to_object_prototype_changes_nothing_later_rules_read(
+        trap: str) -> None:
+    # The tracking proxies' handlers once inherited from Object.prototype: a function a rule
+    # put there under a trap's name (a lodash-like `get(path)` helper, say) became the trap
+    # of every later read of user or context in the login, which Node never does.
+    bad, good = polluted_then_next(
+        f"Object.prototype.{trap} = function () {{ return false; }}",
+        "[user.email, 'email' in user, Object.keys(user).length > 0, typeof context.clientID]")
+    assert (bad.outcome, bad.code) == ("error", "prototype_pollution")
+    assert bad.id_token["https://t/v"] == ["m@e.com", True, True, "string"]
+    assert good.outcome == "allowed"
+
+
+def test_a_getter_a_rule_puts_on_object_prototype_never_runs_inside_the_sandbox_code() -> None:
+    # Neither the proxies' trap lookups nor the pollution check and its restore read a field
+    # through Object.prototype: the rule's getter runs only when rule code reads it.
+    bad, good = polluted_then_next(
+        "Object.defineProperty(Object.prototype, 'get', {configurable: true, get: function () "
+        "{ global.reads = (global.reads || 0) + 1; }})", "[user.email, global.reads || 0]")
+    assert (bad.outcome, bad.code) == ("error", "prototype_pollution")
+    assert bad.id_token["https://t/v"] == ["m@e.com", 0]
+    assert good.id_token["https://t/v"][1] == 0
+
+
 UNCHECKED_CHANGES = {
     # Changes the check after each login does not look for: they last as long as `global`.
     "Number.isInteger = function () { return true; }": "Number.isInteger(0.5)",

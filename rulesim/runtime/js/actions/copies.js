@@ -29,6 +29,7 @@
   function isIndex(k) { return INDEX_KEY.test(k) && +k < 4294967295; }   // an array index
   var lazyShapes = new MapCtor();
   var LAZY = {
+    __proto__: null,   // no trap inherited from Object.prototype (30-tracking.js)
     // A copy's handler has two own fields, src and keys (an object of two fields needs no
     // room added: QuickJS gives every object two slots); gone and accessors are these
     // defaults until the copy needs its own (a delete, an accessor: rare).

@@ -283,6 +283,7 @@
     if (!options || !options.domain) throw new ArgumentError('Must provide a domain');
     var target = { options: options, domain: options.domain };
     var proxy = new Proxy(target, {
+      __proto__: null,   // no trap inherited from Object.prototype
       get: function (t, prop) {
         if (prop in t || typeof prop === 'symbol' || prop === 'then') return t[prop];
         return notSimulated(String(prop));
@@ -299,6 +300,7 @@
       throw err;
     }
     return new Proxy(thrower, {
+      __proto__: null,
       get: function (t, prop) {
         if (typeof prop === 'symbol' || prop in t) return t[prop];
         return notSimulated(name + '.' + String(prop));

@@ -175,6 +175,9 @@
     }
     return path;
   }
+  // Every handler has no prototype (`__proto__: null`): a trap it lacks would otherwise be
+  // looked up on Object.prototype, where a rule may put a function named `get` or `has` (a
+  // lodash-like helper), which would then see, and answer, every later read of the login.
   // A write to a top-level key of a part marks that key. A write inside an object (nested
   // under a key) marks the whole part: the object may hang under other keys too, and the
   // whole-part diff records every key it changed. (Each handler has the trap of its kind:
@@ -183,6 +186,7 @@
     // top: the part's top-level key this proxy's object hangs under (undefined: the part).
     if (top === undefined) {
       return {
+        __proto__: null,
         get: function (t, k, r) {
           var v = reflectGet(t, k, r);
           return (v !== null && typeof v === 'object') ? wrapDeep(v, part, k) : v;
@@ -196,6 +200,7 @@
       };
     }
     return {
+      __proto__: null,
       get: function (t, k, r) {
         var v = reflectGet(t, k, r);
         return (v !== null && typeof v === 'object') ? wrapDeep(v, part, top) : v;
@@ -252,13 +257,15 @@
   }
   // Writing a key the value it holds (`user.app_metadata = user.app_metadata || {}`, an idiom
   // of real rules) changes nothing, so it marks nothing: the part keeps its cheaper per-key
-  // tracking. Only a writable own data property counts (an accessor's setter may do anything).
-  var ownDescriptor = Object.getOwnPropertyDescriptor;
+  // tracking. Only a writable own data property counts (an accessor's setter may do anything;
+  // its descriptor has no own `writable`, and one on Object.prototype is a rule's).
+  var ownDescriptor = Object.getOwnPropertyDescriptor, WRITABLE = ['writable'];
   function holds(t, k, v) {
     var d = ownDescriptor(t, k);
-    return d !== undefined && d.value === v && d.writable === true;
+    return d !== undefined && reflectApply(hasOwn, d, WRITABLE) && d.value === v && d.writable === true;
   }
   var userHandler = {
+    __proto__: null,
     set: function (t, k, v) {
       var sv = stored(USER_PARTS, k, v);
       if (!holds(t, k, sv)) touchUser(t, k);
@@ -276,6 +283,7 @@
     if (!hasOwn.call(touched, k)) touched[k] = hasOwn.call(t, k) ? snapshot(t[k]) : undefined;
   }
   var contextHandler = {
+    __proto__: null,
     set: function (t, k, v) {
       var part = CTX_PARTS[k], sv = stored(CTX_PARTS, k, v);
       if (part !== undefined && !holds(t, k, sv)) markPart(part);

@@ -92,9 +92,20 @@
   // Per built-in: its own keys, their descriptors, its prototype and extensibility; and the
   // global object's own keys and their descriptors.
   var intrinsicKeys = [], globalSnap = null;
+  // A property's descriptor as a record of its own fields and no prototype (undefined: no
+  // such property), as snapshots keep them: restoring a property from it never reads a field
+  // it lacks (`get` of a data property) from Object.prototype, where a rule may have put a
+  // `get` or a `value` of its own.
+  function descriptorOf(o, k) {
+    var d = getOwnDescriptor(o, k);
+    if (d === undefined) return undefined;
+    var r = { __proto__: null }, fields = reflectOwnKeys(d);
+    for (var i = 0; i < fields.length; i++) r[fields[i]] = d[fields[i]];
+    return r;
+  }
   function snapshotObject(o) {
     var keys = reflectOwnKeys(o), descs = [];
-    for (var j = 0; j < keys.length; j++) descs[j] = getOwnDescriptor(o, keys[j]);
+    for (var j = 0; j < keys.length; j++) descs[j] = descriptorOf(o, keys[j]);
     return { keys: keys, descs: descs, proto: realGetPrototypeOf(o), extensible: realIsExtensible(o) };
   }
   function snapshotIntrinsics() {
@@ -210,6 +221,9 @@
     }
     for (var b = 0; b < known.length; b++) {
       if (known[b] === keep) continue;
+      // (`cur` inherits from Object.prototype: the fields it lacks are read from there. World
+      // object 0 is Object.prototype, compared and restored first, and a change to it never
+      // outlives the check after its login, so nothing of a rule's is read here.)
       var cur = getOwnDescriptor(o, known[b]), was = snap.descs[b];
       if (cur && sameDescriptor(cur, was)) continue;
       if (found) found[found.length] = name + '.' + stringOf(known[b]);
