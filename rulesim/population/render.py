@@ -117,22 +117,33 @@ def _user_static(r: dict[str, Any]) -> str:
 
 
 def _column_lists(df: pd.DataFrame, rows: npt.NDArray[np.int64] | slice) -> dict[str, list[Any]]:
+    """Rows ``rows`` of every column of ``df`` as Python lists (a missing profile field: ``""``).
+
+    Column by column, from the arrays (no frame of the rows is built): a categorical column
+    reads its categories through the codes.
+    """
+    if isinstance(rows, slice):
+        rows = np.arange(len(df))[rows]
     out: dict[str, list[Any]] = {}
-    sub = df.iloc[rows]
-    for name in sub.columns:
-        col = sub[name]
-        if isinstance(col.dtype, pd.DatetimeTZDtype):
-            out[name] = col.to_numpy(dtype="datetime64[ms]").view("int64").tolist()
-        elif not name.startswith("_") and (isinstance(col.dtype, (pd.CategoricalDtype,
-                                                                  pd.StringDtype))
-                                           or col.dtype == object):
-            # A missing profile field (<NA>) renders as absent: "" below.
-            missing = col.isna().to_numpy()
-            values = col.tolist()
-            out[name] = ["" if m else v for v, m in zip(values, missing, strict=True)] \
-                if missing.any() else values
-        else:
-            out[name] = col.tolist()
+    for label, dtype in df.dtypes.items():
+        col, name = df[label], str(label)
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            out[name] = col.to_numpy(dtype="datetime64[ms]").view("int64")[rows].tolist()
+            continue
+        text = not name.startswith("_")
+        if text and isinstance(dtype, pd.CategoricalDtype):
+            # A missing profile field (<NA>, code -1) renders as absent: "" (read last).
+            cats = [*dtype.categories.tolist(), ""]
+            out[name] = [cats[c] for c in col.array.codes[rows].tolist()]
+            continue
+        taken = col.to_numpy()[rows] if isinstance(dtype, np.dtype) else col.array.take(rows)
+        values = taken.tolist()
+        if text and (isinstance(dtype, pd.StringDtype)
+                     or (isinstance(dtype, np.dtype) and dtype.kind == "O")):
+            missing = np.asarray(pd.isna(taken))
+            if missing.any():
+                values = ["" if m else v for v, m in zip(values, missing.tolist(), strict=True)]
+        out[name] = values
     return out
 
 
