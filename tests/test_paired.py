@@ -15,6 +15,7 @@ from rulesim.impact.planning import prefix_plan as _prefix_plan
 from rulesim.impact.planning import shared_prefix as _shared_prefix
 from rulesim.run import simulate_pair
 from tests.frames import comparable
+from tests.runtime.test_environment import UNCHECKED_CHANGES
 
 ACME = Path(__file__).resolve().parents[1] / "datasets" / "tenants" / "acme"
 FRAMES = ("logins", "rule_runs", "changes", "calls", "logs")
@@ -251,10 +252,9 @@ def test_a_global_a_shared_rule_makes_in_sloppy_code_makes_the_candidate_rerun_i
 LASTING_CHANGES = {
     # A shared rule's change the check after each login does not flag: it lives on in the
     # baseline's sandbox until the chunk ends, and the later rules read it.
-    "Number.isInteger = function () { return true; };": "Number.isInteger(1.5)",
-    "parseInt = function () { return 42; };": "parseInt('1') === 42",
-    "Number.limit = 3;": "Number.limit === 3",
-    "delete Number.isSafeInteger;": "typeof Number.isSafeInteger === 'undefined'",
+    **UNCHECKED_CHANGES,
+    "Number.limit = 3": "Number.limit === 3",
+    "delete Number.isSafeInteger": "typeof Number.isSafeInteger === 'undefined'",
 }
 
 
@@ -263,7 +263,7 @@ def test_a_builtin_a_shared_rule_changes_for_later_logins_makes_the_candidate_re
         change: str) -> None:
     # The first login of each user makes the change; a full candidate run sees it in its
     # later logins, so the paired candidate must too.
-    shared = rule("patch", f"if (user.email && user.email.charAt(0) < 'm') {{ {change} }}\n"
+    shared = rule("patch", f"if (user.email && user.email.charAt(0) < 'm') {{ {change}; }}\n"
                   + PASS_BODY, 1)
     probe = LASTING_CHANGES[change]
     base = rs.RuleSet([shared, rule("claim", f"context.idToken['{NS}v'] = {probe};\n"
