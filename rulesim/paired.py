@@ -20,14 +20,14 @@ boundary:
 * a rule polluted the built-in prototypes.
 
 A global a rule makes in sloppy code (``hits = 1``, no declaration) lives on the global object
-itself, which nothing carries from one sandbox to the other: once either side has one, the
-candidate's chunk is run again in full. So is it when, at the end of a chunk, either side's
-built-ins or global object differ from set-up in a way the check after each login does not
-flag (``Number.isInteger`` or ``parseInt`` replaced, a key added to ``Number``): such a change
-lives on until the chunk ends, and the later rules of a full candidate run would have seen it.
-(A rule that changes a built-in and, in a later login of the same chunk, changes it back
-leaves nothing to see at the end: such a round trip is not followed. When a chunk is run login
-by login after a crash, it cannot be run again, and neither kind of change is followed.)
+itself, which nothing carries from one sandbox to the other; so does a change to a built-in that
+the check after each login does not flag (``Number.isInteger`` or ``parseInt`` replaced, a key
+added to ``Number``). Either lives on until the chunk ends, and the later rules of a full
+candidate run would have seen it: when, at the end of a chunk, either side's built-ins or global
+object differ from set-up, the candidate's chunk is run again in full. (A change undone in a
+later login of the same chunk leaves nothing to see at the end: such a round trip is not
+followed. When a chunk is run login by login after a crash, it cannot be run again, and such
+changes are not followed.)
 
 ``global`` is the state rules share across logins. Shared rules may use it (a feed cached on
 ``global`` is the common case) when no rule after the shared ones does, on either side: then
@@ -110,11 +110,6 @@ class PairedPipeline:
             user_id: str | None = None) -> None:
         """Run one login on both sides, appending to ``sinks.a`` and ``sinks.b``."""
         self._run(payload, index, sinks, login_id=login_id, user_id=user_id)
-        if not self.stuck and not self._by_login and self.prefix and (
-                self.a.sandbox.globals_moved() or self.b.sandbox.globals_moved()):
-            # A global made in sloppy code lives on the global object, which no export of
-            # `global` carries: the candidate's chunk is run again in full.
-            self.stuck = True
 
     def _run(self, payload: str, index: int, sinks: PairColumns, *, login_id: str,
              user_id: str | None = None) -> None:
@@ -179,8 +174,8 @@ class PairedPipeline:
             self.run(payload, start + k, sinks, login_id=login_ids[k], user_id=user_ids[k])
         if not self.stuck and self.prefix and (self.a.sandbox.world_moved()
                                                or self.b.sandbox.world_moved()):
-            # A built-in or a global's value changed during the chunk and lived on: the later
-            # rules of a full candidate run saw the change, the logins it shared did not.
+            # A sloppy global, or a built-in or a global's value changed during the chunk, lived
+            # on: the later rules of a full candidate run saw it, the logins it shared did not.
             self.stuck = True
         if self.stuck:
             sinks.b = self.rerun_candidate(payloads, start, login_ids=login_ids,

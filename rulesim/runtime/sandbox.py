@@ -45,8 +45,8 @@ _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "fireTimers", "finish", "finishPending", "takeRecords", "finishBare", "floor",
            "adoptRule", "hostFail",
            "resetGlobal", "snapshotIntrinsics", "takeCoverage", "exportState", "beginFrom",
-           "exportGlobal", "importGlobal", "globalsMoved", "worldMoved", "setPaired", "markInvalid",
-           "runBatch", "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch",
+           "exportGlobal", "importGlobal", "worldMoved", "setPaired", "markInvalid", "runBatch",
+           "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch",
            # post-login Actions (js/prelude/85-actions.js)
            "adoptModule", "beginActions", "actionsState", "resumeActions")
 
@@ -482,11 +482,6 @@ class Sandbox:
     def import_global(self, state: str) -> None:
         """Replace ``global`` with another sandbox's :meth:`export_global`."""
         self._call("importGlobal", state)
-
-    def globals_moved(self) -> bool:
-        """Whether the global object has other own keys than set-up left it (a global a rule
-        made in sloppy code, or deleted): state that :meth:`export_global` does not carry."""
-        return bool(self._call("globalsMoved"))
 
     def world_moved(self) -> str:
         """What changed since set-up in the built-ins or the global object (``global`` aside).

@@ -179,7 +179,7 @@
     if (intrinsicsBroken) rebuildAfter = true;   // (until the host has rebuilt the engine)
     if (!intrinsicsTouched && !looksPolluted()) return found;
     intrinsicsTouched = false;
-    restoreBuiltins(found);
+    restoreBuiltins(found, false);
     globalPinned(found);
     if (intrinsicsBroken) rebuildAfter = true;   // the engine is rebuilt after this login
     return found;
@@ -204,8 +204,13 @@
   }
   // Compare every built-in with its snapshot and restore it; the changes found are named in
   // `found` (when given).
-  function restoreBuiltins(found) {
-    for (var i = 0; i < world.length; i++) restoreObject(world[i], intrinsicKeys[i], worldNames[i], found, null);
+  function restoreBuiltins(found, dry) {
+    for (var i = 0; i < world.length; i++) restoreObject(world[i], intrinsicKeys[i], worldNames[i], found, null, dry);
+  }
+  // Every built-in, then the global object (`global` aside: resetGlobal gives it a new object).
+  function restoreAll(found, dry) {
+    restoreBuiltins(found, dry);
+    restoreObject(G, globalSnap, 'globalThis', found, 'global', dry);
   }
   // Restore object o to its snapshot: keys added since are deleted, changed descriptors,
   // prototype and extensibility put back (what cannot be sets intrinsicsBroken). `keep`: a key
@@ -246,13 +251,9 @@
   // Number) was seen by the later rules of a full run and not by the candidate's.
   function worldMoved() {
     var found = [];
-    for (var i = 0; i < world.length; i++) restoreObject(world[i], intrinsicKeys[i], worldNames[i], found, null, true);
-    restoreObject(G, globalSnap, 'globalThis', found, 'global', true);
+    restoreAll(found, true);
     return found.join(', ');
   }
-  // globalsMoved(): whether the global object has other own keys than set-up left it (a global
-  // a rule made in sloppy code, or one it deleted), which no export of `global` carries.
-  function globalsMoved() { return reflectOwnKeys(G).length !== globalSnap.keys.length; }
   // restoreWorld(): a chunk starts (or the reset policy of Limits empties `global`). The check
   // after each login covers the built-ins rules change most; any other change to a built-in
   // (Number.isInteger, Date.now, Symbol.prototype, a TypeError's prototype, the iterators'
@@ -261,8 +262,7 @@
   // Auth0 recycles it: a chunk never depends on the chunks its worker ran before, so results
   // do not change with the number of workers or between runs on the workers a session keeps.
   function restoreWorld() {
-    restoreBuiltins(null);
-    restoreObject(G, globalSnap, 'globalThis', null, 'global');   // resetGlobal gives `global` a new object
+    restoreAll(null, false);
     intrinsicsTouched = false;
   }
   var PROTO_NAMES = ['Object.prototype', 'Array.prototype', 'Function.prototype', 'String.prototype', 'Number.prototype',

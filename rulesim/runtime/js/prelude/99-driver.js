@@ -59,7 +59,7 @@
     begin: begin, runRule: AOPT ? runStep : runRule, status: AOPT ? stepStatus : status, takeOutbox: takeOutbox, deliver: deliver,
     nextTimer: nextTimer, fireTimers: fireTimers,
     finish: finish, finishPending: finishPending, takeRecords: takeRecords, finishBare: finishBare, floor: floor, floorBatch: floorBatch, exportState: exportState, beginFrom: beginFrom,
-    exportGlobal: exportGlobal, importGlobal: importGlobal, globalsMoved: globalsMoved, worldMoved: worldMoved, setPaired: setPaired, adoptRule: adoptRule, hostFail: AOPT ? stepHostFail : hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
+    exportGlobal: exportGlobal, importGlobal: importGlobal, worldMoved: worldMoved, setPaired: setPaired, adoptRule: adoptRule, hostFail: AOPT ? stepHostFail : hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
     markInvalid: markInvalid, runBatch: runBatch, resumeBatch: resumeBatch, replaceBatchLogin: replaceBatchLogin, takeBatch: takeBatch,
     adoptModule: adoptModule, beginActions: beginActions, actionsState: actionsState, resumeActions: resumeActions,
   };
