@@ -125,9 +125,11 @@ def concat_table(table: str, pieces: list[pd.DataFrame],
                    for a in arrays):
                 columns[name] = pd.concat(parts, ignore_index=True)   # as pandas decides
                 continue
-            known = seen[0]
-        else:
-            known = shared_categories(table, name, seen, rule_names)
+            # One dtype throughout: kept as it is (an empty category list keeps its dtype).
+            columns[name] = _concat_categorical(arrays, seen, seen[0], bool(dtype.ordered),
+                                                dtype=dtype)
+            continue
+        known = shared_categories(table, name, seen, rule_names)
         columns[name] = _concat_categorical(arrays, seen, known, bool(dtype.ordered))
     pieces.clear()
     out: pd.DataFrame = pd.DataFrame(columns)
@@ -135,8 +137,10 @@ def concat_table(table: str, pieces: list[pd.DataFrame],
 
 
 def _concat_categorical(arrays: list[Any], seen: list[list[Any]], known: list[Any],
-                        ordered: bool) -> Any:
+                        ordered: bool, dtype: Any = None) -> Any:
     """Categoricals ``arrays`` (categories ``seen``) as one with categories ``known``.
+
+    ``dtype``, when every array has it (and so ``known`` for categories), is the result's.
 
     Each array's codes are translated into positions in ``known`` (a value whose category is
     not there becomes missing, as ``set_categories`` does) and concatenated once: neither
@@ -155,9 +159,9 @@ def _concat_categorical(arrays: list[Any], seen: list[list[Any]], known: list[An
         # The last entry answers code -1 (missing), which stays missing.
         recode = np.array([position.get(c, -1) for c in cats] + [-1], dtype=np.int64)
         codes.append(recode[array.codes])
-    return pd.Categorical.from_codes(np.concatenate(codes),
-                                     dtype=pd.CategoricalDtype(known, ordered=ordered),
-                                     validate=False)
+    if dtype is None:
+        dtype = pd.CategoricalDtype(known, ordered=ordered)
+    return pd.Categorical.from_codes(np.concatenate(codes), dtype=dtype, validate=False)
 
 
 def _concat_unlike(table: str, pieces: list[pd.DataFrame],

@@ -86,3 +86,12 @@ def test_pieces_with_different_columns_are_aligned_as_pandas_aligns_them() -> No
     assert list(got.columns) == ["level", "n", "extra"]
     assert got["level"].tolist() == ["warn", "log"]
     assert pd.isna(got["n"][1]) and pd.isna(got["extra"][0])
+
+
+def test_chunks_whose_column_is_all_missing_keep_its_empty_category_dtype() -> None:
+    # (Found by the property above: pandas gives an all-missing categorical float64 categories.)
+    frames = [pd.DataFrame({"login_id": pd.array([f"l{i}" for i in range(n)], dtype="string"),
+                            "agent": pd.Categorical([None] * n)}) for n in (3, 1)]
+    want = _pandas_concat("logs", frames)
+    got = concat_table("logs", [f.copy() for f in frames], RULES)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
