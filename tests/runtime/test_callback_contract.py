@@ -152,6 +152,19 @@ def test_a_callback_kept_from_an_earlier_login_does_nothing_in_a_later_one() -> 
         assert [str(f or "") for f in login.rule_runs["flags"]] == ["", ""]
 
 
+def test_a_rejection_handler_kept_from_an_earlier_login_does_nothing_in_a_later_one() -> None:
+    # The sandbox hands the rejection handler to the thenable a rule returns; a rule's own
+    # thenable may keep it and call it in a later login, before that login's callback.
+    keep = ("function (user, context, callback) {\n"
+            "  if (global.reject) global.reject(new Error('stale'));\n"
+            "  callback(null, user, context);\n"
+            "  return { then: function (ok, fail) { if (!global.reject) global.reject = fail; } };\n"
+            "}")
+    h = Harness([keep])
+    for login in (h.login(), h.login()):
+        assert (login.outcome, login.run("rule1")["outcome"]) == ("allowed", "ok")
+
+
 def test_a_rule_that_failed_in_one_login_starts_clean_in_the_next() -> None:
     # The sandbox reuses each rule's run record from login to login: nothing of a failed run
     # (its code, message, line, flags, calls) may reach the next login's row.

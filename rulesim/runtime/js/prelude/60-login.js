@@ -106,9 +106,10 @@
     var thenable = false;
     if (result && typeof result.then === 'function') {
       thenable = true;
+      var login = S;   // (a rule's own thenable may keep the handler and call it later)
       try {
         result.then(undefined, function (err) {
-          if (S.runs[i].done || S.ended) return;
+          if (S !== login || S.runs[i].done || S.ended) return;
           var c = classifyThrown(err, true);
           fail(i, c[0], c[1]);
           S.runs[i].done = true;
