@@ -198,14 +198,19 @@ class ErrorCode(str, enum.Enum):
     PROTOTYPE_POLLUTION = "prototype_pollution"
     """A rule changed a built-in (a prototype, ``Object``, ``Math``, ...): added or replaced a
     property, enumerable or not, changed its attributes or prototype, or froze it. It is
-    restored after the login (or, when it cannot be, the engine is rebuilt), so no other login
-    sees it. The check after each login compares the prototypes of ``Object``, ``Array``,
+    restored after the login, so no other login sees it. When the change could have handed the
+    rule the sandbox's own objects (a getter or setter, a built-in method replaced, a function
+    under a name the sandbox's code reads, a swapped prototype), the engine is rebuilt after the
+    login too and ``global`` starts empty again: the sandbox's code ran while the built-in was
+    changed, and a fresh engine is the only one a later login cannot reach through what a rule
+    kept. The check after each login compares the prototypes of ``Object``, ``Array``,
     ``Function``, ``String``, ``Number``, ``Boolean``, ``Error``, ``Promise``, ``RegExp``,
     ``Date``, ``Map`` and ``Set``, and ``Object``, ``Array``, ``JSON``, ``Math``, ``Promise``
-    and ``Reflect`` themselves; ``Object.defineProperty`` and its kin, or a freeze, aimed at
-    any built-in send the login to the comparison of every built-in. Any other change to
-    another built-in (``Number.isInteger = ...``) lasts, as in Node, until ``global`` is
-    reset (every chunk, and :attr:`~rulesim.Limits.global_reset`), which restores them all."""
+    and ``Reflect`` themselves; ``Object.defineProperty`` and its kin, or a freeze, aimed at any
+    built-in send the login to the comparison of every built-in. Any other change to another
+    built-in (``Number.isInteger = ...``, a key on ``JSON.parse``, on a module's exports or on
+    ``process``) lasts, as in Node, until ``global`` is reset (every chunk, and
+    :attr:`~rulesim.Limits.global_reset`), which restores them all."""
     CONSOLE_LIMIT = "console_limit"
     """Console output exceeded the per-login limit (lines past it were dropped)."""
     REDIRECT_NOT_ALLOWED = "redirect_not_allowed"

@@ -105,12 +105,17 @@ def test_one_worker_and_two_workers_give_equal_frames(sim: rs.Simulation, pop: r
 
 
 def test_what_a_rule_leaves_on_the_global_object_or_a_builtin_never_crosses_a_chunk() -> None:
-    # A global made in sloppy code and a replaced built-in live as long as `global` does (a
-    # chunk, or Limits.global_reset), as in Auth0's container: never into the next chunk, so
-    # the frames are the same whatever the workers, and on a rerun by the workers kept.
+    # A global made in sloppy code, a replaced built-in and what a rule writes on a module
+    # (one it loads, one set-up loaded) live as long as `global` does (a chunk, or
+    # Limits.global_reset), as in Auth0's container: never into the next chunk, so the frames
+    # are the same whatever the workers, and on a rerun by the workers kept.
     src = """function (user, context, callback) {
       hits = (typeof hits === 'number' ? hits : 0) + 1;
       if (hits === 1) Number.isInteger = function () { return true; };
+      var crypto = require('crypto'), qs = require('querystring');
+      crypto.hits = (crypto.hits || 0) + 1;
+      qs.hits = (qs.hits || 0) + 1;
+      if (crypto.hits !== hits || qs.hits !== hits) hits = -1;
       context.idToken['https://x/hits'] = [hits, Number.isInteger(0.5)];
       callback(null, user, context);
     }"""

@@ -45,9 +45,12 @@ class Limits:
         Auth0 container), ``"login"`` (before every login) or an integer N (every N logins,
         counted on the population's login index so results do not depend on how logins are
         spread over workers). It is emptied at every chunk too. With it go the globals rules
-        made (a variable assigned undeclared in sloppy code) and every change to a built-in
+        made (a variable assigned undeclared in sloppy code), every change to a built-in
         that the check after each login does not undo (``Number.isInteger``, ``Date.now``, an
-        iterator's ``next``, ``parseInt``): as in a recycled container.
+        iterator's ``next``, ``parseInt``, a key on a built-in's method, on ``process`` or on
+        the exports of a module the sandbox loads at set-up), and the modules rules loaded:
+        the next ``require`` runs them afresh, with what their closures kept (a
+        ``moment.locale()``), as in a recycled container.
     error_mapping
         The ``error`` a failed (non-``UnauthorizedError``) login returns to the application.
         Current Auth0 documentation says ``access_denied``; older documents disagree.

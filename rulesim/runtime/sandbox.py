@@ -26,6 +26,7 @@ from rulesim.errors import ErrorCode
 from rulesim.runtime import native, watchdog
 from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, actions_js
 from rulesim.runtime.engine import Engine, EngineError, JSFunction
+from rulesim.runtime.js_names import sandbox_property_names
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.rows import LoginBlock, decode_block
 from rulesim.sources import Rule
@@ -226,6 +227,8 @@ class Sandbox:
             "ruleNames": list(self.layout.names),
             "activePos": list(self.layout.positions),
             "continueRedirects": self.layout.continue_redirects,
+            # What a polluting login could have handed a rule (50-pollution.js, js_names.py).
+            "sandboxNames": sorted(sandbox_property_names()),
         }
         if self.actions is not None:
             opts["actions"] = self.actions.options(

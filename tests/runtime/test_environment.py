@@ -212,6 +212,12 @@ UNCHECKED_CHANGES = {
     "globalThis.Map = null": "Map === null",
     "process.env.RULESIM_X = 'y'": "process.env.RULESIM_X === 'y'",
     "console.pwned = 1": "'pwned' in console",
+    # Reached through the built-ins' and the globals' properties: a built-in's method, a module
+    # set-up loaded (its exports), process's listeners.
+    "JSON.parse.cache = 1": "'cache' in JSON.parse",
+    "require('querystring').escape = function () { return 'x'; }":
+        "require('querystring').escape('a b') === 'x'",
+    "process.on('exit', function () {})": "process.listenerCount('exit') === 1",
 }
 
 
@@ -230,7 +236,8 @@ def test_any_other_change_to_a_builtin_or_a_global_ends_when_global_is_reset(
 MOVED_NAMES = ["Number.isInteger", "String.fromCharCode", "Date.now", "globalThis.parseInt",
                "Symbol.prototype.pwned", "TypeError.prototype.pwned",
                "%ArrayIteratorPrototype%.next", "globalThis.hits", "globalThis.Map",
-               "process.env.RULESIM_X", "console.pwned"]
+               "process.env.RULESIM_X", "console.pwned", "JSON.parse.cache",
+               "require.cache.builtin:querystring.exports.escape", "process._events.exit"]
 
 
 @pytest.mark.parametrize(("change", "name"), list(zip(UNCHECKED_CHANGES, MOVED_NAMES, strict=True)))
@@ -247,6 +254,80 @@ def test_the_sandbox_names_a_change_that_lives_on_until_global_is_reset(change: 
     assert sandbox.world_moved() == name
     sandbox.reset_global()
     assert sandbox.world_moved() == ""
+
+
+def test_loading_a_module_is_no_lasting_change_but_writing_on_it_is_named() -> None:
+    # A paired run's candidate never ran the shared rules: a module they loaded is loaded
+    # again by the candidate's first require(), but what they wrote on it is not there.
+    h = Harness(["function (u, c, cb) { var m = require('crypto'); "
+                 "if (u.email === 'm@e.com') m.stash = 1; cb(null, u, c); }"])
+    sandbox = h.pipeline.sandbox
+    h.login()
+    assert sandbox.world_moved() == ""
+    h.login({"email": "m@e.com"})
+    assert sandbox.world_moved() == "require.cache.builtin:crypto.exports.stash"
+    sandbox.reset_global()
+    assert sandbox.world_moved() == ""
+
+
+def test_a_module_rules_loaded_is_loaded_afresh_when_global_is_reset() -> None:
+    # Its exports and its closures' state last as long as `global`, as in a warm container,
+    # and no longer: otherwise a chunk would depend on the chunks its worker ran before.
+    count = claim_rule("(require('crypto').n = (require('crypto').n || 0) + 1)")
+    h = Harness([count], limits=Limits(global_reset=2))
+    assert [h.login().id_token["https://t/v"] for _ in range(5)] == [1, 2, 1, 2, 1]
+
+
+def test_a_legacy_global_a_rule_assigned_is_the_module_again_after_global_is_reset() -> None:
+    src = ("function (u, c, cb) {\n  var was = typeof crypto;\n  crypto = 'replaced';\n"
+           "  c.idToken['https://t/v'] = [was, typeof crypto];\n  cb(null, u, c);\n}")
+    h = Harness([src], options=SandboxOptions(legacy_globals=True),
+                limits=Limits(global_reset="login"))
+    assert h.login().id_token["https://t/v"] == ["object", "string"]
+    assert h.login().id_token["https://t/v"] == ["object", "string"]
+
+
+def test_a_polluting_login_that_could_hand_over_the_sandbox_state_gets_a_fresh_engine() -> None:
+    # While a built-in was changed the sandbox's own code ran with it: a getter a rule put on
+    # Object.prototype saw the login's state as `this`. Kept in `global`, that state would let
+    # a later, clean login add a claim no change row shows; after the rebuild nothing is kept.
+    grab = ("function (u, c, cb) {\n  if (!global.grab) {\n    global.grab = [];\n"
+            "    Object.defineProperty(Object.prototype, 'flow', { configurable: true, get: function () {\n"
+            "      if (this && typeof this.partValue === 'function') global.grab.push(this); } });\n"
+            "  } else if (global.grab.length) {\n"
+            "    global.grab[0].partValue(3)['https://evil/admin'] = true;\n  }\n"
+            "  c.idToken['https://t/kept'] = global.grab.length;\n  cb(null, u, c);\n}")
+    h = Harness([grab], limits=Limits(global_reset="never"))
+    first = h.login()
+    assert (first.outcome, first.code) == ("error", "prototype_pollution")
+    second = h.login()
+    assert "https://evil/admin" not in second.id_token
+    assert second.id_token["https://t/kept"] == 0   # `global` starts empty again
+
+
+HANDING_OVER = [
+    "Object.defineProperty(Object.prototype, 'x', { configurable: true, get: function () { return 1; } })",
+    "Object.prototype.toJSON = function () { return {}; }",   # JSON.stringify calls it
+    "Array.prototype.push = function () { return 0; }",       # a built-in method replaced
+    "Object.setPrototypeOf(Array.prototype, {})",
+]
+HARMLESS = [
+    "Object.prototype.isAdmin = true",                           # a value, not code
+    "Array.prototype.shuffleAll = function () { return this; }",  # a name the sandbox never reads
+]
+
+
+@pytest.mark.parametrize("change", HANDING_OVER + HARMLESS)
+def test_global_outlives_a_polluting_login_unless_the_change_could_reach_the_sandbox(
+        change: str) -> None:
+    src = ("function (u, c, cb) {\n  global.n = (global.n || 0) + 1;\n"
+           "  c.idToken['https://t/v'] = global.n;\n"
+           f"  if (u.email === 'm@e.com') {{ {change}; }}\n  cb(null, u, c);\n}}")
+    h = Harness([src], limits=Limits(global_reset="never"))
+    h.login()
+    assert h.login({"email": "m@e.com"}).code == "prototype_pollution"
+    after = h.login().id_token["https://t/v"]
+    assert after == (1 if change in HANDING_OVER else 3)
 
 
 def test_replacing_a_builtin_method_is_restored_after_the_login() -> None:

@@ -7,8 +7,15 @@
   //   3. real pure-JS npm packages shipped in `registry.packages`, run by a CommonJS loader.
   // Anything else throws an Error whose `code` is 'module_not_allowed', like Auth0's allow-list.
   //
-  // Modules are cached for the life of the context (between logins), as Node caches them in a
-  // warm webtask container.
+  // Modules are cached between logins, as Node caches them in a warm webtask container, until
+  // the sandbox resets its world (a chunk starts, or Limits.global_reset): then the modules
+  // the set-up did not load leave the cache, so the next require() runs them afresh, as a
+  // recycled container does. What their closures kept (moment.locale()) goes with them; the
+  // sandbox's world restore takes care of the keys of `cache` and of the modules set-up
+  // loaded (rulesim/runtime/js/prelude/50-pollution.js).
+  // options.control is the prelude's, never a rule's: makeRequire gives it reset() (forget
+  // the fast path of require() and the legacy globals' loaded modules, after the world
+  // restore), and calls its loaded(module, id) when a module has finished loading.
   'use strict';
 
   options = options || {};
@@ -19,6 +26,14 @@
   var packages = registry.packages || {};
   var cache = Object.create(null);
   var warnings = [];
+  // Each package file compiled once, to the function that runs it: a module that leaves the
+  // cache at a reset runs again from it, without being parsed again (lodash: about 15 ms to
+  // compile, under 2 ms to run).
+  var compiledFiles = Object.create(null);
+  var defineOwn = Object.defineProperty;   // (taken before a rule could replace it)
+  // control.loaded(module, id), when the prelude gives it: a module finished loading.
+  var onLoaded = options.control && typeof options.control.loaded === 'function' ? options.control.loaded : null;
+  var epoch = 0;   // resets so far (the legacy globals' loaded modules are of one epoch)
 
   // Node core names: inside a package they win over same-named packages, as in Node.
   var CORE = ['buffer', 'crypto', 'events', 'process', 'querystring', 'url', 'util'];
@@ -85,6 +100,7 @@
       throw e;
     }
     module.loaded = true;
+    if (onLoaded !== null) onLoaded(module, id);
     return module.exports;
   }
 
@@ -239,9 +255,12 @@
         var localRequire = makePackageRequire(pkgName, dirOf(file), module);
         module.require = localRequire;
         // Indirect eval: global scope, sloppy mode, as Node's module wrapper.
-        var wrapper = (0, eval)(
-          '(function (exports, require, module, __filename, __dirname) {\n' + source + '\n})'
-        );
+        var wrapper = compiledFiles[id];
+        if (wrapper === undefined) {
+          wrapper = compiledFiles[id] = (0, eval)(
+            '(function (exports, require, module, __filename, __dirname) {\n' + source + '\n})'
+          );
+        }
         wrapper.call(module.exports, module.exports, localRequire, module, id,
           '/node_modules/' + pkgName + (dirOf(file) ? '/' + dirOf(file) : ''));
       }
@@ -250,6 +269,7 @@
       throw e;
     }
     module.loaded = true;
+    if (onLoaded !== null) onLoaded(module, id);
     return module.exports;
   }
 
@@ -350,21 +370,21 @@
     Object.keys(LEGACY_GLOBALS).forEach(function (name) {
       var spec = LEGACY_GLOBALS[name];
       if (!canResolve(spec) || Object.prototype.hasOwnProperty.call(target, name)) return;
-      var value;
-      var loaded = false;
+      // The module loaded in this epoch (none: -1). A value a rule assigns becomes a data
+      // property of the global object, which the world restore puts back to this accessor.
+      var value, loadedAt = -1;
       Object.defineProperty(target, name, {
         configurable: true,
         enumerable: false,
         get: function () {
-          if (!loaded) {
+          if (loadedAt !== epoch) {
             value = require(spec);
-            loaded = true;
+            loadedAt = epoch;
           }
           return value;
         },
         set: function (v) {
-          value = v;
-          loaded = true;
+          defineOwn(target, name, { value: v, writable: true, enumerable: false, configurable: true });
         }
       });
       defined.push(name);
@@ -400,6 +420,12 @@
   require.legacyGlobals = LEGACY_GLOBALS;
   require.defineLegacyGlobals = defineLegacyGlobals;
   require.realPackages = REAL_PACKAGES;
+  if (options.control) {
+    options.control.reset = function () {
+      loaded = Object.create(null);
+      epoch++;
+    };
+  }
   if (options.legacyGlobals && options.globalObject) {
     defineLegacyGlobals(options.globalObject);
   }

@@ -136,7 +136,7 @@
     var R = makeResult(O, { next: next, flushMetadata: flushMetadata });   // result.js
     var workerCache = new MapCtor();   // shared-per-worker and flaky(p)
     var INVALID_HANDLER = Symbol('invalid handler');   // marks the error handler() throws
-    var URLCtor = null, jwtModule = null;
+    var URLCtor = null;   // (`url` is loaded at set-up: the world restore covers it)
     function urlCtor() {
       if (URLCtor === null) URLCtor = (host.require ? host.require('url').URL : globalThis.URL);
       return URLCtor;
@@ -184,7 +184,8 @@
     var FLOW_METHODS = {
       get URL() { return urlCtor(); },
       get stateParam() { return hex8(this.stateHi) + hex8(this.stateLo); },
-      jwt: function () { if (jwtModule === null) jwtModule = host.require('jsonwebtoken'); return jwtModule; },
+      // (Not kept: the module a rule may have changed leaves require's cache at a reset.)
+      jwt: function () { return host.require('jsonwebtoken'); },
       suspendAfter: function (i, what) {
         what.action = i;
         what.leg = this.leg;

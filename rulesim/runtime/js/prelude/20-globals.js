@@ -39,7 +39,13 @@
   }
 
   // ---------------------------------------------------------------- require and Buffer
-  var requireFn = makeRequire ? makeRequire(host, REGISTRY, { legacyGlobals: !!OPTIONS.legacyGlobals, moduleNotAllowed: CODE.MODULE_NOT_ALLOWED }) : null;
+  // requireControl.reset(): the modules loaded since set-up are forgotten (after the world
+  // restore took them out of require.cache): see require.js.
+  // requireControl.loaded(module, id): a module finished loading (50-pollution.js notes
+  // the ones loaded after set-up: lateModule).
+  var requireControl = { __proto__: null, reset: function () {}, loaded: function (module, id) { lateModule(module, id); } };
+  var requireFn = makeRequire ? makeRequire(host, REGISTRY, { legacyGlobals: !!OPTIONS.legacyGlobals, moduleNotAllowed: CODE.MODULE_NOT_ALLOWED, control: requireControl }) : null;
+  var requireCache = requireFn ? requireFn.cache : null;   // (50-pollution.js: a load is no change)
   if (requireFn) {
     G.require = requireFn;
     try { G.Buffer = requireFn('buffer').Buffer; } catch (e) { /* no buffer module */ }

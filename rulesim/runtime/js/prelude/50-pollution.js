@@ -7,11 +7,14 @@
   // Every built-in object (the world, snapshotIntrinsics): intrinsicProtos first, then the
   // other global objects and functions, their prototypes, process.env and the intrinsics no
   // global names (the iterators' prototypes, generators', %TypedArray%). See restoreWorld.
-  var world = [], worldNames = [], worldSet = null;
+  // world[0 .. builtinCount): the built-ins proper (intrinsicProtos, the globals' values and
+  // their prototypes, the unnamed intrinsics), which the check after a login compares; after
+  // them, what is reachable from those (collectWorld), which only a reset restores.
+  var world = [], worldNames = [], worldSet = null, builtinSet = null, builtinCount = 0;
   var setHas = Set.prototype.has;
   function isIntrinsic(o) {
     if (o === G) return true;   // (what cannot be undone there: globalPinned)
-    if (worldSet !== null) return reflectApply(setHas, worldSet, [o]);
+    if (builtinSet !== null) return reflectApply(setHas, builtinSet, [o]);
     for (var i = 0; i < intrinsicProtos.length; i++) if (intrinsicProtos[i] === o) return true;
     return false;
   }
@@ -54,7 +57,7 @@
     worldSet = new SetCtor();
     function add(o, name) {
       // (The global object is restoreWorld's own: the keys rules give it are theirs to keep.)
-      if (o === null || (typeof o !== 'object' && typeof o !== 'function') || o === G || worldSet.has(o)) return;
+      if (o === null || o === undefined || (typeof o !== 'object' && typeof o !== 'function') || o === G || o === G.global || worldSet.has(o)) return;
       worldSet.add(o);
       world.push(o);
       worldNames.push(name);
@@ -65,7 +68,8 @@
     var globals = reflectOwnKeys(G);
     for (i = 0; i < globals.length; i++) {
       var k = globals[i], d = getOwnDescriptor(G, k);
-      if (typeof k !== 'string' || k === 'global' || !d || !('value' in d)) continue;
+      // (`__rulesim_cov`, the coverage counters, are the sandbox's.)
+      if (typeof k !== 'string' || k === 'global' || k.indexOf('__rulesim') === 0 || !d || !('value' in d)) continue;
       add(d.value, k);
       var pd = typeof d.value === 'function' ? getOwnDescriptor(d.value, 'prototype') : undefined;
       if (pd && 'value' in pd) add(pd.value, k + '.prototype');
@@ -88,6 +92,34 @@
     add(realGetPrototypeOf(Int8Array.prototype), '%TypedArray%.prototype');
     var env = G.process && typeof G.process === 'object' ? getOwnDescriptor(G.process, 'env') : undefined;
     if (env && 'value' in env) add(env.value, 'process.env');
+    // And everything reachable from those through properties (values, getters and setters):
+    // the methods of every built-in (a key a rule gives `JSON.parse`), `require.cache` and the
+    // modules set-up loaded, with their exports (`require('util').inspect.defaultOptions`),
+    // `process`'s listeners. A rule's change to any of them lives on until a reset, as in a
+    // warm container, and no longer: so the next chunk does not depend on the chunks this
+    // worker ran before. (Keys added to require.cache are the modules loaded since: the
+    // restore deletes them, so the next require() runs them again.)
+    builtinCount = world.length;
+    builtinSet = new SetCtor();
+    for (var b = 0; b < builtinCount; b++) builtinSet.add(world[b]);
+    intrinsicKeys = [];
+    walkFrom(world, worldNames, intrinsicKeys, 0, add);
+  }
+  var MAX_WORLD = 20000;   // objects walked at most (about 900 in practice)
+  // Snapshot list[from..] (into snaps), and add(value, name) what each one's properties hold
+  // (values, getters and setters; add appends to list what it has not seen, so the walk goes
+  // on until nothing new is found).
+  function walkFrom(list, names, snaps, from, add) {
+    for (var w = from; w < list.length; w++) {
+      var snap = snaps[w] = snapshotObject(list[w]), keys = snap.keys, descs = snap.descs;
+      if (list.length - from >= MAX_WORLD) continue;
+      for (var j = 0; j < keys.length; j++) {
+        var d = descs[j], v = d.value, g = d.get, st = d.set;   // (records without a prototype)
+        if (v !== null && (typeof v === 'object' || typeof v === 'function')) add(v, names[w] + '.' + stringOf(keys[j]));
+        if (g !== undefined) add(g, names[w] + '.' + stringOf(keys[j]) + ' (getter)');
+        if (st !== undefined) add(st, names[w] + '.' + stringOf(keys[j]) + ' (setter)');
+      }
+    }
   }
   // Per built-in: its own keys, their descriptors, its prototype and extensibility; and the
   // global object's own keys and their descriptors.
@@ -109,9 +141,7 @@
     return { keys: keys, descs: descs, proto: realGetPrototypeOf(o), extensible: realIsExtensible(o) };
   }
   function snapshotIntrinsics() {
-    collectWorld();
-    intrinsicKeys = [];
-    for (var i = 0; i < world.length; i++) intrinsicKeys[i] = snapshotObject(world[i]);
+    collectWorld();   // (and snapshots each object of the world into intrinsicKeys)
     globalSnap = snapshotObject(G);
     intrinsicsTouched = false;   // the sandbox's own set-up is the state to keep
   }
@@ -181,7 +211,14 @@
     intrinsicsTouched = false;
     restoreBuiltins(found, false);
     globalPinned(found);
-    if (intrinsicsBroken) rebuildAfter = true;   // the engine is rebuilt after this login
+    // While a built-in was changed, the sandbox's own code ran with it: a getter a rule put on
+    // Object.prototype sees the login's state, its raw user and tokens, and the sandbox's
+    // pooled records as `this`; a function under a name the sandbox calls (`toJSON`, `push`)
+    // receives them. A rule could keep them in `global` and, from a later login, write claims
+    // no change row shows or rewrite other rules' records. After such a change (captureRisk)
+    // the engine is rebuilt: a fresh one holds none of them.
+    if (captureRisk || intrinsicsBroken) rebuildAfter = true;
+    captureRisk = false;
     return found;
   }
   // The global object's keys are the rules' to add (restoreWorld deletes them between
@@ -205,23 +242,47 @@
   // Compare every built-in with its snapshot and restore it; the changes found are named in
   // `found` (when given).
   function restoreBuiltins(found, dry) {
-    for (var i = 0; i < world.length; i++) restoreObject(world[i], intrinsicKeys[i], worldNames[i], found, null, dry);
+    for (var i = 0; i < builtinCount; i++) restoreObject(world[i], intrinsicKeys[i], worldNames[i], found, null, dry);
+  }
+  function restoreReachable(found, dry) {
+    for (var i = builtinCount; i < world.length; i++) restoreObject(world[i], intrinsicKeys[i], worldNames[i], found, null, dry);
   }
   // Every built-in, then the global object (`global` aside: resetGlobal gives it a new object).
   function restoreAll(found, dry) {
     restoreBuiltins(found, dry);
+    restoreReachable(found, dry);
     restoreObject(G, globalSnap, 'globalThis', found, 'global', dry);
   }
   // Restore object o to its snapshot: keys added since are deleted, changed descriptors,
   // prototype and extensibility put back (what cannot be sets intrinsicsBroken). `keep`: a key
   // left as it is. `dry`: only name the changes in `found`, restore nothing (worldMoved).
+  // captureRisk: the restore undid a change that could have handed a rule the sandbox's
+  // objects (see pollutionCheck): a getter or setter, a function or object under a key that
+  // existed (a built-in method replaced) or under a name the sandbox's code reads
+  // (SANDBOX_NAMES: rulesim/runtime/js_names.py), any symbol or index, a swapped prototype.
+  // A new key the sandbox never reads (a polyfill's new method on Array.prototype)
+  // and a primitive value (`Object.prototype.isAdmin = true`) cannot: the restore is enough.
+  var captureRisk = false;
+  var SANDBOX_NAMES = { __proto__: null };
+  for (var sn = 0; sn < OPTIONS.sandboxNames.length; sn++) SANDBOX_NAMES[OPTIONS.sandboxNames[sn]] = true;
+  var INDEX = /^[0-9]+$/;
+  function risky(d, k, existed) {   // d: descriptorOf(o, k), the property as the rule left it
+    if (d === undefined) return false;
+    if (d.get !== undefined || d.set !== undefined) return true;
+    var v = d.value;
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
+    return existed || typeof k === 'symbol' || SANDBOX_NAMES[k] === true || INDEX.test(k);
+  }
   function restoreObject(o, snap, name, found, keep, dry) {
     var keys = reflectOwnKeys(o), known = snap.keys, same = keys.length === known.length;
     for (var a = 0; same && a < keys.length; a++) same = keys[a] === known[a];   // (the usual case)
+    // (A module loaded since set-up is no change: only a reset unloads it, restoreWorld.)
+    var loads = o === requireCache && !unloading;
     for (a = 0; !same && a < keys.length; a++) {
-      if (indexIn(known, keys[a]) >= 0 || keys[a] === keep) continue;
+      if (indexIn(known, keys[a]) >= 0 || keys[a] === keep || loads) continue;
       if (found) found[found.length] = name + '.' + stringOf(keys[a]);
       if (dry) continue;
+      if (!captureRisk && risky(descriptorOf(o, keys[a]), keys[a], false)) captureRisk = true;
       try { if (!delete o[keys[a]]) intrinsicsBroken = true; } catch (e) { intrinsicsBroken = true; }
     }
     for (var b = 0; b < known.length; b++) {
@@ -233,11 +294,12 @@
       if (cur && sameDescriptor(cur, was)) continue;
       if (found) found[found.length] = name + '.' + stringOf(known[b]);
       if (dry) continue;
+      if (!captureRisk && cur && risky(descriptorOf(o, known[b]), known[b], true)) captureRisk = true;
       try { realDefineProperty(o, known[b], was); } catch (e) { intrinsicsBroken = true; }
     }
     if (realGetPrototypeOf(o) !== snap.proto) {
       if (found) found[found.length] = name + '.__proto__';
-      if (!dry) { try { realSetPrototypeOf(o, snap.proto); } catch (e) { intrinsicsBroken = true; } }
+      if (!dry) { captureRisk = true; try { realSetPrototypeOf(o, snap.proto); } catch (e) { intrinsicsBroken = true; } }
     }
     if (realIsExtensible(o) !== snap.extensible) {
       if (found) found[found.length] = name + ' (made non-extensible)';
@@ -252,7 +314,33 @@
   function worldMoved() {
     var found = [];
     restoreAll(found, true);
+    for (var i = 0; i < late.length; i++) {
+      try { restoreObject(late[i], lateKeys[i], lateNames[i], found, null, true); } catch (e) { found[found.length] = lateNames[i] + ' (unreadable)'; }
+    }
     return found.join(', ');
+  }
+  // The modules loaded since set-up (a rule's first require() of crypto, lodash, ...): what
+  // their exports held when they finished loading, and everything reachable from those, so
+  // that worldMoved also names what a shared rule wrote on a module a later rule reads (a
+  // paired run's candidate never loaded it). A reset unloads them and forgets these.
+  // (What a module keeps in its closures, moment.locale(), is not seen here.)
+  var late = [], lateKeys = [], lateNames = [], lateSet = null;
+  function lateModule(module, id) {
+    if (!worldSet) return;   // set-up (this file's variables may not be set yet): snapshotIntrinsics walks require.cache
+    if (lateSet === null) lateSet = new SetCtor();
+    var from = late.length;
+    function addLate(o, name) {
+      if (o === null || o === undefined || (typeof o !== 'object' && typeof o !== 'function') || o === G ||
+          reflectApply(setHas, worldSet, [o]) || reflectApply(setHas, lateSet, [o])) return;
+      lateSet.add(o);
+      late.push(o);
+      lateNames.push(name);
+    }
+    // (A module's exports may hold a proxy whose traps throw: the module still loads, and
+    // what could not be walked is left out.)
+    try { addLate(module, 'require.cache.' + id); walkFrom(late, lateNames, lateKeys, from, addLate); } catch (e) {
+      late.length = lateKeys.length = lateNames.length = from;
+    }
   }
   // restoreWorld(): a chunk starts (or the reset policy of Limits empties `global`). The check
   // after each login covers the built-ins rules change most; any other change to a built-in
@@ -261,9 +349,13 @@
   // (`parseInt = ...`) lives on until here, as in Auth0's container, and goes here, as when
   // Auth0 recycles it: a chunk never depends on the chunks its worker ran before, so results
   // do not change with the number of workers or between runs on the workers a session keeps.
+  var unloading = false;
   function restoreWorld() {
-    restoreAll(null, false);
+    unloading = true;
+    try { restoreAll(null, false); } finally { unloading = false; }
     intrinsicsTouched = false;
+    captureRisk = false;   // (nothing of the world's past reaches the next chunk)
+    late = []; lateKeys = []; lateNames = []; lateSet = null;   // (their modules are unloaded)
   }
   var PROTO_NAMES = ['Object.prototype', 'Array.prototype', 'Function.prototype', 'String.prototype', 'Number.prototype',
     'Boolean.prototype', 'Error.prototype', 'Promise.prototype', 'RegExp.prototype', 'Date.prototype', 'Map.prototype', 'Set.prototype',

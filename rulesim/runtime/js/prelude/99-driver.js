@@ -42,7 +42,8 @@
     fail(i, code, { name: 'Error', message: message, loc: [-1, 0] });
     S.runs[i].done = true;
   }
-  function resetGlobal() { restoreWorld(); G.global = {}; resetActionScopes(); }   // Actions' module scopes too
+  // Actions' module scopes too, and the modules rules loaded since set-up (require.js).
+  function resetGlobal() { restoreWorld(); G.global = {}; resetActionScopes(); requireControl.reset(); }
   // takeCoverage(): the hit counters of instrumented rules ({rule: [count, ...]}), zeroed in
   // place (each instrumented rule keeps a reference to its own array).
   function takeCoverage() {
