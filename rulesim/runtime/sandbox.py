@@ -228,7 +228,7 @@ class Sandbox:
             "activePos": list(self.layout.positions),
             "continueRedirects": self.layout.continue_redirects,
             # What a polluting login could have handed a rule (50-pollution.js, js_names.py).
-            "sandboxNames": sorted(sandbox_property_names()),
+            "sandboxNames": " ".join(sorted(sandbox_property_names())),
         }
         if self.actions is not None:
             opts["actions"] = self.actions.options(

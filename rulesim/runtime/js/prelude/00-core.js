@@ -30,6 +30,7 @@
   // must not see the raw objects or drop the writes of every later login.
   var reflectGet = Reflect.get, reflectSet = Reflect.set, reflectDeleteProperty = Reflect.deleteProperty;
   var reflectDefineProperty = Reflect.defineProperty;
+  var stringSplit = String.prototype.split, regexpTest = RegExp.prototype.test;
 
   // ---------------------------------------------------------------- per-login state
   var S = null;            // the login being run (see begin())

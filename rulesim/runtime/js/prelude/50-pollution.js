@@ -103,21 +103,23 @@
     builtinSet = new SetCtor();
     for (var b = 0; b < builtinCount; b++) builtinSet.add(world[b]);
     intrinsicKeys = [];
-    walkFrom(world, worldNames, intrinsicKeys, 0, add);
+    walkFrom(world, worldNames, intrinsicKeys, 0, add, function (o) { return worldSet.has(o); });
   }
   var MAX_WORLD = 20000;   // objects walked at most (about 900 in practice)
   // Snapshot list[from..] (into snaps), and add(value, name) what each one's properties hold
-  // (values, getters and setters; add appends to list what it has not seen, so the walk goes
-  // on until nothing new is found).
-  function walkFrom(list, names, snaps, from, add) {
+  // (values, getters and setters) when seen(value) says it is new: add appends it to list, so
+  // the walk goes on until nothing new is found.
+  function walkFrom(list, names, snaps, from, add, seen) {
     for (var w = from; w < list.length; w++) {
-      var snap = snaps[w] = snapshotObject(list[w]), keys = snap.keys, descs = snap.descs;
+      var snap = snaps[w] = snapshotObject(list[w], list !== world || w >= builtinCount), keys = snap.keys, descs = snap.descs;
       if (list.length - from >= MAX_WORLD) continue;
       for (var j = 0; j < keys.length; j++) {
-        var d = descs[j], v = d.value, g = d.get, st = d.set;   // (records without a prototype)
-        if (v !== null && (typeof v === 'object' || typeof v === 'function')) add(v, names[w] + '.' + stringOf(keys[j]));
-        if (g !== undefined) add(g, names[w] + '.' + stringOf(keys[j]) + ' (getter)');
-        if (st !== undefined) add(st, names[w] + '.' + stringOf(keys[j]) + ' (setter)');
+        var d = descs[j];
+        if (d === undefined) continue;
+        var v = d.value, g = d.get, st = d.set;
+        if (v !== null && (typeof v === 'object' || typeof v === 'function') && !seen(v)) add(v, names[w] + '.' + stringOf(keys[j]));
+        if (g !== undefined && !seen(g)) add(g, names[w] + '.' + stringOf(keys[j]) + ' (getter)');
+        if (st !== undefined && !seen(st)) add(st, names[w] + '.' + stringOf(keys[j]) + ' (setter)');
       }
     }
   }
@@ -135,9 +137,11 @@
     for (var i = 0; i < fields.length; i++) r[fields[i]] = d[fields[i]];
     return r;
   }
-  function snapshotObject(o) {
+  // raw: keep the engine's descriptors as they are (what is reachable from the built-ins is
+  // restored after Object.prototype, world object 0, whose descriptors are records).
+  function snapshotObject(o, raw) {
     var keys = reflectOwnKeys(o), descs = [];
-    for (var j = 0; j < keys.length; j++) descs[j] = descriptorOf(o, keys[j]);
+    for (var j = 0; j < keys.length; j++) descs[j] = raw === true ? getOwnDescriptor(o, keys[j]) : descriptorOf(o, keys[j]);
     return { keys: keys, descs: descs, proto: realGetPrototypeOf(o), extensible: realIsExtensible(o) };
   }
   function snapshotIntrinsics() {
@@ -263,15 +267,22 @@
   // A new key the sandbox never reads (a polyfill's new method on Array.prototype)
   // and a primitive value (`Object.prototype.isAdmin = true`) cannot: the restore is enough.
   var captureRisk = false;
-  var SANDBOX_NAMES = { __proto__: null };
-  for (var sn = 0; sn < OPTIONS.sandboxNames.length; sn++) SANDBOX_NAMES[OPTIONS.sandboxNames[sn]] = true;
+  var SANDBOX_NAMES = null;   // built when a polluted login first needs it
   var INDEX = /^[0-9]+$/;
+  function readBySandbox(k) {
+    if (SANDBOX_NAMES === null) {
+      SANDBOX_NAMES = { __proto__: null };
+      var names = reflectApply(stringSplit, OPTIONS.sandboxNames, [' ']);
+      for (var i = 0; i < names.length; i++) SANDBOX_NAMES[names[i]] = true;
+    }
+    return SANDBOX_NAMES[k] === true;
+  }
   function risky(d, k, existed) {   // d: descriptorOf(o, k), the property as the rule left it
     if (d === undefined) return false;
     if (d.get !== undefined || d.set !== undefined) return true;
     var v = d.value;
     if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
-    return existed || typeof k === 'symbol' || SANDBOX_NAMES[k] === true || INDEX.test(k);
+    return existed || typeof k === 'symbol' || readBySandbox(k) || reflectApply(regexpTest, INDEX, [k]);
   }
   function restoreObject(o, snap, name, found, keep, dry) {
     var keys = reflectOwnKeys(o), known = snap.keys, same = keys.length === known.length;
@@ -338,7 +349,8 @@
     }
     // (A module's exports may hold a proxy whose traps throw: the module still loads, and
     // what could not be walked is left out.)
-    try { addLate(module, 'require.cache.' + id); walkFrom(late, lateNames, lateKeys, from, addLate); } catch (e) {
+    var seen = function (o) { return reflectApply(setHas, worldSet, [o]) || reflectApply(setHas, lateSet, [o]); };
+    try { addLate(module, 'require.cache.' + id); walkFrom(late, lateNames, lateKeys, from, addLate, seen); } catch (e) {
       late.length = lateKeys.length = lateNames.length = from;
     }
   }
