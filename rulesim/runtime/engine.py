@@ -55,6 +55,18 @@ def _classify(exc: BaseException) -> EngineError:
     return EngineError(ErrorCode.ENGINE_ERROR, first or type(exc).__name__, fatal=True)
 
 
+def _swallowed() -> EngineError:
+    """The call whose CPU budget ran out although it returned.
+
+    The interrupt is an error no JavaScript can catch, but inside an async function's body
+    or a promise job the engine turns it into a rejected promise, and the code that called it
+    goes on (``(async () => { while (true) {} })(); callback(...)``, or each job of a chain
+    queueing the next one): the call is failed as the loop would have failed it.
+    """
+    return EngineError(ErrorCode.CPU_LIMIT, "CPU time limit exceeded (infinite loop?)",
+                       fatal=True)
+
+
 class Engine:
     """One QuickJS context with limits applied to every call.
 
@@ -127,11 +139,14 @@ class Engine:
         budget.budget_ns = self._budget_ns
         budget.active = True
         try:
-            return fn(*args)
+            result = fn(*args)
         except quickjs.JSException as exc:
             raise _classify(exc) from None
         finally:
             budget.active = False
+        if budget.fired == budget.seq:
+            raise _swallowed()
+        return result
 
     def bind(self, fn: JSFunction) -> Any:
         """``fn`` as a callable that raises :class:`EngineError` like :meth:`call`."""
@@ -144,32 +159,39 @@ class Engine:
             budget.budget_ns = budget_ns
             budget.active = True
             try:
-                return fn(*args)
+                result = fn(*args)
             except js_exception as exc:
                 raise _classify(exc) from None
             finally:
                 budget.active = False
+            if budget.fired == budget.seq:
+                raise _swallowed()
+            return result
 
         return bound
 
     def run_jobs(self) -> int:
         """Run pending promise jobs until none is left; return how many ran.
 
-        Each job is one engine call with a budget of its own, as a rule step is.
+        The jobs share one CPU budget, as one engine call does: each job may queue the next
+        (``function loop() { Promise.resolve().then(loop); }``, ``for (;;) await null``), and
+        a budget a job would never run out of lets such a chain run forever.
         """
         n = 0
         budget = watchdog.BUDGET
         execute = self._ctx.execute_pending_job
+        budget.start(self._budget_ns)
+        seq = budget.seq
         try:
-            while True:
-                budget.start(self._budget_ns)
-                if not execute():
-                    return n
+            while execute():
                 n += 1
         except quickjs.JSException as exc:
             raise _classify(exc) from None
         finally:
             budget.stop()
+        if budget.fired >= seq:   # (a chained Action step opens budgets of its own: tick())
+            raise _swallowed()
+        return n
 
     def memory_used(self) -> int:
         """Bytes of memory the runtime uses now."""

@@ -17,11 +17,12 @@ class Limits:
     Parameters
     ----------
     cpu_ms
-        CPU time one engine call may use (one rule step, one callback delivery), on the
-        engine thread's own CPU clock (:mod:`rulesim.runtime.watchdog`). An infinite loop is
-        stopped here and the login ends with ``error_code='cpu_limit'``; work the engine
-        cannot interrupt (a catastrophic regular expression) ends its worker process half a
-        CPU second later, with the same code.
+        CPU time one engine call may use (one rule step, one callback delivery, the promise
+        jobs run after them, together), on the engine thread's own CPU clock
+        (:mod:`rulesim.runtime.watchdog`). An infinite loop is stopped here and the login ends
+        with ``error_code='cpu_limit'``; work the engine cannot interrupt (a catastrophic
+        regular expression) ends its worker process half a CPU second later, with the same
+        code.
     memory_mb
         Memory limit of the whole JavaScript runtime (prelude, modules, ``global`` included).
         Exceeding it ends the login with ``memory_limit`` and the engine is rebuilt.

@@ -10,6 +10,9 @@ thread's CPU clock (``CLOCK_THREAD_CPUTIME_ID``), enforced two ways:
    own, through the engine's exported ``JS_SetInterruptHandler``, which compares the thread's
    CPU clock with the deadline. Past it, the engine throws an uncatchable
    ``InternalError: interrupted``; the call fails with ``cpu_limit`` and the process lives on.
+   Inside an async function's body or a promise job the engine turns that error into a
+   rejected promise and the call returns: the handler notes the call it interrupted
+   (:attr:`CpuBudget.fired`), and the call fails all the same.
 2. **A hard watchdog thread** (worker processes only, :func:`enable_hard_limit`). Some work
    never polls the handler: a catastrophic regular expression backtracks inside the C regex
    engine for minutes. The thread reads the engine thread's CPU clock a few times a second;
@@ -62,11 +65,15 @@ class CpuBudget:
         CPU budget of the current call.
     seen, deadline_ns
         The handler's view: the call it set ``deadline_ns`` for (thread CPU time, ns).
+    fired
+        The last call the handler interrupted (its ``seq``; -1: none). A promise job turns the
+        interruption into a rejection, so :meth:`~rulesim.runtime.engine.Engine.run_jobs`
+        reads it here.
     clock_id
         The CPU clock of the thread that runs the engine (for the hard watchdog).
     """
 
-    __slots__ = ("active", "budget_ns", "clock_id", "deadline_ns", "seen", "seq")
+    __slots__ = ("active", "budget_ns", "clock_id", "deadline_ns", "fired", "seen", "seq")
 
     def __init__(self) -> None:
         self.seq = 0
@@ -74,6 +81,7 @@ class CpuBudget:
         self.budget_ns = _NEVER
         self.seen = -1
         self.deadline_ns = _NEVER
+        self.fired = -1
         self.clock_id: int | None = None
 
     def start(self, budget_ns: int) -> None:
@@ -98,7 +106,10 @@ def _interrupt(_runtime: Any, _opaque: Any) -> int:
         budget.seen = budget.seq
         budget.deadline_ns = now + budget.budget_ns
         return 0
-    return 1 if now >= budget.deadline_ns else 0
+    if now < budget.deadline_ns:
+        return 0
+    budget.fired = budget.seq
+    return 1
 
 
 _HANDLER = _HANDLER_TYPE(_interrupt)
@@ -108,15 +119,20 @@ _perf_ns = time.perf_counter_ns
 def tick() -> float:
     """Open a new CPU budget inside the running engine call; return the clock in µs (a float).
 
-    The prelude calls it between two rules of a batch (and nowhere else: rule code cannot
-    reach it), so each rule of a batched login gets the budget it gets when the host drives
-    it, and the readings time the rules. The clock is the monotonic ``perf_counter``: this
-    thread's CPU clock is a system call on this kind of machine (about 2 µs a reading against
-    0.05 µs), and a worker runs one thread, so the two agree unless the system preempts it.
-    A float, because the binding silently truncates integers of 2³¹ and above.
+    The prelude calls it between two rules of a batch (and nowhere else: rule code cannot reach
+    it), so each rule of a batched login gets the budget it gets when the host drives it, and
+    the readings time the rules. The reading is negative when the budget it closes ran out: an
+    interrupt inside an async function's body becomes a rejected promise, and the rule may have
+    gone on (the prelude then fails the batch as for an infinite loop). The clock is the
+    monotonic ``perf_counter``: this thread's CPU clock is a system call on this kind of machine
+    (about 2 µs a reading against 0.05 µs), and a worker runs one thread, so the two agree
+    unless the system preempts it. A float, because the binding silently truncates integers of
+    2³¹ and above.
     """
-    BUDGET.seq += 1
-    return _perf_ns() / 1000.0
+    budget = BUDGET
+    fired = budget.fired == budget.seq
+    budget.seq += 1
+    return -_perf_ns() / 1000.0 if fired else _perf_ns() / 1000.0
 _lib: Any = None
 
 

@@ -44,6 +44,9 @@ HOSTILE = {
                         "callback_error"),
     "never@evil.test": ("return new Promise(function () {});", "callback_not_called"),
     "null@evil.test": ("throw null;", "rule_exception"),
+    # Promise jobs that never stop queueing the next one (each one short).
+    "jobs@evil.test": ("(function loop() { Promise.resolve().then(loop); })();", "cpu_limit"),
+    "awaits@evil.test": ("return (async function () { for (;;) await null; })();", "cpu_limit"),
 }
 
 HOSTILE_RULE = (

@@ -61,6 +61,31 @@ def test_a_looping_login_fails_with_cpu_limit_and_the_next_login_is_unchanged() 
     assert before.id_token["n"] == 1 and after.id_token["n"] == 1
 
 
+SPENT_IN_PROMISES = {
+    # The interrupt is an error no JavaScript catches, but inside an async function's body or
+    # a promise job the engine turns it into a rejected promise, and the code goes on.
+    # Each job queues the next one: no job ever runs long, the chain never ends.
+    "a chain after the callback": "function (u, c, cb) { (function loop() { "
+                                  "Promise.resolve().then(loop); })(); cb(null, u, c); }",
+    "an async rule awaiting forever": "async function (u, c, cb) { for (;;) await null; }",
+    # The interrupt inside an async function's body becomes the rule's rejected promise.
+    "an async rule looping before it awaits": "async function (u, c, cb) { while (true) {} }",
+    "a loop in a promise job": "function (u, c, cb) { Promise.resolve().then(function () { "
+                               "while (true) {} }); cb(null, u, c); }",
+    # The rule itself goes on: the interrupt rejected a promise nobody waits for.
+    "an async helper looping, not awaited": "function (u, c, cb) { (async function () { "
+                                            "while (true) {} })(); cb(null, u, c); }",
+}
+
+
+@pytest.mark.parametrize("source", list(SPENT_IN_PROMISES.values()), ids=list(SPENT_IN_PROMISES))
+def test_a_budget_spent_in_promises_fails_with_cpu_limit_like_a_loop(
+        source: str) -> None:
+    result = Harness([source], limits=Limits(cpu_ms=100)).login()
+    assert (result.outcome, result.code) == ("error", "cpu_limit")
+    assert result.run("rule1")["error_code"] == "cpu_limit"
+
+
 @pytest.mark.slow
 def test_a_catastrophic_regex_in_a_worker_ends_as_cpu_limit_and_other_logins_survive() -> None:
     # The C regex engine never polls the interrupt handler: the hard watchdog ends the worker

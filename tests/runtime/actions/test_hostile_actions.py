@@ -17,7 +17,7 @@ from tests.runtime.test_hostile_rules import HOSTILE as RULES_HOSTILE
 # action_exception), and what is the Actions' own: claims through the api, Rules' globals,
 # Node's process (its env is empty).
 SAME_BODY = ("loop", "memory", "recursion", "flood", "pollute", "replace", "hidden", "reproto",
-             "freeze", "unhook", "fs", "child", "probe", "null")
+             "freeze", "unhook", "fs", "child", "probe", "null", "jobs", "awaits")
 ACTION_CODES = {"probe@evil.test": "action_exception", "null@evil.test": "action_exception"}
 HOSTILE = {email: (body, ACTION_CODES.get(email, code))
            for email, (body, code) in RULES_HOSTILE.items() if email.split("@")[0] in SAME_BODY}

@@ -19,6 +19,7 @@
   var ProxyCtor = Proxy;
   var mathFloor = Math.floor;
   var mathRound = Math.round;
+  var mathAbs = Math.abs;
   var stringOf = String;
   var SetCtor = Set;
   // Taken before anything wraps them (20-globals.js, 50-pollution.js) or a rule can replace
@@ -31,6 +32,7 @@
   var reflectGet = Reflect.get, reflectSet = Reflect.set, reflectDeleteProperty = Reflect.deleteProperty;
   var reflectDefineProperty = Reflect.defineProperty;
   var stringSplit = String.prototype.split, regexpTest = RegExp.prototype.test;
+  var ErrorCtor = Error;
 
   // ---------------------------------------------------------------- per-login state
   var S = null;            // the login being run (see begin())

@@ -48,6 +48,11 @@
   }
   function classifyThrown(err, isReject) {
     var d = describe(err);
+    // The CPU budget's interrupt inside an async rule or a promise job arrives as a rejection.
+    if (d.name === 'InternalError' && d.message === 'interrupted') {
+      d.message = 'CPU time limit exceeded (infinite loop?)';
+      return [CODE.CPU_LIMIT, d];
+    }
     if (d.code === CODE.MODULE_NOT_ALLOWED) return [CODE.MODULE_NOT_ALLOWED, d];
     if (d.message === 'stack overflow' || (d.name === 'RangeError' && /call stack/.test(d.message))) return [CODE.STACK_OVERFLOW, d];
     if (d.message === 'out of memory') { rebuildAfter = true; return [CODE.MEMORY_LIMIT, d]; }

@@ -48,6 +48,9 @@
         if (invalidRule[i] !== undefined) { hostFail(i, CODE.INVALID_RULE, invalidRule[i]); break; }
         st = runRule(i);
         var t2 = tick();
+        // Negative: the rule's budget ran out where the interrupt became a rejection (an
+        // async function's body) and the rule went on; the engine failed, as for a loop.
+        if (t2 < 0) throw new ErrorCtor('interrupted');
         cpu[i] = mathRound((t2 - t) * 1000);
         t = t2;
         if (st === STATUS.DONE) {

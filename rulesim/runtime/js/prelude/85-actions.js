@@ -231,7 +231,7 @@
     if (S === null || S.ended || !S.flow || S.flow.state !== 'running' || S.failed) return;
     var next = i + 1, s = next - NRULES;
     if (s % NA === 0 || S.runs[next] !== undefined) return;   // the leg is over, or it started
-    if (t0 === 0) t0 = tick();
+    if (t0 === 0) t0 = mathAbs(tick());   // (negative: the budget ran out: Engine.run_jobs)
     startActionStep(next);
     var run = S.runs[next];
     run.chained = true;
@@ -239,7 +239,7 @@
     if (run.done) chainTime(run);
   }
   function chainTime(run) {
-    var now = tick(), t = now - run.t0;
+    var now = mathAbs(tick()), t = now - run.t0;
     run.cpuUs = t;
     var driven = S.runs[S.driven];
     if (driven !== undefined && driven !== run) driven.chainCpu += t;
@@ -268,10 +268,9 @@
       var c = classifyThrown(outcome.error, true);   // memory and stack limits, a module rulesim lacks
       if (c[0] === CODE.MEMORY_LIMIT || c[0] === CODE.STACK_OVERFLOW || c[0] === CODE.MODULE_NOT_ALLOWED) outcome.code = c[0];
       if (c[1].loc[0] === NRULES + j) run.line = c[1].loc[1];
-      // The CPU budget's interrupt inside an async handler arrives as a rejection.
-      if (c[1].name === 'InternalError' && c[1].message === 'interrupted') {
-        outcome = { kind: 'host', code: CODE.CPU_LIMIT, message: 'CPU time limit exceeded (infinite loop?)' };
-      }
+      // The CPU budget's interrupt inside an async handler arrives as a rejection
+      // (classifyThrown, 40-rules.js, knows it).
+      if (c[0] === CODE.CPU_LIMIT) outcome = { kind: 'host', code: CODE.CPU_LIMIT, message: c[1].message };
     }
     AX.afterAction(flow, j, outcome);
     var ax = flow.actions[j];
