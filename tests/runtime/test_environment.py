@@ -262,6 +262,7 @@ def test_loading_a_module_is_no_lasting_change_but_writing_on_it_is_named() -> N
     h = Harness(["function (u, c, cb) { var m = require('crypto'); "
                  "if (u.email === 'm@e.com') m.stash = 1; cb(null, u, c); }"])
     sandbox = h.pipeline.sandbox
+    sandbox.set_paired()   # (only a paired run asks, so only a paired sandbox notes loads)
     h.login()
     assert sandbox.world_moved() == ""
     h.login({"email": "m@e.com"})

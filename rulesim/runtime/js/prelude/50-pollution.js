@@ -333,11 +333,15 @@
   // The modules loaded since set-up (a rule's first require() of crypto, lodash, ...): what
   // their exports held when they finished loading, and everything reachable from those, so
   // that worldMoved also names what a shared rule wrote on a module a later rule reads (a
-  // paired run's candidate never loaded it). A reset unloads them and forgets these.
-  // (What a module keeps in its closures, moment.locale(), is not seen here.)
+  // paired run's candidate never loaded it). A reset unloads them and forgets these. Only a
+  // paired run asks (trackPristine, 90-state.js): lodash alone is about 1,250 objects, some
+  // 10 ms to walk at each load. (What a module keeps in its closures, moment.locale(), is not
+  // seen here.)
   var late = [], lateKeys = [], lateNames = [], lateSet = null;
   function lateModule(module, id) {
-    if (!worldSet) return;   // set-up (this file's variables may not be set yet): snapshotIntrinsics walks require.cache
+    // (At set-up this file's variables may not be set yet: snapshotIntrinsics walks
+    // require.cache then.)
+    if (!worldSet || !trackPristine) return;
     if (lateSet === null) lateSet = new SetCtor();
     var from = late.length;
     function addLate(o, name) {
