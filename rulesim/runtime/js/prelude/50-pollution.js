@@ -55,13 +55,8 @@
     world = [];
     worldNames = [];
     worldSet = new SetCtor();
-    function add(o, name) {
-      // (The global object is restoreWorld's own: the keys rules give it are theirs to keep.)
-      if (o === null || o === undefined || (typeof o !== 'object' && typeof o !== 'function') || o === G || o === G.global || worldSet.has(o)) return;
-      worldSet.add(o);
-      world.push(o);
-      worldNames.push(name);
-    }
+    // (The global object is restoreWorld's own: the keys rules give it are theirs to keep.)
+    var add = adder(world, worldNames, worldSet, null);
     for (var i = 0; i < intrinsicProtos.length; i++) add(intrinsicProtos[i], PROTO_NAMES[i]);
     // Every global object and function as set-up left it: the engine's and rulesim's (console,
     // process, Buffer, require, URL, ...), but not `global`, whose keys are the rules'.
@@ -103,23 +98,34 @@
     builtinSet = new SetCtor();
     for (var b = 0; b < builtinCount; b++) builtinSet.add(world[b]);
     intrinsicKeys = [];
-    walkFrom(world, worldNames, intrinsicKeys, 0, add, function (o) { return worldSet.has(o); });
+    walkFrom(world, worldNames, intrinsicKeys, 0, add);
+  }
+  // adder(list, names, set, also)(o, name[, key, suffix]): append object o to list (and set)
+  // unless it is the global object, `global`, or already in set or `also`. Its name is `name`,
+  // or name.key + suffix (built only for an object that is new).
+  function adder(list, names, set, also) {
+    return function (o, name, key, suffix) {
+      if (o === null || (typeof o !== 'object' && typeof o !== 'function') || o === G || o === G.global ||
+          reflectApply(setHas, set, [o]) || (also !== null && reflectApply(setHas, also, [o]))) return;
+      set.add(o);
+      list.push(o);
+      names.push(key === undefined ? name : name + '.' + stringOf(key) + suffix);
+    };
   }
   var MAX_WORLD = 20000;   // objects walked at most (about 900 in practice)
-  // Snapshot list[from..] (into snaps), and add(value, name) what each one's properties hold
-  // (values, getters and setters) when seen(value) says it is new: add appends it to list, so
-  // the walk goes on until nothing new is found.
-  function walkFrom(list, names, snaps, from, add, seen) {
+  // Snapshot list[from..] (into snaps), and add (adder) what each one's properties hold:
+  // values, getters and setters. add appends what is new to list, so the walk goes on until
+  // nothing new is found.
+  function walkFrom(list, names, snaps, from, add) {
     for (var w = from; w < list.length; w++) {
       var snap = snaps[w] = snapshotObject(list[w], list !== world || w >= builtinCount), keys = snap.keys, descs = snap.descs;
       if (list.length - from >= MAX_WORLD) continue;
       for (var j = 0; j < keys.length; j++) {
         var d = descs[j];
         if (d === undefined) continue;
-        var v = d.value, g = d.get, st = d.set;
-        if (v !== null && (typeof v === 'object' || typeof v === 'function') && !seen(v)) add(v, names[w] + '.' + stringOf(keys[j]));
-        if (g !== undefined && !seen(g)) add(g, names[w] + '.' + stringOf(keys[j]) + ' (getter)');
-        if (st !== undefined && !seen(st)) add(st, names[w] + '.' + stringOf(keys[j]) + ' (setter)');
+        add(d.value, names[w], keys[j], '');
+        add(d.get, names[w], keys[j], ' (getter)');
+        add(d.set, names[w], keys[j], ' (setter)');
       }
     }
   }
@@ -343,18 +349,10 @@
     // require.cache then.)
     if (!worldSet || !trackPristine) return;
     if (lateSet === null) lateSet = new SetCtor();
-    var from = late.length;
-    function addLate(o, name) {
-      if (o === null || o === undefined || (typeof o !== 'object' && typeof o !== 'function') || o === G ||
-          reflectApply(setHas, worldSet, [o]) || reflectApply(setHas, lateSet, [o])) return;
-      lateSet.add(o);
-      late.push(o);
-      lateNames.push(name);
-    }
+    var from = late.length, addLate = adder(late, lateNames, lateSet, worldSet);
     // (A module's exports may hold a proxy whose traps throw: the module still loads, and
     // what could not be walked is left out.)
-    var seen = function (o) { return reflectApply(setHas, worldSet, [o]) || reflectApply(setHas, lateSet, [o]); };
-    try { addLate(module, 'require.cache.' + id); walkFrom(late, lateNames, lateKeys, from, addLate, seen); } catch (e) {
+    try { addLate(module, 'require.cache.' + id); walkFrom(late, lateNames, lateKeys, from, addLate); } catch (e) {
       late.length = lateKeys.length = lateNames.length = from;
     }
   }
