@@ -109,7 +109,8 @@ class DeferredRecords:
         self.persisted = []
 
     def flush(self, sink: Columns, block: LoginBlock, *, names: Sequence[str],
-              orders: Sequence[int], kinds: Sequence[str], sources: Sequence[Rule]) -> None:
+              orders: Sequence[int], kinds: Sequence[str], sources: Sequence[Rule],
+              majors: Sequence[int] | None = None) -> None:
         """Append ``block``, the records of every pending login, and their persisted writes.
 
         A login's persisted writes follow its own change rows, as when it is recorded alone.
@@ -123,7 +124,7 @@ class DeferredRecords:
         if block.n != len(self.login_ids):
             raise SandboxError(f"the engine handed over {block.n} deferred records for "
                                f"{len(self.login_ids)} pending logins")
-        reword_block(block, sources)  # V8's wording and line for QuickJS's (fidelity)
+        reword_block(block, sources, majors)  # V8's wording and line for QuickJS's (fidelity)
         start = len(sink.data["changes"]["login_id"])
         sink.add_block(block, self.login_ids, self.user_ids, names, orders, "initial",
                        kinds=kinds)
@@ -321,7 +322,8 @@ class BatchRunner:
         pipe = self.pipe
         if block is not None:
             self.pending.flush(sink, block, names=pipe._names, orders=pipe._orders,
-                               kinds=pipe._kinds, sources=pipe._sources)
+                               kinds=pipe._kinds, sources=pipe._sources,
+                               majors=pipe._node_majors)
         elif len(self.pending):
             self.pending.lose(sink, names=pipe._names, orders=pipe._orders, kinds=pipe._kinds,
                               positions=pipe._active_pos, error_mapping=pipe.limits.error_mapping)

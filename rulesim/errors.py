@@ -220,6 +220,11 @@ class ErrorCode(str, enum.Enum):
     """The worker process running the login died; the login could not be evaluated."""
     ENGINE_ERROR = "engine_error"
     """The engine failed unexpectedly while running this rule."""
+    UNSUPPORTED_GLOBAL = "unsupported_global"
+    """The rule or Action read a global that Node has and the rulesim sandbox does not
+    provide (``Intl``, ``WebAssembly``, the web streams; the list is
+    :data:`rulesim.sources.node_globals.SANDBOX_LACKS`): the ``ReferenceError`` it got would not
+    have happened in Auth0. The loaders warn about such code before it runs."""
     # --- post-login Actions (docs/actions.md) ---------------------------------------------
     ACTION_DENIED = "action_denied"
     """An Action called ``api.access.deny``: the login is denied (``access_denied``)."""

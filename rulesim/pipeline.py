@@ -33,7 +33,7 @@ from rulesim.errors import ErrorCode
 from rulesim.outcomes import LoginOutcome
 from rulesim.records import Columns
 from rulesim.runtime._node_errors import reword_block
-from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, row_names
+from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, node_major, row_names
 from rulesim.runtime.engine import EngineError
 from rulesim.runtime.host import MANAGEMENT_LATENCY_MS, Host, RulePass
 from rulesim.runtime.limits import Limits
@@ -146,6 +146,9 @@ class Pipeline:
         # Every row's source, for V8's wording of errors (an Action's code stands for it).
         self._sources = self.all_rules + [Rule(name=n, source=a.code, order=a.order)
                                           for n, a in zip(action_names, all_actions, strict=True)]
+        # ... and the Node version it runs on (Rules: 18, Auth0's last Rules runtime).
+        self._node_majors = [18] * len(self.all_rules) + [node_major(a.runtime)
+                                                          for a in all_actions]
         # Row position of every step the host drives: the rules, then each Action per leg.
         self._step_pos = self._active_pos + action_pos * MAX_LEGS
         self._shared_budget = (setup is not None and
@@ -389,7 +392,7 @@ class Pipeline:
              logins: bool = True) -> None:
         """Append a block's rows, and for a pass the host drove, its calls and persisted writes
         (after the rules' own changes; in a mixed tenant, before the Actions' commands)."""
-        reword_block(block, self._sources)  # V8's wording and line for QuickJS's (fidelity)
+        reword_block(block, self._sources, self._node_majors)  # V8's wording (fidelity)
         start = len(sink.data["changes"]["login_id"])
         sink.add_block(block, login_ids, user_ids, self._names, self._orders, phase,
                        logins=logins, kinds=self._kinds)

@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from rulesim.errors import ErrorCode
+from rulesim.sources.node_globals import sandbox_lacks
+
 if TYPE_CHECKING:
     from rulesim.runtime.rows import LoginBlock
     from rulesim.sources import Rule
 
-__all__ = ["node_error", "reword_block"]
+__all__ = ["node_error", "reword_block", "unsupported_global"]
 
 _READ = re.compile(r"^cannot read property '(.*)' of (undefined|null)$", re.S)
 _SET = re.compile(r"^cannot set property '(.*)' of (undefined|null)$", re.S)
@@ -331,11 +334,15 @@ def _reworded(source: str, name: str, message: str, line: int) -> tuple[str, int
     return f"{head} (line {where}): {text}" if where else f"{head}: {text}", where
 
 
-def reword_block(block: LoginBlock, rules: Sequence[Rule]) -> None:
+def reword_block(block: LoginBlock, rules: Sequence[Rule],
+                 majors: Sequence[int] | None = None) -> None:
     """Rewrite, in place, a block's rule failures (and the logins they decided) in V8's terms.
 
     ``rules`` are the pipeline's rules in position order (the block's ``rule_runs`` hold one
-    row per rule and login).
+    row per rule and login); ``majors`` the Node major version each runs on (18 for every
+    row when None). A failure that is a ``ReferenceError`` for a global of that Node version
+    (which the sandbox lacks: it was not defined) becomes ``unsupported_global``
+    (:func:`unsupported_global`).
     """
     runs = block.rule_runs
     codes = runs["error_code"]
@@ -345,14 +352,61 @@ def reword_block(block: LoginBlock, rules: Sequence[Rule]) -> None:
     n_rules = len(rules)
     messages, lines = runs["error_message"], runs["line"]
     login_messages = block.logins.get("error_message")
+    login_codes = block.logins.get("error_code")
     for i in failed:
         rule, message = rules[i % n_rules], messages[i]
         if not isinstance(message, str):
             continue
         new = _reworded(rule.source, rule.name, message, int(lines[i]))
-        if new is None:
+        text = message if new is None else new[0]
+        major = 18 if majors is None else majors[i % n_rules]
+        lacking = unsupported_global(text, codes[i], major)
+        if new is None and lacking is None:
             continue
         j = i // n_rules
-        if login_messages is not None and j < len(login_messages) and login_messages[j] == message:
-            login_messages[j] = new[0]
-        messages[i], lines[i] = new
+        decided = login_messages is not None and j < len(login_messages) and \
+            login_messages[j] == message
+        if new is not None:
+            messages[i], lines[i] = new
+        if lacking is not None:
+            messages[i] = text = lacking
+            codes[i] = ErrorCode.UNSUPPORTED_GLOBAL.value
+            if decided and login_codes is not None and login_codes[j] in _CODE_ERRORS:
+                login_codes[j] = codes[i]
+        if decided:
+            login_messages[j] = text  # type: ignore[index]
+
+
+# The failures of the code itself that a ReferenceError ends in: thrown, rejected, or passed
+# to the callback.
+_CODE_ERRORS = frozenset({ErrorCode.RULE_EXCEPTION.value, ErrorCode.PROMISE_REJECTED.value,
+                          ErrorCode.CALLBACK_ERROR.value, ErrorCode.ACTION_EXCEPTION.value})
+_GLOBAL_NOT_DEFINED = re.compile(r"^((?:rule|action) `.*?`(?: \(line \d+\))?: )"
+                                 r"(?:ReferenceError: )?([A-Za-z_$][\w$]*) is not defined$", re.S)
+
+
+def unsupported_global(message: str, code: str | None, major: int = 18) -> str | None:
+    """The row message to record when a failure is a global of Node the sandbox lacks, else None.
+
+    ``message`` is the recorded row message in V8's terms (``rule `x` (line 3): Intl is not
+    defined``), ``code`` the row's error code, ``major`` the Node version the code runs on.
+    A name that is not a global of that Node version is the code's own mistake (a typo, a
+    ``ReferenceError`` Auth0 gives too) and stays as it was; so is a global the sandbox has
+    (code that deleted it).
+
+    Examples
+    --------
+    >>> print(unsupported_global("rule `r` (line 3): Intl is not defined", "rule_exception"))
+    rule `r` (line 3): Intl is not defined (Intl is a global of Node 18 that the rulesim
+    sandbox does not provide)
+    >>> unsupported_global("rule `r` (line 3): Intll is not defined", "rule_exception") is None
+    True
+    """
+    if code not in _CODE_ERRORS:
+        return None
+    m = _GLOBAL_NOT_DEFINED.match(message)
+    if m is None or not sandbox_lacks(m.group(2), major):
+        return None
+    name = m.group(2)
+    return (f"{message} ({name} is a global of Node {22 if major >= 22 else 18} that the "
+            "rulesim sandbox does not provide)")

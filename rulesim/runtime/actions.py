@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from rulesim.sources.node_globals import node_major
 
 if TYPE_CHECKING:
     from rulesim.sources import Action
@@ -142,18 +143,6 @@ class ActionsSetup:
             "perCall": settings.get("module_scope", SETTINGS["module_scope"]) == "per-call",
             "node22": any(node_major(a.runtime) >= 22 for a in self.actions),
         }
-
-
-def node_major(runtime: str) -> int:
-    """The Node major version of an Action's ``runtime`` (0 when it names none).
-
-    Examples
-    --------
-    >>> node_major("node22"), node_major("node18-actions"), node_major("python")
-    (22, 18, 0)
-    """
-    m = re.match(r"node(\d+)", runtime)
-    return int(m.group(1)) if m else 0
 
 
 @functools.cache

@@ -18,6 +18,7 @@ from typing import Any
 from rulesim.errors import ActionLoadError, ConfigurationError
 from rulesim.sources._ordered import OrderedSet
 from rulesim.sources.configuration import load_secrets, secret_keys
+from rulesim.sources.node_globals import node_major, unsupported_note
 from rulesim.sources.syntax import ActionSourceWarning, check_action_source
 
 __all__ = [
@@ -386,6 +387,10 @@ def build_action_set(actions: list[Action], exported: Mapping[str, Mapping[str, 
         if not a.deployed:
             warnings.warn(f"action `{a.name}` is bound to post-login but not deployed; it does "
                           "not run", ActionSourceWarning, stacklevel=3)
+    for a in checked:
+        note = unsupported_note("action", a.name, a.code, major=node_major(a.runtime))
+        if note is not None:
+            warnings.warn(note, ActionSourceWarning, stacklevel=3)
     shared, per_action = load_secrets(secrets)
     result = ActionSet(checked, shared, action_secrets=per_action, exported_secrets=exported,
                        other_triggers=others)

@@ -18,6 +18,7 @@ from rulesim.errors import RuleLoadError
 from rulesim.sources._files import load_json, load_yaml, read_text
 from rulesim.sources._ordered import OrderedSet
 from rulesim.sources.configuration import configuration_keys, load_configuration
+from rulesim.sources.node_globals import unsupported_note
 from rulesim.sources.syntax import check_rule_source
 
 __all__ = [
@@ -246,6 +247,9 @@ def build_rule_set(rules: list[Rule], conf: dict[str, str]) -> RuleSet:
                       "simulated, so it is skipped", RuleSourceWarning, stacklevel=3)
     for r in simulated:
         check_rule_source(r)
+        note = unsupported_note("rule", r.name, r.source)
+        if note is not None:
+            warnings.warn(note, RuleSourceWarning, stacklevel=3)
     ruleset = RuleSet(simulated, conf, skipped_stages=skipped)
     missing = ruleset.missing_configuration()
     if missing:

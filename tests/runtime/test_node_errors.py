@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -9,8 +10,8 @@ import pytest
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns, frames_from_columns
 from rulesim.runtime._node_errors import node_error
-from rulesim.sources import Rule
-from tests.runtime.pipeline_helpers import run_once
+from rulesim.sources import Action, Rule
+from tests.runtime.pipeline_helpers import Harness, run_once
 
 MULTILINE_CALL = """function (user, context, callback) {
   const users = { list: [] };
@@ -104,3 +105,53 @@ def test_logins_run_in_a_batch_are_reworded_too() -> None:
     assert set(frames["logins"]["error_message"]) == {
         "rule `mapper` (line 3): users.map is not a function"}
     assert set(frames["rule_runs"]["line"]) == {3}
+
+
+# --- globals of Node the sandbox lacks ----------------------------------------------------
+
+def _rule(body: str) -> str:
+    head = "async function" if "await" in body else "function"
+    return head + " (user, context, callback) {\n" + body + "\n}"
+
+
+@pytest.mark.parametrize(("body", "name"), [
+    ("  var f = new Intl.NumberFormat('en-US');\n  callback(null, user, context);", "Intl"),
+    ("  try { new WebAssembly.Memory({initial: 1}); } catch (e) { return callback(e); }\n"
+     "  callback(null, user, context);", "WebAssembly"),
+    ("  await Promise.resolve(); new ReadableStream();\n  callback(null, user, context);",
+     "ReadableStream"),
+])
+def test_a_global_node_has_and_the_sandbox_lacks_ends_the_rule_as_unsupported_global(
+        body: str, name: str) -> None:
+    r = run_once([_rule(body), _rule("  callback(null, user, context);")])
+    assert r.outcome == "error"
+    assert r.code == "unsupported_global"
+    run = r.run("rule1")
+    assert (run["outcome"], run["error_code"], run["line"]) == ("error", "unsupported_global", 2)
+    assert run["error_message"] == (
+        f"rule `rule1` (line 2): {name} is not defined ({name} is a global of Node 18 that the "
+        "rulesim sandbox does not provide)")
+    assert r.login["error_message"] == run["error_message"]
+    assert r.run("rule2")["outcome"] == "skipped"
+
+
+@pytest.mark.parametrize("body", [
+    "  var x = notAGlobalAnywhere + 1;\n  callback(null, user, context);",      # a typo
+    "  delete globalThis.URL;\n  new URL('https://a.example');\n  callback(null, user, context);",
+])
+def test_a_reference_error_auth0_would_give_too_stays_the_rules_own_error(body: str) -> None:
+    r = run_once([_rule(body)])
+    assert r.code == "rule_exception"
+    assert "rulesim sandbox" not in r.login["error_message"]
+
+
+def test_an_action_is_judged_by_the_globals_of_its_node_version() -> None:
+    code = ("exports.onExecutePostLogin = async (event, api) => {\n"
+            "  api.idToken.setCustomClaim('https://a/id', crypto.randomUUID());\n};")
+    for runtime, expected in (("node22", "unsupported_global"), ("node18", "action_exception")):
+        action = Action.from_code("mint", code, order=1)
+        action = dataclasses.replace(action, runtime=runtime)
+        r = Harness([], actions=[action]).login()
+        assert (r.code, r.run("mint")["error_code"]) == (expected, expected), runtime
+        assert r.run("mint")["error_message"].startswith("action `mint` (line 2): crypto is not "
+                                                         "defined")

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import rulesim as rs
 from tests.runtime.pipeline_helpers import run_once
 
 
@@ -85,3 +86,55 @@ def test_json_parse_of_undefined_and_of_an_object_word_the_classic_messages() ->
 def test_json_parse_still_parses_and_revives() -> None:
     assert _value("JSON.parse('{\"a\": [1, 2]}', function (k, v) "
                   "{ return typeof v === 'number' ? v * 10 : v; })") == {"a": [10, 20]}
+
+
+def test_weak_ref_derefs_its_target_and_refuses_what_v8_refuses() -> None:
+    assert _value("(function () { var o = {a: 1}, w = new WeakRef(o), errs = [];"
+                  " [function () { return new WeakRef(1); }, function () { return WeakRef({}); },"
+                  "  function () { return WeakRef.prototype.deref.call({}); }].forEach(function (f)"
+                  " { try { f(); } catch (e) { errs.push(e.name + ': ' + e.message); } });"
+                  " return [w.deref() === o, Object.prototype.toString.call(w), WeakRef.length,"
+                  " Object.keys(WeakRef.prototype).length, errs]; })()") == [
+        True, "[object WeakRef]", 1, 0,
+        ["TypeError: WeakRef: invalid target", "TypeError: Constructor WeakRef requires 'new'",
+         "TypeError: Method WeakRef.prototype.deref called on incompatible receiver #<Object>"]]
+
+
+def test_a_finalization_registry_keeps_tokens_and_never_calls_its_cleanup() -> None:
+    assert _value("(function () { var calls = 0, r = new FinalizationRegistry(function () "
+                  "{ calls++; }), tok = {}, errs = []; r.register({}, 'held', tok);"
+                  " var first = r.unregister(tok), second = r.unregister(tok);"
+                  " [function () { return new FinalizationRegistry(1); },"
+                  "  function () { var o = {}; r.register(o, o); },"
+                  "  function () { r.register({}, 1, 5); }, function () { r.register(1, 2); }]"
+                  ".forEach(function (f) { try { f(); } catch (e) { errs.push(e.message); } });"
+                  " return [first, second, calls, r.register({}, 1), errs]; })()") == [
+        True, False, 0, None,
+        ["FinalizationRegistry: cleanup must be callable",
+         "FinalizationRegistry.prototype.register: target and holdings must not be same",
+         "Invalid unregisterToken ('5')", "FinalizationRegistry.prototype.register: invalid target"]]
+
+
+def test_performance_now_runs_on_the_virtual_clock_of_the_login() -> None:
+    # A container up for a minute when the login starts; simulated I/O moves both clocks.
+    src = """function (user, context, callback) {
+      var t0 = performance.now(), d0 = Date.now();
+      require('request').get('https://api.example/slow', function () {
+        context.idToken['https://t/v'] = [t0, performance.now() - t0, Date.now() - d0,
+          performance.timeOrigin + performance.now() === Date.now(),
+          Object.prototype.toString.call(performance), Object.keys(performance.toJSON())];
+        callback(null, user, context);
+      });
+    }"""
+    services = rs.Services.from_dict({"routes": [{
+        "name": "slow", "method": "GET", "url": "https://api.example/*", "json": {},
+        "latency": {"fixed_ms": 250}}]})
+    r = run_once([src], services=services)
+    assert r.outcome == "allowed", r.login["error_message"]
+    assert r.id_token["https://t/v"] == [60000, 250, 250, True, "[object Performance]",
+                                         ["nodeTiming", "timeOrigin", "eventLoopUtilization"]]
+
+
+def test_the_engines_internal_error_is_not_a_global_as_in_node() -> None:
+    assert _value("[typeof InternalError, (function f() { try { return f(); } catch (e) "
+                  "{ return e.name; } })()]") == ["undefined", "InternalError"]

@@ -1,7 +1,8 @@
 (function (module, exports, require, host) {
   // The globals Node gives every script and QuickJS lacks, installed by the sandbox once per
   // engine (require.defineNodeGlobals): URL, URLSearchParams, TextEncoder, TextDecoder,
-  // process, atob, btoa, structuredClone, queueMicrotask, the ES2022 methods Node 18 has
+  // process, atob, btoa, structuredClone, queueMicrotask, WeakRef, FinalizationRegistry, the
+  // ES2022 methods Node 18 has
   // (Array/String/TypedArray .at, findLast, findLastIndex, Object.hasOwn), and V8's wording of
   // JSON.parse errors. Built-ins only: rules cannot require 'internal/globals'.
   'use strict';
@@ -461,6 +462,66 @@
     define(G.JSON, 'parse', parse);
   }
 
+  // ---------------------------------------------------------------- WeakRef, FinalizationRegistry
+  // Node 18 has them; QuickJS 2021 does not. The engine gives no weak reference to build them
+  // on, so a WeakRef holds its target as long as the WeakRef lives and a registry never calls
+  // its cleanup callback: both are what the standard allows (an engine may keep any object
+  // alive and need never call a cleanup), and a simulation is the better for it, since when
+  // V8 collects is not something a run could reproduce. V8's messages.
+  var weakTargets = new WeakMap();
+  function WeakRef(target) {
+    if (!new.target) throw new TypeError("Constructor WeakRef requires 'new'");
+    if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError('WeakRef: invalid target');
+    weakTargets.set(this, target);
+  }
+  define(WeakRef.prototype, 'deref', {
+    deref: function () {
+      if (!weakTargets.has(this)) throw new TypeError('Method WeakRef.prototype.deref called on incompatible receiver ' + receiverName(this));
+      return weakTargets.get(this);
+    },
+  }.deref);
+  Object.defineProperty(WeakRef.prototype, Symbol.toStringTag, { value: 'WeakRef', configurable: true });
+  var registries = new WeakMap();   // registry -> its cells [{target, held, token}]
+  function FinalizationRegistry(cleanup) {
+    if (!new.target) throw new TypeError("Constructor FinalizationRegistry requires 'new'");
+    if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable');
+    registries.set(this, []);
+  }
+  function cellsOf(registry, method) {
+    var cells = registries.get(registry);
+    if (cells === undefined) throw new TypeError('Method FinalizationRegistry.prototype.' + method + ' called on incompatible receiver ' + receiverName(registry));
+    return cells;
+  }
+  function isObject(v) { return v !== null && (typeof v === 'object' || typeof v === 'function'); }
+  function tokenText(v) { try { return String(v); } catch (e) { return typeof v; } }
+  var registryMethods = {
+    register: function (target, held, token) {
+      var cells = cellsOf(this, 'register');
+      if (!isObject(target)) throw new TypeError('FinalizationRegistry.prototype.register: invalid target');
+      if (target === held) throw new TypeError('FinalizationRegistry.prototype.register: target and holdings must not be same');
+      if (token !== undefined && !isObject(token)) throw new TypeError("Invalid unregisterToken ('" + tokenText(token) + "')");
+      // The cleanup never runs (see above): only the token is kept, for unregister().
+      if (token !== undefined) cells.push(token);
+      return undefined;
+    },
+    unregister: function (token) {
+      var cells = cellsOf(this, 'unregister');
+      if (!isObject(token)) throw new TypeError("Invalid unregisterToken ('" + tokenText(token) + "')");
+      var found = false;
+      for (var i = cells.length - 1; i >= 0; i--) if (cells[i] === token) { cells.splice(i, 1); found = true; }
+      return found;
+    },
+  };
+  define(FinalizationRegistry.prototype, 'register', registryMethods.register);
+  define(FinalizationRegistry.prototype, 'unregister', registryMethods.unregister);
+  Object.defineProperty(FinalizationRegistry.prototype, Symbol.toStringTag, { value: 'FinalizationRegistry', configurable: true });
+  function receiverName(v) {
+    if (v === null || v === undefined) return String(v);
+    if (typeof v !== 'object' && typeof v !== 'function') return tokenText(v);
+    var c = v.constructor;
+    return '#<' + (typeof c === 'function' && c.name ? c.name : 'Object') + '>';
+  }
+
   // ---------------------------------------------------------------- install
   // `sandbox`: {lineBlock} of the sandbox's source layout, so printed errors name rule lines.
   module.exports = function install(G, builtin, sandbox) {
@@ -479,6 +540,8 @@
       atob: buffer.atob,
       btoa: buffer.btoa,
       structuredClone: structuredClone,
+      WeakRef: WeakRef,
+      FinalizationRegistry: FinalizationRegistry,
       queueMicrotask: function queueMicrotask(fn) {
         if (typeof fn !== 'function') {
           throw require('internal/errors').invalidArgType('callback', 'of type function', fn);

@@ -5,6 +5,9 @@
   var G = globalThis;
   // QuickJS's own `__date_clock()` reads the real clock: rules live on the virtual one.
   delete G.__date_clock;
+  // InternalError is QuickJS's (stack overflow, the CPU budget's interrupt); Node has no such
+  // global. Its instances still carry the name, which classifyThrown (40-rules.js) reads.
+  delete G.InternalError;
   var OPTIONS = JSON.parse(OPTIONS_JSON);
   // Error codes (rulesim.errors.ErrorCode) and driver statuses come from Python, where they
   // are defined once: CODE.UNAUTHORIZED === 'unauthorized', STATUS.DONE === 0, ...
@@ -96,6 +99,27 @@
   VirtualDate.UTC = RealDate.UTC;
   Object.defineProperty(RealDate.prototype, 'constructor', { value: VirtualDate, writable: true, configurable: true });
   G.Date = VirtualDate;
+
+  // performance (a Node global since 16): its clock is the virtual one too. The container the
+  // login runs in started UPTIME_MS before the login (clock.origin, set as each login starts),
+  // so performance.now() reads as Node's, a process's milliseconds so far, and the same login
+  // reads the same values whatever ran before it in the worker.
+  var UPTIME_MS = 60000;
+  clock.origin = -UPTIME_MS;
+  // Its methods live on its prototype, as Node's do (the object itself has no own keys).
+  var performanceProto = {};
+  var performanceMethods = {
+    now: function now() { return clock.now - clock.origin; },
+    toJSON: function toJSON() {
+      return { nodeTiming: {}, timeOrigin: clock.origin, eventLoopUtilization: { idle: 0, active: 0, utilization: 0 } };
+    },
+  };
+  Object.defineProperty(performanceProto, 'now', { value: performanceMethods.now, writable: true, configurable: true, enumerable: true });
+  Object.defineProperty(performanceProto, 'toJSON', { value: performanceMethods.toJSON, writable: true, configurable: true, enumerable: true });
+  Object.defineProperty(performanceProto, 'timeOrigin', { get: function () { return clock.origin; }, configurable: true, enumerable: true });
+  Object.defineProperty(performanceProto, Symbol.toStringTag, { value: 'Performance', configurable: true });
+  var performanceObject = Object.create(performanceProto);
+  Object.defineProperty(G, 'performance', { value: performanceObject, writable: true, configurable: true, enumerable: true });
 
   // Math.random: seeded per login (xorshift128+ on 32-bit halves, deterministic).
   var rs0 = 1, rs1 = 2, rs2 = 3, rs3 = 4;

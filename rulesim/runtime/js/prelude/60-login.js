@@ -48,6 +48,7 @@
     rebuildAfter = false;
     if (trackPristine) { pristine = new SetCtor(); addPristine(login); }
     clock.now = +login.timestamp_ms || 0;
+    clock.origin = clock.now - UPTIME_MS;
     seedRandom(seed);
     // Timer and host-operation ids restart with every login, so a rule that prints one sees
     // the same value whatever ran before in this worker.

@@ -156,7 +156,7 @@
     if (copy === null) return '';
     var tree = copy.tree, refs = copy.refs;
     return jsonStringify({
-      tree: tree, refs: refs, clock: clock.now, rng: [rs0, rs1, rs2, rs3],
+      tree: tree, refs: refs, clock: clock.now, origin: clock.origin, rng: [rs0, rs1, rs2, rs3],
       timerSeq: timerSeq, opSeq: opSeq, runs: S.runs.slice(0, S.current + 1).map(packRun), changes: S.changes, logs: S.logs,
       consoleBytes: S.consoleBytes, consoleOverflow: S.consoleOverflow, failed: S.failed, current: S.current,
       protocol: S.protocol,
@@ -190,6 +190,7 @@
     var st = jsonParse(stateJson);
     var tree = relink(st.tree, st.refs);
     clock.now = st.clock;
+    clock.origin = st.origin;
     rs0 = st.rng[0]; rs1 = st.rng[1]; rs2 = st.rng[2]; rs3 = st.rng[3];
     timerSeq = st.timerSeq;
     opSeq = st.opSeq;
