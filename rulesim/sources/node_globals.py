@@ -65,7 +65,7 @@ NODE_GLOBALS: dict[int, frozenset[str]] = {18: _NODE18, 22: _NODE18 | _NODE22_AD
 
 # What the sandbox does not define, by kind of code and Node version. Rules (Node 18) get
 # Node's script globals through modules/node_globals.js; Actions get fetch and its classes
-# and AbortController too (actions/node_globals.js). tests/sources/test_node_globals.py
+# and AbortController too (actions/node_globals.js). tests/sources/test_node_global_lists.py
 # checks both ways in a sandbox: every name here is undefined there, every other name of
 # NODE_GLOBALS is defined.
 _LACKS_EVERYWHERE = _names("""
