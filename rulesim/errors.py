@@ -213,6 +213,10 @@ class ErrorCode(str, enum.Enum):
     :attr:`~rulesim.Limits.global_reset`), which restores them all."""
     CONSOLE_LIMIT = "console_limit"
     """Console output exceeded the per-login limit (lines past it were dropped)."""
+    HOST_CALL_LIMIT = "host_call_limit"
+    """The rule or Action made more host operations (HTTP requests, Management API calls)
+    than :attr:`Limits.host_calls <rulesim.Limits.host_calls>` allows in one login pass: the
+    calls past the limit were not made."""
     REDIRECT_NOT_ALLOWED = "redirect_not_allowed"
     """A rule set ``context.redirect`` in a flow that cannot redirect (resource owner,
     password, refresh token): Auth0 fails the login (``interaction_required``)."""

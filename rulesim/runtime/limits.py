@@ -55,6 +55,12 @@ class Limits:
     error_mapping
         The ``error`` a failed (non-``UnauthorizedError``) login returns to the application.
         Current Auth0 documentation says ``access_denied``; older documents disagree.
+    host_calls
+        Host operations allowed per login pass: HTTP requests (``request``, ``axios``,
+        ``node-fetch``, ``fetch``) and Management API calls, of every rule and Action together.
+        A rule that makes more (a request flood) fails with ``host_call_limit``; the calls past
+        the limit are not made and their callbacks never run. Real rules make a handful, so the
+        limit only bounds the rows and the host time of a flood.
     """
 
     cpu_ms: float = 2_000.0
@@ -66,10 +72,11 @@ class Limits:
     claims_kb: int = 100
     global_reset: int | Literal["never", "login"] = 1_000
     error_mapping: str = "access_denied"
+    host_calls: int = 1_000   # (last: positional arguments keep their places)
 
     def __post_init__(self) -> None:
         for name in ("cpu_ms", "memory_mb", "stack_kb", "pipeline_timeout_ms", "console_kb",
-                     "console_line_bytes", "claims_kb"):
+                     "console_line_bytes", "host_calls", "claims_kb"):
             check_positive(name, getattr(self, name))
         reset = self.global_reset
         if not (reset in ("never", "login") or (isinstance(reset, int) and reset > 0)):

@@ -213,6 +213,7 @@ class Sandbox:
         opts = {
             "consoleBytes": self.limits.console_kb * 1024,
             "consoleLineBytes": self.limits.console_line_bytes,
+            "hostCalls": self.limits.host_calls,
             "lineBlock": self.line_block,
             "domain": self.options.domain,
             "hashAlgorithms": list(native.ALGORITHMS),

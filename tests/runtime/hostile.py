@@ -23,7 +23,7 @@ POLLUTION_TEST = (
     " || Reflect.ownKeys({a: 1}).length !== 1"
     " || Object.getOwnPropertyDescriptor({a: 1}, 'a').value !== 1;\n"
     "  } catch (e) { /* a replaced built-in threw: polluted */ }\n")
-LIMITS = rs.Limits(cpu_ms=300, memory_mb=64)
+LIMITS = rs.Limits(cpu_ms=300, memory_mb=64, host_calls=50)
 
 
 def population(hostile: Mapping[str, Any]) -> rs.Population:

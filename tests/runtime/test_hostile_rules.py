@@ -16,6 +16,11 @@ HOSTILE = {
                          "memory_limit"),
     "recursion@evil.test": ("(function r() { return r() + 1; })();", "stack_overflow"),
     "flood@evil.test": ("console.log('x'.repeat(10 * 1024 * 1024));", "console_limit"),
+    # Floods of host operations: requests and Management API calls past Limits.host_calls.
+    "requests@evil.test": ("for (var i = 0; i < 500; i++) require('request').get("
+                           "'https://api.evil.test/' + i, function () {});", "host_call_limit"),
+    "mgmt@evil.test": ("for (var i = 0; i < 500; i++) auth0.users.updateAppMetadata("
+                       "user.user_id, {n: i});", "host_call_limit"),
     "claim@evil.test": ("context.idToken['https://evil/x'] = 'y'.repeat(1024 * 1024);",
                         "claims_too_large"),
     "pollute@evil.test": ("Object.prototype.isAdmin = true;", "prototype_pollution"),

@@ -148,3 +148,31 @@ def test_slower_apis_show_up_in_rule_io_time() -> None:
     assert fast.run("rule1")["io_ms"] == pytest.approx(50)
     assert slow.run("rule1")["io_ms"] == pytest.approx(900)
     assert json.loads(slow.login["id_token"])["https://t/v"] == 1
+
+
+# --- the limit on host operations ---------------------------------------------------------
+
+FLOOD = ("function (user, context, callback) {\n"
+         "  var request = require('request'), left = N;\n"
+         "  for (var i = 0; i < N; i++) request.get({url: 'https://api.example/' + i, json: true},"
+         " function () { if (--left === 0) callback(null, user, context); });\n}")
+API = Services([Route(name="api", method="GET", url="https://api.example/*", json={"ok": True},
+                      latency=Latency.fixed(20))])
+
+
+@pytest.mark.parametrize(("n", "outcome"), [(30, "allowed"), (31, "error")])
+def test_host_operations_past_the_limit_fail_the_rule_and_are_not_made(n: int,
+                                                                        outcome: str) -> None:
+    after = "function (user, context, callback) { callback(null, user, context); }"
+    h = Harness([FLOOD.replace("N", str(n)), after], services=API,
+                limits=rs.Limits(host_calls=30))
+    r = h.login()
+    assert r.outcome == outcome
+    assert len(r.calls) == min(n, 30)
+    if outcome == "error":
+        assert r.code == "host_call_limit"
+        assert r.login["error_message"] == (
+            "rule `rule1`: more than 30 host calls (HTTP requests and Management API calls) in "
+            "one login; the calls past the limit were not made")
+        assert r.run("rule2")["outcome"] == "skipped"
+    assert h.login().outcome == outcome   # the count is the login's own

@@ -27,6 +27,8 @@ HOSTILE.update({
     "env@evil.test": ("const home = process.env.HOME.length;", "action_exception"),
     "rules@evil.test": ("configuration.SECRET;", "action_exception"),
     "never@evil.test": ("await new Promise(() => {});", "pipeline_timeout"),
+    "requests@evil.test": ("await Promise.all(Array.from({length: 500}, (_, i) => "
+                           "fetch('https://api.evil.test/' + i)));", "host_call_limit"),
 })
 
 HOSTILE_ACTION = (

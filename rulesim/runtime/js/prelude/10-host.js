@@ -3,7 +3,21 @@
   var pendingOps = {};     // id -> {cb, rule}
   var opsQueued = false;   // whether pendingOps may hold entries (clearLoginState)
   var outbox = [];
+  // A flood of host operations (Limits.host_calls a login pass) fails the running rule or
+  // Action, as a console flood does; the operations past the limit are not made.
+  var HOST_CALL_LIMIT = OPTIONS.hostCalls;
   function hostCall(kind, payload, cb) {
+    if (S && ++S.hostCalls > HOST_CALL_LIMIT) {
+      if (S.hostCalls === HOST_CALL_LIMIT + 1 && S.current >= 0) {
+        fail(S.current, CODE.HOST_CALL_LIMIT, { name: 'Error', message: 'more than ' + HOST_CALL_LIMIT +
+          ' host calls (HTTP requests and Management API calls) in one login; the calls past the limit were not made', loc: [-1, 0] });
+        // A rule's run ends here (it may wait for answers that never come); an Action's step
+        // is settled by actionStatus (85-actions.js), as after a console flood.
+        var run = S.runs[S.current];
+        if (!(S.flow && S.current >= NRULES) && run !== undefined) run.done = true;
+      }
+      return;
+    }
     var id = ++opSeq;
     var rule = S ? S.current : -1;
     outbox.push([id, kind, rule, payload]);

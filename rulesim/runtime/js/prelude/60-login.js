@@ -16,6 +16,7 @@
       current: current, failed: failed, ended: false,
       userRaw: null, user: null, contextRaw: null, context: null,
       runs: [], changes: changes, logs: logs, consoleBytes: consoleBytes, consoleOverflow: consoleOverflow,
+      hostCalls: 0,          // host operations so far (10-host.js)
       dirty: null, userTouched: null, marked: false,   // marks of the running rule (30-tracking.js)
       partValue: partValue, bare: bare,
       protocol: undefined,   // context.protocol as the login arrived (rules may change it)

@@ -158,7 +158,7 @@
     return jsonStringify({
       tree: tree, refs: refs, clock: clock.now, origin: clock.origin, rng: [rs0, rs1, rs2, rs3],
       timerSeq: timerSeq, opSeq: opSeq, runs: S.runs.slice(0, S.current + 1).map(packRun), changes: S.changes, logs: S.logs,
-      consoleBytes: S.consoleBytes, consoleOverflow: S.consoleOverflow, failed: S.failed, current: S.current,
+      consoleBytes: S.consoleBytes, consoleOverflow: S.consoleOverflow, hostCalls: S.hostCalls, failed: S.failed, current: S.current,
       protocol: S.protocol,
     });
   }
@@ -196,6 +196,7 @@
     opSeq = st.opSeq;
     S = newLoginState(st.current, st.failed, st.changes, st.logs, st.consoleBytes, st.consoleOverflow, false);
     S.protocol = st.protocol;
+    S.hostCalls = st.hostCalls;
     adoptUser(tree.user);
     adoptContext(tree.context);
     for (var i = 0; i < st.runs.length; i++) S.runs.push(unpackRun(st.runs[i]));
