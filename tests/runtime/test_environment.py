@@ -468,3 +468,24 @@ def test_a_module_fake_that_does_not_compile_fails_its_rule_not_the_run() -> Non
     assert "module `mongodb` (a fake supplied in modules=) does not compile" in \
         r.login["error_message"]
     assert r.run("rule1")["outcome"] == "ok"
+
+
+def test_a_url_parsed_during_a_polluted_login_is_not_kept_for_later_logins() -> None:
+    # The url module keeps the records of the URLs it parsed; its tables of special schemes
+    # have no prototype, so a key on Object.prototype cannot make `foo:` special for a parse
+    # that later logins then reuse.
+    parse = ("function (user, context, callback) {\n"
+             "  var u = new URL('foo://Host.example:80/a/../b');\n"
+             "  context.idToken['https://t/u'] = [u.href, u.host, u.port];\n"
+             "  callback(null, user, context);\n}")
+    pollute = ("function (user, context, callback) {\n"
+               "  if (user.email === 'evil@evil.test') Object.prototype['foo:'] = '80';\n"
+               "  callback(null, user, context);\n}")
+    fresh = run_once([parse])
+    h = Harness([pollute, parse])
+    first = h.login({"email": "evil@evil.test"})
+    assert first.code == "prototype_pollution"
+    later = h.login({"email": "ada@acme.com"})
+    assert later.outcome == "allowed"
+    assert first.id_token["https://t/u"] == later.id_token["https://t/u"] == \
+        fresh.id_token["https://t/u"] == ["foo://Host.example:80/b", "Host.example:80", "80"]

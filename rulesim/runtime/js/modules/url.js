@@ -5,7 +5,7 @@
 
   var querystring = require('querystring');
 
-  var SPECIAL = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443', 'ftp:': '21', 'file:': '' };
+  var SPECIAL = { __proto__: null, 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443', 'ftp:': '21', 'file:': '' };
 
   function invalid(input) {
     var err = new TypeError('Invalid URL');
@@ -100,6 +100,9 @@
     return out.join('.');
   }
 
+  // A host as a setter writes it: lower case for a special scheme, as written for an opaque one.
+  function hostCase(rec, host) { return SPECIAL[rec.protocol] !== undefined ? host.toLowerCase() : host; }
+
   // Splits `rest` (after the scheme) into its parts, on its own.
   function parseAuthority(auth, rec, input) {
     var at = auth.lastIndexOf('@');
@@ -113,9 +116,16 @@
     var m = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(auth);
     if (!m) throw invalid(input);
     var hostname = m[1];
-    try { hostname = decodeURIComponent(hostname); } catch (e) { throw invalid(input); }
-    hostname = hostname.toLowerCase();
-    if (/[\s#%/:<>?@[\\\]^|]/.test(hostname.replace(/^\[.*\]$/, 'ipv6'))) throw invalid(input);
+    if (SPECIAL[rec.protocol] !== undefined) {
+      try { hostname = decodeURIComponent(hostname); } catch (e) { throw invalid(input); }
+      hostname = hostname.toLowerCase();
+      if (/[\s#%/:<>?@[\\\]^|]/.test(hostname.replace(/^\[.*\]$/, 'ipv6'))) throw invalid(input);
+    } else {
+      // A scheme that is not special has an opaque host: kept as written (case, escapes),
+      // its other characters outside ASCII escaped (WHATWG's opaque-host parser).
+      if (/[\u0000\s#/:<>?@[\\\]^|]/.test(hostname.replace(/^\[.*\]$/, 'ipv6'))) throw invalid(input);
+      hostname = pct(hostname, '');
+    }
     if (rec.protocol !== 'file:' && SPECIAL[rec.protocol] !== undefined && hostname === '') throw invalid(input);
     if (SPECIAL[rec.protocol] !== undefined && hostname !== '' && endsInNumber(hostname)) hostname = parseIPv4(hostname, input);
     var port = m[2] === undefined ? '' : m[2];
@@ -344,7 +354,7 @@
     get password() { return this._rec.password; }
     set password(v) { this._rec.password = pct(String(v), USERINFO_SET); }
     get hostname() { return this._rec.hostname; }
-    set hostname(v) { if (!this._rec.opaque) this._rec.hostname = String(v).toLowerCase(); }
+    set hostname(v) { if (!this._rec.opaque) this._rec.hostname = hostCase(this._rec, String(v)); }
     get port() { return this._rec.port; }
     set port(v) {
       var s = String(v);
@@ -356,7 +366,7 @@
     set host(v) {
       var m = /^([^:/?#]*)(?::(\d*))?/.exec(String(v));
       if (m && m[1]) {
-        this._rec.hostname = m[1].toLowerCase();
+        this._rec.hostname = hostCase(this._rec, m[1]);
         if (m[2] !== undefined) this.port = m[2];
       }
     }
@@ -425,7 +435,7 @@
     this.href = null;
   }
 
-  var SLASHED = { 'http:': true, 'https:': true, 'ftp:': true, 'gopher:': true, 'file:': true, 'ws:': true, 'wss:': true };
+  var SLASHED = { __proto__: null, 'http:': true, 'https:': true, 'ftp:': true, 'gopher:': true, 'file:': true, 'ws:': true, 'wss:': true };
 
   function urlParse(str, parseQueryString, slashesDenoteHost) {
     if (str instanceof Url) return str;
