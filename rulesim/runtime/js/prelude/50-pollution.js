@@ -334,6 +334,11 @@
     for (var i = 0; i < late.length; i++) {
       try { restoreObject(late[i], lateKeys[i], lateNames[i], found, null, true); } catch (e) { found[found.length] = lateNames[i] + ' (unreadable)'; }
     }
+    for (var p = 0; p < lateProbes.length; p++) {
+      var pr = lateProbes[p], now;
+      try { now = pr.read(); } catch (e) { now = null; }
+      if (now !== pr.was) found[found.length] = pr.name;
+    }
     return found.join(', ');
   }
   // The modules loaded since set-up (a rule's first require() of crypto, lodash, ...): what
@@ -341,9 +346,19 @@
   // that worldMoved also names what a shared rule wrote on a module a later rule reads (a
   // paired run's candidate never loaded it). A reset unloads them and forgets these. Only a
   // paired run asks (trackPristine, 90-state.js): lodash alone is about 1,250 objects, some
-  // 10 ms to walk at each load. (What a module keeps in its closures, moment.locale(), is not
-  // seen here.)
-  var late = [], lateKeys = [], lateNames = [], lateSet = null;
+  // 10 ms to walk at each load. What a module keeps in its closures cannot be walked: the
+  // modules known to keep state there that rules change say it through their own API
+  // (CLOSURE_STATE: moment's global locale, moment.locale('fr')), read with the functions
+  // they had when they loaded.
+  var late = [], lateKeys = [], lateNames = [], lateSet = null, lateProbes = [];
+  var CLOSURE_STATE = {
+    __proto__: null,
+    moment: function (m) {
+      var locale = m.locale, locales = m.locales;
+      if (typeof locale !== 'function' || typeof locales !== 'function') return null;
+      return function () { return reflectApply(locale, m, []) + ' ' + reflectApply(locales, m, []).join(' '); };
+    },
+  };
   function lateModule(module, id) {
     // (At set-up this file's variables may not be set yet: snapshotIntrinsics walks
     // require.cache then.)
@@ -354,6 +369,13 @@
     // what could not be walked is left out.)
     try { addLate(module, 'require.cache.' + id); walkFrom(late, lateNames, lateKeys, from, addLate); } catch (e) {
       late.length = lateKeys.length = lateNames.length = from;
+    }
+    var pkg = /\/node_modules\/([^\/@][^\/]*)\//.exec(id), state = pkg ? CLOSURE_STATE[pkg[1]] : undefined;
+    if (state !== undefined) {
+      try {
+        var read = state(module.exports);
+        if (read !== null) lateProbes.push({ name: 'require.cache.' + id + ' (' + pkg[1] + "'s state)", read: read, was: read() });
+      } catch (e) { /* a module that does not answer is walked only */ }
     }
   }
   // restoreWorld(): a chunk starts (or the reset policy of Limits empties `global`). The check
@@ -369,7 +391,7 @@
     try { restoreAll(null, false); } finally { unloading = false; }
     intrinsicsTouched = false;
     captureRisk = false;   // (nothing of the world's past reaches the next chunk)
-    late = []; lateKeys = []; lateNames = []; lateSet = null;   // (their modules are unloaded)
+    late = []; lateKeys = []; lateNames = []; lateSet = null; lateProbes = [];   // (their modules are unloaded)
   }
   var PROTO_NAMES = ['Object.prototype', 'Array.prototype', 'Function.prototype', 'String.prototype', 'Number.prototype',
     'Boolean.prototype', 'Error.prototype', 'Promise.prototype', 'RegExp.prototype', 'Date.prototype', 'Map.prototype', 'Set.prototype',
