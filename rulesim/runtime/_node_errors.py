@@ -377,10 +377,11 @@ def reword_block(block: LoginBlock, rules: Sequence[Rule],
             login_messages[j] = text  # type: ignore[index]
 
 
-# The failures of the code itself that a ReferenceError ends in: thrown, rejected, or passed
-# to the callback.
+# The failures of the code itself that a ReferenceError ends in: thrown, rejected, passed to
+# the callback, or thrown by an Action's module body.
 _CODE_ERRORS = frozenset({ErrorCode.RULE_EXCEPTION.value, ErrorCode.PROMISE_REJECTED.value,
-                          ErrorCode.CALLBACK_ERROR.value, ErrorCode.ACTION_EXCEPTION.value})
+                          ErrorCode.CALLBACK_ERROR.value, ErrorCode.ACTION_EXCEPTION.value,
+                          ErrorCode.MODULE_ERROR.value})
 _GLOBAL_NOT_DEFINED = re.compile(r"^((?:rule|action) `.*?`(?: \(line \d+\))?: )"
                                  r"(?:ReferenceError: )?([A-Za-z_$][\w$]*) is not defined$", re.S)
 

@@ -10,9 +10,8 @@ failing silently:
   scope that Node defines and the sandbox lacks, and the loaders warn
   (:class:`~rulesim.RuleSourceWarning`, :class:`~rulesim.ActionSourceWarning`): a
   ``typeof Intl`` test would otherwise quietly take the branch Node never takes;
-* at run time, a ``ReferenceError`` naming a global of the code's Node version ends the rule
-  or Action with the error code ``unsupported_global`` (:func:`is_node_global`), not as an
-  error of the code.
+* at run time, a ``ReferenceError`` naming one of them (:func:`sandbox_lacks`) ends the rule
+  or Action with the error code ``unsupported_global``, not as an error of the code.
 
 The lists are Node's own: ``Object.getOwnPropertyNames(globalThis)`` in a script run by Node
 18.20.4 and by Node 22.23.3 (the differential suite checks the first against Node 18).
@@ -27,8 +26,8 @@ from functools import lru_cache
 
 from rulesim.sources.syntax import node_text, tree_parser, walk_nodes
 
-__all__ = ["NODE_GLOBALS", "SANDBOX_LACKS", "GlobalUse", "is_node_global",
-           "node_major", "sandbox_lacks", "unsupported_globals", "unsupported_note"]
+__all__ = ["NODE_GLOBALS", "SANDBOX_LACKS", "GlobalUse", "node_major", "sandbox_lacks",
+           "unsupported_globals", "unsupported_note"]
 
 
 def _names(text: str) -> frozenset[str]:
@@ -111,17 +110,6 @@ def sandbox_lacks(name: str, major: int = 18) -> bool:
     (True, False, True)
     """
     return name in (SANDBOX_LACKS[("action", 22)] if major >= 22 else SANDBOX_LACKS[("rule", 18)])
-
-
-def is_node_global(name: str, major: int = 18) -> bool:
-    """Whether ``name`` is a global of a script that Node ``major`` runs.
-
-    Examples
-    --------
-    >>> is_node_global("Intl"), is_node_global("crypto"), is_node_global("crypto", 22)
-    (True, False, True)
-    """
-    return name in NODE_GLOBALS[22 if major >= 22 else 18]
 
 
 @dataclass(frozen=True)

@@ -155,3 +155,16 @@ def test_an_action_is_judged_by_the_globals_of_its_node_version() -> None:
         assert (r.code, r.run("mint")["error_code"]) == (expected, expected), runtime
         assert r.run("mint")["error_message"].startswith("action `mint` (line 2): crypto is not "
                                                          "defined")
+
+
+def test_an_action_module_body_that_reads_one_is_unsupported_global_too() -> None:
+    code = ("const id = crypto.randomUUID();\n"
+            "exports.onExecutePostLogin = async (event, api) => {\n"
+            "  api.idToken.setCustomClaim('https://a/id', id);\n};")
+    action = dataclasses.replace(Action.from_code("mint", code, order=1), runtime="node22")
+    r = Harness([], actions=[action]).login()
+    assert r.code == "unsupported_global"
+    assert r.run("mint")["error_message"] == (
+        "action `mint` (line 1): crypto is not defined (crypto is a global of Node 22 that the "
+        "rulesim sandbox does not provide)")
+

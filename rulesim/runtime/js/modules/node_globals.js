@@ -2,9 +2,9 @@
   // The globals Node gives every script and QuickJS lacks, installed by the sandbox once per
   // engine (require.defineNodeGlobals): URL, URLSearchParams, TextEncoder, TextDecoder,
   // process, atob, btoa, structuredClone, queueMicrotask, WeakRef, FinalizationRegistry, the
-  // ES2022 methods Node 18 has
-  // (Array/String/TypedArray .at, findLast, findLastIndex, Object.hasOwn), and V8's wording of
-  // JSON.parse errors. Built-ins only: rules cannot require 'internal/globals'.
+  // ES2022 methods Node 18 has (Array/String/TypedArray .at, findLast, findLastIndex,
+  // Object.hasOwn), and V8's wording of JSON.parse errors. Built-ins only: rules cannot
+  // require 'internal/globals'.
   'use strict';
 
   function define(target, name, value) {
@@ -481,34 +481,34 @@
     },
   }.deref);
   Object.defineProperty(WeakRef.prototype, Symbol.toStringTag, { value: 'WeakRef', configurable: true });
-  var registries = new WeakMap();   // registry -> its cells [{target, held, token}]
+  var registries = new WeakMap();   // registry -> the unregister tokens it was given
   function FinalizationRegistry(cleanup) {
     if (!new.target) throw new TypeError("Constructor FinalizationRegistry requires 'new'");
     if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable');
     registries.set(this, []);
   }
-  function cellsOf(registry, method) {
-    var cells = registries.get(registry);
-    if (cells === undefined) throw new TypeError('Method FinalizationRegistry.prototype.' + method + ' called on incompatible receiver ' + receiverName(registry));
-    return cells;
+  function tokensOf(registry, method) {
+    var tokens = registries.get(registry);
+    if (tokens === undefined) throw new TypeError('Method FinalizationRegistry.prototype.' + method + ' called on incompatible receiver ' + receiverName(registry));
+    return tokens;
   }
   function isObject(v) { return v !== null && (typeof v === 'object' || typeof v === 'function'); }
   function tokenText(v) { try { return String(v); } catch (e) { return typeof v; } }
   var registryMethods = {
     register: function (target, held, token) {
-      var cells = cellsOf(this, 'register');
+      var tokens = tokensOf(this, 'register');
       if (!isObject(target)) throw new TypeError('FinalizationRegistry.prototype.register: invalid target');
       if (target === held) throw new TypeError('FinalizationRegistry.prototype.register: target and holdings must not be same');
       if (token !== undefined && !isObject(token)) throw new TypeError("Invalid unregisterToken ('" + tokenText(token) + "')");
       // The cleanup never runs (see above): only the token is kept, for unregister().
-      if (token !== undefined) cells.push(token);
+      if (token !== undefined) tokens.push(token);
       return undefined;
     },
     unregister: function (token) {
-      var cells = cellsOf(this, 'unregister');
+      var tokens = tokensOf(this, 'unregister');
       if (!isObject(token)) throw new TypeError("Invalid unregisterToken ('" + tokenText(token) + "')");
       var found = false;
-      for (var i = cells.length - 1; i >= 0; i--) if (cells[i] === token) { cells.splice(i, 1); found = true; }
+      for (var i = tokens.length - 1; i >= 0; i--) if (tokens[i] === token) { tokens.splice(i, 1); found = true; }
       return found;
     },
   };

@@ -123,7 +123,7 @@
     } else {
       // A scheme that is not special has an opaque host: kept as written (case, escapes),
       // its other characters outside ASCII escaped (WHATWG's opaque-host parser).
-      if (/[\u0000\s#/:<>?@[\\\]^|]/.test(hostname.replace(/^\[.*\]$/, 'ipv6'))) throw invalid(input);
+      if (/[\u0000\t\n\r #/:<>?@[\\\]^|]/.test(hostname.replace(/^\[.*\]$/, 'ipv6'))) throw invalid(input);
       hostname = pct(hostname, '');
     }
     if (rec.protocol !== 'file:' && SPECIAL[rec.protocol] !== undefined && hostname === '') throw invalid(input);
