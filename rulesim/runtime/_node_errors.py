@@ -383,7 +383,8 @@ _CODE_ERRORS = frozenset({ErrorCode.RULE_EXCEPTION.value, ErrorCode.PROMISE_REJE
                           ErrorCode.CALLBACK_ERROR.value, ErrorCode.ACTION_EXCEPTION.value,
                           ErrorCode.MODULE_ERROR.value})
 _GLOBAL_NOT_DEFINED = re.compile(r"^((?:rule|action) `.*?`(?: \(line \d+\))?: )"
-                                 r"(?:ReferenceError: )?([A-Za-z_$][\w$]*) is not defined$", re.S)
+                                 r"(?:ReferenceError: )?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)"
+                                 r" is not defined$", re.S)
 
 
 def unsupported_global(message: str, code: str | None, major: int = 18) -> str | None:
@@ -408,6 +409,7 @@ def unsupported_global(message: str, code: str | None, major: int = 18) -> str |
     m = _GLOBAL_NOT_DEFINED.match(message)
     if m is None or not sandbox_lacks(m.group(2), major):
         return None
-    name = m.group(2)
-    return (f"{message} ({name} is a global of Node {22 if major >= 22 else 18} that the "
-            "rulesim sandbox does not provide)")
+    name, node = m.group(2), f"Node {22 if major >= 22 else 18}"
+    if "." in name:  # a member of a global the sandbox has only in part (crypto.subtle.digest)
+        return f"{message} ({name} is part of {node}'s globals; the rulesim sandbox lacks it)"
+    return f"{message} ({name} is a global of {node} that the rulesim sandbox does not provide)"

@@ -82,10 +82,12 @@ fetch Headers Request Response FormData AbortController AbortSignal
 SANDBOX_LACKS: dict[tuple[str, int], frozenset[str]] = {
     ("rule", 18): _LACKS_EVERYWHERE | _FETCH,
     ("action", 18): _LACKS_EVERYWHERE,
-    ("action", 22): _LACKS_EVERYWHERE | _NODE22_ADDS,
+    # (Node 22's Web Crypto: `crypto` and `Crypto` are there, `crypto.subtle` is not.)
+    ("action", 22): _LACKS_EVERYWHERE | (_NODE22_ADDS - {"crypto", "Crypto"}) | {"crypto.subtle"},
 }
 """The globals of Node that a rule (Node 18) or an Action (Node 18 or 22) does not find in the
-sandbox. (A tenant with both shares one engine: its Rules also see what the Actions get.)"""
+sandbox, and the members of a global it provides only in part (``crypto.subtle``). (A tenant
+with both shares one engine: its Rules also see what the Actions get.)"""
 
 
 def node_major(runtime: str) -> int:
@@ -107,9 +109,14 @@ def sandbox_lacks(name: str, major: int = 18) -> bool:
     Examples
     --------
     >>> sandbox_lacks("Intl"), sandbox_lacks("URL"), sandbox_lacks("crypto", 22)
-    (True, False, True)
+    (True, False, False)
+    >>> sandbox_lacks("crypto.subtle.digest", 22), sandbox_lacks("crypto.randomUUID", 22)
+    (True, False)
     """
-    return name in (SANDBOX_LACKS[("action", 22)] if major >= 22 else SANDBOX_LACKS[("rule", 18)])
+    lacks = SANDBOX_LACKS[("action", 22)] if major >= 22 else SANDBOX_LACKS[("rule", 18)]
+    # A member of a global the sandbox has in part: `crypto.subtle.digest` is in `crypto.subtle`.
+    parts = name.split(".")
+    return any(".".join(parts[:n]) in lacks for n in range(len(parts), 0, -1))
 
 
 @dataclass(frozen=True)
@@ -133,8 +140,9 @@ def unsupported_globals(source: str, *, kind: str = "rule", major: int = 18) -> 
 
     A name counts when the code reads it as a variable (``new Intl.NumberFormat()``,
     ``typeof WebAssembly``) and does not declare it itself anywhere in the source (a
-    ``const fetch = require('node-fetch')`` is the code's own). Property names (``x.Event``)
-    and object keys do not count. The answer needs tree-sitter (the ``coverage`` extra);
+    ``const fetch = require('node-fetch')`` is the code's own); so does a member of such a
+    global that the sandbox lacks (``crypto.subtle`` on Node 22). Property names
+    (``x.Event``) and object keys do not count. The answer needs tree-sitter (the ``coverage`` extra);
     without it the list is empty.
 
     Parameters
@@ -171,9 +179,16 @@ def _free_reads(source: str) -> tuple[GlobalUse, ...]:
         if node.type not in ("identifier", "shorthand_property_identifier"):
             continue
         name = node_text(node)
-        if name in declared or name in first or not _is_read(node):
+        if name in declared or not _is_read(node):
             continue
-        first[name] = node.start_point[0] + 1
+        line = node.start_point[0] + 1
+        first.setdefault(name, line)
+        parent = node.parent
+        if parent is not None and parent.type == "member_expression" and \
+                parent.child_by_field_name("object") == node:
+            member = parent.child_by_field_name("property")
+            if member is not None:
+                first.setdefault(f"{name}.{node_text(member)}", line)
     return tuple(GlobalUse(n, line) for n, line in sorted(first.items(), key=lambda x: x[1]))
 
 

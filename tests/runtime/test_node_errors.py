@@ -146,25 +146,31 @@ def test_a_reference_error_auth0_would_give_too_stays_the_rules_own_error(body: 
 
 
 def test_an_action_is_judged_by_the_globals_of_its_node_version() -> None:
+    # Node 22 has Web Crypto's `crypto` (the sandbox gives it, but not `crypto.subtle`);
+    # Node 18 has no such global: there the ReferenceError is the Action's own.
     code = ("exports.onExecutePostLogin = async (event, api) => {\n"
-            "  api.idToken.setCustomClaim('https://a/id', crypto.randomUUID());\n};")
-    for runtime, expected in (("node22", "unsupported_global"), ("node18", "action_exception")):
+            "  const id = crypto.randomUUID();\n"
+            "  await crypto.subtle.digest('SHA-256', new TextEncoder().encode(id));\n};")
+    for runtime, expected, message in (
+            ("node22", "unsupported_global",
+             "action `mint` (line 3): crypto.subtle.digest is not defined (crypto.subtle.digest "
+             "is part of Node 22's globals; the rulesim sandbox lacks it)"),
+            ("node18", "action_exception", "action `mint` (line 2): crypto is not defined")):
         action = Action.from_code("mint", code, order=1)
         action = dataclasses.replace(action, runtime=runtime)
         r = Harness([], actions=[action]).login()
         assert (r.code, r.run("mint")["error_code"]) == (expected, expected), runtime
-        assert r.run("mint")["error_message"].startswith("action `mint` (line 2): crypto is not "
-                                                         "defined")
+        assert r.run("mint")["error_message"] == message
 
 
 def test_an_action_module_body_that_reads_one_is_unsupported_global_too() -> None:
-    code = ("const id = crypto.randomUUID();\n"
+    code = ("const bus = new EventTarget();\n"
             "exports.onExecutePostLogin = async (event, api) => {\n"
-            "  api.idToken.setCustomClaim('https://a/id', id);\n};")
+            "  api.idToken.setCustomClaim('https://a/bus', typeof bus);\n};")
     action = dataclasses.replace(Action.from_code("mint", code, order=1), runtime="node22")
     r = Harness([], actions=[action]).login()
     assert r.code == "unsupported_global"
     assert r.run("mint")["error_message"] == (
-        "action `mint` (line 1): crypto is not defined (crypto is a global of Node 22 that the "
-        "rulesim sandbox does not provide)")
+        "action `mint` (line 1): EventTarget is not defined (EventTarget is a global of Node 22 "
+        "that the rulesim sandbox does not provide)")
 

@@ -74,3 +74,50 @@ def test_the_expected_values_are_what_node_22_answers() -> None:
     done = subprocess.run([node, "-e", script, json.dumps(CASES)], capture_output=True,
                           text=True, check=True)
     assert json.loads(done.stdout) == {c["name"]: c["node22"] for c in CASES}
+
+
+# Web Crypto's `crypto`, with what Node 22.23.3 answers in a script (`node -e` would give the
+# crypto module instead). Its DOMExceptions are Errors of the same name and code here.
+WEB_CRYPTO_ERRORS = (
+    "[() => crypto.getRandomValues(new Float32Array(2)),"
+    " () => crypto.getRandomValues(new Uint8Array(65537)), () => crypto.getRandomValues([1]),"
+    " () => crypto.getRandomValues(), () => crypto.getRandomValues(new DataView(new ArrayBuffer(4))),"
+    " () => crypto.randomUUID.call({}),"
+    " () => { const { getRandomValues } = crypto; return getRandomValues(new Uint8Array(2)); }]"
+    ".map((f) => { try { f(); return 'no error'; } catch (e) { return e.name + ': ' + e.message"
+    " + ' | ' + e.code; } })")
+
+
+def test_an_action_on_node22_has_web_crypto_as_node_22_has_it() -> None:
+    assert _value(
+        "[typeof crypto, Object.prototype.toString.call(crypto), Object.keys(crypto),"
+        " typeof crypto.subtle, crypto.randomUUID.length, crypto.getRandomValues.length,"
+        " Object.getOwnPropertyNames(Object.getPrototypeOf(crypto)),"
+        " /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/"
+        ".test(crypto.randomUUID()), crypto.randomUUID() !== crypto.randomUUID()]") == [
+        "object", "[object Crypto]", [], "object", 0, 1,
+        ["constructor", "subtle", "getRandomValues", "randomUUID"], True, True]
+    assert _value("(() => { const a = new Uint8Array(16), b = new Uint32Array(4);"
+                  " const r = crypto.getRandomValues(a); crypto.getRandomValues(b);"
+                  " return [r === a, a.some((x) => x !== 0), b.length,"
+                  " crypto.getRandomValues(new BigUint64Array(2)).length,"
+                  " crypto.getRandomValues(new Uint8Array(0)).length,"
+                  " crypto.getRandomValues(new Uint8Array(65536)).length]; })()") == [
+        True, True, 4, 2, 0, 65536]
+    assert _value(WEB_CRYPTO_ERRORS) == [
+        "TypeMismatchError: The data argument must be an integer-type TypedArray | 17",
+        "QuotaExceededError: The requested length exceeds 65,536 bytes | 22",
+        "TypeMismatchError: The data argument must be an integer-type TypedArray | 17",
+        "TypeError: Failed to execute 'getRandomValues' on 'Crypto': 1 argument required, but "
+        "only 0 present. | ERR_MISSING_ARGS",
+        "TypeMismatchError: The data argument must be an integer-type TypedArray | 17",
+        'TypeError: Value of "this" must be of type Crypto | ERR_INVALID_THIS',
+        'TypeError: Value of "this" must be of type Crypto | ERR_INVALID_THIS']
+
+
+def test_web_crypto_draws_from_the_logins_seeded_generator() -> None:
+    expr = "[crypto.randomUUID(), Array.from(crypto.getRandomValues(new Uint8Array(4)))]"
+    first, again = _value(expr), _value(expr)
+    assert first == again
+    # (the error as the Action's own catch sees it: QuickJS's wording)
+    assert _value(expr, runtime="node18") == "threw ReferenceError: 'crypto' is not defined"

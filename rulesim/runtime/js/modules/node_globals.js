@@ -254,7 +254,75 @@
       return r.each(function (v) { return !me.has(v); });
     },
   };
+  // Web Crypto's `crypto` (a global from Node 19 on): getRandomValues and randomUUID, drawn
+  // from the login's seeded generator through the crypto module, with Node 22's checks and
+  // messages (its DOMExceptions are Errors of the same name and code here). `subtle` is not
+  // emulated: each of its methods rejects with the ReferenceError that ends the Action as
+  // unsupported_global (rulesim/sources/node_globals.py), never a silent undefined; the
+  // call's line is the one reported (an error thrown by a getter gets QuickJS's line of the
+  // last call before it).
+  var INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
+  function Crypto() {
+    var e = new TypeError('Illegal constructor');
+    e.code = 'ERR_ILLEGAL_CONSTRUCTOR';
+    throw e;
+  }
+  var webcrypto = Object.create(Crypto.prototype);
+  function thisCrypto(self) {
+    if (self === webcrypto) return;
+    var e = new TypeError('Value of "this" must be of type Crypto');
+    e.code = 'ERR_INVALID_THIS';
+    throw e;
+  }
+  function domException(name, message, code) {
+    var e = new Error(message);
+    e.name = name;
+    e.code = code;
+    return e;
+  }
+  function isIntegerArray(v) {
+    if (!ArrayBuffer.isView(v)) return false;
+    for (var i = 0; i < INTEGER_ARRAYS.length; i++) if (v instanceof INTEGER_ARRAYS[i]) return true;
+    return false;
+  }
+  var cryptoMethods = {
+    getRandomValues: function getRandomValues(data) {
+      thisCrypto(this);
+      if (arguments.length === 0) {
+        var e = new TypeError("Failed to execute 'getRandomValues' on 'Crypto': 1 argument required, but only 0 present.");
+        e.code = 'ERR_MISSING_ARGS';
+        throw e;
+      }
+      if (!isIntegerArray(data)) throw domException('TypeMismatchError', 'The data argument must be an integer-type TypedArray', 17);
+      if (data.byteLength > 65536) throw domException('QuotaExceededError', 'The requested length exceeds 65,536 bytes', 22);
+      if (data.byteLength > 0) new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(require('crypto').randomBytes(data.byteLength));
+      return data;
+    },
+    randomUUID: function randomUUID() {
+      thisCrypto(this);
+      return require('crypto').randomUUID();
+    },
+  };
+  var SUBTLE_METHODS = ['encrypt', 'decrypt', 'sign', 'verify', 'digest', 'generateKey', 'deriveKey', 'deriveBits',
+    'importKey', 'exportKey', 'wrapKey', 'unwrapKey'];
+  function SubtleCrypto() { Crypto(); }
+  var subtle = Object.create(SubtleCrypto.prototype);
+  SUBTLE_METHODS.forEach(function (name) {
+    var method = { m: function () { return Promise.reject(new ReferenceError('crypto.subtle.' + name + ' is not defined')); } }.m;
+    Object.defineProperty(method, 'name', { value: name, configurable: true });
+    Object.defineProperty(SubtleCrypto.prototype, name, { value: method, writable: true, enumerable: true, configurable: true });
+  });
+  Object.defineProperty(SubtleCrypto.prototype, Symbol.toStringTag, { value: 'SubtleCrypto', configurable: true });
+  Object.defineProperty(Crypto.prototype, 'subtle', {
+    get: function () { thisCrypto(this); return subtle; },
+    enumerable: true, configurable: true,
+  });
+  Object.defineProperty(Crypto.prototype, 'getRandomValues', { value: cryptoMethods.getRandomValues, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(Crypto.prototype, 'randomUUID', { value: cryptoMethods.randomUUID, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(Crypto.prototype, Symbol.toStringTag, { value: 'Crypto', configurable: true });
+
   function installNode22(G) {
+    if (!Object.prototype.hasOwnProperty.call(G, 'crypto')) { define(G, 'crypto', webcrypto); define(G, 'Crypto', Crypto); }
     var TypedArrayProto = Object.getPrototypeOf(G.Uint8Array.prototype);
     var arrayMethods = { toSorted: toSorted, toReversed: toReversed, toSpliced: toSpliced, with: arrayWith };
     Object.keys(arrayMethods).forEach(function (k) { if (!G.Array.prototype[k]) define(G.Array.prototype, k, arrayMethods[k]); });
