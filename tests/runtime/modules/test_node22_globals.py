@@ -118,6 +118,7 @@ def test_an_action_on_node22_has_web_crypto_as_node_22_has_it() -> None:
 def test_web_crypto_draws_from_the_logins_seeded_generator() -> None:
     expr = "[crypto.randomUUID(), Array.from(crypto.getRandomValues(new Uint8Array(4)))]"
     first, again = _value(expr), _value(expr)
+    assert isinstance(first, list) and len(first[0]) == 36 and len(first[1]) == 4
     assert first == again
     # (the error as the Action's own catch sees it: QuickJS's wording)
     assert _value(expr, runtime="node18") == "threw ReferenceError: 'crypto' is not defined"
