@@ -410,6 +410,6 @@ def unsupported_global(message: str, code: str | None, major: int = 18) -> str |
     if m is None or not sandbox_lacks(m.group(2), major):
         return None
     name, node = m.group(2), f"Node {22 if major >= 22 else 18}"
-    if "." in name:  # a member of a global the sandbox has only in part (crypto.subtle.digest)
+    if "." in name:  # a member of a global the sandbox has only in part (crypto.subtle.sign)
         return f"{message} ({name} is part of {node}'s globals; the rulesim sandbox lacks it)"
     return f"{message} ({name} is a global of {node} that the rulesim sandbox does not provide)"

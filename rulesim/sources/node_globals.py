@@ -79,15 +79,19 @@ _FETCH = _names("""
 fetch Headers Request Response FormData AbortController AbortSignal
 """)
 
+_SUBTLE_LACKS = frozenset(f"crypto.subtle.{m}" for m in (
+    "encrypt", "decrypt", "sign", "verify", "generateKey", "deriveKey", "deriveBits", "importKey",
+    "exportKey", "wrapKey", "unwrapKey"))
+
 SANDBOX_LACKS: dict[tuple[str, int], frozenset[str]] = {
     ("rule", 18): _LACKS_EVERYWHERE | _FETCH,
     ("action", 18): _LACKS_EVERYWHERE,
-    # (Node 22's Web Crypto: `crypto` and `Crypto` are there, `crypto.subtle` is not.)
-    ("action", 22): _LACKS_EVERYWHERE | (_NODE22_ADDS - {"crypto", "Crypto"}) | {"crypto.subtle"},
+    # (Node 22's Web Crypto: `crypto` and `Crypto` are there; of `crypto.subtle`, digest.)
+    ("action", 22): _LACKS_EVERYWHERE | (_NODE22_ADDS - {"crypto", "Crypto"}) | _SUBTLE_LACKS,
 }
 """The globals of Node that a rule (Node 18) or an Action (Node 18 or 22) does not find in the
-sandbox, and the members of a global it provides only in part (``crypto.subtle``). (A tenant
-with both shares one engine: its Rules also see what the Actions get.)"""
+sandbox, and the members of a global it provides only in part (``crypto.subtle.sign``). (A
+tenant with both shares one engine: its Rules also see what the Actions get.)"""
 
 
 def node_major(runtime: str) -> int:
@@ -110,11 +114,11 @@ def sandbox_lacks(name: str, major: int = 18) -> bool:
     --------
     >>> sandbox_lacks("Intl"), sandbox_lacks("URL"), sandbox_lacks("crypto", 22)
     (True, False, False)
-    >>> sandbox_lacks("crypto.subtle.digest", 22), sandbox_lacks("crypto.randomUUID", 22)
+    >>> sandbox_lacks("crypto.subtle.sign", 22), sandbox_lacks("crypto.subtle.digest", 22)
     (True, False)
     """
     lacks = SANDBOX_LACKS[("action", 22)] if major >= 22 else SANDBOX_LACKS[("rule", 18)]
-    # A member of a global the sandbox has in part: `crypto.subtle.digest` is in `crypto.subtle`.
+    # A member of a member the sandbox lacks is lacking too (`crypto.subtle.sign.call`).
     parts = name.split(".")
     return any(".".join(parts[:n]) in lacks for n in range(len(parts), 0, -1))
 
@@ -141,7 +145,7 @@ def unsupported_globals(source: str, *, kind: str = "rule", major: int = 18) -> 
     A name counts when the code reads it as a variable (``new Intl.NumberFormat()``,
     ``typeof WebAssembly``) and does not declare it itself anywhere in the source (a
     ``const fetch = require('node-fetch')`` is the code's own); so does a member of such a
-    global that the sandbox lacks (``crypto.subtle`` on Node 22). Property names
+    global that the sandbox lacks (``crypto.subtle.sign`` on Node 22). Property names
     (``x.Event``) and object keys do not count. The answer needs tree-sitter (the ``coverage`` extra);
     without it the list is empty.
 
@@ -183,12 +187,19 @@ def _free_reads(source: str) -> tuple[GlobalUse, ...]:
             continue
         line = node.start_point[0] + 1
         first.setdefault(name, line)
-        parent = node.parent
-        if parent is not None and parent.type == "member_expression" and \
-                parent.child_by_field_name("object") == node:
+        # ... and the members read through it, two deep (crypto.subtle.sign)
+        path, below = name, node
+        for _ in range(2):
+            parent = below.parent
+            if parent is None or parent.type != "member_expression" or \
+                    parent.child_by_field_name("object") != below:
+                break
             member = parent.child_by_field_name("property")
-            if member is not None:
-                first.setdefault(f"{name}.{node_text(member)}", line)
+            if member is None:
+                break
+            path = f"{path}.{node_text(member)}"
+            first.setdefault(path, line)
+            below = parent
     return tuple(GlobalUse(n, line) for n, line in sorted(first.items(), key=lambda x: x[1]))
 
 

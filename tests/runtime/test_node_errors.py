@@ -146,15 +146,16 @@ def test_a_reference_error_auth0_would_give_too_stays_the_rules_own_error(body: 
 
 
 def test_an_action_is_judged_by_the_globals_of_its_node_version() -> None:
-    # Node 22 has Web Crypto's `crypto` (the sandbox gives it, but not `crypto.subtle`);
-    # Node 18 has no such global: there the ReferenceError is the Action's own.
+    # Node 22 has Web Crypto's `crypto` (the sandbox gives it, and of `crypto.subtle` only
+    # digest); Node 18 has no such global: there the ReferenceError is the Action's own.
     code = ("exports.onExecutePostLogin = async (event, api) => {\n"
             "  const id = crypto.randomUUID();\n"
-            "  await crypto.subtle.digest('SHA-256', new TextEncoder().encode(id));\n};")
+            "  await crypto.subtle.importKey('raw', new TextEncoder().encode(id), 'HMAC', false, []);"
+            "\n};")
     for runtime, expected, message in (
             ("node22", "unsupported_global",
-             "action `mint` (line 3): crypto.subtle.digest is not defined (crypto.subtle.digest "
-             "is part of Node 22's globals; the rulesim sandbox lacks it)"),
+             "action `mint` (line 3): crypto.subtle.importKey is not defined "
+             "(crypto.subtle.importKey is part of Node 22's globals; the rulesim sandbox lacks it)"),
             ("node18", "action_exception", "action `mint` (line 2): crypto is not defined")):
         action = Action.from_code("mint", code, order=1)
         action = dataclasses.replace(action, runtime=runtime)

@@ -122,3 +122,38 @@ def test_web_crypto_draws_from_the_logins_seeded_generator() -> None:
     assert first == again
     # (the error as the Action's own catch sees it: QuickJS's wording)
     assert _value(expr, runtime="node18") == "threw ReferenceError: 'crypto' is not defined"
+
+
+def test_web_crypto_digests_as_node_22_does() -> None:
+    assert _value(
+        "(async () => { const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16)"
+        ".padStart(2, '0')).join(''); const enc = new TextEncoder().encode('hello');"
+        " const t = async (f) => { try { const r = await f(); return r instanceof ArrayBuffer"
+        " ? hex(r) : r; } catch (e) { return e.name + ': ' + e.message + ' | ' + e.code; } };"
+        " return [await t(() => crypto.subtle.digest('SHA-256', enc)),"
+        " await t(() => crypto.subtle.digest({ name: 'sha-1' }, enc.buffer)),"
+        " await t(() => crypto.subtle.digest('SHA-384', new Uint16Array([1, 2]))),"
+        " await t(() => crypto.subtle.digest('MD5', enc)),"
+        " await t(() => crypto.subtle.digest('SHA-256', 'hello')),"
+        " await t(() => crypto.subtle.digest('SHA-256')),"
+        " await t(() => crypto.subtle.digest({}, enc)),"
+        " await t(() => crypto.subtle.digest.call({}, 'SHA-256', enc)),"
+        " typeof crypto.subtle.digest('SHA-256', enc).then, crypto.subtle.digest.length,"
+        " Object.prototype.toString.call(crypto.subtle),"
+        " Object.getOwnPropertyNames(Object.getPrototypeOf(crypto.subtle))]; })()") == [
+        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+        "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d",
+        "1a79449813d9323eac3cd5e1d4c989f99fd9d8c799adb2dc3c9ebf53e1533b92092aafc92aacb3454c05824"
+        "5c417e115",
+        "NotSupportedError: Unrecognized algorithm name | 9",
+        "TypeError: Failed to execute 'digest' on 'SubtleCrypto': 2nd argument is not instance "
+        "of ArrayBuffer, Buffer, TypedArray, or DataView. | ERR_INVALID_ARG_TYPE",
+        "TypeError: Failed to execute 'digest' on 'SubtleCrypto': 2 arguments required, but only "
+        "1 present. | ERR_MISSING_ARGS",
+        "TypeError: Failed to normalize algorithm: passed algorithm can not be converted to "
+        "'Algorithm' because 'name' is required in 'Algorithm'. | ERR_MISSING_OPTION",
+        'TypeError: Value of "this" must be of type SubtleCrypto | ERR_INVALID_THIS',
+        "function", 2, "[object SubtleCrypto]",
+        ["constructor", "encrypt", "decrypt", "sign", "verify", "digest", "generateKey",
+         "deriveKey", "deriveBits", "importKey", "exportKey", "wrapKey", "unwrapKey"]]
+
