@@ -262,23 +262,22 @@
   // (rulesim/sources/node_globals.py), never a silent undefined; the call's line is the one
   // reported (an error thrown by a getter gets QuickJS's line of the last call before it).
   var INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
-  function Crypto() {
-    var e = new TypeError('Illegal constructor');
-    e.code = 'ERR_ILLEGAL_CONSTRUCTOR';
-    throw e;
-  }
-  var webcrypto = Object.create(Crypto.prototype);
-  function thisCrypto(self) {
-    if (self === webcrypto) return;
-    var e = new TypeError('Value of "this" must be of type Crypto');
-    e.code = 'ERR_INVALID_THIS';
-    throw e;
+  // Node's coded TypeErrors, and its DOMExceptions as Errors of the same name and code.
+  function typeError(message, code) {
+    var e = new TypeError(message);
+    e.code = code;
+    return e;
   }
   function domException(name, message, code) {
     var e = new Error(message);
     e.name = name;
     e.code = code;
     return e;
+  }
+  function Crypto() { throw typeError('Illegal constructor', 'ERR_ILLEGAL_CONSTRUCTOR'); }
+  var webcrypto = Object.create(Crypto.prototype);
+  function thisCrypto(self) {
+    if (self !== webcrypto) throw typeError('Value of "this" must be of type Crypto', 'ERR_INVALID_THIS');
   }
   function isIntegerArray(v) {
     if (!ArrayBuffer.isView(v)) return false;
@@ -289,9 +288,7 @@
     getRandomValues: function getRandomValues(data) {
       thisCrypto(this);
       if (arguments.length === 0) {
-        var e = new TypeError("Failed to execute 'getRandomValues' on 'Crypto': 1 argument required, but only 0 present.");
-        e.code = 'ERR_MISSING_ARGS';
-        throw e;
+        throw typeError("Failed to execute 'getRandomValues' on 'Crypto': 1 argument required, but only 0 present.", 'ERR_MISSING_ARGS');
       }
       if (!isIntegerArray(data)) throw domException('TypeMismatchError', 'The data argument must be an integer-type TypedArray', 17);
       if (data.byteLength > 65536) throw domException('QuotaExceededError', 'The requested length exceeds 65,536 bytes', 22);
@@ -309,11 +306,6 @@
   function SubtleCrypto() { Crypto(); }
   var subtle = Object.create(SubtleCrypto.prototype);
   var DIGESTS = { __proto__: null, 'sha-1': 'sha1', 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512' };
-  function typeError(message, code) {
-    var e = new TypeError(message);
-    e.code = code;
-    return e;
-  }
   // digest(algorithm, data): a promise of the ArrayBuffer of the hash, its errors rejections.
   function digest(self, args) {
     if (self !== subtle) throw typeError('Value of "this" must be of type SubtleCrypto', 'ERR_INVALID_THIS');
@@ -378,12 +370,7 @@
   }
 
   // ---------------------------------------------------------------- structuredClone
-  function DataCloneError(message) {
-    var e = new Error(message);
-    e.name = 'DataCloneError';
-    e.code = 25;
-    return e;
-  }
+  function DataCloneError(message) { return domException('DataCloneError', message, 25); }
   function structuredClone(value) {
     if (arguments.length === 0) {
       throw require('internal/errors').invalidArgType('value', 'specified', undefined);

@@ -107,19 +107,18 @@
   var UPTIME_MS = 60000;
   clock.origin = -UPTIME_MS;
   // Its methods live on its prototype, as Node's do (the object itself has no own keys).
-  var performanceProto = {};
-  var performanceMethods = {
-    now: function now() { return clock.now - clock.origin; },
-    toJSON: function toJSON() {
-      return { nodeTiming: {}, timeOrigin: clock.origin, eventLoopUtilization: { idle: 0, active: 0, utilization: 0 } };
+  var performanceProto = Object.create(Object.prototype, {
+    now: { value: function now() { return clock.now - clock.origin; }, writable: true, configurable: true, enumerable: true },
+    toJSON: {
+      value: function toJSON() {
+        return { nodeTiming: {}, timeOrigin: clock.origin, eventLoopUtilization: { idle: 0, active: 0, utilization: 0 } };
+      },
+      writable: true, configurable: true, enumerable: true,
     },
-  };
-  Object.defineProperty(performanceProto, 'now', { value: performanceMethods.now, writable: true, configurable: true, enumerable: true });
-  Object.defineProperty(performanceProto, 'toJSON', { value: performanceMethods.toJSON, writable: true, configurable: true, enumerable: true });
-  Object.defineProperty(performanceProto, 'timeOrigin', { get: function () { return clock.origin; }, configurable: true, enumerable: true });
+    timeOrigin: { get: function () { return clock.origin; }, configurable: true, enumerable: true },
+  });
   Object.defineProperty(performanceProto, Symbol.toStringTag, { value: 'Performance', configurable: true });
-  var performanceObject = Object.create(performanceProto);
-  Object.defineProperty(G, 'performance', { value: performanceObject, writable: true, configurable: true, enumerable: true });
+  Object.defineProperty(G, 'performance', { value: Object.create(performanceProto), writable: true, configurable: true, enumerable: true });
 
   // Math.random: seeded per login (xorshift128+ on 32-bit halves, deterministic).
   var rs0 = 1, rs1 = 2, rs2 = 3, rs3 = 4;
