@@ -39,6 +39,7 @@ __all__ = [
     "ErrorCode",
     "MissingExtraError",
     "MixError",
+    "NativeBuildError",
     "PopulationError",
     "RuleLoadError",
     "RulesimError",
@@ -154,6 +155,14 @@ class MissingExtraError(RulesimError, ImportError):
         )
         self.extra = extra
         self.package = package
+
+
+class NativeBuildError(RulesimError, ImportError):
+    """``RULESIM_NATIVE=required`` is set but the compiled host functions were not built.
+
+    The message says what to install (a C compiler, the Python and OpenSSL headers) before
+    reinstalling rulesim.
+    """
 
 
 class SandboxError(RulesimError):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import _quickjs
 import quickjs
 
 from rulesim.errors import ErrorCode
-from rulesim.runtime import watchdog
+from rulesim.runtime import native, watchdog
 from rulesim.runtime.limits import Limits
 
 __all__ = ["Engine", "EngineError", "JSFunction"]
@@ -92,13 +93,33 @@ class Engine:
         """
         self._ctx.set_memory_limit(factor * self.limits.memory_mb * 1024 * 1024)
 
-    def add_host_function(self, name: str, fn: Any) -> None:
-        """Make the Python callable ``fn`` the JS global ``name``.
+    def add_host_function(self, name: str, fn: Any, *, compiled: str | None = None) -> bool:
+        """Make the Python callable ``fn``, or its compiled twin, the JS global ``name``.
 
         Only for :mod:`rulesim.runtime.native`'s total functions; the sandbox takes each into
         the prelude's closure and deletes the global before any rule is compiled.
+
+        Parameters
+        ----------
+        name
+            The global's name.
+        fn
+            The Python function.
+        compiled
+            The name of ``fn``'s C twin in :func:`rulesim.runtime.native.compiled`, installed
+            instead of ``fn`` when the extension is built.
+
+        Returns
+        -------
+        bool
+            Whether the global is the compiled function.
         """
+        module = native.compiled() if compiled is not None else None
+        if module is not None and compiled in module.names():
+            module.install(self._ctx, _quickjs.__file__, compiled, name)
+            return True
         self._ctx.add_callable(name, fn)
+        return False
 
     def eval(self, code: str) -> Any:
         """Evaluate ``code`` under the limits; raise :class:`EngineError` on failure."""

@@ -1,4 +1,4 @@
-"""The native host functions: the only Python a rule's JavaScript can cause to run directly.
+"""The native host functions: the only host code a rule's JavaScript can cause to run directly.
 
 A small fixed table. Each function takes and returns strings and numbers only, never raises
 (a Python exception would surface in JavaScript as an engine error that rule code could
@@ -17,6 +17,13 @@ and HMAC calls take the algorithm (or the key) and both encodings as one number
 (an unknown algorithm, a character out of range, a bad encoding) returns the empty string,
 which no successful call returns, and the JavaScript side raises the error Node would.
 
+Each function here has a compiled twin in C (``rulesim/runtime/_hostc.c``, see
+:func:`compiled`) that answers alike and is installed instead when it was built: it runs in
+the engine's own thread, never enters the Python interpreter, and takes any string as
+``'utf8'`` text (a NUL is a byte, a lone surrogate becomes U+FFFD as in Node), so the
+``crypto`` module skips its text check. ``tick`` (:mod:`rulesim.runtime.watchdog`) stays
+Python.
+
 Examples
 --------
 >>> digest(code_of("sha256", "utf8", "hex"), "abc")[:16]
@@ -34,12 +41,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
+import os
 import time
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
-__all__ = ["ALGORITHMS", "HOST_FUNCTIONS", "MAX_KEY_HANDLES", "MAX_PBKDF2_WORK", "clock_us",
-           "code_of", "digest", "hmac_digest", "hmac_key", "hmac_keyed", "pbkdf2"]
+from rulesim.errors import NativeBuildError
+
+__all__ = ["ALGORITHMS", "HOST_FUNCTIONS", "MAX_KEY_HANDLES", "MAX_PBKDF2_WORK",
+           "clock_us", "code_of", "compiled", "digest", "hmac_digest",
+           "hmac_key", "hmac_keyed", "pbkdf2"]
 
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
 """The hash algorithms of ``crypto.createHash`` / ``createHmac`` (Node's common names)."""
@@ -264,3 +277,40 @@ HOST_FUNCTIONS: dict[str, Callable[..., Any]] = {
 """The whole table, by the name the prelude knows each function by. Each is total: a call
 with the wrong number of arguments answers the failure value too (the two hot calls take
 any arguments themselves; the others through a wrapper)."""
+
+
+_compiled: ModuleType | bool | None = False   # False: not looked up yet
+
+
+def compiled() -> ModuleType | None:
+    """The compiled twins of :data:`HOST_FUNCTIONS` (``rulesim.runtime._hostc``), or None.
+
+    The C extension is built when rulesim is installed, if the machine can build it (a C
+    compiler, the Python and OpenSSL headers); without it every host function runs as the
+    Python above, with the same answers. The C functions run inside the engine's thread
+    without the Python interpreter: a hash or HMAC costs a fraction of a microsecond instead
+    of a crossing into Python. The environment variable ``RULESIM_NATIVE`` chooses:
+    ``python`` always uses the Python functions; ``required`` raises
+    :class:`~rulesim.errors.NativeBuildError` when the extension is missing (CI sets it);
+    anything else uses the extension when it is there.
+
+    >>> compiled() is None or "digest" in compiled().names()
+    True
+    """
+    global _compiled
+    choice = os.environ.get("RULESIM_NATIVE", "")
+    if choice == "python":
+        return None
+    if _compiled is False:
+        try:
+            module = importlib.import_module("rulesim.runtime._hostc")
+            module.set_max_pbkdf2_work(MAX_PBKDF2_WORK)
+            _compiled = module
+        except ImportError:
+            _compiled = None
+    if _compiled is None and choice == "required":
+        raise NativeBuildError(
+            "RULESIM_NATIVE=required, but rulesim's compiled host functions "
+            "(rulesim.runtime._hostc) are not built: install gcc and the Python and OpenSSL "
+            "headers (apt-get install gcc python3-dev libssl-dev) and reinstall rulesim")
+    return _compiled if isinstance(_compiled, ModuleType) else None

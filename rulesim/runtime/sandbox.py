@@ -243,9 +243,12 @@ class Sandbox:
         registry, make_require = self._registry
         # The native host functions exist as globals only until the prelude has taken them.
         host_functions = {**native.HOST_FUNCTIONS, "tick": watchdog.tick}
-        for name, fn in host_functions.items():
-            self.engine.add_host_function(f"__rulesim_native_{name}", fn)
-        natives = ", ".join(f"{n}: __rulesim_native_{n}" for n in host_functions)
+        in_c = [self.engine.add_host_function(f"__rulesim_native_{name}", fn,
+                                              compiled=name if name in native.HOST_FUNCTIONS else None)
+                for name, fn in host_functions.items()]
+        # Compiled, the crypto functions take any string as 'utf8' text (10-host.js).
+        natives = ", ".join([f"{n}: __rulesim_native_{n}" for n in host_functions]
+                            + [f"anyText: {'true' if in_c[0] else 'false'}"])
         install_actions = actions_js() if self.actions is not None else "null"
         setup = (
             f"globalThis.__rulesim_driver = {prelude_source()}("

@@ -92,8 +92,10 @@
     return e === 'buffer' ? buf : buf.toString(e);
   }
 
+  var ANY_TEXT = host.anyText;   // every string crosses as text (compiled host functions)
   var HASHES = host.hashes;   // 8 × a name's index is its code (rulesim/runtime/native.py code_of)
   var OUT_CODE = { hex: 0, base64: 1, base64url: 2 };
+  var hostDigest = host.digest, hostHmac = host.hmac;
 
   var NAMES = Object.create(null);   // algorithm as given -> Node name, or null
 
@@ -111,16 +113,23 @@
     return err;
   }
 
-  function Hash(name) {
-    this._name = name;
+  // A hash or HMAC holds three fields (QuickJS spends some 0.05 µs a field on each new
+  // object, and rules make one a call): _alg, [name, 8 × its index (native.code_of)], or an
+  // HMAC's _key, [keyEnc, key as it crosses, handle or -1, name]; _enc, how the message so
+  // far crosses ('' none yet, 'utf8', 'bytes'), null once digest() was called; _data, the
+  // message so far.
+  var ALG = Object.create(null);
+  for (var a = 0; a < HASHES.length; a++) ALG[HASHES[a]] = [HASHES[a], a * 8];
+
+  function Hash(alg) {
+    this._alg = alg;
     this._enc = '';
     this._data = '';
-    this._done = false;
   }
   Hash.prototype.update = function (data, enc) {
-    if (this._done) throw finalized();
+    if (this._enc === null) throw finalized();
     // The common first update, text in utf8, without append()'s bookkeeping.
-    if (this._enc === '' && typeof data === 'string' && enc === undefined && host.crossesAsText(data)) {
+    if (this._enc === '' && typeof data === 'string' && enc === undefined && (ANY_TEXT || host.crossesAsText(data))) {
       this._enc = 'utf8';
       this._data = data;
       return this;
@@ -129,15 +138,20 @@
     return this;
   };
   Hash.prototype.digest = function (enc) {
-    if (this._done) throw finalized();
-    this._done = true;
-    var he = enc === 'hex' ? 'hex' : hostEncoding(enc);
-    var s = host.digest(HASHES.indexOf(this._name) * 8 + (this._enc === 'bytes' ? 4 : 0) + OUT_CODE[he], this._data);
-    return enc === 'hex' && s !== '' ? s : output(s, enc, he, this._name, 'digest');
+    if (this._enc === null) throw finalized();
+    var code = this._alg[1] + (this._enc === 'bytes' ? 4 : 0), s;
+    this._enc = null;
+    if (enc === 'hex') {   // the common case: the host's answer as it is
+      s = hostDigest(code, this._data);
+      if (s !== '') return s;
+    }
+    var he = hostEncoding(enc);
+    s = hostDigest(code + OUT_CODE[he], this._data);
+    return output(s, enc, he, this._alg[0], 'digest');
   };
   Hash.prototype.copy = function () {
-    if (this._done) throw finalized();
-    var h = new Hash(this._name);
+    if (this._enc === null) throw finalized();
+    var h = new Hash(this._alg);
     h._enc = this._enc;
     h._data = this._data;
     return h;
@@ -146,11 +160,11 @@
   // Rules sign with the same secret over and over: the host keeps each key's padded hash
   // states under a handle, and an HMAC sends only the handle and the message. How a text key
   // crosses and its handle are worked out once per key and algorithm (a bounded cache).
-  var textKeys = Object.create(null);   // algorithm -> Map(text key -> [keyEnc, key, handle])
+  var textKeys = Object.create(null);   // algorithm -> Map(text key -> Hmac's _key)
   var nTextKeys = 0;
   function keyOf(name, key) {
     setPart(key, 'utf8');
-    var known = [partEnc, partData, host.hmacKey(name, partEnc, partData)];
+    var known = [partEnc, partData, host.hmacKey(name, partEnc, partData), name];
     if (typeof key === 'string') {
       if (nTextKeys >= 64) { textKeys = Object.create(null); nTextKeys = 0; }
       (textKeys[name] || (textKeys[name] = new Map())).set(key, known);
@@ -158,33 +172,34 @@
     }
     return known;
   }
-  // `key`: [keyEnc, key as it crosses, handle or -1] (createHmac).
-  function Hmac(name, key) {
-    this._name = name;
+  function Hmac(key) {
     this._key = key;
     this._enc = '';
     this._data = '';
-    this._done = false;
   }
   Hmac.prototype.update = Hash.prototype.update;
   Hmac.prototype.digest = function (enc) {
-    if (this._done) {
+    if (this._enc === null) {
       // Node answers a second digest() with an empty digest.
       var empty = Buffer.alloc(0);
       return enc === undefined || enc === 'buffer' ? empty : empty.toString(enc);
     }
-    this._done = true;
-    var k = this._key, he = enc === 'hex' ? 'hex' : hostEncoding(enc), s;
-    if (k[2] >= 0) s = host.hmac(k[2] + (this._enc === 'bytes' ? 4 : 0) + OUT_CODE[he], this._data);
-    else s = host.hmacUnkeyed(this._name, k[0], k[1], this._enc || 'utf8', this._data, he);
-    // The common case, hex, is the host's answer as it is.
-    return enc === 'hex' && s !== '' ? s : output(s, enc, he, this._name, 'HMAC');
+    var k = this._key, msgEnc = this._enc, s;
+    this._enc = null;
+    if (enc === 'hex' && k[2] >= 0) {   // the common case: the host's answer as it is
+      s = hostHmac(k[2] + (msgEnc === 'bytes' ? 4 : 0), this._data);
+      if (s !== '') return s;
+    }
+    var he = hostEncoding(enc);
+    if (k[2] >= 0) s = hostHmac(k[2] + (msgEnc === 'bytes' ? 4 : 0) + OUT_CODE[he], this._data);
+    else s = host.hmacUnkeyed(k[3], k[0], k[1], msgEnc || 'utf8', this._data, he);
+    return output(s, enc, he, k[3], 'HMAC');
   };
 
   function createHash(algorithm) {
     var name = hashName(algorithm);
     if (!name) throw new Error('Digest method not supported');
-    return new Hash(name);
+    return new Hash(ALG[name]);
   }
 
   function createHmac(algorithm, key) {
@@ -202,7 +217,7 @@
     } else if (viewOf(key) === null) {
       throw invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey', key);
     }
-    return new Hmac(name, known !== undefined ? known : keyOf(name, key));
+    return new Hmac(known !== undefined ? known : keyOf(name, key));
   }
 
   function pbkdf2Sync(password, salt, iterations, keylen, digest) {

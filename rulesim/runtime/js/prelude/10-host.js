@@ -36,9 +36,13 @@
   // Whether a string can cross into Python as text: no NUL (the binding cuts strings there)
   // and no lone surrogate (it cannot convert them). encodeURIComponent throws on the latter
   // and is native, several times faster here than a regular expression.
+  // Compiled host functions (NATIVE.anyText) take any string as text: a NUL is a byte and a
+  // lone surrogate becomes U+FFFD, as Node's UTF-8 encoder makes it.
   var encodeURIComponentRaw = encodeURIComponent;
   var stringIndexOf = String.prototype.indexOf;
+  var ANY_TEXT = NATIVE.anyText === true;
   function crossesAsText(s) {
+    if (ANY_TEXT) return true;
     if (stringIndexOf.call(s, '\u0000') !== -1) return false;
     try { encodeURIComponentRaw(s); return true; } catch (e) { return false; }
   }
@@ -54,5 +58,6 @@
     pbkdf2: NATIVE.pbkdf2,            // (alg, pwEnc, pw, saltEnc, salt, iterations, keylen) -> hex
     hashes: OPTIONS.hashAlgorithms,   // the algorithms, in the order of their codes
     crossesAsText: crossesAsText,
+    anyText: ANY_TEXT,                // whether crossesAsText is true of every string
   };
 

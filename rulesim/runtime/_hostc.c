@@ -1,0 +1,691 @@
+/*
+ * rulesim.runtime._hostc: the native host functions compiled, installed straight into a
+ * QuickJS context as C functions.
+ *
+ * rulesim/runtime/native.py defines the table (digest, hmacKey, hmac, hmacUnkeyed, pbkdf2,
+ * clockUs) and implements it in Python; this module implements the same functions in C, so
+ * a rule's hash or HMAC never leaves the engine's thread for the Python interpreter (no GIL,
+ * no conversion of the arguments into Python objects). Each function takes and returns
+ * strings and numbers only, never throws into JavaScript (a bad argument answers the
+ * failure value: '' or -1), and takes no path, command, URL or object. The one exception
+ * the engine itself raises, out of memory under the sandbox's limit, propagates as it does
+ * from any built-in.
+ *
+ * The `quickjs` binding exports the engine's API from its own shared object but publishes
+ * no header. The few declarations below are the engine's public ABI for the pinned version
+ * (quickjs 1.19.4, QuickJS 2021-03-27, 64-bit): a JSValue is a 16-byte struct of a payload
+ * and a tag, reference-counted values carry their count in their first int. The functions
+ * are looked up in the binding's loaded library (dlopen with RTLD_NOLOAD): nothing here links
+ * against a second copy of the engine. install() checks the context object's layout the way
+ * rulesim/runtime/watchdog.py does before it touches anything.
+ *
+ * Messages cross as in native.py: 'utf8' text is the JavaScript string itself (here any
+ * string: a NUL is a byte, a lone surrogate becomes U+FFFD as Node's UTF-8 encoder makes
+ * it); 'bytes' text carries one byte a character, as the code point minus one (1-256).
+ * Hashes are OpenSSL's.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define OPENSSL_SUPPRESS_DEPRECATED   /* the one-struct hash contexts: copyable, no allocation */
+#include <openssl/evp.h>
+#include <openssl/md5.h>
+#include <openssl/sha.h>
+
+/* ------------------------------------------------------------------ the engine's ABI */
+
+typedef struct JSContext JSContext;
+typedef struct JSRuntime JSRuntime;
+typedef union {
+    int32_t int32;
+    double float64;
+    void *ptr;
+} JSValueUnion;
+typedef struct {
+    JSValueUnion u;
+    int64_t tag;
+} JSValue;
+typedef JSValue JSCFunction(JSContext *ctx, JSValue this_val, int argc, JSValue *argv);
+
+enum {
+    TAG_FIRST_COUNTED = -11, /* tags from here to -1 are reference-counted */
+    TAG_STRING = -7,
+    TAG_INT = 0,
+    TAG_EXCEPTION = 6,
+    TAG_FLOAT64 = 7,
+};
+#define CFUNC_GENERIC 0
+
+static struct {
+    JSValue (*NewCFunction2)(JSContext *, JSCFunction *, const char *, int, int, int);
+    const char *(*ToCStringLen2)(JSContext *, size_t *, JSValue, int);
+    void (*FreeCString)(JSContext *, const char *);
+    JSValue (*NewStringLen)(JSContext *, const char *, size_t);
+    JSValue (*GetGlobalObject)(JSContext *);
+    int (*SetPropertyStr)(JSContext *, JSValue, const char *, JSValue);
+    void (*FreeValueCounted)(JSContext *, JSValue);
+    JSRuntime *(*GetRuntime)(JSContext *);
+    void *(*GetRuntimeOpaque)(JSRuntime *);
+    JSValue (*ThrowOutOfMemory)(JSContext *);
+} E;
+static int engine_ready = 0;
+
+static JSValue value_of_tag(int64_t tag) {
+    JSValue v;
+    v.u.int32 = 0;
+    v.tag = tag;
+    return v;
+}
+
+static void free_value(JSContext *ctx, JSValue v) {
+    if ((uint32_t)(int32_t)v.tag >= (uint32_t)TAG_FIRST_COUNTED) {
+        int *count = (int *)v.u.ptr;
+        if (--*count <= 0) E.FreeValueCounted(ctx, v);
+    }
+}
+
+static JSValue new_int(int32_t i) {
+    JSValue v;
+    v.u.int32 = i;
+    v.tag = TAG_INT;
+    return v;
+}
+
+static JSValue new_float(double d) {
+    JSValue v;
+    v.u.float64 = d;
+    v.tag = TAG_FLOAT64;
+    return v;
+}
+
+static JSValue empty_string(JSContext *ctx) { return E.NewStringLen(ctx, "", 0); }
+
+/* The integer a number argument holds: only an int-tagged value counts, as only those reach
+   native.py's functions as Python ints (its bit operations refuse floats). */
+static int int_arg(int argc, JSValue *argv, int i, int64_t *out) {
+    if (i >= argc || argv[i].tag != TAG_INT) return 0;
+    *out = argv[i].u.int32;
+    return 1;
+}
+
+/* A whole, positive number argument (pbkdf2's iterations and key length: either tag). */
+static int count_arg(int argc, JSValue *argv, int i, int64_t *out) {
+    if (i >= argc) return 0;
+    if (argv[i].tag == TAG_INT) {
+        *out = argv[i].u.int32;
+        return 1;
+    }
+    if (argv[i].tag == TAG_FLOAT64) {
+        double d = argv[i].u.float64;
+        if (!(d >= 1 && d <= 9007199254740992.0) || d != (double)(int64_t)d) return 0;
+        *out = (int64_t)d;
+        return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ messages */
+
+typedef struct {
+    const unsigned char *data;
+    size_t len;
+    unsigned char *copy;      /* data, when it is a rewritten copy (malloc) */
+    const char *text;         /* the engine's C string, when data points into it */
+    JSContext *ctx;
+} Bytes;
+
+static void bytes_free(Bytes *b) {
+    free(b->copy);
+    if (b->text != NULL) E.FreeCString(b->ctx, b->text);
+    b->data = NULL;
+    b->copy = NULL;
+    b->text = NULL;
+}
+
+/* A string argument's bytes in `encoding` (0 utf8, 1 bytes). Returns 1, 0 for a bad
+   argument, -1 when the engine is out of memory (its exception is pending). */
+static int message_arg(JSContext *ctx, int argc, JSValue *argv, int i, int encoding, Bytes *out) {
+    out->data = NULL;
+    out->len = 0;
+    out->copy = NULL;
+    out->text = NULL;
+    out->ctx = ctx;
+    if (i >= argc || argv[i].tag != TAG_STRING) return 0;
+    size_t n;
+    const char *s = E.ToCStringLen2(ctx, &n, argv[i], 0);
+    if (s == NULL) return -1;
+    const unsigned char *p = (const unsigned char *)s;
+    out->text = s;
+    if (encoding == 0) {
+        /* The engine writes a lone surrogate in its 3-byte form (ED A0-BF xx); Node's UTF-8
+           encoder writes U+FFFD (EF BF BD) instead, also 3 bytes. */
+        size_t k;
+        for (k = 0; k + 2 < n; k++)
+            if (p[k] == 0xED && p[k + 1] >= 0xA0) break;
+        out->len = n;
+        if (k + 2 >= n) {
+            out->data = p;
+            return 1;
+        }
+        out->copy = malloc(n);
+        if (out->copy == NULL) {
+            bytes_free(out);
+            return 0;
+        }
+        memcpy(out->copy, p, n);
+        for (; k + 2 < n; k++)
+            if (out->copy[k] == 0xED && out->copy[k + 1] >= 0xA0) {
+                out->copy[k] = 0xEF;
+                out->copy[k + 1] = 0xBF;
+                out->copy[k + 2] = 0xBD;
+                k += 2;
+            }
+        out->data = out->copy;
+        return 1;
+    }
+    /* One character a byte: code points 1-256 (one or two UTF-8 bytes) are bytes 0-255. */
+    out->copy = malloc(n ? n : 1);
+    if (out->copy == NULL) {
+        bytes_free(out);
+        return 0;
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < n;) {
+        unsigned c = p[k];
+        if (c >= 1 && c < 0x80) {
+            out->copy[m++] = (unsigned char)(c - 1);
+            k += 1;
+            continue;
+        }
+        unsigned cp = 0;
+        if ((c & 0xE0) == 0xC0 && k + 1 < n && (p[k + 1] & 0xC0) == 0x80)
+            cp = ((c & 0x1Fu) << 6) | (p[k + 1] & 0x3Fu);
+        if (cp < 0x80 || cp > 256) {
+            bytes_free(out);
+            return 0;
+        }
+        out->copy[m++] = (unsigned char)(cp - 1);
+        k += 2;
+    }
+    out->data = out->copy;
+    out->len = m;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ hashes */
+
+enum { MD5_, SHA1_, SHA224_, SHA256_, SHA384_, SHA512_, N_ALGS };
+static const char *const ALG_NAMES[N_ALGS] = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512"};
+static const int DIGEST_SIZE[N_ALGS] = {16, 20, 28, 32, 48, 64};
+static const int BLOCK_SIZE[N_ALGS] = {64, 64, 64, 64, 128, 128};
+
+typedef union {
+    MD5_CTX md5;
+    SHA_CTX sha1;
+    SHA256_CTX sha256;
+    SHA512_CTX sha512;
+} HashState;
+
+static void hash_init(int alg, HashState *h) {
+    switch (alg) {
+    case MD5_: MD5_Init(&h->md5); break;
+    case SHA1_: SHA1_Init(&h->sha1); break;
+    case SHA224_: SHA224_Init(&h->sha256); break;
+    case SHA256_: SHA256_Init(&h->sha256); break;
+    case SHA384_: SHA384_Init(&h->sha512); break;
+    default: SHA512_Init(&h->sha512); break;
+    }
+}
+
+static void hash_update(int alg, HashState *h, const unsigned char *data, size_t n) {
+    switch (alg) {
+    case MD5_: MD5_Update(&h->md5, data, n); break;
+    case SHA1_: SHA1_Update(&h->sha1, data, n); break;
+    case SHA224_: SHA224_Update(&h->sha256, data, n); break;
+    case SHA256_: SHA256_Update(&h->sha256, data, n); break;
+    case SHA384_: SHA384_Update(&h->sha512, data, n); break;
+    default: SHA512_Update(&h->sha512, data, n); break;
+    }
+}
+
+static void hash_final(int alg, HashState *h, unsigned char *md) {
+    switch (alg) {
+    case MD5_: MD5_Final(md, &h->md5); break;
+    case SHA1_: SHA1_Final(md, &h->sha1); break;
+    case SHA224_: SHA224_Final(md, &h->sha256); break;
+    case SHA256_: SHA256_Final(md, &h->sha256); break;
+    case SHA384_: SHA384_Final(md, &h->sha512); break;
+    default: SHA512_Final(md, &h->sha512); break;
+    }
+}
+
+static int alg_arg(JSContext *ctx, int argc, JSValue *argv, int i) {
+    if (i >= argc || argv[i].tag != TAG_STRING) return -1;
+    size_t n;
+    const char *s = E.ToCStringLen2(ctx, &n, argv[i], 0);
+    if (s == NULL) return -2;
+    int found = -1;
+    for (int a = 0; a < N_ALGS; a++)
+        if (strlen(ALG_NAMES[a]) == n && memcmp(ALG_NAMES[a], s, n) == 0) found = a;
+    E.FreeCString(ctx, s);
+    return found;
+}
+
+/* 0 utf8, 1 bytes, -1 anything else (-2: out of memory). */
+static int encoding_arg(JSContext *ctx, int argc, JSValue *argv, int i) {
+    if (i >= argc || argv[i].tag != TAG_STRING) return -1;
+    size_t n;
+    const char *s = E.ToCStringLen2(ctx, &n, argv[i], 0);
+    if (s == NULL) return -2;
+    int enc = (n == 4 && memcmp(s, "utf8", 4) == 0) ? 0 : (n == 5 && memcmp(s, "bytes", 5) == 0) ? 1 : -1;
+    E.FreeCString(ctx, s);
+    return enc;
+}
+
+/* 0 hex, 1 base64, 2 base64url, -1 anything else (-2: out of memory). */
+static int output_arg(JSContext *ctx, int argc, JSValue *argv, int i) {
+    if (i >= argc || argv[i].tag != TAG_STRING) return -1;
+    size_t n;
+    const char *s = E.ToCStringLen2(ctx, &n, argv[i], 0);
+    if (s == NULL) return -2;
+    int out = (n == 3 && memcmp(s, "hex", 3) == 0)         ? 0
+              : (n == 6 && memcmp(s, "base64", 6) == 0)    ? 1
+              : (n == 9 && memcmp(s, "base64url", 9) == 0) ? 2
+                                                           : -1;
+    E.FreeCString(ctx, s);
+    return out;
+}
+
+static const char HEX[] = "0123456789abcdef";
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* The digest `md` (n bytes, at most 64) as output code `out` says, as a JavaScript string. */
+static JSValue encoded(JSContext *ctx, const unsigned char *md, int n, int out) {
+    char text[132];
+    size_t k = 0;
+    if (out == 0) {
+        for (int i = 0; i < n; i++) {
+            text[k++] = HEX[md[i] >> 4];
+            text[k++] = HEX[md[i] & 15];
+        }
+    } else {
+        const char *abc = out == 1 ? B64 : B64URL;
+        int i;
+        for (i = 0; i + 2 < n; i += 3) {
+            uint32_t w = ((uint32_t)md[i] << 16) | ((uint32_t)md[i + 1] << 8) | md[i + 2];
+            text[k++] = abc[w >> 18];
+            text[k++] = abc[(w >> 12) & 63];
+            text[k++] = abc[(w >> 6) & 63];
+            text[k++] = abc[w & 63];
+        }
+        if (i < n) {
+            uint32_t w = (uint32_t)md[i] << 16;
+            if (i + 1 < n) w |= (uint32_t)md[i + 1] << 8;
+            text[k++] = abc[w >> 18];
+            text[k++] = abc[(w >> 12) & 63];
+            if (i + 1 < n) text[k++] = abc[(w >> 6) & 63];
+            else if (out == 1) text[k++] = '=';
+            if (out == 1) text[k++] = '=';
+        }
+    }
+    return E.NewStringLen(ctx, text, k);
+}
+
+/* digest(code, data): 8 × algorithm + 4 for 'bytes' data + output code (native.code_of). */
+static JSValue js_digest(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    int64_t code;
+    if (!int_arg(argc, argv, 0, &code) || code < 0) return empty_string(ctx);
+    int alg = (int)(code >> 3), out = (int)(code & 3);
+    if (alg >= N_ALGS || out == 3) return empty_string(ctx);
+    Bytes msg;
+    int got = message_arg(ctx, argc, argv, 1, (code & 4) ? 1 : 0, &msg);
+    if (got < 0) return value_of_tag(TAG_EXCEPTION);
+    if (got == 0) return empty_string(ctx);
+    HashState h;
+    unsigned char md[64];
+    hash_init(alg, &h);
+    hash_update(alg, &h, msg.data, msg.len);
+    hash_final(alg, &h, md);
+    bytes_free(&msg);
+    return encoded(ctx, md, DIGEST_SIZE[alg], out);
+}
+
+/* ------------------------------------------------------------------ HMAC */
+
+/* A key's padded hash states (RFC 2104), computed once per key (hmacKey) and kept for the
+   life of the process under a handle: 8 × its index. Entries are written once, under the
+   lock, before their handle is published, and never change: readers need no lock (engine
+   calls release the GIL, so two threads may run two sandboxes at once). */
+#define MAX_KEYS 4096
+typedef struct {
+    int alg;
+    HashState inner, outer;
+    unsigned char ident[32];   /* SHA-256 of algorithm, encoding and key: the table's key */
+} Keyed;
+static Keyed *keyed[MAX_KEYS];
+static int n_keyed = 0;
+#define SLOTS 8192               /* open addressing over `ident`, index + 1 (0: free) */
+static int slots[SLOTS];
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void pads(int alg, const unsigned char *key, size_t n, HashState *inner, HashState *outer) {
+    unsigned char block[128], hashed[64];
+    int bs = BLOCK_SIZE[alg];
+    if (n > (size_t)bs) {
+        HashState h;
+        hash_init(alg, &h);
+        hash_update(alg, &h, key, n);
+        hash_final(alg, &h, hashed);
+        key = hashed;
+        n = (size_t)DIGEST_SIZE[alg];
+    }
+    memset(block, 0, sizeof block);
+    memcpy(block, key, n);
+    for (int i = 0; i < bs; i++) block[i] ^= 0x36;
+    hash_init(alg, inner);
+    hash_update(alg, inner, block, (size_t)bs);
+    for (int i = 0; i < bs; i++) block[i] ^= 0x36 ^ 0x5C;
+    hash_init(alg, outer);
+    hash_update(alg, outer, block, (size_t)bs);
+}
+
+static JSValue sign(JSContext *ctx, int alg, const HashState *inner, const HashState *outer,
+                    const Bytes *msg, int out) {
+    HashState h = *inner;
+    unsigned char md[64];
+    hash_update(alg, &h, msg->data, msg->len);
+    hash_final(alg, &h, md);
+    h = *outer;
+    hash_update(alg, &h, md, (size_t)DIGEST_SIZE[alg]);
+    hash_final(alg, &h, md);
+    return encoded(ctx, md, DIGEST_SIZE[alg], out);
+}
+
+/* hmacKey(alg, keyEnc, key) -> handle (a multiple of 8), or -1. */
+static JSValue js_hmac_key(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    int alg = alg_arg(ctx, argc, argv, 0);
+    int enc = alg >= 0 ? encoding_arg(ctx, argc, argv, 1) : alg;
+    if (alg == -2 || enc == -2) return value_of_tag(TAG_EXCEPTION);
+    if (alg < 0 || enc < 0) return new_int(-1);
+    Bytes key;
+    int got = message_arg(ctx, argc, argv, 2, enc, &key);
+    if (got < 0) return value_of_tag(TAG_EXCEPTION);
+    if (got == 0) return new_int(-1);
+    unsigned char ident[32];
+    SHA256_CTX c;
+    unsigned char head[2] = {(unsigned char)alg, (unsigned char)enc};
+    SHA256_Init(&c);
+    SHA256_Update(&c, head, 2);
+    SHA256_Update(&c, key.data, key.len);
+    SHA256_Final(ident, &c);
+    uint32_t slot = ((uint32_t)ident[0] | (uint32_t)ident[1] << 8 | (uint32_t)ident[2] << 16) % SLOTS;
+    int handle = -1;
+    pthread_mutex_lock(&keys_lock);
+    for (;; slot = (slot + 1) % SLOTS) {
+        int at = slots[slot];
+        if (at == 0) break;
+        if (memcmp(keyed[at - 1]->ident, ident, 32) == 0) {
+            handle = (at - 1) * 8;
+            break;
+        }
+    }
+    if (handle < 0 && n_keyed < MAX_KEYS) {
+        Keyed *k = malloc(sizeof *k);
+        if (k != NULL) {
+            k->alg = alg;
+            memcpy(k->ident, ident, 32);
+            pads(alg, key.data, key.len, &k->inner, &k->outer);
+            keyed[n_keyed] = k;
+            __atomic_store_n(&slots[slot], n_keyed + 1, __ATOMIC_RELEASE);
+            handle = n_keyed * 8;
+            __atomic_store_n(&n_keyed, n_keyed + 1, __ATOMIC_RELEASE);
+        }
+    }
+    pthread_mutex_unlock(&keys_lock);
+    bytes_free(&key);
+    return new_int(handle);
+}
+
+/* hmac(handle + 4 for 'bytes' data + output code, data). */
+static JSValue js_hmac(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    int64_t code;
+    if (!int_arg(argc, argv, 0, &code) || code < 0) return empty_string(ctx);
+    int64_t index = code >> 3;
+    int out = (int)(code & 3);
+    if (out == 3 || index >= __atomic_load_n(&n_keyed, __ATOMIC_ACQUIRE)) return empty_string(ctx);
+    const Keyed *k = keyed[index];
+    Bytes msg;
+    int got = message_arg(ctx, argc, argv, 1, (code & 4) ? 1 : 0, &msg);
+    if (got < 0) return value_of_tag(TAG_EXCEPTION);
+    if (got == 0) return empty_string(ctx);
+    JSValue r = sign(ctx, k->alg, &k->inner, &k->outer, &msg, out);
+    bytes_free(&msg);
+    return r;
+}
+
+/* hmacUnkeyed(alg, keyEnc, key, enc, data, out): an HMAC under a key without a handle. */
+static JSValue js_hmac_unkeyed(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    int alg = alg_arg(ctx, argc, argv, 0);
+    int key_enc = alg >= 0 ? encoding_arg(ctx, argc, argv, 1) : alg;
+    int enc = key_enc >= 0 ? encoding_arg(ctx, argc, argv, 3) : key_enc;
+    int out = enc >= 0 ? output_arg(ctx, argc, argv, 5) : enc;
+    if (alg == -2 || key_enc == -2 || enc == -2 || out == -2) return value_of_tag(TAG_EXCEPTION);
+    if (alg < 0 || key_enc < 0 || enc < 0 || out < 0) return empty_string(ctx);
+    Bytes key, msg;
+    int got = message_arg(ctx, argc, argv, 2, key_enc, &key);
+    if (got <= 0) return got < 0 ? value_of_tag(TAG_EXCEPTION) : empty_string(ctx);
+    got = message_arg(ctx, argc, argv, 4, enc, &msg);
+    if (got <= 0) {
+        bytes_free(&key);
+        return got < 0 ? value_of_tag(TAG_EXCEPTION) : empty_string(ctx);
+    }
+    HashState inner, outer;
+    pads(alg, key.data, key.len, &inner, &outer);
+    JSValue r = sign(ctx, alg, &inner, &outer, &msg, out);
+    bytes_free(&key);
+    bytes_free(&msg);
+    return r;
+}
+
+/* ------------------------------------------------------------------ pbkdf2, clock */
+
+static int64_t max_pbkdf2_work = 20000000;   /* set from native.MAX_PBKDF2_WORK */
+
+/* pbkdf2(alg, pwEnc, pw, saltEnc, salt, iterations, keylen) -> hex, or ''. */
+static JSValue js_pbkdf2(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    int alg = alg_arg(ctx, argc, argv, 0);
+    int pw_enc = alg >= 0 ? encoding_arg(ctx, argc, argv, 1) : alg;
+    int salt_enc = pw_enc >= 0 ? encoding_arg(ctx, argc, argv, 3) : pw_enc;
+    if (alg == -2 || pw_enc == -2 || salt_enc == -2) return value_of_tag(TAG_EXCEPTION);
+    int64_t iterations, keylen;
+    if (alg < 0 || pw_enc < 0 || salt_enc < 0 || !count_arg(argc, argv, 5, &iterations) ||
+        !count_arg(argc, argv, 6, &keylen) || iterations < 1 || keylen < 1)
+        return empty_string(ctx);
+    int64_t blocks = (keylen + DIGEST_SIZE[alg] - 1) / DIGEST_SIZE[alg];
+    if (iterations > max_pbkdf2_work || blocks > max_pbkdf2_work / iterations) return empty_string(ctx);
+    if (iterations > INT32_MAX || keylen > (1 << 24)) return empty_string(ctx);
+    const EVP_MD *md = alg == MD5_ ? EVP_md5() : alg == SHA1_ ? EVP_sha1() : alg == SHA224_ ? EVP_sha224()
+                     : alg == SHA256_ ? EVP_sha256() : alg == SHA384_ ? EVP_sha384() : EVP_sha512();
+    Bytes pw, salt;
+    int got = message_arg(ctx, argc, argv, 2, pw_enc, &pw);
+    if (got <= 0) return got < 0 ? value_of_tag(TAG_EXCEPTION) : empty_string(ctx);
+    got = message_arg(ctx, argc, argv, 4, salt_enc, &salt);
+    if (got <= 0) {
+        bytes_free(&pw);
+        return got < 0 ? value_of_tag(TAG_EXCEPTION) : empty_string(ctx);
+    }
+    unsigned char *raw = malloc((size_t)keylen);
+    char *hex = malloc((size_t)keylen * 2);
+    JSValue r;
+    if (raw == NULL || hex == NULL ||
+        !PKCS5_PBKDF2_HMAC((const char *)pw.data, (int)pw.len, salt.data, (int)salt.len,
+                           (int)iterations, md, (int)keylen, raw)) {
+        r = empty_string(ctx);
+    } else {
+        for (int64_t i = 0; i < keylen; i++) {
+            hex[2 * i] = HEX[raw[i] >> 4];
+            hex[2 * i + 1] = HEX[raw[i] & 15];
+        }
+        r = E.NewStringLen(ctx, hex, (size_t)keylen * 2);
+    }
+    free(raw);
+    free(hex);
+    bytes_free(&pw);
+    bytes_free(&salt);
+    return r;
+}
+
+/* clockUs(): this thread's CPU time in µs, a float (the binding would truncate a large int). */
+static JSValue js_clock_us(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)ctx;
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return new_float(0.0);
+    return new_float((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1000.0);
+}
+
+/* ------------------------------------------------------------------ Python side */
+
+static const struct {
+    const char *name;
+    JSCFunction *fn;
+    int length;
+} FUNCTIONS[] = {
+    {"digest", js_digest, 2},   {"hmacKey", js_hmac_key, 3}, {"hmac", js_hmac, 2},
+    {"hmacUnkeyed", js_hmac_unkeyed, 6}, {"pbkdf2", js_pbkdf2, 7}, {"clockUs", js_clock_us, 0},
+};
+#define N_FUNCTIONS (sizeof FUNCTIONS / sizeof FUNCTIONS[0])
+
+static int load_engine(const char *path) {
+    if (engine_ready) return 1;
+    void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+    if (lib == NULL) return 0;
+#define FIND(field, symbol) *(void **)(&E.field) = dlsym(lib, symbol)
+    FIND(NewCFunction2, "JS_NewCFunction2");
+    FIND(ToCStringLen2, "JS_ToCStringLen2");
+    FIND(FreeCString, "JS_FreeCString");
+    FIND(NewStringLen, "JS_NewStringLen");
+    FIND(GetGlobalObject, "JS_GetGlobalObject");
+    FIND(SetPropertyStr, "JS_SetPropertyStr");
+    FIND(FreeValueCounted, "__JS_FreeValue");
+    FIND(GetRuntime, "JS_GetRuntime");
+    FIND(GetRuntimeOpaque, "JS_GetRuntimeOpaque");
+    FIND(ThrowOutOfMemory, "JS_ThrowOutOfMemory");
+#undef FIND
+    dlclose(lib);   /* the binding's module keeps it loaded */
+    void **all = (void **)&E;
+    for (size_t i = 0; i < sizeof E / sizeof(void *); i++)
+        if (all[i] == NULL) return 0;
+    engine_ready = 1;
+    return 1;
+}
+
+/* The layout of the binding's context object: the Python header, then the runtime and the
+   context pointers (checked in install). */
+typedef struct {
+    PyObject_HEAD
+    JSRuntime *runtime;
+    JSContext *context;
+} BindingContext;
+
+static PyObject *install(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *context;
+    const char *library, *name, *global_name;
+    if (!PyArg_ParseTuple(args, "Osss", &context, &library, &name, &global_name)) return NULL;
+    if (strcmp(Py_TYPE(context)->tp_name, "_quickjs.Context") != 0) {
+        PyErr_SetString(PyExc_TypeError, "install() takes a quickjs.Context");
+        return NULL;
+    }
+    if (!load_engine(library)) {
+        PyErr_SetString(PyExc_RuntimeError, "the quickjs binding's library does not export the "
+                                            "engine functions rulesim's native host functions need");
+        return NULL;
+    }
+    BindingContext *bc = (BindingContext *)context;
+    if (bc->runtime == NULL || bc->context == NULL || E.GetRuntime(bc->context) != bc->runtime ||
+        E.GetRuntimeOpaque(bc->runtime) != (void *)context) {
+        PyErr_SetString(PyExc_RuntimeError, "the installed quickjs binding is not the version rulesim "
+                                            "supports (its context could not be found)");
+        return NULL;
+    }
+    size_t i;
+    for (i = 0; i < N_FUNCTIONS; i++)
+        if (strcmp(FUNCTIONS[i].name, name) == 0) break;
+    if (i == N_FUNCTIONS) {
+        PyErr_Format(PyExc_KeyError, "no native host function named %s", name);
+        return NULL;
+    }
+    JSContext *ctx = bc->context;
+    JSValue fn = E.NewCFunction2(ctx, FUNCTIONS[i].fn, FUNCTIONS[i].name, FUNCTIONS[i].length,
+                                 CFUNC_GENERIC, 0);
+    if (fn.tag == TAG_EXCEPTION) {
+        PyErr_SetString(PyExc_MemoryError, "the engine could not create a host function");
+        return NULL;
+    }
+    JSValue global = E.GetGlobalObject(ctx);
+    int ok = E.SetPropertyStr(ctx, global, global_name, fn);   /* takes fn */
+    free_value(ctx, global);
+    if (ok < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "the engine refused a host function's global");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *set_max_pbkdf2_work(PyObject *self, PyObject *arg) {
+    (void)self;
+    long long v = PyLong_AsLongLong(arg);
+    if (v == -1 && PyErr_Occurred()) return NULL;
+    max_pbkdf2_work = v;
+    Py_RETURN_NONE;
+}
+
+static PyObject *names(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    PyObject *t = PyTuple_New((Py_ssize_t)N_FUNCTIONS);
+    if (t == NULL) return NULL;
+    for (size_t i = 0; i < N_FUNCTIONS; i++) {
+        PyObject *s = PyUnicode_FromString(FUNCTIONS[i].name);
+        if (s == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
+    }
+    return t;
+}
+
+static PyMethodDef METHODS[] = {
+    {"install", install, METH_VARARGS,
+     "install(context, library, name, global_name): make the C host function `name` the "
+     "global `global_name` of a quickjs.Context whose binding is the shared library `library`."},
+    {"set_max_pbkdf2_work", set_max_pbkdf2_work, METH_O,
+     "Set the most HMAC computations one pbkdf2 call may do."},
+    {"names", names, METH_NOARGS, "The names of the host functions this module implements."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef MODULE = {
+    PyModuleDef_HEAD_INIT, "rulesim.runtime._hostc",
+    "The native host functions compiled (see rulesim/runtime/native.py).", -1, METHODS,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__hostc(void) { return PyModule_Create(&MODULE); }
