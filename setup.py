@@ -12,6 +12,7 @@ setup(
         Extension(
             "rulesim.runtime._hostc",
             sources=["rulesim/runtime/_hostc.c"],
+            depends=["rulesim/runtime/_quickjs_abi.h"],
             libraries=["crypto"],
             extra_compile_args=["-O2"],
             optional=True,

@@ -14,7 +14,9 @@ It prints logins/s for both and the ratio, then the same two figures without
 native crypto costs). Then three smaller measurements:
 
 * a one-rule tenant computing three HMAC-SHA256s and one SHA-256 per login, against the same
-  rule with the crypto calls removed (floor and full recording);
+  rule with the crypto calls removed (floor and full recording), with the compiled host
+  functions (rulesim/runtime/_hostc.c) and again with their Python twins
+  (``RULESIM_NATIVE=python``);
 * the CPU watchdog's cost per engine call: a trivial call through the engine against the same
   call on a bare QuickJS context with no interrupt handler;
 * what an infinite loop costs: the wall time of a looping login against the CPU budget, and
@@ -41,6 +43,7 @@ from _allocator import as_workers
 import rulesim as rs
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns
+from rulesim.runtime import native
 from rulesim.runtime.engine import Engine
 
 CRYPTO_RULE = """function (user, context, callback) {
@@ -100,6 +103,8 @@ def main() -> None:
     pipe = Pipeline(rules, ruleset.configuration, seed=args.seed)
     print(f"{len(rules)} synchronous rules: {', '.join(r.name for r in rules)}")
     print(f"{len(payloads)} logins, mean payload {sum(map(len, payloads)) / len(payloads):.0f} B")
+    print("host functions: " + ("compiled (rulesim/runtime/_hostc.c)" if native.compiled()
+                                else "Python (RULESIM_NATIVE=python, or the C extension is not built)"))
 
     # Warm up both paths (JIT-free engine, but caches and the allocator warm up).
     _floor_of(pipe, payloads[:500])
@@ -180,17 +185,31 @@ def crypto_figures(args: argparse.Namespace, payloads: list[str], ids: list[str]
     """A one-rule tenant with 3 HMAC-SHA256s and 1 SHA-256 per login vs the same rule without."""
     config = {"K1": "k1-" + "x" * 29, "K2": "k2-" + "y" * 40}
     n = len(payloads)
-    pipes = {name: Pipeline([rs.Rule.from_source(name, src, order=1)], config, seed=args.seed)
-             for name, src in (("crypto", CRYPTO_RULE), ("empty", EMPTY_RULE))}
-    floors = {k: min(_floor_of(p, payloads) for _ in range(args.repeat)) for k, p in pipes.items()}
-    fulls = {k: min(_full(p, payloads, ids, users) for _ in range(args.repeat))
-             for k, p in pipes.items()}
     print(f"one rule, 3 HMAC-SHA256 + 1 SHA-256 per login ({n} logins), against the same rule "
           "without the crypto calls:")
-    for label, t in (("floor", floors), ("full recording", fulls)):
-        print(f"  {label + ':':22}{n / t['crypto']:10,.0f} vs {n / t['empty']:,.0f} logins/s = "
-              f"{t['empty'] / t['crypto']:.1%} (target ≥ 80%); "
-              f"{(t['crypto'] - t['empty']) / n / 4 * 1e6:.1f} µs per crypto call")
+    compiled = native.compiled() is not None
+    for host in ("compiled", "python") if compiled else ("python",):
+        before = os.environ.get("RULESIM_NATIVE")
+        os.environ["RULESIM_NATIVE"] = "python" if host == "python" else "auto"
+        try:   # (the engine picks its host functions when the sandbox is built)
+            pipes = {name: Pipeline([rs.Rule.from_source(name, src, order=1)], config,
+                                    seed=args.seed)
+                     for name, src in (("crypto", CRYPTO_RULE), ("empty", EMPTY_RULE))}
+        finally:
+            if before is None:
+                del os.environ["RULESIM_NATIVE"]
+            else:
+                os.environ["RULESIM_NATIVE"] = before
+        floors = {k: min(_floor_of(p, payloads) for _ in range(args.repeat))
+                  for k, p in pipes.items()}
+        fulls = {k: min(_full(p, payloads, ids, users) for _ in range(args.repeat))
+                 for k, p in pipes.items()}
+        print(f" host functions {'in C' if host == 'compiled' else 'in Python'}"
+              f"{'' if compiled else ' (the C extension is not built)'}:")
+        for label, t in (("floor", floors), ("full recording", fulls)):
+            print(f"  {label + ':':22}{n / t['crypto']:10,.0f} vs {n / t['empty']:,.0f} logins/s "
+                  f"= {t['empty'] / t['crypto']:.1%} (target ≥ 80%); "
+                  f"{(t['crypto'] - t['empty']) / n / 4 * 1e6:.1f} µs per crypto call")
 
 
 def watchdog_cost(calls: int = 200_000) -> None:

@@ -11,13 +11,7 @@
  * the engine itself raises, out of memory under the sandbox's limit, propagates as it does
  * from any built-in.
  *
- * The `quickjs` binding exports the engine's API from its own shared object but publishes
- * no header. The few declarations below are the engine's public ABI for the pinned version
- * (quickjs 1.19.4, QuickJS 2021-03-27, 64-bit): a JSValue is a 16-byte struct of a payload
- * and a tag, reference-counted values carry their count in their first int. The functions
- * are looked up in the binding's loaded library (dlopen with RTLD_NOLOAD): nothing here links
- * against a second copy of the engine. install() checks the context object's layout the way
- * rulesim/runtime/watchdog.py does before it touches anything.
+ * The engine's functions come from the `quickjs` binding's own library (_quickjs_abi.h).
  *
  * Messages cross as in native.py: 'utf8' text is the JavaScript string itself (here any
  * string: a NUL is a byte, a lone surrogate becomes U+FFFD as Node's UTF-8 encoder makes
@@ -39,97 +33,7 @@
 #include <openssl/md5.h>
 #include <openssl/sha.h>
 
-/* ------------------------------------------------------------------ the engine's ABI */
-
-typedef struct JSContext JSContext;
-typedef struct JSRuntime JSRuntime;
-typedef union {
-    int32_t int32;
-    double float64;
-    void *ptr;
-} JSValueUnion;
-typedef struct {
-    JSValueUnion u;
-    int64_t tag;
-} JSValue;
-typedef JSValue JSCFunction(JSContext *ctx, JSValue this_val, int argc, JSValue *argv);
-
-enum {
-    TAG_FIRST_COUNTED = -11, /* tags from here to -1 are reference-counted */
-    TAG_STRING = -7,
-    TAG_INT = 0,
-    TAG_EXCEPTION = 6,
-    TAG_FLOAT64 = 7,
-};
-#define CFUNC_GENERIC 0
-
-static struct {
-    JSValue (*NewCFunction2)(JSContext *, JSCFunction *, const char *, int, int, int);
-    const char *(*ToCStringLen2)(JSContext *, size_t *, JSValue, int);
-    void (*FreeCString)(JSContext *, const char *);
-    JSValue (*NewStringLen)(JSContext *, const char *, size_t);
-    JSValue (*GetGlobalObject)(JSContext *);
-    int (*SetPropertyStr)(JSContext *, JSValue, const char *, JSValue);
-    void (*FreeValueCounted)(JSContext *, JSValue);
-    JSRuntime *(*GetRuntime)(JSContext *);
-    void *(*GetRuntimeOpaque)(JSRuntime *);
-    JSValue (*ThrowOutOfMemory)(JSContext *);
-} E;
-static int engine_ready = 0;
-
-static JSValue value_of_tag(int64_t tag) {
-    JSValue v;
-    v.u.int32 = 0;
-    v.tag = tag;
-    return v;
-}
-
-static void free_value(JSContext *ctx, JSValue v) {
-    if ((uint32_t)(int32_t)v.tag >= (uint32_t)TAG_FIRST_COUNTED) {
-        int *count = (int *)v.u.ptr;
-        if (--*count <= 0) E.FreeValueCounted(ctx, v);
-    }
-}
-
-static JSValue new_int(int32_t i) {
-    JSValue v;
-    v.u.int32 = i;
-    v.tag = TAG_INT;
-    return v;
-}
-
-static JSValue new_float(double d) {
-    JSValue v;
-    v.u.float64 = d;
-    v.tag = TAG_FLOAT64;
-    return v;
-}
-
-static JSValue empty_string(JSContext *ctx) { return E.NewStringLen(ctx, "", 0); }
-
-/* The integer a number argument holds: only an int-tagged value counts, as only those reach
-   native.py's functions as Python ints (its bit operations refuse floats). */
-static int int_arg(int argc, JSValue *argv, int i, int64_t *out) {
-    if (i >= argc || argv[i].tag != TAG_INT) return 0;
-    *out = argv[i].u.int32;
-    return 1;
-}
-
-/* A whole, positive number argument (pbkdf2's iterations and key length: either tag). */
-static int count_arg(int argc, JSValue *argv, int i, int64_t *out) {
-    if (i >= argc) return 0;
-    if (argv[i].tag == TAG_INT) {
-        *out = argv[i].u.int32;
-        return 1;
-    }
-    if (argv[i].tag == TAG_FLOAT64) {
-        double d = argv[i].u.float64;
-        if (!(d >= 1 && d <= 9007199254740992.0) || d != (double)(int64_t)d) return 0;
-        *out = (int64_t)d;
-        return 1;
-    }
-    return 0;
-}
+#include "_quickjs_abi.h"
 
 /* ------------------------------------------------------------------ messages */
 
@@ -561,91 +465,15 @@ static JSValue js_clock_us(JSContext *ctx, JSValue this_val, int argc, JSValue *
 
 /* ------------------------------------------------------------------ Python side */
 
-static const struct {
-    const char *name;
-    JSCFunction *fn;
-    int length;
-} FUNCTIONS[] = {
+static const HostFunction FUNCTIONS[] = {
     {"digest", js_digest, 2},   {"hmacKey", js_hmac_key, 3}, {"hmac", js_hmac, 2},
     {"hmacUnkeyed", js_hmac_unkeyed, 6}, {"pbkdf2", js_pbkdf2, 7}, {"clockUs", js_clock_us, 0},
 };
 #define N_FUNCTIONS (sizeof FUNCTIONS / sizeof FUNCTIONS[0])
 
-static int load_engine(const char *path) {
-    if (engine_ready) return 1;
-    void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
-    if (lib == NULL) return 0;
-#define FIND(field, symbol) *(void **)(&E.field) = dlsym(lib, symbol)
-    FIND(NewCFunction2, "JS_NewCFunction2");
-    FIND(ToCStringLen2, "JS_ToCStringLen2");
-    FIND(FreeCString, "JS_FreeCString");
-    FIND(NewStringLen, "JS_NewStringLen");
-    FIND(GetGlobalObject, "JS_GetGlobalObject");
-    FIND(SetPropertyStr, "JS_SetPropertyStr");
-    FIND(FreeValueCounted, "__JS_FreeValue");
-    FIND(GetRuntime, "JS_GetRuntime");
-    FIND(GetRuntimeOpaque, "JS_GetRuntimeOpaque");
-    FIND(ThrowOutOfMemory, "JS_ThrowOutOfMemory");
-#undef FIND
-    dlclose(lib);   /* the binding's module keeps it loaded */
-    void **all = (void **)&E;
-    for (size_t i = 0; i < sizeof E / sizeof(void *); i++)
-        if (all[i] == NULL) return 0;
-    engine_ready = 1;
-    return 1;
-}
-
-/* The layout of the binding's context object: the Python header, then the runtime and the
-   context pointers (checked in install). */
-typedef struct {
-    PyObject_HEAD
-    JSRuntime *runtime;
-    JSContext *context;
-} BindingContext;
-
 static PyObject *install(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *context;
-    const char *library, *name, *global_name;
-    if (!PyArg_ParseTuple(args, "Osss", &context, &library, &name, &global_name)) return NULL;
-    if (strcmp(Py_TYPE(context)->tp_name, "_quickjs.Context") != 0) {
-        PyErr_SetString(PyExc_TypeError, "install() takes a quickjs.Context");
-        return NULL;
-    }
-    if (!load_engine(library)) {
-        PyErr_SetString(PyExc_RuntimeError, "the quickjs binding's library does not export the "
-                                            "engine functions rulesim's native host functions need");
-        return NULL;
-    }
-    BindingContext *bc = (BindingContext *)context;
-    if (bc->runtime == NULL || bc->context == NULL || E.GetRuntime(bc->context) != bc->runtime ||
-        E.GetRuntimeOpaque(bc->runtime) != (void *)context) {
-        PyErr_SetString(PyExc_RuntimeError, "the installed quickjs binding is not the version rulesim "
-                                            "supports (its context could not be found)");
-        return NULL;
-    }
-    size_t i;
-    for (i = 0; i < N_FUNCTIONS; i++)
-        if (strcmp(FUNCTIONS[i].name, name) == 0) break;
-    if (i == N_FUNCTIONS) {
-        PyErr_Format(PyExc_KeyError, "no native host function named %s", name);
-        return NULL;
-    }
-    JSContext *ctx = bc->context;
-    JSValue fn = E.NewCFunction2(ctx, FUNCTIONS[i].fn, FUNCTIONS[i].name, FUNCTIONS[i].length,
-                                 CFUNC_GENERIC, 0);
-    if (fn.tag == TAG_EXCEPTION) {
-        PyErr_SetString(PyExc_MemoryError, "the engine could not create a host function");
-        return NULL;
-    }
-    JSValue global = E.GetGlobalObject(ctx);
-    int ok = E.SetPropertyStr(ctx, global, global_name, fn);   /* takes fn */
-    free_value(ctx, global);
-    if (ok < 0) {
-        PyErr_SetString(PyExc_RuntimeError, "the engine refused a host function's global");
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    return install_from(FUNCTIONS, N_FUNCTIONS, args);
 }
 
 static PyObject *set_max_pbkdf2_work(PyObject *self, PyObject *arg) {
@@ -659,17 +487,7 @@ static PyObject *set_max_pbkdf2_work(PyObject *self, PyObject *arg) {
 static PyObject *names(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
-    PyObject *t = PyTuple_New((Py_ssize_t)N_FUNCTIONS);
-    if (t == NULL) return NULL;
-    for (size_t i = 0; i < N_FUNCTIONS; i++) {
-        PyObject *s = PyUnicode_FromString(FUNCTIONS[i].name);
-        if (s == NULL) {
-            Py_DECREF(t);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
-    }
-    return t;
+    return names_of(FUNCTIONS, N_FUNCTIONS);
 }
 
 static PyMethodDef METHODS[] = {
