@@ -1,8 +1,13 @@
-"""Build rulesim's one C extension, the compiled host functions (rulesim/runtime/_hostc.c).
+"""Build rulesim's two C extensions; everything else is in pyproject.toml.
 
-Everything else is in pyproject.toml. The extension is optional: on a machine without a C
-compiler or the Python and OpenSSL headers the build skips it and rulesim uses the same
-functions written in Python (rulesim/runtime/native.py), with the same answers.
+* ``rulesim.runtime._hostc``: the compiled host functions (hashes, HMAC, pbkdf2, the clock),
+  on OpenSSL. Without it (no C compiler, or no Python or OpenSSL headers) rulesim uses the
+  same functions written in Python (rulesim/runtime/native.py), with the same answers.
+* ``rulesim.runtime._intl``: Node's locale-sensitive built-ins (localeCompare,
+  toLocaleString, ...) on ICU. Without it (no ICU headers: ``apt-get install libicu-dev``)
+  those methods keep QuickJS's own formats, which differ from Node's.
+
+Both are optional: a build that fails skips the extension, and rulesim still installs.
 """
 
 from setuptools import Extension, setup
@@ -16,6 +21,14 @@ setup(
             libraries=["crypto"],
             extra_compile_args=["-O2"],
             optional=True,
-        )
+        ),
+        Extension(
+            "rulesim.runtime._intl",
+            sources=["rulesim/runtime/_intl.c"],
+            depends=["rulesim/runtime/_quickjs_abi.h"],
+            libraries=["icui18n", "icuuc"],
+            extra_compile_args=["-O2"],
+            optional=True,
+        ),
     ]
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import threading
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,8 +19,9 @@ from rulesim.execution.runner import RunOutput, run_job
 from rulesim.options import DEFAULT_CHUNK_SIZE, RunOptions, merge
 from rulesim.population import Population
 from rulesim.runtime.limits import Limits
+from rulesim.runtime.native import locale_note
 from rulesim.simulation import Simulation, versions
-from rulesim.sources import RuleSet
+from rulesim.sources import ActionSourceWarning, RuleSet, RuleSourceWarning
 from rulesim.trace import LoginTrace
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "SIMULATION_OBSERVERS", "SPILL_BYTES", "RunOptions", "run_login",
@@ -143,9 +145,23 @@ def simulate(rules: Any, population: Any, *, configuration: Any = None, services
     return _simulate(rules, population, opts, _crash_at)
 
 
+def _warn_locale_fallback(flow: Flow) -> None:
+    """Warn about each rule and Action that calls a locale method the sandbox cannot answer
+    as Node does (the ICU extension is not built: :func:`rulesim.runtime.native.locale_note`)."""
+    for rule in flow.rules:
+        note = locale_note("rule", rule.name, rule.source)
+        if note is not None:
+            warnings.warn(note, RuleSourceWarning, stacklevel=4)
+    for action in flow.actions or ():
+        note = locale_note("action", action.name, action.code)
+        if note is not None:
+            warnings.warn(note, ActionSourceWarning, stacklevel=4)
+
+
 def _simulate(rules: Any, population: Any, opts: RunOptions,
               crash_at: int | None = None) -> Simulation:
     flow = flow_of(rules)
+    _warn_locale_fallback(flow)
     if opts.coverage:
         from rulesim.coverage import instrument_flow
 
@@ -330,6 +346,7 @@ def run_login(rules: Any, *, user: Mapping[str, Any] | None = None,
         login["timestamp_ms"] = int(timestamp_ms)
     pop = Population.from_logins([login])
     flow = flow_of(rules)
+    _warn_locale_fallback(flow)
     opts = merge(options, locals())
     if opts.seed is None:
         opts = opts.replace(seed=0)

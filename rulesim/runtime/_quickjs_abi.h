@@ -57,46 +57,46 @@ static struct {
 } E;
 static int engine_ready = 0;
 
-static JSValue value_of_tag(int64_t tag) {
+static inline JSValue value_of_tag(int64_t tag) {
     JSValue v;
     v.u.int32 = 0;
     v.tag = tag;
     return v;
 }
 
-static void free_value(JSContext *ctx, JSValue v) {
+static inline void free_value(JSContext *ctx, JSValue v) {
     if ((uint32_t)(int32_t)v.tag >= (uint32_t)TAG_FIRST_COUNTED) {
         int *count = (int *)v.u.ptr;
         if (--*count <= 0) E.FreeValueCounted(ctx, v);
     }
 }
 
-static JSValue new_int(int32_t i) {
+static inline JSValue new_int(int32_t i) {
     JSValue v;
     v.u.int32 = i;
     v.tag = TAG_INT;
     return v;
 }
 
-static JSValue new_float(double d) {
+static inline JSValue new_float(double d) {
     JSValue v;
     v.u.float64 = d;
     v.tag = TAG_FLOAT64;
     return v;
 }
 
-static JSValue empty_string(JSContext *ctx) { return E.NewStringLen(ctx, "", 0); }
+static inline JSValue empty_string(JSContext *ctx) { return E.NewStringLen(ctx, "", 0); }
 
 /* The integer a number argument holds: only an int-tagged value counts, as only those reach
    native.py's functions as Python ints (its bit operations refuse floats). */
-static int int_arg(int argc, JSValue *argv, int i, int64_t *out) {
+static inline int int_arg(int argc, JSValue *argv, int i, int64_t *out) {
     if (i >= argc || argv[i].tag != TAG_INT) return 0;
     *out = argv[i].u.int32;
     return 1;
 }
 
 /* A whole, positive number argument (pbkdf2's iterations and key length: either tag). */
-static int count_arg(int argc, JSValue *argv, int i, int64_t *out) {
+static inline int count_arg(int argc, JSValue *argv, int i, int64_t *out) {
     if (i >= argc) return 0;
     if (argv[i].tag == TAG_INT) {
         *out = argv[i].u.int32;

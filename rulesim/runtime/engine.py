@@ -121,6 +121,14 @@ class Engine:
         self._ctx.add_callable(name, fn)
         return False
 
+    def add_compiled_function(self, name: str, module: Any, compiled: str) -> None:
+        """Make the C function ``compiled`` of the extension ``module`` the JS global ``name``.
+
+        For the functions that have no Python twin (:func:`rulesim.runtime.native.compiled_intl`);
+        the sandbox takes each into the prelude's closure as for :meth:`add_host_function`.
+        """
+        module.install(self._ctx, _quickjs.__file__, compiled, name)
+
     def eval(self, code: str) -> Any:
         """Evaluate ``code`` under the limits; raise :class:`EngineError` on failure."""
         budget = watchdog.BUDGET

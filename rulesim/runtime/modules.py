@@ -66,6 +66,7 @@ BUILTIN_MODULES: Mapping[str, str] = {
     "internal/errors": "internal_errors.js",
     "internal/globals": "node_globals.js",
     "internal/inspect": "inspect.js",
+    "internal/intl": "intl.js",
     "jsonwebtoken": "jsonwebtoken.js",
     "node-fetch": "node_fetch.js",
     "process": "process.js",

@@ -43,6 +43,7 @@ import base64
 import hashlib
 import importlib
 import os
+import re
 import time
 from collections.abc import Callable
 from types import ModuleType
@@ -50,9 +51,23 @@ from typing import Any
 
 from rulesim.errors import NativeBuildError
 
-__all__ = ["ALGORITHMS", "HOST_FUNCTIONS", "MAX_KEY_HANDLES", "MAX_PBKDF2_WORK",
-           "clock_us", "code_of", "compiled", "digest", "hmac_digest",
-           "hmac_key", "hmac_keyed", "pbkdf2"]
+__all__ = [
+    "ALGORITHMS",
+    "HOST_FUNCTIONS",
+    "INTL_FUNCTIONS",
+    "MAX_KEY_HANDLES",
+    "MAX_PBKDF2_WORK",
+    "clock_us",
+    "code_of",
+    "compiled",
+    "compiled_intl",
+    "digest",
+    "hmac_digest",
+    "hmac_key",
+    "hmac_keyed",
+    "locale_note",
+    "pbkdf2",
+]
 
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
 """The hash algorithms of ``crypto.createHash`` / ``createHmac`` (Node's common names)."""
@@ -279,7 +294,34 @@ with the wrong number of arguments answers the failure value too (the two hot ca
 any arguments themselves; the others through a wrapper)."""
 
 
-_compiled: ModuleType | bool | None = False   # False: not looked up yet
+INTL_FUNCTIONS = ("collate", "formatNumber", "formatDate", "changeCase", "resolveLocale")
+"""The locale functions of the ICU extension (:func:`compiled_intl`), by the name the prelude
+knows each by. They have no Python twins: without the extension, ``localeCompare`` and the
+``toLocale…String`` methods keep QuickJS's own answers."""
+
+_loaded: dict[str, ModuleType | None] = {}   # extension module -> the module, or None (absent)
+_PACKAGES = {"rulesim.runtime._hostc": "OpenSSL headers (apt-get install gcc python3-dev "
+                                       "libssl-dev)",
+             "rulesim.runtime._intl": "ICU headers (apt-get install gcc python3-dev "
+                                      "libicu-dev)"}
+
+
+def _extension(name: str) -> ModuleType | None:
+    """The C extension ``name`` as ``RULESIM_NATIVE`` allows it (see :func:`compiled`)."""
+    choice = os.environ.get("RULESIM_NATIVE", "")
+    if choice == "python":
+        return None
+    if name not in _loaded:
+        try:
+            _loaded[name] = importlib.import_module(name)
+        except ImportError:
+            _loaded[name] = None
+    module = _loaded[name]
+    if module is None and choice == "required":
+        raise NativeBuildError(
+            f"RULESIM_NATIVE=required, but rulesim's C extension {name} is not built: install "
+            f"gcc and the Python and {_PACKAGES[name]} and reinstall rulesim")
+    return module
 
 
 def compiled() -> ModuleType | None:
@@ -297,20 +339,47 @@ def compiled() -> ModuleType | None:
     >>> compiled() is None or "digest" in compiled().names()
     True
     """
-    global _compiled
-    choice = os.environ.get("RULESIM_NATIVE", "")
-    if choice == "python":
+    module = _extension("rulesim.runtime._hostc")
+    if module is not None:
+        module.set_max_pbkdf2_work(MAX_PBKDF2_WORK)
+    return module
+
+
+def compiled_intl() -> ModuleType | None:
+    """The ICU extension (``rulesim.runtime._intl``, :data:`INTL_FUNCTIONS`), or None.
+
+    Built when rulesim is installed on a machine with the ICU headers; it gives rules Node's
+    ``localeCompare``, ``toLocaleString``, ``toLocaleDateString``, ``toLocaleTimeString``,
+    ``toLocaleUpperCase`` and ``toLocaleLowerCase`` (``modules/intl.js``). ``RULESIM_NATIVE``
+    chooses as for :func:`compiled`.
+
+    >>> compiled_intl() is None or "collate" in compiled_intl().names()
+    True
+    """
+    return _extension("rulesim.runtime._intl")
+
+
+_LOCALE_CALL = re.compile(
+    r"\.\s*(localeCompare|toLocale(?:Date|Time)?String|toLocale(?:Upper|Lower)Case)\s*\(")
+
+
+def locale_note(kind: str, name: str, source: str) -> str | None:
+    """The warning for code that calls a locale-sensitive method without the ICU extension.
+
+    None when the extension is built (or ``source`` calls none of ``localeCompare``,
+    ``toLocaleString``, ``toLocaleDateString``, ``toLocaleTimeString``,
+    ``toLocaleUpperCase``, ``toLocaleLowerCase``): without it those methods answer with
+    QuickJS's own formats and compare code units, where Node's answers come from ICU.
+
+    >>> compiled_intl() is not None or locale_note("rule", "r", "a.localeCompare(b)") is not None
+    True
+    >>> locale_note("rule", "r", "function (u, c, cb) { cb(null, u, c); }") is None
+    True
+    """
+    found = _LOCALE_CALL.search(source)
+    if found is None or compiled_intl() is not None:
         return None
-    if _compiled is False:
-        try:
-            module = importlib.import_module("rulesim.runtime._hostc")
-            module.set_max_pbkdf2_work(MAX_PBKDF2_WORK)
-            _compiled = module
-        except ImportError:
-            _compiled = None
-    if _compiled is None and choice == "required":
-        raise NativeBuildError(
-            "RULESIM_NATIVE=required, but rulesim's compiled host functions "
-            "(rulesim.runtime._hostc) are not built: install gcc and the Python and OpenSSL "
-            "headers (apt-get install gcc python3-dev libssl-dev) and reinstall rulesim")
-    return _compiled if isinstance(_compiled, ModuleType) else None
+    line = source.count("\n", 0, found.start()) + 1
+    return (f"{kind} `{name}` calls {found.group(1)} (line {line}), and rulesim's ICU extension "
+            "is not built: it answers with QuickJS's own formats and code-unit order, not "
+            "Node's; install the ICU headers (apt-get install libicu-dev) and reinstall rulesim")

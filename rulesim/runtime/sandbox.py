@@ -246,15 +246,21 @@ class Sandbox:
         in_c = [self.engine.add_host_function(f"__rulesim_native_{name}", fn,
                                               compiled=name if name in native.HOST_FUNCTIONS else None)
                 for name, fn in host_functions.items()]
+        # Node's locale-sensitive built-ins on ICU, when that extension is built (no twins).
+        intl = native.compiled_intl()
+        intl_names = native.INTL_FUNCTIONS if intl is not None else ()
+        for name in intl_names:
+            self.engine.add_compiled_function(f"__rulesim_native_{name}", intl, name)
+        host_names = [*host_functions, *intl_names]
         # Compiled, the crypto functions take any string as 'utf8' text (10-host.js).
-        natives = ", ".join([f"{n}: __rulesim_native_{n}" for n in host_functions]
+        natives = ", ".join([f"{n}: __rulesim_native_{n}" for n in host_names]
                             + [f"anyText: {'true' if in_c[0] else 'false'}"])
         install_actions = actions_js() if self.actions is not None else "null"
         setup = (
             f"globalThis.__rulesim_driver = {prelude_source()}("
             f"{json.dumps(json.dumps(self.configuration))}, {json.dumps(json.dumps(opts))}, "
             f"{make_require}, {registry}, {{{natives}}}, {install_actions});\n"
-            + "".join(f"delete globalThis.__rulesim_native_{n};\n" for n in host_functions)
+            + "".join(f"delete globalThis.__rulesim_native_{n};\n" for n in host_names)
             + "".join(f"globalThis.__rulesim_{n} = __rulesim_driver.{n};\n" for n in _DRIVER)
             + "delete globalThis.__rulesim_driver;"
         )

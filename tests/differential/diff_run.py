@@ -81,6 +81,7 @@ class Probe:
     store_users: list[dict[str, Any]] = field(default_factory=list)
     modules: dict[str, str] = field(default_factory=dict)
     deliberate: dict[str, Any] = field(default_factory=dict)
+    needs: str = ""   # "intl": the probe runs only where the ICU extension is built
 
     def deliberate_fields(self, node_major: int) -> set[str]:
         """The fields that differ on purpose when Node is version ``node_major``.
@@ -134,6 +135,7 @@ def load_probes(directory: Path = PROBES_DIR) -> list[Probe]:
                 store_users=list(item.get("store_users") or []),
                 modules=dict(item.get("modules") or {}),
                 deliberate=dict(item.get("deliberate") or {}),
+                needs=str(item.get("needs") or ""),
             ))
     return probes
 

@@ -216,7 +216,7 @@ def test_the_engine_installs_the_c_functions_unless_python_is_asked_for(
 
 
 def test_required_without_the_build_raises_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(native, "_compiled", None)   # as if the import had failed
+    monkeypatch.setitem(native._loaded, "rulesim.runtime._hostc", None)   # the import failed
     monkeypatch.setenv("RULESIM_NATIVE", "required")
     with pytest.raises(NativeBuildError, match="apt-get install gcc"):
         native.compiled()

@@ -654,6 +654,7 @@
     });
     installMethods(G);
     installJsonWording(G);
+    builtin('internal/intl')(G);   // localeCompare, toLocaleString, ... on ICU, when built
     return names;
   };
   module.exports.jsonErrorMessage = jsonErrorMessage;

@@ -59,5 +59,9 @@
     hashes: OPTIONS.hashAlgorithms,   // the algorithms, in the order of their codes
     crossesAsText: crossesAsText,
     anyText: ANY_TEXT,                // whether crossesAsText is true of every string
+    // Node's locale-sensitive built-ins on ICU (rulesim/runtime/_intl.c, modules/intl.js);
+    // null when the extension is not built (QuickJS's own formats stay).
+    intl: NATIVE.collate ? { collate: NATIVE.collate, formatNumber: NATIVE.formatNumber, formatDate: NATIVE.formatDate,
+      changeCase: NATIVE.changeCase, resolveLocale: NATIVE.resolveLocale } : null,
   };
 
