@@ -261,7 +261,7 @@
   var DATE_PARTS = ['weekday', 'year', 'month', 'day'];
   var TIME_PARTS = ['dayPeriod', 'hour', 'minute', 'second', 'fractionalSecondDigits'];
   // [skeleton, timeZone] for a call: `required` and `defaults` as ECMA-402 ToDateTimeOptions.
-  function dateSkeleton(o, required, defaults, method) {
+  function dateSkeleton(o, required, defaults, method, locale) {
     var i, needDefaults = true;
     if (o !== null) {
       if (required === 'date' || required === 'any') for (i = 0; i < DATE_PARTS.length; i++) if (o[DATE_PARTS[i]] !== undefined) needDefaults = false;
@@ -314,7 +314,13 @@
     }
     if (needDefaults && (defaults === 'date' || defaults === 'all')) { values.year = 'numeric'; values.month = 'numeric'; values.day = 'numeric'; }
     if (needDefaults && (defaults === 'time' || defaults === 'all')) { values.hour = 'numeric'; values.minute = 'numeric'; values.second = 'numeric'; }
-    var hc = hour12 === true ? 'h12' : hour12 === false ? 'h23' : hourCycle;
+    var hc = hourCycle;
+    if (hour12 !== undefined) {
+      // V8 10 (Node 18): a locale whose clock is h11 or h23 by default gets h11 for hour12:
+      // true, h23 for false; the others h12 and h24 ('24:04:05' for en-US with hour12: false).
+      var h23 = defaultCycle(locale) === 'h23';
+      hc = hour12 ? (h23 ? 'h11' : 'h12') : (h23 ? 'h23' : 'h24');
+    }
     // A day period is spelled out with the 12-hour clock (V8 asks ICU for 'h' with 'B').
     if (hc === undefined && values.dayPeriod !== undefined && values.hour !== undefined) hc = 'h12';
     var skeleton = '';
@@ -338,6 +344,13 @@
     var tag = locale.indexOf('-u-') < 0 ? locale + '-u' + ext : locale + ext;
     return resolveTag(tag) || locale;
   }
+  // The locale's own hour cycle, h12 or h23: what its clock shows at 00:04 UTC.
+  var cycles = Object.create(null);
+  function defaultCycle(locale) {
+    var c = cycles[locale];
+    if (c === undefined) c = cycles[locale] = intl.formatDate(240000, locale, 'j', 'UTC').indexOf('12') >= 0 ? 'h12' : 'h23';
+    return c;
+  }
   var thisTimeValue = Date.prototype.getTime;
   function formatDate(self, locales, options, required, defaults, method) {
     var t;
@@ -346,10 +359,10 @@
     }
     if (t !== t) return 'Invalid Date';
     var locale = localeOf(locales), sk;
-    if (options === undefined) sk = dateSkeletons[method] || (dateSkeletons[method] = dateSkeleton(null, required, defaults, method));
+    if (options === undefined) sk = dateSkeletons[method] || (dateSkeletons[method] = dateSkeleton(null, required, defaults, method, locale));
     else {
       if (options === null) throw typeError('Cannot convert undefined or null to object');
-      sk = dateSkeleton(Object(options), required, defaults, method);
+      sk = dateSkeleton(Object(options), required, defaults, method, locale);
     }
     var r = intl.formatDate(t, withExtension(locale, sk[2]), sk[0], sk[1]);
     if (r === '') {
