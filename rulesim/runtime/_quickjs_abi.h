@@ -54,6 +54,7 @@ static struct {
     JSRuntime *(*GetRuntime)(JSContext *);
     void *(*GetRuntimeOpaque)(JSRuntime *);
     JSValue (*ThrowOutOfMemory)(JSContext *);
+    void (*SetInterruptHandler)(JSRuntime *, int (*)(JSRuntime *, void *), void *);
 } E;
 static int engine_ready = 0;
 
@@ -132,6 +133,7 @@ static int load_engine(const char *path) {
     FIND(GetRuntime, "JS_GetRuntime");
     FIND(GetRuntimeOpaque, "JS_GetRuntimeOpaque");
     FIND(ThrowOutOfMemory, "JS_ThrowOutOfMemory");
+    FIND(SetInterruptHandler, "JS_SetInterruptHandler");
 #undef FIND
     dlclose(lib);   /* the binding's module keeps it loaded */
     void **all = (void **)&E;
@@ -149,11 +151,8 @@ typedef struct {
     JSContext *context;
 } BindingContext;
 
-/* install(context, library, name, global_name) of a module whose functions are `table`. */
-static PyObject *install_from(const HostFunction *table, size_t n_table, PyObject *args) {
-    PyObject *context;
-    const char *library, *name, *global_name;
-    if (!PyArg_ParseTuple(args, "Osss", &context, &library, &name, &global_name)) return NULL;
+/* The checked context of a binding's context object, or NULL with a Python exception set. */
+static BindingContext *binding_context(PyObject *context, const char *library) {
     if (strcmp(Py_TYPE(context)->tp_name, "_quickjs.Context") != 0) {
         PyErr_SetString(PyExc_TypeError, "install() takes a quickjs.Context");
         return NULL;
@@ -170,6 +169,16 @@ static PyObject *install_from(const HostFunction *table, size_t n_table, PyObjec
                                             "supports (its context could not be found)");
         return NULL;
     }
+    return bc;
+}
+
+/* install(context, library, name, global_name) of a module whose functions are `table`. */
+static PyObject *install_from(const HostFunction *table, size_t n_table, PyObject *args) {
+    PyObject *context;
+    const char *library, *name, *global_name;
+    if (!PyArg_ParseTuple(args, "Osss", &context, &library, &name, &global_name)) return NULL;
+    BindingContext *bc = binding_context(context, library);
+    if (bc == NULL) return NULL;
     size_t i;
     for (i = 0; i < n_table; i++)
         if (strcmp(table[i].name, name) == 0) break;

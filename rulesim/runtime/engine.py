@@ -163,37 +163,32 @@ class Engine:
 
     def call(self, fn: JSFunction, *args: Any) -> Any:
         """Call a JS function under the limits."""
-        budget = watchdog.BUDGET
-        budget.seq += 1
-        budget.budget_ns = self._budget_ns
-        budget.active = True
+        watchdog.open_call(self._budget_ns)
         try:
             result = fn(*args)
         except quickjs.JSException as exc:
             raise _classify(exc) from None
         finally:
-            budget.active = False
-        if budget.fired == budget.seq:
+            fired = watchdog.close_call()
+        if fired:
             raise _swallowed()
         return result
 
     def bind(self, fn: JSFunction) -> Any:
         """``fn`` as a callable that raises :class:`EngineError` like :meth:`call`."""
         js_exception = quickjs.JSException
-        budget = watchdog.BUDGET
+        open_call, close_call = watchdog.open_call, watchdog.close_call
         budget_ns = self._budget_ns
 
         def bound(*args: Any) -> Any:
-            budget.seq += 1
-            budget.budget_ns = budget_ns
-            budget.active = True
+            open_call(budget_ns)
             try:
                 result = fn(*args)
             except js_exception as exc:
                 raise _classify(exc) from None
             finally:
-                budget.active = False
-            if budget.fired == budget.seq:
+                fired = close_call()
+            if fired:
                 raise _swallowed()
             return result
 

@@ -243,8 +243,11 @@ class Sandbox:
         registry, make_require = self._registry
         # The native host functions exist as globals only until the prelude has taken them.
         host_functions = {**native.HOST_FUNCTIONS, "tick": watchdog.tick}
-        in_c = [self.engine.add_host_function(f"__rulesim_native_{name}", fn,
-                                              compiled=name if name in native.HOST_FUNCTIONS else None)
+        # (tick's C twin reads the C budget: only when the watchdog's budget lives there.)
+        in_c = [self.engine.add_host_function(
+                    f"__rulesim_native_{name}", fn,
+                    compiled=name if name in native.HOST_FUNCTIONS or watchdog.budget_in_c()
+                    else None)
                 for name, fn in host_functions.items()]
         # Node's locale-sensitive built-ins on ICU, when that extension is built (no twins).
         intl = native.compiled_intl()

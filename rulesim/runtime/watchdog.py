@@ -7,8 +7,12 @@ thread's CPU clock (``CLOCK_THREAD_CPUTIME_ID``), enforced two ways:
 
 1. **An interrupt handler inside the engine.** QuickJS polls an interrupt handler every few
    thousand interpreter steps (about every 25 µs of JavaScript here). rulesim installs its
-   own, through the engine's exported ``JS_SetInterruptHandler``, which compares the thread's
-   CPU clock with the deadline. Past it, the engine throws an uncatchable
+   own, through the engine's exported ``JS_SetInterruptHandler``: the C handler of
+   ``rulesim/runtime/_hostc.c`` when that extension is built, else :func:`_interrupt` here.
+   Each poll reads the monotonic clock, which is cheap; the thread's CPU clock is a system
+   call (about 2 µs here), read only once a call has run :data:`CHEAP_NS` of wall time (CPU
+   time never exceeds wall time, so a younger call cannot be over its budget), and from then
+   on compared with the deadline. Past it, the engine throws an uncatchable
    ``InternalError: interrupted``; the call fails with ``cpu_limit`` and the process lives on.
    Inside an async function's body or a promise job the engine turns that error into a
    rejected promise and the call returns: the handler notes the call it interrupted
@@ -19,8 +23,10 @@ thread's CPU clock (``CLOCK_THREAD_CPUTIME_ID``), enforced two ways:
    a call still running :data:`HARD_GRACE_S` past its deadline ends the worker process with
    :data:`EXIT_CPU_LIMIT`, which the executor turns into a ``cpu_limit`` row for that login.
 
-Both read one process-wide :class:`CpuBudget`: engine calls never nest (host functions are
-Python code that calls no engine), so one budget is live at a time.
+Both read one process-wide budget, :data:`BUDGET`: engine calls never nest (host functions
+call no engine), so one budget is live at a time. With the C extension it lives in C memory
+(a :class:`CBudget` over it), where the C handler and the C ``tick()`` read it without the
+GIL; else it is a :class:`CpuBudget`.
 """
 
 from __future__ import annotations
@@ -30,9 +36,13 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["EXIT_CPU_LIMIT", "HARD_GRACE_S", "CpuBudget", "enable_hard_limit", "install", "tick"]
+from rulesim.runtime import native
+
+__all__ = ["BUDGET", "CHEAP_NS", "EXIT_CPU_LIMIT", "HARD_GRACE_S", "CBudget", "CpuBudget",
+           "budget_in_c", "close_call", "enable_hard_limit", "install", "open_call", "tick"]
 
 EXIT_CPU_LIMIT = 71
 """Exit status of a worker process ended by the hard watchdog (a call the engine could not
@@ -41,7 +51,13 @@ interrupt ran past its CPU budget)."""
 HARD_GRACE_S = 0.5
 """CPU seconds past a call's deadline before the hard watchdog ends the worker process."""
 
+CHEAP_NS = 10_000_000
+"""Wall time a call runs before the interrupt handler reads the thread's CPU clock (or a
+quarter of the budget, when that is less)."""
+
 _NEVER = 1 << 62
+_FIELDS = ("seq", "budget_ns", "seen", "deadline_ns", "fired", "active", "wall_start_ns",
+           "checked")
 _THREAD_CLOCK = time.CLOCK_THREAD_CPUTIME_ID
 _clock_ns = time.clock_gettime_ns
 _HANDLER_TYPE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
@@ -50,38 +66,46 @@ _HANDLER_TYPE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 class CpuBudget:
     """The engine call running now, as the interrupt handler and the hard watchdog see it.
 
-    Opening a call costs two attribute writes and no clock read: a call's deadline is set by
-    the interrupt handler the first time the engine polls it during that call (after at most
-    a few thousand interpreter steps, some 25 µs of JavaScript), and calls shorter than that
-    never read a clock at all.
+    Opening a call costs two attribute writes and no clock read: the handler notes the call's
+    start on the monotonic clock the first time the engine polls it during that call (after at
+    most a few thousand interpreter steps, some 25 µs of JavaScript), and calls shorter than
+    that never read a clock at all.
 
     Attributes
     ----------
     seq
         Number of the current (or last) engine call; every call takes a new one.
-    active
-        Whether an engine call is running.
     budget_ns
         CPU budget of the current call.
-    seen, deadline_ns
-        The handler's view: the call it set ``deadline_ns`` for (thread CPU time, ns).
+    seen
+        The call the handler has polled (its ``seq``).
+    deadline_ns
+        The call's deadline on the thread's CPU clock, once ``checked``.
     fired
         The last call the handler interrupted (its ``seq``; -1: none). A promise job turns the
         interruption into a rejection, so :meth:`~rulesim.runtime.engine.Engine.run_jobs`
         reads it here.
+    active
+        Whether an engine call is running.
+    wall_start_ns
+        The monotonic clock at the call's first poll.
+    checked
+        Whether ``deadline_ns`` is set (the call has run :data:`CHEAP_NS` of wall time).
     clock_id
         The CPU clock of the thread that runs the engine (for the hard watchdog).
     """
 
-    __slots__ = ("active", "budget_ns", "clock_id", "deadline_ns", "fired", "seen", "seq")
+    __slots__ = (*_FIELDS, "clock_id")
 
     def __init__(self) -> None:
         self.seq = 0
-        self.active = False
         self.budget_ns = _NEVER
         self.seen = -1
         self.deadline_ns = _NEVER
         self.fired = -1
+        self.active = False
+        self.wall_start_ns = 0
+        self.checked = 0
         self.clock_id: int | None = None
 
     def start(self, budget_ns: int) -> None:
@@ -95,25 +119,104 @@ class CpuBudget:
         self.active = False
 
 
-BUDGET = CpuBudget()
-"""The process-wide budget that :func:`install`'s handlers and the hard watchdog read."""
+class CBudget(ctypes.Structure):
+    """:class:`CpuBudget`'s fields over the C extension's budget (``budget_address()``).
+
+    The C interrupt handler and the C ``tick()`` read and write it inside the engine; Python
+    reads and writes the same fields (slower than a slot, by some 40 ns an access, on paths
+    that run once an engine call).
+    """
+
+    _fields_ = [(name, ctypes.c_int64) for name in _FIELDS]
+    clock_id: int | None = None
+
+    def start(self, budget_ns: int) -> None:
+        """Open a call with ``budget_ns`` of CPU time."""
+        self.seq += 1
+        self.budget_ns = budget_ns
+        self.active = True
+
+    def stop(self) -> None:
+        """Close the running call."""
+        self.active = False
+
+
+def _c_budget() -> CBudget | None:
+    """The C extension's budget, or None (not built, or ``RULESIM_NATIVE=python``)."""
+    if os.environ.get("RULESIM_NATIVE", "") == "python":
+        return None
+    try:
+        from rulesim.runtime import _hostc  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return CBudget.from_address(_hostc.budget_address())
+
+
+_IN_C = _c_budget()
+BUDGET: CpuBudget | CBudget = _IN_C if _IN_C is not None else CpuBudget()
+"""The process-wide budget that :func:`install`'s handlers and the hard watchdog read: in C
+memory when the extension is built (chosen once, when this module is imported)."""
+
+
+def budget_in_c() -> bool:
+    """Whether :data:`BUDGET` lives in the C extension (its handler and ``tick`` may be used)."""
+    return _IN_C is not None
+
+
+def _open_call(budget_ns: int) -> None:
+    budget = BUDGET
+    budget.seq += 1
+    budget.budget_ns = budget_ns
+    budget.active = True
+
+
+def _close_call() -> bool:
+    budget = BUDGET
+    budget.active = False
+    return bool(budget.fired == budget.seq)
+
+
+def _call_ops() -> tuple[Callable[[int], None], Callable[[], bool]]:
+    if _IN_C is None:
+        return _open_call, _close_call
+    from rulesim.runtime import _hostc  # type: ignore[attr-defined]
+
+    return _hostc.budget_open, _hostc.budget_close
+
+
+open_call, close_call = _call_ops()
+"""``open_call(budget_ns)`` opens an engine call on :data:`BUDGET`; ``close_call()`` closes it
+and answers whether its last budget ran out (the engine's hot paths; C functions when the
+budget lives in C, some 40 ns each)."""
 
 
 def _interrupt(_runtime: Any, _opaque: Any) -> int:
+    """The Python interrupt handler (the C one of ``_hostc.c`` does the same, faster)."""
     budget = BUDGET
-    now = _clock_ns(_THREAD_CLOCK)
+    now = _perf_ns()
     if budget.seen != budget.seq:
         budget.seen = budget.seq
-        budget.deadline_ns = now + budget.budget_ns
+        budget.wall_start_ns = now
+        budget.checked = 0
         return 0
-    if now < budget.deadline_ns:
+    wall = now - budget.wall_start_ns
+    cheap = min(CHEAP_NS, budget.budget_ns // 4)
+    if wall < cheap:
+        return 0
+    cpu = _clock_ns(_THREAD_CLOCK)
+    if not budget.checked:
+        # Before this poll the call ran less than `cheap` (the last poll said so): charge
+        # that much, never the wall time a preempted or stopped thread did not run.
+        budget.checked = 1
+        budget.deadline_ns = cpu + budget.budget_ns - min(wall, cheap)
+    if cpu < budget.deadline_ns:
         return 0
     budget.fired = budget.seq
     return 1
 
 
-_HANDLER = _HANDLER_TYPE(_interrupt)
 _perf_ns = time.perf_counter_ns
+_HANDLER = _HANDLER_TYPE(_interrupt)
 
 
 def tick() -> float:
@@ -153,22 +256,31 @@ def _engine_library() -> Any:
 def install(context: Any) -> None:
     """Install the CPU-budget interrupt handler on a ``quickjs.Context``'s runtime.
 
-    The runtime pointer is the first field after the Python object header of the binding's
-    context object; it is checked (the runtime's opaque pointer is the context object itself)
-    before it is used, so a binding with another layout fails here, loudly, instead of later.
+    The C handler when :data:`BUDGET` lives in C and the extension may be used
+    (``RULESIM_NATIVE``), else the Python one; both read :data:`BUDGET`. The runtime pointer
+    is the first field after the Python object header of the binding's context object; it is
+    checked (the runtime's opaque pointer is the context object itself) before it is used, so
+    a binding with another layout fails here, loudly, instead of later.
 
     Raises
     ------
     RuntimeError
         When the binding's layout is not the one this was written for.
     """
-    lib = _engine_library()
-    offset = object.__basicsize__  # PyObject_HEAD
-    runtime = ctypes.c_void_p.from_address(id(context) + offset).value
-    if not runtime or lib.JS_GetRuntimeOpaque(runtime) != id(context):
-        raise RuntimeError("the installed quickjs binding is not the version rulesim supports "
-                           "(its runtime could not be found); reinstall rulesim's pinned quickjs")
-    lib.JS_SetInterruptHandler(runtime, _HANDLER, None)
+    compiled = native.compiled() if budget_in_c() else None
+    if compiled is not None:
+        import _quickjs
+
+        compiled.install_interrupt(context, _quickjs.__file__)   # checks the layout too
+    else:
+        lib = _engine_library()
+        offset = object.__basicsize__  # PyObject_HEAD
+        runtime = ctypes.c_void_p.from_address(id(context) + offset).value
+        if not runtime or lib.JS_GetRuntimeOpaque(runtime) != id(context):
+            raise RuntimeError("the installed quickjs binding is not the version rulesim "
+                               "supports (its runtime could not be found); reinstall rulesim's "
+                               "pinned quickjs")
+        lib.JS_SetInterruptHandler(runtime, _HANDLER, None)
     if BUDGET.clock_id is None:
         BUDGET.clock_id = time.pthread_getcpuclockid(threading.get_ident())
 

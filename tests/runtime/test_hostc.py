@@ -37,7 +37,7 @@ class Twins:
 
     def __init__(self, module: ModuleType) -> None:
         self.ctx = quickjs.Context()
-        for name in module.names():
+        for name in native.HOST_FUNCTIONS:
             module.install(self.ctx, _quickjs.__file__, name, "C_" + name)
             self.ctx.add_callable("P_" + name, native.HOST_FUNCTIONS[name])
 

@@ -42,6 +42,43 @@ def test_each_engine_call_gets_a_fresh_budget() -> None:
         assert engine.call(spin, 120) == 1
 
 
+@pytest.mark.parametrize("handler", ["compiled", "python"])
+def test_wall_time_the_thread_did_not_run_is_not_charged_to_the_budget(
+        handler: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A host call that sleeps 300 ms (as a preempted or stopped thread would wait) in a call
+    # with a 100 ms CPU budget: the handler reads the cheap wall clock, sees it over, and then
+    # the CPU clock, which has barely moved. Then a loop: it still ends at the budget.
+    if handler == "python":
+        monkeypatch.setenv("RULESIM_NATIVE", "python")
+    elif not watchdog.budget_in_c():
+        pytest.skip("the C extension is not built")
+    engine = Engine(Limits(cpu_ms=100))
+    engine.add_host_function("nap", lambda: time.sleep(0.3) or 1)
+    code = ("(function (loop) { var s = 0; for (var i = 0; i < 2e5; i++) s += i; nap(); "
+            "for (var j = 0; j < 2e5; j++) s += j; while (loop) {} return s > 0; })")
+    fn = engine.eval(code)
+    assert engine.call(fn, False) is True
+    started = time.thread_time()
+    with pytest.raises(EngineError) as info:
+        engine.call(fn, True)
+    assert info.value.code == "cpu_limit"
+    # (the handler charges the call's first CHEAP_NS, 10 ms, in full: 90 ms of CPU at least)
+    assert 0.08 <= time.thread_time() - started < 0.6
+
+
+def test_the_budget_lives_in_c_when_the_extension_is_built() -> None:
+    from rulesim.runtime import native
+
+    assert watchdog.budget_in_c() == (native.compiled() is not None)
+    if watchdog.budget_in_c():
+        assert isinstance(watchdog.BUDGET, watchdog.CBudget)
+        seq = watchdog.BUDGET.seq
+        watchdog.open_call(123)
+        assert (watchdog.BUDGET.seq, watchdog.BUDGET.budget_ns, watchdog.BUDGET.active) == (
+            seq + 1, 123, 1)
+        assert watchdog.close_call() is False and not watchdog.BUDGET.active
+
+
 def test_python_host_functions_can_be_called_while_the_budget_runs() -> None:
     engine = Engine(Limits(cpu_ms=500))
     engine.add_host_function("twice", lambda x: x * 2)
