@@ -140,3 +140,30 @@ def test_a_catastrophic_regex_in_a_worker_ends_as_cpu_limit_and_other_logins_sur
     codes = sim.logins.set_index("user_id").error_code
     assert codes[target] == "cpu_limit"
     assert codes.drop(target).isna().all()
+
+
+def test_without_the_extension_the_python_watchdog_ends_a_loop_too() -> None:
+    # RULESIM_NATIVE=python when rulesim is imported: the budget, the handler and tick() are
+    # all Python's, as on a machine without a C compiler (CI builds the extension).
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import rulesim as rs\n"
+        "from rulesim.runtime import watchdog\n"
+        "from rulesim.runtime.engine import Engine, EngineError\n"
+        "assert type(watchdog.BUDGET).__name__ == 'CpuBudget', type(watchdog.BUDGET)\n"
+        "try:\n"
+        "    Engine(rs.Limits(cpu_ms=100)).eval('while (true) {}')\n"
+        "except EngineError as e:\n"
+        "    print(e.code.value)\n"
+        "rules = rs.RuleSet([rs.Rule.from_source('r', 'function (u, c, cb) { "
+        "c.idToken.t = 1; cb(null, u, c); }', order=1)])\n"
+        "sim = rs.simulate(rules, rs.population(50, seed=1), workers=1, progress=False)\n"
+        "print(sim.logins['outcome'].astype(str).value_counts().to_dict())\n")
+    env = {**os.environ, "RULESIM_NATIVE": "python"}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, timeout=120, check=True).stdout.split("\n")
+    assert out[0] == "cpu_limit"
+    assert out[1] == "{'allowed': 50}"
