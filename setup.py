@@ -1,8 +1,11 @@
-"""Build rulesim's two C extensions; everything else is in pyproject.toml.
+"""Build rulesim's three C extensions; everything else is in pyproject.toml.
 
 * ``rulesim.runtime._hostc``: the compiled host functions (hashes, HMAC, pbkdf2, the clock),
   on OpenSSL. Without it (no C compiler, or no Python or OpenSSL headers) rulesim uses the
   same functions written in Python (rulesim/runtime/native.py), with the same answers.
+* ``rulesim.runtime._watchdog``: the CPU watchdog's budget, interrupt handler and ``tick()``,
+  run inside the engine without the GIL. Without it (no C compiler or Python headers) the
+  watchdog is Python's (rulesim/runtime/watchdog.py), about 2% slower.
 * ``rulesim.runtime._intl``: Node's locale-sensitive built-ins (localeCompare,
   toLocaleString, ...) on ICU. Without it (no ICU headers: ``apt-get install libicu-dev``)
   those methods keep QuickJS's own formats, which differ from Node's.
@@ -19,6 +22,13 @@ setup(
             sources=["rulesim/runtime/_hostc.c"],
             depends=["rulesim/runtime/_quickjs_abi.h"],
             libraries=["crypto"],
+            extra_compile_args=["-O2"],
+            optional=True,
+        ),
+        Extension(
+            "rulesim.runtime._watchdog",
+            sources=["rulesim/runtime/_watchdog.c"],
+            depends=["rulesim/runtime/_quickjs_abi.h"],
             extra_compile_args=["-O2"],
             optional=True,
         ),

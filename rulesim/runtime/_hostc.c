@@ -463,116 +463,11 @@ static JSValue js_clock_us(JSContext *ctx, JSValue this_val, int argc, JSValue *
     return new_float((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1000.0);
 }
 
-/* ------------------------------------------------------------------ the CPU watchdog */
-
-/* The budget of the engine call running now, shared with rulesim/runtime/watchdog.py, which
-   reads and writes it through ctypes (budget_address): the same fields, in this order, as
-   its CpuBudget. The interrupt handler runs inside the engine every few thousand interpreter
-   steps, so it reads the cheap monotonic clock; this thread's CPU clock is a system call
-   (about 2 µs), read only once a call has run CHEAP_NS of wall time (a thread's CPU time
-   never exceeds its wall time, so a call younger than that cannot be over its budget). */
-typedef struct {
-    int64_t seq;            /* the current (or last) call; tick() opens a new one */
-    int64_t budget_ns;      /* its CPU budget */
-    int64_t seen;           /* the call the handler has polled */
-    int64_t deadline_ns;    /* its deadline on this thread's CPU clock, once `checked` */
-    int64_t fired;          /* the last call the handler interrupted */
-    int64_t active;         /* whether a call is running */
-    int64_t wall_start_ns;  /* the monotonic clock at the call's first poll */
-    int64_t checked;        /* deadline_ns is set */
-} Budget;
-static Budget budget = {0, (int64_t)1 << 62, -1, (int64_t)1 << 62, -1, 0, 0, 0};
-#define CHEAP_NS 10000000LL
-
-static int64_t clock_ns(clockid_t id) {
-    struct timespec ts;
-    if (clock_gettime(id, &ts) != 0) return 0;
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int interrupt_handler(JSRuntime *rt, void *opaque) {
-    (void)rt;
-    (void)opaque;
-    Budget *b = &budget;
-    int64_t now = clock_ns(CLOCK_MONOTONIC);
-    if (b->seen != b->seq) {
-        b->seen = b->seq;
-        b->wall_start_ns = now;
-        b->checked = 0;
-        return 0;
-    }
-    int64_t wall = now - b->wall_start_ns;
-    int64_t cheap = b->budget_ns / 4 < CHEAP_NS ? b->budget_ns / 4 : CHEAP_NS;
-    if (wall < cheap) return 0;
-    int64_t cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-    if (!b->checked) {
-        /* Before this poll the call ran less than `cheap` (the last poll said so): charge
-           that much, never the wall time a preempted or stopped thread did not run. */
-        b->checked = 1;
-        b->deadline_ns = cpu + b->budget_ns - (wall < cheap ? wall : cheap);
-    }
-    if (cpu < b->deadline_ns) return 0;
-    b->fired = b->seq;
-    return 1;
-}
-
-/* tick(): open a new budget inside the running call (between two rules of a batch); return
-   the monotonic clock in µs, negative when the budget it closes ran out. */
-static JSValue js_tick(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
-    (void)ctx;
-    (void)this_val;
-    (void)argc;
-    (void)argv;
-    Budget *b = &budget;
-    int fired = b->fired == b->seq;
-    b->seq += 1;
-    double us = (double)clock_ns(CLOCK_MONOTONIC) / 1000.0;
-    return new_float(fired ? -us : us);
-}
-
-static PyObject *budget_address(PyObject *self, PyObject *unused) {
-    (void)self;
-    (void)unused;
-    return PyLong_FromVoidPtr(&budget);
-}
-
-/* budget_open(budget_ns) / budget_close(): an engine call's budget, as watchdog.open_call and
-   close_call (close answers whether the call's last budget ran out). */
-static PyObject *budget_open(PyObject *self, PyObject *arg) {
-    (void)self;
-    long long ns = PyLong_AsLongLong(arg);
-    if (ns == -1 && PyErr_Occurred()) return NULL;
-    budget.seq += 1;
-    budget.budget_ns = ns;
-    budget.active = 1;
-    Py_RETURN_NONE;
-}
-
-static PyObject *budget_close(PyObject *self, PyObject *unused) {
-    (void)self;
-    (void)unused;
-    budget.active = 0;
-    if (budget.fired == budget.seq) Py_RETURN_TRUE;
-    Py_RETURN_FALSE;
-}
-
-static PyObject *install_interrupt(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *context;
-    const char *library;
-    if (!PyArg_ParseTuple(args, "Os", &context, &library)) return NULL;
-    BindingContext *bc = binding_context(context, library);
-    if (bc == NULL) return NULL;
-    E.SetInterruptHandler(bc->runtime, interrupt_handler, NULL);
-    Py_RETURN_NONE;
-}
-
 /* ------------------------------------------------------------------ Python side */
 
 static const HostFunction FUNCTIONS[] = {
     {"digest", js_digest, 2},   {"hmacKey", js_hmac_key, 3}, {"hmac", js_hmac, 2},
     {"hmacUnkeyed", js_hmac_unkeyed, 6}, {"pbkdf2", js_pbkdf2, 7}, {"clockUs", js_clock_us, 0},
-    {"tick", js_tick, 0},
 };
 #define N_FUNCTIONS (sizeof FUNCTIONS / sizeof FUNCTIONS[0])
 
@@ -602,14 +497,6 @@ static PyMethodDef METHODS[] = {
     {"set_max_pbkdf2_work", set_max_pbkdf2_work, METH_O,
      "Set the most HMAC computations one pbkdf2 call may do."},
     {"names", names, METH_NOARGS, "The names of the host functions this module implements."},
-    {"budget_address", budget_address, METH_NOARGS,
-     "The address of the CPU budget the interrupt handler and tick() read (for ctypes)."},
-    {"budget_open", budget_open, METH_O, "Open an engine call with a CPU budget in ns."},
-    {"budget_close", budget_close, METH_NOARGS,
-     "Close the engine call; whether its last budget ran out."},
-    {"install_interrupt", install_interrupt, METH_VARARGS,
-     "install_interrupt(context, library): make the C interrupt handler the CPU watchdog of a "
-     "quickjs.Context's runtime."},
     {NULL, NULL, 0, NULL},
 };
 

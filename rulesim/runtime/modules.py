@@ -67,6 +67,7 @@ BUILTIN_MODULES: Mapping[str, str] = {
     "internal/globals": "node_globals.js",
     "internal/inspect": "inspect.js",
     "internal/intl": "intl.js",
+    "internal/webcrypto": "webcrypto.js",
     "jsonwebtoken": "jsonwebtoken.js",
     "node-fetch": "node_fetch.js",
     "process": "process.js",

@@ -62,6 +62,7 @@ __all__ = [
     "compiled",
     "compiled_intl",
     "digest",
+    "extension",
     "hmac_digest",
     "hmac_key",
     "hmac_keyed",
@@ -303,11 +304,13 @@ _loaded: dict[str, ModuleType | None] = {}   # extension module -> the module, o
 _PACKAGES = {"rulesim.runtime._hostc": "OpenSSL headers (apt-get install gcc python3-dev "
                                        "libssl-dev)",
              "rulesim.runtime._intl": "ICU headers (apt-get install gcc python3-dev "
-                                      "libicu-dev)"}
+                                      "libicu-dev)",
+             "rulesim.runtime._watchdog": "headers (apt-get install gcc python3-dev)"}
 
 
-def _extension(name: str) -> ModuleType | None:
-    """The C extension ``name`` as ``RULESIM_NATIVE`` allows it (see :func:`compiled`)."""
+def extension(name: str) -> ModuleType | None:
+    """The C extension ``name`` (``rulesim.runtime._hostc``, ``_intl``, ``_watchdog``) as
+    ``RULESIM_NATIVE`` allows it (see :func:`compiled`), or None."""
     choice = os.environ.get("RULESIM_NATIVE", "")
     if choice == "python":
         return None
@@ -339,7 +342,7 @@ def compiled() -> ModuleType | None:
     >>> compiled() is None or "digest" in compiled().names()
     True
     """
-    module = _extension("rulesim.runtime._hostc")
+    module = extension("rulesim.runtime._hostc")
     if module is not None:
         module.set_max_pbkdf2_work(MAX_PBKDF2_WORK)
     return module
@@ -356,7 +359,7 @@ def compiled_intl() -> ModuleType | None:
     >>> compiled_intl() is None or "collate" in compiled_intl().names()
     True
     """
-    return _extension("rulesim.runtime._intl")
+    return extension("rulesim.runtime._intl")
 
 
 _LOCALE_CALL = re.compile(

@@ -243,12 +243,13 @@ class Sandbox:
         registry, make_require = self._registry
         # The native host functions exist as globals only until the prelude has taken them.
         host_functions = {**native.HOST_FUNCTIONS, "tick": watchdog.tick}
-        # (tick's C twin reads the C budget: only when the watchdog's budget lives there.)
-        in_c = [self.engine.add_host_function(
-                    f"__rulesim_native_{name}", fn,
-                    compiled=name if name in native.HOST_FUNCTIONS or watchdog.budget_in_c()
-                    else None)
-                for name, fn in host_functions.items()]
+        in_c = [self.engine.add_host_function(f"__rulesim_native_{name}", fn, compiled=name)
+                for name, fn in native.HOST_FUNCTIONS.items()]
+        c_watchdog = watchdog.compiled_watchdog()   # tick's twin reads the C budget
+        if c_watchdog is not None:
+            self.engine.add_compiled_function("__rulesim_native_tick", c_watchdog, "tick")
+        else:
+            self.engine.add_host_function("__rulesim_native_tick", watchdog.tick)
         # Node's locale-sensitive built-ins on ICU, when that extension is built (no twins).
         intl = native.compiled_intl()
         intl_names = native.INTL_FUNCTIONS if intl is not None else ()

@@ -8,7 +8,7 @@ thread's CPU clock (``CLOCK_THREAD_CPUTIME_ID``), enforced two ways:
 1. **An interrupt handler inside the engine.** QuickJS polls an interrupt handler every few
    thousand interpreter steps (about every 25 µs of JavaScript here). rulesim installs its
    own, through the engine's exported ``JS_SetInterruptHandler``: the C handler of
-   ``rulesim/runtime/_hostc.c`` when that extension is built, else :func:`_interrupt` here.
+   ``rulesim/runtime/_watchdog.c`` when that extension is built, else :func:`_interrupt` here.
    Each poll reads the monotonic clock, which is cheap; the thread's CPU clock is a system
    call (about 2 µs here), read only once a call has run :data:`CHEAP_NS` of wall time (CPU
    time never exceeds wall time, so a younger call cannot be over its budget), and from then
@@ -42,7 +42,8 @@ from typing import Any
 from rulesim.runtime import native
 
 __all__ = ["BUDGET", "CHEAP_NS", "EXIT_CPU_LIMIT", "HARD_GRACE_S", "CBudget", "CpuBudget",
-           "budget_in_c", "close_call", "enable_hard_limit", "install", "open_call", "tick"]
+           "budget_in_c", "close_call", "compiled_watchdog", "enable_hard_limit", "install",
+           "open_call", "tick"]
 
 EXIT_CPU_LIMIT = 71
 """Exit status of a worker process ended by the hard watchdog (a call the engine could not
@@ -146,10 +147,10 @@ def _c_budget() -> CBudget | None:
     if os.environ.get("RULESIM_NATIVE", "") == "python":
         return None
     try:
-        from rulesim.runtime import _hostc  # type: ignore[attr-defined]
+        from rulesim.runtime import _watchdog  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return CBudget.from_address(_hostc.budget_address())
+    return CBudget.from_address(_watchdog.budget_address())
 
 
 _IN_C = _c_budget()
@@ -161,6 +162,15 @@ memory when the extension is built (chosen once, when this module is imported)."
 def budget_in_c() -> bool:
     """Whether :data:`BUDGET` lives in the C extension (its handler and ``tick`` may be used)."""
     return _IN_C is not None
+
+
+def compiled_watchdog() -> Any:
+    """The C watchdog module whose handler and ``tick`` an engine built now uses, or None.
+
+    Only when :data:`BUDGET` lives in C (else its handler would read another budget) and
+    ``RULESIM_NATIVE`` allows the extensions now (:func:`rulesim.runtime.native.extension`).
+    """
+    return native.extension("rulesim.runtime._watchdog") if budget_in_c() else None
 
 
 def _open_call(budget_ns: int) -> None:
@@ -179,9 +189,9 @@ def _close_call() -> bool:
 def _call_ops() -> tuple[Callable[[int], None], Callable[[], bool]]:
     if _IN_C is None:
         return _open_call, _close_call
-    from rulesim.runtime import _hostc  # type: ignore[attr-defined]
+    from rulesim.runtime import _watchdog  # type: ignore[attr-defined]
 
-    return _hostc.budget_open, _hostc.budget_close
+    return _watchdog.budget_open, _watchdog.budget_close
 
 
 open_call, close_call = _call_ops()
@@ -191,7 +201,7 @@ budget lives in C, some 40 ns each)."""
 
 
 def _interrupt(_runtime: Any, _opaque: Any) -> int:
-    """The Python interrupt handler (the C one of ``_hostc.c`` does the same, faster)."""
+    """The Python interrupt handler (the C one of ``_watchdog.c`` does the same, faster)."""
     budget = BUDGET
     now = _perf_ns()
     if budget.seen != budget.seq:
@@ -267,7 +277,7 @@ def install(context: Any) -> None:
     RuntimeError
         When the binding's layout is not the one this was written for.
     """
-    compiled = native.compiled() if budget_in_c() else None
+    compiled = compiled_watchdog()
     if compiled is not None:
         import _quickjs
 

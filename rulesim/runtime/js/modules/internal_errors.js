@@ -1,6 +1,6 @@
 (function (module, exports, require, host) {
   // Node's internal error helpers (lib/internal/errors.js) that several built-ins share: the
-  // "Received ..." part of ERR_INVALID_ARG_TYPE messages. Built-ins only: rules cannot
+  // "Received ..." part of ERR_INVALID_ARG_TYPE messages, coded TypeErrors, DOMExceptions. Built-ins only: rules cannot
   // require 'internal/errors', as in Node.
   'use strict';
 
@@ -26,5 +26,18 @@
     return err;
   }
 
-  module.exports = { received: received, invalidArgType: invalidArgType };
+  // Node's coded TypeErrors, and its DOMExceptions as Errors of the same name and code.
+  function typeError(message, code) {
+    var e = new TypeError(message);
+    e.code = code;
+    return e;
+  }
+  function domException(name, message, code) {
+    var e = new Error(message);
+    e.name = name;
+    e.code = code;
+    return e;
+  }
+
+  module.exports = { received: received, invalidArgType: invalidArgType, typeError: typeError, domException: domException };
 })
