@@ -469,12 +469,8 @@ static const HostFunction FUNCTIONS[] = {
     {"digest", js_digest, 2},   {"hmacKey", js_hmac_key, 3}, {"hmac", js_hmac, 2},
     {"hmacUnkeyed", js_hmac_unkeyed, 6}, {"pbkdf2", js_pbkdf2, 7}, {"clockUs", js_clock_us, 0},
 };
-#define N_FUNCTIONS (sizeof FUNCTIONS / sizeof FUNCTIONS[0])
 
-static PyObject *install(PyObject *self, PyObject *args) {
-    (void)self;
-    return install_from(FUNCTIONS, N_FUNCTIONS, args);
-}
+DEFINE_INSTALL_AND_NAMES(FUNCTIONS)
 
 static PyObject *set_max_pbkdf2_work(PyObject *self, PyObject *arg) {
     (void)self;
@@ -484,19 +480,10 @@ static PyObject *set_max_pbkdf2_work(PyObject *self, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
-static PyObject *names(PyObject *self, PyObject *unused) {
-    (void)self;
-    (void)unused;
-    return names_of(FUNCTIONS, N_FUNCTIONS);
-}
-
 static PyMethodDef METHODS[] = {
-    {"install", install, METH_VARARGS,
-     "install(context, library, name, global_name): make the C host function `name` the "
-     "global `global_name` of a quickjs.Context whose binding is the shared library `library`."},
+    INSTALL_AND_NAMES_METHODS,
     {"set_max_pbkdf2_work", set_max_pbkdf2_work, METH_O,
      "Set the most HMAC computations one pbkdf2 call may do."},
-    {"names", names, METH_NOARGS, "The names of the host functions this module implements."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -495,18 +495,8 @@ static const HostFunction FUNCTIONS[] = {
     {"formatDate", js_format_date, 4},   {"changeCase", js_change_case, 3},
     {"resolveLocale", js_resolve_locale, 1},
 };
-#define N_FUNCTIONS (sizeof FUNCTIONS / sizeof FUNCTIONS[0])
 
-static PyObject *install(PyObject *self, PyObject *args) {
-    (void)self;
-    return install_from(FUNCTIONS, N_FUNCTIONS, args);
-}
-
-static PyObject *names(PyObject *self, PyObject *unused) {
-    (void)self;
-    (void)unused;
-    return names_of(FUNCTIONS, N_FUNCTIONS);
-}
+DEFINE_INSTALL_AND_NAMES(FUNCTIONS)
 
 static PyObject *icu_version(PyObject *self, PyObject *unused) {
     (void)self;
@@ -519,10 +509,7 @@ static PyObject *icu_version(PyObject *self, PyObject *unused) {
 }
 
 static PyMethodDef METHODS[] = {
-    {"install", install, METH_VARARGS,
-     "install(context, library, name, global_name): make the C function `name` the global "
-     "`global_name` of a quickjs.Context whose binding is the shared library `library`."},
-    {"names", names, METH_NOARGS, "The names of the functions this module implements."},
+    INSTALL_AND_NAMES_METHODS,
     {"icu_version", icu_version, METH_NOARGS, "The version of the ICU library in use."},
     {NULL, NULL, 0, NULL},
 };

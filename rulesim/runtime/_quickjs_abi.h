@@ -217,4 +217,22 @@ static PyObject *names_of(const HostFunction *table, size_t n_table) {
     return t;
 }
 
+/* The install() and names() of an extension module over its FUNCTIONS table, and their
+   method table entries (INSTALL_AND_NAMES_METHODS, first in the module's PyMethodDef). */
+#define DEFINE_INSTALL_AND_NAMES(TABLE)                                                      \
+    static PyObject *install(PyObject *self, PyObject *args) {                               \
+        (void)self;                                                                          \
+        return install_from(TABLE, sizeof TABLE / sizeof TABLE[0], args);                     \
+    }                                                                                        \
+    static PyObject *names(PyObject *self, PyObject *unused) {                               \
+        (void)self;                                                                          \
+        (void)unused;                                                                        \
+        return names_of(TABLE, sizeof TABLE / sizeof TABLE[0]);                               \
+    }
+#define INSTALL_AND_NAMES_METHODS                                                            \
+    {"install", install, METH_VARARGS,                                                       \
+     "install(context, library, name, global_name): make the C function `name` the global "  \
+     "`global_name` of a quickjs.Context whose binding is the shared library `library`."},   \
+    {"names", names, METH_NOARGS, "The names of the functions this module implements."}
+
 #endif

@@ -122,24 +122,11 @@ static PyObject *install_interrupt(PyObject *self, PyObject *args) {
 static const HostFunction FUNCTIONS[] = {
     {"tick", js_tick, 0},
 };
-#define N_FUNCTIONS (sizeof FUNCTIONS / sizeof FUNCTIONS[0])
 
-static PyObject *install(PyObject *self, PyObject *args) {
-    (void)self;
-    return install_from(FUNCTIONS, N_FUNCTIONS, args);
-}
-
-static PyObject *names(PyObject *self, PyObject *unused) {
-    (void)self;
-    (void)unused;
-    return names_of(FUNCTIONS, N_FUNCTIONS);
-}
+DEFINE_INSTALL_AND_NAMES(FUNCTIONS)
 
 static PyMethodDef METHODS[] = {
-    {"install", install, METH_VARARGS,
-     "install(context, library, name, global_name): make the C function `name` (tick) the "
-     "global `global_name` of a quickjs.Context whose binding is the shared library `library`."},
-    {"names", names, METH_NOARGS, "The names of the host functions this module implements."},
+    INSTALL_AND_NAMES_METHODS,
     {"budget_address", budget_address, METH_NOARGS,
      "The address of the CPU budget the interrupt handler and tick() read (for ctypes)."},
     {"budget_open", budget_open, METH_O, "Open an engine call with a CPU budget in ns."},

@@ -1,6 +1,7 @@
 """A small adapter over the QuickJS binding, so another binding could replace it.
 
-Only this module imports ``quickjs``. It applies the limits to every call (the CPU budget
+Only this module imports ``quickjs`` (the C extensions and the watchdog find the engine in the
+binding's library themselves). It applies the limits to every call (the CPU budget
 through :mod:`rulesim.runtime.watchdog`, never the binding's own time limit, which would
 refuse the native host functions) and turns the binding's exceptions into
 :class:`EngineError` with a stable code.
@@ -124,32 +125,32 @@ class Engine:
     def add_compiled_function(self, name: str, module: Any, compiled: str) -> None:
         """Make the C function ``compiled`` of the extension ``module`` the JS global ``name``.
 
-        For the functions that have no Python twin (:func:`rulesim.runtime.native.compiled_intl`);
-        the sandbox takes each into the prelude's closure as for :meth:`add_host_function`.
+        For C functions chosen elsewhere: the ICU functions, which have no Python twin
+        (:func:`rulesim.runtime.native.compiled_intl`), and the C watchdog's ``tick``, used only
+        when the watchdog's budget lives in C (:func:`rulesim.runtime.watchdog.compiled_watchdog`).
+        The sandbox takes each into the prelude's closure as for :meth:`add_host_function`.
         """
         module.install(self._ctx, _quickjs.__file__, compiled, name)
 
     def eval(self, code: str) -> Any:
         """Evaluate ``code`` under the limits; raise :class:`EngineError` on failure."""
-        budget = watchdog.BUDGET
-        budget.start(self._budget_ns)
+        watchdog.open_call(self._budget_ns)
         try:
             return self._ctx.eval(code)
         except quickjs.JSException as exc:
             raise _classify(exc) from None
         finally:
-            budget.stop()
+            watchdog.close_call()
 
     def compile_error(self, code: str) -> str | None:
         """Evaluate ``code`` and return the JS error text, or None if it evaluated."""
-        budget = watchdog.BUDGET
-        budget.start(self._budget_ns)
+        watchdog.open_call(self._budget_ns)
         try:
             self._ctx.eval(code)
         except quickjs.JSException as exc:
             return str(exc)
         finally:
-            budget.stop()
+            watchdog.close_call()
         return None
 
     def global_function(self, name: str) -> JSFunction:
@@ -204,7 +205,7 @@ class Engine:
         n = 0
         budget = watchdog.BUDGET
         execute = self._ctx.execute_pending_job
-        budget.start(self._budget_ns)
+        watchdog.open_call(self._budget_ns)
         seq = budget.seq
         try:
             while execute():
@@ -212,7 +213,7 @@ class Engine:
         except quickjs.JSException as exc:
             raise _classify(exc) from None
         finally:
-            budget.stop()
+            watchdog.close_call()
         if budget.fired >= seq:   # (a chained Action step opens budgets of its own: tick())
             raise _swallowed()
         return n

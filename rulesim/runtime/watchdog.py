@@ -67,7 +67,8 @@ _HANDLER_TYPE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 class CpuBudget:
     """The engine call running now, as the interrupt handler and the hard watchdog see it.
 
-    Opening a call costs two attribute writes and no clock read: the handler notes the call's
+    :func:`open_call` and :func:`close_call` open and close a call. Opening one costs three
+    attribute writes and no clock read: the handler notes the call's
     start on the monotonic clock the first time the engine polls it during that call (after at
     most a few thousand interpreter steps, some 25 µs of JavaScript), and calls shorter than
     that never read a clock at all.
@@ -109,15 +110,6 @@ class CpuBudget:
         self.checked = 0
         self.clock_id: int | None = None
 
-    def start(self, budget_ns: int) -> None:
-        """Open a call with ``budget_ns`` of CPU time (the engine's hot paths inline this)."""
-        self.seq += 1
-        self.budget_ns = budget_ns
-        self.active = True
-
-    def stop(self) -> None:
-        """Close the running call."""
-        self.active = False
 
 
 class CBudget(ctypes.Structure):
@@ -130,16 +122,6 @@ class CBudget(ctypes.Structure):
 
     _fields_ = [(name, ctypes.c_int64) for name in _FIELDS]
     clock_id: int | None = None
-
-    def start(self, budget_ns: int) -> None:
-        """Open a call with ``budget_ns`` of CPU time."""
-        self.seq += 1
-        self.budget_ns = budget_ns
-        self.active = True
-
-    def stop(self) -> None:
-        """Close the running call."""
-        self.active = False
 
 
 def _c_budget() -> CBudget | None:
