@@ -107,8 +107,9 @@ static JSValue string_of(JSContext *ctx, const UChar *u, int32_t len) {
 /* ------------------------------------------------------------------ locales */
 
 /* The ICU locale id of a BCP 47 tag, into `out` (ULOC_FULLNAME_CAPACITY); 0 when the tag is
-   not well formed. A tag whose language ICU has no data for becomes en_US. */
-static int icu_locale(const char *tag, size_t n, char *out) {
+   not well formed. A tag whose language ICU has no data for becomes en_US. (Uncached: see
+   icu_locale.) */
+static int resolve_uncached(const char *tag, size_t n, char *out) {
     if (n == 0 || n >= 128) return 0;
     for (size_t i = 0; i < n; i++) {
         char c = tag[i];
@@ -133,6 +134,43 @@ static int icu_locale(const char *tag, size_t n, char *out) {
     }
     strcpy(out, "en_US");
     return 1;
+}
+
+/* icu_locale: resolve_uncached behind a small cache (a rule sorting with localeCompare asks
+   for the same tag tens of thousands of times, and the check of ICU's available locales
+   walks hundreds of them). */
+#define LOCALES 64
+static struct {
+    char tag[128];
+    char id[ULOC_FULLNAME_CAPACITY];
+    int ok;
+} locales[LOCALES];
+static int n_locales = 0, next_locale = 0;
+static pthread_mutex_t locales_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int icu_locale(const char *tag, size_t n, char *out) {
+    if (n == 0 || n >= 128) return 0;
+    pthread_mutex_lock(&locales_lock);
+    for (int i = 0; i < n_locales; i++) {
+        if (strncmp(locales[i].tag, tag, n) == 0 && locales[i].tag[n] == 0) {
+            int ok = locales[i].ok;
+            if (ok) strcpy(out, locales[i].id);
+            pthread_mutex_unlock(&locales_lock);
+            return ok;
+        }
+    }
+    pthread_mutex_unlock(&locales_lock);
+    char id[ULOC_FULLNAME_CAPACITY];
+    int ok = resolve_uncached(tag, n, id);
+    pthread_mutex_lock(&locales_lock);
+    int at = n_locales < LOCALES ? n_locales++ : (next_locale++ % LOCALES);
+    memcpy(locales[at].tag, tag, n);
+    locales[at].tag[n] = 0;
+    if (ok) strcpy(locales[at].id, id);
+    locales[at].ok = ok;
+    pthread_mutex_unlock(&locales_lock);
+    if (ok) strcpy(out, id);
+    return ok;
 }
 
 static JSValue js_resolve_locale(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {

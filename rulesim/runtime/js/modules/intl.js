@@ -254,7 +254,9 @@
     ['minute', { '2-digit': 'mm', numeric: 'm' }],
     ['second', { '2-digit': 'ss', numeric: 's' }],
   ];
+  var COMPONENT_VALUES = COMPONENTS.map(function (c) { return Object.keys(c[1]); });
   var TIME_ZONE_NAMES = { 'short': 'z', 'long': 'zzzz', shortOffset: 'O', longOffset: 'OOOO', shortGeneric: 'v', longGeneric: 'vvvv' };
+  var TIME_ZONE_NAME_VALUES = Object.keys(TIME_ZONE_NAMES);
   var STYLES = ['full', 'long', 'medium', 'short'];
   var HOUR_LETTER = { h11: 'K', h12: 'h', h23: 'H', h24: 'k' };
   var dateSkeletons = Object.create(null);   // no options: the skeleton of each method
@@ -287,7 +289,7 @@
     for (i = 0; i < COMPONENTS.length; i++) {
       var name = COMPONENTS[i][0];
       if (name === 'hour' || name === 'minute' || name === 'second') continue;
-      values[name] = stringOption(o, name, Object.keys(COMPONENTS[i][1]), method, undefined);
+      values[name] = stringOption(o, name, COMPONENT_VALUES[i], method, undefined);
     }
     values.hour = stringOption(o, 'hour', ['2-digit', 'numeric'], method, undefined);
     values.minute = stringOption(o, 'minute', ['2-digit', 'numeric'], method, undefined);
@@ -298,7 +300,7 @@
       if (!(fsd >= 1 && fsd <= 3)) throw rangeError('fractionalSecondDigits value is out of range.');
       fsd = Math.floor(fsd);
     }
-    var tzName = stringOption(o, 'timeZoneName', Object.keys(TIME_ZONE_NAMES), method, undefined);
+    var tzName = stringOption(o, 'timeZoneName', TIME_ZONE_NAME_VALUES, method, undefined);
     stringOption(o, 'formatMatcher', ['basic', 'best fit'], method, 'best fit');
     var dateStyle = stringOption(o, 'dateStyle', STYLES, method, undefined);
     var timeStyle = stringOption(o, 'timeStyle', STYLES, method, undefined);
@@ -387,32 +389,34 @@
   }
   module.exports = function install(G) {
     if (!intl) return false;
-    define(G.String.prototype, 'localeCompare', { f: function (that) { return localeCompare.call(this, that, arguments[1], arguments[2]); } }.f, 1);
-    define(G.String.prototype, 'toLocaleUpperCase', { f: function () { return changeCase(this, arguments[0], true, 'toLocaleUpperCase'); } }.f, 0);
-    define(G.String.prototype, 'toLocaleLowerCase', { f: function () { return changeCase(this, arguments[0], false, 'toLocaleLowerCase'); } }.f, 0);
-    define(G.Number.prototype, 'toLocaleString', { f: function () { return numberToLocaleString.call(this, arguments[0], arguments[1]); } }.f, 0);
+    // (Named parameters, not `arguments`, which QuickJS builds on every call; define() sets
+    // each method's length to Node's.)
+    define(G.String.prototype, 'localeCompare', { f: function (that, locales, options) { return localeCompare.call(this, that, locales, options); } }.f, 1);
+    define(G.String.prototype, 'toLocaleUpperCase', { f: function (locales) { return changeCase(this, locales, true, 'toLocaleUpperCase'); } }.f, 0);
+    define(G.String.prototype, 'toLocaleLowerCase', { f: function (locales) { return changeCase(this, locales, false, 'toLocaleLowerCase'); } }.f, 0);
+    define(G.Number.prototype, 'toLocaleString', { f: function (locales, options) { return numberToLocaleString.call(this, locales, options); } }.f, 0);
     if (thisBigIntValue !== null && G.BigInt) {
-      define(G.BigInt.prototype, 'toLocaleString', { f: function () { return bigintToLocaleString.call(this, arguments[0], arguments[1]); } }.f, 0);
+      define(G.BigInt.prototype, 'toLocaleString', { f: function (locales, options) { return bigintToLocaleString.call(this, locales, options); } }.f, 0);
     }
     // Array's passes the locales and options on to each element's (ECMA-402), QuickJS's not.
-    var arrayToLocaleString = { f: function () {
+    var arrayToLocaleString = { f: function (locales, options) {
       var o = Object(this), len = o.length >>> 0, parts = [];
       for (var i = 0; i < len; i++) {
         var v = o[i];
-        parts.push(v === null || v === undefined ? '' : String(Object(v).toLocaleString(arguments[0], arguments[1])));
+        parts.push(v === null || v === undefined ? '' : String(Object(v).toLocaleString(locales, options)));
       }
       return parts.join(',');
     } }.f;
     define(G.Array.prototype, 'toLocaleString', arrayToLocaleString, 0);
     var DateProto = G.Date.prototype;
-    define(DateProto, 'toLocaleString', { f: function () {
-      return formatDate(this, arguments[0], arguments[1], 'any', 'all', 'Date.prototype.toLocaleString');
+    define(DateProto, 'toLocaleString', { f: function (locales, options) {
+      return formatDate(this, locales, options, 'any', 'all', 'Date.prototype.toLocaleString');
     } }.f, 0);
-    define(DateProto, 'toLocaleDateString', { f: function () {
-      return formatDate(this, arguments[0], arguments[1], 'date', 'date', 'Date.prototype.toLocaleDateString');
+    define(DateProto, 'toLocaleDateString', { f: function (locales, options) {
+      return formatDate(this, locales, options, 'date', 'date', 'Date.prototype.toLocaleDateString');
     } }.f, 0);
-    define(DateProto, 'toLocaleTimeString', { f: function () {
-      return formatDate(this, arguments[0], arguments[1], 'time', 'time', 'Date.prototype.toLocaleTimeString');
+    define(DateProto, 'toLocaleTimeString', { f: function (locales, options) {
+      return formatDate(this, locales, options, 'time', 'time', 'Date.prototype.toLocaleTimeString');
     } }.f, 0);
     return true;
   };
