@@ -18,7 +18,9 @@ native crypto costs). Then three smaller measurements:
   functions (rulesim/runtime/_hostc.c) and again with their Python twins
   (``RULESIM_NATIVE=python``);
 * the CPU watchdog's cost per engine call: a trivial call through the engine against the same
-  call on a bare QuickJS context with no interrupt handler;
+  call on a bare QuickJS context with no interrupt handler; and a busy loop under the C and
+  the Python interrupt handlers against no handler;
+* ``localeCompare`` on ICU against a code-unit comparison;
 * what an infinite loop costs: the wall time of a looping login against the CPU budget, and
   the sandbox rebuild that follows it.
 
@@ -43,7 +45,7 @@ from _allocator import as_workers
 import rulesim as rs
 from rulesim.pipeline import Pipeline
 from rulesim.records import Columns
-from rulesim.runtime import native
+from rulesim.runtime import native, watchdog
 from rulesim.runtime.engine import Engine
 
 CRYPTO_RULE = """function (user, context, callback) {
@@ -161,6 +163,9 @@ def main() -> None:
     crypto_figures(args, payloads[: min(n, 10_000)], ids, users)
     print()
     watchdog_cost()
+    handler_cost()
+    print()
+    locale_cost()
     print()
     loop_cost(rules, ruleset.configuration, payloads[0], ids[0], users[0])
 
@@ -210,6 +215,77 @@ def crypto_figures(args: argparse.Namespace, payloads: list[str], ids: list[str]
             print(f"  {label + ':':22}{n / t['crypto']:10,.0f} vs {n / t['empty']:,.0f} logins/s "
                   f"= {t['empty'] / t['crypto']:.1%} (target ≥ 80%); "
                   f"{(t['crypto'] - t['empty']) / n / 4 * 1e6:.1f} µs per crypto call")
+
+
+def handler_cost(iterations: int = 3_000_000) -> None:
+    """A busy JavaScript loop under the C interrupt handler and under the Python one, against
+    the same loop with no handler (the watchdog polls every few thousand interpreter steps)."""
+    code = ("(function (n) { var x = 0; function g(i) { return i + 1; } "
+            "for (var i = 0; i < n; i++) x = g(x); return x; })")
+
+    def loop_time(handler: str | None) -> float:
+        ctx = quickjs.Context()
+        if handler is not None:
+            before = os.environ.get("RULESIM_NATIVE")
+            os.environ["RULESIM_NATIVE"] = handler
+            try:
+                watchdog.install(ctx)
+            finally:
+                if before is None:
+                    del os.environ["RULESIM_NATIVE"]
+                else:
+                    os.environ["RULESIM_NATIVE"] = before
+        fn = ctx.eval(code)
+        best = float("inf")
+        for _ in range(3):
+            watchdog.open_call(2_000_000_000)
+            t = time.perf_counter()
+            fn(iterations)
+            best = min(best, time.perf_counter() - t)
+            watchdog.close_call()
+        return best
+
+    bare = loop_time(None)
+    handlers = [("C", "auto")] if watchdog.budget_in_c() else []
+    parts = [f"{name} handler {loop_time(env) / bare:.3f}x"
+             for name, env in [*handlers, ("Python", "python")]]
+    print(f"a busy loop with the interrupt handler, against none: {', '.join(parts)}")
+
+
+LOCALE_RULE = """function (user, context, callback) {
+  var names = [];
+  for (var i = 0; i < 1000; i++) names.push('user' + ((i * 7919) % 1000) + (i % 3 ? 'A' : 'b'));
+  for (var r = 0; r < 5; r++) names.slice().sort(SORTER);
+  callback(null, user, context);
+}"""
+
+
+def locale_cost() -> None:
+    """localeCompare (ICU, when the extension is built) against a code-unit comparison, sorting
+    1,000 names five times in one rule."""
+    if native.compiled_intl() is None:
+        print("localeCompare: the ICU extension is not built (QuickJS compares code units)")
+        return
+    compares = 49_360   # the comparisons five sorts of these 1,000 names make
+    times = {}
+    for name, fn in (("icu", "function (a, b) { return a.localeCompare(b); }"),
+                     ("units", "function (a, b) { return a < b ? -1 : a > b ? 1 : 0; }"),
+                     ("none", None)):
+        src = (LOCALE_RULE.replace("SORTER", fn) if fn
+               else LOCALE_RULE.replace("names.slice().sort(SORTER);", ""))
+        pipe = Pipeline([rs.Rule.from_source(name, src, order=1)], {})
+        payload = rs.population(1, seed=1).payloads()
+        pipe.floor_batch(payload)
+        best = float("inf")
+        for _ in range(5):
+            t = time.perf_counter()
+            pipe.floor_batch(payload)
+            best = min(best, time.perf_counter() - t)
+        times[name] = best
+    icu = (times["icu"] - times["none"]) / compares * 1e6
+    units = (times["units"] - times["none"]) / compares * 1e6
+    print(f"localeCompare on ICU: {icu:.2f} µs a comparison, {icu / units:.1f}x a code-unit "
+          f"comparison ({units:.2f} µs)")
 
 
 def watchdog_cost(calls: int = 200_000) -> None:

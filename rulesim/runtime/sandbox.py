@@ -242,7 +242,6 @@ class Sandbox:
             opts["ruleRows"] = self.layout.rule_rows
         registry, make_require = self._registry
         # The native host functions exist as globals only until the prelude has taken them.
-        host_functions = {**native.HOST_FUNCTIONS, "tick": watchdog.tick}
         in_c = [self.engine.add_host_function(f"__rulesim_native_{name}", fn, compiled=name)
                 for name, fn in native.HOST_FUNCTIONS.items()]
         c_watchdog = watchdog.compiled_watchdog()   # tick's twin reads the C budget
@@ -255,10 +254,10 @@ class Sandbox:
         intl_names = native.INTL_FUNCTIONS if intl is not None else ()
         for name in intl_names:
             self.engine.add_compiled_function(f"__rulesim_native_{name}", intl, name)
-        host_names = [*host_functions, *intl_names]
+        host_names = [*native.HOST_FUNCTIONS, "tick", *intl_names]
         # Compiled, the crypto functions take any string as 'utf8' text (10-host.js).
         natives = ", ".join([f"{n}: __rulesim_native_{n}" for n in host_names]
-                            + [f"anyText: {'true' if in_c[0] else 'false'}"])
+                            + [f"anyText: {'true' if all(in_c) else 'false'}"])
         install_actions = actions_js() if self.actions is not None else "null"
         setup = (
             f"globalThis.__rulesim_driver = {prelude_source()}("

@@ -124,18 +124,8 @@ class CBudget(ctypes.Structure):
     clock_id: int | None = None
 
 
-def _c_budget() -> CBudget | None:
-    """The C extension's budget, or None (not built, or ``RULESIM_NATIVE=python``)."""
-    if os.environ.get("RULESIM_NATIVE", "") == "python":
-        return None
-    try:
-        from rulesim.runtime import _watchdog  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return CBudget.from_address(_watchdog.budget_address())
-
-
-_IN_C = _c_budget()
+_C = native.extension("rulesim.runtime._watchdog")   # chosen once, at import
+_IN_C = CBudget.from_address(_C.budget_address()) if _C is not None else None
 BUDGET: CpuBudget | CBudget = _IN_C if _IN_C is not None else CpuBudget()
 """The process-wide budget that :func:`install`'s handlers and the hard watchdog read: in C
 memory when the extension is built (chosen once, when this module is imported)."""
@@ -168,15 +158,8 @@ def _close_call() -> bool:
     return bool(budget.fired == budget.seq)
 
 
-def _call_ops() -> tuple[Callable[[int], None], Callable[[], bool]]:
-    if _IN_C is None:
-        return _open_call, _close_call
-    from rulesim.runtime import _watchdog  # type: ignore[attr-defined]
-
-    return _watchdog.budget_open, _watchdog.budget_close
-
-
-open_call, close_call = _call_ops()
+open_call: Callable[[int], None] = _C.budget_open if _C is not None else _open_call
+close_call: Callable[[], bool] = _C.budget_close if _C is not None else _close_call
 """``open_call(budget_ns)`` opens an engine call on :data:`BUDGET`; ``close_call()`` closes it
 and answers whether its last budget ran out (the engine's hot paths; C functions when the
 budget lives in C, some 40 ns each)."""

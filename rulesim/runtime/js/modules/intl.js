@@ -58,11 +58,6 @@
   }
 
   // ---------------------------------------------------------------- options
-  function optionsObject(options, method) {
-    if (options === undefined) return null;
-    if (options === null) throw typeError(method + ' called on null or undefined');
-    return Object(options);
-  }
   function stringOption(o, name, allowed, method, fallback) {
     if (o === null) return fallback;
     var v = o[name];
@@ -143,11 +138,10 @@
     var i = u.indexOf('-per-');
     return i > 0 && SIMPLE_UNITS.indexOf(u.slice(0, i)) >= 0 && SIMPLE_UNITS.indexOf(u.slice(i + 5)) >= 0;
   }
-  var numberSkeletons = Object.create(null);   // no options: the skeleton of the default
+  var DEFAULT_NUMBER_SKELETON = 'rounding-mode-half-up';   // no options: V8's rounding alone
   // The ICU number skeleton V8 builds from Number.prototype.toLocaleString's options (V8 10.2,
   // Node 18's: no roundingMode, useGrouping strings or signDisplay 'negative' yet).
   function numberSkeleton(o, method) {
-    if (o === null) return 'rounding-mode-half-up';
     stringOption(o, 'localeMatcher', ['lookup', 'best fit'], method, 'best fit');
     var nu = stringOption(o, 'numberingSystem', null, method, undefined);
     if (nu !== undefined && !/^[a-zA-Z0-9]{3,8}(-[a-zA-Z0-9]{3,8})*$/.test(nu)) throw rangeError('Invalid numberingSystem : ' + nu);
@@ -214,7 +208,7 @@
       ? { auto: 'sign-accounting', never: 'sign-never', always: 'sign-accounting-always', exceptZero: 'sign-accounting-except-zero' }
       : { auto: '', never: 'sign-never', always: 'sign-always', exceptZero: 'sign-except-zero' };
     if (SIGN[sign]) parts.push(SIGN[sign]);
-    parts.push('rounding-mode-half-up');
+    parts.push(DEFAULT_NUMBER_SKELETON);
     if (nu !== undefined) parts.push('numbering-system/' + nu.toLowerCase());
     return parts.join(' ');
   }
@@ -228,8 +222,9 @@
   function formatNumber(x, locales, options, method) {
     var locale = localeOf(locales);
     var skeleton;
-    if (options === undefined) skeleton = numberSkeletons[''] || (numberSkeletons[''] = numberSkeleton(null, method));
-    else skeleton = numberSkeleton(optionsObject(options, method), method);
+    if (options === undefined) skeleton = DEFAULT_NUMBER_SKELETON;
+    else if (options === null) throw typeError(method + ' called on null or undefined');   // (V8's words)
+    else skeleton = numberSkeleton(Object(options), method);
     var r = intl.formatNumber(x, locale, skeleton);
     if (r === '') throw rangeError('rulesim: ICU could not format the number (' + skeleton + ')');
     return r;
