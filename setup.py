@@ -1,4 +1,4 @@
-"""Build rulesim's three C extensions; everything else is in pyproject.toml.
+"""Build rulesim's four C extensions; everything else is in pyproject.toml.
 
 * ``rulesim.runtime._hostc``: the compiled host functions (hashes, HMAC, pbkdf2, the clock),
   on OpenSSL. Without it (no C compiler, or no Python or OpenSSL headers) rulesim uses the
@@ -9,8 +9,13 @@
 * ``rulesim.runtime._intl``: Node's locale-sensitive built-ins (localeCompare,
   toLocaleString, ...) on ICU. Without it (no ICU headers: ``apt-get install libicu-dev``)
   those methods keep QuickJS's own formats, which differ from Node's.
+* ``rulesim.runtime._tracker``: the Rules view's change tracker, JSON serialiser and quick
+  test of the built-ins (30-tracking.js). Without it (no C compiler or Python headers) the
+  change rows come from tracking proxies: about a quarter slower, and blind to a write that
+  does not go through them (to an object two parts share, or in new objects a rule hands
+  its callback).
 
-Both are optional: a build that fails skips the extension, and rulesim still installs.
+All are optional: a build that fails skips the extension, and rulesim still installs.
 """
 
 from setuptools import Extension, setup
@@ -37,6 +42,13 @@ setup(
             sources=["rulesim/runtime/_intl.c"],
             depends=["rulesim/runtime/_quickjs_abi.h"],
             libraries=["icui18n", "icuuc"],
+            extra_compile_args=["-O2"],
+            optional=True,
+        ),
+        Extension(
+            "rulesim.runtime._tracker",
+            sources=["rulesim/runtime/_tracker.c"],
+            depends=["rulesim/runtime/_quickjs_abi.h"],
             extra_compile_args=["-O2"],
             optional=True,
         ),

@@ -9,9 +9,11 @@ enabled rules up to `sign-downstream-claims`) over N logins in ONE process, twic
   tracking, console capture, token computation, columnar records), logins batched as in
   ``simulate``.
 
-It prints logins/s for both and the ratio, then the same two figures without
+It prints logins/s for both and the ratio (full recording with the change tracker in C,
+rulesim/runtime/_tracker.c, when it is built), then the same two figures without
 `sign-downstream-claims` (the rule that signs an HMAC-SHA256: its share of the floor is what
-native crypto costs). Then three smaller measurements:
+native crypto costs). Then full recording with the C tracker against the tracking proxies
+(``RULESIM_TRACKER=proxies``), and three smaller measurements:
 
 * a one-rule tenant computing three HMAC-SHA256s and one SHA-256 per login, against the same
   rule with the crypto calls removed (floor and full recording), with the compiled host
@@ -160,6 +162,8 @@ def main() -> None:
     print(f"the HMAC rule's share of the floor: {(t_floor - t_light) / t_floor:.1%} (target ≤ 10%); "
           f"floor / 15,000 per core: {n / t_floor / 15000:.1%} (target ≥ 100%)")
     print()
+    tracker_figures(rules, ruleset.configuration, args, payloads, ids, users)
+    print()
     crypto_figures(args, payloads[: min(n, 10_000)], ids, users)
     print()
     watchdog_cost()
@@ -183,6 +187,34 @@ def _floor_of(pipe: Pipeline, payloads: list[str]) -> float:
     for i in range(0, len(payloads), pipe.batch_size):
         pipe.floor_batch(payloads[i:i + pipe.batch_size])
     return time.perf_counter() - t
+
+
+def tracker_figures(rules: list[rs.Rule], configuration: dict[str, str], args: argparse.Namespace,
+                    payloads: list[str], ids: list[str], users: list[str]) -> None:
+    """Full recording with the change tracker in C (rulesim/runtime/_tracker.c: no proxies,
+    its JSON serialiser and quick test of the built-ins) against the tracking proxies
+    (``RULESIM_TRACKER=proxies``), alternating, on the same rules and logins."""
+    if native.compiled_tracker() is None:
+        print("change tracker: the C extension is not built (the tracking proxies record)")
+        return
+    tracked = Pipeline(rules, configuration, seed=args.seed)
+    before = os.environ.get("RULESIM_TRACKER")
+    os.environ["RULESIM_TRACKER"] = "proxies"
+    try:   # (the sandbox picks its tracker when it is built)
+        proxied = Pipeline(rules, configuration, seed=args.seed)
+    finally:
+        if before is None:
+            del os.environ["RULESIM_TRACKER"]
+        else:
+            os.environ["RULESIM_TRACKER"] = before
+    times: dict[str, list[float]] = {"c": [], "proxies": []}
+    for _ in range(args.repeat):
+        times["c"].append(_full(tracked, payloads, ids, users))
+        times["proxies"].append(_full(proxied, payloads, ids, users))
+    n = len(payloads)
+    c, p = min(times["c"]), min(times["proxies"])
+    print(f"full recording, change tracker in C: {c / n * 1e6:.1f} µs/login; with the tracking "
+          f"proxies: {p / n * 1e6:.1f} µs/login (C / proxies = {c / p:.2f}x)")
 
 
 def crypto_figures(args: argparse.Namespace, payloads: list[str], ids: list[str],

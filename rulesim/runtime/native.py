@@ -57,10 +57,12 @@ __all__ = [
     "INTL_FUNCTIONS",
     "MAX_KEY_HANDLES",
     "MAX_PBKDF2_WORK",
+    "TRACKER_FUNCTIONS",
     "clock_us",
     "code_of",
     "compiled",
     "compiled_intl",
+    "compiled_tracker",
     "digest",
     "extension",
     "hmac_digest",
@@ -305,11 +307,13 @@ _PACKAGES = {"rulesim.runtime._hostc": "OpenSSL headers (apt-get install gcc pyt
                                        "libssl-dev)",
              "rulesim.runtime._intl": "ICU headers (apt-get install gcc python3-dev "
                                       "libicu-dev)",
-             "rulesim.runtime._watchdog": "headers (apt-get install gcc python3-dev)"}
+             "rulesim.runtime._watchdog": "headers (apt-get install gcc python3-dev)",
+             "rulesim.runtime._tracker": "headers (apt-get install gcc python3-dev)"}
 
 
 def extension(name: str) -> ModuleType | None:
-    """The C extension ``name`` (``rulesim.runtime._hostc``, ``_intl``, ``_watchdog``) as
+    """The C extension ``name`` (``rulesim.runtime._hostc``, ``_intl``, ``_watchdog``,
+    ``_tracker``) as
     ``RULESIM_NATIVE`` allows it (see :func:`compiled`), or None."""
     choice = os.environ.get("RULESIM_NATIVE", "")
     if choice == "python":
@@ -360,6 +364,31 @@ def compiled_intl() -> ModuleType | None:
     True
     """
     return extension("rulesim.runtime._intl")
+
+
+TRACKER_FUNCTIONS = ("trackCheck", "trackBegin", "trackCollect", "trackEnd", "json",
+                     "intrinsicsSnap", "intrinsicsSame")
+"""The functions of the change tracker in C (:func:`compiled_tracker`), by the name the
+prelude knows each by: the parts' snapshots, the JSON serialiser of the prelude's plain data
+and the pollution check's quick test of the built-ins."""
+
+
+def compiled_tracker() -> ModuleType | None:
+    """The change tracker in C (``rulesim.runtime._tracker``, :data:`TRACKER_FUNCTIONS`), or None.
+
+    With it the rules get the login's raw objects, and the parts a login records changes of
+    (``user.app_metadata``, ``context.idToken``, …) are compared with a snapshot after each
+    rule; without it (or with ``RULESIM_TRACKER=proxies``) they go through tracking proxies,
+    which give the same change rows at about twice the cost. ``RULESIM_NATIVE`` chooses as
+    for :func:`compiled`. The prelude checks the engine's object layout on samples before it
+    uses the tracker, and keeps the proxies if the check fails.
+
+    >>> compiled_tracker() is None or "trackCollect" in compiled_tracker().names()
+    True
+    """
+    if os.environ.get("RULESIM_TRACKER", "") == "proxies":
+        return None
+    return extension("rulesim.runtime._tracker")
 
 
 _LOCALE_CALL = re.compile(

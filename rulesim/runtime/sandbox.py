@@ -254,7 +254,15 @@ class Sandbox:
         intl_names = native.INTL_FUNCTIONS if intl is not None else ()
         for name in intl_names:
             self.engine.add_compiled_function(f"__rulesim_native_{name}", intl, name)
-        host_names = [*native.HOST_FUNCTIONS, "tick", *intl_names]
+        # The change tracker in C (30-tracking.js): its snapshot lives in an ArrayBuffer of
+        # trackerBytes the prelude makes.
+        tracker = native.compiled_tracker()
+        tracker_names = native.TRACKER_FUNCTIONS if tracker is not None else ()
+        for name in tracker_names:
+            self.engine.add_compiled_function(f"__rulesim_native_{name}", tracker, name)
+        opts["trackerBytes"] = tracker.state_size() if tracker is not None else 0
+        opts["intrinsicsBytes"] = tracker.intrinsics_size() if tracker is not None else 0
+        host_names = [*native.HOST_FUNCTIONS, "tick", *intl_names, *tracker_names]
         # Compiled, the crypto functions take any string as 'utf8' text (10-host.js).
         natives = ", ".join([f"{n}: __rulesim_native_{n}" for n in host_names]
                             + [f"anyText: {'true' if all(in_c) else 'false'}"])

@@ -14,7 +14,15 @@
   var CODE = OPTIONS.codes;
   var STATUS = OPTIONS.status;
   var RealDate = Date;
-  var jsonStringify = JSON.stringify;
+  // The prelude's JSON.stringify: the C serialiser of rulesim/runtime/_tracker.c for the plain
+  // data it writes (tokens, change rows, records), set once 30-tracking.js has checked the
+  // engine's layout; it answers null for anything it leaves to the engine. Rules' own
+  // JSON.stringify is the engine's.
+  var realStringify = JSON.stringify, fastJson = null, JSON_PROTOS = [Object.prototype, Array.prototype];
+  function jsonStringify(v) {
+    if (fastJson !== null) { var s = fastJson(v, JSON_PROTOS); if (s !== null) return s; }
+    return realStringify(v);
+  }
   var jsonParse = JSON.parse;
   var objectKeys = Object.keys;
   var hasOwn = Object.prototype.hasOwnProperty;

@@ -323,17 +323,12 @@
   function normalise(json) { return json === undefined ? undefined : jsonParse(json); }
   // S.marked: a write barrier fired since the last collection (most rules write nothing).
   function collectChanges(rule) {
-    if (S.bare || !S.marked) return 0;
+    if (S.bare) return 0;
+    if (CT !== null) return collectTracked(rule);
+    if (!S.marked) return 0;
     S.marked = false;
     var n = S.changes.length;
-    var touched = S.userTouched;
-    if (touched !== null) {
-      for (var k in touched) {
-        var cur = hasOwn.call(S.userRaw, k) ? snapshot(S.userRaw[k]) : undefined;
-        if (cur !== touched[k]) diffInto(S.changes, rule, 'user', k, normalise(touched[k]), normalise(cur));
-      }
-      S.userTouched = null;
-    }
+    collectUser(rule);
     var dirty = S.dirty;
     if (dirty === null) {
       if (keyedOn.length === 0) return (S.changes.length - n) / CHANGE_WIDTH;
@@ -348,6 +343,16 @@
     S.dirty = null;
     releaseKeyed();
     return (S.changes.length - n) / CHANGE_WIDTH;
+  }
+  // The rows of the user's own keys the rule wrote (touchUser), in the order it wrote them.
+  function collectUser(rule) {
+    var touched = S.userTouched;
+    if (touched === null) return;
+    for (var k in touched) {
+      var cur = hasOwn.call(S.userRaw, k) ? snapshot(S.userRaw[k]) : undefined;
+      if (cur !== touched[k]) diffInto(S.changes, rule, 'user', k, normalise(touched[k]), normalise(cur));
+    }
+    S.userTouched = null;
   }
   // The change rows of part p for the rule that ends: from its JSON before the rule (dirty)
   // or from the keys it marked (nothing when neither).
@@ -364,3 +369,134 @@
     if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
   }
 
+
+  // ---------------------------------------------------------------- the change tracker in C
+  // With rulesim/runtime/_tracker.c the rules get the login's raw objects: the context as it
+  // is, the user behind a proxy that sees only writes to its own keys (touchUser: rows in the
+  // order the rule wrote them). The parts are compared with a snapshot after each rule
+  // (collectTracked), which costs no trap on any read or write. The snapshot lives in ctMem
+  // and the references it holds in ctHold, both out of the rules' reach. Without the
+  // extension, or when its check of the engine's object layout fails, the proxies above.
+  var CT = null;
+  var ctMem = null, ctHold = null, ctOn = false;
+  var ctJson = [];   // part -> its JSON, for the parts the tracker leaves opaque (compared here)
+  if (NATIVE.trackCheck && OPTIONS.trackerBytes > 0) {
+    ctMem = new ArrayBuffer(OPTIONS.trackerBytes);
+    ctHold = [];
+    for (var hs = 0; hs < 8192; hs++) ctHold.push(undefined);
+    var ctSamples = [jsonParse('{"a":1,"b":"x","c":[1,2],"d":{"e":true}}'), new ErrorCtor('x'), new RealDate(0), new ArrayBuffer(8), '\u0101x'];
+    if (NATIVE.trackCheck(ctMem, ctHold, ctSamples) === 1) {
+      CT = { begin: NATIVE.trackBegin, collect: NATIVE.trackCollect, end: NATIVE.trackEnd };
+      fastJson = NATIVE.json || null;   // (00-core.js)
+    }
+  }
+  function isUserPart(k) { return k === 'app_metadata' || k === 'user_metadata'; }
+  var userWrites = {
+    __proto__: null,
+    set: function (t, k, v) {
+      if (!isUserPart(k) && !holds(t, k, v)) touchUser(t, k);
+      return reflectSet(t, k, v);
+    },
+    deleteProperty: function (t, k) { if (!isUserPart(k)) touchUser(t, k); return reflectDeleteProperty(t, k); },
+    defineProperty: function (t, k, d) { exotic = true; if (!isUserPart(k)) touchUser(t, k); return reflectDefineProperty(t, k, d); },
+  };
+  // The login's snapshot, once S.userRaw and S.contextRaw are the rules' (beginLogin, beginFrom).
+  function trackBegin() {
+    if (CT === null || S.bare) return;
+    var mask = CT.begin(ctMem, ctHold, S.userRaw, S.contextRaw);
+    ctOn = mask >= 0;
+    if (mask > 0) keepJson(mask);
+  }
+  function trackEnd() {
+    if (!ctOn) return;
+    ctOn = false;
+    CT.end(ctMem, ctHold);
+  }
+  function keepJson(mask) {
+    for (var p = 1; p < PART_TARGETS.length; p++) if (mask & (1 << p)) ctJson[p] = snapshot(S.partValue(p));
+  }
+  function collectTracked(rule) {
+    var n = S.changes.length;
+    if (S.marked) { S.marked = false; collectUser(rule); }
+    if (ctOn) {
+      var r = CT.collect(ctMem, ctHold, S.userRaw, S.contextRaw, JSON_PROTOS);
+      if (r !== undefined) trackedRows(rule, r);
+    }
+    return (S.changes.length - n) / CHANGE_WIDTH;
+  }
+  // r: [parts opaque before, parts opaque now, then per changed part, in part order:
+  // p, 0 (keys only added), n, then n pairs (path, JSON), or (key, null) for a row to write
+  // here | p, 1 (keys changed), [old keys], [their values], [their enumerability], [keys
+  // added] | p, 2 (replaced), the value before].
+  function trackedRows(rule, r) {
+    var before = r[0], now = r[1], i = 2, out = S.changes;
+    for (var p = 1; p < PART_TARGETS.length; p++) {
+      var target = PART_TARGETS[p];
+      if (before & (1 << p)) {
+        var json = snapshot(S.partValue(p));
+        if (json !== ctJson[p]) diffInto(out, rule, target, '', normalise(ctJson[p]), normalise(json));
+        ctJson[p] = json;
+        continue;
+      }
+      if (i >= r.length || r[i] !== p) continue;
+      var kind = r[i + 1];
+      if (kind === 0) { i = rowsAdded(out, rule, target, p, r, i + 2); }
+      else if (kind === 1) { keyedRows(out, rule, target, S.partValue(p), r[i + 2], r[i + 3], r[i + 4], r[i + 5]); i += 6; }
+      else {
+        var old = snapshot(r[i + 2]), cur = snapshot(S.partValue(p));
+        if (cur !== old) diffInto(out, rule, target, '', normalise(old), normalise(cur));
+        i += 3;
+      }
+    }
+    if (now & ~before) keepJson(now & ~before);
+  }
+  // The rows of keys only added, as the tracker wrote them (r[at] pairs from r[at + 1]): where
+  // it left a JSON null, the key's row is written here. The index after them.
+  function rowsAdded(out, rule, target, p, r, at) {
+    var n = r[at], end = at + 1 + 2 * n;
+    for (var i = at + 1; i < end; i += 2) {
+      var json = r[i + 1];
+      if (json !== null) { out.push(rule, target, r[i], 'add', null, json); continue; }
+      var k = r[i], a = keyJson(S.partValue(p), k);
+      if (a !== undefined) out.push(rule, target, keyPath(k), 'add', null, a);
+    }
+    return end;
+  }
+  // The rows diffKeyed writes, from the tracker's account: the keys that changed (their values
+  // before, old order) and the keys added (current order).
+  function addedRows(out, rule, target, raw, keys) {
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (typeof k !== 'string') continue;
+      var a = keyJson(raw, k);
+      if (a !== undefined) out.push(rule, target, keyPath(k), 'add', null, a);
+    }
+  }
+  function valueJson(v) {
+    if (v === true) return 'true';
+    if (v === false) return 'false';
+    return v === undefined ? undefined : jsonStringify(v);
+  }
+  function keyedRows(out, rule, target, raw, keys, values, enumerable, added) {
+    var i, k, b, a, absent = null;
+    for (i = 0; i < keys.length; i++) {
+      k = keys[i];
+      if (typeof k !== 'string') continue;
+      b = enumerable[i] ? valueJson(values[i]) : undefined;
+      if (b === undefined) { (absent || (absent = [])).push(k); continue; }
+      a = keyJson(raw, k);
+      if (a === undefined) out.push(rule, target, keyPath(k), 'remove', b, null);
+      else if (a !== b) {
+        if (b.charCodeAt(0) === 123 && a.charCodeAt(0) === 123) diffInto(out, rule, target, keyPath(k), jsonParse(b), jsonParse(a));
+        else out.push(rule, target, keyPath(k), 'replace', b, a);
+      }
+    }
+    if (absent === null) { addedRows(out, rule, target, raw, added); return; }
+    var order = objectKeys(raw);
+    for (i = 0; i < order.length; i++) {
+      k = order[i];
+      if (absent.indexOf(k) < 0 && added.indexOf(k) < 0) continue;
+      a = keyJson(raw, k);
+      if (a !== undefined) out.push(rule, target, keyPath(k), 'add', null, a);
+    }
+  }

@@ -86,6 +86,12 @@
   // tracking proxy over it with its watched parts wrapped (fresh: see wrapParts).
   function tracked(raw, parts, keys, handler, fresh) {
     if (S.bare) return raw;
+    if (CT !== null) {   // the change tracker in C (30-tracking.js): no proxy over the parts
+      if (handler === contextHandler) return raw;
+      var writes = new ProxyCtor(raw, userWrites);
+      rawOf.set(writes, raw);
+      return writes;
+    }
     wrapParts(raw, parts, keys, fresh === true);
     const proxy = new ProxyCtor(raw, handler);
     rawOf.set(proxy, raw);

@@ -200,6 +200,23 @@
       intrinsicProtos.slice(), values, symbols);
   }
   // Whether the descriptor of a built-in property is still the one snapshotted.
+  // With the change tracker in C (30-tracking.js), the quick test is its comparison of the
+  // built-ins' memory with a snapshot: about a tenth of the cost of the test above, and it
+  // sees any change to them (keys, flags, values, prototype). A change it reports that the
+  // full comparison then does not find (the engine filling in a lazy property) costs one
+  // full comparison; the snapshot is retaken after every full comparison.
+  var quickMem = null, jsQuickTest = null;
+  function snapshotQuickNative() {
+    if (CT === null || !NATIVE.intrinsicsSnap || !(OPTIONS.intrinsicsBytes > 0)) return;
+    if (quickMem === null) quickMem = new ArrayBuffer(OPTIONS.intrinsicsBytes);
+    if (jsQuickTest === null) jsQuickTest = looksPolluted;
+    if (NATIVE.intrinsicsSnap(quickMem, intrinsicProtos) !== 1) { looksPolluted = jsQuickTest; return; }
+    var same = NATIVE.intrinsicsSame;
+    looksPolluted = function () {
+      var r = same(quickMem, intrinsicProtos);
+      return r === 1 ? false : r === 0 ? true : jsQuickTest();
+    };
+  }
   function sameDescriptor(cur, was) {
     // (NaN, Number.NaN: the same value, never ===.)
     return (cur.value === was.value || (cur.value !== cur.value && was.value !== was.value)) && cur.get === was.get && cur.set === was.set && cur.writable === was.writable &&
@@ -221,6 +238,7 @@
     intrinsicsTouched = false;
     restoreBuiltins(found, false);
     globalPinned(found);
+    if (quickMem !== null) snapshotQuickNative();
     // While a built-in was changed, the sandbox's own code ran with it: a getter a rule put on
     // Object.prototype sees the login's state, its raw user and tokens, and the sandbox's
     // pooled records as `this`; a function under a name the sandbox calls (`toJSON`, `push`)

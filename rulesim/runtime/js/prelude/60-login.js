@@ -8,6 +8,7 @@
     if (rawOf.size) rawOf.clear();
     if (proxyOf.size) proxyOf.clear();
     if (keyedOn.length) releaseKeyed();
+    trackEnd();
   }
   // The state S of a login that starts (begin) or resumes after shared rules (beginFrom).
   function newLoginState(current, failed, changes, logs, consoleBytes, consoleOverflow, bare) {
@@ -70,6 +71,7 @@
     }
     adoptUser(login.user || {}, true);
     adoptContext(ctx, true);
+    trackBegin();
   }
   function partValue(p) {
     switch (p) {

@@ -199,6 +199,7 @@
     S.hostCalls = st.hostCalls;
     adoptUser(tree.user);
     adoptContext(tree.context);
+    trackBegin();
     for (var i = 0; i < st.runs.length; i++) S.runs.push(unpackRun(st.runs[i]));
     return clock.now;
   }

@@ -53,7 +53,7 @@
     for (var k in reg) if (hasOwn.call(reg, k)) { var a = reg[k]; for (var i = 0; i < a.length; i++) a[i] = 0; }
     return out;
   }
-  function lastSnapshot() { snapshotIntrinsics(); snapshotQuick(); }
+  function lastSnapshot() { snapshotIntrinsics(); snapshotQuick(); snapshotQuickNative(); }
 
   return {
     // With Actions, steps past the rules are Action steps (85-actions.js).

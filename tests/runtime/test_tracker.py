@@ -1,0 +1,285 @@
+"""The change tracker in C (rulesim/runtime/_tracker.c): the same change rows as the tracking
+proxies, its JSON serialiser against JSON.stringify, its layout check, and the built-ins'
+quick test."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pipeline_helpers import Harness, Result, run_once
+
+from rulesim.runtime import native
+from rulesim.runtime.engine import Engine
+from rulesim.runtime.limits import Limits
+
+TRACKER = native.compiled_tracker()
+needs_tracker = pytest.mark.skipif(TRACKER is None, reason="the change tracker is not built")
+
+SAMPLES = ("[JSON.parse('{\"a\":1,\"b\":\"x\",\"c\":[1,2],\"d\":{\"e\":true}}'), new Error('x'), "
+           "new Date(0), new ArrayBuffer(8), '\\u0101x']")
+
+
+def rule(body: str) -> str:
+    return "function (user, context, callback) {\n" + body + "\n  callback(null, user, context);\n}"
+
+
+def change_rows(result: Result) -> list[tuple[Any, ...]]:
+    frame = result.changes
+    return [tuple(row) for row in frame[["rule", "target", "path", "op", "before", "after"]]
+            .astype(object).where(frame.notna(), None).itertuples(index=False)]
+
+
+def both_trackers(monkeypatch: pytest.MonkeyPatch, rules: list[str], **kw: Any) -> tuple[Result, Result]:
+    """The same login recorded by the C tracker and by the proxies."""
+    tracked = run_once(rules, **kw)
+    with monkeypatch.context() as m:
+        m.setenv("RULESIM_TRACKER", "proxies")
+        assert native.compiled_tracker() is None
+        proxied = run_once(rules, **kw)
+    return tracked, proxied
+
+
+APP_METADATA = {"roles": ["user"], "plan": "free", "prefs": {"theme": "dark", "tags": ["a"]}}
+
+SAME_ROWS: dict[str, tuple[str, ...]] = {
+    "claims added": ("context.idToken['https://a/x'] = 1; context.idToken.y = [1, {z: 'q'}];",),
+    "a claim replaced, then one removed": ("context.idToken.a = 1; context.idToken.b = 2;",
+                                          "context.idToken.a = 'one'; delete context.idToken.b;"),
+    "a nested write": ("user.app_metadata.prefs.theme = 'light'; user.app_metadata.prefs.tags.push('b');",),
+    "a top-level and a nested write": ("user.app_metadata.plan = 'pro'; user.app_metadata.prefs.x = 1;",),
+    "the part replaced": ("user.app_metadata = {roles: ['admin']};",),
+    "the part replaced by itself": ("user.app_metadata = user.app_metadata || {};",),
+    "the part removed": ("delete user.app_metadata;",),
+    "a part created": ("context.multifactor = {provider: 'any'}; context.redirect = {url: 'https://r'};",),
+    "a write that changes nothing": ("user.app_metadata.plan = 'free'; context.idToken.q = undefined;",),
+    "a key added then deleted": ("context.idToken.tmp = 1; delete context.idToken.tmp;",),
+    "saml mappings": ("context.samlConfiguration = context.samlConfiguration || {};\n"
+                      "  context.samlConfiguration.mappings = {email: 'email'};",),
+    "a non-enumerable property": ("Object.defineProperty(context.idToken, 'hidden', {value: 1});",),
+    "a getter": ("Object.defineProperty(context.idToken, 'g', {get: function () { return 7; }, "
+                 "enumerable: true});",),
+    "a getter, then a write": ("Object.defineProperty(context.idToken, 'g', {get: function () { return 7; }, "
+                               "enumerable: true});", "context.idToken.h = 8;"),
+    "an integer-like key": ("context.idToken['10'] = 1; context.idToken['2'] = 2; context.idToken.x = 3;",),
+    "a symbol key": ("context.idToken[Symbol('s')] = 1;",),
+    "a Date claim": ("context.idToken.at = new Date(0);",),
+    "a Map claim": ("context.idToken.m = new Map([[1, 2]]);",),
+    "a frozen part": ("Object.freeze(user.app_metadata);",),
+    "a prototype swapped": ("Object.setPrototypeOf(user.app_metadata.prefs, {inherited: 1});",),
+    "user keys": ("user.nickname = 'al'; user.given_name = 'Alice'; delete user.picture;",),
+    "wide and escaped text": ("context.idToken['k\\u00e9y'] = 'v\\u0101\\n\\ud83d\\ude00\\ud800';",),
+    "a claim array changed in place": ("context.idToken.r = ['a'];", "context.idToken.r.push('b');"),
+    "a deep chain": ("var o = context.idToken; for (var i = 0; i < 80; i++) { o = o.n = {}; }",),
+    "a later rule's write to an earlier rule's object": (
+        "context.idToken.o = {a: 1}; user.app_metadata.list = [];",
+        "context.idToken.o.a = 2; context.idToken.o.b = 3; user.app_metadata.list.push(1);",),
+}
+
+
+@needs_tracker
+@pytest.mark.parametrize("case", sorted(SAME_ROWS))
+def test_the_tracker_writes_the_change_rows_the_proxies_write(
+        monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    tracked, proxied = both_trackers(monkeypatch, [rule(body) for body in SAME_ROWS[case]],
+                                     user={"app_metadata": APP_METADATA})
+    assert change_rows(tracked) == change_rows(proxied)
+    assert (tracked.outcome, tracked.code) == (proxied.outcome, proxied.code)
+    assert tracked.id_token == proxied.id_token
+
+
+@needs_tracker
+def test_a_value_two_parts_share_is_a_change_of_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The proxies saw a write through one part only (the claim array of both tokens, pushed
+    # to through the ID token's): the access token's change went unrecorded.
+    first = rule("var r = ['user']; context.idToken['https://a/roles'] = r; "
+                 "context.accessToken['https://a/roles'] = r;")
+    second = rule("context.idToken['https://a/roles'].push('admin');")
+    tracked, proxied = both_trackers(monkeypatch, [first, second])
+    rows = [r for r in change_rows(tracked) if r[0] == "rule2"]
+    path = '["https://a/roles"]'
+    assert rows == [("rule2", "id_token", path, "replace", '["user"]', '["user","admin"]'),
+                    ("rule2", "access_token", path, "replace", '["user"]', '["user","admin"]')]
+    assert [r for r in change_rows(proxied) if r[0] == "rule2"] == rows[:1]
+    assert tracked.access_token == {"https://a/roles": ["user", "admin"]}
+
+
+@needs_tracker
+@pytest.mark.parametrize(("body", "rows"), [
+    ("var c = Object.assign({}, context); c.idToken = {n: 1}; callback(null, user, c); return;",
+     [("rule1", "id_token", "n", "add", None, "1")]),
+    ("callback(null, Object.assign({}, user, {app_metadata: {plan: 'x'}}), context); return;",
+     [("rule1", "app_metadata", "roles", "remove", '["user"]', None),
+      ("rule1", "app_metadata", "plan", "replace", '"free"', '"x"'),
+      ("rule1", "app_metadata", "prefs", "remove", '{"theme":"dark","tags":["a"]}', None)]),
+])
+def test_a_part_of_a_new_user_or_context_object_is_compared_with_the_old_one(
+        monkeypatch: pytest.MonkeyPatch, body: str, rows: list[tuple[Any, ...]]) -> None:
+    # The callback handed new objects whose part is a new object: the proxies saw no write
+    # (none went through them) and recorded nothing, though the part changed.
+    tracked, proxied = both_trackers(monkeypatch, [rule(body)], user={"app_metadata": APP_METADATA})
+    assert change_rows(tracked) == rows
+    assert change_rows(proxied) == []
+    assert tracked.id_token == proxied.id_token
+
+
+@needs_tracker
+def test_a_cyclic_part_fails_the_rule_as_with_the_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    tracked, proxied = both_trackers(monkeypatch, [rule("context.idToken.self = context.idToken;")])
+    assert tracked.outcome == proxied.outcome == "error"
+
+
+@needs_tracker
+def test_a_date_changed_in_place_is_no_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Neither tracker sees inside a Date (the proxies made its methods throw instead).
+    first = rule("context.idToken.at = new Date(0);")
+    second = rule("var d = context.idToken.at; if (d.setTime) d.setTime(1000);")
+    tracked = run_once([first, second])
+    assert [r[1:4] for r in change_rows(tracked)] == [("id_token", "at", "add")]
+    assert tracked.outcome == "allowed"
+
+
+# ---------------------------------------------------------------- the JSON serialiser
+
+def _engine() -> Engine:
+    assert TRACKER is not None
+    engine = Engine(Limits())
+    engine.add_compiled_function("json", TRACKER, "json")
+    engine.eval("var P = [Object.prototype, Array.prototype];"
+                "function both(v) { return JSON.stringify([json(v, P), JSON.stringify(v)]); }")
+    return engine
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**60, max_value=2**60)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5),
+    max_leaves=25)
+
+
+@needs_tracker
+@given(value=JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_json_writes_what_json_stringify_writes(value: Any) -> None:
+    engine = _engine()
+    fast, slow = json.loads(engine.eval(f"both(JSON.parse({json.dumps(json.dumps(value))}))"))
+    assert fast is None or fast == slow
+
+
+@needs_tracker
+@given(text=st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_json_quotes_any_string_as_json_stringify_does(text: str) -> None:
+    engine = _engine()
+    # (Lone surrogates and control characters included: built from code units in JS.)
+    units = [ord(c) for c in text]
+    fast, slow = json.loads(engine.eval(f"both(String.fromCharCode.apply(null, {units}))"))
+    assert fast == slow
+
+
+@needs_tracker
+@pytest.mark.parametrize(("expr", "answers"), [
+    ("{a: 1, b: [1, 'x', null], c: {d: true}}", True),
+    ("[undefined, Symbol('s')]", True), ("{u: undefined, s: Symbol('s'), n: null}", True),
+    ("[function () {}]", False), ("{f: function () {}}", False),
+    ("-0", True), ("1e21", False), ("0.1", False), ("2 ** 53", True), ("NaN", True),
+    ("[Infinity, -Infinity]", True),
+    ("{'1': 1, b: 2}", False), ("new Date(0)", False), ("{d: new Date(0)}", False),
+    ("{toJSON: function () { return 5; }}", False), ("Object.create({x: 1})", False),
+    ("Object.create(null)", True), ("(function () { var a = []; a.length = 3; return a; })()", False),
+    ("(function () { var o = {}; o.o = o; return o; })()", False),
+    ("{get g() { return 1; }}", False), ("10n", False), ("new Proxy({}, {})", False),
+])
+def test_json_answers_plain_data_and_leaves_the_rest_to_json_stringify(expr: str, answers: bool) -> None:
+    engine = _engine()
+    fast, slow = json.loads(engine.eval(
+        f"(function () {{ var v = ({expr}), s; try {{ s = JSON.stringify(v); }} catch (e) {{ s = 'threw'; }}"
+        f" return JSON.stringify([json(v, P), s]); }})()"))
+    assert (fast is not None) == answers
+    if answers:
+        assert fast == slow
+
+
+@needs_tracker
+def test_json_leaves_everything_to_json_stringify_once_a_prototype_has_tojson() -> None:
+    engine = _engine()
+    assert engine.eval("Object.prototype.toJSON = function () { return 1; }; json({a: 1}, P)") is None
+    assert engine.eval("delete Object.prototype.toJSON; json({a: 1}, P)") == '{"a":1}'
+    assert engine.eval("Array.prototype.toJSON = function () { return 2; }; json([1], P)") is None
+
+
+@needs_tracker
+def test_json_numbers_match_the_engine() -> None:
+    engine = _engine()
+    for x in (0, 1, -1, 2**31, -2**31 - 1, 2**53, 1736892886830, 123456789.0):
+        fast, slow = json.loads(engine.eval(f"both({x!r})"))
+        assert fast == slow
+        assert math.isclose(float(fast), float(x))
+
+
+# ---------------------------------------------------------------- the layout check
+
+@needs_tracker
+def test_the_layout_check_passes_on_the_pinned_engine() -> None:
+    engine = _engine()
+    for name in native.TRACKER_FUNCTIONS:
+        engine.add_compiled_function(name, TRACKER, name)
+    assert engine.eval(f"var mem = new ArrayBuffer({TRACKER.state_size()}), hold = [];"
+                       f"for (var i = 0; i < 64; i++) hold.push(undefined);"
+                       f"trackCheck(mem, hold, {SAMPLES})") == 1
+
+
+@needs_tracker
+@pytest.mark.parametrize("samples", [
+    "[{a: 1, b: 'x', c: [1, 2], d: {e: true}}, new Error('x'), new Date(0), new ArrayBuffer(8)]",
+    "[JSON.parse('{\"b\":\"x\",\"a\":1,\"c\":[1,2],\"d\":{\"e\":true}}'), new Error('x'), new Date(0),"
+    " new ArrayBuffer(8), '\\u0101x']",
+    "[JSON.parse('{\"a\":1,\"b\":\"x\",\"c\":[1,2],\"d\":{\"e\":true}}'), new Date(0), new Error('x'),"
+    " new ArrayBuffer(8), '\\u0101x']",
+    "[JSON.parse('{\"a\":1,\"b\":\"x\",\"c\":[1,2],\"d\":{\"e\":true}}'), new Error('x'), new Date(0),"
+    " new ArrayBuffer(8), 'ax']",
+    "[JSON.parse('{\"a\":1,\"b\":\"x\",\"c\":[1,2,3],\"d\":{\"e\":true}}'), new Error('x'), new Date(0),"
+    " new ArrayBuffer(8), '\\u0101x']",
+    "'not a list'",
+])
+def test_the_layout_check_refuses_objects_it_does_not_recognise(samples: str) -> None:
+    engine = _engine()
+    engine.add_compiled_function("trackCheck", TRACKER, "trackCheck")
+    assert engine.eval(f"var mem = new ArrayBuffer({TRACKER.state_size()}), hold = [undefined];"
+                       f"trackCheck(mem, hold, {samples})") == 0
+
+
+@needs_tracker
+def test_the_tracker_functions_refuse_arguments_that_are_not_theirs() -> None:
+    engine = _engine()
+    for name in native.TRACKER_FUNCTIONS:
+        engine.add_compiled_function(name, TRACKER, name)
+    assert engine.eval("trackBegin({}, [], {}, {})") == -1
+    assert engine.eval("trackCollect(new ArrayBuffer(8), [], {}, {}, P)") is None
+    assert engine.eval("trackEnd(1, 2)") is None
+    assert engine.eval("intrinsicsSame(new ArrayBuffer(8), [])") == -1
+    assert engine.eval("intrinsicsSnap({}, [])") == -1
+    # Before a successful layout check, nothing is tracked.
+    assert engine.eval(f"trackBegin(new ArrayBuffer({TRACKER.state_size()}), [undefined], {{}}, {{}})") == -1
+
+
+# ---------------------------------------------------------------- the built-ins' quick test
+
+@needs_tracker
+@pytest.mark.parametrize("pollution", [
+    "Array.prototype.first = function () { return this[0]; };",
+    "Object.prototype.isAdmin = true;",
+    "String.prototype.trim = function () { return 'x'; };",
+    "Object.defineProperty(Array.prototype, 'hidden', {value: 1});",
+    "delete Math.max;",
+    "JSON.parse = function () { return {}; };",
+])
+def test_a_login_that_changes_a_built_in_is_flagged_and_the_next_login_is_clean(pollution: str) -> None:
+    harness = Harness([rule(f"if (user.user_id === 'auth0|mallory') {{ {pollution} }}")])
+    assert "prototype_pollution" in harness.login({"user_id": "auth0|mallory"}).login["flags"]
+    for _ in range(2):
+        assert "prototype_pollution" not in harness.login().login["flags"]
