@@ -48,7 +48,9 @@ setup(
         Extension(
             "rulesim.runtime._tracker",
             sources=["rulesim/runtime/_tracker.c"],
-            depends=["rulesim/runtime/_quickjs_abi.h"],
+            depends=["rulesim/runtime/_quickjs_abi.h", "rulesim/runtime/_quickjs_internals.h",
+                     "rulesim/runtime/_tracker_snapshot.h", "rulesim/runtime/_tracker_json.h",
+                     "rulesim/runtime/_tracker_intrinsics.h"],
             extra_compile_args=["-O2"],
             optional=True,
         ),

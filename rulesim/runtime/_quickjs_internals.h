@@ -1,0 +1,147 @@
+/*
+ * The engine's internal object layout, as rulesim/runtime/_tracker.c reads it: objects,
+ * shapes (an object's keys, flags and prototype), properties and strings of the pinned
+ * version (quickjs 1.19.4, QuickJS 2021-03-27, 64-bit; the static asserts below hold the
+ * offsets the engine's own comments give), the few engine functions beyond
+ * _quickjs_abi.h's, and helpers on values. Not the engine's public ABI: trackCheck()
+ * verifies the layout on sample objects before the prelude relies on it.
+ */
+#ifndef RULESIM_QUICKJS_INTERNALS_H
+#define RULESIM_QUICKJS_INTERNALS_H
+
+#include "_quickjs_abi.h"
+
+#include <stddef.h>
+
+typedef uint32_t JSAtom;
+
+typedef struct {
+    uint32_t bits; /* hash_next : 26, flags : 6 (GCC, little-endian: flags in the top bits) */
+    JSAtom atom;   /* 0: a deleted property */
+} IShapeProp;
+#define SP_FLAGS(sp) ((sp).bits >> 26)
+
+typedef struct {
+    int ref_count;
+    uint8_t gc_bits;
+    uint8_t dummy1;
+    uint16_t dummy2;
+    void *link[2];
+    uint8_t is_hashed;
+    uint8_t has_small_array_index;
+    uint32_t hash;
+    uint32_t prop_hash_mask;
+    int prop_size;
+    int prop_count; /* deleted properties included */
+    int deleted_prop_count;
+    void *shape_hash_next;
+    void *proto; /* a JSObject, or NULL */
+    IShapeProp prop[];
+} IShape;
+
+typedef struct {
+    int ref_count;
+    uint8_t gc_mark;
+    uint8_t flags; /* extensible, free_mark, is_exotic, fast_array, ... (bit 0 first) */
+    uint16_t class_id;
+    void *link[2];
+    IShape *shape;
+    JSValue *prop; /* JSProperty: a JSValue for a data property */
+    void *first_weak_ref;
+    union {
+        struct {
+            uint64_t size_or_typed_array;
+            JSValue *values;
+            uint32_t count;
+        } array;
+        JSValue object_data;
+    } u;
+} IObject;
+
+_Static_assert(offsetof(IShape, prop_count) == 40, "JSShape layout");
+_Static_assert(offsetof(IShape, proto) == 56, "JSShape layout");
+_Static_assert(offsetof(IShape, prop) == 64, "JSShape layout");
+_Static_assert(offsetof(IObject, shape) == 24, "JSObject layout");
+_Static_assert(offsetof(IObject, u) == 48, "JSObject layout");
+_Static_assert(sizeof(JSValue) == 16, "JSValue layout");
+
+enum { OBJ_EXOTIC = 1 << 2, OBJ_FAST_ARRAY = 1 << 3 };
+enum { CLASS_OBJECT = 1, CLASS_ARRAY = 2, CLASS_ERROR = 3, CLASS_DATE = 10, CLASS_ARRAY_BUFFER = 19 };
+enum { PROP_ENUMERABLE = 1 << 2, PROP_C_W_E = 7, PROP_TMASK = 3 << 4 };
+enum { TAG_SYMBOL = -8, TAG_OBJECT = -1, TAG_BOOL = 1, TAG_NULL = 2, TAG_UNDEFINED = 3 };
+#define ATOM_TAG_INT (1U << 31)
+
+static struct {
+    JSAtom (*NewAtom)(JSContext *, const char *);
+    JSValue (*AtomToValue)(JSContext *, JSAtom);
+    const char *(*AtomToCString)(JSContext *, JSAtom);
+    uint8_t *(*GetArrayBuffer)(JSContext *, size_t *, JSValue);
+    JSValue (*NewObjectProto)(JSContext *, JSValue);
+    JSValue (*NewArray)(JSContext *);
+    int (*DefinePropertyValue)(JSContext *, JSValue, JSAtom, JSValue, int);
+    int (*DefinePropertyValueUint32)(JSContext *, JSValue, uint32_t, JSValue, int);
+    int (*SetPropertyUint32)(JSContext *, JSValue, uint32_t, JSValue);
+    JSValue (*GetPrototype)(JSContext *, JSValue);
+} T;
+static int tracker_ready = 0;
+
+/* Find the engine functions above in the binding's library (already loaded). */
+static int load_tracker(const char *path) {
+    if (tracker_ready) return 1;
+    void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+    if (lib == NULL) return 0;
+#define FIND(field, symbol) *(void **)(&T.field) = dlsym(lib, symbol)
+    FIND(NewAtom, "JS_NewAtom");
+    FIND(AtomToValue, "JS_AtomToValue");
+    FIND(AtomToCString, "JS_AtomToCString");
+    FIND(GetArrayBuffer, "JS_GetArrayBuffer");
+    FIND(NewObjectProto, "JS_NewObjectProto");
+    FIND(NewArray, "JS_NewArray");
+    FIND(DefinePropertyValue, "JS_DefinePropertyValue");
+    FIND(DefinePropertyValueUint32, "JS_DefinePropertyValueUint32");
+    FIND(SetPropertyUint32, "JS_SetPropertyUint32");
+    FIND(GetPrototype, "JS_GetPrototype");
+#undef FIND
+    dlclose(lib);
+    void **all = (void **)&T;
+    for (size_t i = 0; i < sizeof T / sizeof(void *); i++)
+        if (all[i] == NULL) return 0;
+    tracker_ready = 1;
+    return 1;
+}
+
+typedef struct {
+    int ref_count;
+    uint32_t len_wide; /* len : 31, is_wide_char : 1 */
+    uint32_t hash_atom;
+    uint32_t hash_next;
+    union {
+        uint8_t str8[1];
+        uint16_t str16[1];
+    } u;
+} IString;
+_Static_assert(offsetof(IString, u) == 16, "JSString layout");
+#define STR_LEN(p) ((p)->len_wide & 0x7fffffffu)
+#define STR_WIDE(p) ((p)->len_wide >> 31)
+static inline JSValue undefined_value(void) { return value_of_tag(TAG_UNDEFINED); }
+
+static inline JSValue object_value(void *p) {
+    JSValue v;
+    v.u.ptr = p;
+    v.tag = TAG_OBJECT;
+    return v;
+}
+
+static inline JSValue dup_value(JSValue v) {
+    if ((uint32_t)(int32_t)v.tag >= (uint32_t)TAG_FIRST_COUNTED) ++*(int *)v.u.ptr;
+    return v;
+}
+
+static inline int same_value(JSValue a, JSValue b) {
+    if (a.tag != b.tag) return 0;
+    if (a.tag == TAG_FLOAT64) return memcmp(&a.u.float64, &b.u.float64, sizeof(double)) == 0;
+    if (a.tag < 0) return a.u.ptr == b.u.ptr;
+    return a.u.int32 == b.u.int32;
+}
+
+#endif
