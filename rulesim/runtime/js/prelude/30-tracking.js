@@ -462,8 +462,7 @@
     }
     return end;
   }
-  // The rows diffKeyed writes, from the tracker's account: the keys that changed (their values
-  // before, old order) and the keys added (current order).
+  // The add rows of keys (in order) the rule added to raw.
   function addedRows(out, rule, target, raw, keys) {
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i];
@@ -477,6 +476,9 @@
     if (v === false) return 'false';
     return v === undefined ? undefined : jsonStringify(v);
   }
+  // The rows diffKeyed writes, from the tracker's account: the keys that changed (their values
+  // before, their enumerability before, in their order before) and the keys added (in their
+  // order now).
   function keyedRows(out, rule, target, raw, keys, values, enumerable, added) {
     var i, k, b, a, absent = null;
     for (i = 0; i < keys.length; i++) {
