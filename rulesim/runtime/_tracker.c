@@ -70,24 +70,29 @@ static int32_t find_prop(const IShapeProp *props, int32_t n, JSAtom atom, int32_
     return -1;
 }
 
+/* Whether old property i of record r (the part's object at the snapshot) changed in o, its
+   object now: gone, other flags, another value, or a change below it. *child is the record
+   cursor (advanced past the property's records); *at is set to its record, or -1. */
+static int old_key_changed(State *s, const Rec *r, IObject *o, int32_t i, int32_t *child, int32_t *at) {
+    const IShapeProp *old = &s->sprops[r->props_at];
+    JSValue v = s->slots[r->vals_at + i];
+    IShape *sh = o->shape;
+    *at = -1;
+    if (is_record_value(v)) {
+        *at = *child;
+        *child = s->recs[*at].end;
+    }
+    int32_t j = find_prop(sh->prop, sh->prop_count, old[i].atom, i);
+    return j < 0 || SP_FLAGS(sh->prop[j]) != SP_FLAGS(old[i]) || !same_value(o->prop[j], v) ||
+           (*at >= 0 && !range_same(s, *at, s->recs[*at].end));
+}
+
 /* Whether the rule changed a top-level key the part's object had (not only added keys). */
 static int old_keys_changed(State *s, Root *rt, IObject *o) {
     Rec *r = &s->recs[rt->rec0];
-    IShape *sh = o->shape;
-    const IShapeProp *old = &s->sprops[r->props_at];
-    const JSValue *vals = &s->slots[r->vals_at];
-    int32_t child = rt->rec0 + 1;
-    for (int32_t i = 0; i < r->n; i++) {
-        if (old[i].atom == 0) continue;
-        JSValue v = vals[i];
-        int rec = is_record_value(v);
-        int32_t at = child;
-        if (rec) child = s->recs[at].end;
-        int32_t j = find_prop(sh->prop, sh->prop_count, old[i].atom, i);
-        if (j < 0 || SP_FLAGS(sh->prop[j]) != SP_FLAGS(old[i]) || !same_value(o->prop[j], v) ||
-            (rec && !range_same(s, at, s->recs[at].end)))
-            return 1;
-    }
+    int32_t child = rt->rec0 + 1, at;
+    for (int32_t i = 0; i < r->n; i++)
+        if (s->sprops[r->props_at + i].atom != 0 && old_key_changed(s, r, o, i, &child, &at)) return 1;
     return 0;
 }
 
@@ -178,17 +183,11 @@ static void describe(Tracker *t, Out *out, int p, Root *rt, JSValue now, int now
     new_list(t, &values);
     new_list(t, &enums);
     new_list(t, &added);
-    int32_t child = rt->rec0 + 1;
+    int32_t child = rt->rec0 + 1, at;
     for (int32_t i = 0; i < r->n; i++) {
-        if (old[i].atom == 0) continue;
+        if (old[i].atom == 0 || !old_key_changed(s, r, o, i, &child, &at)) continue;
         JSValue v = vals[i];
-        int rec = is_record_value(v);
-        int32_t at = child;
-        if (rec) child = s->recs[at].end;
-        int32_t k = find_prop(sh->prop, sh->prop_count, old[i].atom, i);
-        int changed = k < 0 || SP_FLAGS(sh->prop[k]) != SP_FLAGS(old[i]) || !same_value(o->prop[k], v) ||
-                      (rec && !range_same(s, at, s->recs[at].end));
-        if (!changed) continue;
+        int rec = at >= 0;
         push(t, &keys, T.AtomToValue(ctx, old[i].atom));
         push(t, &values, rec ? before_of(t, at) : dup_value(v));
         JSValue enumerable;
