@@ -283,3 +283,46 @@ def test_a_login_that_changes_a_built_in_is_flagged_and_the_next_login_is_clean(
     assert "prototype_pollution" in harness.login({"user_id": "auth0|mallory"}).login["flags"]
     for _ in range(2):
         assert "prototype_pollution" not in harness.login().login["flags"]
+
+
+# ---------------------------------------------------------------- random rules, both trackers
+
+PARTS = ("context.idToken", "context.accessToken", "user.app_metadata", "user.user_metadata",
+         "context.samlConfiguration")
+KEYS = ("a", "b", "https://x/c", "d-e", "f")
+LITERALS = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["s", "t", "é", ""]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=3),
+    max_leaves=6).map(json.dumps)
+
+
+@st.composite
+def operation(draw: st.DrawFn) -> str:
+    part, key = draw(st.sampled_from(PARTS)), json.dumps(draw(st.sampled_from(KEYS)))
+    inner, value = json.dumps(draw(st.sampled_from(KEYS))), draw(LITERALS)
+    guard = f"if ({part} && typeof {part}[{key}] === 'object' && {part}[{key}] !== null) "
+    return draw(st.sampled_from([
+        f"if ({part}) {part}[{key}] = {value};",
+        f"if ({part}) delete {part}[{key}];",
+        f"{guard}{part}[{key}][{inner}] = {value};",
+        f"{guard}delete {part}[{key}][{inner}];",
+        f"if ({part} && Array.isArray({part}[{key}])) {part}[{key}].push({value});",
+        f"{part} = {value};",
+        f"{part} = {part} || {{}};",
+        f"if ({part}) {part}[{key}] = {part}[{json.dumps(draw(st.sampled_from(KEYS)))}];",
+    ]))
+
+
+@needs_tracker
+@given(rules=st.lists(st.lists(operation(), min_size=1, max_size=4), min_size=1, max_size=3))
+@settings(max_examples=60, deadline=None)
+def test_random_writes_to_the_parts_give_the_rows_the_proxies_give(rules: list[list[str]]) -> None:
+    sources = [rule("\n  ".join(ops)) for ops in rules]
+    user = {"app_metadata": {"a": [1], "b": {"f": "x"}}, "user_metadata": {}}
+    tracked = run_once(sources, user=user)
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("RULESIM_TRACKER", "proxies")
+        proxied = run_once(sources, user=user)
+    assert change_rows(tracked) == change_rows(proxied)
+    assert (tracked.outcome, tracked.id_token, tracked.access_token) == (
+        proxied.outcome, proxied.id_token, proxied.access_token)
