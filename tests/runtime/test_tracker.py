@@ -223,12 +223,17 @@ def test_json_numbers_match_the_engine() -> None:
 
 # ---------------------------------------------------------------- the layout check
 
+def _state_size() -> int:
+    assert TRACKER is not None
+    return int(TRACKER.state_size())
+
+
 @needs_tracker
 def test_the_layout_check_passes_on_the_pinned_engine() -> None:
     engine = _engine()
     for name in native.TRACKER_FUNCTIONS:
         engine.add_compiled_function(name, TRACKER, name)
-    assert engine.eval(f"var mem = new ArrayBuffer({TRACKER.state_size()}), hold = [];"
+    assert engine.eval(f"var mem = new ArrayBuffer({_state_size()}), hold = [];"
                        f"for (var i = 0; i < 64; i++) hold.push(undefined);"
                        f"trackCheck(mem, hold, {SAMPLES})") == 1
 
@@ -249,7 +254,7 @@ def test_the_layout_check_passes_on_the_pinned_engine() -> None:
 def test_the_layout_check_refuses_objects_it_does_not_recognise(samples: str) -> None:
     engine = _engine()
     engine.add_compiled_function("trackCheck", TRACKER, "trackCheck")
-    assert engine.eval(f"var mem = new ArrayBuffer({TRACKER.state_size()}), hold = [undefined];"
+    assert engine.eval(f"var mem = new ArrayBuffer({_state_size()}), hold = [undefined];"
                        f"trackCheck(mem, hold, {samples})") == 0
 
 
@@ -264,7 +269,7 @@ def test_the_tracker_functions_refuse_arguments_that_are_not_theirs() -> None:
     assert engine.eval("intrinsicsSame(new ArrayBuffer(8), [])") == -1
     assert engine.eval("intrinsicsSnap({}, [])") == -1
     # Before a successful layout check, nothing is tracked.
-    assert engine.eval(f"trackBegin(new ArrayBuffer({TRACKER.state_size()}), [undefined], {{}}, {{}})") == -1
+    assert engine.eval(f"trackBegin(new ArrayBuffer({_state_size()}), [undefined], {{}}, {{}})") == -1
 
 
 # ---------------------------------------------------------------- the built-ins' quick test
