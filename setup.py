@@ -11,7 +11,7 @@
   those methods keep QuickJS's own formats, which differ from Node's.
 * ``rulesim.runtime._tracker``: the Rules view's change tracker, JSON serialiser and quick
   test of the built-ins (30-tracking.js). Without it (no C compiler or Python headers) the
-  change rows come from tracking proxies: about a quarter slower, and blind to a write that
+  change rows come from tracking proxies: about 40% slower, and blind to a write that
   does not go through them (to an object two parts share, or in new objects a rule hands
   its callback).
 

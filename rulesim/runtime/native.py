@@ -379,7 +379,7 @@ def compiled_tracker() -> ModuleType | None:
     With it the rules get the login's raw objects, and the parts a login records changes of
     (``user.app_metadata``, ``context.idToken``, …) are compared with a snapshot after each
     rule; without it (or with ``RULESIM_TRACKER=proxies``) they go through tracking proxies:
-    recording is about a quarter slower, and a write that does not go through a proxy (to an
+    recording is about 40% slower, and a write that does not go through a proxy (to an
     object two parts share, or in new objects a rule hands its callback) is not seen.
     ``RULESIM_NATIVE`` chooses as for :func:`compiled`. The prelude checks the engine's object
     layout on samples before it uses the tracker, and keeps the proxies if the check fails.
