@@ -35,9 +35,10 @@ floor ≥ 15,000 logins/s on one core; the crypto rule ≥ 80% of the empty one'
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 os.environ.setdefault("TZ", "UTC")
 
@@ -174,6 +175,20 @@ def main() -> None:
     loop_cost(rules, ruleset.configuration, payloads[0], ids[0], users[0])
 
 
+@contextlib.contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    """The environment variable ``name`` set to ``value`` inside the block, as it was after."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
+
+
 def _full(pipe: Pipeline, payloads: list[str], ids: list[str], users: list[str]) -> float:
     sink = Columns()
     t = time.perf_counter()
@@ -198,15 +213,8 @@ def tracker_figures(rules: list[rs.Rule], configuration: dict[str, str], args: a
         print("change tracker: the C extension is not built (the tracking proxies record)")
         return
     tracked = Pipeline(rules, configuration, seed=args.seed)
-    before = os.environ.get("RULESIM_TRACKER")
-    os.environ["RULESIM_TRACKER"] = "proxies"
-    try:   # (the sandbox picks its tracker when it is built)
+    with _env("RULESIM_TRACKER", "proxies"):   # (the sandbox picks its tracker when built)
         proxied = Pipeline(rules, configuration, seed=args.seed)
-    finally:
-        if before is None:
-            del os.environ["RULESIM_TRACKER"]
-        else:
-            os.environ["RULESIM_TRACKER"] = before
     times: dict[str, list[float]] = {"c": [], "proxies": []}
     for _ in range(args.repeat):
         times["c"].append(_full(tracked, payloads, ids, users))
@@ -226,17 +234,11 @@ def crypto_figures(args: argparse.Namespace, payloads: list[str], ids: list[str]
           "without the crypto calls:")
     compiled = native.compiled() is not None
     for host in ("compiled", "python") if compiled else ("python",):
-        before = os.environ.get("RULESIM_NATIVE")
-        os.environ["RULESIM_NATIVE"] = "python" if host == "python" else "auto"
-        try:   # (the engine picks its host functions when the sandbox is built)
+        # (the engine picks its host functions when the sandbox is built)
+        with _env("RULESIM_NATIVE", "python" if host == "python" else "auto"):
             pipes = {name: Pipeline([rs.Rule.from_source(name, src, order=1)], config,
                                     seed=args.seed)
                      for name, src in (("crypto", CRYPTO_RULE), ("empty", EMPTY_RULE))}
-        finally:
-            if before is None:
-                del os.environ["RULESIM_NATIVE"]
-            else:
-                os.environ["RULESIM_NATIVE"] = before
         floors = {k: min(_floor_of(p, payloads) for _ in range(args.repeat))
                   for k, p in pipes.items()}
         fulls = {k: min(_full(p, payloads, ids, users) for _ in range(args.repeat))
@@ -258,15 +260,8 @@ def handler_cost(iterations: int = 3_000_000) -> None:
     def loop_time(handler: str | None) -> float:
         ctx = quickjs.Context()
         if handler is not None:
-            before = os.environ.get("RULESIM_NATIVE")
-            os.environ["RULESIM_NATIVE"] = handler
-            try:
+            with _env("RULESIM_NATIVE", handler):
                 watchdog.install(ctx)
-            finally:
-                if before is None:
-                    del os.environ["RULESIM_NATIVE"]
-                else:
-                    os.environ["RULESIM_NATIVE"] = before
         fn = ctx.eval(code)
         best = float("inf")
         for _ in range(3):

@@ -1,8 +1,9 @@
 /*
  * The QuickJS engine as rulesim's C extensions see it: the few declarations of its public
  * ABI they use, looked up in the `quickjs` binding's own loaded library, and the install()
- * that makes a C function a global of a binding's context. Included by _hostc.c and
- * _intl.c (each extension keeps its own copy of these static functions).
+ * that makes a C function a global of a binding's context. Included by every extension
+ * (_hostc.c, _intl.c, _watchdog.c, _tracker.c; each keeps its own copy of these static
+ * functions).
  *
  * The binding exports the engine's API from its shared object but publishes no header. The
  * declarations below are the engine's public ABI for the pinned version (quickjs 1.19.4,
@@ -55,6 +56,17 @@ static struct {
     void *(*GetRuntimeOpaque)(JSRuntime *);
     JSValue (*ThrowOutOfMemory)(JSContext *);
     void (*SetInterruptHandler)(JSRuntime *, int (*)(JSRuntime *, void *), void *);
+    /* The change tracker's (_tracker.c): atoms, objects and arrays. */
+    uint32_t (*NewAtom)(JSContext *, const char *);
+    JSValue (*AtomToValue)(JSContext *, uint32_t);
+    const char *(*AtomToCString)(JSContext *, uint32_t);
+    uint8_t *(*GetArrayBuffer)(JSContext *, size_t *, JSValue);
+    JSValue (*NewObjectProto)(JSContext *, JSValue);
+    JSValue (*NewArray)(JSContext *);
+    int (*DefinePropertyValue)(JSContext *, JSValue, uint32_t, JSValue, int);
+    int (*DefinePropertyValueUint32)(JSContext *, JSValue, uint32_t, JSValue, int);
+    int (*SetPropertyUint32)(JSContext *, JSValue, uint32_t, JSValue);
+    JSValue (*GetPrototype)(JSContext *, JSValue);
 } E;
 static int engine_ready = 0;
 
@@ -134,6 +146,16 @@ static int load_engine(const char *path) {
     FIND(GetRuntimeOpaque, "JS_GetRuntimeOpaque");
     FIND(ThrowOutOfMemory, "JS_ThrowOutOfMemory");
     FIND(SetInterruptHandler, "JS_SetInterruptHandler");
+    FIND(NewAtom, "JS_NewAtom");
+    FIND(AtomToValue, "JS_AtomToValue");
+    FIND(AtomToCString, "JS_AtomToCString");
+    FIND(GetArrayBuffer, "JS_GetArrayBuffer");
+    FIND(NewObjectProto, "JS_NewObjectProto");
+    FIND(NewArray, "JS_NewArray");
+    FIND(DefinePropertyValue, "JS_DefinePropertyValue");
+    FIND(DefinePropertyValueUint32, "JS_DefinePropertyValueUint32");
+    FIND(SetPropertyUint32, "JS_SetPropertyUint32");
+    FIND(GetPrototype, "JS_GetPrototype");
 #undef FIND
     dlclose(lib);   /* the binding's module keeps it loaded */
     void **all = (void **)&E;

@@ -2,8 +2,8 @@
  * The engine's internal object layout, as rulesim/runtime/_tracker.c reads it: objects,
  * shapes (an object's keys, flags and prototype), properties and strings of the pinned
  * version (quickjs 1.19.4, QuickJS 2021-03-27, 64-bit; the static asserts below hold the
- * offsets the engine's own comments give), the few engine functions beyond
- * _quickjs_abi.h's, and helpers on values. Not the engine's public ABI: trackCheck()
+ * offsets the engine's own comments give), and helpers on values (the engine functions are
+ * _quickjs_abi.h's). Not the engine's public ABI: trackCheck()
  * verifies the layout on sample objects before the prelude relies on it.
  */
 #ifndef RULESIM_QUICKJS_INTERNALS_H
@@ -70,45 +70,6 @@ enum { CLASS_OBJECT = 1, CLASS_ARRAY = 2, CLASS_ERROR = 3, CLASS_DATE = 10, CLAS
 enum { PROP_ENUMERABLE = 1 << 2, PROP_C_W_E = 7, PROP_TMASK = 3 << 4 };
 enum { TAG_SYMBOL = -8, TAG_OBJECT = -1, TAG_BOOL = 1, TAG_NULL = 2, TAG_UNDEFINED = 3 };
 #define ATOM_TAG_INT (1U << 31)
-
-static struct {
-    JSAtom (*NewAtom)(JSContext *, const char *);
-    JSValue (*AtomToValue)(JSContext *, JSAtom);
-    const char *(*AtomToCString)(JSContext *, JSAtom);
-    uint8_t *(*GetArrayBuffer)(JSContext *, size_t *, JSValue);
-    JSValue (*NewObjectProto)(JSContext *, JSValue);
-    JSValue (*NewArray)(JSContext *);
-    int (*DefinePropertyValue)(JSContext *, JSValue, JSAtom, JSValue, int);
-    int (*DefinePropertyValueUint32)(JSContext *, JSValue, uint32_t, JSValue, int);
-    int (*SetPropertyUint32)(JSContext *, JSValue, uint32_t, JSValue);
-    JSValue (*GetPrototype)(JSContext *, JSValue);
-} T;
-static int tracker_ready = 0;
-
-/* Find the engine functions above in the binding's library (already loaded). */
-static int load_tracker(const char *path) {
-    if (tracker_ready) return 1;
-    void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
-    if (lib == NULL) return 0;
-#define FIND(field, symbol) *(void **)(&T.field) = dlsym(lib, symbol)
-    FIND(NewAtom, "JS_NewAtom");
-    FIND(AtomToValue, "JS_AtomToValue");
-    FIND(AtomToCString, "JS_AtomToCString");
-    FIND(GetArrayBuffer, "JS_GetArrayBuffer");
-    FIND(NewObjectProto, "JS_NewObjectProto");
-    FIND(NewArray, "JS_NewArray");
-    FIND(DefinePropertyValue, "JS_DefinePropertyValue");
-    FIND(DefinePropertyValueUint32, "JS_DefinePropertyValueUint32");
-    FIND(SetPropertyUint32, "JS_SetPropertyUint32");
-    FIND(GetPrototype, "JS_GetPrototype");
-#undef FIND
-    dlclose(lib);
-    void **all = (void **)&T;
-    for (size_t i = 0; i < sizeof T / sizeof(void *); i++)
-        if (all[i] == NULL) return 0;
-    tracker_ready = 1;
-    return 1;
-}
 
 typedef struct {
     int ref_count;

@@ -50,11 +50,11 @@ static void push(Tracker *t, Out *out, JSValue v) {
         free_value(t->ctx, v);
         return;
     }
-    if (v.tag == TAG_EXCEPTION || T.SetPropertyUint32(t->ctx, out->arr, out->n++, v) < 0) out->failed = 1;
+    if (v.tag == TAG_EXCEPTION || E.SetPropertyUint32(t->ctx, out->arr, out->n++, v) < 0) out->failed = 1;
 }
 
 static JSValue new_list(Tracker *t, Out *list) {
-    list->arr = T.NewArray(t->ctx);
+    list->arr = E.NewArray(t->ctx);
     list->n = 0;
     list->failed = list->arr.tag == TAG_EXCEPTION;
     return list->arr;
@@ -112,7 +112,7 @@ static void added_rows(Tracker *t, Out *out, Root *rt, IObject *o, Json *j, int 
         if (sp.atom == 0 || find_prop(old, r->n, sp.atom, k) >= 0) continue;
         uint32_t flags = SP_FLAGS(sp);
         if (!(flags & PROP_ENUMERABLE)) continue;
-        JSValue key = T.AtomToValue(ctx, sp.atom);
+        JSValue key = E.AtomToValue(ctx, sp.atom);
         if (key.tag == TAG_EXCEPTION) {
             out->failed = 1;
             break;
@@ -140,7 +140,7 @@ static void added_rows(Tracker *t, Out *out, Root *rt, IObject *o, Json *j, int 
         push(t, out, json);
         count++;
     }
-    if (!out->failed && T.SetPropertyUint32(ctx, out->arr, count_at, new_int((int32_t)count)) < 0) out->failed = 1;
+    if (!out->failed && E.SetPropertyUint32(ctx, out->arr, count_at, new_int((int32_t)count)) < 0) out->failed = 1;
 }
 
 /* Part p's change, written to out: [p, KIND_ADDED, n, (path, JSON) * n] when the rule only
@@ -188,7 +188,7 @@ static void describe(Tracker *t, Out *out, int p, Root *rt, JSValue now, int now
         if (old[i].atom == 0 || !old_key_changed(s, r, o, i, &child, &at)) continue;
         JSValue v = vals[i];
         int rec = at >= 0;
-        push(t, &keys, T.AtomToValue(ctx, old[i].atom));
+        push(t, &keys, E.AtomToValue(ctx, old[i].atom));
         push(t, &values, rec ? before_of(t, at) : dup_value(v));
         JSValue enumerable;
         enumerable.u.int32 = (SP_FLAGS(old[i]) & PROP_ENUMERABLE) ? 1 : 0;
@@ -198,7 +198,7 @@ static void describe(Tracker *t, Out *out, int p, Root *rt, JSValue now, int now
     for (int32_t k = 0; k < sh->prop_count; k++) {
         if (sh->prop[k].atom == 0) continue;
         if (find_prop(old, r->n, sh->prop[k].atom, k) >= 0) continue;
-        push(t, &added, T.AtomToValue(ctx, sh->prop[k].atom));
+        push(t, &added, E.AtomToValue(ctx, sh->prop[k].atom));
     }
     if (keys.failed || values.failed || enums.failed || added.failed) out->failed = 1;
     push(t, out, new_int(KIND_KEYED));
@@ -217,7 +217,7 @@ static int tracker_of(JSContext *ctx, int argc, JSValue *argv, Tracker *t) {
     IObject *mem = (IObject *)argv[0].u.ptr, *h = (IObject *)argv[1].u.ptr;
     if (mem->class_id != CLASS_ARRAY_BUFFER || h->class_id != CLASS_ARRAY || !(h->flags & OBJ_FAST_ARRAY)) return 0;
     size_t size = 0;
-    uint8_t *buf = T.GetArrayBuffer(ctx, &size, argv[0]);
+    uint8_t *buf = E.GetArrayBuffer(ctx, &size, argv[0]);
     if (buf == NULL || size < sizeof(State)) return 0;
     t->ctx = ctx;
     t->s = (State *)buf;
@@ -235,7 +235,7 @@ static int parts_ready(Tracker *t) {
     if (!s->layout_ok) return 0;
     if (s->atoms[1] != 0) return 1;
     for (int p = 1; p < N_PARTS; p++) {
-        s->atoms[p] = T.NewAtom(t->ctx, PART_KEYS[p]); /* kept for the context's life */
+        s->atoms[p] = E.NewAtom(t->ctx, PART_KEYS[p]); /* kept for the context's life */
         if (s->atoms[p] == 0) return 0;
     }
     return 1;
@@ -266,7 +266,7 @@ static JSValue js_track_check(JSContext *ctx, JSValue this_val, int argc, JSValu
     if (sh->prop_count != 4 || sh->deleted_prop_count != 0) return new_int(0);
     for (int i = 0; i < 4; i++) {
         if (SP_FLAGS(sh->prop[i]) != PROP_C_W_E) return new_int(0);
-        const char *name = T.AtomToCString(ctx, sh->prop[i].atom);
+        const char *name = E.AtomToCString(ctx, sh->prop[i].atom);
         int same = name != NULL && strcmp(name, names[i]) == 0;
         if (name != NULL) E.FreeCString(ctx, name);
         if (!same) return new_int(0);
@@ -285,7 +285,7 @@ static JSValue js_track_check(JSContext *ctx, JSValue this_val, int argc, JSValu
     if (inner->class_id != CLASS_OBJECT || (inner->flags & OBJ_EXOTIC) || inner->shape->prop_count != 1 ||
         inner->prop[0].tag != TAG_BOOL || inner->prop[0].u.int32 != 1)
         return new_int(0);
-    JSValue proto = T.GetPrototype(ctx, samples[0]);
+    JSValue proto = E.GetPrototype(ctx, samples[0]);
     int proto_ok = proto.tag == TAG_OBJECT && proto.u.ptr == sh->proto;
     if (proto.tag != TAG_EXCEPTION) free_value(ctx, proto);
     if (!proto_ok) return new_int(0);
@@ -370,8 +370,8 @@ static JSValue js_track_collect(JSContext *ctx, JSValue this_val, int argc, JSVa
         free_value(ctx, out.arr);
         return E.ThrowOutOfMemory(ctx);
     }
-    T.SetPropertyUint32(ctx, out.arr, 0, new_int(before));
-    T.SetPropertyUint32(ctx, out.arr, 1, new_int(now_mask));
+    E.SetPropertyUint32(ctx, out.arr, 0, new_int(before));
+    E.SetPropertyUint32(ctx, out.arr, 1, new_int(now_mask));
     return out.arr;
 }
 
@@ -393,26 +393,7 @@ static const HostFunction FUNCTIONS[] = {
     {"intrinsicsSame", js_intrinsics_same, 2},
 };
 
-/* install(context, library, name, global_name), as the other extensions', once the tracker's
-   own engine functions are found. */
-static PyObject *install(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *context;
-    const char *library, *name, *global_name;
-    if (!PyArg_ParseTuple(args, "Osss", &context, &library, &name, &global_name)) return NULL;
-    if (!load_tracker(library)) {
-        PyErr_SetString(PyExc_RuntimeError, "the quickjs binding's library does not export the "
-                                            "engine functions rulesim's change tracker needs");
-        return NULL;
-    }
-    return install_from(FUNCTIONS, sizeof FUNCTIONS / sizeof FUNCTIONS[0], args);
-}
-
-static PyObject *names(PyObject *self, PyObject *unused) {
-    (void)self;
-    (void)unused;
-    return names_of(FUNCTIONS, sizeof FUNCTIONS / sizeof FUNCTIONS[0]);
-}
+DEFINE_INSTALL_AND_NAMES(FUNCTIONS)
 
 static PyObject *state_size(PyObject *self, PyObject *unused) {
     (void)self;

@@ -40,7 +40,7 @@ static Intrinsics *intrinsics_of(JSContext *ctx, int argc, JSValue *argv, IObjec
         (*list)->u.array.count > MAX_INTRINSICS)
         return NULL;
     size_t size = 0;
-    uint8_t *buf = T.GetArrayBuffer(ctx, &size, argv[0]);
+    uint8_t *buf = E.GetArrayBuffer(ctx, &size, argv[0]);
     if (buf == NULL || size < sizeof(Intrinsics)) return NULL;
     return (Intrinsics *)buf;
 }

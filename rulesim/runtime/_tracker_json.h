@@ -187,7 +187,7 @@ static int json_value(Json *j, JSValue v, int depth) {
         uint32_t flags = SP_FLAGS(sp);
         if (flags & PROP_TMASK) return JSON_ASK;
         if (!(flags & PROP_ENUMERABLE)) continue;
-        JSValue key = T.AtomToValue(j->ctx, sp.atom);
+        JSValue key = E.AtomToValue(j->ctx, sp.atom);
         if (key.tag == TAG_EXCEPTION) return JSON_FAIL;
         if (key.tag != TAG_STRING) { /* a symbol key: not in JSON */
             free_value(j->ctx, key);
@@ -226,7 +226,7 @@ static int json_begin(Json *j, JSContext *ctx, JSValue protos_value) {
     j->ctx = ctx;
     j->object_proto = protos->u.array.values[0].u.ptr;
     j->array_proto = protos->u.array.values[1].u.ptr;
-    if (to_json_atom == 0) to_json_atom = T.NewAtom(ctx, "toJSON"); /* one of the engine's own atoms */
+    if (to_json_atom == 0) to_json_atom = E.NewAtom(ctx, "toJSON"); /* one of the engine's own atoms */
     j->to_json = to_json_atom;
     j->text.buf = j->text.small;
     j->text.len = 0;

@@ -80,7 +80,7 @@ static int hold(Tracker *t, JSValue v) {
 static int hold_atom(Tracker *t, JSAtom atom) {
     if (atom & ATOM_TAG_INT) return 0;
     if ((uint32_t)t->s->n_hold >= t->hold_cap) return -1;
-    JSValue v = T.AtomToValue(t->ctx, atom); /* a new reference: the atom's string or symbol */
+    JSValue v = E.AtomToValue(t->ctx, atom); /* a new reference: the atom's string or symbol */
     if (v.tag == TAG_EXCEPTION) return -1;
     t->hold[t->s->n_hold++] = v;
     return 0;
@@ -247,8 +247,8 @@ static JSValue before_of(Tracker *t, int32_t ri) {
     if (range_same(s, ri, r->end)) return dup_value(object_value(r->obj));
     JSContext *ctx = t->ctx;
     JSValue copy;
-    if (r->kind == 2) copy = T.NewArray(ctx);
-    else copy = T.NewObjectProto(ctx, r->proto ? object_value(r->proto) : value_of_tag(TAG_NULL));
+    if (r->kind == 2) copy = E.NewArray(ctx);
+    else copy = E.NewObjectProto(ctx, r->proto ? object_value(r->proto) : value_of_tag(TAG_NULL));
     if (copy.tag == TAG_EXCEPTION) return copy;
     int32_t child = ri + 1;
     const IShapeProp *props = &s->sprops[r->props_at];
@@ -265,8 +265,8 @@ static JSValue before_of(Tracker *t, int32_t ri) {
             free_value(ctx, copy);
             return nv;
         }
-        int ok = i < r->n ? T.DefinePropertyValue(ctx, copy, props[i].atom, nv, (int)(SP_FLAGS(props[i]) & PROP_C_W_E))
-                          : T.DefinePropertyValueUint32(ctx, copy, (uint32_t)(i - r->n), nv, PROP_C_W_E);
+        int ok = i < r->n ? E.DefinePropertyValue(ctx, copy, props[i].atom, nv, (int)(SP_FLAGS(props[i]) & PROP_C_W_E))
+                          : E.DefinePropertyValueUint32(ctx, copy, (uint32_t)(i - r->n), nv, PROP_C_W_E);
         if (ok < 0) {
             free_value(ctx, copy);
             return value_of_tag(TAG_EXCEPTION);

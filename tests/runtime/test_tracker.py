@@ -34,10 +34,10 @@ def change_rows(result: Result) -> list[tuple[Any, ...]]:
             .astype(object).where(frame.notna(), None).itertuples(index=False)]
 
 
-def both_trackers(monkeypatch: pytest.MonkeyPatch, rules: list[str], **kw: Any) -> tuple[Result, Result]:
+def both_trackers(rules: list[str], **kw: Any) -> tuple[Result, Result]:
     """The same login recorded by the C tracker and by the proxies."""
     tracked = run_once(rules, **kw)
-    with monkeypatch.context() as m:
+    with pytest.MonkeyPatch.context() as m:
         m.setenv("RULESIM_TRACKER", "proxies")
         assert native.compiled_tracker() is None
         proxied = run_once(rules, **kw)
@@ -83,9 +83,8 @@ SAME_ROWS: dict[str, tuple[str, ...]] = {
 
 @needs_tracker
 @pytest.mark.parametrize("case", sorted(SAME_ROWS))
-def test_the_tracker_writes_the_change_rows_the_proxies_write(
-        monkeypatch: pytest.MonkeyPatch, case: str) -> None:
-    tracked, proxied = both_trackers(monkeypatch, [rule(body) for body in SAME_ROWS[case]],
+def test_the_tracker_writes_the_change_rows_the_proxies_write(case: str) -> None:
+    tracked, proxied = both_trackers([rule(body) for body in SAME_ROWS[case]],
                                      user={"app_metadata": APP_METADATA})
     assert change_rows(tracked) == change_rows(proxied)
     assert (tracked.outcome, tracked.code) == (proxied.outcome, proxied.code)
@@ -93,13 +92,13 @@ def test_the_tracker_writes_the_change_rows_the_proxies_write(
 
 
 @needs_tracker
-def test_a_value_two_parts_share_is_a_change_of_both(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_value_two_parts_share_is_a_change_of_both() -> None:
     # The proxies saw a write through one part only (the claim array of both tokens, pushed
     # to through the ID token's): the access token's change went unrecorded.
     first = rule("var r = ['user']; context.idToken['https://a/roles'] = r; "
                  "context.accessToken['https://a/roles'] = r;")
     second = rule("context.idToken['https://a/roles'].push('admin');")
-    tracked, proxied = both_trackers(monkeypatch, [first, second])
+    tracked, proxied = both_trackers([first, second])
     rows = [r for r in change_rows(tracked) if r[0] == "rule2"]
     path = '["https://a/roles"]'
     assert rows == [("rule2", "id_token", path, "replace", '["user"]', '["user","admin"]'),
@@ -118,23 +117,23 @@ def test_a_value_two_parts_share_is_a_change_of_both(monkeypatch: pytest.MonkeyP
       ("rule1", "app_metadata", "prefs", "remove", '{"theme":"dark","tags":["a"]}', None)]),
 ])
 def test_a_part_of_a_new_user_or_context_object_is_compared_with_the_old_one(
-        monkeypatch: pytest.MonkeyPatch, body: str, rows: list[tuple[Any, ...]]) -> None:
+        body: str, rows: list[tuple[Any, ...]]) -> None:
     # The callback handed new objects whose part is a new object: the proxies saw no write
     # (none went through them) and recorded nothing, though the part changed.
-    tracked, proxied = both_trackers(monkeypatch, [rule(body)], user={"app_metadata": APP_METADATA})
+    tracked, proxied = both_trackers([rule(body)], user={"app_metadata": APP_METADATA})
     assert change_rows(tracked) == rows
     assert change_rows(proxied) == []
     assert tracked.id_token == proxied.id_token
 
 
 @needs_tracker
-def test_a_cyclic_part_fails_the_rule_as_with_the_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    tracked, proxied = both_trackers(monkeypatch, [rule("context.idToken.self = context.idToken;")])
+def test_a_cyclic_part_fails_the_rule_as_with_the_proxies() -> None:
+    tracked, proxied = both_trackers([rule("context.idToken.self = context.idToken;")])
     assert tracked.outcome == proxied.outcome == "error"
 
 
 @needs_tracker
-def test_a_date_changed_in_place_is_no_change(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_date_changed_in_place_is_no_change() -> None:
     # Neither tracker sees inside a Date (the proxies made its methods throw instead).
     first = rule("context.idToken.at = new Date(0);")
     second = rule("var d = context.idToken.at; if (d.setTime) d.setTime(1000);")
@@ -324,10 +323,7 @@ def operation(draw: st.DrawFn) -> str:
 def test_random_writes_to_the_parts_give_the_rows_the_proxies_give(rules: list[list[str]]) -> None:
     sources = [rule("\n  ".join(ops)) for ops in rules]
     user = {"app_metadata": {"a": [1], "b": {"f": "x"}}, "user_metadata": {}}
-    tracked = run_once(sources, user=user)
-    with pytest.MonkeyPatch.context() as m:
-        m.setenv("RULESIM_TRACKER", "proxies")
-        proxied = run_once(sources, user=user)
+    tracked, proxied = both_trackers(sources, user=user)
     assert change_rows(tracked) == change_rows(proxied)
     assert (tracked.outcome, tracked.id_token, tracked.access_token) == (
         proxied.outcome, proxied.id_token, proxied.access_token)

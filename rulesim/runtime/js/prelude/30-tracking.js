@@ -357,7 +357,7 @@
   // The change rows of part p for the rule that ends: from its JSON before the rule (dirty)
   // or from the keys it marked (nothing when neither).
   function collectPart(rule, p, dirty) {
-    var old, now;
+    var old;
     if (dirty !== null && p in dirty) old = dirty[p];
     else {
       var kd = KEYED[p];
@@ -365,7 +365,10 @@
       if (S.partValue(p) === kd.raw) { diffKeyed(S.changes, rule, PART_TARGETS[p], kd); return; }
       old = keyedBefore(kd);   // the part was swapped without a trap (callback with new objects)
     }
-    now = snapshot(S.partValue(p));
+    wholeRows(rule, p, old, snapshot(S.partValue(p)));
+  }
+  // The rows of part p between its JSON before (old) and now: the whole part diffed.
+  function wholeRows(rule, p, old, now) {
     if (now !== old) diffInto(S.changes, rule, PART_TARGETS[p], '', normalise(old), normalise(now));
   }
 
@@ -434,7 +437,7 @@
       var target = PART_TARGETS[p];
       if (before & (1 << p)) {
         var json = snapshot(S.partValue(p));
-        if (json !== ctJson[p]) diffInto(out, rule, target, '', normalise(ctJson[p]), normalise(json));
+        wholeRows(rule, p, ctJson[p], json);
         ctJson[p] = json;
         continue;
       }
@@ -442,11 +445,7 @@
       var kind = r[i + 1];
       if (kind === 0) { i = rowsAdded(out, rule, target, p, r, i + 2); }
       else if (kind === 1) { keyedRows(out, rule, target, S.partValue(p), r[i + 2], r[i + 3], r[i + 4], r[i + 5]); i += 6; }
-      else {
-        var old = snapshot(r[i + 2]), cur = snapshot(S.partValue(p));
-        if (cur !== old) diffInto(out, rule, target, '', normalise(old), normalise(cur));
-        i += 3;
-      }
+      else { wholeRows(rule, p, snapshot(r[i + 2]), snapshot(S.partValue(p))); i += 3; }
     }
     if (now & ~before) keepJson(now & ~before);
   }
