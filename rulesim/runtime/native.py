@@ -45,6 +45,7 @@ import importlib
 import os
 import re
 import time
+import warnings
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -58,6 +59,7 @@ __all__ = [
     "MAX_KEY_HANDLES",
     "MAX_PBKDF2_WORK",
     "TRACKER_FUNCTIONS",
+    "NativeFallbackWarning",
     "clock_us",
     "code_of",
     "compiled",
@@ -70,6 +72,7 @@ __all__ = [
     "hmac_keyed",
     "locale_note",
     "pbkdf2",
+    "tracker_refused",
 ]
 
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
@@ -390,6 +393,51 @@ def compiled_tracker() -> ModuleType | None:
     if os.environ.get("RULESIM_TRACKER", "") == "proxies":
         return None
     return extension("rulesim.runtime._tracker")
+
+
+class NativeFallbackWarning(RuntimeWarning):
+    """A C extension rulesim built cannot be used here, and a slower Python or JS path runs.
+
+    Raised instead (as :class:`~rulesim.errors.NativeBuildError`) when ``RULESIM_NATIVE`` is
+    ``required``.
+    """
+
+
+_tracker_warned = False
+
+
+def tracker_refused() -> None:
+    """Say that the change tracker in C refused this engine (its layout check failed).
+
+    The sandbox then records changes through the tracking proxies, which are slower and miss
+    some writes (see :func:`compiled_tracker`): the results can differ from a machine where the
+    tracker runs. ``RULESIM_NATIVE=required`` makes this an error; otherwise a
+    :class:`NativeFallbackWarning` is issued once per process.
+
+    >>> saved = os.environ.get("RULESIM_NATIVE")
+    >>> os.environ["RULESIM_NATIVE"] = "required"
+    >>> try:
+    ...     tracker_refused()
+    ... except NativeBuildError as exc:
+    ...     print(str(exc)[:58])
+    ... finally:
+    ...     if saved is None:
+    ...         del os.environ["RULESIM_NATIVE"]
+    ...     else:
+    ...         os.environ["RULESIM_NATIVE"] = saved
+    RULESIM_NATIVE=required, but rulesim's change tracker in C
+    """
+    global _tracker_warned
+    message = ("rulesim's change tracker in C refused this QuickJS build (its check of the "
+               "engine's object layout failed: the quickjs package is not the version "
+               "rulesim/runtime/_tracker.c was written for); changes are recorded through the "
+               "tracking proxies, about 40% slower and blind to writes to an object two parts "
+               "share. Install the quickjs version rulesim pins and reinstall rulesim")
+    if os.environ.get("RULESIM_NATIVE", "") == "required":
+        raise NativeBuildError(f"RULESIM_NATIVE=required, but {message}")
+    if not _tracker_warned:
+        _tracker_warned = True
+        warnings.warn(message, NativeFallbackWarning, stacklevel=3)
 
 
 _LOCALE_CALL = re.compile(

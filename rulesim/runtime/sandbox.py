@@ -49,7 +49,8 @@ _DRIVER = ("begin", "runRule", "status", "takeOutbox", "deliver", "nextTimer",
            "exportGlobal", "importGlobal", "worldMoved", "setPaired", "markInvalid", "runBatch",
            "resumeBatch", "replaceBatchLogin", "takeBatch", "floorBatch",
            # post-login Actions (js/prelude/85-actions.js)
-           "adoptModule", "beginActions", "actionsState", "resumeActions")
+           "adoptModule", "beginActions", "actionsState", "resumeActions",
+           "trackerInUse")
 
 NO_REDIRECT_PROTOCOLS = frozenset({"oauth2-resource-owner", "oauth2-password",
                                    "oauth2-refresh-token"})
@@ -288,6 +289,10 @@ class Sandbox:
         for j, action in enumerate(self._action_list()):
             self._compile_module(j, action.code)
         self._call("snapshotIntrinsics")
+        self.change_tracker = "c" if self._call("trackerInUse") else "proxies"
+        """Who records the rules' changes: ``"c"``, the change tracker in C, or ``"proxies"``."""
+        if tracker is not None and self.change_tracker == "proxies":
+            native.tracker_refused()
         if self.paired:
             self.engine.call(self._fn["setPaired"], True)
 

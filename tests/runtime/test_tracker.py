@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pipeline_helpers import Harness, Result, run_once
 
+from rulesim.errors import NativeBuildError
 from rulesim.runtime import native
 from rulesim.runtime.engine import Engine
 from rulesim.runtime.limits import Limits
@@ -255,6 +257,50 @@ def test_the_layout_check_refuses_objects_it_does_not_recognise(samples: str) ->
     engine.add_compiled_function("trackCheck", TRACKER, "trackCheck")
     assert engine.eval(f"var mem = new ArrayBuffer({_state_size()}), hold = [undefined];"
                        f"trackCheck(mem, hold, {samples})") == 0
+
+
+class _RefusingTracker:
+    """The tracker extension handed a snapshot buffer too small for it: its check refuses."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def state_size(self) -> int:
+        return 8
+
+
+@needs_tracker
+def test_a_sandbox_says_which_tracker_records_its_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Harness([rule("")]).pipeline.sandbox.change_tracker == "c"
+    monkeypatch.setenv("RULESIM_TRACKER", "proxies")
+    assert Harness([rule("")]).pipeline.sandbox.change_tracker == "proxies"
+
+
+@needs_tracker
+def test_a_tracker_that_refuses_the_engine_warns_once_and_the_proxies_record(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(native, "compiled_tracker", lambda: _RefusingTracker(TRACKER))
+    monkeypatch.setattr(native, "_tracker_warned", False)
+    monkeypatch.delenv("RULESIM_NATIVE", raising=False)
+    with pytest.warns(native.NativeFallbackWarning, match="refused this QuickJS build"):
+        harness = Harness([rule("context.idToken.a = 1;")])
+    assert harness.pipeline.sandbox.change_tracker == "proxies"
+    assert change_rows(harness.login()) == [("rule1", "id_token", "a", "add", None, "1")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # once a process: the next sandbox says nothing
+        assert Harness([rule("")]).pipeline.sandbox.change_tracker == "proxies"
+
+
+@needs_tracker
+def test_a_tracker_that_refuses_the_engine_is_an_error_when_native_code_is_required(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(native, "compiled_tracker", lambda: _RefusingTracker(TRACKER))
+    monkeypatch.setenv("RULESIM_NATIVE", "required")
+    with pytest.raises(NativeBuildError, match="RULESIM_NATIVE=required, but rulesim's change"):
+        Harness([rule("")])
 
 
 @needs_tracker

@@ -410,6 +410,9 @@
     ctOn = mask >= 0;
     if (mask > 0) keepJson(mask);
   }
+  // trackerInUse(): 1 when the change tracker in C records this sandbox's changes, 0 when
+  // the proxies do (no extension, RULESIM_TRACKER=proxies, or its layout check refused).
+  function trackerInUse() { return CT !== null ? 1 : 0; }
   function trackEnd() {
     if (!ctOn) return;
     ctOn = false;

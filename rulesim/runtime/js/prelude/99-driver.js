@@ -63,4 +63,5 @@
     exportGlobal: exportGlobal, importGlobal: importGlobal, worldMoved: worldMoved, setPaired: setPaired, adoptRule: adoptRule, hostFail: AOPT ? stepHostFail : hostFail, takeCoverage: takeCoverage, resetGlobal: resetGlobal, snapshotIntrinsics: lastSnapshot,
     markInvalid: markInvalid, runBatch: runBatch, resumeBatch: resumeBatch, replaceBatchLogin: replaceBatchLogin, takeBatch: takeBatch,
     adoptModule: adoptModule, beginActions: beginActions, actionsState: actionsState, resumeActions: resumeActions,
+    trackerInUse: trackerInUse,
   };
