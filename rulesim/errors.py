@@ -193,7 +193,8 @@ class ErrorCode(str, enum.Enum):
     CPU_LIMIT = "cpu_limit"
     """One rule step used more CPU than :attr:`Limits.cpu_ms` (an infinite loop)."""
     MEMORY_LIMIT = "memory_limit"
-    """The sandbox ran out of its memory limit (a memory bomb)."""
+    """The sandbox ran out of its memory limit (a memory bomb; also when the engine, out of
+    room even for its error, throws null: see ``rulesim/runtime/_watchdog.c``)."""
     STACK_OVERFLOW = "stack_overflow"
     """Unbounded recursion hit the stack limit."""
     MODULE_NOT_ALLOWED = "module_not_allowed"

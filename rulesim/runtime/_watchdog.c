@@ -117,10 +117,83 @@ static PyObject *install_interrupt(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* ------------------------------------------------------------------ refused allocations */
+/* QuickJS answers an allocation past the memory limit with NULL and throws its "out of
+   memory" error; when that error finds no room either, the value thrown is null, which rule
+   code cannot tell from `throw null`. Wrapping the runtime's allocation functions counts the
+   refusals, so the prelude can: a null thrown after one is the memory limit. The runtime
+   begins with its allocation functions and their state (quickjs.h's JSMallocFunctions and
+   JSMallocState), checked against the limit the engine set before they are wrapped. */
+typedef struct {
+    size_t count, size, limit;
+    void *opaque;
+} MallocState;
+typedef struct {
+    void *(*malloc)(MallocState *, size_t);
+    void (*free)(MallocState *, void *);
+    void *(*realloc)(MallocState *, void *, size_t);
+    size_t (*usable_size)(const void *);
+} MallocFunctions;
+typedef struct {
+    MallocFunctions mf;
+    MallocState state;
+} RuntimeHead;
+
+static void *(*engine_malloc)(MallocState *, size_t) = NULL;
+static void *(*engine_realloc)(MallocState *, void *, size_t) = NULL;
+static uint64_t refused = 0; /* allocations the runtimes refused, in every thread */
+
+static void *counting_malloc(MallocState *s, size_t size) {
+    void *p = engine_malloc(s, size);
+    if (p == NULL) __atomic_fetch_add(&refused, 1, __ATOMIC_RELAXED);
+    return p;
+}
+
+static void *counting_realloc(MallocState *s, void *ptr, size_t size) {
+    void *p = engine_realloc(s, ptr, size);
+    if (p == NULL && size != 0) __atomic_fetch_add(&refused, 1, __ATOMIC_RELAXED);
+    return p;
+}
+
+/* oomCount(): how many allocations the runtimes refused so far (a float: it only grows). */
+static JSValue js_oom_count(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)ctx;
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    return new_float((double)__atomic_load_n(&refused, __ATOMIC_RELAXED));
+}
+
+/* count_refusals(context, library, limit): wrap the runtime's allocation functions (the
+   limit is the one the engine set: the check that the layout is quickjs.h's). */
+static PyObject *count_refusals(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *context;
+    const char *library;
+    unsigned long long limit;
+    if (!PyArg_ParseTuple(args, "OsK", &context, &library, &limit)) return NULL;
+    BindingContext *bc = binding_context(context, library);
+    if (bc == NULL) return NULL;
+    RuntimeHead *h = (RuntimeHead *)(void *)bc->runtime;
+    if (h->state.limit != (size_t)limit || h->state.size == 0 || h->state.size > h->state.limit ||
+        h->mf.malloc == NULL || h->mf.realloc == NULL)
+        Py_RETURN_FALSE;
+    if (h->mf.malloc == counting_malloc) Py_RETURN_TRUE;
+    if ((engine_malloc != NULL && h->mf.malloc != engine_malloc) ||
+        (engine_realloc != NULL && h->mf.realloc != engine_realloc))
+        Py_RETURN_FALSE; /* another engine's functions: leave them alone */
+    engine_malloc = h->mf.malloc;
+    engine_realloc = h->mf.realloc;
+    h->mf.malloc = counting_malloc;
+    h->mf.realloc = counting_realloc;
+    Py_RETURN_TRUE;
+}
+
 /* ------------------------------------------------------------------ Python side */
 
 static const HostFunction FUNCTIONS[] = {
     {"tick", js_tick, 0},
+    {"oomCount", js_oom_count, 0},
 };
 
 DEFINE_INSTALL_AND_NAMES(FUNCTIONS)
@@ -135,6 +208,9 @@ static PyMethodDef METHODS[] = {
     {"install_interrupt", install_interrupt, METH_VARARGS,
      "install_interrupt(context, library): make the C interrupt handler the CPU watchdog of a "
      "quickjs.Context's runtime."},
+    {"count_refusals", count_refusals, METH_VARARGS,
+     "count_refusals(context, library, limit): count the allocations a quickjs.Context's "
+     "runtime refuses (its memory limit is `limit` bytes); whether the layout allowed it."},
     {NULL, NULL, 0, NULL},
 };
 

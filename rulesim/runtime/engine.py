@@ -85,6 +85,8 @@ class Engine:
         self._ctx.set_memory_limit(limits.memory_mb * 1024 * 1024)
         self._ctx.set_max_stack_size(limits.stack_kb * 1024)
         watchdog.install(self._ctx)
+        self.counts_refusals = watchdog.count_refusals(self._ctx, limits.memory_mb * 1024 * 1024)
+        """Whether the C watchdog counts the allocations this runtime refuses (``oomCount``)."""
 
     def lift_memory_limit(self, factor: int = 2) -> None:
         """Let the runtime use ``factor`` times its memory limit from now on.

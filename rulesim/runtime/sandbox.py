@@ -250,6 +250,10 @@ class Sandbox:
             self.engine.add_compiled_function("__rulesim_native_tick", c_watchdog, "tick")
         else:
             self.engine.add_host_function("__rulesim_native_tick", watchdog.tick)
+        # The allocations the runtime refused: a null thrown after one is the memory limit.
+        oom_names = ["oomCount"] if c_watchdog is not None and self.engine.counts_refusals else []
+        for name in oom_names:
+            self.engine.add_compiled_function(f"__rulesim_native_{name}", c_watchdog, name)
         # Node's locale-sensitive built-ins on ICU, when that extension is built (no twins).
         intl = native.compiled_intl()
         intl_names = native.INTL_FUNCTIONS if intl is not None else ()
@@ -263,7 +267,7 @@ class Sandbox:
             self.engine.add_compiled_function(f"__rulesim_native_{name}", tracker, name)
         opts["trackerBytes"] = tracker.state_size() if tracker is not None else 0
         opts["intrinsicsBytes"] = tracker.intrinsics_size() if tracker is not None else 0
-        host_names = [*native.HOST_FUNCTIONS, "tick", *intl_names, *tracker_names]
+        host_names = [*native.HOST_FUNCTIONS, "tick", *oom_names, *intl_names, *tracker_names]
         # Compiled, the crypto functions take any string as 'utf8' text (10-host.js).
         natives = ", ".join([f"{n}: __rulesim_native_{n}" for n in host_names]
                             + [f"anyText: {'true' if all(in_c) else 'false'}"])

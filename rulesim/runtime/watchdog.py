@@ -42,7 +42,8 @@ from typing import Any
 from rulesim.runtime import native
 
 __all__ = ["BUDGET", "CHEAP_NS", "EXIT_CPU_LIMIT", "HARD_GRACE_S", "CBudget", "CpuBudget",
-           "budget_in_c", "close_call", "compiled_watchdog", "enable_hard_limit", "install",
+           "budget_in_c", "close_call", "compiled_watchdog", "count_refusals", "enable_hard_limit",
+           "install",
            "open_call", "tick"]
 
 EXIT_CPU_LIMIT = 71
@@ -258,6 +259,24 @@ def install(context: Any) -> None:
         lib.JS_SetInterruptHandler(runtime, _HANDLER, None)
     if BUDGET.clock_id is None:
         BUDGET.clock_id = time.pthread_getcpuclockid(threading.get_ident())
+
+
+def count_refusals(context: Any, limit_bytes: int) -> bool:
+    """Count the allocations a ``quickjs.Context``'s runtime refuses; whether it is counted.
+
+    QuickJS throws null instead of its "out of memory" error when even that error finds no
+    room; with the count, the prelude tells that from a rule's own ``throw null`` (the C
+    watchdog's ``oomCount``: a null thrown after a refusal in the same login is the memory
+    limit). Only with the C watchdog (:func:`compiled_watchdog`), and only when the runtime's
+    memory limit reads back as ``limit_bytes`` (the check that its layout is the one the
+    extension was written for); else False, and a thrown null stays a rule's exception.
+    """
+    compiled = compiled_watchdog()
+    if compiled is None:
+        return False
+    import _quickjs
+
+    return bool(compiled.count_refusals(context, _quickjs.__file__, limit_bytes))
 
 
 _hard_thread: threading.Thread | None = None

@@ -167,3 +167,43 @@ def test_without_the_extension_the_python_watchdog_ends_a_loop_too() -> None:
                          text=True, timeout=120, check=True).stdout.split("\n")
     assert out[0] == "cpu_limit"
     assert out[1] == "{'allowed': 50}"
+
+
+# ---------------------------------------------------------------- out of memory, thrown as null
+# A linked list grows by one small object at a time: the allocation that fails leaves no room
+# for QuickJS's "out of memory" error either, and the engine throws null (on the pinned engine,
+# without the count, the login says rule_exception: "threw a non-Error value: null").
+LINKED_LIST_BOMB = "var head = null; while (true) head = {next: head};"
+needs_c_watchdog = pytest.mark.skipif(watchdog.compiled_watchdog() is None,
+                                      reason="the C watchdog counts refused allocations")
+
+
+def _rule(body: str) -> str:
+    return "function (user, context, callback) {\n  " + body + "\n  callback(null, user, context);\n}"
+
+
+@needs_c_watchdog
+def test_an_engine_counts_the_allocations_its_runtime_refuses() -> None:
+    engine = Engine(Limits(memory_mb=32))
+    assert engine.counts_refusals
+    engine.add_compiled_function("oomCount", watchdog.compiled_watchdog(), "oomCount")
+    before = engine.eval("oomCount()")
+    with pytest.raises(EngineError):
+        engine.eval("var a = []; while (true) a.push(new Array(1e5).fill(1));")
+    assert engine.eval("oomCount()") > before
+
+
+@needs_c_watchdog
+def test_memory_exhausted_to_the_last_byte_is_the_memory_limit_not_a_thrown_null() -> None:
+    h = Harness([_rule(LINKED_LIST_BOMB), _rule("")], limits=Limits(memory_mb=32))
+    for _ in range(2):   # the engine is rebuilt after the first login; the next fails alike
+        runs = h.login().rule_runs
+        assert runs["error_code"].astype(object).where(runs["error_code"].notna(), None).tolist() \
+            == ["memory_limit", None]
+        assert runs["error_message"].iloc[0] == "rule `rule1`: out of memory"
+
+
+def test_a_rules_own_thrown_null_stays_a_rule_exception() -> None:
+    runs = Harness([_rule("throw null;")], limits=Limits(memory_mb=32)).login().rule_runs
+    assert runs["error_code"].tolist() == ["rule_exception"]
+    assert runs["error_message"].iloc[0] == "rule `rule1`: threw a non-Error value: null"

@@ -46,7 +46,16 @@
     if (d.name === null) return [CODE.NON_STANDARD_ERROR, d];
     return [CODE.CALLBACK_ERROR, d];
   }
+  // The allocations the runtime refused so far (the C watchdog's count; null without it):
+  // QuickJS throws null when even its "out of memory" error finds no room, so a null thrown
+  // after a refusal in the same login is the memory limit, not the rule's own `throw null`.
+  var oomCount = NATIVE.oomCount || null;
+  function oomMark() { return oomCount !== null ? oomCount() : 0; }
   function classifyThrown(err, isReject) {
+    if (err === null && oomCount !== null && S !== null && oomCount() !== S.oomMark) {
+      rebuildAfter = true;
+      return [CODE.MEMORY_LIMIT, { name: 'InternalError', message: 'out of memory', loc: [-1, 0], code: undefined }];
+    }
     var d = describe(err);
     // The CPU budget's interrupt inside an async rule or a promise job arrives as a rejection.
     if (d.name === 'InternalError' && d.message === 'interrupted') {

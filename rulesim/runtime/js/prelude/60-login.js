@@ -23,6 +23,7 @@
       protocol: undefined,   // context.protocol as the login arrived (rules may change it)
       cpu: null,             // batched logins: ns per rule, measured in JavaScript
       cpuBegin: 0,           // ns
+      oomMark: oomMark(),    // allocations refused before the login (40-rules.js)
     };
   }
 

@@ -267,6 +267,8 @@
     if (outcome && outcome.error !== undefined) {
       var c = classifyThrown(outcome.error, true);   // memory and stack limits, a module rulesim lacks
       if (c[0] === CODE.MEMORY_LIMIT || c[0] === CODE.STACK_OVERFLOW || c[0] === CODE.MODULE_NOT_ALLOWED) outcome.code = c[0];
+      // The null the engine throws when even its "out of memory" error found no room reads as that error.
+      if (c[0] === CODE.MEMORY_LIMIT && outcome.error === null) outcome.error = { name: 'InternalError', message: c[1].message };
       if (c[1].loc[0] === NRULES + j) run.line = c[1].loc[1];
       // The CPU budget's interrupt inside an async handler arrives as a rejection
       // (classifyThrown, 40-rules.js, knows it).
