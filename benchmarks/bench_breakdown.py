@@ -40,12 +40,12 @@ from rulesim.execution.chunks import Chunk, PopulationRef
 from rulesim.execution.jobs import PipelineJob
 from rulesim.execution.results import ResultStore, encode_chunk
 from rulesim.options import DEFAULT_CHUNK_SIZE
-from rulesim.pipeline import Pipeline
 from rulesim.runtime.engine import Engine
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _allocator import as_workers
 from bench_runtime import synchronous_rules
+from bench_vs_node import quickjs_floor
 
 PHASES = ("render", "engine", "record", "pack", "encode", "read")
 
@@ -108,20 +108,6 @@ def one_pass(job: PipelineJob, pop: rs.Population, chunk_size: int) -> defaultdi
     return spent
 
 
-def floor(rules: list[rs.Rule], configuration: dict[str, str], payloads: list[str],
-          repeat: int, batch: int = 64) -> float:
-    """Seconds for the QuickJS floor over ``payloads`` (best of ``repeat``)."""
-    pipe = Pipeline(rules, configuration)
-    pipe.floor_batch(payloads[:batch])
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        for i in range(0, len(payloads), batch):
-            pipe.floor_batch(payloads[i:i + batch])
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logins", type=int, default=20_000)
@@ -141,7 +127,7 @@ def main() -> None:
     one_pass(job, pop, args.chunk)           # warm up: modules load, caches fill
     passes = [one_pass(job, pop, args.chunk) for _ in range(args.repeat)]
     best = min(passes, key=lambda p: sum(p.values()))
-    e = floor(rules, acme.configuration, pop.payloads(), args.repeat)
+    e = quickjs_floor(rules, acme.configuration, pop.payloads(), args.repeat)
     n, total = args.logins, sum(best.values())
     print(f"\nacme's synchronous rules ({len(rules)}), {n:,} logins in chunks of {args.chunk:,}"
           f" (best of {args.repeat} by total)")

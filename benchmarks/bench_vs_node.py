@@ -162,8 +162,9 @@ def _simulate(ruleset: rs.RuleSet, pop: rs.Population, workers: int,
     return cold, warm
 
 
-def _floor(rules: list[rs.Rule], configuration: dict[str, str], payloads: list[str],
-           repeat: int, batch: int = 64) -> float:
+def quickjs_floor(rules: list[rs.Rule], configuration: dict[str, str], payloads: list[str],
+                  repeat: int, batch: int = 64) -> float:
+    """Seconds for (e), the QuickJS floor over ``payloads`` (best of ``repeat``)."""
     pipe = Pipeline(rules, configuration)
     pipe.floor_batch(payloads[:batch])      # warm up: modules load
     best = float("inf")
@@ -184,7 +185,7 @@ def figures(label: str, rules: list[rs.Rule], configuration: dict[str, str],
     b_cold, b = _simulate(ruleset, pop, 2, repeat)
     c = node_harness(rules, configuration, payloads, "record", repeat)["seconds"]
     d = node_harness(rules, configuration, payloads, "bare", repeat)["seconds"]
-    e = _floor(rules, configuration, payloads, repeat)
+    e = quickjs_floor(rules, configuration, payloads, repeat)
     rate = {k: n / v for k, v in {"a": a, "b": b, "c": c, "d": d, "e": e}.items()}
     print(f"\n{label}: {len(rules)} rules, {n:,} logins (best of {repeat})")
     print(f"  (a) rulesim simulate, workers=1, full recording: {rate['a']:>10,.0f} logins/s")
