@@ -6,8 +6,8 @@ acme's synchronous rules (the enabled rules that never wait on the host) over th
 population, five ways, in one run:
 
 * (a) ``rs.simulate(rules, pop, workers=1)`` end to end with full recording (rendering in
-  the worker, the five result frames read), best of ``--repeat`` runs on the workers a
-  session keeps between runs; the first run, which starts its workers, is printed too;
+  the worker, the five result frames read), on the workers a session keeps between runs;
+  the first run, which starts its workers, is printed too;
 * (b) the same with ``workers=2``;
 * (c) a Node ``vm`` harness written here: the rules compiled once in one context with the
   Rules globals, each login's ``user``/``context`` JSON-cloned before each rule and diffed
@@ -15,6 +15,10 @@ population, five ways, in one run:
 * (d) the same Node harness with nothing recorded;
 * (e) the QuickJS floor: the same rules in one rulesim sandbox, batched, nothing recorded
   (``Pipeline.floor_batch``).
+
+The five are measured in ``--repeat`` rounds, each running every one once in turn, so that a
+slow spell of a shared machine falls on one round's figures alike: each figure is its best
+round, and each ratio is also printed round by round (sorted, with the median).
 
 Every ratio is printed with and without ``sign-downstream-claims`` (it signs an HMAC-SHA256:
 native in Node, and in rulesim since its ``crypto`` calls native host functions). Targets
@@ -27,6 +31,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,14 +157,10 @@ def _simulate_once(ruleset: rs.RuleSet, pop: rs.Population, workers: int) -> flo
     return time.perf_counter() - t
 
 
-def _simulate(ruleset: rs.RuleSet, pop: rs.Population, workers: int,
-              repeat: int) -> tuple[float, float]:
-    """(cold, warm): a first run that starts its workers, and the best of ``repeat`` runs on
-    the workers a session keeps between runs."""
+def _cold(ruleset: rs.RuleSet, pop: rs.Population, workers: int) -> float:
+    """A first run, which starts its workers."""
     shutdown_idle_workers()
-    cold = _simulate_once(ruleset, pop, workers)
-    warm = min(_simulate_once(ruleset, pop, workers) for _ in range(repeat))
-    return cold, warm
+    return _simulate_once(ruleset, pop, workers)
 
 
 def quickjs_floor(rules: list[rs.Rule], configuration: dict[str, str], payloads: list[str],
@@ -178,24 +179,39 @@ def quickjs_floor(rules: list[rs.Rule], configuration: dict[str, str], payloads:
 
 def figures(label: str, rules: list[rs.Rule], configuration: dict[str, str],
             pop: rs.Population, payloads: list[str], repeat: int) -> None:
-    """Measure (a) to (e) for one rule list and print them with their ratios."""
+    """Measure (a) to (e) for one rule list and print them with their ratios.
+
+    ``repeat`` rounds, each measuring (a) to (e) once in turn (Node's runs are its best of two
+    in one process: the first warms its compiler), so that a slow spell of a shared machine
+    falls on one round's figures alike; each figure is its best round, and each ratio is also
+    printed round by round.
+    """
     n = len(payloads)
     ruleset = rs.RuleSet(rules, configuration=configuration)
-    a_cold, a = _simulate(ruleset, pop, 1, repeat)
-    b_cold, b = _simulate(ruleset, pop, 2, repeat)
-    c = node_harness(rules, configuration, payloads, "record", repeat)["seconds"]
-    d = node_harness(rules, configuration, payloads, "bare", repeat)["seconds"]
-    e = quickjs_floor(rules, configuration, payloads, repeat)
-    rate = {k: n / v for k, v in {"a": a, "b": b, "c": c, "d": d, "e": e}.items()}
-    print(f"\n{label}: {len(rules)} rules, {n:,} logins (best of {repeat})")
+    a_cold, b_cold = _cold(ruleset, pop, 1), _cold(ruleset, pop, 2)
+    rounds = [{"a": _simulate_once(ruleset, pop, 1), "b": _simulate_once(ruleset, pop, 2),
+               "c": node_harness(rules, configuration, payloads, "record", 2)["seconds"],
+               "d": node_harness(rules, configuration, payloads, "bare", 2)["seconds"],
+               "e": quickjs_floor(rules, configuration, payloads, 1)} for _ in range(repeat)]
+    rate = {k: n / min(r[k] for r in rounds) for k in "abcde"}
+
+    def by_round(top: str, bottom: str, fmt: str) -> str:
+        values = sorted(r[bottom] / r[top] for r in rounds)
+        return (", ".join(format(v, fmt) for v in values)
+                + f"; median {format(statistics.median(values), fmt)}")
+
+    print(f"\n{label}: {len(rules)} rules, {n:,} logins (best of {repeat} rounds)")
     print(f"  (a) rulesim simulate, workers=1, full recording: {rate['a']:>10,.0f} logins/s")
     print(f"  (b) rulesim simulate, workers=2, full recording: {rate['b']:>10,.0f} logins/s")
     print(f"  (c) Node vm, JSON clone + diff per rule:         {rate['c']:>10,.0f} logins/s")
     print(f"  (d) Node vm, nothing recorded:                   {rate['d']:>10,.0f} logins/s")
     print(f"  (e) QuickJS floor, batched, nothing recorded:    {rate['e']:>10,.0f} logins/s")
-    print(f"  (a) / (c) = {rate['a'] / rate['c']:5.2f}x   (target ≥ 3)")
-    print(f"  (a) / (e) = {rate['a'] / rate['e']:5.1%}    (target ≥ 40%)")
-    print(f"  (b) / (a) = {rate['b'] / rate['a']:5.2f}x   (target ≥ 1.8 on 2 cores)")
+    print(f"  (a) / (c) = {rate['a'] / rate['c']:5.2f}x   (target ≥ 3); "
+          f"by round {by_round('a', 'c', '.2f')}")
+    print(f"  (a) / (e) = {rate['a'] / rate['e']:5.1%}    (target ≥ 40%); "
+          f"by round {by_round('a', 'e', '.1%')}")
+    print(f"  (b) / (a) = {rate['b'] / rate['a']:5.2f}x   (target ≥ 1.8 on 2 cores); "
+          f"by round {by_round('b', 'a', '.2f')}")
     print(f"  (a) / (d) = {rate['a'] / rate['d']:5.1%};  (e) / (d) = {rate['e'] / rate['d']:5.1%}")
     print(f"  first runs, workers started in the run: (a) {n / a_cold:,.0f} logins/s, "
           f"(b) {n / b_cold:,.0f} logins/s, (b) / (a) = {a_cold / b_cold:.2f}x")
@@ -205,7 +221,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logins", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds, each measuring every figure once")
     args = parser.parse_args()
     print(f"allocator: {as_workers()}")
     acme = rs.load_rules("datasets/tenants/acme")
