@@ -42,9 +42,8 @@ from typing import Any
 from rulesim.runtime import native
 
 __all__ = ["BUDGET", "CHEAP_NS", "EXIT_CPU_LIMIT", "HARD_GRACE_S", "CBudget", "CpuBudget",
-           "budget_in_c", "close_call", "compiled_watchdog", "count_refusals", "enable_hard_limit",
-           "install",
-           "open_call", "tick"]
+           "budget_in_c", "close_call", "compiled_watchdog", "count_refusals",
+           "enable_hard_limit", "install", "open_call", "tick"]
 
 EXIT_CPU_LIMIT = 71
 """Exit status of a worker process ended by the hard watchdog (a call the engine could not
@@ -270,6 +269,11 @@ def count_refusals(context: Any, limit_bytes: int) -> bool:
     limit). Only with the C watchdog (:func:`compiled_watchdog`), and only when the runtime's
     memory limit reads back as ``limit_bytes`` (the check that its layout is the one the
     extension was written for); else False, and a thrown null stays a rule's exception.
+
+    >>> from rulesim.runtime.engine import Engine
+    >>> from rulesim.runtime.limits import Limits
+    >>> Engine(Limits()).counts_refusals == (compiled_watchdog() is not None)
+    True
     """
     compiled = compiled_watchdog()
     if compiled is None:
