@@ -33,7 +33,7 @@ setup(
         Extension(
             "rulesim.runtime._watchdog",
             sources=["rulesim/runtime/_watchdog.c"],
-            depends=["rulesim/runtime/_quickjs_abi.h"],
+            depends=["rulesim/runtime/_quickjs_abi.h", "rulesim/runtime/_quickjs_internals.h"],
             extra_compile_args=["-O2"],
             optional=True,
         ),

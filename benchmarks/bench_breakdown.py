@@ -9,8 +9,8 @@ of the population (``rulesim.execution.worker.run_chunk``), then what the caller
 chunks at the end, timing each phase:
 
 * **render**: the chunk's logins generated from the population's spec and written as JSON;
-* **engine**: the calls into QuickJS through ``Engine.call`` (the rules, change tracking, the
-  records written in JavaScript: every login of these rules runs in a batch);
+* **engine**: the calls into QuickJS (the rules, change tracking, the records written in
+  JavaScript), timed at every entry point as ``bench_host_path.py`` times them;
 * **record**: Python turning the engine's blocks into columns (the rest of ``run_many``);
 * **pack**: the columns into typed DataFrames;
 * **encode**: the chunk's frames compressed, with its counts (what crosses to the caller);
@@ -30,8 +30,6 @@ import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Any
 
 os.environ.setdefault("TZ", "UTC")
 
@@ -40,34 +38,14 @@ from rulesim.execution.chunks import Chunk, PopulationRef
 from rulesim.execution.jobs import PipelineJob
 from rulesim.execution.results import ResultStore, encode_chunk
 from rulesim.options import DEFAULT_CHUNK_SIZE
-from rulesim.runtime.engine import Engine
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _allocator import as_workers
+from bench_host_path import timed_entry_points
 from bench_runtime import synchronous_rules
 from bench_vs_node import quickjs_floor
 
 PHASES = ("render", "engine", "record", "pack", "encode", "read")
-
-
-def _engine_clock(spent: defaultdict[str, float]) -> Callable[[], None]:
-    """Count the time spent inside ``Engine.call`` into ``spent["engine"]``; undo with the
-    function returned."""
-    call = Engine.call
-
-    def timed(self: Engine, fn: Any, *args: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return call(self, fn, *args)
-        finally:
-            spent["engine"] += time.perf_counter() - t
-
-    Engine.call = timed  # type: ignore[method-assign]
-
-    def undo() -> None:
-        Engine.call = call  # type: ignore[method-assign]
-
-    return undo
 
 
 def one_pass(job: PipelineJob, pop: rs.Population, chunk_size: int) -> defaultdict[str, float]:
@@ -76,8 +54,8 @@ def one_pass(job: PipelineJob, pop: rs.Population, chunk_size: int) -> defaultdi
     ref = PopulationRef.of(pop)
     runner = job.build()
     store = ResultStore(spill=False)
-    undo = _engine_clock(spent)
-    try:
+    engine: defaultdict[str, float] = defaultdict(float)   # seconds by engine entry point
+    with timed_entry_points(engine, defaultdict(int)):
         for index, (start, stop) in enumerate(pop.chunk_bounds(chunk_size)):
             chunk = Chunk(index, start, stop)
             t0 = time.perf_counter()
@@ -85,7 +63,7 @@ def one_pass(job: PipelineJob, pop: rs.Population, chunk_size: int) -> defaultdi
             logins = ref.render(chunk.start, chunk.stop)
             t1 = time.perf_counter()
             sink = job.new_sink()
-            engine_before = spent["engine"]
+            engine_before = sum(engine.values())
             runner.run_many(logins.payloads, chunk.start, sink, login_ids=logins.login_ids,
                             user_ids=logins.user_ids)
             runner.collect(sink)
@@ -94,12 +72,12 @@ def one_pass(job: PipelineJob, pop: rs.Population, chunk_size: int) -> defaultdi
             t3 = time.perf_counter()
             store.add(encode_chunk(job, chunk.index, packed, logins.attributes))
             t4 = time.perf_counter()
+            in_engine = sum(engine.values()) - engine_before
             spent["render"] += t1 - t0
-            spent["record"] += (t2 - t1) - (spent["engine"] - engine_before)
+            spent["engine"] += in_engine
+            spent["record"] += (t2 - t1) - in_engine
             spent["pack"] += t3 - t2
             spent["encode"] += t4 - t3
-    finally:
-        undo()
     t = time.perf_counter()
     tables = store.side("", job.rule_names())
     for table in rs.COLUMNS:

@@ -1,10 +1,12 @@
 /*
- * The engine's internal object layout, as rulesim/runtime/_tracker.c reads it: objects,
+ * The engine's internal layout, as rulesim/runtime/_tracker.c reads it: objects,
  * shapes (an object's keys, flags and prototype), properties and strings of the pinned
  * version (quickjs 1.19.4, QuickJS 2021-03-27, 64-bit; the static asserts below hold the
  * offsets the engine's own comments give), and helpers on values (the engine functions are
- * _quickjs_abi.h's). Not the engine's public ABI: trackCheck()
- * verifies the layout on sample objects before the prelude relies on it.
+ * _quickjs_abi.h's); and the start of the runtime, whose allocation functions
+ * rulesim/runtime/_watchdog.c wraps. Not the engine's public ABI: trackCheck() verifies
+ * the object layout on sample objects before the prelude relies on it, and the watchdog
+ * reads back the memory limit before it wraps anything.
  */
 #ifndef RULESIM_QUICKJS_INTERNALS_H
 #define RULESIM_QUICKJS_INTERNALS_H
@@ -82,6 +84,26 @@ typedef struct {
     } u;
 } IString;
 _Static_assert(offsetof(IString, u) == 16, "JSString layout");
+
+/* The start of the runtime (quickjs.h's JSMallocFunctions, then JSMallocState): its
+   allocation functions and their accounting, as the C watchdog wraps them (_watchdog.c
+   checks the limit it reads against the one the engine set before it writes). */
+typedef struct {
+    size_t count, size, limit;
+    void *opaque;
+} IMallocState;
+typedef struct {
+    void *(*malloc)(IMallocState *, size_t);
+    void (*free)(IMallocState *, void *);
+    void *(*realloc)(IMallocState *, void *, size_t);
+    size_t (*usable_size)(const void *);
+} IMallocFunctions;
+typedef struct {
+    IMallocFunctions mf;
+    IMallocState state;
+} IRuntimeHead;
+_Static_assert(offsetof(IRuntimeHead, state) == 32, "JSRuntime layout");
+_Static_assert(offsetof(IRuntimeHead, state.limit) == 48, "JSRuntime layout");
 #define STR_LEN(p) ((p)->len_wide & 0x7fffffffu)
 #define STR_WIDE(p) ((p)->len_wide >> 31)
 static inline JSValue undefined_value(void) { return value_of_tag(TAG_UNDEFINED); }

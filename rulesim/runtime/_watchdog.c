@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "_quickjs_abi.h"
+#include "_quickjs_internals.h"
 
 /* The budget of the engine call running now, shared with rulesim/runtime/watchdog.py, which
    reads and writes it through ctypes (budget_address): the same fields, in this order, as
@@ -121,35 +121,20 @@ static PyObject *install_interrupt(PyObject *self, PyObject *args) {
 /* QuickJS answers an allocation past the memory limit with NULL and throws its "out of
    memory" error; when that error finds no room either, the value thrown is null, which rule
    code cannot tell from `throw null`. Wrapping the runtime's allocation functions counts the
-   refusals, so the prelude can: a null thrown after one is the memory limit. The runtime
-   begins with its allocation functions and their state (quickjs.h's JSMallocFunctions and
-   JSMallocState), checked against the limit the engine set before they are wrapped. */
-typedef struct {
-    size_t count, size, limit;
-    void *opaque;
-} MallocState;
-typedef struct {
-    void *(*malloc)(MallocState *, size_t);
-    void (*free)(MallocState *, void *);
-    void *(*realloc)(MallocState *, void *, size_t);
-    size_t (*usable_size)(const void *);
-} MallocFunctions;
-typedef struct {
-    MallocFunctions mf;
-    MallocState state;
-} RuntimeHead;
-
-static void *(*engine_malloc)(MallocState *, size_t) = NULL;
-static void *(*engine_realloc)(MallocState *, void *, size_t) = NULL;
+   refusals, so the prelude can: a null thrown after one is the memory limit. The runtime's
+   start (_quickjs_internals.h's IRuntimeHead) is checked against the limit the engine set
+   before its functions are wrapped. */
+static void *(*engine_malloc)(IMallocState *, size_t) = NULL;
+static void *(*engine_realloc)(IMallocState *, void *, size_t) = NULL;
 static uint64_t refused = 0; /* allocations the runtimes refused, in every thread */
 
-static void *counting_malloc(MallocState *s, size_t size) {
+static void *counting_malloc(IMallocState *s, size_t size) {
     void *p = engine_malloc(s, size);
     if (p == NULL) __atomic_fetch_add(&refused, 1, __ATOMIC_RELAXED);
     return p;
 }
 
-static void *counting_realloc(MallocState *s, void *ptr, size_t size) {
+static void *counting_realloc(IMallocState *s, void *ptr, size_t size) {
     void *p = engine_realloc(s, ptr, size);
     if (p == NULL && size != 0) __atomic_fetch_add(&refused, 1, __ATOMIC_RELAXED);
     return p;
@@ -174,7 +159,7 @@ static PyObject *count_refusals(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OsK", &context, &library, &limit)) return NULL;
     BindingContext *bc = binding_context(context, library);
     if (bc == NULL) return NULL;
-    RuntimeHead *h = (RuntimeHead *)(void *)bc->runtime;
+    IRuntimeHead *h = (IRuntimeHead *)(void *)bc->runtime;
     if (h->state.limit != (size_t)limit || h->state.size == 0 || h->state.size > h->state.limit ||
         h->mf.malloc == NULL || h->mf.realloc == NULL)
         Py_RETURN_FALSE;
