@@ -9,11 +9,11 @@
 * ``rulesim.runtime._intl``: Node's locale-sensitive built-ins (localeCompare,
   toLocaleString, ...) on ICU. Without it (no ICU headers: ``apt-get install libicu-dev``)
   those methods keep QuickJS's own formats, which differ from Node's.
-* ``rulesim.runtime._tracker``: the Rules view's change tracker, JSON serialiser and quick
-  test of the built-ins (30-tracking.js). Without it (no C compiler or Python headers) the
-  change rows come from tracking proxies: about 40% slower, and blind to a write that
-  does not go through them (to an object two parts share, or in new objects a rule hands
-  its callback).
+* ``rulesim.runtime._tracker``: the Rules view's change tracker, JSON serialiser and reader,
+  and quick test of the built-ins (30-tracking.js). Without it (no C compiler or Python
+  headers) the change rows come from tracking proxies: about 40% slower, and blind to a
+  write that does not go through them (to an object two parts share, or in new objects a
+  rule hands its callback); and logins are read by the engine's JSON.parse.
 
 All are optional: a build that fails skips the extension, and rulesim still installs.
 """
@@ -50,6 +50,7 @@ setup(
             sources=["rulesim/runtime/_tracker.c"],
             depends=["rulesim/runtime/_quickjs_abi.h", "rulesim/runtime/_quickjs_internals.h",
                      "rulesim/runtime/_tracker_snapshot.h", "rulesim/runtime/_tracker_json.h",
+                     "rulesim/runtime/_tracker_parse.h",
                      "rulesim/runtime/_tracker_intrinsics.h"],
             extra_compile_args=["-O2"],
             optional=True,

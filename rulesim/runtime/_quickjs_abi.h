@@ -67,6 +67,11 @@ static struct {
     int (*DefinePropertyValueUint32)(JSContext *, JSValue, uint32_t, JSValue, int);
     int (*SetPropertyUint32)(JSContext *, JSValue, uint32_t, JSValue);
     JSValue (*GetPrototype)(JSContext *, JSValue);
+    /* The JSON reader's (_tracker_parse.h). */
+    JSValue (*NewObject)(JSContext *);
+    uint32_t (*NewAtomLen)(JSContext *, const char *, size_t);
+    uint32_t (*ValueToAtom)(JSContext *, JSValue);
+    void (*FreeAtom)(JSContext *, uint32_t);
 } E;
 static int engine_ready = 0;
 
@@ -156,6 +161,10 @@ static int load_engine(const char *path) {
     FIND(DefinePropertyValueUint32, "JS_DefinePropertyValueUint32");
     FIND(SetPropertyUint32, "JS_SetPropertyUint32");
     FIND(GetPrototype, "JS_GetPrototype");
+    FIND(NewObject, "JS_NewObject");
+    FIND(NewAtomLen, "JS_NewAtomLen");
+    FIND(ValueToAtom, "JS_ValueToAtom");
+    FIND(FreeAtom, "JS_FreeAtom");
 #undef FIND
     dlclose(lib);   /* the binding's module keeps it loaded */
     void **all = (void **)&E;

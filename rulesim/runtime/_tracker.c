@@ -37,6 +37,7 @@
 
 #include "_tracker_snapshot.h"
 #include "_tracker_json.h"
+#include "_tracker_parse.h"
 
 /* ------------------------------------------------------------------------ the results */
 typedef struct {
@@ -389,6 +390,7 @@ static const HostFunction FUNCTIONS[] = {
     {"trackCollect", js_track_collect, 5},
     {"trackEnd", js_track_end, 2},
     {"json", js_json, 2},
+    {"parseJson", js_parse_json, 1},
     {"intrinsicsSnap", js_intrinsics_snap, 2},
     {"intrinsicsSame", js_intrinsics_same, 2},
 };

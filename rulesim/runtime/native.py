@@ -369,11 +369,12 @@ def compiled_intl() -> ModuleType | None:
     return extension("rulesim.runtime._intl")
 
 
-TRACKER_FUNCTIONS = ("trackCheck", "trackBegin", "trackCollect", "trackEnd", "json",
+TRACKER_FUNCTIONS = ("trackCheck", "trackBegin", "trackCollect", "trackEnd", "json", "parseJson",
                      "intrinsicsSnap", "intrinsicsSame")
 """The functions of the change tracker in C (:func:`compiled_tracker`), by the name the
-prelude knows each by: the parts' snapshots, the JSON serialiser of the prelude's plain data
-and the pollution check's quick test of the built-ins."""
+prelude knows each by: the parts' snapshots, the JSON serialiser of the prelude's plain data,
+the JSON reader of the texts the host hands it (logins, batches) and the pollution check's
+quick test of the built-ins."""
 
 
 def compiled_tracker() -> ModuleType | None:

@@ -222,6 +222,154 @@ def test_json_numbers_match_the_engine() -> None:
         assert math.isclose(float(fast), float(x))
 
 
+# ---------------------------------------------------------------- the JSON reader
+
+# same(a, b): the same value as JavaScript sees it (Object.is on leaves, own keys in order with
+# their attributes, the same prototypes); read(t): whether the reader gives JSON.parse's value
+# ('same'), another ('differs') or leaves the text to JSON.parse ('left'), in place and not.
+_READER_JS = """
+function same(a, b) {
+  if (typeof a !== typeof b) return false;
+  if (a === null || typeof a !== 'object') return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  var ka = Object.getOwnPropertyNames(a), kb = Object.getOwnPropertyNames(b);
+  if (ka.length !== kb.length) return false;
+  for (var i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return false;
+    var da = Object.getOwnPropertyDescriptor(a, ka[i]), db = Object.getOwnPropertyDescriptor(b, kb[i]);
+    if (da.enumerable !== db.enumerable || da.writable !== db.writable) return false;
+    if (da.configurable !== db.configurable || !same(da.value, db.value)) return false;
+  }
+  return true;
+}
+function read(t) {
+  var out = [], expected;
+  try { expected = JSON.parse(t); } catch (e) { expected = e; }
+  [1, 0].forEach(function (inPlace) {
+    var v = parseJson(t, inPlace);
+    out.push(v === undefined ? 'left' : same(v, expected) ? 'same' : 'differs');
+  });
+  return out.join(' ');
+}
+"""
+
+
+def _reader() -> Engine:
+    assert TRACKER is not None
+    engine = Engine(Limits(memory_mb=64))
+    engine.add_compiled_function("parseJson", TRACKER, "parseJson")
+    engine.eval(_READER_JS)
+    return engine
+
+
+def _read(engine: Engine, text: str) -> str:
+    return str(engine.eval(f"read({json.dumps(text)})"))
+
+
+@needs_tracker
+@given(value=JSON_VALUES, ascii_only=st.booleans(), indent=st.sampled_from([None, 1]))
+@settings(max_examples=300, deadline=None)
+def test_parse_json_gives_what_json_parse_gives(value: Any, ascii_only: bool, indent: int | None) -> None:
+    engine = _reader()
+    # JSON text as Python writes it: every string written raw or escaped, with or without
+    # whitespace; the reader may leave a text to JSON.parse only for a lone surrogate.
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    surrogate = any(0xD800 <= ord(c) <= 0xDFFF for c in json.dumps(value, ensure_ascii=False))
+    assert _read(engine, text) in (("same same", "left left") if surrogate else ("same same",))
+
+
+@needs_tracker
+@given(text=st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_parse_json_reads_latin1_text_in_place_as_json_parse_does(text: str) -> None:
+    # An 8-bit engine string (every character below U+0100) is read where it is: raw Latin-1
+    # characters, escapes and both in one string, as a value and as a key.
+    engine = _reader()
+    for doc in (json.dumps(text, ensure_ascii=False), json.dumps({text: [text]}, ensure_ascii=False),
+                json.dumps(text), json.dumps({text: text})):
+        assert _read(engine, doc) == "same same"
+
+
+@needs_tracker
+@pytest.mark.parametrize("text", [
+    "1.", "-01", "01", "+1", ".5", "1e", "1e+", "0x10", "NaN", "Infinity", "-", "tru", "nul", "",
+    " ", "[1,]", "{\"a\":1,}", "{a:1}", "'a'", "[1 2]", "{\"a\" 1}", "{\"a\":1 \"b\":2}", "[", "{",
+    "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"a\u0001b\"",
+    "1 2", "[] []", "\"\\ud800\\ud800\"",
+])
+def test_parse_json_leaves_what_is_not_strict_json_to_json_parse(text: str) -> None:
+    # QuickJS's JSON.parse reads a little more than strict JSON ("1.", "-01") and throws its
+    # own SyntaxError for the rest: the reader answers neither, it leaves the text.
+    if TRACKER is None:
+        pytest.skip("the change tracker is not built")
+    assert _read(_reader(), text) == "left left"
+
+
+@needs_tracker
+@pytest.mark.parametrize("text", [
+    "0", "-0", "[-0, 0, -0.0, 0e0, -0e5]", "2147483647", "2147483648", "-2147483648", "-2147483649",
+    "9007199254740993", "18446744073709551615", "18446744073709551616", "123456789012345678901234567890",
+    "1e400", "-1e400", "5e-324", "2.4703282292062328e-324", "1.7976931348623157e308", "0.1",
+    "0.30000000000000004", "1E5", "1e-5", "1.5e+3", "123.456e-7", "1736892886830", "[1.0, 2.50, 100e-2]",
+])
+def test_parse_json_converts_numbers_as_the_engine_does(text: str) -> None:
+    if TRACKER is None:
+        pytest.skip("the change tracker is not built")
+    assert _read(_reader(), text) == "same same"
+
+
+@needs_tracker
+def test_parse_json_keeps_the_last_of_repeated_keys_in_the_first_ones_place() -> None:
+    engine = _reader()
+    for text in ('{"a":1,"b":2,"a":3}', '{"__proto__":{"x":1},"y":2}', '{"1":1,"b":2,"0":3}',
+                 '{"4294967295":1,"4294967294":2,"-1":3,"01":4}', '{"":1,"\\u0000":2}'):
+        assert _read(engine, text) == "same same", text
+    assert engine.eval("Object.getPrototypeOf(parseJson('{\"__proto__\":{\"x\":1}}', 1))"
+                       " === Object.prototype")
+
+
+@needs_tracker
+def test_parse_json_shares_short_strings_without_changing_any_value() -> None:
+    # Over a thousand distinct short strings (more than the table's slots, so slots collide
+    # and are replaced), each repeated, at 24 characters and just over.
+    words = [f"w{i}" for i in range(1500)] + ["x" * 24, "y" * 25, "é" * 12, "é" * 13, ""]
+    assert _read(_reader(), json.dumps([words, words[::-1], {w: w for w in words}],
+                                       ensure_ascii=False)) == "same same"
+
+
+@needs_tracker
+def test_parse_json_leaves_deep_nesting_to_json_parse() -> None:
+    engine = _reader()
+    assert _read(engine, "[" * 150 + "]" * 150) == "same same"
+    assert _read(engine, "[" * 300 + "]" * 300) == "left left"
+
+
+@needs_tracker
+def test_parse_json_answers_undefined_for_a_value_that_is_not_a_string() -> None:
+    engine = _reader()
+    assert engine.eval("[parseJson(5), parseJson(null), parseJson(), parseJson({})]"
+                       ".every(function (v) { return v === undefined; })")
+
+
+@needs_tracker
+def test_parse_json_runs_out_of_memory_as_the_engine_does() -> None:
+    # Under the engine's memory limit the reader's allocations fail as JSON.parse's do: the
+    # engine's own exception (its "out of memory" error, or null when even that finds no
+    # room), which JavaScript can catch, and the engine keeps working.
+    engine = _reader()
+    answers = engine.eval(
+        "(function () {"
+        " var row = '[' + new Array(200).join('\"abcdefghijklmnopqrstuvwxyz0123456789\",') + '1]';"
+        " var t = '[' + new Array(4000).join(row + ',') + row + ']';"
+        " function attempt(parse) { try { parse(t, 1); return 'parsed'; } catch (e) { return String(e); } }"
+        " return [attempt(parseJson), attempt(JSON.parse)].join(' | '); })()")
+    mine, engines = answers.split(" | ")
+    assert mine in ("InternalError: out of memory", "null")
+    assert engines in ("InternalError: out of memory", "null")
+    assert _read(engine, '{"a":[1,"b"]}') == "same same"
+
+
 # ---------------------------------------------------------------- the layout check
 
 def _state_size() -> int:

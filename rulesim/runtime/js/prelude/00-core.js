@@ -23,7 +23,17 @@
     if (fastJson !== null) { var s = fastJson(v, JSON_PROTOS); if (s !== null) return s; }
     return realStringify(v);
   }
-  var jsonParse = JSON.parse;
+  // jsonParse(text): JSON.parse for the texts the prelude reads (logins, batches, the host's
+  // answers, its own JSON): the JSON reader in C when the tracker's extension is built
+  // (_tracker_parse.h: the same values, read in well under the engine's time), which leaves
+  // anything but strict JSON to JSON.parse (undefined); it reads a text in place once
+  // 30-tracking.js has checked the engine's layout (parseInPlace). Rules' own JSON.parse is
+  // the engine's.
+  var realParse = JSON.parse, fastParse = NATIVE.parseJson || null, parseInPlace = 0;
+  function jsonParse(text) {
+    if (fastParse !== null) { var v = fastParse(text, parseInPlace); if (v !== undefined) return v; }
+    return realParse(text);
+  }
   var objectKeys = Object.keys;
   var hasOwn = Object.prototype.hasOwnProperty;
   var isArray = Array.isArray;

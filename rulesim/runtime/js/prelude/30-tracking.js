@@ -391,6 +391,7 @@
     if (NATIVE.trackCheck(ctMem, ctHold, ctSamples) === 1) {
       CT = { begin: NATIVE.trackBegin, collect: NATIVE.trackCollect, end: NATIVE.trackEnd };
       fastJson = NATIVE.json || null;   // (00-core.js)
+      parseInPlace = 1;
     }
   }
   function isUserPart(k) { return k === 'app_metadata' || k === 'user_metadata'; }
