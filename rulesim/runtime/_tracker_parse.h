@@ -5,8 +5,10 @@
  *
  * QuickJS reads JSON with its JavaScript tokenizer: every character of every string goes
  * through a string buffer one at a time, and a login's JSON costs more than the rules that
- * read it. This reader scans a string's bytes to its closing quote and makes the string in
- * one call, and builds objects and arrays through the engine's public API exactly as
+ * read it. This reader scans a string to its closing quote and makes the string in one call,
+ * reads the engine's string where it is (8-bit or 16-bit, _tracker_parse_units.h) instead of
+ * a UTF-8 copy once the prelude has checked the engine's layout, makes a short string value
+ * once a text, and builds objects and arrays through the engine's public API exactly as
  * JSON.parse does (the same property definitions, in the same order; numbers converted as
  * the engine converts them), so the values are the same.
  *
@@ -25,6 +27,8 @@
 
 #include "_quickjs_internals.h"
 
+/* P->p and P->end point into the text whatever its width (_tracker_parse_units.h reads them as
+   its UNIT). */
 #define MAX_PARSE_DEPTH 200
 #define PROP_C_W_E_FLAGS 7   /* JS_PROP_CONFIGURABLE | JS_PROP_WRITABLE | JS_PROP_ENUMERABLE */
 
@@ -35,7 +39,7 @@ typedef struct {
     size_t scratch_cap;
     int depth;
     int unsupported;           /* the text is outside what this reader reads: JSON.parse's */
-    int latin1;                /* the text is the engine's 8-bit string itself, not UTF-8 */
+    int latin1;                /* 8-bit text: the engine's string itself (Latin-1), not UTF-8 */
     struct ShortString *seen;  /* short string values made so far (calloc'd on first use) */
 } Parse;
 
@@ -75,12 +79,6 @@ static void forget_short_strings(Parse *P) {
     free(P->seen);
 }
 
-static inline void skip_space(Parse *P) {
-    const unsigned char *p = P->p, *end = P->end;
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
-    P->p = p;
-}
-
 /* JSValue of an exception with the reason: unsupported (JSON.parse decides) or not (the
    engine's exception is pending). */
 static inline JSValue give_up(Parse *P) {
@@ -98,63 +96,6 @@ static inline JSValue number_value(double d) {
     return new_float(d);
 }
 
-/* A number at P->p, converted as the engine's js_atof converts a JSON number: an integer's
-   digits accumulated in 64 bits (then scaled by the power of ten of the digits that did not
-   fit), anything with a fraction or an exponent by strtod. */
-static JSValue parse_number(Parse *P) {
-    const unsigned char *s = P->p, *q = s, *end = P->end;
-    int neg = 0, is_float = 0;
-    if (*q == '-') {
-        neg = 1;
-        q++;
-    }
-    if (q >= end || *q < '0' || *q > '9') return give_up(P);
-    const unsigned char *digits = q;
-    if (*q == '0') {
-        q++;
-        if (q < end && *q >= '0' && *q <= '9') return give_up(P);   /* a leading zero */
-    } else {
-        while (q < end && *q >= '0' && *q <= '9') q++;
-    }
-    if (q < end && *q == '.') {
-        q++;
-        if (q >= end || *q < '0' || *q > '9') return give_up(P);
-        while (q < end && *q >= '0' && *q <= '9') q++;
-        is_float = 1;
-    }
-    if (q < end && (*q == 'e' || *q == 'E')) {
-        q++;
-        if (q < end && (*q == '+' || *q == '-')) q++;
-        if (q >= end || *q < '0' || *q > '9') return give_up(P);
-        while (q < end && *q >= '0' && *q <= '9') q++;
-        is_float = 1;
-    }
-    P->p = q;
-    if (!is_float) {
-        const uint64_t n_max = ((uint64_t)-1 - 9) / 10;
-        uint64_t n = 0;
-        int int_exp = 0;
-        const unsigned char *d = digits;
-        while (d < q && *d == '0') d++;
-        for (; d < q; d++) {
-            if (n <= n_max) n = n * 10 + (uint64_t)(*d - '0');
-            else int_exp++;
-        }
-        double v = (double)n;
-        if (int_exp != 0) v *= pow(10, int_exp);
-        return number_value(neg ? -v : v);
-    }
-    size_t len = (size_t)(q - s);
-    char small[64];
-    char *buf = len < sizeof small ? small : malloc(len + 1);
-    if (buf == NULL) return give_up(P);
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    double v = strtod(buf, NULL);
-    if (buf != small) free(buf);
-    return number_value(v);
-}
-
 static int scratch_reserve(Parse *P, size_t need) {
     if (need <= P->scratch_cap) return 0;
     size_t cap = P->scratch_cap ? P->scratch_cap : 256;
@@ -164,20 +105,6 @@ static int scratch_reserve(Parse *P, size_t need) {
     P->scratch = nb;
     P->scratch_cap = cap;
     return 0;
-}
-
-static inline int hex4(const unsigned char *p, uint32_t *out) {
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        unsigned c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9') v |= c - '0';
-        else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-        else return 0;
-    }
-    *out = v;
-    return 1;
 }
 
 static inline size_t put_utf8(unsigned char *o, uint32_t c) {
@@ -211,269 +138,50 @@ static inline int has_surrogate(const unsigned char *s, size_t n) {
     return 0;
 }
 
-/* The string at P->p (its opening quote) as UTF-8 bytes: *out points into the text, or into
-   the scratch buffer when it had escapes; *ascii says whether every byte is below 0x80.
-   0, or -1 (unsupported, or no memory for the scratch buffer: P->unsupported either way). */
-static int scan_string(Parse *P, const unsigned char **out, size_t *len, int *ascii) {
-    const unsigned char *s = P->p + 1, *q = s, *end = P->end;
-    unsigned high = 0;
-    for (;;) {
-        if (q >= end) goto unsupported;
-        unsigned c = *q;
-        if (c == '"') break;
-        if (c == '\\') goto escaped;
-        if (c < 0x20) goto unsupported;
-        high |= c;
-        q++;
-    }
-    if (!(high & 0x80) || (!P->latin1 && !has_surrogate(s, (size_t)(q - s)))) {
-        *out = s;
-        *len = (size_t)(q - s);
-        *ascii = !(high & 0x80);
-        P->p = q + 1;
-        return 0;
-    }
-    if (!P->latin1) goto unsupported;
-escaped:;
-    /* Decode to the closing quote into the scratch buffer (at most twice the text: a
-       Latin-1 character is two bytes of UTF-8, an escape no more than its own length). */
-    if (scratch_reserve(P, 2 * (size_t)(end - s) + 4) < 0) goto unsupported;
-    unsigned char *o = P->scratch;
-    size_t n = 0;
-    for (q = s;;) {
-        if (q >= end) goto unsupported;
-        unsigned c = *q;
-        if (c == '"') break;
-        if (c < 0x20) goto unsupported;
-        if (c != '\\') {
-            high |= c;
-            if (c >= 0x80 && P->latin1) n += put_utf8(o + n, c);
-            else o[n++] = (unsigned char)c;
-            q++;
-            continue;
-        }
-        if (q + 1 >= end) goto unsupported;
-        unsigned e = q[1];
-        q += 2;
-        switch (e) {
-        case '"': o[n++] = '"'; break;
-        case '\\': o[n++] = '\\'; break;
-        case '/': o[n++] = '/'; break;
-        case 'b': o[n++] = '\b'; break;
-        case 'f': o[n++] = '\f'; break;
-        case 'n': o[n++] = '\n'; break;
-        case 'r': o[n++] = '\r'; break;
-        case 't': o[n++] = '\t'; break;
-        case 'u': {
-            uint32_t cp, lo;
-            if (q + 4 > end || !hex4(q, &cp)) goto unsupported;
-            q += 4;
-            if (cp >= 0xD800 && cp <= 0xDFFF) {
-                /* Only a high surrogate followed by a low one makes a character here. */
-                if (cp >= 0xDC00 || q + 6 > end || q[0] != '\\' || q[1] != 'u' || !hex4(q + 2, &lo) ||
-                    lo < 0xDC00 || lo > 0xDFFF)
-                    goto unsupported;
-                q += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            }
-            if (cp >= 0x80) high |= 0x80;
-            n += put_utf8(o + n, cp);
-            break;
-        }
-        default:
-            goto unsupported;
-        }
-    }
-    if ((high & 0x80) && !P->latin1 && has_surrogate(o, n)) goto unsupported;
-    *out = o;
-    *len = n;
-    *ascii = !(high & 0x80);
-    P->p = q + 1;
-    return 0;
-unsupported:
-    P->unsupported = 1;
-    return -1;
-}
 
-static JSValue parse_value(Parse *P);
-
-/* The key at P->p as an atom (0: failed, see P->unsupported). As JSON.parse's: an ASCII key
-   through JS_NewAtomLen (the atom table's lookup, canonical array indexes as integer atoms),
-   any other through a string (JS_NewAtomLen reads bytes as Latin-1 when it looks a key up). */
-static uint32_t parse_key(Parse *P) {
-    const unsigned char *s;
-    size_t len;
-    int ascii;
-    if (scan_string(P, &s, &len, &ascii) < 0) return 0;
-    if (ascii) return E.NewAtomLen(P->ctx, (const char *)s, len);
-    JSValue str = E.NewStringLen(P->ctx, (const char *)s, len);
-    if (str.tag == TAG_EXCEPTION) return 0;
-    uint32_t atom = E.ValueToAtom(P->ctx, str);
-    free_value(P->ctx, str);
-    return atom;
-}
-
-static JSValue parse_object(Parse *P) {
-    JSContext *ctx = P->ctx;
-    JSValue obj = E.NewObject(ctx);
-    if (obj.tag == TAG_EXCEPTION) return obj;
-    P->p++;
-    skip_space(P);
-    if (P->p < P->end && *P->p == '}') {
-        P->p++;
-        return obj;
-    }
-    for (;;) {
-        if (P->p >= P->end || *P->p != '"') goto unsupported;
-        uint32_t atom = parse_key(P);
-        if (atom == 0) goto fail;
-        skip_space(P);
-        if (P->p >= P->end || *P->p != ':') {
-            E.FreeAtom(ctx, atom);
-            goto unsupported;
-        }
-        P->p++;
-        skip_space(P);
-        JSValue v = parse_value(P);
-        if (v.tag == TAG_EXCEPTION) {
-            E.FreeAtom(ctx, atom);
-            goto fail;
-        }
-        int ok = E.DefinePropertyValue(ctx, obj, atom, v, PROP_C_W_E_FLAGS);   /* takes v */
-        E.FreeAtom(ctx, atom);
-        if (ok < 0) goto fail;
-        skip_space(P);
-        if (P->p >= P->end) goto unsupported;
-        if (*P->p == ',') {
-            P->p++;
-            skip_space(P);
-            continue;
-        }
-        if (*P->p == '}') {
-            P->p++;
-            return obj;
-        }
-        goto unsupported;
-    }
-unsupported:
-    P->unsupported = 1;
-fail:
-    free_value(ctx, obj);
-    return value_of_tag(TAG_EXCEPTION);
-}
-
-static JSValue parse_array(Parse *P) {
-    JSContext *ctx = P->ctx;
-    JSValue arr = E.NewArray(ctx);
-    if (arr.tag == TAG_EXCEPTION) return arr;
-    P->p++;
-    skip_space(P);
-    if (P->p < P->end && *P->p == ']') {
-        P->p++;
-        return arr;
-    }
-    for (uint32_t i = 0;; i++) {
-        JSValue v = parse_value(P);
-        if (v.tag == TAG_EXCEPTION) goto fail;
-        if (E.DefinePropertyValueUint32(ctx, arr, i, v, PROP_C_W_E_FLAGS) < 0) goto fail;
-        skip_space(P);
-        if (P->p >= P->end) goto unsupported;
-        if (*P->p == ',') {
-            P->p++;
-            skip_space(P);
-            continue;
-        }
-        if (*P->p == ']') {
-            P->p++;
-            return arr;
-        }
-        goto unsupported;
-    }
-unsupported:
-    P->unsupported = 1;
-fail:
-    free_value(ctx, arr);
-    return value_of_tag(TAG_EXCEPTION);
-}
-
-static inline int literal(Parse *P, const char *word, size_t n) {
-    if ((size_t)(P->end - P->p) < n || memcmp(P->p, word, n) != 0) return 0;
-    P->p += n;
-    return 1;
-}
-
-static JSValue parse_value(Parse *P) {
-    if (P->p >= P->end) return give_up(P);
-    JSValue v;
-    switch (*P->p) {
-    case '{':
-    case '[':
-        if (++P->depth > MAX_PARSE_DEPTH) return give_up(P);
-        v = *P->p == '{' ? parse_object(P) : parse_array(P);
-        P->depth--;
-        return v;
-    case '"': {
-        const unsigned char *s;
-        size_t len;
-        int ascii;
-        if (scan_string(P, &s, &len, &ascii) < 0) return value_of_tag(TAG_EXCEPTION);
-        if (len <= SEEN_MAX_LEN) return short_string(P, s, len);
-        return E.NewStringLen(P->ctx, (const char *)s, len);
-    }
-    case 't':
-        if (literal(P, "true", 4)) {
-            v = value_of_tag(TAG_BOOL);
-            v.u.int32 = 1;
-            return v;
-        }
-        return give_up(P);
-    case 'f':
-        if (literal(P, "false", 5)) return value_of_tag(TAG_BOOL);
-        return give_up(P);
-    case 'n':
-        if (literal(P, "null", 4)) return value_of_tag(TAG_NULL);
-        return give_up(P);
-    default:
-        return parse_number(P);
-    }
-}
+#define UNIT uint8_t
+#define FN(name) name##_8
+#include "_tracker_parse_units.h"
+#undef UNIT
+#undef FN
+#define UNIT uint16_t
+#define FN(name) name##_16
+#include "_tracker_parse_units.h"
+#undef UNIT
+#undef FN
 
 /* parseJson(text, inPlace): the value JSON.parse(text) gives, or undefined when this reader
    leaves the text to JSON.parse (see the top of this file). Not a string: undefined. With
-   inPlace 1 (the prelude passes it once the tracker's layout check has passed: 30-tracking.js,
-   which checks the engine's strings too), an 8-bit string is read where it is (Latin-1);
-   any other through the engine's UTF-8 copy of it. */
+   inPlace 1 (the prelude passes it once the tracker's layout check, which checks the engine's
+   strings too, has passed: 30-tracking.js), the string is read where it is, 8-bit (Latin-1)
+   or 16-bit; else through the engine's UTF-8 copy of it. */
 static JSValue js_parse_json(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
     (void)this_val;
     if (argc < 1 || argv[0].tag != TAG_STRING) return undefined_value();
     const IString *str = (const IString *)argv[0].u.ptr;
-    int in_place = argc >= 2 && argv[1].tag == TAG_INT && argv[1].u.int32 == 1 && !STR_WIDE(str);
+    int in_place = argc >= 2 && argv[1].tag == TAG_INT && argv[1].u.int32 == 1;
+    int wide = in_place && STR_WIDE(str);
     size_t len = 0;
     const char *text = NULL;
-    if (in_place) len = STR_LEN(str);
-    else {
+    Parse P;
+    if (in_place) {
+        len = STR_LEN(str);
+        P.p = wide ? (const unsigned char *)str->u.str16 : str->u.str8;
+        P.end = wide ? (const unsigned char *)(str->u.str16 + len) : str->u.str8 + len;
+    } else {
         text = E.ToCStringLen2(ctx, &len, argv[0], 0);
         if (text == NULL) return value_of_tag(TAG_EXCEPTION);   /* out of memory: pending */
+        P.p = (const unsigned char *)text;
+        P.end = P.p + len;
     }
-    Parse P;
     P.ctx = ctx;
-    P.p = in_place ? str->u.str8 : (const unsigned char *)text;
-    P.end = P.p + len;
-    P.latin1 = in_place;
+    P.latin1 = in_place && !wide;
     P.seen = NULL;
     P.scratch = NULL;
     P.scratch_cap = 0;
     P.depth = 0;
     P.unsupported = 0;
-    skip_space(&P);
-    JSValue v = parse_value(&P);
-    if (v.tag != TAG_EXCEPTION) {
-        skip_space(&P);
-        if (P.p != P.end) {
-            free_value(ctx, v);
-            v = give_up(&P);
-        }
-    }
+    JSValue v = wide ? parse_text_16(&P) : parse_text_8(&P);
     forget_short_strings(&P);
     free(P.scratch);
     if (text != NULL) E.FreeCString(ctx, text);

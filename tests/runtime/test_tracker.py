@@ -320,6 +320,21 @@ def test_parse_json_converts_numbers_as_the_engine_does(text: str) -> None:
 
 
 @needs_tracker
+@pytest.mark.parametrize(("units", "answer"), [
+    ("0x61, 0xD83D, 0xDE00, 0x62", "same same"),      # a raw pair: one character
+    ("0xE9, 0x1EC5, 0x5C, 0x6E", "same same"),       # Latin-1, then wider, then an escape
+    ("0x61, 0xD800, 0x62", "left left"),             # lone surrogates: JSON.parse's
+    ("0xDC00", "left left"), ("0x61, 0xD83D", "left left"), ("0xDE00, 0xD83D", "left left"),
+])
+def test_parse_json_reads_16_bit_text_in_place_as_json_parse_does(units: str, answer: str) -> None:
+    # A string of the engine's 16-bit kind, made from code units, as a value and as a key.
+    engine = _reader()
+    for template in ("'[\"' + s + '\"]'", "'{\"' + s + '\":[\"' + s + '\", 1]}'"):
+        assert engine.eval(f"(function () {{ var s = String.fromCharCode({units});"
+                           f" return read({template}); }})()") == answer
+
+
+@needs_tracker
 def test_parse_json_keeps_the_last_of_repeated_keys_in_the_first_ones_place() -> None:
     engine = _reader()
     for text in ('{"a":1,"b":2,"a":3}', '{"__proto__":{"x":1},"y":2}', '{"1":1,"b":2,"0":3}',
