@@ -210,86 +210,70 @@ static uint32_t FN(parse_key)(Parse *P) {
     return atom;
 }
 
-static JSValue FN(parse_object)(Parse *P) {
-    JSContext *ctx = P->ctx;
-    JSValue obj = E.NewObject(ctx);
-    if (obj.tag == TAG_EXCEPTION) return obj;
+/* At an object's or array's opening bracket: past it and the space after it; 1 when the
+   closing bracket `close` follows at once (then past it too). */
+static int FN(open_members)(Parse *P, unsigned close) {
     P->p += sizeof(UNIT);
     FN(skip_space)(P);
-    if (AT(P) < END(P) && *AT(P) == '}') {
-        P->p += sizeof(UNIT);
-        return obj;
-    }
-    for (;;) {
-        if (AT(P) >= END(P) || *AT(P) != '"') goto unsupported;
-        uint32_t atom = FN(parse_key)(P);
-        if (atom == 0) goto fail;
-        FN(skip_space)(P);
-        if (AT(P) >= END(P) || *AT(P) != ':') {
-            E.FreeAtom(ctx, atom);
-            goto unsupported;
-        }
-        P->p += sizeof(UNIT);
-        FN(skip_space)(P);
-        JSValue v = FN(parse_value)(P);
-        if (v.tag == TAG_EXCEPTION) {
-            E.FreeAtom(ctx, atom);
-            goto fail;
-        }
-        int ok = E.DefinePropertyValue(ctx, obj, atom, v, PROP_C_W_E_FLAGS);   /* takes v */
-        E.FreeAtom(ctx, atom);
-        if (ok < 0) goto fail;
-        FN(skip_space)(P);
-        if (AT(P) >= END(P)) goto unsupported;
-        if (*AT(P) == ',') {
-            P->p += sizeof(UNIT);
-            FN(skip_space)(P);
-            continue;
-        }
-        if (*AT(P) == '}') {
-            P->p += sizeof(UNIT);
-            return obj;
-        }
-        goto unsupported;
-    }
-unsupported:
-    P->unsupported = 1;
-fail:
-    free_value(ctx, obj);
-    return value_of_tag(TAG_EXCEPTION);
+    if (AT(P) >= END(P) || *AT(P) != close) return 0;
+    P->p += sizeof(UNIT);
+    return 1;
 }
 
-static JSValue FN(parse_array)(Parse *P) {
-    JSContext *ctx = P->ctx;
-    JSValue arr = E.NewArray(ctx);
-    if (arr.tag == TAG_EXCEPTION) return arr;
-    P->p += sizeof(UNIT);
+/* After a member: past a ',' and the space after it (1: another member follows) or past the
+   closing bracket `close` (0); -1 for anything else (not JSON). */
+static int FN(next_member)(Parse *P, unsigned close) {
     FN(skip_space)(P);
-    if (AT(P) < END(P) && *AT(P) == ']') {
-        P->p += sizeof(UNIT);
-        return arr;
-    }
-    for (uint32_t i = 0;; i++) {
-        JSValue v = FN(parse_value)(P);
-        if (v.tag == TAG_EXCEPTION) goto fail;
-        if (E.DefinePropertyValueUint32(ctx, arr, i, v, PROP_C_W_E_FLAGS) < 0) goto fail;
+    if (AT(P) >= END(P)) return -1;
+    unsigned c = *AT(P);
+    P->p += sizeof(UNIT);
+    if (c == ',') {
         FN(skip_space)(P);
-        if (AT(P) >= END(P)) goto unsupported;
-        if (*AT(P) == ',') {
-            P->p += sizeof(UNIT);
-            FN(skip_space)(P);
-            continue;
-        }
-        if (*AT(P) == ']') {
-            P->p += sizeof(UNIT);
-            return arr;
-        }
-        goto unsupported;
+        return 1;
     }
-unsupported:
-    P->unsupported = 1;
-fail:
-    free_value(ctx, arr);
+    return c == close ? 0 : -1;
+}
+
+/* One "key": value member of an object, defined on obj: 0, or -1 (see P->unsupported). */
+static int FN(parse_member)(Parse *P, JSValue obj) {
+    if (AT(P) >= END(P) || *AT(P) != '"') {
+        P->unsupported = 1;
+        return -1;
+    }
+    uint32_t atom = FN(parse_key)(P);
+    if (atom == 0) return -1;
+    FN(skip_space)(P);
+    int ok = 0;
+    if (AT(P) < END(P) && *AT(P) == ':') {
+        P->p += sizeof(UNIT);
+        FN(skip_space)(P);
+        JSValue v = FN(parse_value)(P);
+        /* DefinePropertyValue takes v */
+        ok = v.tag != TAG_EXCEPTION && E.DefinePropertyValue(P->ctx, obj, atom, v, PROP_C_W_E_FLAGS) >= 0;
+    } else P->unsupported = 1;
+    E.FreeAtom(P->ctx, atom);
+    return ok ? 0 : -1;
+}
+
+/* An object or (is_array) an array at P->p; an exception when it fails (P->unsupported: not
+   JSON this reader reads; else the engine's exception is pending). */
+static JSValue FN(parse_members)(Parse *P, int is_array) {
+    JSContext *ctx = P->ctx;
+    unsigned close = is_array ? ']' : '}';
+    JSValue container = is_array ? E.NewArray(ctx) : E.NewObject(ctx);
+    if (container.tag == TAG_EXCEPTION || FN(open_members)(P, close)) return container;
+    int more = 1;
+    for (uint32_t i = 0; more == 1; i++) {
+        if (is_array) {
+            JSValue v = FN(parse_value)(P);
+            if (v.tag == TAG_EXCEPTION || E.DefinePropertyValueUint32(ctx, container, i, v, PROP_C_W_E_FLAGS) < 0)
+                break;
+        } else if (FN(parse_member)(P, container) < 0) break;
+        more = FN(next_member)(P, close);
+        if (more < 0) P->unsupported = 1;
+    }
+    if (more == 0) return container;
+    free_value(ctx, container);
     return value_of_tag(TAG_EXCEPTION);
 }
 
@@ -309,7 +293,7 @@ static JSValue FN(parse_value)(Parse *P) {
     case '{':
     case '[':
         if (++P->depth > MAX_PARSE_DEPTH) return give_up(P);
-        v = *AT(P) == '{' ? FN(parse_object)(P) : FN(parse_array)(P);
+        v = FN(parse_members)(P, *AT(P) == '[');
         P->depth--;
         return v;
     case '"': {
