@@ -41,12 +41,14 @@ typedef struct {
     int unsupported;           /* the text is outside what this reader reads: JSON.parse's */
     int latin1;                /* 8-bit text: the engine's string itself (Latin-1), not UTF-8 */
     struct ShortString *seen;  /* short string values made so far (calloc'd on first use) */
+    int share;                 /* whether to share short strings (a long text: see below) */
 } Parse;
 
 /* Short string values repeat (a country, a provider, a confidence, a role): each is made
    once a text and shared, as the engine shares any string value (strings are immutable). */
 #define SEEN_SLOTS 512
 #define SEEN_MAX_LEN 24
+#define SHARE_FROM_LEN 4096   /* texts of fewer units make their strings (the table: 24 KB) */
 struct ShortString {
     uint32_t len;
     unsigned char bytes[SEEN_MAX_LEN];
@@ -177,6 +179,7 @@ static JSValue js_parse_json(JSContext *ctx, JSValue this_val, int argc, JSValue
     P.ctx = ctx;
     P.latin1 = in_place && !wide;
     P.seen = NULL;
+    P.share = len >= SHARE_FROM_LEN;
     P.scratch = NULL;
     P.scratch_cap = 0;
     P.depth = 0;

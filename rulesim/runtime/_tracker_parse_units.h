@@ -301,7 +301,7 @@ static JSValue FN(parse_value)(Parse *P) {
         size_t len;
         int ascii;
         if (FN(scan_string)(P, &s, &len, &ascii) < 0) return value_of_tag(TAG_EXCEPTION);
-        if (len <= SEEN_MAX_LEN) return short_string(P, s, len);
+        if (P->share && len <= SEEN_MAX_LEN) return short_string(P, s, len);
         return E.NewStringLen(P->ctx, (const char *)s, len);
     }
     case 't':
