@@ -23,7 +23,6 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("TZ", "UTC")
@@ -115,7 +114,9 @@ def recorded(pop: rs.Population, batch: int, repeat: int) -> tuple[list[float], 
 def report(label: str, base_name: str, base: list[float], new_name: str, new: list[float],
            n: int) -> None:
     """Print two figures (best round each) and their ratio, round by round."""
-    per: Callable[[float], float] = lambda s: s / n * 1e6   # noqa: E731
+    def per(seconds: float) -> float:
+        return seconds / n * 1e6
+
     ratios = sorted(b / a for a, b in zip(base, new, strict=True))
     print(f"\n{label}")
     print(f"  {base_name:<28} {per(min(base)):7.1f} µs a login")

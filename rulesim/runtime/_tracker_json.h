@@ -50,6 +50,31 @@ static inline int text_byte(Text *t, char c) {
 
 static const char HEX[] = "0123456789abcdef";
 
+/* The UTF-8 of code point c (not a surrogate) at o; its length, 1 to 4 bytes. (The JSON
+   reader, _tracker_parse.h, writes with it too.) */
+static inline size_t put_utf8(unsigned char *o, uint32_t c) {
+    if (c < 0x80) {
+        o[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (c >> 6));
+        o[1] = (unsigned char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (c >> 12));
+        o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (c >> 18));
+    o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
 /* The JSON quoting of a string, as JS_ToQuotedString writes it, in UTF-8. */
 static int quote(Text *t, const IString *p) {
     uint32_t n = STR_LEN(p);
@@ -82,24 +107,14 @@ static int quote(Text *t, const IString *p) {
                 *o++ = HEX[(c >> 4) & 15];
                 *o++ = HEX[c & 15];
             }
-        } else if (c < 0x80) {
-            *o++ = (char)c;
-        } else if (c < 0x800) {
-            *o++ = (char)(0xc0 | (c >> 6));
-            *o++ = (char)(0x80 | (c & 0x3f));
         } else if (c < 0x10000) {
-            *o++ = (char)(0xe0 | (c >> 12));
-            *o++ = (char)(0x80 | ((c >> 6) & 0x3f));
-            *o++ = (char)(0x80 | (c & 0x3f));
+            o += put_utf8((unsigned char *)o, c);
         } else {
             size_t at = (size_t)(o - t->buf);
             t->len = at;
             if (text_grow(t, 4 + (size_t)(n - i) * 3 + 1) < 0) return -1;
             o = t->buf + at;
-            *o++ = (char)(0xf0 | (c >> 18));
-            *o++ = (char)(0x80 | ((c >> 12) & 0x3f));
-            *o++ = (char)(0x80 | ((c >> 6) & 0x3f));
-            *o++ = (char)(0x80 | (c & 0x3f));
+            o += put_utf8((unsigned char *)o, c);
         }
     }
     *o++ = '"';

@@ -26,15 +26,14 @@
 #include <stdlib.h>
 
 #include "_quickjs_internals.h"
+#include "_tracker_json.h"   /* put_utf8 */
 
-/* P->p and P->end point into the text whatever its width (_tracker_parse_units.h reads them as
-   its UNIT). */
 #define MAX_PARSE_DEPTH 200
 #define PROP_C_W_E_FLAGS 7   /* JS_PROP_CONFIGURABLE | JS_PROP_WRITABLE | JS_PROP_ENUMERABLE */
 
 typedef struct {
     JSContext *ctx;
-    const unsigned char *p, *end;
+    const unsigned char *p, *end;   /* the text at any width (_tracker_parse_units.h: its UNIT) */
     unsigned char *scratch;    /* a string with escapes, decoded (malloc, grown) */
     size_t scratch_cap;
     int depth;
@@ -109,29 +108,6 @@ static int scratch_reserve(Parse *P, size_t need) {
     return 0;
 }
 
-static inline size_t put_utf8(unsigned char *o, uint32_t c) {
-    if (c < 0x80) {
-        o[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (c >> 6));
-        o[1] = (unsigned char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (c >> 12));
-        o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | (c >> 18));
-    o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* Whether UTF-8 bytes hold an encoded surrogate (ED A0-BF: the engine's UTF-8 of a lone
    surrogate of the text), which this reader leaves to JSON.parse. */
 static inline int has_surrogate(const unsigned char *s, size_t n) {
@@ -139,7 +115,6 @@ static inline int has_surrogate(const unsigned char *s, size_t n) {
         if (s[i] == 0xED && s[i + 1] >= 0xA0) return 1;
     return 0;
 }
-
 
 #define UNIT uint8_t
 #define FN(name) name##_8
