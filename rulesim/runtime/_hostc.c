@@ -17,6 +17,11 @@
  * string: a NUL is a byte, a lone surrogate becomes U+FFFD as Node's UTF-8 encoder makes
  * it); 'bytes' text carries one byte a character, as the code point minus one (1-256).
  * Hashes are OpenSSL's.
+ *
+ * Two more functions have no Python twin: digestNew and digestMethod make crypto's Hash and
+ * Hmac objects engine objects with C state (see "digest objects" below). They take the
+ * crypto module's prototypes and helper, so they stay in its closure like every function
+ * here; the methods they make are what a rule calls, as Node's Hash methods are native.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -274,6 +279,10 @@ typedef struct {
     int alg;
     HashState inner, outer;
     unsigned char ident[32];   /* SHA-256 of algorithm, encoding and key: the table's key */
+    /* The text index's (text_key): the key's UTF-8 bytes and their hash, once indexed. */
+    unsigned char *text;
+    size_t text_len;
+    uint64_t text_hash;
 } Keyed;
 static Keyed *keyed[MAX_KEYS];
 static int n_keyed = 0;
@@ -314,23 +323,16 @@ static JSValue sign(JSContext *ctx, int alg, const HashState *inner, const HashS
     return encoded(ctx, md, DIGEST_SIZE[alg], out);
 }
 
-/* hmacKey(alg, keyEnc, key) -> handle (a multiple of 8), or -1. */
-static JSValue js_hmac_key(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
-    (void)this_val;
-    int alg = alg_arg(ctx, argc, argv, 0);
-    int enc = alg >= 0 ? encoding_arg(ctx, argc, argv, 1) : alg;
-    if (alg == -2 || enc == -2) return value_of_tag(TAG_EXCEPTION);
-    if (alg < 0 || enc < 0) return new_int(-1);
-    Bytes key;
-    int got = message_arg(ctx, argc, argv, 2, enc, &key);
-    if (got < 0) return value_of_tag(TAG_EXCEPTION);
-    if (got == 0) return new_int(-1);
+/* The handle of the key `key` (n bytes) for `alg`, its bytes given in encoding `enc` (0 utf8,
+   1 bytes: the ident tells the two apart, as native.py's table does), registered if new; -1
+   when the table is full. */
+static int key_handle(int alg, int enc, const unsigned char *key, size_t n) {
     unsigned char ident[32];
     SHA256_CTX c;
     unsigned char head[2] = {(unsigned char)alg, (unsigned char)enc};
     SHA256_Init(&c);
     SHA256_Update(&c, head, 2);
-    SHA256_Update(&c, key.data, key.len);
+    SHA256_Update(&c, key, n);
     SHA256_Final(ident, &c);
     uint32_t slot = ((uint32_t)ident[0] | (uint32_t)ident[1] << 8 | (uint32_t)ident[2] << 16) % SLOTS;
     int handle = -1;
@@ -344,11 +346,11 @@ static JSValue js_hmac_key(JSContext *ctx, JSValue this_val, int argc, JSValue *
         }
     }
     if (handle < 0 && n_keyed < MAX_KEYS) {
-        Keyed *k = malloc(sizeof *k);
+        Keyed *k = calloc(1, sizeof *k);
         if (k != NULL) {
             k->alg = alg;
             memcpy(k->ident, ident, 32);
-            pads(alg, key.data, key.len, &k->inner, &k->outer);
+            pads(alg, key, n, &k->inner, &k->outer);
             keyed[n_keyed] = k;
             __atomic_store_n(&slots[slot], n_keyed + 1, __ATOMIC_RELEASE);
             handle = n_keyed * 8;
@@ -356,8 +358,78 @@ static JSValue js_hmac_key(JSContext *ctx, JSValue this_val, int argc, JSValue *
         }
     }
     pthread_mutex_unlock(&keys_lock);
+    return handle;
+}
+
+/* hmacKey(alg, keyEnc, key) -> handle (a multiple of 8), or -1. */
+static JSValue js_hmac_key(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    int alg = alg_arg(ctx, argc, argv, 0);
+    int enc = alg >= 0 ? encoding_arg(ctx, argc, argv, 1) : alg;
+    if (alg == -2 || enc == -2) return value_of_tag(TAG_EXCEPTION);
+    if (alg < 0 || enc < 0) return new_int(-1);
+    Bytes key;
+    int got = message_arg(ctx, argc, argv, 2, enc, &key);
+    if (got < 0) return value_of_tag(TAG_EXCEPTION);
+    if (got == 0) return new_int(-1);
+    int handle = key_handle(alg, enc, key.data, key.len);
     bytes_free(&key);
     return new_int(handle);
+}
+
+/* Text keys by their bytes, for createHmac(name, text) in one call (digestNew kind 3): a
+   second index over `keyed`, by a hash of the algorithm and the key's UTF-8 bytes, which
+   each indexed entry keeps to compare. Entries are indexed once, under the lock, and read
+   without it, as `slots`. Keys longer than TEXT_MAX bytes are not indexed (so a few huge keys
+   cannot pin much memory): they take the handle table's SHA-256 ident each time. */
+#define TEXT_SLOTS 8192   /* at most half full: a probe always ends */
+#define TEXT_MAX 256
+static int text_slots[TEXT_SLOTS];
+static int n_text = 0;
+
+static uint64_t text_hash(int alg, const unsigned char *p, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ ((uint64_t)alg << 56) ^ n, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {   /* a word at a time: keys are hashed at every createHmac */
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    w = 0;
+    memcpy(&w, p + i, n - i);
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+    return h ^ (h >> 29);
+}
+
+/* The entry of the text key `key` (n UTF-8 bytes) for `alg`, registered if new; NULL when
+   the tables are full. */
+static const Keyed *text_key(int alg, const unsigned char *key, size_t n) {
+    uint64_t h = text_hash(alg, key, n);
+    if (n <= TEXT_MAX) {
+        for (uint32_t slot = (uint32_t)(h % TEXT_SLOTS);; slot = (slot + 1) % TEXT_SLOTS) {
+            int at = __atomic_load_n(&text_slots[slot], __ATOMIC_ACQUIRE);
+            if (at == 0) break;
+            const Keyed *k = keyed[at - 1];
+            if (k->text_hash == h && k->alg == alg && k->text_len == n && memcmp(k->text, key, n) == 0)
+                return k;
+        }
+    }
+    int handle = key_handle(alg, 0, key, n);
+    if (handle < 0) return NULL;
+    Keyed *k = keyed[handle / 8];
+    if (n > TEXT_MAX) return k;
+    pthread_mutex_lock(&keys_lock);
+    if (k->text == NULL && n_text < TEXT_SLOTS / 2 && (k->text = malloc(n ? n : 1)) != NULL) {
+        memcpy(k->text, key, n);
+        k->text_len = n;
+        k->text_hash = h;
+        uint32_t slot = (uint32_t)(h % TEXT_SLOTS);
+        while (text_slots[slot] != 0) slot = (slot + 1) % TEXT_SLOTS;
+        __atomic_store_n(&text_slots[slot], handle / 8 + 1, __ATOMIC_RELEASE);
+        n_text++;
+    }
+    pthread_mutex_unlock(&keys_lock);
+    return k;
 }
 
 /* hmac(handle + 4 for 'bytes' data + output code, data). */
@@ -401,6 +473,240 @@ static JSValue js_hmac_unkeyed(JSContext *ctx, JSValue this_val, int argc, JSVal
     bytes_free(&key);
     bytes_free(&msg);
     return r;
+}
+
+/* ------------------------------------------------------------------ digest objects */
+
+/* crypto's Hash and Hmac objects, when the host functions are compiled: engine objects of
+   one class whose state, the running hash (and an HMAC's outer pad), is C memory counted
+   against the sandbox's memory limit, so `createHmac(alg, key).update(text).digest('hex')`
+   is three native calls, as in Node, and a message is hashed as it arrives instead of being
+   held. The crypto module makes them with digestNew (kept in its closure, as every host
+   function) on its own Hash.prototype and Hmac.prototype, whose update, digest and copy are
+   the methods digestMethod makes, bound to the module's helper: a JavaScript function that
+   does what is rare here, `helper.call(self, op, a, b)` with op
+     0  the part `a` given in encoding `b` (not text in utf8) as 'bytes' text, or Node's error;
+     1  throw Node's error for a hash already digested;
+     2  an HMAC's second digest in encoding `a` (Node answers an empty one);
+     3  the digest given as hex `a` in the encoding `b` the host does not write (a Buffer,
+        'latin1', ...);
+     4  throw the TypeError of a method called on another object. */
+enum { DIGEST_HASH, DIGEST_HMAC };
+typedef struct {
+    int kind, alg, done;
+    const HashState *outer;   /* an HMAC's outer pad: its key's entry's, or own_outer */
+    HashState inner;
+    HashState own_outer;      /* an HMAC's under a key without an entry only */
+} Digest;
+static uint32_t digest_class = 0;   /* the class's id, the same in every runtime */
+
+static void digest_finalizer(JSRuntime *rt, JSValue val) {
+    void *d = E.GetOpaque(val, digest_class);
+    if (d != NULL) E.FreeRT(rt, d);
+}
+
+static const JSClassDef DIGEST_CLASS = {"Digest", digest_finalizer, NULL, NULL, NULL};
+
+/* Registers the class in the runtime of a context being given digestNew. */
+static int register_digest_class(JSContext *ctx) {
+    if (digest_class == 0) E.NewClassID(&digest_class);   /* (under the GIL) */
+    JSRuntime *rt = E.GetRuntime(ctx);
+    return E.IsRegisteredClass(rt, digest_class) || E.NewClass(rt, digest_class, &DIGEST_CLASS) == 0;
+}
+
+/* A new digest object on `proto` with a copy of `state`; `outer` for an HMAC: a key entry's
+   outer pad, or NULL for state->own_outer. */
+static JSValue digest_object(JSContext *ctx, JSValue proto, const Digest *state, const HashState *outer) {
+    int own = state->kind == DIGEST_HMAC && outer == NULL;
+    size_t size = own ? sizeof(Digest) : offsetof(Digest, own_outer);
+    JSValue obj = E.NewObjectProtoClass(ctx, proto, digest_class);
+    if (obj.tag == TAG_EXCEPTION) return obj;
+    Digest *d = E.Malloc(ctx, size);
+    if (d == NULL) {
+        free_value(ctx, obj);
+        return value_of_tag(TAG_EXCEPTION);
+    }
+    memcpy(d, state, size);
+    d->outer = own ? &d->own_outer : outer;
+    E.SetOpaque(obj, d);
+    return obj;
+}
+
+/* An HMAC object under `k`, or under the key `key` computed afresh when k is NULL. */
+static JSValue hmac_object(JSContext *ctx, JSValue proto, int alg, const Keyed *k, const Bytes *key) {
+    Digest d;
+    d.kind = DIGEST_HMAC;
+    d.alg = alg;
+    d.done = 0;
+    if (k != NULL) {
+        d.inner = k->inner;
+        return digest_object(ctx, proto, &d, &k->outer);
+    }
+    pads(alg, key->data, key->len, &d.inner, &d.own_outer);
+    return digest_object(ctx, proto, &d, NULL);
+}
+
+/* digestNew(proto, kind, ...): a new digest object on `proto`, or '' for arguments it does
+   not take (the crypto module then works out what Node does):
+     kind 0, code            a hash: code = 8 × algorithm;
+     kind 1, code            an HMAC under a key handle: code = the handle;
+     kind 2, code, keyEnc, key   an HMAC under a key without one: code = 8 × algorithm, the
+                             key in keyEnc (0 utf8, 1 bytes);
+     kind 3, name, key       an HMAC under the text key `key` by the algorithm's exact name
+                             (Node's lower-case one), its handle found or made here;
+     kind 4, name            a hash by the algorithm's exact name. */
+static JSValue js_digest_new(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    int64_t kind, code, key_enc;
+    if (argc < 3 || argv[0].tag != TAG_OBJECT || !int_arg(argc, argv, 1, &kind))
+        return empty_string(ctx);
+    JSValue proto = argv[0];
+    Digest d;
+    d.done = 0;
+    if (kind == 3 || kind == 4) {
+        int alg = alg_arg(ctx, argc, argv, 2);
+        if (alg == -2) return value_of_tag(TAG_EXCEPTION);
+        if (alg < 0) return empty_string(ctx);
+        if (kind == 4) {
+            d.kind = DIGEST_HASH;
+            d.alg = alg;
+            hash_init(alg, &d.inner);
+            return digest_object(ctx, proto, &d, NULL);
+        }
+        if (argc < 4 || argv[3].tag != TAG_STRING) return empty_string(ctx);
+        Bytes key;
+        int got = message_arg(ctx, argc, argv, 3, 0, &key);
+        if (got <= 0) return got < 0 ? value_of_tag(TAG_EXCEPTION) : empty_string(ctx);
+        JSValue r = hmac_object(ctx, proto, alg, text_key(alg, key.data, key.len), &key);
+        bytes_free(&key);
+        return r;
+    }
+    if (!int_arg(argc, argv, 2, &code) || code < 0) return empty_string(ctx);
+    if (kind == 1) {
+        int64_t index = code >> 3;
+        if ((code & 7) != 0 || index >= __atomic_load_n(&n_keyed, __ATOMIC_ACQUIRE)) return empty_string(ctx);
+        return hmac_object(ctx, proto, keyed[index]->alg, keyed[index], NULL);
+    }
+    if ((code & 7) != 0 || (code >> 3) >= N_ALGS || (kind != 0 && kind != 2)) return empty_string(ctx);
+    int alg = (int)(code >> 3);
+    if (kind == 0) {
+        d.kind = DIGEST_HASH;
+        d.alg = alg;
+        hash_init(alg, &d.inner);
+        return digest_object(ctx, proto, &d, NULL);
+    }
+    if (!int_arg(argc, argv, 3, &key_enc) || (key_enc != 0 && key_enc != 1)) return empty_string(ctx);
+    Bytes key;
+    int got = message_arg(ctx, argc, argv, 4, (int)key_enc, &key);
+    if (got <= 0) return got < 0 ? value_of_tag(TAG_EXCEPTION) : empty_string(ctx);
+    JSValue r = hmac_object(ctx, proto, alg, NULL, &key);
+    bytes_free(&key);
+    return r;
+}
+
+/* The module's helper (func_data[0]) called on `self` with (op, a, b). */
+static JSValue helper(JSContext *ctx, JSValue *func_data, JSValue self, int op, JSValue a, JSValue b) {
+    JSValue args[3] = {new_int(op), a, b};
+    return E.Call(ctx, func_data[0], self, 3, args);
+}
+
+/* Whether an update's encoding argument leaves a string as text in utf8. */
+static int is_utf8(JSContext *ctx, JSValue enc, int *oom) {
+    if (enc.tag == TAG_UNDEFINED || enc.tag == TAG_NULL) return 1;
+    if (enc.tag != TAG_STRING) return 0;
+    size_t n;
+    const char *s = E.ToCStringLen2(ctx, &n, enc, 0);
+    if (s == NULL) {
+        *oom = 1;
+        return 0;
+    }
+    int yes = (n == 4 && memcmp(s, "utf8", 4) == 0) || (n == 5 && memcmp(s, "utf-8", 5) == 0);
+    E.FreeCString(ctx, s);
+    return yes;
+}
+
+/* update(data[, encoding]) -> this. */
+static JSValue digest_update(JSContext *ctx, JSValue this_val, int argc, JSValue *argv, int magic,
+                             JSValue *func_data) {
+    (void)magic;
+    JSValue none = value_of_tag(TAG_UNDEFINED);
+    JSValue data = argc > 0 ? argv[0] : none, enc = argc > 1 ? argv[1] : none;
+    Digest *d = E.GetOpaque(this_val, digest_class);
+    if (d == NULL) return helper(ctx, func_data, this_val, 4, none, none);
+    if (d->done) return helper(ctx, func_data, this_val, 1, none, none);
+    int oom = 0, got;
+    Bytes msg;
+    if (data.tag == TAG_STRING && is_utf8(ctx, enc, &oom)) {
+        got = message_arg(ctx, 1, &data, 0, 0, &msg);
+    } else {
+        if (oom) return value_of_tag(TAG_EXCEPTION);
+        JSValue part = helper(ctx, func_data, this_val, 0, data, enc);
+        if (part.tag == TAG_EXCEPTION) return part;
+        got = message_arg(ctx, 1, &part, 0, 1, &msg);   /* (holds its own reference) */
+        free_value(ctx, part);
+        if (got == 0) return helper(ctx, func_data, this_val, 4, none, none);   /* (not bytes) */
+    }
+    if (got < 0) return value_of_tag(TAG_EXCEPTION);
+    hash_update(d->alg, &d->inner, msg.data, msg.len);
+    bytes_free(&msg);
+    return dup_value(this_val);
+}
+
+/* digest([encoding]) -> the digest as text, or what the helper makes of it. */
+static JSValue digest_digest(JSContext *ctx, JSValue this_val, int argc, JSValue *argv, int magic,
+                             JSValue *func_data) {
+    (void)magic;
+    JSValue none = value_of_tag(TAG_UNDEFINED);
+    JSValue enc = argc > 0 ? argv[0] : none;
+    Digest *d = E.GetOpaque(this_val, digest_class);
+    if (d == NULL) return helper(ctx, func_data, this_val, 4, none, none);
+    if (d->done) return helper(ctx, func_data, this_val, d->kind == DIGEST_HMAC ? 2 : 1, enc, none);
+    d->done = 1;
+    unsigned char md[64];
+    int n = DIGEST_SIZE[d->alg];
+    hash_final(d->alg, &d->inner, md);
+    if (d->kind == DIGEST_HMAC) {
+        HashState h = *d->outer;
+        hash_update(d->alg, &h, md, (size_t)n);
+        hash_final(d->alg, &h, md);
+    }
+    int out = output_arg(ctx, 1, &enc, 0);
+    if (out == -2) return value_of_tag(TAG_EXCEPTION);
+    if (out >= 0) return encoded(ctx, md, n, out);
+    JSValue hex = encoded(ctx, md, n, 0);
+    if (hex.tag == TAG_EXCEPTION) return hex;
+    JSValue r = helper(ctx, func_data, this_val, 3, hex, enc);
+    free_value(ctx, hex);
+    return r;
+}
+
+/* copy() -> a new hash with this one's state, on Hash.prototype (func_data[1]). */
+static JSValue digest_copy(JSContext *ctx, JSValue this_val, int argc, JSValue *argv, int magic,
+                           JSValue *func_data) {
+    (void)argc;
+    (void)argv;
+    (void)magic;
+    JSValue none = value_of_tag(TAG_UNDEFINED);
+    Digest *d = E.GetOpaque(this_val, digest_class);
+    if (d == NULL) return helper(ctx, func_data, this_val, 4, none, none);
+    if (d->done) return helper(ctx, func_data, this_val, 1, none, none);
+    if (d->kind != DIGEST_HASH || func_data[1].tag != TAG_OBJECT)
+        return helper(ctx, func_data, this_val, 4, none, none);
+    return digest_object(ctx, func_data[1], d, NULL);
+}
+
+/* digestMethod(which, helper, proto): the method update (0), digest (1) or copy (2) of the
+   digest objects, bound to the crypto module's helper (and copy to its Hash.prototype); ''
+   for bad arguments. */
+static JSValue js_digest_method(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    static JSCFunctionData *const METHOD[3] = {digest_update, digest_digest, digest_copy};
+    static const int LENGTH[3] = {2, 1, 0};
+    int64_t which;
+    if (argc < 3 || !int_arg(argc, argv, 0, &which) || which < 0 || which > 2 ||
+        argv[1].tag != TAG_OBJECT)
+        return empty_string(ctx);
+    return E.NewCFunctionData(ctx, METHOD[which], LENGTH[which], 0, 2, argv + 1);
 }
 
 /* ------------------------------------------------------------------ pbkdf2, clock */
@@ -468,9 +774,31 @@ static JSValue js_clock_us(JSContext *ctx, JSValue this_val, int argc, JSValue *
 static const HostFunction FUNCTIONS[] = {
     {"digest", js_digest, 2},   {"hmacKey", js_hmac_key, 3}, {"hmac", js_hmac, 2},
     {"hmacUnkeyed", js_hmac_unkeyed, 6}, {"pbkdf2", js_pbkdf2, 7}, {"clockUs", js_clock_us, 0},
+    {"digestNew", js_digest_new, 5}, {"digestMethod", js_digest_method, 3},
 };
 
-DEFINE_INSTALL_AND_NAMES(FUNCTIONS)
+/* install(): as every extension's, and a context given digestNew gets the digest class. */
+static PyObject *install(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *done = install_from(FUNCTIONS, sizeof FUNCTIONS / sizeof FUNCTIONS[0], args);
+    PyObject *context;
+    const char *library, *name, *global_name;
+    if (done == NULL || !PyArg_ParseTuple(args, "Osss", &context, &library, &name, &global_name) ||
+        strcmp(name, "digestNew") != 0)
+        return done;
+    if (!register_digest_class(((BindingContext *)context)->context)) {
+        Py_DECREF(done);
+        PyErr_SetString(PyExc_MemoryError, "the engine could not register the digest class");
+        return NULL;
+    }
+    return done;
+}
+
+static PyObject *names(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    return names_of(FUNCTIONS, sizeof FUNCTIONS / sizeof FUNCTIONS[0]);
+}
 
 static PyObject *set_max_pbkdf2_work(PyObject *self, PyObject *arg) {
     (void)self;

@@ -34,11 +34,21 @@ typedef struct {
     int64_t tag;
 } JSValue;
 typedef JSValue JSCFunction(JSContext *ctx, JSValue this_val, int argc, JSValue *argv);
+typedef JSValue JSCFunctionData(JSContext *ctx, JSValue this_val, int argc, JSValue *argv,
+                                int magic, JSValue *func_data);
+typedef struct {   /* a class of objects with C state (JS_NewClass) */
+    const char *class_name;
+    void (*finalizer)(JSRuntime *rt, JSValue val);
+    void *gc_mark, *call, *exotic;   /* unused: NULL */
+} JSClassDef;
 
 enum {
     TAG_FIRST_COUNTED = -11, /* tags from here to -1 are reference-counted */
     TAG_STRING = -7,
+    TAG_OBJECT = -1,
     TAG_INT = 0,
+    TAG_NULL = 2,
+    TAG_UNDEFINED = 3,
     TAG_EXCEPTION = 6,
     TAG_FLOAT64 = 7,
 };
@@ -72,6 +82,17 @@ static struct {
     uint32_t (*NewAtomLen)(JSContext *, const char *, size_t);
     uint32_t (*ValueToAtom)(JSContext *, JSValue);
     void (*FreeAtom)(JSContext *, uint32_t);
+    /* crypto's digest objects (_hostc.c): a class with C state, methods with bound values. */
+    uint32_t (*NewClassID)(uint32_t *);
+    int (*NewClass)(JSRuntime *, uint32_t, const JSClassDef *);
+    int (*IsRegisteredClass)(JSRuntime *, uint32_t);
+    JSValue (*NewObjectProtoClass)(JSContext *, JSValue, uint32_t);
+    void *(*GetOpaque)(JSValue, uint32_t);
+    void (*SetOpaque)(JSValue, void *);
+    JSValue (*NewCFunctionData)(JSContext *, JSCFunctionData *, int, int, int, JSValue *);
+    JSValue (*Call)(JSContext *, JSValue, JSValue, int, JSValue *);
+    void *(*Malloc)(JSContext *, size_t);
+    void (*FreeRT)(JSRuntime *, void *);
 } E;
 static int engine_ready = 0;
 
@@ -87,6 +108,11 @@ static inline void free_value(JSContext *ctx, JSValue v) {
         int *count = (int *)v.u.ptr;
         if (--*count <= 0) E.FreeValueCounted(ctx, v);
     }
+}
+
+static inline JSValue dup_value(JSValue v) {
+    if ((uint32_t)(int32_t)v.tag >= (uint32_t)TAG_FIRST_COUNTED) ++*(int *)v.u.ptr;
+    return v;
 }
 
 static inline JSValue new_int(int32_t i) {
@@ -165,6 +191,16 @@ static int load_engine(const char *path) {
     FIND(NewAtomLen, "JS_NewAtomLen");
     FIND(ValueToAtom, "JS_ValueToAtom");
     FIND(FreeAtom, "JS_FreeAtom");
+    FIND(NewClassID, "JS_NewClassID");
+    FIND(NewClass, "JS_NewClass");
+    FIND(IsRegisteredClass, "JS_IsRegisteredClass");
+    FIND(NewObjectProtoClass, "JS_NewObjectProtoClass");
+    FIND(GetOpaque, "JS_GetOpaque");
+    FIND(SetOpaque, "JS_SetOpaque");
+    FIND(NewCFunctionData, "JS_NewCFunctionData");
+    FIND(Call, "JS_Call");
+    FIND(Malloc, "js_malloc");
+    FIND(FreeRT, "js_free_rt");
 #undef FIND
     dlclose(lib);   /* the binding's module keeps it loaded */
     void **all = (void **)&E;

@@ -70,7 +70,7 @@ _Static_assert(sizeof(JSValue) == 16, "JSValue layout");
 enum { OBJ_EXOTIC = 1 << 2, OBJ_FAST_ARRAY = 1 << 3 };
 enum { CLASS_OBJECT = 1, CLASS_ARRAY = 2, CLASS_ERROR = 3, CLASS_DATE = 10, CLASS_ARRAY_BUFFER = 19 };
 enum { PROP_ENUMERABLE = 1 << 2, PROP_C_W_E = 7, PROP_TMASK = 3 << 4 };
-enum { TAG_SYMBOL = -8, TAG_OBJECT = -1, TAG_BOOL = 1, TAG_NULL = 2, TAG_UNDEFINED = 3 };
+enum { TAG_SYMBOL = -8, TAG_BOOL = 1 };
 #define ATOM_TAG_INT (1U << 31)
 
 typedef struct {
@@ -112,11 +112,6 @@ static inline JSValue object_value(void *p) {
     JSValue v;
     v.u.ptr = p;
     v.tag = TAG_OBJECT;
-    return v;
-}
-
-static inline JSValue dup_value(JSValue v) {
-    if ((uint32_t)(int32_t)v.tag >= (uint32_t)TAG_FIRST_COUNTED) ++*(int *)v.u.ptr;
     return v;
 }
 

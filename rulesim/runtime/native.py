@@ -22,7 +22,8 @@ Each function here has a compiled twin in C (``rulesim/runtime/_hostc.c``, see
 the engine's own thread, never enters the Python interpreter, and takes any string as
 ``'utf8'`` text (a NUL is a byte, a lone surrogate becomes U+FFFD as in Node), so the
 ``crypto`` module skips its text check. ``tick`` (:mod:`rulesim.runtime.watchdog`) stays
-Python.
+Python. With the compiled twins, ``crypto``'s Hash and Hmac objects are the extension's own
+digest objects (:data:`DIGEST_FUNCTIONS`), whose methods hash each part in C as it comes.
 
 Examples
 --------
@@ -54,6 +55,7 @@ from rulesim.errors import NativeBuildError
 
 __all__ = [
     "ALGORITHMS",
+    "DIGEST_FUNCTIONS",
     "HOST_FUNCTIONS",
     "INTL_FUNCTIONS",
     "MAX_KEY_HANDLES",
@@ -299,6 +301,12 @@ HOST_FUNCTIONS: dict[str, Callable[..., Any]] = {
 with the wrong number of arguments answers the failure value too (the two hot calls take
 any arguments themselves; the others through a wrapper)."""
 
+
+DIGEST_FUNCTIONS = ("digestNew", "digestMethod")
+"""The compiled host functions' own digest objects (``rulesim/runtime/_hostc.c``): the
+``crypto`` module's Hash and Hmac objects as engine objects with C state, and their methods.
+They have no Python twins: with the Python host functions, ``crypto`` keeps its objects in
+JavaScript and hashes the whole message at ``digest()``."""
 
 INTL_FUNCTIONS = ("collate", "formatNumber", "formatDate", "changeCase", "resolveLocale")
 """The locale functions of the ICU extension (:func:`compiled_intl`), by the name the prelude

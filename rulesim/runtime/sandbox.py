@@ -245,6 +245,11 @@ class Sandbox:
         # The native host functions exist as globals only until the prelude has taken them.
         in_c = [self.engine.add_host_function(f"__rulesim_native_{name}", fn, compiled=name)
                 for name, fn in native.HOST_FUNCTIONS.items()]
+        # crypto's digest objects in C, with the compiled crypto functions (no twins).
+        hostc = native.compiled()
+        digest_names = native.DIGEST_FUNCTIONS if hostc is not None and all(in_c) else ()
+        for name in digest_names:
+            self.engine.add_compiled_function(f"__rulesim_native_{name}", hostc, name)
         c_watchdog = watchdog.compiled_watchdog()   # tick's twin reads the C budget
         if c_watchdog is not None:
             self.engine.add_compiled_function("__rulesim_native_tick", c_watchdog, "tick")
@@ -267,7 +272,8 @@ class Sandbox:
             self.engine.add_compiled_function(f"__rulesim_native_{name}", tracker, name)
         opts["trackerBytes"] = tracker.state_size() if tracker is not None else 0
         opts["intrinsicsBytes"] = tracker.intrinsics_size() if tracker is not None else 0
-        host_names = [*native.HOST_FUNCTIONS, "tick", *oom_names, *intl_names, *tracker_names]
+        host_names = [*native.HOST_FUNCTIONS, *digest_names, "tick", *oom_names, *intl_names,
+                      *tracker_names]
         # Compiled, the crypto functions take any string as 'utf8' text (10-host.js).
         natives = ", ".join([f"{n}: __rulesim_native_{n}" for n in host_names]
                             + [f"anyText: {'true' if all(in_c) else 'false'}"])

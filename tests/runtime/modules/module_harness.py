@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import _quickjs
 import pytest
 import quickjs
 
+from rulesim.runtime import native
 from rulesim.runtime.modules import (
     REAL_PACKAGES,
     build_registry_js,
     default_modules_dir,
     require_js,
 )
-from rulesim.runtime.native import ALGORITHMS, HOST_FUNCTIONS
+from rulesim.runtime.native import ALGORITHMS, DIGEST_FUNCTIONS, HOST_FUNCTIONS
 
 NOW_MS = 1_700_000_000_000  # the virtual clock's start: 2023-11-14T22:13:20Z
 
@@ -49,7 +51,10 @@ var host = {
   pbkdf2: __rs_native_pbkdf2,
   hashes: HASHES,
   clockUs: __rs_native_clockUs,
+  anyText: ANY_TEXT,
+  digests: DIGESTS,
   crossesAsText: function (s) {
+    if (ANY_TEXT) return true;
     if (s.indexOf('\u0000') !== -1) return false;
     try { encodeURIComponent(s); return true; } catch (e) { return false; }
   }
@@ -223,16 +228,31 @@ class ModuleHarness:
         seed: int = 7,
         domain: str = "acme.eu.auth0.com",
         options: Mapping[str, Any] | None = None,
+        compiled_host: bool = False,
     ) -> None:
         self.ctx = quickjs.Context()
         self.ctx.set_max_stack_size(4 * 1024 * 1024)
         self.calls: list[dict[str, Any]] = []
         self.uncaught: list[str] = []
-        # The sandbox's native host functions, as the prelude hands them to modules.
+        # The sandbox's native host functions, as the prelude hands them to modules: the
+        # Python ones, or (compiled_host) the C ones and their digest objects.
+        hostc = native.compiled() if compiled_host else None
+        if compiled_host and hostc is None:
+            pytest.skip("the compiled host functions are not built")
         for name, fn in HOST_FUNCTIONS.items():
-            self.ctx.add_callable(f"__rs_native_{name}", fn)
+            if hostc is not None:
+                hostc.install(self.ctx, _quickjs.__file__, name, f"__rs_native_{name}")
+            else:
+                self.ctx.add_callable(f"__rs_native_{name}", fn)
+        if hostc is not None:
+            for name in DIGEST_FUNCTIONS:
+                hostc.install(self.ctx, _quickjs.__file__, name, f"__rs_native_{name}")
+        digests = ("{create: __rs_native_digestNew, method: __rs_native_digestMethod}"
+                   if hostc is not None else "null")
         host_js = (
-            HOST_JS.replace("NOW_MS", str(NOW_MS))
+            HOST_JS.replace("ANY_TEXT", "true" if hostc is not None else "false")
+            .replace("DIGESTS", digests)
+            .replace("NOW_MS", str(NOW_MS))
             .replace("SEED", str(seed))
             .replace("DOMAIN", json.dumps(domain))
             .replace("HASHES", json.dumps(list(ALGORITHMS)))

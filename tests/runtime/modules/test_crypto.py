@@ -37,6 +37,13 @@ INPUTS = [
 ]
 
 
+@pytest.fixture(params=["python", "compiled"])
+def harness(request: pytest.FixtureRequest) -> ModuleHarness:
+    """The harness with the Python host functions, and with the compiled ones, whose hashes and
+    HMACs are the host's digest objects (rulesim/runtime/_hostc.c): every test runs on both."""
+    return ModuleHarness(compiled_host=request.param == "compiled")
+
+
 def _js_digest(h: ModuleHarness, alg: str, text: str, enc: str = "hex") -> str:
     return h.eval(
         f"require('crypto').createHash('{alg}').update({json.dumps(text)}).digest('{enc}')"
@@ -191,14 +198,23 @@ def test_unknown_digests_and_ciphers_fail_clearly(harness: ModuleHarness) -> Non
 # --- native digests: random inputs against Python, fixed vectors against Node ---------------
 
 _ALGS = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]
-_native_harness = ModuleHarness()
+_harnesses: dict[str, ModuleHarness] = {}
 
 
+def _shared_harness(host: str) -> ModuleHarness:
+    if host not in _harnesses:
+        _harnesses[host] = ModuleHarness(compiled_host=host == "compiled")
+    return _harnesses[host]
+
+
+@pytest.mark.parametrize("host", ["python", "compiled"])
 @given(data=st.binary(max_size=200), text=st.text(max_size=120), alg=st.sampled_from(_ALGS),
-       out=st.sampled_from(["hex", "base64", "base64url", "latin1", "buffer"]))
+       out=st.sampled_from(["hex", "base64", "base64url", "latin1", "buffer"]),
+       key_is_text=st.booleans())
 @settings(max_examples=150, deadline=None)
-def test_hash_and_hmac_of_random_text_and_buffers_match_python(data: bytes, text: str, alg: str,
-                                                                out: str) -> None:
+def test_hash_and_hmac_of_random_text_and_buffers_match_python(host: str, data: bytes, text: str,
+                                                                alg: str, out: str,
+                                                                key_is_text: bool) -> None:
     # Node encodes lone surrogates in utf8 text as U+FFFD, and so does rulesim's Buffer.
     text_bytes = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode()
     for ch in text:
@@ -206,13 +222,15 @@ def test_hash_and_hmac_of_random_text_and_buffers_match_python(data: bytes, text
             text_bytes = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode()
             break
     arg = "undefined" if out == "buffer" else json.dumps(out)
-    got = _native_harness.eval(
+    # A text key is the text's UTF-8 (its own fast path in C); a Buffer key is the bytes.
+    key = f"{json.dumps(text)}" if key_is_text else "b"
+    got = _shared_harness(host).eval(
         f"(function () {{ var c = require('crypto'); var b = Buffer.from({json.dumps(list(data))});"
         f" function show(v) {{ return typeof v === 'string' ? v : Array.from(v); }}"
         f" return [show(c.createHash('{alg}').update({json.dumps(text)}).update(b).digest({arg})),"
-        f" show(c.createHmac('{alg}', b).update({json.dumps(text)}).digest({arg}))]; }})()")
+        f" show(c.createHmac('{alg}', {key}).update({json.dumps(text)}).digest({arg}))]; }})()")
     digest = hashlib.new(alg, text_bytes + data).digest()
-    mac = hmac.new(data, text_bytes, alg).digest()
+    mac = hmac.new(text_bytes if key_is_text else data, text_bytes, alg).digest()
 
     def expect(raw: bytes) -> object:
         if out == "hex":

@@ -57,22 +57,25 @@
     partData = bytesOf(view);
   }
 
-  // Appends a part to a message held as (self._enc, self._data): utf8 while every part is
-  // text, bytes from the first part that is not.
+  // Appends a part to a message `self._m`: a string while every part is text in utf8, [bytes]
+  // from the first part that is not.
   function append(self, data, enc) {
     setPart(data, enc);
-    if (self._enc === '' || self._enc === partEnc) {
-      self._enc = partEnc;
-      self._data += partData;
-    } else if (self._enc === 'utf8') {
-      self._data = bytesOf(Buffer.from(self._data, 'utf8')) + partData;
-      self._enc = 'bytes';
+    var m = self._m;
+    if (typeof m === 'string') {
+      if (partEnc === 'utf8') self._m = m + partData;
+      else self._m = [m === '' ? partData : bytesOf(Buffer.from(m, 'utf8')) + partData];
+    } else if (partEnc === 'bytes') {
+      m[0] += partData;
     } else {
-      self._data += bytesOf(Buffer.from(partData, 'utf8'));
+      m[0] += bytesOf(Buffer.from(partData, 'utf8'));
     }
   }
 
-  var DIRECT = { hex: 'hex', base64: 'base64', base64url: 'base64url' };
+  var DIRECT = Object.create(null);   // (no prototype: an encoding named 'toString' is unknown)
+  DIRECT.hex = 'hex';
+  DIRECT.base64 = 'base64';
+  DIRECT.base64url = 'base64url';
 
   // The encoding to ask the host for: the caller's when the host speaks it, else hex.
   function hostEncoding(enc) {
@@ -94,7 +97,10 @@
 
   var ANY_TEXT = host.anyText;   // every string crosses as text (compiled host functions)
   var HASHES = host.hashes;   // 8 × a name's index is its code (rulesim/runtime/native.py code_of)
-  var OUT_CODE = { hex: 0, base64: 1, base64url: 2 };
+  var OUT_CODE = Object.create(null);   // the encodings the host writes: its output codes
+  OUT_CODE.hex = 0;
+  OUT_CODE.base64 = 1;
+  OUT_CODE.base64url = 2;
   var hostDigest = host.digest, hostHmac = host.hmac;
 
   var NAMES = Object.create(null);   // algorithm as given -> Node name, or null
@@ -113,54 +119,56 @@
     return err;
   }
 
-  // A hash or HMAC holds three fields (QuickJS spends some 0.05 µs a field on each new
-  // object, and rules make one a call): _alg, [name, 8 × its index (native.code_of)], or an
-  // HMAC's _key, [keyEnc, key as it crosses, handle or -1, name]; _enc, how the message so
-  // far crosses ('' none yet, 'utf8', 'bytes'), null once digest() was called; _data, the
-  // message so far.
+  // A hash or HMAC holds two fields (a new object's property array has room for two: a third
+  // makes QuickJS grow it, and rules make one object a call): _k, the algorithm [name, 8 × its
+  // index (native.code_of)], or an HMAC's key [keyEnc, key as it crosses, handle or -1, name];
+  // _m, the message so far (see append()), null once digest() was called.
   var ALG = Object.create(null);
   for (var a = 0; a < HASHES.length; a++) ALG[HASHES[a]] = [HASHES[a], a * 8];
 
   function Hash(alg) {
-    this._alg = alg;
-    this._enc = '';
-    this._data = '';
+    this._k = alg;
+    this._m = '';
   }
   Hash.prototype.update = function (data, enc) {
-    if (this._enc === null) throw finalized();
-    // The common first update, text in utf8, without append()'s bookkeeping.
-    if (this._enc === '' && typeof data === 'string' && enc === undefined && (ANY_TEXT || host.crossesAsText(data))) {
-      this._enc = 'utf8';
-      this._data = data;
+    var m = this._m;
+    if (m === null) throw finalized();
+    // The common case, text in utf8 onto text, without append()'s bookkeeping.
+    if (typeof data === 'string' && enc === undefined && typeof m === 'string' &&
+        (ANY_TEXT || host.crossesAsText(data))) {
+      this._m = m === '' ? data : m + data;
       return this;
     }
     append(this, data, enc);
     return this;
   };
   Hash.prototype.digest = function (enc) {
-    if (this._enc === null) throw finalized();
-    var code = this._alg[1] + (this._enc === 'bytes' ? 4 : 0), s;
-    this._enc = null;
-    if (enc === 'hex') {   // the common case: the host's answer as it is
-      s = hostDigest(code, this._data);
+    var m = this._m;
+    if (m === null) throw finalized();
+    this._m = null;
+    var bytes = typeof m !== 'string', data = bytes ? m[0] : m;
+    var code = this._k[1] + (bytes ? 4 : 0), s;
+    var out = enc === undefined ? undefined : OUT_CODE[enc];
+    if (out !== undefined) {   // the common case: the host's answer as it is
+      s = hostDigest(code + out, data);
       if (s !== '') return s;
     }
     var he = hostEncoding(enc);
-    s = hostDigest(code + OUT_CODE[he], this._data);
-    return output(s, enc, he, this._alg[0], 'digest');
+    s = hostDigest(code + OUT_CODE[he], data);
+    return output(s, enc, he, this._k[0], 'digest');
   };
   Hash.prototype.copy = function () {
-    if (this._enc === null) throw finalized();
-    var h = new Hash(this._alg);
-    h._enc = this._enc;
-    h._data = this._data;
+    var m = this._m;
+    if (m === null) throw finalized();
+    var h = new Hash(this._k);
+    h._m = typeof m === 'string' ? m : [m[0]];
     return h;
   };
 
   // Rules sign with the same secret over and over: the host keeps each key's padded hash
   // states under a handle, and an HMAC sends only the handle and the message. How a text key
   // crosses and its handle are worked out once per key and algorithm (a bounded cache).
-  var textKeys = Object.create(null);   // algorithm -> Map(text key -> Hmac's _key)
+  var textKeys = Object.create(null);   // algorithm -> Map(text key -> Hmac's _k)
   var nTextKeys = 0;
   function keyOf(name, key) {
     setPart(key, 'utf8');
@@ -173,36 +181,77 @@
     return known;
   }
   function Hmac(key) {
-    this._key = key;
-    this._enc = '';
-    this._data = '';
+    this._k = key;
+    this._m = '';
   }
   Hmac.prototype.update = Hash.prototype.update;
   Hmac.prototype.digest = function (enc) {
-    if (this._enc === null) {
+    var m = this._m;
+    if (m === null) {
       // Node answers a second digest() with an empty digest.
       var empty = Buffer.alloc(0);
       return enc === undefined || enc === 'buffer' ? empty : empty.toString(enc);
     }
-    var k = this._key, msgEnc = this._enc, s;
-    this._enc = null;
-    if (enc === 'hex' && k[2] >= 0) {   // the common case: the host's answer as it is
-      s = hostHmac(k[2] + (msgEnc === 'bytes' ? 4 : 0), this._data);
+    this._m = null;
+    var k = this._k, bytes = typeof m !== 'string', data = bytes ? m[0] : m, s;
+    var out = enc === undefined ? undefined : OUT_CODE[enc];
+    if (out !== undefined && k[2] >= 0) {   // the common case: the host's answer as it is
+      s = hostHmac(k[2] + (bytes ? 4 : 0) + out, data);
       if (s !== '') return s;
     }
     var he = hostEncoding(enc);
-    if (k[2] >= 0) s = hostHmac(k[2] + (msgEnc === 'bytes' ? 4 : 0) + OUT_CODE[he], this._data);
-    else s = host.hmacUnkeyed(k[3], k[0], k[1], msgEnc || 'utf8', this._data, he);
+    if (k[2] >= 0) s = hostHmac(k[2] + (bytes ? 4 : 0) + OUT_CODE[he], data);
+    else s = host.hmacUnkeyed(k[3], k[0], k[1], bytes ? 'bytes' : 'utf8', data, he);
     return output(s, enc, he, k[3], 'HMAC');
   };
 
+  // With the compiled host functions, hashes and HMACs are the host's digest objects
+  // (rulesim/runtime/_hostc.c): engine objects on Hash.prototype and Hmac.prototype, whose C
+  // methods hash each part as it comes and call digestHelper for what they leave to
+  // JavaScript. Without them (the Python twins), the objects above.
+  var DIGESTS = host.digests || null;
+  var newDigest = DIGESTS !== null ? DIGESTS.create : null;
+  function digestHelper(op, a, b) {
+    switch (op) {
+      case 0:   // a part that is not text in utf8, as 'bytes' text
+        setPart(a, b);
+        return partEnc === 'bytes' ? partData : bytesOf(Buffer.from(partData, 'utf8'));
+      case 1: throw finalized();
+      case 2:   // Node answers an HMAC's second digest() with an empty digest
+        var empty = Buffer.alloc(0);
+        return a === undefined || a === 'buffer' ? empty : empty.toString(a);
+      case 3: return output(a, b, 'hex', '', 'digest');
+      default: throw new TypeError('Illegal invocation');
+    }
+  }
+  function method(which, name, proto) {
+    var fn = DIGESTS.method(which, digestHelper, proto);
+    Object.defineProperty(fn, 'name', { value: name });
+    return fn;
+  }
+  if (DIGESTS !== null) {
+    Hash.prototype.update = Hmac.prototype.update = method(0, 'update', null);
+    Hash.prototype.digest = Hmac.prototype.digest = method(1, 'digest', null);
+    Hash.prototype.copy = method(2, 'copy', Hash.prototype);
+  }
+
+  var HASH_PROTO = Hash.prototype, HMAC_PROTO = Hmac.prototype;
+
   function createHash(algorithm) {
+    if (newDigest !== null) {   // Node's own name for the algorithm, in one call
+      var made = newDigest(HASH_PROTO, 4, algorithm);
+      if (made !== '') return made;
+    }
     var name = hashName(algorithm);
     if (!name) throw new Error('Digest method not supported');
-    return new Hash(ALG[name]);
+    return newDigest !== null ? newDigest(HASH_PROTO, 0, ALG[name][1]) : new Hash(ALG[name]);
   }
 
   function createHmac(algorithm, key) {
+    if (newDigest !== null) {   // Node's own name for the algorithm and a text key, in one call
+      var made = newDigest(HMAC_PROTO, 3, algorithm, key);
+      if (made !== '') return made;
+    }
     var name = typeof algorithm === 'string' ? NAMES[algorithm] : undefined;
     if (name === undefined) name = hashName(algorithm);
     if (!name) {
@@ -217,7 +266,10 @@
     } else if (viewOf(key) === null) {
       throw invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey', key);
     }
-    return new Hmac(known !== undefined ? known : keyOf(name, key));
+    if (known === undefined) known = keyOf(name, key);
+    if (newDigest === null) return new Hmac(known);
+    return known[2] >= 0 ? newDigest(HMAC_PROTO, 1, known[2])
+      : newDigest(HMAC_PROTO, 2, ALG[name][1], known[0] === 'bytes' ? 1 : 0, known[1]);
   }
 
   function pbkdf2Sync(password, salt, iterations, keylen, digest) {

@@ -59,6 +59,9 @@
     hashes: OPTIONS.hashAlgorithms,   // the algorithms, in the order of their codes
     crossesAsText: crossesAsText,
     anyText: ANY_TEXT,                // whether crossesAsText is true of every string
+    // crypto's Hash and Hmac objects in C (rulesim/runtime/_hostc.c), with the compiled host
+    // functions; null with their Python twins (crypto.js keeps its objects in JavaScript).
+    digests: NATIVE.digestNew ? { create: NATIVE.digestNew, method: NATIVE.digestMethod } : null,
     // Node's locale-sensitive built-ins on ICU (rulesim/runtime/_intl.c, modules/intl.js);
     // null when the extension is not built (QuickJS's own formats stay).
     intl: NATIVE.collate ? { collate: NATIVE.collate, formatNumber: NATIVE.formatNumber, formatDate: NATIVE.formatDate,
