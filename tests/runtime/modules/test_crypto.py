@@ -78,6 +78,29 @@ def test_hash_update_accepts_an_input_encoding(harness: ModuleHarness) -> None:
     assert got == hashlib.sha1(bytes.fromhex("deadbeef00ff")).hexdigest()
 
 
+def test_hex_text_of_an_odd_length_is_refused_as_node_refuses_it(harness: ModuleHarness) -> None:
+    got = harness.eval(
+        "(function () { var c = require('crypto'), out = [];"
+        " ['hex', 'HEX'].forEach(function (e) {"
+        "   try { c.createHmac('sha256', 'k').update('abc', e); }"
+        "   catch (x) { out.push([x.name, x.code, x.message]); } });"
+        " out.push(c.createHash('md5').update('zz', 'hex').digest('hex'));"   # not hex: no bytes
+        " return out; })()")
+    assert got == [["TypeError", "ERR_INVALID_ARG_VALUE",
+                     "The argument 'encoding' is invalid for data of length 3. Received 'hex'"],
+                    ["TypeError", "ERR_INVALID_ARG_VALUE",
+                     "The argument 'encoding' is invalid for data of length 3. Received 'HEX'"],
+                    hashlib.md5(b"").hexdigest()]
+
+
+def test_methods_are_named_as_in_node(harness: ModuleHarness) -> None:
+    got = harness.eval("(function () { var c = require('crypto'), h = c.createHash('md5'),"
+                       " m = c.createHmac('md5', 'k');"
+                       " return [h.update.name, h.digest.name, h.copy.name, m.update.name,"
+                       " m.digest.name, typeof m.copy, h.update.length, h.digest.length]; })()")
+    assert got == ["update", "digest", "copy", "update", "digest", "undefined", 2, 1]
+
+
 def _js_digest_hex_input(h: ModuleHarness) -> str:
     return h.eval(
         "require('crypto').createHash('sha1').update('deadbeef00ff', 'hex').digest('hex')"

@@ -9,6 +9,7 @@
   var fromCharCode = String.fromCharCode;
 
   var invalidArgType = require('internal/errors').invalidArgType;
+  var typeError = require('internal/errors').typeError;
   function invalidData(data) {
     return invalidArgType('data', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
   }
@@ -46,6 +47,11 @@
         partEnc = 'utf8';
         partData = data;
         return;
+      }
+      // Node refuses hex text of an odd length here (Buffer.from would drop the last digit).
+      if (data.length % 2 === 1 && typeof enc === 'string' && enc.toLowerCase() === 'hex') {
+        throw typeError("The argument 'encoding' is invalid for data of length " + data.length +
+          ". Received '" + enc + "'", 'ERR_INVALID_ARG_VALUE');
       }
       partEnc = 'bytes';
       partData = bytesOf(Buffer.from(data, enc === undefined || enc === null ? 'utf8' : enc));
@@ -130,7 +136,7 @@
     this._k = alg;
     this._m = '';
   }
-  Hash.prototype.update = function (data, enc) {
+  Hash.prototype.update = function update(data, enc) {
     var m = this._m;
     if (m === null) throw finalized();
     // The common case, text in utf8 onto text, without append()'s bookkeeping.
@@ -142,7 +148,7 @@
     append(this, data, enc);
     return this;
   };
-  Hash.prototype.digest = function (enc) {
+  Hash.prototype.digest = function digest(enc) {
     var m = this._m;
     if (m === null) throw finalized();
     this._m = null;
@@ -157,7 +163,7 @@
     s = hostDigest(code + OUT_CODE[he], data);
     return output(s, enc, he, this._k[0], 'digest');
   };
-  Hash.prototype.copy = function () {
+  Hash.prototype.copy = function copy() {
     var m = this._m;
     if (m === null) throw finalized();
     var h = new Hash(this._k);
@@ -185,7 +191,7 @@
     this._m = '';
   }
   Hmac.prototype.update = Hash.prototype.update;
-  Hmac.prototype.digest = function (enc) {
+  Hmac.prototype.digest = function digest(enc) {
     var m = this._m;
     if (m === null) {
       // Node answers a second digest() with an empty digest.
