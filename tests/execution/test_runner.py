@@ -49,7 +49,7 @@ def test_progress_is_reported_per_chunk_and_the_store_holds_every_chunk() -> Non
 
 SLOW = rs.RuleSet([rs.Rule.from_source("slow", (
     "function (user, context, callback) {\n"
-    "  var x = 0; for (var i = 0; i < 20000; i++) x += i;\n"
+    "  var x = 0; for (var i = 0; i < 100000; i++) x += i;\n"
     "  callback(null, user, context);\n}"), order=1)])
 
 
