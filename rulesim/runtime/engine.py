@@ -52,8 +52,9 @@ def _classify(exc: BaseException) -> EngineError:
         return EngineError(ErrorCode.CPU_LIMIT, "CPU time limit exceeded (infinite loop?)",
                              fatal=True)
     # Out of memory while the engine was throwing "out of memory" leaves null as the error.
+    # Worded as the prelude words the limit in a rule's frame (40-rules.js outOfMemory).
     if "out of memory" in first or first == "null":
-        return EngineError(ErrorCode.MEMORY_LIMIT, "memory limit exceeded", fatal=True)
+        return EngineError(ErrorCode.MEMORY_LIMIT, "out of memory", fatal=True)
     return EngineError(ErrorCode.ENGINE_ERROR, first or type(exc).__name__, fatal=True)
 
 

@@ -207,3 +207,28 @@ def test_a_rules_own_thrown_null_stays_a_rule_exception() -> None:
     runs = Harness([_rule("throw null;")], limits=Limits(memory_mb=32)).login().rule_runs
     assert runs["error_code"].tolist() == ["rule_exception"]
     assert runs["error_message"].iloc[0] == "rule `rule1`: threw a non-Error value: null"
+
+
+# Where the memory runs out moves with the allocator's rounding and with what else the engine
+# holds (a batch of logins, or one on the host loop): the row may not say it. Large allocations
+# leave room for the engine's error and its line; small ones do not (a thrown null).
+@pytest.mark.parametrize("bomb", [
+    "var b = []; while (true) b.push(new ArrayBuffer(4 * 1024 * 1024));",
+    "var a = []; while (true) a.push(new Array(1e5).fill('x'));",
+    "var s = 'x'; while (true) s = s + s;",
+    LINKED_LIST_BOMB,
+])
+def test_the_memory_limit_reads_the_same_wherever_the_memory_ran_out(bomb: str) -> None:
+    # (The Harness runs each login batched and on the host loop, and compares the rows.)
+    for limit in (24, 32):
+        result = Harness([_rule(bomb)], limits=Limits(memory_mb=limit)).login()
+        row = result.rule_runs.iloc[0]
+        assert row["error_code"] == "memory_limit", row["error_message"]
+        assert row["error_message"] == "rule `rule1`: out of memory"
+        assert row["line"] == 0
+
+
+def test_a_rule_that_throws_an_error_saying_out_of_memory_is_a_rule_exception() -> None:
+    runs = Harness([_rule("throw new Error('out of memory');")]).login().rule_runs
+    assert runs["error_code"].tolist() == ["rule_exception"]
+    assert runs["error_message"].iloc[0] == "rule `rule1` (line 2): out of memory"

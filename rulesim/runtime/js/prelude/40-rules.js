@@ -51,11 +51,18 @@
   // after a refusal in the same login is the memory limit, not the rule's own `throw null`.
   var oomCount = NATIVE.oomCount || null;
   function oomMark() { return oomCount !== null ? oomCount() : 0; }
+  // The memory limit reads the same wherever the memory ran out: which allocation crosses
+  // the limit, and whether the engine's error then finds room for itself and its line, move
+  // with the allocator's rounding and with what else the engine holds (a batch of logins or
+  // one), so neither the line nor the wording may depend on it (results do not change with
+  // the batch size or the machine's allocator). engine.py words a limit met outside any
+  // rule's frame the same.
+  function outOfMemory() {
+    rebuildAfter = true;
+    return [CODE.MEMORY_LIMIT, { name: 'InternalError', message: 'out of memory', loc: [-1, 0], code: undefined }];
+  }
   function classifyThrown(err, isReject) {
-    if (err === null && oomCount !== null && S !== null && oomCount() !== S.oomMark) {
-      rebuildAfter = true;
-      return [CODE.MEMORY_LIMIT, { name: 'InternalError', message: 'out of memory', loc: [-1, 0], code: undefined }];
-    }
+    if (err === null && oomCount !== null && S !== null && oomCount() !== S.oomMark) return outOfMemory();
     var d = describe(err);
     // The CPU budget's interrupt inside an async rule or a promise job arrives as a rejection.
     if (d.name === 'InternalError' && d.message === 'interrupted') {
@@ -64,7 +71,7 @@
     }
     if (d.code === CODE.MODULE_NOT_ALLOWED) return [CODE.MODULE_NOT_ALLOWED, d];
     if (d.message === 'stack overflow' || (d.name === 'RangeError' && /call stack/.test(d.message))) return [CODE.STACK_OVERFLOW, d];
-    if (d.message === 'out of memory') { rebuildAfter = true; return [CODE.MEMORY_LIMIT, d]; }
+    if (d.message === 'out of memory' && d.name === 'InternalError') return outOfMemory();
     if (d.name === null) { d.message = 'threw a non-Error value: ' + d.message; }
     return [isReject ? CODE.PROMISE_REJECTED : CODE.RULE_EXCEPTION, d];
   }
