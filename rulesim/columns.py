@@ -72,7 +72,8 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("outcome", "category", "ok, denied, error, timeout or skipped"),
         ("error_code", "category", "stable code when not ok"),
         ("error_message", "string", "message naming the rule and line"),
-        ("line", "int32", "rule source line of the error (0 when unknown)"),
+        ("line", "int32", "rule source line of the error (0 when unknown, and for memory_limit: "
+                          "where memory ran out moves with the allocator and the batch)"),
         ("cpu_us", "float32", "engine time spent in this rule"),
         ("io_ms", "float32", "simulated time this rule waited (I/O, timers)"),
         ("n_calls", "int16", "external and Management API calls made"),
