@@ -532,6 +532,16 @@ static JSValue digest_object(JSContext *ctx, JSValue proto, const Digest *state,
     return obj;
 }
 
+/* A hash object of algorithm `alg`. */
+static JSValue hash_object(JSContext *ctx, JSValue proto, int alg) {
+    Digest d;
+    d.kind = DIGEST_HASH;
+    d.alg = alg;
+    d.done = 0;
+    hash_init(alg, &d.inner);
+    return digest_object(ctx, proto, &d, NULL);
+}
+
 /* An HMAC object under `k`, or under the key `key` computed afresh when k is NULL. */
 static JSValue hmac_object(JSContext *ctx, JSValue proto, int alg, const Keyed *k, const Bytes *key) {
     Digest d;
@@ -561,18 +571,11 @@ static JSValue js_digest_new(JSContext *ctx, JSValue this_val, int argc, JSValue
     if (argc < 3 || argv[0].tag != TAG_OBJECT || !int_arg(argc, argv, 1, &kind))
         return empty_string(ctx);
     JSValue proto = argv[0];
-    Digest d;
-    d.done = 0;
     if (kind == 3 || kind == 4) {
         int alg = alg_arg(ctx, argc, argv, 2);
         if (alg == -2) return value_of_tag(TAG_EXCEPTION);
         if (alg < 0) return empty_string(ctx);
-        if (kind == 4) {
-            d.kind = DIGEST_HASH;
-            d.alg = alg;
-            hash_init(alg, &d.inner);
-            return digest_object(ctx, proto, &d, NULL);
-        }
+        if (kind == 4) return hash_object(ctx, proto, alg);
         if (argc < 4 || argv[3].tag != TAG_STRING) return empty_string(ctx);
         Bytes key;
         int got = message_arg(ctx, argc, argv, 3, 0, &key);
@@ -589,12 +592,7 @@ static JSValue js_digest_new(JSContext *ctx, JSValue this_val, int argc, JSValue
     }
     if ((code & 7) != 0 || (code >> 3) >= N_ALGS || (kind != 0 && kind != 2)) return empty_string(ctx);
     int alg = (int)(code >> 3);
-    if (kind == 0) {
-        d.kind = DIGEST_HASH;
-        d.alg = alg;
-        hash_init(alg, &d.inner);
-        return digest_object(ctx, proto, &d, NULL);
-    }
+    if (kind == 0) return hash_object(ctx, proto, alg);
     if (!int_arg(argc, argv, 3, &key_enc) || (key_enc != 0 && key_enc != 1)) return empty_string(ctx);
     Bytes key;
     int got = message_arg(ctx, argc, argv, 4, (int)key_enc, &key);

@@ -173,7 +173,8 @@
 
   // Rules sign with the same secret over and over: the host keeps each key's padded hash
   // states under a handle, and an HMAC sends only the handle and the message. How a text key
-  // crosses and its handle are worked out once per key and algorithm (a bounded cache).
+  // crosses and its handle are worked out once per key and algorithm (a bounded cache; the
+  // compiled host finds text keys by their bytes itself, digestNew kind 3).
   var textKeys = Object.create(null);   // algorithm -> Map(text key -> Hmac's _k)
   var nTextKeys = 0;
   function keyOf(name, key) {
@@ -267,6 +268,7 @@
     }
     var known;
     if (typeof key === 'string') {
+      if (newDigest !== null) return newDigest(HMAC_PROTO, 3, name, key);   // the host's text-key index
       var byKey = textKeys[name];
       known = byKey !== undefined ? byKey.get(key) : undefined;
     } else if (viewOf(key) === null) {
