@@ -311,11 +311,123 @@ static JSValue js_track_begin(JSContext *ctx, JSValue this_val, int argc, JSValu
     return new_int(mask);
 }
 
-/* trackCollect(mem, hold, user, context, [Object.prototype, Array.prototype]): what the rule
-   that ends changed in the parts (the prototypes are json()'s, for the rows it writes), and
-   a new snapshot of the parts it changed. undefined when nothing changed and no part is
-   opaque; else [opaque before, opaque now, ...describe() of each changed part, in part
-   order]. The opaque parts (before) are the prelude's to compare. */
+/* ------------------------------------------------------------------ rows written here */
+/* The common changes need no JavaScript: keys only added to a part, and a part that was
+   absent and now holds a value (a rule that creates context.multifactor or a user's
+   app_metadata). Their rows, written as the prelude writes them (30-tracking.js rowsAdded,
+   and wholeRows over an absent part: one 'add' row at the part's root), go straight into the
+   login's change rows when trackCollect is given them (Rows), as long as no part before them
+   needs the prelude: rows stay in part order. */
+typedef struct {
+    Out out;          /* S.changes, borrowed: the rows are appended to it */
+    JSValue rule;     /* the rule's index (an int) */
+    const JSValue *words; /* [row op 'add', the target of part 1, ..., of part 8] */
+} Rows;
+
+/* Set up rows from trackCollect's (changes, rule, words) arguments; 0 when they are not the
+   prelude's (the rows then go back to it, as without them). */
+static int rows_of(Rows *rows, int argc, JSValue *argv) {
+    if (argc < 8 || argv[5].tag != TAG_OBJECT || argv[6].tag != TAG_INT || argv[7].tag != TAG_OBJECT) return 0;
+    IObject *changes = (IObject *)argv[5].u.ptr, *words = (IObject *)argv[7].u.ptr;
+    if (changes->class_id != CLASS_ARRAY || !(changes->flags & OBJ_FAST_ARRAY) || words->class_id != CLASS_ARRAY ||
+        !(words->flags & OBJ_FAST_ARRAY) || words->u.array.count != N_PARTS)
+        return 0;
+    for (int p = 0; p < N_PARTS; p++)
+        if (words->u.array.values[p].tag != TAG_STRING) return 0;
+    rows->out.arr = argv[5];
+    rows->out.n = changes->u.array.count;
+    rows->out.failed = 0;
+    rows->rule = argv[6];
+    rows->words = words->u.array.values;
+    return 1;
+}
+
+/* Append a row of part p: rule, target, path, 'add', null, json (path and json: new
+   references, taken). */
+static void add_row(Tracker *t, Rows *rows, int p, JSValue path, JSValue json) {
+    push(t, &rows->out, rows->rule);
+    push(t, &rows->out, dup_value(rows->words[p]));
+    push(t, &rows->out, path);
+    push(t, &rows->out, dup_value(rows->words[0]));
+    push(t, &rows->out, value_of_tag(TAG_NULL));
+    push(t, &rows->out, json);
+}
+
+enum { ROWS_DONE = 0, ROWS_PRELUDE = 1 };
+
+/* Write the rows of part p's change here when they need no JavaScript (ROWS_DONE), else
+   leave rows as they were (ROWS_PRELUDE: describe() hands the change to the prelude). */
+static int direct_rows(Tracker *t, Rows *rows, int p, Root *rt, int k, JSValue now, int now_kind, Json *j, int json_ok) {
+    State *s = t->s;
+    JSContext *ctx = t->ctx;
+    if (!json_ok || k <= 0) return ROWS_PRELUDE;
+    uint32_t n0 = rows->out.n;
+    if (rt->state == ROOT_ABSENT || (rt->state == ROOT_VALUE && rt->value.tag == TAG_UNDEFINED)) {
+        /* Absent before: the whole value is added at the part's root (nothing, when JSON
+           leaves it out). */
+        JSValue json = value_of_tag(TAG_NULL);
+        int res = json_text(j, now, &json);
+        if (res == JSON_SKIP) return ROWS_DONE;
+        if (res != JSON_OK) return ROWS_PRELUDE;
+        add_row(t, rows, p, empty_string(ctx), json);
+        return ROWS_DONE;
+    }
+    /* Keys only added to the same plain object (describe()'s KIND_ADDED). */
+    if (rt->state != ROOT_RECORD || now_kind != 1 || !same_value(now, rt->value) || s->recs[rt->rec0].kind != 1)
+        return ROWS_PRELUDE;
+    Rec *r = &s->recs[rt->rec0];
+    IObject *o = (IObject *)now.u.ptr;
+    IShape *sh = o->shape;
+    const IShapeProp *old = &s->sprops[r->props_at];
+    for (int32_t i = 0; i < r->n; i++)
+        if (old[i].atom & ATOM_TAG_INT) return ROWS_PRELUDE;
+    for (int32_t i = 0; i < sh->prop_count; i++)
+        if (sh->prop[i].atom & ATOM_TAG_INT) return ROWS_PRELUDE;
+    if (old_keys_changed(s, rt, o)) return ROWS_PRELUDE;
+    for (int32_t k2 = 0; k2 < sh->prop_count && !rows->out.failed; k2++) {
+        IShapeProp sp = sh->prop[k2];
+        if (sp.atom == 0 || find_prop(old, r->n, sp.atom, k2) >= 0) continue;
+        uint32_t flags = SP_FLAGS(sp);
+        if (!(flags & PROP_ENUMERABLE)) continue;
+        JSValue key = E.AtomToValue(ctx, sp.atom);
+        if (key.tag == TAG_EXCEPTION) {
+            rows->out.failed = 1;
+            break;
+        }
+        if (key.tag != TAG_STRING) { /* a symbol: never in the JSON */
+            free_value(ctx, key);
+            continue;
+        }
+        JSValue json = value_of_tag(TAG_NULL);
+        int res = flags & PROP_TMASK ? JSON_ASK : json_text(j, o->prop[k2], &json);
+        if (res == JSON_SKIP) {
+            free_value(ctx, key);
+            continue;
+        }
+        if (res != JSON_OK) {
+            /* The prelude's: take back this part's rows (the array keeps its first n0). */
+            free_value(ctx, key);
+            if (res == JSON_FAIL) rows->out.failed = 1;
+            else if (rows->out.n > n0 && E.SetPropertyStr(ctx, rows->out.arr, "length", new_int((int32_t)n0)) < 0)
+                rows->out.failed = 1;
+            rows->out.n = n0;
+            return ROWS_PRELUDE;
+        }
+        JSValue path = key_path(j, key);
+        free_value(ctx, key);
+        add_row(t, rows, p, path, json);
+    }
+    return ROWS_DONE;
+}
+
+/* trackCollect(mem, hold, user, context, [Object.prototype, Array.prototype], changes, rule,
+   words): what the rule that ends changed in the parts (the prototypes are json()'s, for the
+   rows it writes), and a new snapshot of the parts it changed. The rows of the common changes
+   are appended to `changes` (S.changes) here (see Rows; `rule` and `words` say what they hold);
+   the rest is the prelude's: undefined when nothing is left to it and no part is opaque; else
+   [opaque before, opaque now, ...describe() of each changed part left to it, in part order].
+   The opaque parts (before) are the prelude's to compare. Without the last three arguments
+   every change is the prelude's. */
 static JSValue js_track_collect(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
     (void)this_val;
     Tracker t;
@@ -325,6 +437,8 @@ static JSValue js_track_collect(JSContext *ctx, JSValue this_val, int argc, JSVa
     out.arr = undefined_value();
     out.n = 0;
     out.failed = 0;
+    Rows rows;
+    int direct = rows_of(&rows, argc, argv);
     int before = 0, now_mask = 0, json_ok = -1;
     Json j;
     j.text.buf = j.text.small;
@@ -333,6 +447,7 @@ static JSValue js_track_collect(JSContext *ctx, JSValue this_val, int argc, JSVa
         JSValue holder = ON_USER(p) ? argv[2] : argv[3];
         if (rt->state == ROOT_OPAQUE) {
             before |= 1 << p;
+            direct = 0; /* the prelude writes this part's rows: the later parts' follow them */
             snap_root(&t, p, holder);
             if (rt->state == ROOT_OPAQUE) now_mask |= 1 << p;
             continue;
@@ -345,22 +460,42 @@ static JSValue js_track_collect(JSContext *ctx, JSValue this_val, int argc, JSVa
         else if (rt->state == ROOT_ABSENT || !same_value(v, rt->value)) changed = 1;
         else changed = rt->state == ROOT_RECORD && !range_same(s, rt->rec0, rt->rec1);
         if (!changed) continue;
-        if (out.arr.tag == TAG_UNDEFINED) {
-            if (new_list(&t, &out).tag == TAG_EXCEPTION) return out.arr;
-            push(&t, &out, new_int(0));
-            push(&t, &out, new_int(0));
-        }
         int now_kind = 0;
         if (k > 0 && v.tag == TAG_OBJECT) {
             uint16_t c = ((IObject *)v.u.ptr)->class_id;
             now_kind = c == CLASS_OBJECT ? 1 : 0;
         }
         if (json_ok < 0) json_ok = argc >= 5 && json_begin(&j, ctx, argv[4]);
+        if (direct) {
+            int done = direct_rows(&t, &rows, p, rt, k, v, now_kind, &j, json_ok);
+            if (rows.out.failed) {
+                out.failed = 1;
+                break;
+            }
+            if (done == ROWS_DONE) {
+                snap_root(&t, p, holder);
+                if (rt->state == ROOT_OPAQUE) now_mask |= 1 << p;
+                continue;
+            }
+            direct = 0;
+        }
+        if (out.arr.tag == TAG_UNDEFINED) {
+            if (new_list(&t, &out).tag == TAG_EXCEPTION) {
+                out.failed = 1;
+                break;
+            }
+            push(&t, &out, new_int(0));
+            push(&t, &out, new_int(0));
+        }
         describe(&t, &out, p, rt, v, now_kind, &j, json_ok);
         snap_root(&t, p, holder);
         if (rt->state == ROOT_OPAQUE) now_mask |= 1 << p;
     }
     if (json_ok > 0) json_end(&j);
+    if (out.failed) {
+        if (out.arr.tag == TAG_OBJECT) free_value(ctx, out.arr);
+        return E.ThrowOutOfMemory(ctx);
+    }
     if (out.arr.tag == TAG_UNDEFINED) {
         if (before == 0 && now_mask == 0) return undefined_value();
         if (new_list(&t, &out).tag == TAG_EXCEPTION) return out.arr;
@@ -387,7 +522,7 @@ static JSValue js_track_end(JSContext *ctx, JSValue this_val, int argc, JSValue 
 static const HostFunction FUNCTIONS[] = {
     {"trackCheck", js_track_check, 3},
     {"trackBegin", js_track_begin, 4},
-    {"trackCollect", js_track_collect, 5},
+    {"trackCollect", js_track_collect, 8},
     {"trackEnd", js_track_end, 2},
     {"json", js_json, 2},
     {"parseJson", js_parse_json, 1},

@@ -77,6 +77,13 @@ SAME_ROWS: dict[str, tuple[str, ...]] = {
     "wide and escaped text": ("context.idToken['k\\u00e9y'] = 'v\\u0101\\n\\ud83d\\ude00\\ud800';",),
     "a claim array changed in place": ("context.idToken.r = ['a'];", "context.idToken.r.push('b');"),
     "a deep chain": ("var o = context.idToken; for (var i = 0; i < 80; i++) { o = o.n = {}; }",),
+    "keys added around a getter": ("context.idToken.a = 1; Object.defineProperty(context.idToken, 'g', "
+                                   "{get: function () { return 7; }, enumerable: true}); context.idToken.z = 2;",),
+    "a part created empty, undefined or holding a Date": (
+        "context.multifactor = undefined; context.samlConfiguration = {}; context.redirect = new Date(0);",),
+    "a claim added, then a part created holding a Date": (
+        "context.idToken.a = 1; context.multifactor = {at: new Date(0)}; context.samlConfiguration = {m: 1};",),
+    "a part replaced, then claims added": ("user.app_metadata.plan = 'pro'; context.idToken.a = 1;",),
     "a later rule's write to an earlier rule's object": (
         "context.idToken.o = {a: 1}; user.app_metadata.list = [];",
         "context.idToken.o.a = 2; context.idToken.o.b = 3; user.app_metadata.list.push(1);",),

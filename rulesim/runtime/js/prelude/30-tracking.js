@@ -422,16 +422,21 @@
   function keepJson(mask) {
     for (var p = 1; p < PART_TARGETS.length; p++) if (mask & (1 << p)) ctJson[p] = snapshot(S.partValue(p));
   }
+  // What the tracker writes in the rows it appends to S.changes itself (keys only added, a
+  // part that was absent: rowsAdded's and wholeRows' rows): the op, then each part's target.
+  var CT_ROW_WORDS = ['add'].concat(PART_TARGETS.slice(1));
   function collectTracked(rule) {
     var n = S.changes.length;
     if (S.marked) { S.marked = false; collectUser(rule); }
     if (ctOn) {
-      var r = CT.collect(ctMem, ctHold, S.userRaw, S.contextRaw, JSON_PROTOS);
+      var r = CT.collect(ctMem, ctHold, S.userRaw, S.contextRaw, JSON_PROTOS, S.changes, rule, CT_ROW_WORDS);
       if (r !== undefined) trackedRows(rule, r);
     }
     return (S.changes.length - n) / CHANGE_WIDTH;
   }
-  // r: [parts opaque before, parts opaque now, then per changed part, in part order:
+  // r: [parts opaque before, parts opaque now, then per changed part the tracker did not
+  // write the rows of itself (those come first: it writes none after a part left here), in
+  // part order:
   // p, 0 (keys only added), n, then n pairs (path, JSON), or (key, null) for a row to write
   // here | p, 1 (keys changed), [old keys], [their values], [their enumerability], [keys
   // added] | p, 2 (replaced), the value before].
