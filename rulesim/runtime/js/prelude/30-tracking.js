@@ -321,10 +321,11 @@
   // array): rule (active index), target, path, op, before, after (JSON text, null for none).
   var CHANGE_WIDTH = 6;
   function normalise(json) { return json === undefined ? undefined : jsonParse(json); }
+  // collectChanges(rule): the change rows of the rule that ends, appended to S.changes; their
+  // count. The proxies' (collectProxied), or the C tracker's (collectTracked) when it is in use.
   // S.marked: a write barrier fired since the last collection (most rules write nothing).
-  function collectChanges(rule) {
+  function collectProxied(rule) {
     if (S.bare) return 0;
-    if (CT !== null) return collectTracked(rule);
     if (!S.marked) return 0;
     S.marked = false;
     var n = S.changes.length;
@@ -380,7 +381,7 @@
   // (collectTracked), which costs no trap on any read or write. The snapshot lives in ctMem
   // and the references it holds in ctHold, both out of the rules' reach. Without the
   // extension, or when its check of the engine's object layout fails, the proxies above.
-  var CT = null;
+  var CT = null, collectChanges = collectProxied;
   var ctMem = null, ctHold = null, ctOn = false;
   var ctJson = [];   // part -> its JSON, for the parts the tracker leaves opaque (compared here)
   if (NATIVE.trackCheck && OPTIONS.trackerBytes > 0) {
@@ -390,6 +391,7 @@
     var ctSamples = [jsonParse('{"a":1,"b":"x","c":[1,2],"d":{"e":true}}'), new ErrorCtor('x'), new RealDate(0), new ArrayBuffer(8), '\u0101x'];
     if (NATIVE.trackCheck(ctMem, ctHold, ctSamples) === 1) {
       CT = { begin: NATIVE.trackBegin, collect: NATIVE.trackCollect, end: NATIVE.trackEnd };
+      collectChanges = collectTracked;
       fastJson = NATIVE.json || null;   // (00-core.js)
       parseInPlace = 1;
     }
@@ -426,6 +428,7 @@
   // part that was absent: rowsAdded's and wholeRows' rows): the op, then each part's target.
   var CT_ROW_WORDS = ['add'].concat(PART_TARGETS.slice(1));
   function collectTracked(rule) {
+    if (S.bare) return 0;
     var n = S.changes.length;
     if (S.marked) { S.marked = false; collectUser(rule); }
     if (ctOn) {
