@@ -51,7 +51,7 @@ setup(
             depends=["rulesim/runtime/_quickjs_abi.h", "rulesim/runtime/_quickjs_internals.h",
                      "rulesim/runtime/_tracker_snapshot.h", "rulesim/runtime/_tracker_json.h",
                      "rulesim/runtime/_tracker_parse.h", "rulesim/runtime/_tracker_parse_units.h",
-                     "rulesim/runtime/_tracker_intrinsics.h"],
+                     "rulesim/runtime/_tracker_intrinsics.h", "rulesim/runtime/_tracker_tokens.h"],
             extra_compile_args=["-O2"],
             optional=True,
         ),

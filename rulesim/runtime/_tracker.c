@@ -242,6 +242,8 @@ static int parts_ready(Tracker *t) {
     return 1;
 }
 
+#include "_tracker_tokens.h"
+
 /* trackCheck(mem, hold, samples): whether the engine's objects and strings are laid out as
    this file reads them, on samples the prelude made: [{"a":1,"b":"x","c":[1,2],"d":{"e":true}},
    new Error('x'), new Date(0), new ArrayBuffer(8), '\u0101x']. Records the answer in mem. */
@@ -528,6 +530,7 @@ static const HostFunction FUNCTIONS[] = {
     {"parseJson", js_parse_json, 1},
     {"intrinsicsSnap", js_intrinsics_snap, 2},
     {"intrinsicsSame", js_intrinsics_same, 2},
+    {"tokens", js_tokens, 8},
 };
 
 DEFINE_INSTALL_AND_NAMES(FUNCTIONS)

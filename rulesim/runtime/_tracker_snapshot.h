@@ -37,12 +37,20 @@ typedef struct {
     JSValue value;      /* the part's value (held) */
 } Root;
 
+/* The atoms the login's tokens read (_tracker_tokens.h), made once for the context. */
+#define MAX_TOKEN_ATOMS 48
+typedef struct {
+    JSAtom atoms[MAX_TOKEN_ATOMS];
+    int ready;
+} TokenAtoms;
+
 typedef struct {
     uint32_t magic;
     int32_t layout_ok;
     int32_t active;
     int32_t n_recs, n_slots, n_sprops, n_hold;
     JSAtom atoms[N_PARTS];
+    TokenAtoms token_atoms; /* _tracker_tokens.h */
     Root roots[N_PARTS];
     Rec recs[MAX_RECS];
     JSValue slots[MAX_SLOTS];

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -199,3 +200,11 @@ def test_rules_hash_and_sign_through_the_native_functions_under_the_cpu_budget()
 
     assert result.id_token["https://x/d"] == base64.b64encode(
         hashlib.md5(b"\x00\x01\x02").digest()).decode()
+
+
+def test_every_header_of_the_c_extensions_is_a_build_dependency_and_ships_in_the_sdist() -> None:
+    root = Path(__file__).resolve().parents[2]
+    headers = {p.relative_to(root).as_posix() for p in (root / "rulesim" / "runtime").glob("*.h")}
+    setup_py, manifest = (root / "setup.py").read_text(), (root / "MANIFEST.in").read_text().split()
+    assert headers and all(f'"{h}"' in setup_py for h in headers), "list each header in setup.py's depends"
+    assert headers <= set(manifest), "include each header in MANIFEST.in (sdist does not read depends)"

@@ -10,7 +10,7 @@ import warnings
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pipeline_helpers import Harness, Result, run_once
 
@@ -545,3 +545,51 @@ def test_random_writes_to_the_parts_give_the_rows_the_proxies_give(rules: list[l
     assert change_rows(tracked) == change_rows(proxied)
     assert (tracked.outcome, tracked.id_token, tracked.access_token) == (
         proxied.outcome, proxied.id_token, proxied.access_token)
+
+
+# The tokens in C (_tracker_tokens.h) against the prelude's (the proxies' sandbox computes them
+# in JavaScript): claim names Auth0 keeps or drops, standard claims a custom one overrides,
+# values JSON writes or leaves out, and what only JavaScript may decide (getters, functions,
+# integer-like names, fractions, proxies).
+CLAIM_NAMES = ("name", "email", "nickname", "sub", "scope", "roles", "a", "b-c", "k\u00e9y",
+               "https://acme.com/x", "https://AUTH0.com/x", "http://x.auth0.com", "https://auth0.com.evil",
+               "https://xauth0.com/y", "https://webtask.run", "HTTPS://a.b.WebTask.IO/z", "http://webtask.io.x/",
+               "https://.auth0.com")
+PLAIN_VALUES = ("1", "'v'", "undefined", "null", "true", "[1, 'x', {q: 2}]", "{nested: {deep: [null]}}", "-0",
+                "'\\u2028\\ud800'", "2e15")
+ODD_VALUES = ("1.5", "function () {}", "new Date(0)", "Symbol('s')", "1e21")   # JavaScript's to write
+# Mostly plain data (the C path answers), now and then what only JavaScript may write.
+CLAIM_VALUES = st.sampled_from(PLAIN_VALUES * 6 + ODD_VALUES)
+
+
+@st.composite
+def token_writes(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(0, 6))):
+        token = draw(st.sampled_from(["context.idToken", "context.accessToken"]))
+        name = json.dumps(draw(st.sampled_from(CLAIM_NAMES + ("10",) if draw(st.integers(0, 9)) == 0 else CLAIM_NAMES)))
+        value = draw(CLAIM_VALUES)
+        lines.append(f"{token}[{name}] = {value};")
+    lines.append(draw(st.sampled_from(["", "", "", "", "", "delete user.name;", "user.email = undefined;", "user.phone_number = '+1'; user.phone_verified = false;",
+        "context.primaryUser = 'auth0|primary';", "context.primaryUser = '';", "context.primaryUser = {id: 1};",
+        "Object.defineProperty(context.idToken, 'g', {get: function () { return 1; }, enumerable: true});",
+        "Object.defineProperty(context.idToken, 'email', {value: 'hidden@x', enumerable: false});",
+        "context.accessToken = user;", "context.idToken = null;", "context.accessToken = 'text';",
+        "context.idToken = [1];", "user.updated_at = 1.25;"])))
+    return "\n  ".join(lines)
+
+
+@needs_tracker
+@given(body=token_writes(), scope=st.sampled_from(["openid profile email", "openid", "profile phone email",
+                                                    "email offline_access", "openid profile email phone"]))
+@example(body="context.idToken.name = 'custom'; context.idToken.email = 'e@x'; context.idToken.sub = 's';\n"
+              "  context.idToken['http://x.auth0.com'] = 1; context.idToken['https://AUTH0.com.evil'] = 2;\n"
+              "  context.accessToken['HTTPS://a.WebTask.run/z'] = 3; context.accessToken.scope = 'x';",
+         scope="openid profile email phone")
+@settings(max_examples=40, deadline=None)
+def test_the_tokens_written_in_c_are_the_tokens_javascript_writes(body: str, scope: str) -> None:
+    context = {"request": {"ip": "1.2.3.4", "query": {"scope": scope}}}
+    user = {"given_name": "Al", "locale": "fr", "phone_number": "+33"}
+    tracked, proxied = both_trackers([rule(body)], user=user, context=context)
+    for column in ("id_token", "access_token", "dropped_claims", "outcome", "error_code", "error_message"):
+        assert str(tracked.login[column]) == str(proxied.login[column]), column

@@ -57,6 +57,18 @@
     return jsonStringify(custom).length;
   }
   var scopeLists = new MapCtor();   // scope string -> its list (a few distinct strings)
+  var scopeMasks = new MapCtor();   // a list of scopeLists -> the standard scopes in it
+  // The bits of the ID token's standard scopes in a scope list (the C tokens' argument).
+  function scopeMask(scopes) {
+    var m = scopeMasks.get(scopes);
+    if (m === undefined) {
+      m = (scopes.indexOf('openid') >= 0 ? 1 : 0) | (scopes.indexOf('profile') >= 0 ? 2 : 0) |
+        (scopes.indexOf('email') >= 0 ? 4 : 0) | (scopes.indexOf('phone') >= 0 ? 8 : 0);
+      if (scopeMasks.size >= 256) scopeMasks.clear();
+      scopeMasks.set(scopes, m);
+    }
+    return m;
+  }
   function requestedScopes(ctx) { return scopeList(ctx).slice(); }
   // The scope a login asked for: in the query, or in the POSTed body (resource-owner and
   // refresh-token grants), as the Actions' event.transaction.requested_scopes reads it. The
@@ -97,11 +109,30 @@
   // filtering, scopes, MFA, redirect, SAML, account linking), plus the checks made at the end
   // of a login: claim size and prototype pollution.
   var CLAIM_LIMIT = OPTIONS.claimLimit;
+  // The tokens' JSON in C (rulesim/runtime/_tracker_tokens.h), with the change tracker: the
+  // same texts and dropped claims as tokensJs, from the raw objects, or 0 when anything but
+  // plain data is on the way (then tokensJs). nativeOut: its answer, reused.
+  var nativeTokens = CT !== null && NATIVE.tokens ? NATIVE.tokens : null, nativeOut = [null, null];
   function loginOutputs() {
     if (S.flow && NRULES === 0) return actionsOnlyOutputs();   // no Rules view (85-actions.js)
     var ctx = S.contextRaw, user = S.userRaw;
     var dropped = [];
     var scopes = scopeList(ctx);
+    var idJson, atJson, tooLarge = null;
+    if (nativeTokens !== null && nativeTokens(ctMem, ctHold, user, ctx, scopeMask(scopes), JSON_PROTOS, nativeOut, dropped) === 1 &&
+        nativeOut[0].length <= CLAIM_LIMIT && nativeOut[1].length <= CLAIM_LIMIT) {
+      idJson = nativeOut[0];
+      atJson = nativeOut[1];
+    } else {
+      var tok = tokensJs(ctx, user, scopes, dropped);
+      idJson = tok[0]; atJson = tok[1]; tooLarge = tok[2];
+    }
+    return loginOutputsWith(ctx, user, scopes, dropped, idJson, atJson, tooLarge);
+  }
+  // The ID token's JSON, the access token's custom claims' JSON and which is too large (null:
+  // neither), the dropped claims appended to dropped ([token, name, why]).
+  function tokensJs(ctx, user, scopes, dropped) {
+    dropped.length = 0;
     var idt = {};
     // A rule that set context.primaryUser (account linking) has the tokens issued for that user.
     var primaryV = unwrap(ctx.primaryUser);
@@ -119,6 +150,9 @@
     var tooLarge = null;
     if (idJson.length > CLAIM_LIMIT && customJsonLength(idt, keptId) > CLAIM_LIMIT) tooLarge = 'id_token';
     else if (atJson.length > CLAIM_LIMIT) tooLarge = 'access_token';
+    return [idJson, atJson, tooLarge];
+  }
+  function loginOutputsWith(ctx, user, scopes, dropped, idJson, atJson, tooLarge) {
     var atScopes = scopes;
     var atV = unwrap(ctx.accessToken), atScope = atV ? atV.scope : undefined;
     if (isArray(atScope)) atScopes = atScope.map(stringOf);
