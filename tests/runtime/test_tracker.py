@@ -78,11 +78,14 @@ SAME_ROWS: dict[str, tuple[str, ...]] = {
     "a claim array changed in place": ("context.idToken.r = ['a'];", "context.idToken.r.push('b');"),
     "a deep chain": ("var o = context.idToken; for (var i = 0; i < 80; i++) { o = o.n = {}; }",),
     "keys added around a getter": ("context.idToken.a = 1; Object.defineProperty(context.idToken, 'g', "
-                                   "{get: function () { return 7; }, enumerable: true}); context.idToken.z = 2;",),
+                                   "{get: function () { return 7; }, enumerable: true});\n"
+                                   "  context.idToken.z = 2;",),
     "a part created empty, undefined or holding a Date": (
-        "context.multifactor = undefined; context.samlConfiguration = {}; context.redirect = new Date(0);",),
+        "context.multifactor = undefined; context.samlConfiguration = {};\n"
+        "  context.redirect = new Date(0);",),
     "a claim added, then a part created holding a Date": (
-        "context.idToken.a = 1; context.multifactor = {at: new Date(0)}; context.samlConfiguration = {m: 1};",),
+        "context.idToken.a = 1; context.multifactor = {at: new Date(0)};\n"
+        "  context.samlConfiguration = {m: 1};",),
     "a part replaced, then claims added": ("user.app_metadata.plan = 'pro'; context.idToken.a = 1;",),
     "a later rule's write to an earlier rule's object": (
         "context.idToken.o = {a: 1}; user.app_metadata.list = [];",
@@ -560,6 +563,13 @@ PLAIN_VALUES = ("1", "'v'", "undefined", "null", "true", "[1, 'x', {q: 2}]", "{n
 ODD_VALUES = ("1.5", "function () {}", "new Date(0)", "Symbol('s')", "1e21")   # JavaScript's to write
 # Mostly plain data (the C path answers), now and then what only JavaScript may write.
 CLAIM_VALUES = st.sampled_from(PLAIN_VALUES * 6 + ODD_VALUES)
+LOGIN_TWISTS = (
+    "delete user.name;", "user.email = undefined;", "user.phone_number = '+1'; user.phone_verified = false;",
+    "context.primaryUser = 'auth0|primary';", "context.primaryUser = '';", "context.primaryUser = {id: 1};",
+    "Object.defineProperty(context.idToken, 'g', {get: function () { return 1; }, enumerable: true});",
+    "Object.defineProperty(context.idToken, 'email', {value: 'hidden@x', enumerable: false});",
+    "context.accessToken = user;", "context.idToken = null;", "context.accessToken = 'text';",
+    "context.idToken = [1];", "user.updated_at = 1.25;")
 
 
 @st.composite
@@ -567,15 +577,11 @@ def token_writes(draw: st.DrawFn) -> str:
     lines = []
     for _ in range(draw(st.integers(0, 6))):
         token = draw(st.sampled_from(["context.idToken", "context.accessToken"]))
-        name = json.dumps(draw(st.sampled_from(CLAIM_NAMES + ("10",) if draw(st.integers(0, 9)) == 0 else CLAIM_NAMES)))
+        names = (*CLAIM_NAMES, "10") if draw(st.integers(0, 9)) == 0 else CLAIM_NAMES   # "10": now and then
+        name = json.dumps(draw(st.sampled_from(names)))
         value = draw(CLAIM_VALUES)
         lines.append(f"{token}[{name}] = {value};")
-    lines.append(draw(st.sampled_from(["", "", "", "", "", "delete user.name;", "user.email = undefined;", "user.phone_number = '+1'; user.phone_verified = false;",
-        "context.primaryUser = 'auth0|primary';", "context.primaryUser = '';", "context.primaryUser = {id: 1};",
-        "Object.defineProperty(context.idToken, 'g', {get: function () { return 1; }, enumerable: true});",
-        "Object.defineProperty(context.idToken, 'email', {value: 'hidden@x', enumerable: false});",
-        "context.accessToken = user;", "context.idToken = null;", "context.accessToken = 'text';",
-        "context.idToken = [1];", "user.updated_at = 1.25;"])))
+    lines.append(draw(st.sampled_from(["", "", "", "", "", *LOGIN_TWISTS])))
     return "\n  ".join(lines)
 
 
