@@ -283,6 +283,43 @@ static JSValue js_json(JSContext *ctx, JSValue this_val, int argc, JSValue *argv
     return r == JSON_OK ? out : value_of_tag(TAG_NULL);
 }
 
+/* joinInts(array, n): the first n values of a fast array of integers joined by ',' (as
+   array.join(',') writes them), or undefined when one is not an integer below 2^53 in size
+   (the prelude joins those itself). The login records' per-rule columns (75-records.js
+   rowInts): QuickJS writes each number with snprintf from JavaScript at several times this
+   cost. */
+static JSValue js_join_ints(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    if (argc < 2 || argv[0].tag != TAG_OBJECT || argv[1].tag != TAG_INT) return undefined_value();
+    IObject *a = (IObject *)argv[0].u.ptr;
+    int32_t n = argv[1].u.int32;
+    if (a->class_id != CLASS_ARRAY || !(a->flags & OBJ_FAST_ARRAY) || n < 0 || (uint32_t)n > a->u.array.count)
+        return undefined_value();
+    Text t;
+    t.buf = t.small;
+    t.len = 0;
+    t.cap = sizeof t.small;
+    char num[32];
+    JSValue out = undefined_value();
+    int32_t i;
+    for (i = 0; i < n; i++) {
+        JSValue v = a->u.array.values[i];
+        int len;
+        if (v.tag == TAG_INT) len = snprintf(num, sizeof num, "%d", v.u.int32);
+        else if (v.tag == TAG_FLOAT64 && v.u.float64 >= -9007199254740992.0 && v.u.float64 <= 9007199254740992.0 &&
+                 v.u.float64 == (double)(int64_t)v.u.float64)
+            len = snprintf(num, sizeof num, "%lld", (long long)v.u.float64);
+        else break;
+        if ((i && text_byte(&t, ',') < 0) || text_put(&t, num, (size_t)len) < 0) {
+            out = E.ThrowOutOfMemory(ctx);
+            break;
+        }
+    }
+    if (i == n) out = E.NewStringLen(ctx, t.buf, t.len);
+    if (t.buf != t.small) free(t.buf);
+    return out;
+}
+
 /* The change rows' path of a part's top-level key (30-tracking.js keyPath): the key itself
    when it is an identifier, else ["key"] (the key as JSON). A new reference, or exception. */
 static JSValue key_path(Json *j, JSValue key) {

@@ -78,7 +78,12 @@
   // host's I/O columns of a batched login, the changes of a login without any) is one text.
   var ROW_TEXT = [], ZERO_ROW = '';
   for (var z = 0; z < N_ALL; z++) ZERO_ROW += (z ? ',0' : '0');
-  function rowInts(a) { return intsJoined(a, N_ALL, ROW_TEXT); }
+  // (joinInts: the same text, written in C with the change tracker.)
+  var joinInts = CT !== null && NATIVE.joinInts ? NATIVE.joinInts : null;
+  function rowInts(a) {
+    if (joinInts !== null) { var t = joinInts(a, N_ALL); if (t !== undefined) return t; }
+    return intsJoined(a, N_ALL, ROW_TEXT);
+  }
   function pushRow(column, text) { if (N_ALL > 0) column.push(text); }
   function encodeBlock(B, left) {
     // No login finished (the first one left the batch): U+0003 and `left` alone.
