@@ -381,8 +381,9 @@ TRACKER_FUNCTIONS = ("trackCheck", "trackBegin", "trackCollect", "trackEnd", "js
                      "parseJson", "intrinsicsSnap", "intrinsicsSame", "tokens")
 """The functions of the change tracker in C (:func:`compiled_tracker`), by the name the
 prelude knows each by: the parts' snapshots, the JSON serialiser of the prelude's plain data
-(and the records' columns of integers), the JSON reader of the texts the host hands it (logins, batches), the pollution check's
-quick test of the built-ins and the JSON of a login's tokens."""
+(and the records' columns of integers), the JSON reader of the texts the host hands it
+(logins, batches), the pollution check's quick test of the built-ins and the JSON of a
+login's tokens."""
 
 
 def compiled_tracker() -> ModuleType | None:

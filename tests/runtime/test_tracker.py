@@ -182,8 +182,9 @@ def test_join_ints_writes_what_join_writes_or_leaves_it_to_join(values: list[Any
     engine.add_compiled_function("joinInts", TRACKER, "joinInts")
     items = ", ".join(str(v) for v in values)
     n = min(cut, len(values))
-    fast, slow = json.loads(engine.eval(f"var a = [{items}]; var t = joinInts(a, {n});"
-                                        f"JSON.stringify([t === undefined ? null : t, a.slice(0, {n}).join(',')])"))
+    fast, slow = json.loads(engine.eval(
+        f"var a = [{items}]; var t = joinInts(a, {n});"
+        f"JSON.stringify([t === undefined ? null : t, a.slice(0, {n}).join(',')])"))
     exact = all(isinstance(v, int) and abs(v) <= 2**53 or v == "-0" for v in values[:n])
     assert fast == (slow if exact else None)
 
