@@ -173,8 +173,9 @@ JSON_VALUES = st.recursive(
 
 
 @needs_tracker
-@given(values=st.lists(st.integers(-2**60, 2**60) | st.sampled_from(["-0", "0.5", "1e21", "NaN", "'7'", "null"]),
-                       max_size=12), cut=st.integers(0, 12))
+@given(values=st.lists(st.integers(-2**60, 2**60)
+                       | st.sampled_from(["-0", "0.5", "1e21", "NaN", "'7'", "null"]), max_size=12),
+       cut=st.integers(0, 12))
 @settings(max_examples=200, deadline=None)
 def test_join_ints_writes_what_join_writes_or_leaves_it_to_join(values: list[Any], cut: int) -> None:
     assert TRACKER is not None
@@ -185,7 +186,7 @@ def test_join_ints_writes_what_join_writes_or_leaves_it_to_join(values: list[Any
     fast, slow = json.loads(engine.eval(
         f"var a = [{items}]; var t = joinInts(a, {n});"
         f"JSON.stringify([t === undefined ? null : t, a.slice(0, {n}).join(',')])"))
-    exact = all(isinstance(v, int) and abs(v) <= 2**53 or v == "-0" for v in values[:n])
+    exact = all((isinstance(v, int) and abs(v) <= 2**53) or v == "-0" for v in values[:n])
     assert fast == (slow if exact else None)
 
 
