@@ -527,7 +527,7 @@ static const HostFunction FUNCTIONS[] = {
     {"trackCollect", js_track_collect, 8},
     {"trackEnd", js_track_end, 2},
     {"json", js_json, 2},
-    {"joinInts", js_join_ints, 2},
+    {"joinNumbers", js_join_numbers, 2},
     {"parseJson", js_parse_json, 1},
     {"intrinsicsSnap", js_intrinsics_snap, 2},
     {"intrinsicsSame", js_intrinsics_same, 2},

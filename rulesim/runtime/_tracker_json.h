@@ -8,6 +8,9 @@
 
 #include "_quickjs_internals.h"
 
+#include <math.h>
+#include <stdlib.h>
+
 /* json(value, [Object.prototype, Array.prototype]): JSON.stringify(value) for the plain data
    the prelude serialises (tokens, change rows, records), without the engine's per-call setup:
    plain objects and fast arrays of strings, numbers, booleans and null. null (never a
@@ -283,12 +286,40 @@ static JSValue js_json(JSContext *ctx, JSValue this_val, int argc, JSValue *argv
     return r == JSON_OK ? out : value_of_tag(TAG_NULL);
 }
 
-/* joinInts(array, n): the first n values of a fast array of integers joined by ',' (as
-   array.join(',') writes them), or undefined when one is not an integer below 2^53 in size
-   (the prelude joins those itself). The login records' per-rule columns (75-records.js
-   rowInts): QuickJS writes each number with snprintf from JavaScript at several times this
-   cost. */
-static JSValue js_join_ints(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+/* joinNumbers(array, n): the first n values of a fast array of finite numbers joined by ','
+   for the host to read back: integers (within 2^53) as array.join(',') writes them, any
+   other number as the first of %.15g, %.16g, %.17g that reads back as the same number (the
+   host parses the text: it holds the same numbers as JavaScript's, not always its digits);
+   undefined when one is not a finite number (the prelude joins those itself). The login
+   records' per-rule columns (75-records.js rowNumbers): QuickJS writes a number with
+   snprintf from JavaScript at several times this cost, and searches up to seventeen
+   precisions for a fraction's shortest digits. */
+/* The decimal digits of k at num (room for 21 bytes); their length. (snprintf costs several
+   times more.) */
+static int int_text(char *num, int64_t k) {
+    char digits[24];
+    int n = 0, len = 0;
+    uint64_t u = k < 0 ? (uint64_t)0 - (uint64_t)k : (uint64_t)k;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (k < 0) num[len++] = '-';
+    while (n) num[len++] = digits[--n];
+    return len;
+}
+
+static int number_text(char *num, size_t size, double d) {
+    if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(int64_t)d)
+        return int_text(num, (int64_t)d);
+    for (int precision = 15; precision <= 17; precision++) {
+        int len = snprintf(num, size, "%.*g", precision, d);
+        if (precision == 17 || strtod(num, NULL) == d) return len;
+    }
+    return -1;
+}
+
+static JSValue js_join_numbers(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
     (void)this_val;
     if (argc < 2 || argv[0].tag != TAG_OBJECT || argv[1].tag != TAG_INT) return undefined_value();
     IObject *a = (IObject *)argv[0].u.ptr;
@@ -299,17 +330,16 @@ static JSValue js_join_ints(JSContext *ctx, JSValue this_val, int argc, JSValue 
     t.buf = t.small;
     t.len = 0;
     t.cap = sizeof t.small;
-    char num[32];
+    char num[40];
     JSValue out = undefined_value();
     int32_t i;
     for (i = 0; i < n; i++) {
         JSValue v = a->u.array.values[i];
         int len;
-        if (v.tag == TAG_INT) len = snprintf(num, sizeof num, "%d", v.u.int32);
-        else if (v.tag == TAG_FLOAT64 && v.u.float64 >= -9007199254740992.0 && v.u.float64 <= 9007199254740992.0 &&
-                 v.u.float64 == (double)(int64_t)v.u.float64)
-            len = snprintf(num, sizeof num, "%lld", (long long)v.u.float64);
+        if (v.tag == TAG_INT) len = int_text(num, v.u.int32);
+        else if (v.tag == TAG_FLOAT64 && isfinite(v.u.float64)) len = number_text(num, sizeof num, v.u.float64);
         else break;
+        if (len < 0) break;
         if ((i && text_byte(&t, ',') < 0) || text_put(&t, num, (size_t)len) < 0) {
             out = E.ThrowOutOfMemory(ctx);
             break;

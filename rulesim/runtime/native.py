@@ -377,11 +377,11 @@ def compiled_intl() -> ModuleType | None:
     return extension("rulesim.runtime._intl")
 
 
-TRACKER_FUNCTIONS = ("trackCheck", "trackBegin", "trackCollect", "trackEnd", "json", "joinInts",
+TRACKER_FUNCTIONS = ("trackCheck", "trackBegin", "trackCollect", "trackEnd", "json", "joinNumbers",
                      "parseJson", "intrinsicsSnap", "intrinsicsSame", "tokens")
 """The functions of the change tracker in C (:func:`compiled_tracker`), by the name the
 prelude knows each by: the parts' snapshots, the JSON serialiser of the prelude's plain data
-(and the records' columns of integers), the JSON reader of the texts the host hands it
+(and the records' columns of numbers), the JSON reader of the texts the host hands it
 (logins, batches), the pollution check's quick test of the built-ins and the JSON of a
 login's tokens."""
 

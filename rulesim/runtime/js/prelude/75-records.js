@@ -78,11 +78,16 @@
   // host's I/O columns of a batched login, the changes of a login without any) is one text.
   var ROW_TEXT = [], ZERO_ROW = '';
   for (var z = 0; z < N_ALL; z++) ZERO_ROW += (z ? ',0' : '0');
-  // (joinInts: the same text, written in C with the change tracker.)
-  var joinInts = CT !== null && NATIVE.joinInts ? NATIVE.joinInts : null;
+  // (joinNumbers: the same numbers, written in C with the change tracker.)
+  var joinNumbers = CT !== null && NATIVE.joinNumbers ? NATIVE.joinNumbers : null;
   function rowInts(a) {
-    if (joinInts !== null) { var t = joinInts(a, N_ALL); if (t !== undefined) return t; }
+    if (joinNumbers !== null) { var t = joinNumbers(a, N_ALL); if (t !== undefined) return t; }
     return intsJoined(a, N_ALL, ROW_TEXT);
+  }
+  // A login's values of a per-rule column of any finite numbers (the host's I/O times).
+  function rowNumbers(a) {
+    if (joinNumbers !== null) { var t = joinNumbers(a, N_ALL); if (t !== undefined) return t; }
+    return a.join(',');
   }
   function pushRow(column, text) { if (N_ALL > 0) column.push(text); }
   function encodeBlock(B, left) {
@@ -210,7 +215,7 @@
     pushRow(B.ro, okRows === N_ALL ? ZERO_ROW : rowInts(ro));
     pushRow(B.rn, !general && changes.length === 0 ? ZERO_ROW : rowInts(rn));
     pushRow(B.rc, rowInts(rc));
-    pushRow(B.ri, general ? ri.join(',') : ZERO_ROW);
+    pushRow(B.ri, general ? rowNumbers(ri) : ZERO_ROW);
     pushRow(B.rk, general ? rowInts(rk) : ZERO_ROW);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
     var nc = changes.length / CHANGE_WIDTH;
