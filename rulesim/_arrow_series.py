@@ -17,13 +17,31 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["categorical", "strings"]
+__all__ = ["categorical", "strings", "well_formed"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(values: list[Any]) -> list[Any]:
+    r"""``values`` with each lone surrogate of a string replaced by U+FFFD.
+
+    A rule's text can hold a lone surrogate (``'\ud800'``), which UTF-8, and so Arrow,
+    cannot encode: it is written as Node writes such text to a log or a response, one U+FFFD
+    in its place. Other values are kept.
+
+    Examples
+    --------
+    >>> well_formed(["a\ud800b", None, "ok"]) == ["a\ufffdb", None, "ok"]
+    True
+    """
+    return [_SURROGATE.sub("\ufffd", v) if type(v) is str else v for v in values]
 
 
 def strings(values: list[Any]) -> Any:
@@ -47,8 +65,10 @@ def strings(values: list[Any]) -> Any:
     """
     try:
         return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+    except UnicodeEncodeError:   # a lone surrogate
+        return strings(well_formed(values))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return values
+        return well_formed(values)
 
 
 def categorical(values: list[Any], cats: list[str]) -> Any:
@@ -90,8 +110,10 @@ def categorical(values: list[Any], cats: list[str]) -> Any:
                                          dtype=_dtype(tuple(cats)))
     try:
         encoded = pa.array(values, type=pa.string()).dictionary_encode()
+    except UnicodeEncodeError:   # a lone surrogate
+        return categorical(well_formed(values), cats)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        seen = pd.Categorical(values)
+        seen = pd.Categorical(well_formed(values))
         known = set(cats)
         extra = sorted(str(c) for c in seen.categories if c not in known)
         return seen.set_categories([*cats, *extra])

@@ -164,3 +164,23 @@ def test_hostile_code_after_a_service_answer_gets_its_stable_code(
         after_io_sim: rs.Simulation, email: str) -> None:
     row = hostile_row(after_io_sim, email)
     assert row["error_code"] == AFTER_IO[email][1], row["error_message"]
+
+
+def test_a_lone_surrogate_in_a_rules_text_is_written_as_u_fffd_and_the_run_goes_on() -> None:
+    # UTF-8 (and so Arrow) cannot encode a lone surrogate: a rule's log line, redirect URL,
+    # error message or scope holding one reads as Node writes it out, one U+FFFD in its place.
+    writes = """function (user, context, callback) {
+  console.log('log \\ud800');
+  context.accessToken.scope = 'read \\udc00';
+  context.redirect = {url: 'https://x/\\udfff'};
+  callback(null, user, context);
+}"""
+    fails = "function (user, context, callback) { callback(new Error('bad \\ud800 end')); }"
+    pop = rs.population(6, seed=1)
+    sim = rs.simulate(rs.RuleSet([rs.Rule.from_source("writes", writes, order=1)]), pop, workers=1)
+    assert len(sim.logins) == 6
+    assert set(sim.logs["message"]) == {"log \ufffd"}
+    assert set(sim.logins["scopes"]) == {"read \ufffd"}
+    assert set(sim.logins["redirect_url"].dropna()) == {"https://x/\ufffd"}
+    failed = rs.simulate(rs.RuleSet([rs.Rule.from_source("fails", fails, order=1)]), pop, workers=1)
+    assert set(failed.logins["error_message"]) == {"rule `fails`: bad \ufffd end"}
