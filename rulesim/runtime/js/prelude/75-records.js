@@ -85,6 +85,11 @@
     return intsJoined(a, N_ALL, ROW_TEXT);
   }
   // A login's values of a per-rule column of any finite numbers (the host's I/O times).
+  // A block's column of numbers (the logins' engine and I/O times).
+  function numberColumn(a) {
+    if (joinNumbers !== null) { var t = joinNumbers(a, a.length); if (t !== undefined) return '[' + t + ']'; }
+    return numbers(a);
+  }
   function rowNumbers(a) {
     if (joinNumbers !== null) { var t = joinNumbers(a, N_ALL); if (t !== undefined) return t; }
     return a.join(',');
@@ -95,7 +100,7 @@
     if (B.n === 0 && left !== null) return '\u0003' + jsonStringify(left);
     var main = ['[' + B.n, ints(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), ints(B.dr),
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
-      jsonStringify(B.lf), ints(B.rr), numbers(B.cpu), numbers(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
+      jsonStringify(B.lf), ints(B.rr), numberColumn(B.cpu), numberColumn(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
       numbers(B.ri), numbers(B.rk), ints(B.nc), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
       left === null && rebuildAfter ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
     return main.join(',') + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
