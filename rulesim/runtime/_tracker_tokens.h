@@ -301,8 +301,11 @@ static JSValue js_tokens(JSContext *ctx, JSValue this_val, int argc, JSValue *ar
         free_value(ctx, at_json);
         return r == JSON_FAIL ? E.ThrowOutOfMemory(ctx) : new_int(0);
     }
-    if (E.SetPropertyUint32(ctx, argv[6], 0, id_json) < 0 || E.SetPropertyUint32(ctx, argv[6], 1, at_json) < 0)
+    if (E.SetPropertyUint32(ctx, argv[6], 0, id_json) < 0) { /* (each set takes its value, also when it fails) */
+        free_value(ctx, at_json);
         return value_of_tag(TAG_EXCEPTION);
+    }
+    if (E.SetPropertyUint32(ctx, argv[6], 1, at_json) < 0) return value_of_tag(TAG_EXCEPTION);
     uint32_t at = drop_list->u.array.count;
     for (int d = 0; d < dropped.n; d++) {
         JSValue row = E.NewArray(ctx);
