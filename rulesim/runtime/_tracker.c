@@ -97,33 +97,58 @@ static int old_keys_changed(State *s, Root *rt, IObject *o) {
     return 0;
 }
 
+/* Whether the part's change, now `now`, is one to keep key by key: the same plain object as
+   at the snapshot, with no integer-like key before or now (those order differently in JSON:
+   the whole part is diffed). */
+static int same_object(State *s, Root *rt, JSValue now, int now_kind) {
+    if (rt->state != ROOT_RECORD || now_kind != 1 || !same_value(now, rt->value) || s->recs[rt->rec0].kind != 1)
+        return 0;
+    Rec *r = &s->recs[rt->rec0];
+    IShape *sh = ((IObject *)now.u.ptr)->shape;
+    const IShapeProp *old = &s->sprops[r->props_at];
+    for (int32_t i = 0; i < r->n; i++)
+        if (old[i].atom & ATOM_TAG_INT) return 0;
+    for (int32_t i = 0; i < sh->prop_count; i++)
+        if (sh->prop[i].atom & ATOM_TAG_INT) return 0;
+    return 1;
+}
+
+/* The next key the rule added to the part's object o (its record at the snapshot: rt), from
+   property *k on, that JSON can hold (enumerable, a string): 1 with *key (a new reference)
+   and *k its property's index (the caller moves past it), 0 when there is none left, -1 out
+   of memory. */
+static int next_added_key(Tracker *t, Root *rt, IObject *o, int32_t *k, JSValue *key) {
+    State *s = t->s;
+    Rec *r = &s->recs[rt->rec0];
+    IShape *sh = o->shape;
+    const IShapeProp *old = &s->sprops[r->props_at];
+    for (; *k < sh->prop_count; (*k)++) {
+        IShapeProp sp = sh->prop[*k];
+        if (sp.atom == 0 || find_prop(old, r->n, sp.atom, *k) >= 0 || !(SP_FLAGS(sp) & PROP_ENUMERABLE)) continue;
+        *key = E.AtomToValue(t->ctx, sp.atom);
+        if (key->tag == TAG_EXCEPTION) return -1;
+        if (key->tag == TAG_STRING) return 1;
+        free_value(t->ctx, *key); /* a symbol: never in the JSON */
+    }
+    return 0;
+}
+
 /* The rows of keys only added: count, then (path, JSON) for each key whose value is in the
    JSON (30-tracking.js keyJson), or (key, null) for the prelude to write (an accessor, a
    value the serialiser leaves to JSON.stringify). */
 static void added_rows(Tracker *t, Out *out, Root *rt, IObject *o, Json *j, int json_ok) {
-    State *s = t->s;
     JSContext *ctx = t->ctx;
-    Rec *r = &s->recs[rt->rec0];
-    IShape *sh = o->shape;
-    const IShapeProp *old = &s->sprops[r->props_at];
     uint32_t count_at = out->n, count = 0;
     push(t, out, new_int(0));
-    for (int32_t k = 0; k < sh->prop_count && !out->failed; k++) {
-        IShapeProp sp = sh->prop[k];
-        if (sp.atom == 0 || find_prop(old, r->n, sp.atom, k) >= 0) continue;
-        uint32_t flags = SP_FLAGS(sp);
-        if (!(flags & PROP_ENUMERABLE)) continue;
-        JSValue key = E.AtomToValue(ctx, sp.atom);
-        if (key.tag == TAG_EXCEPTION) {
+    JSValue key;
+    int got;
+    for (int32_t k = 0; !out->failed && (got = next_added_key(t, rt, o, &k, &key)) != 0; k++) {
+        if (got < 0) {
             out->failed = 1;
             break;
         }
-        if (key.tag != TAG_STRING) { /* a symbol: never in the JSON */
-            free_value(ctx, key);
-            continue;
-        }
         JSValue json = value_of_tag(TAG_NULL);
-        int res = json_ok && !(flags & PROP_TMASK) ? json_text(j, o->prop[k], &json) : JSON_ASK;
+        int res = json_ok && !(SP_FLAGS(o->shape->prop[k]) & PROP_TMASK) ? json_text(j, o->prop[k], &json) : JSON_ASK;
         if (res == JSON_FAIL) {
             free_value(ctx, key);
             out->failed = 1;
@@ -153,16 +178,7 @@ static void added_rows(Tracker *t, Out *out, Root *rt, IObject *o, Json *j, int 
 static void describe(Tracker *t, Out *out, int p, Root *rt, JSValue now, int now_kind, Json *j, int json_ok) {
     State *s = t->s;
     JSContext *ctx = t->ctx;
-    int replaced = rt->state != ROOT_RECORD || now_kind != 1 || !same_value(now, rt->value) ||
-                   s->recs[rt->rec0].kind != 1;
-    if (!replaced) {
-        Rec *r = &s->recs[rt->rec0];
-        /* Keys that are integers order differently in JSON: whole-part diff. */
-        IShape *sh = ((IObject *)now.u.ptr)->shape;
-        const IShapeProp *old = &s->sprops[r->props_at];
-        for (int32_t i = 0; i < r->n && !replaced; i++) replaced = (old[i].atom & ATOM_TAG_INT) != 0;
-        for (int32_t i = 0; i < sh->prop_count && !replaced; i++) replaced = (sh->prop[i].atom & ATOM_TAG_INT) != 0;
-    }
+    int replaced = !same_object(s, rt, now, now_kind);
     push(t, out, new_int(p));
     if (replaced) {
         push(t, out, new_int(KIND_REPLACED));
@@ -370,38 +386,24 @@ static int direct_rows(Tracker *t, Rows *rows, int p, Root *rt, int k, JSValue n
         JSValue json = value_of_tag(TAG_NULL);
         int res = json_text(j, now, &json);
         if (res == JSON_SKIP) return ROWS_DONE;
+        if (res == JSON_FAIL) rows->out.failed = 1;
         if (res != JSON_OK) return ROWS_PRELUDE;
         add_row(t, rows, p, empty_string(ctx), json);
         return ROWS_DONE;
     }
     /* Keys only added to the same plain object (describe()'s KIND_ADDED). */
-    if (rt->state != ROOT_RECORD || now_kind != 1 || !same_value(now, rt->value) || s->recs[rt->rec0].kind != 1)
-        return ROWS_PRELUDE;
-    Rec *r = &s->recs[rt->rec0];
+    if (!same_object(s, rt, now, now_kind)) return ROWS_PRELUDE;
     IObject *o = (IObject *)now.u.ptr;
-    IShape *sh = o->shape;
-    const IShapeProp *old = &s->sprops[r->props_at];
-    for (int32_t i = 0; i < r->n; i++)
-        if (old[i].atom & ATOM_TAG_INT) return ROWS_PRELUDE;
-    for (int32_t i = 0; i < sh->prop_count; i++)
-        if (sh->prop[i].atom & ATOM_TAG_INT) return ROWS_PRELUDE;
     if (old_keys_changed(s, rt, o)) return ROWS_PRELUDE;
-    for (int32_t k2 = 0; k2 < sh->prop_count && !rows->out.failed; k2++) {
-        IShapeProp sp = sh->prop[k2];
-        if (sp.atom == 0 || find_prop(old, r->n, sp.atom, k2) >= 0) continue;
-        uint32_t flags = SP_FLAGS(sp);
-        if (!(flags & PROP_ENUMERABLE)) continue;
-        JSValue key = E.AtomToValue(ctx, sp.atom);
-        if (key.tag == TAG_EXCEPTION) {
+    JSValue key;
+    int got;
+    for (int32_t k = 0; !rows->out.failed && (got = next_added_key(t, rt, o, &k, &key)) != 0; k++) {
+        if (got < 0) {
             rows->out.failed = 1;
             break;
         }
-        if (key.tag != TAG_STRING) { /* a symbol: never in the JSON */
-            free_value(ctx, key);
-            continue;
-        }
         JSValue json = value_of_tag(TAG_NULL);
-        int res = flags & PROP_TMASK ? JSON_ASK : json_text(j, o->prop[k2], &json);
+        int res = SP_FLAGS(o->shape->prop[k]) & PROP_TMASK ? JSON_ASK : json_text(j, o->prop[k], &json);
         if (res == JSON_SKIP) {
             free_value(ctx, key);
             continue;
