@@ -57,7 +57,7 @@
     return jsonStringify(custom).length;
   }
   var scopeLists = new MapCtor();   // scope string -> its list (a few distinct strings)
-  var scopeMasks = new MapCtor();   // a list of scopeLists -> the standard scopes in it
+  var scopeMasks = new MapCtor();   // a list scopeList gave -> the standard scopes in it
   // The bits of the ID token's standard scopes in a scope list (the C tokens' argument).
   function scopeMask(scopes) {
     var m = scopeMasks.get(scopes);

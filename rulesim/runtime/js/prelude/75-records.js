@@ -84,12 +84,12 @@
     if (joinNumbers !== null) { var t = joinNumbers(a, N_ALL); if (t !== undefined) return t; }
     return intsJoined(a, N_ALL, ROW_TEXT);
   }
-  // A login's values of a per-rule column of any finite numbers (the host's I/O times).
   // A block's column of numbers (the logins' engine and I/O times).
   function numberColumn(a) {
     if (joinNumbers !== null) { var t = joinNumbers(a, a.length); if (t !== undefined) return '[' + t + ']'; }
     return numbers(a);
   }
+  // A login's values of a per-rule column of any finite numbers (the host's I/O times).
   function rowNumbers(a) {
     if (joinNumbers !== null) { var t = joinNumbers(a, N_ALL); if (t !== undefined) return t; }
     return a.join(',');
