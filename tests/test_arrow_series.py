@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rulesim._arrow_series import categorical, strings
+from rulesim._arrow_series import categorical, strings, well_formed
 
 words = st.sampled_from(["ok", "denied", "error", "zeta", "alpha", "é", ""])
 cells = st.none() | words
@@ -66,3 +70,13 @@ def test_values_that_are_not_strings_take_pandas_path() -> None:
     cat = categorical(["b", 2, None], ["b"])
     assert list(cat.categories)[:1] == ["b"]
     assert cat.codes.tolist()[2] == -1
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_well_formed_text_is_what_node_writes_out_for_lone_surrogates() -> None:
+    texts = ["a\ud800b", "\udc00", "x\udfff\ud800y", "pair \U0001f600 kept", "plain"]
+    # JSON keeps the lone surrogates as escapes; Node writes each string to stdout as UTF-8.
+    script = "for (const t of JSON.parse(process.argv[1])) process.stdout.write(t + '\\n');"
+    arg = json.dumps(texts, ensure_ascii=True)
+    out = subprocess.run(["node", "-e", script, arg], capture_output=True, check=True).stdout
+    assert out.decode("utf-8").split("\n")[:-1] == well_formed(texts)

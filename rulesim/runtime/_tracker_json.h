@@ -51,6 +51,21 @@ static inline int text_byte(Text *t, char c) {
     return 0;
 }
 
+/* The decimal digits of k at num (room for 21 bytes); their length. (snprintf costs several
+   times more.) */
+static int int_text(char *num, int64_t k) {
+    char digits[24];
+    int n = 0, len = 0;
+    uint64_t u = k < 0 ? (uint64_t)0 - (uint64_t)k : (uint64_t)k;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (k < 0) num[len++] = '-';
+    while (n) num[len++] = digits[--n];
+    return len;
+}
+
 static const char HEX[] = "0123456789abcdef";
 
 /* The UTF-8 of code point c (not a surrogate) at o; its length, 1 to 4 bytes. (The JSON
@@ -134,6 +149,15 @@ typedef struct {
 
 enum { JSON_OK = 0, JSON_SKIP = 1, JSON_ASK = -1, JSON_FAIL = -2 };
 
+/* Whether v is a plain object: an ordinary object whose prototype is Object.prototype or
+   null. */
+static int plain_object(const Json *j, JSValue v) {
+    if (v.tag != TAG_OBJECT) return 0;
+    IObject *o = (IObject *)v.u.ptr;
+    return o->class_id == CLASS_OBJECT && !(o->flags & OBJ_EXOTIC) &&
+           (o->shape->proto == j->object_proto || o->shape->proto == NULL);
+}
+
 /* Whether a shape has an own property named atom. */
 static int has_atom(const IShape *sh, JSAtom atom) {
     for (int32_t i = 0; i < sh->prop_count; i++)
@@ -149,7 +173,7 @@ static int json_value(Json *j, JSValue v, int depth) {
     case TAG_STRING:
         return quote(t, (const IString *)v.u.ptr) < 0 ? JSON_FAIL : JSON_OK;
     case TAG_INT:
-        return text_put(t, num, (size_t)snprintf(num, sizeof num, "%d", v.u.int32)) < 0 ? JSON_FAIL : JSON_OK;
+        return text_put(t, num, (size_t)int_text(num, v.u.int32)) < 0 ? JSON_FAIL : JSON_OK;
     case TAG_BOOL:
         return (v.u.int32 ? text_put(t, "true", 4) : text_put(t, "false", 5)) < 0 ? JSON_FAIL : JSON_OK;
     case TAG_NULL:
@@ -161,10 +185,8 @@ static int json_value(Json *j, JSValue v, int depth) {
         double d = v.u.float64;
         if (d != d || d == 1.0 / 0.0 || d == -1.0 / 0.0) return text_put(t, "null", 4) < 0 ? JSON_FAIL : JSON_OK;
         /* Whole numbers below 2^53 print as integers (-0 as 0); the rest as the engine does. */
-        if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(int64_t)d) {
-            long long k = (long long)d;
-            return text_put(t, num, (size_t)snprintf(num, sizeof num, "%lld", k)) < 0 ? JSON_FAIL : JSON_OK;
-        }
+        if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(int64_t)d)
+            return text_put(t, num, (size_t)int_text(num, (int64_t)d)) < 0 ? JSON_FAIL : JSON_OK;
         return JSON_ASK;
     }
     case TAG_OBJECT:
@@ -189,12 +211,9 @@ static int json_value(Json *j, JSValue v, int depth) {
         }
         return text_byte(t, ']') < 0 ? JSON_FAIL : JSON_OK;
     }
-    if (o->class_id != CLASS_OBJECT) {
-        /* A function is left out as JSON.stringify leaves it out (when it has no toJSON:
-           let the engine decide anything else). */
-        return JSON_ASK;
-    }
-    if ((o->flags & OBJ_EXOTIC) || (sh->proto != j->object_proto && sh->proto != NULL)) return JSON_ASK;
+    /* (A function is left out as JSON.stringify leaves it out when it has no toJSON: let the
+       engine decide that, and any other kind of object.) */
+    if (!plain_object(j, v)) return JSON_ASK;
     if (has_atom(sh, j->to_json)) return JSON_ASK;
     if (text_byte(t, '{') < 0) return JSON_FAIL;
     int first = 1;
@@ -294,21 +313,6 @@ static JSValue js_json(JSContext *ctx, JSValue this_val, int argc, JSValue *argv
    records' per-rule columns (75-records.js rowNumbers): QuickJS writes a number with
    snprintf from JavaScript at several times this cost, and searches up to seventeen
    precisions for a fraction's shortest digits. */
-/* The decimal digits of k at num (room for 21 bytes); their length. (snprintf costs several
-   times more.) */
-static int int_text(char *num, int64_t k) {
-    char digits[24];
-    int n = 0, len = 0;
-    uint64_t u = k < 0 ? (uint64_t)0 - (uint64_t)k : (uint64_t)k;
-    do {
-        digits[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (k < 0) num[len++] = '-';
-    while (n) num[len++] = digits[--n];
-    return len;
-}
-
 static int number_text(char *num, size_t size, double d) {
     if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(int64_t)d)
         return int_text(num, (int64_t)d);

@@ -60,15 +60,6 @@ static int token_atoms_ready(JSContext *ctx, TokenAtoms *ta) {
 
 enum { GOT = 1, NONE = 0, ASK = -1 };
 
-/* Whether o is a plain object the tokens read directly: an ordinary object whose prototype
-   is Object.prototype or null. */
-static int plain_object(Json *j, JSValue v) {
-    if (v.tag != TAG_OBJECT) return 0;
-    IObject *o = (IObject *)v.u.ptr;
-    return o->class_id == CLASS_OBJECT && !(o->flags & OBJ_EXOTIC) &&
-           (o->shape->proto == j->object_proto || o->shape->proto == NULL);
-}
-
 /* obj[atom] as JavaScript reads it, for a plain object whose prototype chain is plain data:
    GOT (*out borrowed), NONE (undefined: nowhere on the chain), ASK (an accessor or another
    kind of object on the way: the prelude reads it). */
@@ -127,6 +118,22 @@ static const char *claim_verdict(const IString *p) {
         if (end - at == m || code_unit(p, end - m - 1) == '.') return "reserved_namespace";
     }
     return NULL;
+}
+
+/* Claim atom of a plain token object as filterClaims reads it: GOT (*out borrowed) for an
+   own enumerable data property that is not undefined, NONE when Object.keys does not list it
+   (or its value is undefined: *out unchanged), ASK for an accessor. */
+static int own_claim(JSValue src, JSAtom atom, JSValue *out) {
+    IShape *sh = ((IObject *)src.u.ptr)->shape;
+    for (int32_t i = 0; i < sh->prop_count; i++) {
+        if (sh->prop[i].atom != atom || !(SP_FLAGS(sh->prop[i]) & PROP_ENUMERABLE)) continue;
+        if (SP_FLAGS(sh->prop[i]) & PROP_TMASK) return ASK;
+        JSValue v = ((IObject *)src.u.ptr)->prop[i];
+        if (v.tag == TAG_UNDEFINED) return NONE;
+        *out = v;
+        return GOT;
+    }
+    return NONE;
 }
 
 /* A claim dropped: [token, name, why], appended to the prelude's list at the end. */
@@ -200,10 +207,7 @@ static int custom_claims(Json *j, JSValue src, int token, int is_access, Dropped
             continue;
         }
         JSValue v = o->prop[i];
-        if (v.tag == TAG_UNDEFINED) continue;
-        if (v.tag == TAG_OBJECT && ((IObject *)v.u.ptr)->class_id != CLASS_OBJECT &&
-            ((IObject *)v.u.ptr)->class_id != CLASS_ARRAY)
-            return JSON_ASK; /* a function is left out there; anything else is JSON.stringify's */
+        if (v.tag == TAG_UNDEFINED) continue;   /* (a function: json_value asks) */
         int skip = 0;
         for (int w = 0; w < n_written && !skip; w++) skip = written[w] == sp.atom;
         if (skip) continue;
@@ -211,6 +215,13 @@ static int custom_claims(Json *j, JSValue src, int token, int is_access, Dropped
         if (r != JSON_OK) return r;
     }
     return JSON_OK;
+}
+
+/* obj[i] = v for a new value v, which may be the exception a failed allocation gave; -1 then
+   (nothing is set) or when the set fails (it took v). */
+static int set_new(JSContext *ctx, JSValue obj, uint32_t i, JSValue v) {
+    if (v.tag == TAG_EXCEPTION) return -1;
+    return E.SetPropertyUint32(ctx, obj, i, v) < 0 ? -1 : 0;
 }
 
 /* tokens(mem, hold, user, context, scopes, [Object.prototype, Array.prototype], out, dropped):
@@ -263,17 +274,11 @@ static JSValue js_tokens(JSContext *ctx, JSValue this_val, int argc, JSValue *ar
         if (c > 0 && plain_object(&j, id_src)) {
             /* A custom claim of this name the token keeps overrides the value (not `sub`: it is
                restricted). */
-            JSValue cv;
-            int cgot = get_data(&j, id_src, ta->atoms[TA_CLAIM + c], &cv);
-            IObject *io = (IObject *)id_src.u.ptr;
-            int own = 0; /* (an own enumerable key: Object.keys lists it) */
-            for (int32_t i = 0; i < io->shape->prop_count && !own; i++)
-                own = io->shape->prop[i].atom == ta->atoms[TA_CLAIM + c] && (SP_FLAGS(io->shape->prop[i]) & PROP_ENUMERABLE);
+            int cgot = own_claim(id_src, ta->atoms[TA_CLAIM + c], &v);
             if (cgot == ASK) {
                 r = JSON_ASK;
                 break;
             }
-            if (own && cgot == GOT) v = cv;
         }
         written[n_written++] = ta->atoms[TA_CLAIM + c];
         r = write_claim(&j, ta->atoms[TA_CLAIM + c], v, &first);
@@ -311,11 +316,13 @@ static JSValue js_tokens(JSContext *ctx, JSValue this_val, int argc, JSValue *ar
         JSValue row = E.NewArray(ctx);
         if (row.tag == TAG_EXCEPTION) return row;
         const char *token = dropped.token[d] ? "access_token" : "id_token";
-        if (E.SetPropertyUint32(ctx, row, 0, E.NewStringLen(ctx, token, strlen(token))) < 0 ||
-            E.SetPropertyUint32(ctx, row, 1, E.AtomToValue(ctx, dropped.name[d])) < 0 ||
-            E.SetPropertyUint32(ctx, row, 2, E.NewStringLen(ctx, dropped.why[d], strlen(dropped.why[d]))) < 0 ||
-            E.SetPropertyUint32(ctx, argv[7], at++, row) < 0)
+        if (set_new(ctx, row, 0, E.NewStringLen(ctx, token, strlen(token))) < 0 ||
+            set_new(ctx, row, 1, E.AtomToValue(ctx, dropped.name[d])) < 0 ||
+            set_new(ctx, row, 2, E.NewStringLen(ctx, dropped.why[d], strlen(dropped.why[d]))) < 0) {
+            free_value(ctx, row);
             return value_of_tag(TAG_EXCEPTION);
+        }
+        if (E.SetPropertyUint32(ctx, argv[7], at++, row) < 0) return value_of_tag(TAG_EXCEPTION);
     }
     return new_int(1);
 }

@@ -94,13 +94,10 @@
   // when the rule may have left promise jobs queued (it is async, returned a thenable or
   // registered reactions): the host runs them before the next rule starts.
   function runRule(i) {
-    // The run as it starts (newRun's fields, written once: a rule runs for every login).
-    // Runs are created as rules start (finish: -1 if absent).
-    var run = ruleRunPool[i] || (ruleRunPool[i] = {});
-    run.outcome = 'ok'; run.code = null; run.message = null; run.line = 0; run.calls = 0; run.done = false;
-    run.started = true; run.nChanges = 0; run.flags = null; run.errName = null;
-    S.runs[i] = run;
+    var run = S.runs[i] = newRun(i);   // runs are created as rules start (finish: -1 if absent)
     S.current = i;
+    run.started = true;
+    run.outcome = 'ok';
     var result;
     thenCalled = false;
     try {
@@ -125,8 +122,7 @@
         });
       } catch (e) { /* a hostile thenable: ignore */ }
     }
-    // (status(i), inline)
-    var st = run.done ? (S.failed ? STATUS.FAILED : STATUS.DONE) : (outbox.length ? STATUS.PENDING_IO : STATUS.PENDING);
+    var st = status(i);
     if ((st === STATUS.DONE || st === STATUS.FAILED) && (thenable || thenCalled || asyncRule[i])) st |= STATUS.JOBS_LEFT;
     return st;
   }

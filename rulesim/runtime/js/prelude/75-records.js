@@ -47,13 +47,13 @@
       cpu: [], io: [], ro: [], rn: [], rc: [], ri: [], rk: [], nc: [], rx: [], ch: [], lg: [], tok: [],
     };
   }
-  // The main JSON text is written column by column: a column of numbers is joined (its numbers
-  // are all finite: integers, and the host's I/O times), which QuickJS does in about half the
-  // time JSON.stringify takes over the same array; a column that may hold strings or nulls is
-  // stringified. The parts are joined once (every '+' would copy the text so far). Its next
-  // to last field says the engine must be rebuilt after the block's last login (rebuildAfter:
-  // the memory limit, a built-in it cannot restore), which the host does.
-  // (The per-rule columns hold texts of numbers, one a login: joined the same way.)
+  // The main JSON text is written column by column: a column of numbers is joined (ints: its
+  // numbers are all finite: integers, and the host's I/O times), which QuickJS does in about
+  // half the time JSON.stringify takes over the same array; a column that may hold strings or
+  // nulls is stringified. The parts are joined once (every '+' would copy the text so far).
+  // Its next to last field says the engine must be rebuilt after the block's last login
+  // (rebuildAfter: the memory limit, a built-in it cannot restore), which the host does.
+  // numbers(a): a per-rule column, its logins' texts of numbers (rowInts) joined.
   function numbers(a) { return '[' + a.join(',') + ']'; }
   // A column of integers, most of them small (outcome indexes, counts, zeros): QuickJS writes
   // every integer with snprintf, some twenty times the cost of reading its text from a table.
@@ -63,44 +63,34 @@
     var t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
     return t !== undefined ? t : '' + v;
   }
-  // The first n values of a joined, each small integer written from the table (intText,
-  // inline) into out.
+  // The first n values of a joined (numbers: as a.join(',') writes them), in C with the change
+  // tracker (joinNumbers: the same numbers, for the host to read); else each small integer
+  // written from the table (intText, inline) into out (a new array when not given).
+  var joinNumbers = CT !== null && NATIVE.joinNumbers ? NATIVE.joinNumbers : null;
   function intsJoined(a, n, out) {
+    if (joinNumbers !== null) { var text = joinNumbers(a, n); if (text !== undefined) return text; }
+    if (out === undefined) out = new Array(n);
     for (var i = 0; i < n; i++) {
       var v = a[i], t = v >= -1 && v <= 1022 ? INT_TEXT[v + 1] : undefined;
       out[i] = t !== undefined ? t : v;
     }
     return out.join(',');
   }
-  function ints(a) { return '[' + intsJoined(a, a.length, new Array(a.length)) + ']'; }
+  // A block's column of numbers as JSON.
+  function ints(a) { return '[' + intsJoined(a, a.length) + ']'; }
   // A login's values of a per-rule column (N_ALL of them) as text: the block's column is its
   // logins' texts joined, the JSON a join of every value would give. A column of zeros (the
   // host's I/O columns of a batched login, the changes of a login without any) is one text.
   var ROW_TEXT = [], ZERO_ROW = '';
   for (var z = 0; z < N_ALL; z++) ZERO_ROW += (z ? ',0' : '0');
-  // (joinNumbers: the same numbers, written in C with the change tracker.)
-  var joinNumbers = CT !== null && NATIVE.joinNumbers ? NATIVE.joinNumbers : null;
-  function rowInts(a) {
-    if (joinNumbers !== null) { var t = joinNumbers(a, N_ALL); if (t !== undefined) return t; }
-    return intsJoined(a, N_ALL, ROW_TEXT);
-  }
-  // A block's column of numbers (the logins' engine and I/O times).
-  function numberColumn(a) {
-    if (joinNumbers !== null) { var t = joinNumbers(a, a.length); if (t !== undefined) return '[' + t + ']'; }
-    return numbers(a);
-  }
-  // A login's values of a per-rule column of any finite numbers (the host's I/O times).
-  function rowNumbers(a) {
-    if (joinNumbers !== null) { var t = joinNumbers(a, N_ALL); if (t !== undefined) return t; }
-    return a.join(',');
-  }
+  function rowInts(a) { return intsJoined(a, N_ALL, ROW_TEXT); }
   function pushRow(column, text) { if (N_ALL > 0) column.push(text); }
   function encodeBlock(B, left) {
     // No login finished (the first one left the batch): U+0003 and `left` alone.
     if (B.n === 0 && left !== null) return '\u0003' + jsonStringify(left);
     var main = ['[' + B.n, ints(B.lo), jsonStringify(B.ec), jsonStringify(B.em), jsonStringify(B.ae), ints(B.dr),
       jsonStringify(B.mp), jsonStringify(B.mj), jsonStringify(B.ru), jsonStringify(B.sc), jsonStringify(B.dc),
-      jsonStringify(B.lf), ints(B.rr), numberColumn(B.cpu), numberColumn(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
+      jsonStringify(B.lf), ints(B.rr), ints(B.cpu), ints(B.io), numbers(B.ro), numbers(B.rn), numbers(B.rc),
       numbers(B.ri), numbers(B.rk), ints(B.nc), jsonStringify(B.rx), jsonStringify(B.lg), jsonStringify(left),
       left === null && rebuildAfter ? 'true' : 'false', jsonStringify(B.ax || null) + ']'];   // ax: Actions (85-actions.js)
     return main.join(',') + '\u0001' + B.ch.join('\u0002') + '\u0001' + (B.cx ? B.cx.join('\u0002') : '') +
@@ -220,7 +210,7 @@
     pushRow(B.ro, okRows === N_ALL ? ZERO_ROW : rowInts(ro));
     pushRow(B.rn, !general && changes.length === 0 ? ZERO_ROW : rowInts(rn));
     pushRow(B.rc, rowInts(rc));
-    pushRow(B.ri, general ? rowNumbers(ri) : ZERO_ROW);
+    pushRow(B.ri, general ? rowInts(ri) : ZERO_ROW);
     pushRow(B.rk, general ? rowInts(rk) : ZERO_ROW);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
     var nc = changes.length / CHANGE_WIDTH;
