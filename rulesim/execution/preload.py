@@ -32,7 +32,7 @@ from collections.abc import Mapping
 
 from rulesim.errors import UsageError
 
-__all__ = ["ALLOCATOR_VARIABLE", "worker_environment", "worker_preload"]
+__all__ = ["ALLOCATOR_VARIABLE", "ONE_THREAD_VARIABLES", "worker_environment", "worker_preload"]
 
 ALLOCATOR_VARIABLE = "RULESIM_ALLOCATOR"
 """The environment variable that chooses the workers' allocator."""
@@ -99,17 +99,28 @@ def worker_preload(environ: Mapping[str, str] | None = None) -> str | None:
     return path
 
 
+ONE_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+"""Thread pools of the numeric libraries a worker loads (numpy's BLAS, OpenMP): one thread each,
+unless the caller's environment says otherwise. A worker runs on one core; a pool's idle
+threads spin after each call (the population's arrays) on the cores the other workers use."""
+
+
 def worker_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """``environ`` with the chosen allocator put first in ``LD_PRELOAD``.
+    """``environ`` with the chosen allocator put first in ``LD_PRELOAD``, and the numeric
+    libraries' thread pools at one thread (:data:`ONE_THREAD_VARIABLES`) unless set.
 
     Libraries the caller already preloads stay, after it.
 
     Examples
     --------
-    >>> worker_environment({"RULESIM_ALLOCATOR": "system", "TZ": "UTC"})
-    {'RULESIM_ALLOCATOR': 'system', 'TZ': 'UTC'}
+    >>> env = worker_environment({"RULESIM_ALLOCATOR": "system", "TZ": "UTC",
+    ...                           "OMP_NUM_THREADS": "4"})
+    >>> env["TZ"], env["OMP_NUM_THREADS"], env["OPENBLAS_NUM_THREADS"], "LD_PRELOAD" in env
+    ('UTC', '4', '1', False)
     """
     env = dict(os.environ if environ is None else environ)
+    for name in ONE_THREAD_VARIABLES:
+        env.setdefault(name, "1")
     library = worker_preload(env)
     if library is not None:
         before = env.get("LD_PRELOAD", "").strip()

@@ -32,7 +32,7 @@ from rulesim.runtime.sandbox import Sandbox, Status
 from rulesim.runtime.services import HttpRequest, ServiceHandlerError, Services
 from rulesim.runtime.services.management import ManagementApiError, UserStore
 
-__all__ = ["MANAGEMENT_LATENCY_MS", "Host", "LoginHost", "RulePass"]
+__all__ = ["MANAGEMENT_LATENCY_MS", "Host", "LoginHost", "RulePass", "change_json"]
 
 MANAGEMENT_LATENCY_MS = 35.0
 """Simulated latency of one Management API call (Auth0's API from inside a rule)."""
@@ -42,6 +42,32 @@ _DONE, _PENDING, _FAILED, _PENDING_IO = (int(Status.DONE), int(Status.PENDING),
 _JOBS_LEFT = int(Status.JOBS_LEFT)
 _CHAINED = int(Status.CHAINED)
 _perf = time.perf_counter_ns
+
+
+_ascii_string = json.encoder.encode_basestring_ascii
+
+
+def change_json(value: Any) -> str:
+    """A persisted change's value as the change tables write values: ``json.dumps(value)``.
+
+    Strings, integers, booleans and None, the usual metadata, are written without the
+    encoder's set-up.
+
+    Examples
+    --------
+    >>> print(change_json("café"), change_json(3), change_json(True), change_json({"a": [1.5]}))
+    "caf\\u00e9" 3 true {"a": [1.5]}
+    """
+    kind = type(value)
+    if kind is str:
+        return str(_ascii_string(value))
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return json.dumps(value)
 
 
 class RulePass:
@@ -120,7 +146,7 @@ class Host:
     def with_persisted(self, payload: str) -> str:
         """``payload`` with its user as the store holds it (metadata persisted earlier)."""
         login = loads(payload)
-        login["user"] = self.store.observe(login.get("user") or {})
+        login["user"] = self.store.observe_view(login.get("user") or {})
         out = dumps(login)
         self._observed = out
         return out
@@ -429,9 +455,8 @@ class LoginHost:
         self.observe_user()
         url = f"/api/v2/users/{args.get('id', '')}" if "id" in args else "/api/v2/users"
         try:
-            result, changes = self.host.store.call(op, args)
+            resp, changes = self.host.store.call_json(op, args)
             status, err = 200, ""
-            resp = dumps(result) if result is not None else ""
             for ch in changes:
                 # Paths are relative to the target, like the in-memory changes.
                 path = ch.path
@@ -440,8 +465,8 @@ class LoginHost:
                 elif path == ch.target:
                     path = ""
                 self.persisted.append((rule, ch.target, path, ch.op,
-                                       None if ch.before is None else json.dumps(ch.before),
-                                       None if ch.after is None else json.dumps(ch.after)))
+                                       None if ch.before is None else change_json(ch.before),
+                                       None if ch.after is None else change_json(ch.after)))
                 self.host.written.add(ch.user_id)
                 self.wrote.add(ch.user_id)
         except ManagementApiError as exc:

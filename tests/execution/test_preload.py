@@ -37,7 +37,7 @@ def test_auto_preloads_the_mimalloc_the_loader_finds(loader_finds: dict[str, str
 def test_auto_keeps_the_c_librarys_malloc_without_mimalloc(
         loader_finds: dict[str, str | None]) -> None:
     assert worker_preload({}) is None
-    assert worker_environment({"TZ": "UTC"}) == {"TZ": "UTC"}
+    assert "LD_PRELOAD" not in worker_environment({"TZ": "UTC"})
 
 
 def test_system_keeps_the_c_librarys_malloc_even_with_mimalloc_installed(
@@ -71,9 +71,19 @@ def test_the_allocator_is_preloaded_first_and_the_callers_libraries_stay(
         loader_finds: dict[str, str | None]) -> None:
     loader_finds["mimalloc"] = "libmimalloc.so.2"
     env = worker_environment({"LD_PRELOAD": "/opt/trace.so", "TZ": "UTC"})
-    assert env == {"LD_PRELOAD": "libmimalloc.so.2 /opt/trace.so", "TZ": "UTC"}
+    assert env["LD_PRELOAD"] == "libmimalloc.so.2 /opt/trace.so"
+    assert env["TZ"] == "UTC"
     # Already preloaded (a worker's own environment): not added twice.
     assert worker_environment(env)["LD_PRELOAD"] == "libmimalloc.so.2 /opt/trace.so"
+
+
+def test_workers_run_the_numeric_libraries_on_one_thread_unless_the_caller_chose(
+        loader_finds: dict[str, str | None]) -> None:
+    env = worker_environment({"TZ": "UTC", "OMP_NUM_THREADS": "3"})
+    assert env["OPENBLAS_NUM_THREADS"] == "1"
+    assert env["MKL_NUM_THREADS"] == "1"
+    assert env["OMP_NUM_THREADS"] == "3"
+    assert set(preload.ONE_THREAD_VARIABLES) <= set(env)
 
 
 def test_only_linux_workers_can_preload_an_allocator(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from rulesim._fastjson import dumps
 from rulesim.errors import UsageError
 from rulesim.runtime.services.management_access import ACCESS_OPS, AccessOps
 
@@ -135,17 +136,22 @@ def bad_request(message: str) -> ManagementApiError:
 
 def _check_keys(value: Any, where: str) -> None:
     """Refuse field names with '.' or '$' anywhere: Auth0 cannot store or index them."""
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind in _SCALARS:
+        return
+    if kind is dict or isinstance(value, Mapping):
         for key, item in value.items():
-            if not isinstance(key, str):
+            if type(key) is not str and not isinstance(key, str):
                 raise bad_request(f"'Invalid key {key!r}' on property {where}: keys must be strings")
             if "." in key or "$" in key:
                 raise bad_request(f"'Invalid key \"{key}\": metadata field names cannot contain "
                            f"\".\" or \"$\"' on property {where}")
-            _check_keys(item, f"{where}.{key}")
-    elif isinstance(value, (list, tuple)):
+            if type(item) not in _SCALARS:
+                _check_keys(item, f"{where}.{key}")
+    elif kind is list or isinstance(value, (list, tuple)):
         for item in value:
-            _check_keys(item, where)
+            if type(item) not in _SCALARS:
+                _check_keys(item, where)
 
 
 def _type_name(value: Any) -> str:
@@ -205,6 +211,24 @@ class UserStore:
 
         A user without a string ``user_id`` cannot be stored and is returned unchanged.
         """
+        seen = self.observe_view(user)
+        if seen is user:
+            return user
+        merged = dict(user)
+        merged.update(_clone(self._written[user["user_id"]]))
+        return merged
+
+    def observe_view(self, user: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Register ``user`` as :meth:`observe` does; return the user the rules should see,
+        sharing the store's data: to read or to write as JSON, never to change.
+
+        Examples
+        --------
+        >>> store = UserStore([{"user_id": "x"}])
+        >>> _ = store.call("updateAppMetadata", {"id": "x", "data": {"n": 1}})
+        >>> store.observe_view({"user_id": "x", "name": "X"})
+        {'user_id': 'x', 'name': 'X', 'app_metadata': {'n': 1}}
+        """
         user_id = user.get("user_id")
         if not isinstance(user_id, str):
             return user
@@ -215,20 +239,23 @@ class UserStore:
             old_email = None if previous is None else previous.get("email")
             if previous is None or old_email != user.get("email"):
                 self._index_email(user_id, old_email, user.get("email"))
-        if written is None:
+        if not written:
             return user
-        merged = dict(user)
-        merged.update(_clone(written))
-        return merged
+        return {**user, **written}
 
     def get(self, user_id: str) -> dict[str, Any] | None:
         """Return a copy of the user as the API would return it, or ``None`` if unknown."""
+        view = self._view(user_id)
+        return None if view is None else _clone(view)
+
+    def _view(self, user_id: str) -> Mapping[str, Any] | None:
+        """The user as the API would return it, sharing the store's data: to read, never to
+        change or to hand out (:meth:`get` copies it)."""
         base = self._seen.get(user_id)
         if base is None:
             return None
-        user: dict[str, Any] = _clone(base)
-        user.update(_clone(self._written.get(user_id, {})))
-        return user
+        written = self._written.get(user_id)
+        return base if not written else {**base, **written}
 
     def persisted(self, user_id: str) -> dict[str, Any]:
         """Return a copy of what was written for ``user_id`` through the API (empty if none)."""
@@ -262,6 +289,37 @@ class UserStore:
         UsageError
             For an ``op`` outside :data:`OPS` (a sandbox bug, not a rule's).
         """
+        if op in ACCESS_OPS:
+            return self._access.call(op, args)
+        result, changes = self._answer(op, args)
+        return _clone(result), changes
+
+    def call_json(self, op: str, args: Mapping[str, Any]) -> tuple[str, list[MetadataChange]]:
+        """Run one Management API operation as :meth:`call` does; the answer as JSON text.
+
+        The text is what ``json.dumps(result, separators=(",", ":"), ensure_ascii=False)``
+        writes of :meth:`call`'s answer (``''`` for ``None``), made without copying the user:
+        the host hands the answer to the sandbox as text.
+
+        Raises
+        ------
+        ManagementApiError, UsageError
+            As :meth:`call`.
+
+        Examples
+        --------
+        >>> store = UserStore([{"user_id": "auth0|1", "email": "a@example.com"}])
+        >>> store.call_json("updateAppMetadata", {"id": "auth0|1", "data": {"plan": "pro"}})[0]
+        '{"user_id":"auth0|1","email":"a@example.com","app_metadata":{"plan":"pro"}}'
+        """
+        if op in ACCESS_OPS:
+            result, changes = self._access.call(op, args)
+        else:
+            result, changes = self._answer(op, args)
+        return ("" if result is None else dumps(result)), changes
+
+    def _answer(self, op: str, args: Mapping[str, Any]) -> tuple[Any, list[MetadataChange]]:
+        # The answer of an operation outside ACCESS_OPS, sharing the store's data (a view).
         if op == "getUser":
             return self._require(args), []
         if op == "getUsersByEmail":
@@ -270,14 +328,12 @@ class UserStore:
                 raise bad_request(f"'Expected type string but found type {_type_name(email)}' on "
                            "property email")
             ids = self._by_email.get(email.lower(), [])
-            return [self.get(i) for i in ids], []
+            return [self._view(i) for i in ids], []
         if op == "getUsers":
             return self._search(args), []
         if op in _UPDATES:
             changes = self.update(op, args)
             return self._require(args), changes
-        if op in ACCESS_OPS:
-            return self._access.call(op, args)
         raise UsageError(f"unknown Management API op {op!r}; expected one of "
                          f"{', '.join(sorted(OPS))}")
 
@@ -324,8 +380,9 @@ class UserStore:
             raise ManagementApiError(404, "The user does not exist.", "inexistent_user")
         return user_id
 
-    def _require(self, args: Mapping[str, Any]) -> dict[str, Any]:
-        user = self.get(self._user_id(args))
+    def _require(self, args: Mapping[str, Any]) -> Mapping[str, Any]:
+        # A view (see _view): call() copies it, call_json() writes it.
+        user = self._view(self._user_id(args))
         assert user is not None  # _user_id checked it exists
         return user
 
@@ -385,7 +442,7 @@ class UserStore:
         self._seen.pop(user_id, None)
         self._written.pop(user_id, None)
 
-    def _search(self, args: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def _search(self, args: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         per_page = args.get("per_page", 50)
         page = args.get("page", 0)
         if isinstance(per_page, bool) or not isinstance(per_page, int) or not 0 < per_page <= 100:
@@ -395,10 +452,10 @@ class UserStore:
             raise ManagementApiError(400, "Query validation error: 'page' must be an integer >= 0",
                                      "invalid_query_string")
         terms = _parse_query(args.get("q"))
-        found: list[dict[str, Any]] = []
+        found: list[Mapping[str, Any]] = []
         skip = page * per_page
         for user_id in self._seen:
-            user = self.get(user_id)
+            user = self._view(user_id)
             if user is not None and all(_term_matches(user, p, v) for p, v in terms):
                 if skip:
                     skip -= 1
@@ -419,20 +476,29 @@ def _merge(user_id: str, target: str, before: Any, data: Mapping[str, Any]
             changes.append(MetadataChange(user_id, target, f"{target}.{key}", "remove",
                                           _clone(value), None))
         return {}, changes
-    merged: dict[str, Any] = _clone(old)
+    # A shallow copy: the store never changes a stored value in place (it replaces values).
+    # A change's values are copies all the same (only containers need copying).
+    merged: dict[str, Any] = dict(old)
     for key, value in data.items():
         path = f"{target}.{key}"
         if value is None:
             if key in merged:
-                changes.append(MetadataChange(user_id, target, path, "remove", merged.pop(key),
+                gone = merged.pop(key)
+                changes.append(MetadataChange(user_id, target, path, "remove",
+                                              gone if type(gone) in _SCALARS else _clone(gone),
                                               None))
-        elif key not in merged:
-            merged[key] = _clone(value)
-            changes.append(MetadataChange(user_id, target, path, "add", None, _clone(value)))
+            continue
+        scalar = type(value) in _SCALARS
+        if key not in merged:
+            merged[key] = value if scalar else _clone(value)
+            changes.append(MetadataChange(user_id, target, path, "add", None,
+                                          value if scalar else _clone(value)))
         elif merged[key] != value:
-            changes.append(MetadataChange(user_id, target, path, "replace", merged[key],
-                                          _clone(value)))
-            merged[key] = _clone(value)
+            was = merged[key]
+            changes.append(MetadataChange(user_id, target, path, "replace",
+                                          was if type(was) in _SCALARS else _clone(was),
+                                          value if scalar else _clone(value)))
+            merged[key] = value if scalar else _clone(value)
     return merged, changes
 
 

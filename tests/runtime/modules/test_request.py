@@ -76,6 +76,29 @@ def test_get_with_qs_auth_and_a_text_body(harness: ModuleHarness) -> None:
     assert run.context["idToken"] == {"body": "plain text", "type": "text/plain"}
 
 
+def test_qs_escapes_what_encodeuricomponent_leaves_and_userinfo_becomes_basic_auth(
+        harness: ModuleHarness) -> None:
+    run = harness.run_rule(
+        """function (user, context, callback) {
+             var request = require('request');
+             request.get({ url: 'https://svc:p%40ss@api.example.com/a@b', qs: { q: "it's (a) *test*!" } },
+               function () {
+                 request('https://api.example.com/plain?x=1&', { qs: { y: 2 } }, function () {
+                   callback(null, user, context);
+                 });
+               });
+           }""",
+        user={"user_id": "auth0|1"},
+        context={},
+        responder=lambda call: http_reply(200, "ok"),
+    )
+    first, second = run.calls
+    assert first["url"] == "https://api.example.com/a@b?q=it%27s%20%28a%29%20%2Atest%2A%21"
+    assert first["headers"]["authorization"] == "Basic " + base64.b64encode(b"svc:p@ss").decode()
+    assert second["url"] == "https://api.example.com/plain?x=1&y=2"
+    assert "authorization" not in second["headers"]
+
+
 def test_form_posts_are_urlencoded_and_bearer_auth_is_sent(harness: ModuleHarness) -> None:
     run = harness.run_rule(
         """function (user, context, callback) {

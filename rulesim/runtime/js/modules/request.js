@@ -9,6 +9,16 @@
 
   var METHODS = { get: 'GET', post: 'POST', put: 'PUT', patch: 'PATCH', del: 'DELETE', delete: 'DELETE', head: 'HEAD', options: 'OPTIONS' };
 
+  // Regular expressions, made once: a literal in a function makes a new object at every call.
+  var ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:\/\//i;
+  var HTTP_URI = /^https?:\/\//i;
+  var TRAILING_SLASHES = /\/+$/;
+  var LEADING_SLASHES = /^\/+/;
+  var ENDS_WITH_SEPARATOR = /[?&]$/;
+  var USERINFO = /^(https?:\/\/)([^/@]+)@/;
+  var RFC3986_RESERVED = /[!'()*]/;
+  var RFC3986_RESERVED_ALL = /[!'()*]/g;
+
   function isPlainObject(v) {
     return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
   }
@@ -16,10 +26,12 @@
   // The `qs` package's default form: nested keys in brackets, arrays with indices.
   function qsStringify(obj, prefix) {
     var parts = [];
-    Object.keys(obj).forEach(function (k) {
+    var keys = Object.keys(obj);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
       var v = obj[k];
       var key = prefix ? prefix + '[' + k + ']' : k;
-      if (v === undefined || typeof v === 'function') return;
+      if (v === undefined || typeof v === 'function') continue;
       if (v === null) {
         parts.push(encodeRfc3986(key) + '=');
       } else if (Array.isArray(v) || isPlainObject(v)) {
@@ -28,22 +40,27 @@
       } else {
         parts.push(encodeRfc3986(key) + '=' + encodeRfc3986(v instanceof Date ? v.toISOString() : String(v)));
       }
-    });
+    }
     return parts.join('&');
   }
 
+  function percentEncoded(c) {
+    return '%' + c.charCodeAt(0).toString(16).toUpperCase();
+  }
+  // encodeURIComponent, and the characters it leaves that RFC 3986 reserves (as qs does).
   function encodeRfc3986(s) {
-    return encodeURIComponent(s).replace(/[!'()*]/g, function (c) {
-      return '%' + c.charCodeAt(0).toString(16).toUpperCase();
-    });
+    var encoded = encodeURIComponent(s);
+    return RFC3986_RESERVED.test(encoded) ? encoded.replace(RFC3986_RESERVED_ALL, percentEncoded) : encoded;
   }
 
   function lowerHeaders(h) {
     var out = {};
     if (!h) return out;
-    Object.keys(h).forEach(function (k) {
+    var keys = Object.keys(h);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
       if (h[k] !== undefined && h[k] !== null) out[k.toLowerCase()] = String(h[k]);
-    });
+    }
     return out;
   }
 
@@ -76,19 +93,19 @@
     if (uri && typeof uri === 'object') uri = uri.href || String(uri);
     if (typeof uri !== 'string' || uri === '') throw new Error('options.uri is a required argument');
     if (params.baseUrl) {
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) throw new Error('options.uri must be a path when using options.baseUrl');
+      if (ABSOLUTE_URI.test(uri)) throw new Error('options.uri must be a path when using options.baseUrl');
       var base = String(params.baseUrl);
-      uri = base.replace(/\/+$/, '') + '/' + uri.replace(/^\/+/, '');
+      uri = base.replace(TRAILING_SLASHES, '') + '/' + uri.replace(LEADING_SLASHES, '');
       if (uri.slice(-1) === '/' && base.slice(-1) !== '/' && params.uri === '') uri = uri.slice(0, -1);
     }
-    if (!/^https?:\/\//i.test(uri)) throw new Error('Invalid URI "' + uri + '"');
+    if (!HTTP_URI.test(uri)) throw new Error('Invalid URI "' + uri + '"');
     if (params.qs && typeof params.qs === 'object') {
       var extra = params.useQuerystring ? querystring.stringify(params.qs) : qsStringify(params.qs);
       if (extra) {
         var hashAt = uri.indexOf('#');
         var frag = hashAt >= 0 ? uri.slice(hashAt) : '';
         if (hashAt >= 0) uri = uri.slice(0, hashAt);
-        uri += (uri.indexOf('?') >= 0 ? (/[?&]$/.test(uri) ? '' : '&') : '?') + extra + frag;
+        uri += (uri.indexOf('?') >= 0 ? (ENDS_WITH_SEPARATOR.test(uri) ? '' : '&') : '?') + extra + frag;
       }
     }
     return uri;
@@ -100,7 +117,7 @@
     var headers = lowerHeaders(params.headers);
     var body;
     // user:pass@ in the URL becomes basic auth, as request does.
-    var m = /^(https?:\/\/)([^/@]+)@/.exec(url);
+    var m = url.indexOf('@') < 0 ? null : USERINFO.exec(url);
     if (m) {
       url = m[1] + url.slice(m[0].length);
       if (!headers.authorization) headers.authorization = 'Basic ' + Buffer.from(decodeURIComponent(m[2])).toString('base64');
