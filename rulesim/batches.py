@@ -13,9 +13,9 @@ those the host finished included, in one pending block in login order
 (``js/prelude/80-batch.js``); the runner takes it every :data:`FLUSH_LOGINS` logins, at the
 end of a run and before the engine is rebuilt (the sandbox saves it then:
 :meth:`~rulesim.runtime.sandbox.Sandbox.rebuild`). What only the host knows of a pending login
-waits in a :class:`DeferredRecords`: its ids, and the change rows of what its rules persisted
-through the Management API, which follow the login's own change rows. Its calls go to the sink
-at once (nothing else writes that table). Only rules without Actions whose redirects stop
+waits in a :class:`DeferredRecords`: its ids, the change rows of what its rules persisted
+through the Management API, which follow the login's own change rows, and its calls, which go
+to the sink with the records, in login order (as many rows in one pass). Only rules without Actions whose redirects stop
 defer (the Actions' metadata writes and the ``/continue`` pass of a redirect need a login's
 record as soon as it ends). The frames are the same, value for value, whatever the batch size
 and whether records are deferred.
@@ -80,12 +80,17 @@ class DeferredRecords:
     persisted
         ``(index, rows)``: a pending login's Management API writes, as
         :meth:`~rulesim.records.Columns.add_changes` takes them.
+    calls
+        ``(login_id, rows)``: the calls of the logins the host drove, as
+        :meth:`~rulesim.records.Columns.add_calls` takes them; they go to the sink, in order,
+        with the records (:meth:`write_calls`).
     """
 
     def __init__(self) -> None:
         self.login_ids: list[str] = []
         self.user_ids: list[str | None] = []
         self.persisted: list[tuple[int, list[list[Any]]]] = []
+        self.calls: list[tuple[str, list[list[Any]]]] = []
 
     def __len__(self) -> int:
         return len(self.login_ids)
@@ -95,18 +100,30 @@ class DeferredRecords:
         self.login_ids.extend(login_ids)
         self.user_ids.extend(user_ids)
 
-    def add(self, login_id: str, user_id: str | None, persisted: list[list[Any]]) -> None:
-        """Add a login the host drove, with the change rows of its persisted writes."""
+    def add(self, login_id: str, user_id: str | None, persisted: list[list[Any]],
+            calls: list[list[Any]] | None = None) -> None:
+        """Add a login the host drove, with the change rows of its persisted writes and the
+        rows of its calls."""
         if persisted:
             self.persisted.append((len(self.login_ids), persisted))
+        if calls:
+            self.calls.append((login_id, calls))
         self.login_ids.append(login_id)
         self.user_ids.append(user_id)
 
+    def write_calls(self, sink: Columns, names: Sequence[str]) -> None:
+        """Append the calls gathered so far to ``sink`` (the calls table is written in login
+        order: before any later login's calls)."""
+        if self.calls:
+            sink.add_calls_of(self.calls, names, "initial")
+            self.calls = []
+
     def clear(self) -> None:
-        """Forget every pending login."""
+        """Forget every pending login (and calls not written yet)."""
         self.login_ids = []
         self.user_ids = []
         self.persisted = []
+        self.calls = []
 
     def flush(self, sink: Columns, block: LoginBlock, *, names: Sequence[str],
               orders: Sequence[int], kinds: Sequence[str], sources: Sequence[Rule],
@@ -124,6 +141,7 @@ class DeferredRecords:
         if block.n != len(self.login_ids):
             raise SandboxError(f"the engine handed over {block.n} deferred records for "
                                f"{len(self.login_ids)} pending logins")
+        self.write_calls(sink, names)
         reword_block(block, sources, majors)  # V8's wording and line for QuickJS's (fidelity)
         start = len(sink.data["changes"]["login_id"])
         sink.add_block(block, self.login_ids, self.user_ids, names, orders, "initial",
@@ -141,8 +159,9 @@ class DeferredRecords:
         """Record every pending login as failed: the engine failed and took their records.
 
         Only when the engine could not hand them over even with its memory limit lifted; the
-        persisted writes are appended (they happened).
+        persisted writes are appended (they happened), and their calls.
         """
+        self.write_calls(sink, names)
         for j, (login_id, user_id) in enumerate(zip(self.login_ids, self.user_ids, strict=True)):
             zeros = [0.0] * len(positions)
             block = engine_failure_block(
@@ -307,12 +326,10 @@ class BatchRunner:
             pipe.complete(sink, payload, res, login_id=login_id, user_id=user_id, seed=seed)
             return res.state.wrote
         state, pos_of = res.state, pipe._step_pos
-        calls = [[pos_of[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls]
-        if calls:
-            sink.add_calls(login_id, pipe._names, calls, "initial")
         self.pending.add(login_id, user_id, [[pos_of[r], target, path, op, before, after, 1]
                                               for r, target, path, op, before, after
-                                              in state.persisted])
+                                              in state.persisted],
+                         [[pos_of[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls])
         if res.block is not None:   # a rebuild follows: every deferred record came along
             self._flush(sink, res.block)
         return state.wrote

@@ -219,6 +219,29 @@ class Columns:
                      ("rule", "kind", "method", "url", "status", "latency_ms", "route", "error",
                       "fire_and_forget"))
 
+    def add_calls_of(self, logins_calls: Sequence[tuple[str, list[list[Any]]]],
+                     names: Sequence[str], phase: str = "initial") -> None:
+        """Append the call rows of several logins, ``(login_id, rows)`` each, in order: what
+        :meth:`add_calls` appends login after login, column by column in one pass."""
+        rows = [row for _, login_rows in logins_calls for row in login_rows]
+        if not rows:
+            return
+        c = self.data["calls"]
+        c["login_id"].extend([login_id for login_id, login_rows in logins_calls
+                              for _ in login_rows])
+        c["phase"].extend([phase] * len(rows))
+        (rule, kind, method, url, status, latency, route, error,
+         fire_and_forget) = zip(*rows, strict=True)
+        c["rule"].extend([names[r] if r >= 0 else None for r in rule])
+        c["kind"].extend(kind)
+        c["method"].extend(method)
+        c["url"].extend(url)
+        c["status"].extend(status)
+        c["latency_ms"].extend([float(x) for x in latency])
+        c["route"].extend(route)
+        c["error"].extend(error)
+        c["fire_and_forget"].extend([bool(x) for x in fire_and_forget])
+
     def add_logs(self, login_id: str, names: Sequence[str], logs: list[list[Any]],
                  phase: str = "initial") -> None:
         """Append console rows ``[rule_index, level, message]``."""

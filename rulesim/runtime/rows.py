@@ -129,6 +129,14 @@ def _rows(rows: list[list[Any]], fields: Sequence[str]) -> dict[str, list[Any]]:
     return {name: list(col) for name, col in zip(fields, zip(*rows, strict=True), strict=True)}
 
 
+# The columns of a block of no login. Empty tuples, shared: a block of no login has no rows to
+# append to (LoginBlock's users read its columns and append them elsewhere).
+_NO_LOGINS: dict[str, Any] = dict.fromkeys(LOGIN_FIELDS, ())
+_NO_RULE_RUNS: dict[str, Any] = dict.fromkeys(RULE_RUN_FIELDS, ())
+_NO_CHANGES: dict[str, Any] = dict.fromkeys(CHANGE_FIELDS, ())
+_NO_LOGS: dict[str, Any] = dict.fromkeys(LOG_FIELDS, ())
+
+
 def decode_block(text: str) -> LoginBlock:
     """Decode a block written by the prelude (``finish``, ``finishPending``, ``runBatch``,
     ``takeBatch``, ``takeRecords``).
@@ -136,9 +144,9 @@ def decode_block(text: str) -> LoginBlock:
     An empty text is a batch whose records were deferred (``runBatch``'s ``defer``): no
     login in the block, none left.
     """
-    if not text or text.startswith("\x03"):   # no login finished: only `left`, if any
-        return LoginBlock(0, _rows([], LOGIN_FIELDS), _rows([], RULE_RUN_FIELDS), _changes("", ()),
-                          _rows([], LOG_FIELDS), loads(text[1:]) if text else None)
+    if not text or text[0] == "\x03":   # no login finished: only `left`, if any
+        return LoginBlock(0, dict(_NO_LOGINS), dict(_NO_RULE_RUNS), dict(_NO_CHANGES),
+                          dict(_NO_LOGS), loads(text[1:]) if text else None)
     main, changes, commands, *tokens = text.split("\x01")
     (n, lo, ec, em, ae, dr, mp, mj, ru, sc, dc, lf, rr, cpu, io,
      ro, rn, rc, ri, rk, nc, rx, lg, left, rebuild, *rest) = loads(main)
