@@ -15,10 +15,10 @@ end of a run and before the engine is rebuilt (the sandbox saves it then:
 :meth:`~rulesim.runtime.sandbox.Sandbox.rebuild`). What only the host knows of a pending login
 waits in a :class:`DeferredRecords`: its ids, the change rows of what its rules persisted
 through the Management API, which follow the login's own change rows, and its calls, which go
-to the sink with the records, in login order (as many rows in one pass). Only rules without Actions whose redirects stop
-defer (the Actions' metadata writes and the ``/continue`` pass of a redirect need a login's
-record as soon as it ends). The frames are the same, value for value, whatever the batch size
-and whether records are deferred.
+to the sink with the records, in login order (as many rows in one pass). Only rules without
+Actions whose redirects stop defer (the Actions' metadata writes and the ``/continue`` pass of
+a redirect need a login's record as soon as it ends). The frames are the same, value for
+value, whatever the batch size and whether records are deferred.
 
 >>> pending = DeferredRecords()
 >>> pending.extend(["a", "b"], ["u1", "u2"])

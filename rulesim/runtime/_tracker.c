@@ -259,6 +259,7 @@ static int parts_ready(Tracker *t) {
 }
 
 #include "_tracker_tokens.h"
+#include "_tracker_record.h"
 
 /* trackCheck(mem, hold, samples): whether the engine's objects and strings are laid out as
    this file reads them, on samples the prelude made: [{"a":1,"b":"x","c":[1,2],"d":{"e":true}},
@@ -534,6 +535,7 @@ static const HostFunction FUNCTIONS[] = {
     {"intrinsicsSnap", js_intrinsics_snap, 2},
     {"intrinsicsSame", js_intrinsics_same, 2},
     {"tokens", js_tokens, 8},
+    {"recordPlain", js_record_plain, 12},
 };
 
 DEFINE_INSTALL_AND_NAMES(FUNCTIONS)

@@ -44,6 +44,13 @@ typedef struct {
     int ready;
 } TokenAtoms;
 
+/* The atoms of a rule run's fields (_tracker_record.h), made once for the context. */
+#define MAX_RUN_ATOMS 8
+typedef struct {
+    JSAtom atoms[MAX_RUN_ATOMS];
+    int ready;
+} RunAtoms;
+
 typedef struct {
     uint32_t magic;
     int32_t layout_ok;
@@ -51,6 +58,7 @@ typedef struct {
     int32_t n_recs, n_slots, n_sprops, n_hold;
     JSAtom atoms[N_PARTS];
     TokenAtoms token_atoms; /* _tracker_tokens.h */
+    RunAtoms run_atoms;     /* _tracker_record.h */
     Root roots[N_PARTS];
     Rec recs[MAX_RECS];
     JSValue slots[MAX_SLOTS];

@@ -378,12 +378,12 @@ def compiled_intl() -> ModuleType | None:
 
 
 TRACKER_FUNCTIONS = ("trackCheck", "trackBegin", "trackCollect", "trackEnd", "json", "joinNumbers",
-                     "parseJson", "intrinsicsSnap", "intrinsicsSame", "tokens")
+                     "parseJson", "intrinsicsSnap", "intrinsicsSame", "tokens", "recordPlain")
 """The functions of the change tracker in C (:func:`compiled_tracker`), by the name the
 prelude knows each by: the parts' snapshots, the JSON serialiser of the prelude's plain data
 (and the records' columns of numbers), the JSON reader of the texts the host hands it
-(logins, batches), the pollution check's quick test of the built-ins and the JSON of a
-login's tokens."""
+(logins, batches), the pollution check's quick test of the built-ins, the JSON of a
+login's tokens and the per-rule columns of a plain login's record."""
 
 
 def compiled_tracker() -> ModuleType | None:

@@ -626,3 +626,52 @@ def test_the_tokens_written_in_c_are_the_tokens_javascript_writes(body: str, sco
     tracked, proxied = both_trackers([rule(body)], user=user, context=context)
     for column in ("id_token", "access_token", "dropped_claims", "outcome", "error_code", "error_message"):
         assert str(tracked.login[column]) == str(proxied.login[column]), column
+
+
+# A login's per-rule columns in C (_tracker_record.h recordPlain) against the prelude's
+# (the proxies' sandbox writes every record in JavaScript): logins whose rules all end plainly,
+# and those where one does not (an error, a denial, a throw, two callbacks, a non-standard
+# error, a rule that never calls back or calls back later, a redirect, too large claims).
+RULE_ENDINGS = {
+    "plain": "callback(null, user, context);",
+    "claims": "context.idToken['https://a/' + Math.floor(Math.random() * 3)] = 1; "
+              "user.app_metadata = user.app_metadata || {}; user.app_metadata.n = 1; "
+              "callback(null, user, context);",
+    "denied": "callback(new UnauthorizedError('no'));",
+    "error": "callback(new Error('broken'));",
+    "throw": "throw new Error('thrown');",
+    "twice": "callback(null, user, context); callback(null, user, context);",
+    "odd error": "callback('text');",
+    "never": "",
+    "later": "setTimeout(function () { context.idToken.late = 1; callback(null, user, context); }, 20);",
+    "redirect": "context.redirect = {url: 'https://example.com/r'}; callback(null, user, context);",
+    "large": "context.idToken['https://a/big'] = new Array(200).join('0123456789abcdef'); "
+             "callback(null, user, context);",
+}
+PLAIN_ENDINGS = ("plain", "plain", "claims", "claims", "later")
+RECORD_COLUMNS = ("outcome", "error_code", "error_message", "app_error", "deciding_rule", "rules_run",
+                  "flags", "redirect_url", "dropped_claims", "id_token", "mfa_required")
+RUN_COLUMNS = ["rule", "outcome", "error_code", "error_message", "line", "io_ms", "n_calls", "n_changes",
+               "flags"]
+
+
+@needs_tracker
+@given(endings=st.lists(st.sampled_from(PLAIN_ENDINGS) | st.sampled_from(sorted(RULE_ENDINGS)),
+                        min_size=1, max_size=5),
+       protocol=st.sampled_from(["oidc-basic-profile", "oauth2-resource-owner"]))
+@example(endings=["plain", "claims", "later", "plain"], protocol="oidc-basic-profile")
+@example(endings=["claims", "twice", "plain"], protocol="oidc-basic-profile")
+@example(endings=["plain", "redirect", "claims"], protocol="oidc-basic-profile")
+@example(endings=["redirect", "later"], protocol="oauth2-resource-owner")
+@settings(max_examples=40, deadline=None)
+def test_a_logins_rule_columns_written_in_c_are_those_javascript_writes(endings: list[str],
+                                                                        protocol: str) -> None:
+    rules = ["function (user, context, callback) {\n  " + RULE_ENDINGS[e] + "\n}" for e in endings]
+    tracked, proxied = both_trackers(rules, user={"app_metadata": {"plan": "free"}},
+                                     context={"protocol": protocol})
+    for column in RECORD_COLUMNS:
+        assert str(tracked.login[column]) == str(proxied.login[column]), column
+    mine = tracked.rule_runs[RUN_COLUMNS].astype(object).where(tracked.rule_runs[RUN_COLUMNS].notna(), None)
+    theirs = proxied.rule_runs[RUN_COLUMNS].astype(object).where(proxied.rule_runs[RUN_COLUMNS].notna(), None)
+    assert mine.values.tolist() == theirs.values.tolist()
+    assert change_rows(tracked) == change_rows(proxied)

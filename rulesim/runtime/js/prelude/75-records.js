@@ -42,10 +42,12 @@
   }
 
   function newBlock() {
-    return {
+    var B = {
       n: 0, nch: 0, lo: [], ec: [], em: [], ae: [], dr: [], mp: [], mj: [], ru: [], sc: [], dc: [], lf: [], rr: [],
-      cpu: [], io: [], ro: [], rn: [], rc: [], ri: [], rk: [], nc: [], rx: [], ch: [], lg: [], tok: [],
+      cpu: [], io: [], ro: [], rn: [], rc: [], ri: [], rk: [], nc: [], rx: [], ch: [], lg: [], tok: [], rows: null,
     };
+    B.rows = [B.ro, B.rn, B.rc, B.ri, B.rk, B.rr];   // what recordPlain appends to
+    return B;
   }
   // The main JSON text is written column by column: a column of numbers is joined (ints: its
   // numbers are all finite: integers, and the host's I/O times), which QuickJS does in about
@@ -108,6 +110,26 @@
     return undefined;
   }
 
+  // A redirect in a flow that cannot redirect fails the login (rules contract §6): [the
+  // position of the rule (or Action) that set it last, the message]; null when it can.
+  function redirectRefused() {
+    if (NO_REDIRECT.indexOf(S.protocol) < 0) return null;
+    var changes = S.changes, redirecting = -1;
+    for (var c = 0; c < changes.length; c += CHANGE_WIDTH) {
+      if (changes[c + 1] === 'redirect' && changes[c] >= 0) redirecting = ACTIVE_POS[changes[c]];
+    }
+    if (S.flow && S.actionsRedirecting >= 0) redirecting = S.actionsRedirecting;   // the Actions' rows come last
+    return [redirecting, 'rule `' + (redirecting >= 0 ? NAMES[redirecting] : 'None') + '` set context.redirect during a ' +
+      S.protocol + ' flow, which cannot redirect; Auth0 fails the login'];
+  }
+
+  // The per-rule columns of a plain login in C (_tracker_record.h recordPlain): every rule
+  // that ran ended 'ok', without a code or flags, calling back at most once; no Actions, no
+  // timeout, and nothing but a redirect decides the login (claims within the limit, no
+  // pollution). It appends the rows' texts and the rules run to B (B.rows) and returns the
+  // engine µs (cpuTotal below), or -1 (not plain: nothing appended).
+  var recordPlain = CT !== null && NATIVE.recordPlain ? NATIVE.recordPlain : null;
+
   // recordLogin(B, host): append the login S to block B. Everything that reads objects the
   // rules could have changed (tokens, MFA, SAML, pollution) is read before B is touched, so
   // a failure there leaves B as it was. `host` is null for a login that ran inside a batch
@@ -122,7 +144,31 @@
       mp = mfaProvider(out.mfa);
       if (mp === undefined) { mp = null; mfaJson = safeJson(out.mfa); }
     }
-    var nAct = rules.length, k, p;
+    var nAct = rules.length, k, p, c, changes = S.changes;
+    if (recordPlain !== null && !S.flow && !out.tooLarge && out.pollution.length === 0 &&
+        (host === null || host.timedOut < 0)) {
+      var plainCpu = recordPlain(ctMem, ctHold, S.runs, host ? host.cpu : S.cpu, host ? host.cpuBegin : S.cpuBegin,
+        host ? host.io : null, host ? host.calls : null, nAct, ACTIVE_POS, N_ALL, host === null && changes.length === 0, B.rows);
+      if (plainCpu >= 0) {
+        // Every rule that ran was ok: the login is allowed, or redirected (a redirect where the
+        // flow cannot redirect fails it).
+        var po = 0, pCode = null, pMessage = null, pDeciding = -1, pError = null, refused;
+        if (out.redirect && !out.resumed) {
+          po = 4;
+          if ((refused = redirectRefused()) !== null) {
+            po = 2; pCode = CODE.REDIRECT_NOT_ALLOWED; pDeciding = refused[0]; pMessage = refused[1]; pError = 'interaction_required';
+          }
+        }
+        var jp = B.n++;
+        B.lo.push(po); B.ec.push(pCode); B.em.push(pMessage); B.ae.push(pError); B.dr.push(pDeciding);
+        B.mp.push(mp);
+        if (mfaJson !== null) B.mj.push([jp, mfaJson]);
+        B.ru.push(out.redirect); B.sc.push(out.scopes.join(' ')); B.dc.push(out.dropped.length ? out.dropped : null);
+        B.lf.push(''); B.cpu.push(mathRound(plainCpu * 1000)); B.io.push(host ? host.ioTotal : 0);
+        commitChanges(B, jp, out);
+        return;
+      }
+    }
     var rows = resetRows(), rx = [];
     var ro = rows.ro, rn = rows.rn, rc = rows.rc, ri = rows.ri, rk = rows.rk, codes = rows.codes, messages = rows.messages;
     var loginFlags = [];
@@ -172,20 +218,13 @@
         for (p = 0; p < N_ALL; p++) if (ro[p] === 0) deciding = p;
       }
     }
-    var changes = S.changes, redirecting = -1, c;
-    for (c = 0; c < changes.length; c += CHANGE_WIDTH) {
-      if (changes[c + 1] === 'redirect' && changes[c] >= 0) redirecting = ACTIVE_POS[changes[c]];
-    }
-    if (S.flow && S.actionsRedirecting >= 0) redirecting = S.actionsRedirecting;   // the Actions' rows come last
     if (outcome === 0 && out.redirect && !out.resumed) outcome = 4;   // resumed: an Actions redirect that was continued
-    // A redirect in a flow that cannot redirect fails the login (rules contract §6).
-    var appError = outcome === 1 ? 'unauthorized' : null;
-    if (outcome === 4 && NO_REDIRECT.indexOf(S.protocol) >= 0) {
+    var appError = outcome === 1 ? 'unauthorized' : null, refused;
+    if (outcome === 4 && (refused = redirectRefused()) !== null) {
       outcome = 2;
       code = CODE.REDIRECT_NOT_ALLOWED;
-      deciding = redirecting;
-      errorMessage = 'rule `' + (redirecting >= 0 ? NAMES[redirecting] : 'None') + '` set context.redirect during a ' +
-        S.protocol + ' flow, which cannot redirect; Auth0 fails the login';
+      deciding = refused[0];
+      errorMessage = refused[1];
     }
     if (outcome === 2 || outcome === 3) appError = code === CODE.REDIRECT_NOT_ALLOWED ? 'interaction_required' : ERROR_MAPPING;
     // The Actions decided (also after a suspension), and say what the application receives.
@@ -213,6 +252,12 @@
     pushRow(B.ri, general ? rowInts(ri) : ZERO_ROW);
     pushRow(B.rk, general ? rowInts(rk) : ZERO_ROW);
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
+    commitChanges(B, j, out);
+    if (S.flow) commitActions(B, j);
+  }
+  // The login's change rows, console lines and tokens, appended to B (login j of the block).
+  function commitChanges(B, j, out) {
+    var changes = S.changes, c;
     var nc = changes.length / CHANGE_WIDTH;
     if (nc > 0) {
       // The rule's position as text in each row's first field (in place: the login is over,
@@ -227,5 +272,4 @@
     for (c = 0; c < logs.length; c++) B.lg.push([j, logs[c][0] >= 0 ? ACTIVE_POS[logs[c][0]] : -1, logs[c][1], logs[c][2]]);
     B.tok.push(out.idJson, out.atJson, out.samlJson === null ? '' : out.samlJson, out.primaryJson === null ? '' : out.primaryJson,
       out.samlAttrJson ? out.samlAttrJson : '');
-    if (S.flow) commitActions(B, j);
   }
