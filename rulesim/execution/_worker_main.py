@@ -1,7 +1,10 @@
-"""``python -m rulesim.execution._worker_main IN_FD OUT_FD [CALLER_PID [IDLE_SECONDS]]``: a worker.
+"""``rulesim.execution._worker_main IN_FD OUT_FD [CALLER_PID [IDLE_SECONDS]]``, run as
+``__main__``: a worker.
 
 A module of its own so that running it never re-imports :mod:`rulesim.execution.worker` as
-``__main__`` (which the package's imports have already loaded).
+``__main__`` (which the package's imports have already loaded). The local pool starts it with
+:data:`rulesim.execution.local.WORKER_BOOT` (``python -m`` works too, from a directory that
+holds no other ``rulesim``).
 """
 
 from __future__ import annotations

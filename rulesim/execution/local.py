@@ -36,13 +36,23 @@ from rulesim.execution.results import EncodedChunk, encode_chunk
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LocalExecutor", "WorkerSession", "shutdown_idle_workers"]
+__all__ = ["WORKER_BOOT", "LocalExecutor", "WorkerSession", "shutdown_idle_workers"]
 
 OnChunk = Callable[[EncodedChunk], None]
 
 
+WORKER_BOOT = ("import sys, runpy\n"
+               "if sys.path and sys.path[0] == '':\n"
+               "    del sys.path[0]\n"
+               "runpy.run_module('rulesim.execution._worker_main', run_name='__main__', alter_sys=True)\n")
+"""What a worker process runs (``python -c``): :mod:`rulesim.execution._worker_main`, found on
+the caller's import path alone. ``python -m`` would put the directory the caller was started
+from first, and a ``rulesim`` folder there (a checkout of another version) would be the
+worker's instead of the caller's."""
+
+
 class _Worker:
-    """A worker process started with ``python -m rulesim.execution._worker_main``.
+    """A worker process that runs :mod:`rulesim.execution._worker_main` (:data:`WORKER_BOOT`).
 
     A plain subprocess (not ``multiprocessing``) so that the caller's ``__main__`` is never
     re-imported: scripts without an ``if __name__ == "__main__"`` guard and notebooks work.
@@ -59,7 +69,7 @@ class _Worker:
         # The allocator: mimalloc when the system has it (see rulesim.execution.preload).
         env = worker_environment({**os.environ, "TZ": "UTC", "PYTHONPATH": path})
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rulesim.execution._worker_main", str(to_child_r),
+            [sys.executable, "-c", WORKER_BOOT, str(to_child_r),
              str(from_child_w), str(os.getpid())],
             pass_fds=(to_child_r, from_child_w), env=env, stdin=subprocess.DEVNULL,
             start_new_session=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -47,6 +48,20 @@ def test_a_crashed_worker_is_not_kept() -> None:
     assert list(sim.logins.loc[sim.logins["error_code"] == "sandbox_crash", "login_id"]) == [
         pop.logins["login_id"].iloc[500]]
     assert len(_kept()) == 1 and all(w.alive() for w in local._IDLE._workers)
+
+
+def test_a_rulesim_folder_in_the_current_directory_is_not_the_workers_rulesim(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (A checkout of another version, say: the workers run the caller's rulesim.)
+    shadow = tmp_path / "rulesim"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("raise ImportError('the rulesim of the current directory')\n")
+    local.shutdown_idle_workers()
+    monkeypatch.chdir(tmp_path)
+    sim = rs.simulate(RULES, rs.population(50, seed=3), workers=1, progress=False)
+    local.shutdown_idle_workers()
+    assert len(sim.logins) == 50
+    assert set(sim.logins["outcome"]) == {"allowed"}
 
 
 @pytest.mark.slow
