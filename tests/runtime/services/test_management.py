@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rulesim.errors import UsageError
 from rulesim.runtime.services.management import ManagementApiError, MetadataChange, UserStore
@@ -187,6 +190,56 @@ def test_update_writes_and_refuses_as_call_does_without_the_user_copy(
         assert by_update.update(op, args) == expected
     assert by_update.persisted(UID) == by_call.persisted(UID)
     assert by_update.get(UID) == by_call.get(UID)
+
+
+METADATA = st.dictionaries(st.sampled_from(["plan", "tags", "n", "prefs", "a.b"]),
+                           st.none() | st.integers(0, 3) | st.sampled_from(["pro", "é"])
+                           | st.lists(st.sampled_from(["x", "y"]), max_size=2)
+                           | st.fixed_dictionaries({"theme": st.sampled_from(["dark", "light"])}),
+                           max_size=3)
+OPERATIONS = st.lists(st.tuples(
+    st.sampled_from(["updateAppMetadata", "updateUserMetadata", "updateUser", "getUser",
+                     "getUsersByEmail", "getUsers"]),
+    st.sampled_from([UID, "auth0|other", ""]), METADATA), min_size=1, max_size=6)
+
+
+def _args(op: str, uid: str, data: dict[str, Any]) -> dict[str, Any]:
+    if op == "getUsersByEmail":
+        return {"email": "jane@example.com"}
+    if op == "getUsers":
+        return {"q": "name:Jane"}
+    if op == "updateUser":
+        return {"id": uid, "data": {"app_metadata": data, "blocked": bool(data)}}
+    return {"id": uid, "data": data}
+
+
+@given(operations=OPERATIONS)
+@settings(max_examples=150, deadline=None)
+def test_call_json_answers_and_writes_as_call_does(operations: list[tuple[str, str, Any]]) -> None:
+    # The host answers with call_json (the store's view written as JSON, no copy of the user).
+    by_call, by_json = (store_with(app_metadata={"plan": "free", "prefs": {"theme": "dark"}})
+                        for _ in range(2))
+    for op, uid, data in operations:
+        args = _args(op, uid, data)
+        try:
+            result, expected = by_call.call(op, args)
+        except ManagementApiError as exc:
+            with pytest.raises(ManagementApiError, match=re.escape(exc.message)):
+                by_json.call_json(op, _args(op, uid, data))
+            continue
+        text, changes = by_json.call_json(op, _args(op, uid, data))
+        assert changes == expected
+        assert (json.loads(text) if text else None) == result
+        assert text == ("" if result is None else json.dumps(result, separators=(",", ":"),
+                                                             ensure_ascii=False))
+        for ch in changes:   # a change's values are its own: changing them changes nothing stored
+            for value in (ch.before, ch.after):
+                if isinstance(value, dict):
+                    value["mutated"] = True
+                elif isinstance(value, list):
+                    value.append("mutated")
+        assert by_json.persisted(UID) == by_call.persisted(UID)
+        assert by_json.get(UID) == by_call.get(UID)
 
 
 def test_update_runs_only_the_write_operations() -> None:
