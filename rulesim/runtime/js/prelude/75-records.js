@@ -159,13 +159,7 @@
             po = 2; pCode = CODE.REDIRECT_NOT_ALLOWED; pDeciding = refused[0]; pMessage = refused[1]; pError = 'interaction_required';
           }
         }
-        var jp = B.n++;
-        B.lo.push(po); B.ec.push(pCode); B.em.push(pMessage); B.ae.push(pError); B.dr.push(pDeciding);
-        B.mp.push(mp);
-        if (mfaJson !== null) B.mj.push([jp, mfaJson]);
-        B.ru.push(out.redirect); B.sc.push(out.scopes.join(' ')); B.dc.push(out.dropped.length ? out.dropped : null);
-        B.lf.push(''); B.cpu.push(mathRound(plainCpu * 1000)); B.io.push(host ? host.ioTotal : 0);
-        commitChanges(B, jp, out);
+        commitChanges(B, commitLogin(B, host, out, mp, mfaJson, [po, pCode, pMessage, pDeciding, pError], '', plainCpu), out);
         return;
       }
     }
@@ -235,14 +229,9 @@
     loginFlags.sort();
     var flags = [];
     for (c = 0; c < loginFlags.length; c++) if (c === 0 || loginFlags[c] !== loginFlags[c - 1]) flags.push(loginFlags[c]);
-    var cpuNs = mathRound(cpuTotal * 1000);
     // Commit: plain appends from here on.
-    var j = B.n++;
-    B.lo.push(outcome); B.ec.push(code); B.em.push(errorMessage); B.ae.push(appError); B.dr.push(deciding);
-    B.mp.push(mp);
-    if (mfaJson !== null) B.mj.push([j, mfaJson]);
-    B.ru.push(out.redirect); B.sc.push(out.scopes.join(' ')); B.dc.push(out.dropped.length ? out.dropped : null);
-    B.lf.push(flags.join(',')); B.rr.push(rulesRun); B.cpu.push(cpuNs); B.io.push(host ? host.ioTotal : 0);
+    var j = commitLogin(B, host, out, mp, mfaJson, [outcome, code, errorMessage, deciding, appError], flags.join(','), cpuTotal);
+    B.rr.push(rulesRun);
     var base = j * N_ALL;
     // One text a login and column (rowInts); a constant text where the values cannot vary.
     var general = host !== null || S.flow;   // batched logins: no I/O, calls or Actions' rows
@@ -254,6 +243,17 @@
     for (c = 0; c < rx.length; c++) { rx[c][0] += base; B.rx.push(rx[c]); }
     commitChanges(B, j, out);
     if (S.flow) commitActions(B, j);
+  }
+  // The login's own columns, appended to B: verdict = [outcome, code, message, deciding rule,
+  // the application's error]; cpuUs its engine time. Its index in the block.
+  function commitLogin(B, host, out, mp, mfaJson, verdict, flags, cpuUs) {
+    var j = B.n++;
+    B.lo.push(verdict[0]); B.ec.push(verdict[1]); B.em.push(verdict[2]); B.dr.push(verdict[3]); B.ae.push(verdict[4]);
+    B.mp.push(mp);
+    if (mfaJson !== null) B.mj.push([j, mfaJson]);
+    B.ru.push(out.redirect); B.sc.push(out.scopes.join(' ')); B.dc.push(out.dropped.length ? out.dropped : null);
+    B.lf.push(flags); B.cpu.push(mathRound(cpuUs * 1000)); B.io.push(host ? host.ioTotal : 0);
+    return j;
   }
   // The login's change rows, console lines and tokens, appended to B (login j of the block).
   function commitChanges(B, j, out) {
