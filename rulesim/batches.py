@@ -311,8 +311,8 @@ class BatchRunner:
                        login_id: str, user_id: str | None) -> set[str]:
         """Finish on the host loop a login that left its batch; the users it persisted for.
 
-        Deferred, its record joins the pending ones: its calls go to the sink now, its
-        persisted writes wait with its id.
+        Deferred, its record joins the pending ones: its calls and its persisted writes wait
+        with its id.
         """
         pipe = self.pipe
         res = pipe.host.resume_pass(payload, login_id, seed, left)
