@@ -64,6 +64,8 @@ _EXECUTE = "onExecutePostLogin"
 _DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {"changes": (("command", None), ("flags", ""))}
 """Columns a row appender leaves out, and their value (the Actions' change fields)."""
 _FLOAT_FIELDS = frozenset({"latency_ms"})
+_CALL_FIELDS = ("rule", "kind", "method", "url", "status", "latency_ms", "route", "error",
+                "fire_and_forget")
 
 
 class Columns:
@@ -215,32 +217,13 @@ class Columns:
     def add_calls(self, login_id: str, names: Sequence[str], calls: list[list[Any]],
                   phase: str = "initial") -> None:
         """Append call rows ``[rule_index, kind, method, url, status, latency, route, error, ff]``."""
-        self._append("calls", login_id, names, calls, phase,
-                     ("rule", "kind", "method", "url", "status", "latency_ms", "route", "error",
-                      "fire_and_forget"))
+        self._append("calls", login_id, names, calls, phase, _CALL_FIELDS)
 
     def add_calls_of(self, logins_calls: Sequence[tuple[str, list[list[Any]]]],
                      names: Sequence[str], phase: str = "initial") -> None:
         """Append the call rows of several logins, ``(login_id, rows)`` each, in order: what
-        :meth:`add_calls` appends login after login, column by column in one pass."""
-        rows = [row for _, login_rows in logins_calls for row in login_rows]
-        if not rows:
-            return
-        c = self.data["calls"]
-        c["login_id"].extend([login_id for login_id, login_rows in logins_calls
-                              for _ in login_rows])
-        c["phase"].extend([phase] * len(rows))
-        (rule, kind, method, url, status, latency, route, error,
-         fire_and_forget) = zip(*rows, strict=True)
-        c["rule"].extend([names[r] if r >= 0 else None for r in rule])
-        c["kind"].extend(kind)
-        c["method"].extend(method)
-        c["url"].extend(url)
-        c["status"].extend(status)
-        c["latency_ms"].extend([float(x) for x in latency])
-        c["route"].extend(route)
-        c["error"].extend(error)
-        c["fire_and_forget"].extend([bool(x) for x in fire_and_forget])
+        :meth:`add_calls` appends login after login, in one pass."""
+        self._append_of("calls", logins_calls, names, phase, _CALL_FIELDS)
 
     def add_logs(self, login_id: str, names: Sequence[str], logs: list[list[Any]],
                  phase: str = "initial") -> None:
@@ -250,11 +233,19 @@ class Columns:
     def _append(self, table: str, login_id: str, names: Sequence[str], rows: list[list[Any]],
                 phase: str, fields: tuple[str, ...]) -> None:
         """Append rows of one login column by column (rows transposed once, no per-row loop)."""
+        if rows:
+            self._append_of(table, ((login_id, rows),), names, phase, fields)
+
+    def _append_of(self, table: str, logins_rows: Sequence[tuple[str, list[list[Any]]]],
+                   names: Sequence[str], phase: str, fields: tuple[str, ...]) -> None:
+        """Append the rows of several logins, ``(login_id, rows)`` each, column by column."""
+        rows = [row for _, login_rows in logins_rows for row in login_rows]
         if not rows:
             return
         c = self.data[table]
         n = len(rows)
-        c["login_id"].extend([login_id] * n)
+        for login_id, login_rows in logins_rows:
+            c["login_id"].extend([login_id] * len(login_rows))
         c["phase"].extend([phase] * n)
         for name, values in zip(fields, zip(*rows, strict=True), strict=True):
             if name == "rule":

@@ -309,7 +309,8 @@ static JSValue js_json(JSContext *ctx, JSValue this_val, int argc, JSValue *argv
    for the host to read back: integers (within 2^53) as array.join(',') writes them, any
    other number as the first of %.15g, %.16g, %.17g that reads back as the same number (the
    host parses the text: it holds the same numbers as JavaScript's, not always its digits);
-   undefined when one is not a finite number (the prelude joins those itself). The login
+   undefined when one is not a finite number or there are more than MAX_JOINED (the prelude
+   joins those itself); recordPlain's rows use the same writer (joined_numbers). The login
    records' per-rule columns (75-records.js rowNumbers): QuickJS writes a number with
    snprintf from JavaScript at several times this cost, and searches up to seventeen
    precisions for a fraction's shortest digits. */
@@ -323,35 +324,42 @@ static int number_text(char *num, size_t size, double d) {
     return -1;
 }
 
-static JSValue js_join_numbers(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
-    (void)this_val;
-    if (argc < 2 || argv[0].tag != TAG_OBJECT || argv[1].tag != TAG_INT) return undefined_value();
-    IObject *a = (IObject *)argv[0].u.ptr;
-    int32_t n = argv[1].u.int32;
-    if (a->class_id != CLASS_ARRAY || !(a->flags & OBJ_FAST_ARRAY) || n < 0 || (uint32_t)n > a->u.array.count)
-        return undefined_value();
+/* values[0, n) joined by ',' (number_text each): a new string, or exception (out of memory). */
+static JSValue joined_numbers(JSContext *ctx, const double *values, int32_t n) {
     Text t;
     t.buf = t.small;
     t.len = 0;
     t.cap = sizeof t.small;
     char num[40];
-    JSValue out = undefined_value();
-    int32_t i;
-    for (i = 0; i < n; i++) {
-        JSValue v = a->u.array.values[i];
-        int len;
-        if (v.tag == TAG_INT) len = int_text(num, v.u.int32);
-        else if (v.tag == TAG_FLOAT64 && isfinite(v.u.float64)) len = number_text(num, sizeof num, v.u.float64);
-        else break;
-        if (len < 0) break;
-        if ((i && text_byte(&t, ',') < 0) || text_put(&t, num, (size_t)len) < 0) {
-            out = E.ThrowOutOfMemory(ctx);
-            break;
-        }
+    JSValue out = value_of_tag(TAG_EXCEPTION);
+    for (int32_t i = 0; i < n; i++) {
+        int len = number_text(num, sizeof num, values[i]);
+        if (len < 0 || (i && text_byte(&t, ',') < 0) || text_put(&t, num, (size_t)len) < 0) goto done;
     }
-    if (i == n) out = E.NewStringLen(ctx, t.buf, t.len);
+    out = E.NewStringLen(ctx, t.buf, t.len);
+done:
     if (t.buf != t.small) free(t.buf);
-    return out;
+    return out.tag == TAG_EXCEPTION ? E.ThrowOutOfMemory(ctx) : out;
+}
+
+#define MAX_JOINED 4096
+
+static JSValue js_join_numbers(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    if (argc < 2 || argv[0].tag != TAG_OBJECT || argv[1].tag != TAG_INT) return undefined_value();
+    IObject *a = (IObject *)argv[0].u.ptr;
+    int32_t n = argv[1].u.int32;
+    if (a->class_id != CLASS_ARRAY || !(a->flags & OBJ_FAST_ARRAY) || n < 0 || (uint32_t)n > a->u.array.count ||
+        n > MAX_JOINED)
+        return undefined_value();
+    double values[MAX_JOINED];
+    for (int32_t i = 0; i < n; i++) {
+        JSValue v = a->u.array.values[i];
+        if (v.tag == TAG_INT) values[i] = v.u.int32;
+        else if (v.tag == TAG_FLOAT64 && isfinite(v.u.float64)) values[i] = v.u.float64;
+        else return undefined_value();
+    }
+    return joined_numbers(ctx, values, n);
 }
 
 /* The change rows' path of a part's top-level key (30-tracking.js keyPath): the key itself

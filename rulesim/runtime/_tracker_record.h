@@ -71,24 +71,6 @@ static inline IObject *fast_array(JSValue v) {
     return a->class_id == CLASS_ARRAY && (a->flags & OBJ_FAST_ARRAY) ? a : NULL;
 }
 
-/* A row of n numbers joined by ',' (as joinNumbers writes them): a new string, or exception. */
-static JSValue row_text(JSContext *ctx, const double *values, int32_t n) {
-    Text t;
-    t.buf = t.small;
-    t.len = 0;
-    t.cap = sizeof t.small;
-    char num[40];
-    JSValue out = value_of_tag(TAG_EXCEPTION);
-    for (int32_t i = 0; i < n; i++) {
-        int len = number_text(num, sizeof num, values[i]);
-        if (len < 0 || (i && text_byte(&t, ',') < 0) || text_put(&t, num, (size_t)len) < 0) goto done;
-    }
-    out = E.NewStringLen(ctx, t.buf, t.len);
-done:
-    if (t.buf != t.small) free(t.buf);
-    return out.tag == TAG_EXCEPTION ? E.ThrowOutOfMemory(ctx) : out;
-}
-
 #define MAX_ROW_RULES 512
 
 /* recordPlain(mem, hold, runs, times, cpuBegin, io, calls, nActive, activePos, nAll, zeroChanges,
@@ -170,7 +152,7 @@ static JSValue js_record_plain(JSContext *ctx, JSValue this_val, int argc, JSVal
     const double *rows[5] = {ro, rn, rc, ri, rk};
     int made = 0;
     for (; made < 5; made++) {
-        text[made] = row_text(ctx, rows[made], n_all);
+        text[made] = joined_numbers(ctx, rows[made], n_all);
         if (text[made].tag == TAG_EXCEPTION) break;
     }
     if (made < 5) {

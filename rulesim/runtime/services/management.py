@@ -141,7 +141,7 @@ def _check_keys(value: Any, where: str) -> None:
         return
     if kind is dict or isinstance(value, Mapping):
         for key, item in value.items():
-            if type(key) is not str and not isinstance(key, str):
+            if not isinstance(key, str):
                 raise bad_request(f"'Invalid key {key!r}' on property {where}: keys must be strings")
             if "." in key or "$" in key:
                 raise bad_request(f"'Invalid key \"{key}\": metadata field names cannot contain "

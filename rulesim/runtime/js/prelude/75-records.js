@@ -110,17 +110,21 @@
     return undefined;
   }
 
-  // A redirect in a flow that cannot redirect fails the login (rules contract §6): [the
-  // position of the rule (or Action) that set it last, the message]; null when it can.
-  function redirectRefused() {
-    if (NO_REDIRECT.indexOf(S.protocol) < 0) return null;
+  // The verdict [outcome, code, message, deciding rule, the application's error] of a login
+  // that nothing else decided, when it redirects (a redirect the Actions continued is not
+  // one): redirect, or an error where the flow cannot redirect (rules contract §6), decided by
+  // the rule (or Action) that set it last; null when it does not redirect.
+  function redirectVerdict(out) {
+    if (!out.redirect || out.resumed) return null;
+    if (NO_REDIRECT.indexOf(S.protocol) < 0) return [4, null, null, -1, null];
     var changes = S.changes, redirecting = -1;
     for (var c = 0; c < changes.length; c += CHANGE_WIDTH) {
       if (changes[c + 1] === 'redirect' && changes[c] >= 0) redirecting = ACTIVE_POS[changes[c]];
     }
     if (S.flow && S.actionsRedirecting >= 0) redirecting = S.actionsRedirecting;   // the Actions' rows come last
-    return [redirecting, 'rule `' + (redirecting >= 0 ? NAMES[redirecting] : 'None') + '` set context.redirect during a ' +
-      S.protocol + ' flow, which cannot redirect; Auth0 fails the login'];
+    return [2, CODE.REDIRECT_NOT_ALLOWED, 'rule `' + (redirecting >= 0 ? NAMES[redirecting] : 'None') +
+      '` set context.redirect during a ' + S.protocol + ' flow, which cannot redirect; Auth0 fails the login',
+      redirecting, 'interaction_required'];
   }
 
   // The per-rule columns of a plain login in C (_tracker_record.h recordPlain): every rule
@@ -129,6 +133,7 @@
   // pollution). It appends the rows' texts and the rules run to B (B.rows) and returns the
   // engine µs (cpuTotal below), or -1 (not plain: nothing appended).
   var recordPlain = CT !== null && NATIVE.recordPlain ? NATIVE.recordPlain : null;
+  var ALLOWED = [0, null, null, -1, null];   // the verdict of a login that nothing decided
 
   // recordLogin(B, host): append the login S to block B. Everything that reads objects the
   // rules could have changed (tokens, MFA, SAML, pollution) is read before B is touched, so
@@ -150,16 +155,8 @@
       var plainCpu = recordPlain(ctMem, ctHold, S.runs, host ? host.cpu : S.cpu, host ? host.cpuBegin : S.cpuBegin,
         host ? host.io : null, host ? host.calls : null, nAct, ACTIVE_POS, N_ALL, host === null && changes.length === 0, B.rows);
       if (plainCpu >= 0) {
-        // Every rule that ran was ok: the login is allowed, or redirected (a redirect where the
-        // flow cannot redirect fails it).
-        var po = 0, pCode = null, pMessage = null, pDeciding = -1, pError = null, refused;
-        if (out.redirect && !out.resumed) {
-          po = 4;
-          if ((refused = redirectRefused()) !== null) {
-            po = 2; pCode = CODE.REDIRECT_NOT_ALLOWED; pDeciding = refused[0]; pMessage = refused[1]; pError = 'interaction_required';
-          }
-        }
-        commitChanges(B, commitLogin(B, host, out, mp, mfaJson, [po, pCode, pMessage, pDeciding, pError], '', plainCpu), out);
+        // Every rule that ran was ok: the login is allowed, unless it redirects.
+        commitChanges(B, commitLogin(B, host, out, mp, mfaJson, redirectVerdict(out) || ALLOWED, '', plainCpu), out);
         return;
       }
     }
@@ -212,15 +209,9 @@
         for (p = 0; p < N_ALL; p++) if (ro[p] === 0) deciding = p;
       }
     }
-    if (outcome === 0 && out.redirect && !out.resumed) outcome = 4;   // resumed: an Actions redirect that was continued
-    var appError = outcome === 1 ? 'unauthorized' : null, refused;
-    if (outcome === 4 && (refused = redirectRefused()) !== null) {
-      outcome = 2;
-      code = CODE.REDIRECT_NOT_ALLOWED;
-      deciding = refused[0];
-      errorMessage = refused[1];
-    }
-    if (outcome === 2 || outcome === 3) appError = code === CODE.REDIRECT_NOT_ALLOWED ? 'interaction_required' : ERROR_MAPPING;
+    var appError = outcome === 1 ? 'unauthorized' : (outcome === 2 || outcome === 3) ? ERROR_MAPPING : null;
+    var redirect = outcome === 0 ? redirectVerdict(out) : null;
+    if (redirect !== null) { outcome = redirect[0]; code = redirect[1]; errorMessage = redirect[2]; deciding = redirect[3]; appError = redirect[4]; }
     // The Actions decided (also after a suspension), and say what the application receives.
     var verdict = S.flow ? actionsVerdict() : null;
     if (verdict !== null) { outcome = verdict[0]; code = verdict[1]; errorMessage = verdict[2]; deciding = verdict[3]; appError = verdict[4]; }
