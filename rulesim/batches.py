@@ -1,8 +1,10 @@
 """Logins in batches inside JavaScript, and the records a batch keeps in the engine.
 
 :meth:`Pipeline.run_many <rulesim.pipeline.Pipeline.run_many>` hands its logins to a
-:class:`BatchRunner`: one engine call runs a batch through the whole rule set while no rule
-needs the host. A login that starts I/O or a timer leaves the batch where it stands, the host
+:class:`BatchRunner`: one engine call runs a batch through the whole rule set. A login that
+starts I/O or a timer is driven where it stands by the prelude's copy of the host loop, and
+the host answers its operations inside the engine call (:mod:`rulesim.runtime.inline`);
+where that cannot be (the records are not deferred, see below) it leaves the batch, the host
 finishes it (:mod:`rulesim.runtime.host`), and the batch resumes after it. Batches shrink
 while most of their logins leave and grow back when they do not.
 
@@ -38,12 +40,14 @@ from rulesim.errors import ErrorCode, SandboxError
 from rulesim.records import Columns
 from rulesim.runtime._node_errors import reword_block
 from rulesim.runtime.engine import EngineError
+from rulesim.runtime.inline import InlineHost
 from rulesim.runtime.rows import LoginBlock, engine_failure_block
 from rulesim.runtime.sandbox import Status
 from rulesim.sources import Rule
 
 if TYPE_CHECKING:
     from rulesim.pipeline import Pipeline
+    from rulesim.runtime.host import LoginHost
 
 __all__ = ["FLUSH_LOGINS", "BatchRunner", "DeferredRecords", "login_seed"]
 
@@ -192,6 +196,11 @@ class BatchRunner:
         redirects stop).
     pending
         The logins whose records the engine keeps.
+    inline
+        Whether a login that needs the host stays in its batch, driven by the prelude's host
+        loop while the host answers its operations (:mod:`rulesim.runtime.inline`), when the
+        records are deferred and the engine can (``Sandbox.inline_ready``); False: it leaves
+        the batch and the host loop here finishes it. The frames are the same either way.
 
     Examples
     --------
@@ -209,6 +218,7 @@ class BatchRunner:
         self.now = pipe.batch_size
         self.leaves = 0
         self.defer = pipe.n_actions == 0 and pipe.on_redirect != "continue" and bool(pipe.active)
+        self.inline = True
         self.pending = DeferredRecords()
 
     def run_many(self, payloads: Sequence[str], start: int, sink: Columns, *,
@@ -218,8 +228,8 @@ class BatchRunner:
 
         The same as calling :meth:`Pipeline.run <rulesim.pipeline.Pipeline.run>` for each in
         turn. Logins run in batches of up to ``batch_size`` inside one engine call; a login
-        whose rules need the host leaves its batch and continues on the host loop, and the
-        batch then resumes after it. Batches shrink while most of their logins leave (rules
+        whose rules need the host is driven inside its batch (:attr:`inline`), or leaves it
+        and continues on the host loop, and the batch then resumes after it. Batches shrink while most of their logins leave (rules
         that call services for every login gain nothing from a batch) and grow back when they
         do not. ``on_progress(done)`` is called with the logins done so far between batches
         (it only reports).
@@ -264,9 +274,16 @@ class BatchRunner:
             sb.reset_global()
         prepared = [pipe._persisted(payloads[x], user_ids[x]) for x in range(lo, hi)]
         seeds = [login_seed(pipe.seed, start + x) for x in range(lo, hi)]
+        inline = (InlineHost(pipe.host, login_ids[lo:hi], user_ids[lo:hi], seeds,
+                             payloads[lo:hi], prepared)
+                  if self.inline and defer and sb.inline_ready else None)
+        sb.port.host = inline
         k = lo
         try:
-            block = sb.run_batch("[" + ",".join(prepared) + "]", dumps(seeds), defer=defer)
+            block = sb.run_batch("[" + ",".join(prepared) + "]", dumps(seeds), defer=defer,
+                                 inline=inline is not None)
+            if inline is not None:
+                inline.raise_error()
             while True:
                 # The logins the batch finished: their records, or (deferred) their ids, the
                 # records waiting in the engine unless a rebuild brought them all along.
@@ -277,7 +294,7 @@ class BatchRunner:
                 else:
                     done = (block.n - len(pending) if block.rebuild
                             else hi - k if block.left is None else lo + int(block.left[0]) - k)
-                    pending.extend(login_ids[k:k + done], user_ids[k:k + done])
+                    self._pend(inline, lo, k, k + done, login_ids, user_ids)
                     if block.rebuild:
                         self._flush(sink, block)
                 k += done
@@ -304,8 +321,37 @@ class BatchRunner:
                         sb.replace_batch_login(x - lo, prepared[x - lo])
                 block = sb.resume_batch(k - lo)
         except EngineError as exc:
+            if inline is not None:
+                inline.raise_error()   # the host failed, not the engine
             return self._batch_failed(exc, payloads, k, lo, hi, prepared, seeds, sink,
-                                      login_ids, user_ids)
+                                      login_ids, user_ids, inline)
+        finally:
+            sb.port.host = None
+
+    def _pend(self, inline: InlineHost | None, lo: int, a: int, b: int,
+              login_ids: Sequence[str], user_ids: Sequence[str | None]) -> None:
+        """Add logins ``a`` to ``b - 1`` of a batch starting at ``lo`` to the pending ones; those
+        the batch drove inline come with their calls and persisted writes."""
+        if inline is None or not inline.states:
+            self.pending.extend(login_ids[a:b], user_ids[a:b])
+            return
+        run = a
+        for x in range(a, b):
+            state = inline.take(x - lo)
+            if state is None:
+                continue
+            self.pending.extend(login_ids[run:x], user_ids[run:x])
+            self._pend_driven(state, login_ids[x], user_ids[x])
+            run = x + 1
+        self.pending.extend(login_ids[run:b], user_ids[run:b])
+
+    def _pend_driven(self, state: LoginHost, login_id: str, user_id: str | None) -> None:
+        """Add a login the host drove to the pending ones, with its persisted writes and calls."""
+        pos_of = self.pipe._step_pos
+        self.pending.add(login_id, user_id, [[pos_of[r], target, path, op, before, after, 1]
+                                             for r, target, path, op, before, after
+                                             in state.persisted],
+                         [[pos_of[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls])
 
     def _continue_left(self, left: Sequence[Any], payload: str, seed: int, sink: Columns,
                        login_id: str, user_id: str | None) -> set[str]:
@@ -325,14 +371,10 @@ class BatchRunner:
                 self._flush(sink, pipe.sandbox.take_salvaged())
             pipe.complete(sink, payload, res, login_id=login_id, user_id=user_id, seed=seed)
             return res.state.wrote
-        state, pos_of = res.state, pipe._step_pos
-        self.pending.add(login_id, user_id, [[pos_of[r], target, path, op, before, after, 1]
-                                              for r, target, path, op, before, after
-                                              in state.persisted],
-                         [[pos_of[c[1]] if c[1] >= 0 else -1, *c[2:]] for c in state.calls])
+        self._pend_driven(res.state, login_id, user_id)
         if res.block is not None:   # a rebuild follows: every deferred record came along
             self._flush(sink, res.block)
-        return state.wrote
+        return res.state.wrote
 
     def _flush(self, sink: Columns, block: LoginBlock | None) -> None:
         """Append the deferred records ``block`` (None: the engine lost them)."""
@@ -367,13 +409,15 @@ class BatchRunner:
 
     def _batch_failed(self, exc: EngineError, payloads: Sequence[str], k: int, lo: int, hi: int,
                       prepared: list[str], seeds: list[int], sink: Columns,
-                      login_ids: Sequence[str], user_ids: Sequence[str | None]) -> int:
+                      login_ids: Sequence[str], user_ids: Sequence[str | None],
+                      inline: InlineHost | None = None) -> int:
         """The engine failed inside a batch (a CPU, memory or stack limit): keep the logins it
         finished, record the failing one as the host loop would, rebuild, continue after it.
 
         Deferred, the block the engine hands over starts with the records of the logins
         pending before the batch; it is taken with the memory limit lifted (the engine is
-        thrown away after it).
+        thrown away after it). A login the batch drove ``inline`` is never run again: the host
+        answered its operations (its calls and writes happened).
         """
         pipe, deferred = self.pipe, self.defer
         if deferred:
@@ -387,23 +431,36 @@ class BatchRunner:
             if deferred:
                 salvaged = pipe.sandbox.take_salvaged()
                 extra = 0 if salvaged is None else max(0, salvaged.n - len(self.pending))
-                self.pending.extend(login_ids[k:k + extra], user_ids[k:k + extra])
+                self._pend(inline, lo, k, k + extra, login_ids, user_ids)
                 self._flush(sink, salvaged)
                 k += extra
             for x in range(k, hi):
+                state = inline.take(x - lo) if inline is not None else None
+                if state is not None:
+                    # Its record went with the engine: it failed with it.
+                    res = pipe.host.failed_pass(prepared[x - lo], login_ids[x], seeds[x - lo],
+                                                0, exc, state=state)
+                    pipe._add(sink, pipe._block(res), res, [login_ids[x]], [user_ids[x]],
+                              "initial")
+                    continue
                 pipe.run_prepared(pipe._persisted(payloads[x], user_ids[x]), sink,
                                   login_id=login_ids[x], user_id=user_ids[x], seed=seeds[x - lo])
             return hi
         if deferred:
             n = done.n - len(self.pending)
-            self.pending.extend(login_ids[k:k + n], user_ids[k:k + n])
+            self._pend(inline, lo, k, k + n, login_ids, user_ids)
             self._flush(sink, done)
         else:
             n = done.n
             pipe._add(sink, done, None, login_ids[k:k + n], user_ids[k:k + n], "initial")
         k += n
+        # The host's side of a login the batch was driving inline: its calls and writes, and
+        # the times the prelude measured ({cpu, cpuBegin, io, ioTotal}).
+        state = inline.take(k - lo) if inline is not None else None
+        measured = done.left[2] if len(done.left) > 2 and state is not None else None
         res = pipe.host.failed_pass(prepared[k - lo], login_ids[k], seeds[k - lo],
-                                    max(0, int(done.left[1])), exc)
+                                    max(0, int(done.left[1])), exc, state=state,
+                                    measured=measured)
         pipe.host.engine_failed()
         pipe._add(sink, pipe._block(res), res, [login_ids[k]], [user_ids[k]], "initial")
         return k + 1

@@ -7,10 +7,12 @@ earlier logins of the same user persisted), when ``global`` is emptied, what a r
 (stop, or a second pass on ``/continue``), and it appends every login's records to a
 :class:`~rulesim.records.Columns` sink.
 
-Logins whose rules never need the host run in batches inside JavaScript
-(:meth:`Pipeline.run_many`): one engine call runs a batch through the whole rule set. A
-login that starts I/O or a timer leaves the batch where it stands and continues on the host
-loop; the results are the same as running every login on its own. The records of a batch's
+Logins run in batches inside JavaScript (:meth:`Pipeline.run_many`): one engine call runs a
+batch through the whole rule set. A login that starts I/O or a timer is driven where it
+stands, inside the batch, by the prelude's copy of the host loop while the host answers its
+operations (:mod:`rulesim.runtime.inline`), or, where its records cannot wait in the engine,
+leaves the batch and continues on the host loop; the results are the same as running every
+login on its own. The records of a batch's
 logins, those the host finished included, stay in the engine and cross as one block every few
 dozen logins (:mod:`rulesim.batches`).
 
@@ -424,8 +426,8 @@ class Pipeline:
 
         The same as calling :meth:`run` for each in turn. Logins run in batches of up to
         ``batch_size`` inside one engine call (:class:`~rulesim.batches.BatchRunner`); a login
-        whose rules need the host leaves its batch and continues on the host loop, and the
-        batch then resumes after it. ``on_progress(done)`` is called with the logins done so
+        whose rules need the host is driven inside its batch, or leaves it and continues on
+        the host loop, and the batch then resumes after it. ``on_progress(done)`` is called with the logins done so
         far between batches (it only reports).
         """
         self.batches.run_many(payloads, start, sink, login_ids=login_ids, user_ids=user_ids,

@@ -131,9 +131,11 @@ def _actions() -> list[rs.Action]:
 def _frames(batch_size: int, pop: rs.Population, rules: list[rs.Rule], *,
             limits: rs.Limits | None = None, on_redirect: str = "stop",
             starts: tuple[int, ...] = (0,),
-            actions: list[rs.Action] | None = None) -> dict[str, pd.DataFrame]:
-    pipe = Pipeline(rules, {}, services=SERVICES, seed=11, limits=limits, batch_size=batch_size,
-                    on_redirect=on_redirect, actions=actions or ())
+            actions: list[rs.Action] | None = None, inline: bool = True,
+            services: rs.Services = SERVICES) -> dict[str, pd.DataFrame]:
+    pipe = Pipeline(rules, {}, services=services, seed=11, limits=limits,
+                    batch_size=batch_size, on_redirect=on_redirect, actions=actions or ())
+    pipe.batches.inline = inline
     sink = Columns()
     logins = pop.logins
     payloads = pop.payloads()
@@ -157,17 +159,119 @@ def pop() -> rs.Population:
     return rs.population(240, seed=5)
 
 
+@pytest.mark.parametrize("inline", [True, False])
 @pytest.mark.parametrize("batch_size", [2, 7, 64])
 @pytest.mark.parametrize("on_redirect", ["stop", "continue"])
 def test_batched_logins_give_the_rows_of_logins_run_one_by_one(
-        pop: rs.Population, batch_size: int, on_redirect: str) -> None:
+        pop: rs.Population, batch_size: int, on_redirect: str, inline: bool) -> None:
     rules = _rules()
     reference = _frames(1, pop, rules, on_redirect=on_redirect, starts=(0, 100))
     assert set(reference["logins"]["outcome"]) >= {"allowed", "denied"}
     assert reference["calls"]["kind"].nunique() == 2        # HTTP and the Management API
+    assert reference["calls"]["fire_and_forget"].any()
     assert reference["changes"]["persisted"].any()
-    _assert_same(_frames(batch_size, pop, rules, on_redirect=on_redirect, starts=(0, 100)),
+    _assert_same(_frames(batch_size, pop, rules, on_redirect=on_redirect, starts=(0, 100),
+                         inline=inline), reference)
+
+
+@pytest.mark.parametrize("inline", [True, False])
+def test_logins_that_need_the_host_stay_in_their_batch_only_inline(
+        pop: rs.Population, inline: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rulesim.batches import BatchRunner
+
+    left: list[int] = []
+    resumed: list[int] = []
+    cont, resume = BatchRunner._continue_left, Sandbox.resume_batch
+    monkeypatch.setattr(BatchRunner, "_continue_left",
+                        lambda self, *a: (left.append(1), cont(self, *a))[1])
+    monkeypatch.setattr(Sandbox, "resume_batch",
+                        lambda self, start: (resumed.append(start), resume(self, start))[1])
+    frames = _frames(64, pop, _rules(), inline=inline)
+    assert len(frames["calls"]) > 20
+    if inline:
+        assert left == [] and resumed == []
+    else:
+        assert len(left) >= len(set(frames["calls"]["login_id"])) and resumed
+
+
+# Rules that end on the host's say: a raising service handler, a callback never called, a
+# rule still waiting at the pipeline's deadline, I/O answered after the login ended.
+HOST_ENDINGS = [
+    """function flaky(user, context, callback) {
+      if (user.user_id.charCodeAt(user.user_id.length - 1) % 4 !== 1) return callback(null, user, context);
+      var who = { 'x-user': user.user_id + (user.email || '') };
+      require('request').get({ url: 'https://flaky.example/x', json: true, headers: who },
+                             function (err) {
+        callback(err || null, user, context);
+      });
+    }""",
+    """function silent(user, context, callback) {
+      var c = user.user_id.charCodeAt(user.user_id.length - 2) % 9;
+      if (c === 1) return;                                         // never calls back
+      if (c === 2) return setTimeout(function () { callback(null, user, context); }, 60000);
+      if (c === 3) {
+        require('request').post({ url: 'https://hooks.example/late', json: {} }, function () {});
+        return setTimeout(function () { callback(null, user, context); }, 5);
+      }
+      callback(null, user, context);
+    }""",
+]
+
+
+def _flaky(request: HttpRequest) -> dict[str, int]:
+    if len(request.headers.get("x-user", "")) % 2 == 0:
+        raise ValueError("the fake partner is down")
+    return {"ok": 1}
+
+
+@pytest.mark.parametrize("inline", [True, False])
+def test_logins_the_host_ends_give_the_same_rows_in_a_batch(pop: rs.Population,
+                                                            inline: bool) -> None:
+    services = rs.Services.from_dict({"routes": [
+        {"name": "hook", "method": "POST", "url": "https://hooks.example/*", "status": 204,
+         "latency": {"median_ms": 30, "p95_ms": 80}}]}).add(
+        "flaky", "https://flaky.example/*", handler=_flaky)
+    rules = [rs.Rule.from_source(f"h{i}", src, order=i) for i, src in enumerate(HOST_ENDINGS)]
+    rules += [rs.Rule.from_source("r9", RULES[3], order=9)]
+    limits = rs.Limits(pipeline_timeout_ms=20_000)
+    reference = _frames(1, pop, rules, limits=limits, services=services)
+    codes = set(reference["logins"]["error_code"].dropna())
+    assert codes >= {"service_handler_error", "callback_not_called", "pipeline_timeout"}
+    assert reference["calls"]["fire_and_forget"].any()
+    _assert_same(_frames(64, pop, rules, limits=limits, services=services, inline=inline),
                  reference)
+
+
+def test_an_error_of_the_host_inside_an_inline_batch_reaches_the_caller(
+        pop: rs.Population, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fault of the host itself (not of a rule, not of a fake service's handler) while the
+    # batch waits on its answer: the run raises it, and the next run is a fresh one.
+    from rulesim.runtime.host import LoginHost
+
+    answer = LoginHost.answer
+    calls = 0
+
+    def broken(self: LoginHost, kind: str, rule: int, payload: dict[str, object]) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 30:
+            raise RuntimeError("the host is broken")
+        return answer(self, kind, rule, payload)
+
+    rules = _rules()
+    payloads = pop.payloads()
+    ids = [str(x) for x in pop.logins["login_id"]]
+    users = [str(x) for x in pop.logins["user_id"]]
+    pipe = Pipeline(rules, {}, services=SERVICES, seed=11)
+    assert pipe.batches.inline and pipe.sandbox.inline_ready
+    monkeypatch.setattr(LoginHost, "answer", broken)
+    with pytest.raises(RuntimeError, match="the host is broken"):
+        pipe.run_many(payloads, 0, Columns(), login_ids=ids, user_ids=users)
+    monkeypatch.undo()
+    pipe.reset()
+    sink = Columns()
+    pipe.run_many(payloads, 0, sink, login_ids=ids, user_ids=users)
+    _assert_same(frames_from_columns(sink, pipe._names), _frames(64, pop, rules))
 
 
 @pytest.mark.parametrize("batch_size", [3, 64])
@@ -216,17 +320,19 @@ def test_an_engine_failure_inside_a_batch_loses_no_other_login(pop: rs.Populatio
     assert failed.index[0] % 64 not in (0, 63)   # mid-batch: logins before it were finished
 
 
+@pytest.mark.parametrize("inline", [False, True])
 @pytest.mark.parametrize(("hostile", "rebuilds"), [
     ("while (true) {}", 2),                              # the engine is rebuilt
     ("(function r() { return r() + 1; })();", 0),        # an error the callback's caller catches
 ])
 def test_an_engine_failure_in_a_rule_the_host_drives_keeps_the_deferred_records(
-        pop: rs.Population, hostile: str, rebuilds: int,
+        pop: rs.Population, hostile: str, rebuilds: int, inline: bool,
         monkeypatch: pytest.MonkeyPatch) -> None:
     # The hostile code runs once a service has answered, in a rule the host drives, while the
     # records of the logins before it wait in the engine (deferred): the sandbox takes them
-    # before it rebuilds the engine, and every login is recorded as on the host loop. (Two
-    # users with one login each: the logins before theirs are ordinary.)
+    # before it rebuilds the engine (on the host loop: its salvage; inline, inside the batch:
+    # with the batch's records), and every login is recorded as on the host loop. (Two users
+    # with one login each: the logins before theirs are ordinary.)
     by_user = dict(zip(pop.users["user_id"], pop.users["email"], strict=True))
     user_ids = list(pop.logins["user_id"])
     once = [i for i, u in enumerate(user_ids) if user_ids.count(u) == 1]
@@ -239,7 +345,8 @@ def test_an_engine_failure_in_a_rule_the_host_drives_keeps_the_deferred_records(
     rules = _rules(rule)
     limits = rs.Limits(cpu_ms=200, memory_mb=64)
     salvaged: list[int] = []
-    take = Sandbox.take_salvaged
+    method = "take_batch" if inline else "take_salvaged"
+    take = getattr(Sandbox, method)
 
     def spy(self: Sandbox) -> LoginBlock | None:
         block = take(self)
@@ -247,8 +354,8 @@ def test_an_engine_failure_in_a_rule_the_host_drives_keeps_the_deferred_records(
             salvaged.append(block.n)
         return block
 
-    monkeypatch.setattr(Sandbox, "take_salvaged", spy)
-    batched = _frames(64, pop, rules, limits=limits)
+    monkeypatch.setattr(Sandbox, method, spy)
+    batched = _frames(64, pop, rules, limits=limits, inline=inline)
     assert len(salvaged) == rebuilds and all(salvaged)  # records were waiting at each failure
     monkeypatch.undo()
     _assert_same(batched, _frames(1, pop, rules, limits=limits))

@@ -93,6 +93,8 @@ static struct {
     JSValue (*Call)(JSContext *, JSValue, JSValue, int, JSValue *);
     void *(*Malloc)(JSContext *, size_t);
     void (*FreeRT)(JSRuntime *, void *);
+    /* The batch's promise jobs (_watchdog.c runJobs). */
+    int (*ExecutePendingJob)(JSRuntime *, JSContext **);
 } E;
 static int engine_ready = 0;
 
@@ -201,6 +203,7 @@ static int load_engine(const char *path) {
     FIND(Call, "JS_Call");
     FIND(Malloc, "js_malloc");
     FIND(FreeRT, "js_free_rt");
+    FIND(ExecutePendingJob, "JS_ExecutePendingJob");
 #undef FIND
     dlclose(lib);   /* the binding's module keeps it loaded */
     void **all = (void **)&E;

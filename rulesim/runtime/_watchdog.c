@@ -80,6 +80,26 @@ static JSValue js_tick(JSContext *ctx, JSValue this_val, int argc, JSValue *argv
     return new_float(fired ? -us : us);
 }
 
+/* runJobs(): run the pending promise jobs until none is left, as the host's run_jobs does
+   between two engine calls; how many ran. A job that fails (the CPU or memory limit: promise
+   jobs catch everything else) leaves its exception pending, and it propagates from here. The
+   jobs share the budget open now: the prelude's batches tick() after it (80-batch.js). */
+static JSValue js_run_jobs(JSContext *ctx, JSValue this_val, int argc, JSValue *argv) {
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    JSRuntime *rt = E.GetRuntime(ctx);
+    int32_t n = 0;
+    for (;;) {
+        JSContext *job_ctx = NULL;
+        int ran = E.ExecutePendingJob(rt, &job_ctx);
+        if (ran == 0) break;
+        if (ran < 0) return value_of_tag(TAG_EXCEPTION);
+        if (n < INT32_MAX) n++;
+    }
+    return new_int(n);
+}
+
 static PyObject *budget_address(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
@@ -179,6 +199,7 @@ static PyObject *count_refusals(PyObject *self, PyObject *args) {
 static const HostFunction FUNCTIONS[] = {
     {"tick", js_tick, 0},
     {"oomCount", js_oom_count, 0},
+    {"runJobs", js_run_jobs, 0},
 };
 
 DEFINE_INSTALL_AND_NAMES(FUNCTIONS)

@@ -151,6 +151,27 @@ class Host:
         self._observed = out
         return out
 
+    def persisted_overlay(self, payload: str) -> str | None:
+        """What :meth:`with_persisted` lays over ``payload``'s user, as JSON ('' when nothing
+        was persisted for it); None when only the whole payload can say it (a login without
+        a user object, or an attribute JavaScript would take for the prototype).
+
+        The store learns the user as :meth:`with_persisted` makes it learn it.
+        """
+        user = loads(payload).get("user")
+        if not isinstance(user, dict):
+            return None
+        overlay = self.store.observe_overlay(user)
+        if not overlay:
+            return ""
+        if "__proto__" in overlay:
+            return None
+        return dumps(overlay)
+
+    def login_state(self, login_id: str, seed: int, payload: str) -> LoginHost:
+        """A fresh host state for one pass over a login (see :class:`LoginHost`)."""
+        return LoginHost(self, login_id, seed, payload)
+
     # --- passes ---------------------------------------------------------------------------------
     def begin_pass(self, payload: str, login_id: str, seed: int, *,
                    bare: bool = False) -> RulePass:
@@ -177,11 +198,25 @@ class Host:
         return res
 
     def failed_pass(self, payload: str, login_id: str, seed: int, rule: int,
-                    exc: EngineError) -> RulePass:
-        """A pass whose engine failed in ``rule`` before the host drove anything (a batch)."""
-        res = RulePass(len(self.names), LoginHost(self, login_id, seed, payload))
+                    exc: EngineError, *, state: LoginHost | None = None,
+                    measured: Mapping[str, Any] | None = None) -> RulePass:
+        """A pass whose engine failed in ``rule`` inside a batch.
+
+        ``state`` is the host state of a login the batch drove inline (its calls and
+        persisted writes), ``measured`` what the prelude had measured of it (``{cpu,
+        cpuBegin, io, ioTotal}``: ns, ns, ms, ms); without them the host drove nothing.
+        """
+        res = RulePass(len(self.names), state or LoginHost(self, login_id, seed, payload))
         res.fatal = (rule, exc)
         res.stopped = True
+        if measured:
+            cpu, io = measured.get("cpu") or [], measured.get("io") or []
+            n = min(len(res.cpu_ns), len(cpu))
+            res.cpu_ns[:n] = [int(x or 0) for x in cpu[:n]]
+            n = min(len(res.io_ms), len(io))
+            res.io_ms[:n] = [float(x or 0) for x in io[:n]]
+            res.io_total = float(measured.get("ioTotal") or 0)
+            res.state.cpu_begin = int(measured.get("cpuBegin") or 0)
         return res
 
     def run_rules(self, res: RulePass, lo: int, hi: int, *, first_status: int | None = None) -> None:
@@ -405,12 +440,28 @@ class LoginHost:
     def read_outbox(self) -> None:
         """Answer every host operation the rules queued."""
         for op_id, kind, rule, payload in self.sb.take_outbox():
-            if kind == "http":
-                self._http(op_id, rule, payload)
-            elif kind == "mgmt":
-                self._mgmt(op_id, rule, payload)
+            answer = self.answer(kind, rule, payload)
+            if answer is None:
+                continue
+            latency, call, err, resp = answer
+            if latency is not None:   # (None: the handler raised; handler_error says how)
+                heapq.heappush(self.events, (self.now + latency, op_id, call, err, resp))
 
-    def _http(self, op_id: int, rule: int, req: Mapping[str, Any]) -> None:
+    def answer(self, kind: str, rule: int, payload: Mapping[str, Any]
+               ) -> tuple[float | None, int, str, str] | None:
+        """Answer one host operation of rule ``rule``: ``(latency_ms, call, error_json,
+        response_json)``, ``call`` being the index of its row in :attr:`calls`.
+
+        A fake service's handler that raised gives ``(None, call, message, "")`` (the message
+        is :attr:`handler_error` too); an operation of an unknown kind has no answer (None).
+        """
+        if kind == "http":
+            return self._http(rule, payload)
+        if kind == "mgmt":
+            return self._mgmt(rule, payload)
+        return None
+
+    def _http(self, rule: int, req: Mapping[str, Any]) -> tuple[float | None, int, str, str]:
         method = str(req.get("method") or "GET").upper()
         url = str(req.get("url") or "")
         headers = {str(k).lower(): str(v) for k, v in (req.get("headers") or {}).items()}
@@ -426,7 +477,7 @@ class LoginHost:
                                   f"handler for {method} {url} raised: {exc}")
             self.calls.append([self.login_id, rule, "http", method, url, None, 0.0,
                                getattr(exc, "route", None), "handler_error", False])
-            return
+            return None, len(self.calls) - 1, self.handler_error, ""
         call = [self.login_id, rule, "http", method, url, res.status, res.latency_ms, res.route,
                 res.error, False]
         self.calls.append(call)
@@ -445,10 +496,9 @@ class LoginHost:
                 if len(cache) < 10_000:
                     cache[key] = cached
             resp = cached
-        heapq.heappush(self.events, (self.now + res.latency_ms, op_id, len(self.calls) - 1,
-                                     err, resp))
+        return res.latency_ms, len(self.calls) - 1, err, resp
 
-    def _mgmt(self, op_id: int, rule: int, payload: Mapping[str, Any]) -> None:
+    def _mgmt(self, rule: int, payload: Mapping[str, Any]) -> tuple[float, int, str, str]:
         op = str(payload.get("op"))
         args = payload.get("args") or {}
         self.mgmt_ops.append((op, args))
@@ -476,8 +526,7 @@ class LoginHost:
             resp = ""
         self.calls.append([self.login_id, rule, "management", op, url, status,
                            MANAGEMENT_LATENCY_MS, "auth0-management-api", None, False])
-        heapq.heappush(self.events, (self.now + MANAGEMENT_LATENCY_MS, op_id,
-                                     len(self.calls) - 1, err, resp))
+        return MANAGEMENT_LATENCY_MS, len(self.calls) - 1, err, resp
 
     def observe_user(self) -> None:
         """Let the store learn this login's user (:meth:`UserStore.observe`), once a login:

@@ -26,6 +26,7 @@ from rulesim.errors import ErrorCode
 from rulesim.runtime import native, watchdog
 from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, actions_js
 from rulesim.runtime.engine import Engine, EngineError, JSFunction
+from rulesim.runtime.inline import INLINE_FUNCTIONS, InlinePort
 from rulesim.runtime.js_names import sandbox_property_names
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.rows import LoginBlock, decode_block
@@ -194,6 +195,10 @@ class Sandbox:
         """The deferred records the engine held when it was last rebuilt (see :meth:`rebuild`);
         the pipeline takes them (:meth:`take_salvaged`)."""
         self._deferring = False
+        self.port = InlinePort()
+        """Where the host functions of an inline batch send their operations
+        (:mod:`rulesim.runtime.inline`)."""
+        self.inline_ready = False
         self.paired = False
         self._registry: tuple[str, str] | None = None
         self.line_block = LINE_BLOCK
@@ -270,10 +275,23 @@ class Sandbox:
         tracker_names = native.TRACKER_FUNCTIONS if tracker is not None else ()
         for name in tracker_names:
             self.engine.add_compiled_function(f"__rulesim_native_{name}", tracker, name)
+        # The host loop inside a batch (82-host-loop.js): the host's answers through the port,
+        # the promise jobs in C.
+        inline_names = list(INLINE_FUNCTIONS) if c_watchdog is not None else []
+        if inline_names:
+            self.engine.add_compiled_function("__rulesim_native_runJobs", c_watchdog, "runJobs")
+            port = self.port
+            for name, fn in (("hostOp", port.op), ("hostFlag", port.flag),
+                             ("hostLogin", port.login)):
+                self.engine.add_host_function(f"__rulesim_native_{name}", fn)
+        self.inline_ready = bool(inline_names)
+        """Whether batches can run inline (:meth:`run_batch`): the C watchdog runs their jobs."""
+        opts["deadlineMs"] = self.limits.pipeline_timeout_ms
+        opts["deadlineText"] = f"{self.limits.pipeline_timeout_ms:g}"
         opts["trackerBytes"] = tracker.state_size() if tracker is not None else 0
         opts["intrinsicsBytes"] = tracker.intrinsics_size() if tracker is not None else 0
         host_names = [*native.HOST_FUNCTIONS, *digest_names, "tick", *oom_names, *intl_names,
-                      *tracker_names]
+                      *tracker_names, *inline_names]
         # Compiled, the crypto functions take any string as 'utf8' text (10-host.js).
         natives = ", ".join([f"{n}: __rulesim_native_{n}" for n in host_names]
                             + [f"anyText: {'true' if all(in_c) else 'false'}"])
@@ -465,7 +483,8 @@ class Sandbox:
         """End a bare login: 1 when it was allowed, 0 otherwise."""
         return int(self._call("finishBare"))
 
-    def run_batch(self, logins_json: str, seeds_json: str, *, defer: bool = False) -> LoginBlock:
+    def run_batch(self, logins_json: str, seeds_json: str, *, defer: bool = False,
+                  inline: bool = False) -> LoginBlock:
         """Run a batch of logins (a JSON array of payloads, and their seeds) while no rule
         needs the host; the block of those done, with ``left`` set when one left the batch.
 
@@ -473,9 +492,14 @@ class Sandbox:
         records (:meth:`finish_pending`, :meth:`take_records`): the block returned is empty,
         with ``left`` set when a login left, unless the engine must be rebuilt after the last
         login (then it holds every deferred record and says ``rebuild``).
+
+        With ``inline`` too (and :attr:`inline_ready`, rules without Actions), no login leaves:
+        one that needs the host is driven inside the batch, and :attr:`port`'s
+        :class:`~rulesim.runtime.inline.InlineHost` answers its operations.
         """
         self._deferring = self._deferring or defer
-        block = decode_block(self._call("runBatch", logins_json, seeds_json, defer))
+        block = decode_block(self._call("runBatch", logins_json, seeds_json, defer,
+                                        inline and defer and self.inline_ready))
         if defer and block.rebuild:
             self._deferring = False
         return block

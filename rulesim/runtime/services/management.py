@@ -229,9 +229,28 @@ class UserStore:
         >>> store.observe_view({"user_id": "x", "name": "X"})
         {'user_id': 'x', 'name': 'X', 'app_metadata': {'n': 1}}
         """
+        written = self.observe_overlay(user)
+        if not written:
+            return user
+        return {**user, **written}
+
+    def observe_overlay(self, user: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """Register ``user`` as :meth:`observe` does; return what the rules should see laid
+        over it (the attributes persisted for it: ``{**user, **overlay}`` is the user they
+        see), sharing the store's data, or None when nothing was persisted for it.
+
+        Examples
+        --------
+        >>> store = UserStore([{"user_id": "x"}])
+        >>> _ = store.call("updateAppMetadata", {"id": "x", "data": {"n": 1}})
+        >>> store.observe_overlay({"user_id": "x", "name": "X"})
+        {'app_metadata': {'n': 1}}
+        >>> store.observe_overlay({"user_id": "y"}) is None
+        True
+        """
         user_id = user.get("user_id")
         if not isinstance(user_id, str):
-            return user
+            return None
         previous = self._seen.get(user_id)
         self._seen[user_id] = user
         written = self._written.get(user_id)
@@ -239,9 +258,7 @@ class UserStore:
             old_email = None if previous is None else previous.get("email")
             if previous is None or old_email != user.get("email"):
                 self._index_email(user_id, old_email, user.get("email"))
-        if not written:
-            return user
-        return {**user, **written}
+        return written or None
 
     def get(self, user_id: str) -> dict[str, Any] | None:
         """Return a copy of the user as the API would return it, or ``None`` if unknown."""

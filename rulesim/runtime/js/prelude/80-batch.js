@@ -1,7 +1,8 @@
   // ---------------------------------------------------------------- batches of logins
-  // runBatch(loginsJson, seedsJson, defer) runs logins one after another inside one engine call, as
+  // runBatch(loginsJson, seedsJson, defer, inline) runs logins one after another inside one engine call, as
   // long as no rule needs the host: the common case of synchronous rules costs one crossing
-  // per batch instead of one per rule. A login leaves the batch as soon as the host has work
+  // per batch instead of one per rule. Unless the batch runs inline (82-host-loop.js drives
+  // such a login where it stands), a login leaves the batch as soon as the host has work
   // for it (a rule waits, left promise jobs or timers, queued a host operation) or, with
   // continueRedirects, when it ends on a redirect: the block of the logins done so far is
   // returned with `left` = [j, rule, status, clock, cpuBegin, cpu[]] (times in integer ns:
@@ -23,8 +24,11 @@
   var pending = null;
 
   function markInvalid(i, message) { invalidRule[i] = message; }
-  function runBatch(loginsJson, seedsJson, defer) {
-    batch = { logins: jsonParse(loginsJson), seeds: jsonParse(seedsJson), block: null, j: -1, rule: -1, defer: defer === true };
+  // With `inline` (deferred records, no Actions, redirects that stop), a login that needs the
+  // host stays in the batch: the host loop of 82-host-loop.js drives it.
+  function runBatch(loginsJson, seedsJson, defer, inline) {
+    batch = { logins: jsonParse(loginsJson), seeds: jsonParse(seedsJson), block: null, j: -1, rule: -1, defer: defer === true,
+      inline: inline === true && defer === true && INLINE_READY && NA === 0 && !CONTINUE_REDIRECTS, refresh: false };
     return resumeBatch(0);
   }
   // replaceBatchLogin(j, loginJson): the host changed login j before it ran (metadata an
@@ -33,9 +37,18 @@
   function resumeBatch(from) {
     var B = batch.block = batch.defer ? pendingBlock() : newBlock();
     var logins = batch.logins, seeds = batch.seeds;
+    var inline = batch.inline;
     for (var j = from; j < logins.length; j++) {
       batch.j = j;
       batch.rule = -1;
+      H = null;
+      if (batch.refresh) {
+        // An earlier login of the batch persisted metadata: this one may be of that user.
+        var fresh = hostLoginFn(j);
+        if (fresh === '!') hostFailed();
+        if (fresh.charAt(0) === '=') logins[j] = jsonParse(fresh.slice(1));
+        else if (fresh) layOver(logins[j].user, jsonParse(fresh));
+      }
       var t0 = tick();
       beginLogin(logins[j], seeds[j], false);
       logins[j] = null;               // the login's objects are the rules' now
@@ -46,6 +59,7 @@
       for (; i < rules.length; i++) {
         batch.rule = i;
         if (invalidRule[i] !== undefined) { hostFail(i, CODE.INVALID_RULE, invalidRule[i]); break; }
+        if (H !== null) H.current = i;
         st = runRule(i);
         var t2 = tick();
         // Negative: the rule's budget ran out where the interrupt became a rejection (an
@@ -54,11 +68,34 @@
         cpu[i] = mathRound((t2 - t) * 1000);
         t = t2;
         if (st === STATUS.DONE) {
-          if (outbox.length || timers.length) { i++; leaving = true; break; }
+          if (H === null && (outbox.length || timers.length)) {
+            if (!inline) { i++; leaving = true; break; }
+            H = newHost(j);
+            H.current = i;
+          }
           continue;
         }
-        if (st !== STATUS.FAILED || outbox.length || timers.length) leaving = true;
-        break;
+        if (H === null) {
+          if (st === STATUS.FAILED && !outbox.length && !timers.length) break;
+          if (!inline) { leaving = true; break; }
+          H = newHost(j);
+        }
+        st = driveRule(i, st);
+        var t3 = tick();
+        if (t3 < 0) throw new ErrorCtor('interrupted');
+        cpu[i] += mathRound((t3 - t) * 1000);
+        t = t3;
+        if (st !== STATUS.DONE) break;
+      }
+      if (H !== null) {
+        // The host loop drove the login: its end as the host ends a pass.
+        batch.rule = H.current;
+        var host = endPass(cpu);
+        recordLogin(B, host);
+        H = null;
+        endLogin();
+        if (rebuildAfter) break;
+        continue;
       }
       if (!leaving && CONTINUE_REDIRECTS && !S.failed && redirectPending()) { i = rules.length; st = STATUS.DONE; leaving = true; }
       // Actions (85-actions.js) run on the host loop: a login the rules allowed leaves here.
@@ -78,6 +115,11 @@
     // (rebuildAfter); then every pending record does, and the host rebuilds the engine.
     return rebuildAfter ? takeRecords() : '';
   }
+  // layOver(user, persisted): the user as the host's store shows it ({...user, ...persisted}:
+  // the host never sends a '__proto__' here).
+  function layOver(user, persisted) {
+    for (var key in persisted) if (hasOwn.call(persisted, key)) user[key] = persisted[key];
+  }
   function pendingBlock() { return pending !== null ? pending : (pending = newBlock()); }
   function redirectPending() {
     var r = unwrap(S.contextRaw.redirect);
@@ -91,7 +133,7 @@
     var B = batch.block;
     batch.block = null;
     if (B === pending) pending = null;   // deferred: the pending records come along
-    return encodeBlock(B, [batch.j, batch.rule]);
+    return encodeBlock(B, [batch.j, batch.rule, hostAtFailure()]);
   }
   // takeRecords(): the deferred records gathered so far ('' when none), handed over once.
   function takeRecords() {
