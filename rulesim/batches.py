@@ -229,10 +229,10 @@ class BatchRunner:
         The same as calling :meth:`Pipeline.run <rulesim.pipeline.Pipeline.run>` for each in
         turn. Logins run in batches of up to ``batch_size`` inside one engine call; a login
         whose rules need the host is driven inside its batch (:attr:`inline`), or leaves it
-        and continues on the host loop, and the batch then resumes after it. Batches shrink while most of their logins leave (rules
-        that call services for every login gain nothing from a batch) and grow back when they
-        do not. ``on_progress(done)`` is called with the logins done so far between batches
-        (it only reports).
+        and continues on the host loop, and the batch then resumes after it. Batches shrink
+        while most of their logins leave (rules that call services for every login gain
+        nothing from a batch) and grow back when they do not. ``on_progress(done)`` is
+        called with the logins done so far between batches (it only reports).
         """
         pipe = self.pipe
         n = len(payloads)

@@ -427,8 +427,8 @@ class Pipeline:
         The same as calling :meth:`run` for each in turn. Logins run in batches of up to
         ``batch_size`` inside one engine call (:class:`~rulesim.batches.BatchRunner`); a login
         whose rules need the host is driven inside its batch, or leaves it and continues on
-        the host loop, and the batch then resumes after it. ``on_progress(done)`` is called with the logins done so
-        far between batches (it only reports).
+        the host loop, and the batch then resumes after it. ``on_progress(done)`` is called
+        with the logins done so far between batches (it only reports).
         """
         self.batches.run_many(payloads, start, sink, login_ids=login_ids, user_ids=user_ids,
                               on_progress=on_progress)
