@@ -8,7 +8,9 @@ values, about ten times faster, and reads about twice as fast. Where orjson refu
 accepts (keys that are not strings, integers beyond 64 bits, a lone surrogate, ``NaN`` in the
 text), these functions fall back to ``json``, so nothing that worked before fails now.
 
-One difference remains in the text, never in the values: orjson writes ``0.00001`` where
+One difference remains in the values read: an integer beyond 64 bits in the text is read as
+the nearest float (``json`` reads it exactly), the number JavaScript reads there too. One
+remains in the text, never in the values: orjson writes ``0.00001`` where
 ``json`` writes ``1e-05``. Text that ends up in a result table (a change's ``before`` and
 ``after``) keeps being written by ``json``.
 

@@ -437,11 +437,10 @@ class BatchRunner:
             for x in range(k, hi):
                 state = inline.take(x - lo) if inline is not None else None
                 if state is not None:
-                    # Its record went with the engine: it failed with it.
-                    res = pipe.host.failed_pass(prepared[x - lo], login_ids[x], seeds[x - lo],
-                                                0, exc, state=state)
-                    pipe._add(sink, pipe._block(res), res, [login_ids[x]], [user_ids[x]],
-                              "initial")
+                    # Driven inline, its record went with the engine (as a deferred record
+                    # the engine cannot hand over): a crash row, with its writes and calls.
+                    self._pend_driven(state, login_ids[x], user_ids[x])
+                    self._flush(sink, None)
                     continue
                 pipe.run_prepared(pipe._persisted(payloads[x], user_ids[x]), sink,
                                   login_id=login_ids[x], user_id=user_ids[x], seed=seeds[x - lo])

@@ -364,6 +364,36 @@ def test_an_engine_failure_in_a_rule_the_host_drives_keeps_the_deferred_records(
     assert set(failed["outcome"]) == {"error"}
 
 
+def test_a_login_driven_inline_whose_engine_cannot_answer_is_a_crash_row_run_once(
+        pop: rs.Population, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The engine fails in a login the batch drives inline, once its service answered, and
+    # cannot even say how far the batch got: that login is not run again (the host answered
+    # it: its calls happened); it becomes a crash row with its calls, and every other login
+    # is recorded as on the host loop.
+    by_user = dict(zip(pop.users["user_id"], pop.users["email"], strict=True))
+    user_ids = list(pop.logins["user_id"])
+    picked = next(i for i, u in enumerate(user_ids) if i > 60 and user_ids.count(u) == 1)
+    rule = ("function hostile(user, context, callback) {\n"
+            f"  if (user.email !== {by_user[user_ids[picked]]!r}) return callback(null, user, context);\n"
+            "  require('request').get({ url: 'https://risk.example/score', json: true },\n"
+            "    function () { while (true) {} });\n}")
+    rules = _rules(rule)
+    limits = rs.Limits(cpu_ms=200, memory_mb=64)
+    reference = _frames(1, pop, rules, limits=limits)
+    monkeypatch.setattr(Sandbox, "take_batch", lambda self: None)
+    batched = _frames(64, pop, rules, limits=limits)
+    logins = batched["logins"]
+    assert list(logins["login_id"]) == list(reference["logins"]["login_id"])
+    crashed = logins[logins["error_code"] == "sandbox_crash"]
+    assert list(crashed.index) == [picked]
+    assert set(crashed["error_message"]) == {LOST_MESSAGE}
+    calls = batched["calls"]
+    assert (calls["login_id"] == logins["login_id"][picked]).sum() == 1   # made once, kept
+    others = logins.drop(index=picked)
+    expected = reference["logins"].drop(index=picked)
+    pd.testing.assert_series_equal(others["outcome"], expected["outcome"])
+
+
 def test_deferred_records_keep_each_logins_persisted_writes_after_its_own_changes(
         pop: rs.Population) -> None:
     # Every login the host drives persists metadata (its change rows and the API's come in

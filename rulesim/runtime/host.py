@@ -23,6 +23,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
+
 from rulesim._fastjson import dumps, loads
 from rulesim.errors import ErrorCode
 from rulesim.runtime.engine import EngineError
@@ -32,7 +34,7 @@ from rulesim.runtime.sandbox import Sandbox, Status
 from rulesim.runtime.services import HttpRequest, ServiceHandlerError, Services
 from rulesim.runtime.services.management import ManagementApiError, UserStore
 
-__all__ = ["MANAGEMENT_LATENCY_MS", "Host", "LoginHost", "RulePass", "change_json"]
+__all__ = ["MANAGEMENT_LATENCY_MS", "Host", "LoginHost", "RulePass", "change_json", "login_user"]
 
 MANAGEMENT_LATENCY_MS = 35.0
 """Simulated latency of one Management API call (Auth0's API from inside a rule)."""
@@ -68,6 +70,34 @@ def change_json(value: Any) -> str:
     if value is None:
         return "null"
     return json.dumps(value)
+
+
+def login_user(payload: str) -> Any:
+    """The ``user`` of a login's payload (JSON text): ``loads(payload).get("user")``.
+
+    A rendered payload holds ``user`` after three scalar members and ``context`` after it,
+    last; the text between them is read alone when it is one JSON value (about a third of
+    the payload). Any other layout is read whole.
+
+    Examples
+    --------
+    >>> login_user('{"login_id":"l1","user":{"user_id":"u1"},"context":{"user":{}}}')
+    {'user_id': 'u1'}
+    >>> login_user('{"context":{"user":{"x":1}},"user":{"user_id":"u2"}}')
+    {'user_id': 'u2'}
+    """
+    at = payload.find('"user":', 0, 1024)
+    # A top-level key: after the payload's own brace or a comma, and no object opened before.
+    if at > 0 and payload[at - 1] in ",{" and payload.count("{", 0, at) == 1:
+        end = payload.rfind(',"context":', at)
+        # No key named user from there on (a later one would be the one a parser keeps).
+        if end > at and payload.find('"user":', end) < 0:
+            try:   # a wrong span is never one JSON value (it would end inside an object)
+                return orjson.loads(payload[at + 7:end])
+            except orjson.JSONDecodeError:
+                pass
+    login = loads(payload)
+    return login.get("user") if isinstance(login, dict) else None
 
 
 class RulePass:
@@ -158,7 +188,7 @@ class Host:
 
         The store learns the user as :meth:`with_persisted` makes it learn it.
         """
-        user = loads(payload).get("user")
+        user = login_user(payload)
         if not isinstance(user, dict):
             return None
         overlay = self.store.observe_overlay(user)
@@ -533,7 +563,7 @@ class LoginHost:
         the first time a rule talks to the API, or the Actions' metadata is written."""
         if not self.observed:
             self.observed = True
-            self.host.store.observe(loads(self.payload).get("user") or {})
+            self.host.store.observe(login_user(self.payload) or {})
 
     def replay_mgmt(self, op: str, args: Any) -> None:
         """Apply to this host's store a Management API call another host answered."""
