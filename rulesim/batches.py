@@ -150,12 +150,8 @@ class DeferredRecords:
         start = len(sink.data["changes"]["login_id"])
         sink.add_block(block, self.login_ids, self.user_ids, names, orders, "initial",
                        kinds=kinds)
-        if self.persisted:
-            keys = [(j, 0) for j in block.changes["login"]]
-            for j, rows in self.persisted:
-                sink.add_changes(self.login_ids[j], names, rows, "initial")
-                keys.extend([(j, 1)] * len(rows))
-            sink.order_changes(start, keys)
+        sink.add_persisted_changes(start, block.changes["login"], self.persisted,
+                                   self.login_ids, names, "initial")
         self.clear()
 
     def lose(self, sink: Columns, *, names: Sequence[str], orders: Sequence[int],

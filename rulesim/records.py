@@ -17,6 +17,8 @@ one per ``api`` command of an Action
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -262,12 +264,51 @@ class Columns:
 
     def order_changes(self, start: int, keys: Sequence[Any]) -> None:
         """Reorder the change rows from row ``start`` on by ``keys`` (one a row), stably."""
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        if order == list(range(len(keys))):
+        self._reorder_changes(start, sorted(range(len(keys)), key=keys.__getitem__))
+
+    def _reorder_changes(self, start: int, order: list[int]) -> None:
+        """Put the change rows from row ``start`` on in ``order`` (a permutation of them)."""
+        if order == list(range(len(order))):
             return
         for values in self.data["changes"].values():
-            tail = values[start:]
-            values[start:] = [tail[i] for i in order]
+            values[start:] = list(map(values[start:].__getitem__, order))
+
+    def add_persisted_changes(self, start: int, block_logins: Sequence[int],
+                              persisted: Sequence[tuple[int, list[list[Any]]]],
+                              login_ids: Sequence[str], names: Sequence[str],
+                              phase: str = "initial") -> None:
+        """Add the persisted writes of several logins, each after the login's own change rows.
+
+        The change rows from row ``start`` on are a block's: ``block_logins`` gives the login
+        of each (an index into ``login_ids``, in order). ``persisted`` is ``(login index,
+        rows)`` in login order, the rows as :meth:`add_changes` takes them. The same rows, in
+        the same order, as :meth:`add_changes` for each login and :meth:`order_changes` by
+        ``(login, persisted)``, in one pass.
+
+        Examples
+        --------
+        >>> c = Columns()
+        >>> c.add_changes("a", ["r"], [[0, "id_token", "x", "add", None, "1", False]])
+        >>> c.add_changes("b", ["r"], [[0, "id_token", "y", "add", None, "2", False]])
+        >>> c.add_persisted_changes(0, [0, 1], [(0, [[0, "app_metadata", "n", "add", None,
+        ...                                           "1", True]])], ["a", "b"], ["r"])
+        >>> list(zip(c.data["changes"]["login_id"], c.data["changes"]["path"]))
+        [('a', 'x'), ('a', 'n'), ('b', 'y')]
+        """
+        if not persisted:
+            return
+        n = len(block_logins)
+        self._append_of("changes", [(login_ids[j], rows) for j, rows in persisted], names,
+                        phase, ("rule", "target", "path", "op", "before", "after", "persisted"))
+        order: list[int] = []
+        at, extra = 0, n
+        for j, rows in persisted:
+            upto = bisect.bisect_right(block_logins, j, at)
+            order.extend(range(at, upto))
+            order.extend(range(extra, extra + len(rows)))
+            at, extra = upto, extra + len(rows)
+        order.extend(range(at, n))
+        self._reorder_changes(start, order)
 
     def changes_in_flow_order(self, start: int) -> None:
         """Reorder the change rows from row ``start`` on (one login's) as they took effect:
