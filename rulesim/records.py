@@ -18,7 +18,6 @@ one per ``api`` command of an Action
 from __future__ import annotations
 
 import bisect
-
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
