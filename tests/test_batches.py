@@ -24,7 +24,13 @@ from rulesim.runtime.engine import EngineError
 from rulesim.runtime.rows import LoginBlock
 from rulesim.runtime.sandbox import Sandbox
 from rulesim.runtime.services import HttpRequest
+from rulesim.runtime.watchdog import compiled_watchdog
 from tests.frames import comparable
+
+NEEDS_INLINE = pytest.mark.skipif(
+    compiled_watchdog() is None, reason="a batch drives logins inline only with the compiled "
+    "watchdog (CI builds it and sets RULESIM_NATIVE=required)")
+INLINE_OR_NOT = [pytest.param(True, marks=NEEDS_INLINE), False]
 
 SERVICES = rs.Services.from_dict({"routes": [
     {"name": "score", "method": "GET", "url": "https://risk.example/score*", "status": 200,
@@ -159,7 +165,7 @@ def pop() -> rs.Population:
     return rs.population(240, seed=5)
 
 
-@pytest.mark.parametrize("inline", [True, False])
+@pytest.mark.parametrize("inline", INLINE_OR_NOT)
 @pytest.mark.parametrize("batch_size", [2, 7, 64])
 @pytest.mark.parametrize("on_redirect", ["stop", "continue"])
 def test_batched_logins_give_the_rows_of_logins_run_one_by_one(
@@ -174,7 +180,7 @@ def test_batched_logins_give_the_rows_of_logins_run_one_by_one(
                          inline=inline), reference)
 
 
-@pytest.mark.parametrize("inline", [True, False])
+@pytest.mark.parametrize("inline", INLINE_OR_NOT)
 def test_logins_that_need_the_host_stay_in_their_batch_only_inline(
         pop: rs.Population, inline: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     from rulesim.batches import BatchRunner
@@ -224,7 +230,7 @@ def _flaky(request: HttpRequest) -> dict[str, int]:
     return {"ok": 1}
 
 
-@pytest.mark.parametrize("inline", [True, False])
+@pytest.mark.parametrize("inline", INLINE_OR_NOT)
 def test_logins_the_host_ends_give_the_same_rows_in_a_batch(pop: rs.Population,
                                                             inline: bool) -> None:
     services = rs.Services.from_dict({"routes": [
@@ -242,6 +248,7 @@ def test_logins_the_host_ends_give_the_same_rows_in_a_batch(pop: rs.Population,
                  reference)
 
 
+@NEEDS_INLINE
 def test_an_error_of_the_host_inside_an_inline_batch_reaches_the_caller(
         pop: rs.Population, monkeypatch: pytest.MonkeyPatch) -> None:
     # A fault of the host itself (not of a rule, not of a fake service's handler) while the
@@ -320,7 +327,7 @@ def test_an_engine_failure_inside_a_batch_loses_no_other_login(pop: rs.Populatio
     assert failed.index[0] % 64 not in (0, 63)   # mid-batch: logins before it were finished
 
 
-@pytest.mark.parametrize("inline", [False, True])
+@pytest.mark.parametrize("inline", INLINE_OR_NOT)
 @pytest.mark.parametrize(("hostile", "rebuilds"), [
     ("while (true) {}", 2),                              # the engine is rebuilt
     ("(function r() { return r() + 1; })();", 0),        # an error the callback's caller catches
@@ -364,6 +371,7 @@ def test_an_engine_failure_in_a_rule_the_host_drives_keeps_the_deferred_records(
     assert set(failed["outcome"]) == {"error"}
 
 
+@NEEDS_INLINE
 def test_a_login_driven_inline_whose_engine_cannot_answer_is_a_crash_row_run_once(
         pop: rs.Population, monkeypatch: pytest.MonkeyPatch) -> None:
     # The engine fails in a login the batch drives inline, once its service answered, and

@@ -38,17 +38,28 @@ from rulesim._fastjson import loads
 if TYPE_CHECKING:
     from rulesim.runtime.host import Host, LoginHost
 
-__all__ = ["INLINE_FUNCTIONS", "SEPARATOR", "InlineHost", "InlinePort"]
+__all__ = ["INLINE_FUNCTIONS", "PROTOCOL", "SEPARATOR", "InlineHost", "InlinePort"]
 
 INLINE_FUNCTIONS = ("runJobs", "hostOp", "hostFlag", "hostLogin")
 """The prelude's host functions of an inline batch (``NATIVE.<name>``, 82-host-loop.js)."""
 
-SEPARATOR = "\x1f"
+PROTOCOL = {
+    "separator": "\x1f",    # between the fields of hostOp's answer (JSON texts escape it)
+    "failed": "",            # hostOp: the host failed (the batch stops)
+    "noAnswer": "-",         # hostOp: an operation of an unknown kind, never answered
+    "handlerError": "!",     # hostOp: the first field when the fake service's handler raised
+    "loginFailed": "!",      # hostLogin: the host failed
+    "whole": "=",            # hostLogin: the first character before a whole payload
+}
+"""The texts of the host functions' answers, defined here once and handed to the prelude
+(``OPTIONS.inline``, 82-host-loop.js)."""
+
+SEPARATOR = PROTOCOL["separator"]
 """Between the fields of ``hostOp``'s answer (JSON texts escape it: it never occurs in them)."""
 
-_FAILED = ""        # hostOp: the host failed (the batch stops)
-_NO_ANSWER = "-"    # hostOp: an operation of an unknown kind, never answered
-_LOGIN_FAILED = "!"  # hostLogin: the host failed
+_FAILED, _NO_ANSWER = PROTOCOL["failed"], PROTOCOL["noAnswer"]
+_HANDLER_ERROR, _LOGIN_FAILED, _WHOLE = (PROTOCOL["handlerError"], PROTOCOL["loginFailed"],
+                                         PROTOCOL["whole"])
 
 
 def _number_text(x: float) -> str:
@@ -122,7 +133,7 @@ class InlineHost:
                 return _NO_ANSWER
             latency, call, err, resp = answer
             if latency is None:   # the fake service's handler raised: `err` says how
-                return SEPARATOR.join(("!", str(call), err))
+                return SEPARATOR.join((_HANDLER_ERROR, str(call), err))
             wrote_now = len(state.wrote) != wrote
             if wrote_now:
                 self._written.update(state.wrote)
@@ -152,7 +163,7 @@ class InlineHost:
             self._observed.add(j)   # the store knows the user the login begins with
             if overlay is None:
                 self.prepared[j] = self.host.with_persisted(self.payloads[j])
-                return "=" + self.prepared[j]
+                return _WHOLE + self.prepared[j]
             return overlay
         except BaseException as exc:
             self.error = self.error or exc

@@ -27,6 +27,7 @@ from rulesim.runtime import native, watchdog
 from rulesim.runtime.actions import MAX_LEGS, ActionsSetup, actions_js
 from rulesim.runtime.engine import Engine, EngineError, JSFunction
 from rulesim.runtime.inline import INLINE_FUNCTIONS, InlinePort
+from rulesim.runtime.inline import PROTOCOL as INLINE_PROTOCOL
 from rulesim.runtime.js_names import sandbox_property_names
 from rulesim.runtime.limits import Limits
 from rulesim.runtime.rows import LoginBlock, decode_block
@@ -286,6 +287,7 @@ class Sandbox:
                 self.engine.add_host_function(f"__rulesim_native_{name}", fn)
         self.inline_ready = bool(inline_names)
         """Whether batches can run inline (:meth:`run_batch`): the C watchdog runs their jobs."""
+        opts["inline"] = INLINE_PROTOCOL
         opts["deadlineMs"] = self.limits.pipeline_timeout_ms
         opts["deadlineText"] = f"{self.limits.pipeline_timeout_ms:g}"
         opts["trackerBytes"] = tracker.state_size() if tracker is not None else 0
@@ -493,13 +495,13 @@ class Sandbox:
         with ``left`` set when a login left, unless the engine must be rebuilt after the last
         login (then it holds every deferred record and says ``rebuild``).
 
-        With ``inline`` too (and :attr:`inline_ready`, rules without Actions), no login leaves:
-        one that needs the host is driven inside the batch, and :attr:`port`'s
-        :class:`~rulesim.runtime.inline.InlineHost` answers its operations.
+        With ``inline`` too, no login leaves: one that needs the host is driven inside the
+        batch, and :attr:`port`'s :class:`~rulesim.runtime.inline.InlineHost` answers its
+        operations. The prelude holds to it only where it can (:attr:`inline_ready`, deferred
+        records, rules without Actions whose redirects stop); elsewhere logins leave.
         """
         self._deferring = self._deferring or defer
-        block = decode_block(self._call("runBatch", logins_json, seeds_json, defer,
-                                        inline and defer and self.inline_ready))
+        block = decode_block(self._call("runBatch", logins_json, seeds_json, defer, inline))
         if defer and block.rebuild:
             self._deferring = False
         return block

@@ -12,6 +12,7 @@ from rulesim.pipeline import Pipeline
 from rulesim.records import Columns, frames_from_columns
 from rulesim.runtime.host import LoginHost
 from rulesim.runtime.inline import SEPARATOR, InlineHost, InlinePort
+from rulesim.runtime.watchdog import compiled_watchdog
 
 SERVICES = rs.Services.from_dict({"routes": [
     {"name": "score", "method": "GET", "url": "https://risk.example/*", "status": 200,
@@ -99,6 +100,8 @@ PROBE = """function (user, context, callback) {
 }"""
 
 
+@pytest.mark.skipif(compiled_watchdog() is None, reason="a batch runs inline only with the "
+                    "compiled watchdog (CI builds it and sets RULESIM_NATIVE=required)")
 def test_a_rule_inside_an_inline_batch_finds_no_host_function() -> None:
     pop = rs.population(20, seed=3)
     pipe = Pipeline([rs.Rule.from_source("probe", PROBE)], {}, services=SERVICES)

@@ -45,8 +45,8 @@
       if (batch.refresh) {
         // An earlier login of the batch persisted metadata: this one may be of that user.
         var fresh = hostLoginFn(j);
-        if (fresh === '!') hostFailed();
-        if (fresh.charAt(0) === '=') logins[j] = jsonParse(fresh.slice(1));
+        if (fresh === INLINE.loginFailed) hostFailed();
+        if (fresh.charAt(0) === INLINE.whole) logins[j] = jsonParse(fresh.slice(1));
         else if (fresh) layOver(logins[j].user, jsonParse(fresh));
       }
       var t0 = tick();

@@ -24,7 +24,7 @@
   var hostLoginFn = NATIVE.hostLogin || null, runJobsFn = NATIVE.runJobs || null;
   var INLINE_READY = hostOpFn !== null && hostFlagFn !== null && hostLoginFn !== null && runJobsFn !== null;
   var DEADLINE_MS = OPTIONS.deadlineMs, DEADLINE_TEXT = OPTIONS.deadlineText;
-  var SEP = '\u001f';
+  var INLINE = OPTIONS.inline, SEP = INLINE.separator;   // the answers' texts (runtime/inline.py PROTOCOL)
   var H = null;   // the host state of the batch login the loop drives (newHost)
 
   // The host state of batch login j from now on (LoginHost's, with RulePass's times).
@@ -56,10 +56,10 @@
       var op = ops[k], rule = op[2];
       var answer = hostOpFn(H.j, op[1], rule, jsonStringify(op[3]));
       if (tick() < 0) throw new ErrorCtor('interrupted');
-      if (answer === '') hostFailed();
-      if (answer === '-') continue;
-      if (rule >= 0) H.calls[rule] = (H.calls[rule] || 0) + 1;
-      if (answer.charAt(0) === '!') {   // '!', the row, then the message (which may hold SEP)
+      if (answer === INLINE.failed) hostFailed();
+      if (answer === INLINE.noAnswer) continue;
+      if (rule >= 0) H.calls[rule]++;
+      if (answer.charAt(0) === INLINE.handlerError) {   // the marker, the row, then the message (which may hold SEP)
         H.handlerError = answer.slice(answer.indexOf(SEP, 2) + 1);
         continue;
       }
