@@ -95,6 +95,8 @@ static struct {
     void (*FreeRT)(JSRuntime *, void *);
     /* The batch's promise jobs (_watchdog.c runJobs). */
     int (*ExecutePendingJob)(JSRuntime *, JSContext **);
+    /* The check of the collector's threshold's place (_watchdog.c count_refusals). */
+    void (*SetGCThreshold)(JSRuntime *, size_t);
 } E;
 static int engine_ready = 0;
 
@@ -204,6 +206,7 @@ static int load_engine(const char *path) {
     FIND(Malloc, "js_malloc");
     FIND(FreeRT, "js_free_rt");
     FIND(ExecutePendingJob, "JS_ExecutePendingJob");
+    FIND(SetGCThreshold, "JS_SetGCThreshold");
 #undef FIND
     dlclose(lib);   /* the binding's module keeps it loaded */
     void **all = (void **)&E;

@@ -104,6 +104,11 @@ typedef struct {
 } IRuntimeHead;
 _Static_assert(offsetof(IRuntimeHead, state) == 32, "JSRuntime layout");
 _Static_assert(offsetof(IRuntimeHead, state.limit) == 48, "JSRuntime layout");
+/* Where the runtime keeps the allocated size past which the next object it makes runs the
+   cycle collector (malloc_gc_threshold: after the head, the atom table, the classes and four
+   lists). Not asserted at compile time: _watchdog.c's count_refusals checks it by writing
+   it with JS_SetGCThreshold and reading it back before it uses it. */
+#define RUNTIME_GC_THRESHOLD_OFFSET 192
 #define STR_LEN(p) ((p)->len_wide & 0x7fffffffu)
 #define STR_WIDE(p) ((p)->len_wide >> 31)
 static inline JSValue undefined_value(void) { return value_of_tag(TAG_UNDEFINED); }

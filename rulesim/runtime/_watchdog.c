@@ -40,9 +40,11 @@ static int64_t clock_ns(clockid_t id) {
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static inline void release_gc(JSRuntime *rt);
+
 static int interrupt_handler(JSRuntime *rt, void *opaque) {
-    (void)rt;
     (void)opaque;
+    release_gc(rt);
     Budget *b = &budget;
     int64_t now = clock_ns(CLOCK_MONOTONIC);
     if (b->seen != b->seq) {
@@ -143,20 +145,64 @@ static PyObject *install_interrupt(PyObject *self, PyObject *args) {
    code cannot tell from `throw null`. Wrapping the runtime's allocation functions counts the
    refusals, so the prelude can: a null thrown after one is the memory limit. The runtime's
    start (_quickjs_internals.h's IRuntimeHead) is checked against the limit the engine set
-   before its functions are wrapped. */
+   before its functions are wrapped.
+
+   The engine's own handling of a refusal is not safe without help (2021-03-27; both cases
+   found by a stress run of memory bombs and reproduced in gdb):
+   - it takes an object's shape out of the cycle collector's list while it grows the shape's
+     properties in place; when that growth is refused, the error it throws is a new object,
+     whose allocation may run the collector, which finds the shape out of its list and
+     crashes (a rule that adds keys to one object until the memory runs out);
+   - the backtrace it adds to that error allocates; when that is refused, the new "out of
+     memory" error replaces the first as the pending exception and frees it, and the engine
+     then writes the backtrace into the freed object.
+   So a refusal opens a grace period that lasts until the interpreter next polls the
+   interrupt handler, where the engine's state is whole again: the collector is held (the
+   threshold of allocated bytes that runs it is set out of reach, GC_HELD) and the memory
+   limit is raised by OOM_RESERVE, room for the error and its backtrace. The handler then
+   puts the limit back and the threshold where the collector itself would have put it. A
+   rule can thus hold at most OOM_RESERVE bytes past its limit; one that catches the error
+   and refuses to stop gets no second reserve before the next poll. */
 static void *(*engine_malloc)(IMallocState *, size_t) = NULL;
 static void *(*engine_realloc)(IMallocState *, void *, size_t) = NULL;
 static uint64_t refused = 0; /* allocations the runtimes refused, in every thread */
+static int gc_threshold_known = 0; /* RUNTIME_GC_THRESHOLD_OFFSET checked */
+#define GC_HELD ((size_t)-1 - 0x52554c45)
+#define OOM_RESERVE ((size_t)128 * 1024)
+#define LIMIT_CEILING ((size_t)1 << 48) /* a larger limit is no limit: it is not raised */
+
+static inline size_t *gc_threshold(void *runtime) {
+    return (size_t *)(void *)((char *)runtime + RUNTIME_GC_THRESHOLD_OFFSET);
+}
+
+static void refusal(IMallocState *s) {
+    __atomic_fetch_add(&refused, 1, __ATOMIC_RELAXED);
+    if (!gc_threshold_known) return;
+    size_t *threshold = gc_threshold((char *)s - offsetof(IRuntimeHead, state));
+    if (*threshold == GC_HELD) return; /* in the grace period already: no second reserve */
+    *threshold = GC_HELD;
+    if (s->limit < LIMIT_CEILING) s->limit += OOM_RESERVE;
+}
+
+/* At a poll of the interrupt handler: end the grace period of a refusal, if one is open. */
+static inline void release_gc(JSRuntime *rt) {
+    if (!gc_threshold_known) return;
+    size_t *threshold = gc_threshold(rt);
+    if (*threshold != GC_HELD) return;
+    IMallocState *s = &((IRuntimeHead *)(void *)rt)->state;
+    if (s->limit >= OOM_RESERVE && s->limit < LIMIT_CEILING + OOM_RESERVE) s->limit -= OOM_RESERVE;
+    *threshold = s->size + (s->size >> 1); /* the engine's own, after a collection */
+}
 
 static void *counting_malloc(IMallocState *s, size_t size) {
     void *p = engine_malloc(s, size);
-    if (p == NULL) __atomic_fetch_add(&refused, 1, __ATOMIC_RELAXED);
+    if (p == NULL) refusal(s);
     return p;
 }
 
 static void *counting_realloc(IMallocState *s, void *ptr, size_t size) {
     void *p = engine_realloc(s, ptr, size);
-    if (p == NULL && size != 0) __atomic_fetch_add(&refused, 1, __ATOMIC_RELAXED);
+    if (p == NULL && size != 0) refusal(s);
     return p;
 }
 
@@ -183,6 +229,12 @@ static PyObject *count_refusals(PyObject *self, PyObject *args) {
     if (h->state.limit != (size_t)limit || h->state.size == 0 || h->state.size > h->state.limit ||
         h->mf.malloc == NULL || h->mf.realloc == NULL)
         Py_RETURN_FALSE;
+    if (!gc_threshold_known) {
+        size_t *threshold = gc_threshold(bc->runtime), before = *threshold;
+        E.SetGCThreshold(bc->runtime, before ^ (size_t)0x5a5a5a5a5a5aULL);
+        gc_threshold_known = *threshold == (before ^ (size_t)0x5a5a5a5a5a5aULL);
+        E.SetGCThreshold(bc->runtime, before);
+    }
     if (h->mf.malloc == counting_malloc) Py_RETURN_TRUE;
     if ((engine_malloc != NULL && h->mf.malloc != engine_malloc) ||
         (engine_realloc != NULL && h->mf.realloc != engine_realloc))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import pytest
 from pipeline_helpers import Harness
@@ -226,6 +230,52 @@ def test_the_memory_limit_reads_the_same_wherever_the_memory_ran_out(bomb: str) 
         assert row["error_code"] == "memory_limit", row["error_message"]
         assert row["error_message"] == "rule `rule1`: out of memory"
         assert row["line"] == 0
+
+
+# The engine's own handling of a refused allocation crashed the process in two places (see
+# _watchdog.c): these bombs, at these limits, crashed it every time. Each runs in a child
+# process, so that a crash fails the test instead of ending the test run.
+ENGINE_OOM_CRASHES = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, sys.argv[1])
+    from pipeline_helpers import Harness
+    from rulesim.runtime.limits import Limits
+
+    bombs = [  # (grows one object's keys; refusals inside the error's backtrace)
+        (34, "var o = {}; for (var i = 0; ; i++) o['k' + i + '_' + 3914] = i;"),
+        (20, "var b = []; while (true) b.push(new ArrayBuffer(1024));"),
+    ]
+    for limit, bomb in bombs:
+        rule = "function (user, context, callback) {\\n  " + bomb + "\\n  callback(null, user, context);\\n}"
+        runs = Harness([rule, "function (u, c, cb) { cb(null, u, c); }"],
+                       limits=Limits(memory_mb=limit)).login().rule_runs
+        print(runs["error_code"].iloc[0], runs["error_code"].isna().iloc[1], flush=True)
+""")
+
+
+@needs_c_watchdog
+def test_memory_exhausted_where_the_engine_itself_mishandled_it_is_the_memory_limit_not_a_crash(
+        ) -> None:
+    here = str(Path(__file__).parent)
+    done = subprocess.run([sys.executable, "-c", ENGINE_OOM_CRASHES, here], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["memory_limit True"] * 2, done.stdout
+
+
+@needs_c_watchdog
+@pytest.mark.parametrize("memory_mb", [8, 32])
+def test_code_that_catches_running_out_of_memory_catches_the_engines_error_with_its_stack(
+        memory_mb: int) -> None:
+    # A refusal leaves room for the engine's error and its backtrace (without it, memory
+    # exhausted to the last byte threw null, or crashed the engine: see _watchdog.c).
+    engine = Engine(Limits(memory_mb=memory_mb))
+    caught = engine.eval("""(function () {
+      var head = null, seen;
+      try { while (true) head = {next: head}; } catch (e) { head = null; seen = e; }
+      return seen instanceof InternalError ? seen.message + ' | ' + typeof seen.stack : seen;
+    })()""")
+    assert caught == "out of memory | string"
 
 
 def test_a_rule_that_throws_an_error_saying_out_of_memory_is_a_rule_exception() -> None:
