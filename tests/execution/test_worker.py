@@ -172,3 +172,34 @@ def test_a_worker_left_idle_ends_by_itself_and_a_busy_one_does_not() -> None:
             proc.wait()
         inbox.close()
         outbox.close()
+
+
+FREEZER = textwrap.dedent("""
+    import gc
+    import weakref
+    import rulesim as rs
+    from rulesim.execution import worker
+    from rulesim.execution.jobs import PipelineJob
+
+    def job(name):
+        rule = rs.Rule.from_source(name, "function (u, c, cb) { cb(null, u, c); }", order=1)
+        return PipelineJob.from_ruleset(rs.RuleSet([rule]), seed=0)
+
+    worker._tune_gc = True
+    first = worker._runner(job("a"))
+    frozen = gc.get_freeze_count()
+    print(frozen > 0, gc.get_threshold()[0] == worker.GC_THRESHOLD,
+          not any(o is first for o in gc.get_objects()))
+    gone = weakref.ref(first)
+    del first
+    worker._runner(job("b"))   # the first runner is garbage now: it must not stay frozen
+    print(gone() is None)
+""")
+
+
+def test_a_local_worker_keeps_what_it_built_out_of_later_collections_and_refreezes_on_a_new_job(
+        ) -> None:
+    out = subprocess.run([sys.executable, "-c", FREEZER], capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[0] == "True True True", out
+    assert out[1] == "True", out
