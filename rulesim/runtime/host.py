@@ -563,7 +563,7 @@ class LoginHost:
         the first time a rule talks to the API, or the Actions' metadata is written."""
         if not self.observed:
             self.observed = True
-            self.host.store.observe(login_user(self.payload) or {})
+            self.host.store.observe_overlay(login_user(self.payload) or {})
 
     def replay_mgmt(self, op: str, args: Any) -> None:
         """Apply to this host's store a Management API call another host answered."""

@@ -128,6 +128,7 @@ def _clone(value: Any) -> Any:
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_ABSENT = object()   # a key not in the stored metadata (None is a value there)
 
 
 def bad_request(message: str) -> ManagementApiError:
@@ -497,22 +498,23 @@ def _merge(user_id: str, target: str, before: Any, data: Mapping[str, Any]
     # A change's values are copies all the same (only containers need copying).
     merged: dict[str, Any] = dict(old)
     for key, value in data.items():
-        path = f"{target}.{key}"
         if value is None:
             if key in merged:
                 gone = merged.pop(key)
-                changes.append(MetadataChange(user_id, target, path, "remove",
+                changes.append(MetadataChange(user_id, target, f"{target}.{key}", "remove",
                                               gone if type(gone) in _SCALARS else _clone(gone),
                                               None))
             continue
+        was = merged.get(key, _ABSENT)
+        if was is value or was == value:   # (most keys of a whole-metadata write: unchanged)
+            continue
         scalar = type(value) in _SCALARS
-        if key not in merged:
+        if was is _ABSENT:
             merged[key] = value if scalar else _clone(value)
-            changes.append(MetadataChange(user_id, target, path, "add", None,
+            changes.append(MetadataChange(user_id, target, f"{target}.{key}", "add", None,
                                           value if scalar else _clone(value)))
-        elif merged[key] != value:
-            was = merged[key]
-            changes.append(MetadataChange(user_id, target, path, "replace",
+        else:
+            changes.append(MetadataChange(user_id, target, f"{target}.{key}", "replace",
                                           was if type(was) in _SCALARS else _clone(was),
                                           value if scalar else _clone(value)))
             merged[key] = value if scalar else _clone(value)

@@ -352,3 +352,45 @@ def test_assigning_roles_records_the_new_roles_once() -> None:
 def test_an_unknown_operation_is_a_usage_error_listing_the_supported_ones() -> None:
     with pytest.raises(UsageError, match=r"unknown Management API op 'rotateSigningKeys'.*getUser"):
         store_with().call("rotateSigningKeys", {"id": UID})
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2, allow_nan=False)
+                     | st.sampled_from(["a", "b", ""]),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.sampled_from(["x", "y"]), inner, max_size=2),
+                     max_leaves=6)
+_METADATA = st.dictionaries(st.sampled_from(["k", "n", "roles", "plan"]), _JSON, max_size=4)
+
+
+def _merge_key_by_key(before: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, Any],
+                                                                            list[tuple[Any, ...]]]:
+    """Auth0's metadata merge, written plainly: the specification the store's merge keeps."""
+    merged = json.loads(json.dumps(before))
+    changes: list[tuple[Any, ...]] = []
+    if not data:
+        return {}, [("app_metadata." + k, "remove", v, None) for k, v in before.items()]
+    for key, value in data.items():
+        path = "app_metadata." + key
+        if value is None:
+            if key in merged:
+                changes.append((path, "remove", merged.pop(key), None))
+        elif key not in merged:
+            merged[key] = value
+            changes.append((path, "add", None, value))
+        elif merged[key] != value:
+            changes.append((path, "replace", merged[key], value))
+            merged[key] = value
+    return merged, changes
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=_METADATA, writes=st.lists(_METADATA, min_size=1, max_size=3))
+def test_successive_metadata_writes_merge_and_report_changes_key_by_key(
+        before: dict[str, Any], writes: list[dict[str, Any]]) -> None:
+    store = UserStore([{"user_id": "u", "app_metadata": before}])
+    expected = before
+    for data in writes:
+        changes = store.call("updateAppMetadata", {"id": "u", "data": data})[1]
+        expected, rows = _merge_key_by_key(expected, data)
+        assert [(c.path, c.op, c.before, c.after) for c in changes] == rows
+        assert store.persisted("u").get("app_metadata", before) == expected
