@@ -559,8 +559,9 @@ class LoginHost:
         return MANAGEMENT_LATENCY_MS, len(self.calls) - 1, err, resp
 
     def observe_user(self) -> None:
-        """Let the store learn this login's user (:meth:`UserStore.observe`), once a login:
-        the first time a rule talks to the API, or the Actions' metadata is written."""
+        """Let the store learn this login's user, once a login: the first time a rule talks to
+        the API, or the Actions' metadata is written (:meth:`UserStore.observe_overlay`, which
+        registers it as :meth:`UserStore.observe` does without building the merged copy)."""
         if not self.observed:
             self.observed = True
             self.host.store.observe_overlay(login_user(self.payload) or {})
