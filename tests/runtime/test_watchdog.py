@@ -235,15 +235,17 @@ def test_the_memory_limit_reads_the_same_wherever_the_memory_ran_out(bomb: str) 
 
 
 # The engine's own handling of a refused allocation crashed the process in two places (see
-# _watchdog.c): these bombs, at these limits, crashed it every time. Each runs in a child
-# process, so that a crash fails the test instead of ending the test run.
+# _watchdog.c). The first bomb, at its limit, crashed it every time; the second reaches the
+# other place, where a crash depends on the process's layout (the next test holds the reserve
+# that prevents it, deterministically). Each runs in a child process, so that a crash fails
+# the test instead of ending the test run.
 ENGINE_OOM_CRASHES = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[1])
     from pipeline_helpers import Harness
     from rulesim.runtime.limits import Limits
 
-    bombs = [  # (grows one object's keys; refusals inside the error's backtrace)
+    bombs = [  # (grows one object's keys; small allocations, refused in the backtrace too)
         (34, "var o = {}; for (var i = 0; ; i++) o['k' + i + '_' + 3914] = i;"),
         (20, "var b = []; while (true) b.push(new ArrayBuffer(1024));"),
     ]

@@ -506,7 +506,7 @@ def _merge(user_id: str, target: str, before: Any, data: Mapping[str, Any]
                                               None))
             continue
         was = merged.get(key, _ABSENT)
-        if was is value or was == value:   # (most keys of a whole-metadata write: unchanged)
+        if was == value:   # (most keys of a whole-metadata write: unchanged)
             continue
         scalar = type(value) in _SCALARS
         if was is _ABSENT:
